@@ -1,0 +1,41 @@
+"""Log-in and second-factor forms, with Vietnamese messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: mật khẩu phân biệt chữ "
+        "hoa, chữ thường.",
+        "inactive": "Tài khoản này đã bị khóa. Hãy liên hệ quản trị hệ thống.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Tên đăng nhập"
+        self.fields["password"].label = "Mật khẩu"
+
+
+class OtpTokenForm(forms.Form):
+    token = forms.RegexField(
+        label="Mã xác thực 6 chữ số",
+        regex=r"^\d{6}$",
+        error_messages={"invalid": "Mã gồm đúng 6 chữ số.", "required": "Hãy nhập mã."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args: Any, device: TOTPDevice | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"]
+        if self.device is None or not self.device.verify_token(token):
+            raise forms.ValidationError("Mã xác thực không đúng hoặc đã hết hạn.")
+        return token

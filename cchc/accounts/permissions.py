@@ -1,0 +1,138 @@
+"""The one place that decides who may do what, and which units a user may see.
+
+A permission is a string "<area>.<action>". Roles grant permissions inside the holder's own unit;
+the commune officer's read permissions reach every unit below the commune. Views and the API call
+`require(...)` / `visible_units(...)`; nothing else inspects roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from cchc.accounts.models import Role
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+    from cchc.organizations.models import Staff, Unit
+
+VIEW_UNIT = "unit.view"
+VIEW_STAFF = "staff.view"
+VIEW_PERSONAL_DATA = "staff.view_personal"
+MANAGE_STAFF = "staff.manage"
+VIEW_AUDIT = "audit.view"
+MANAGE_WORKDAYS = "workdays.manage"
+USE_API = "api.use"
+
+_EVERY_STAFF = frozenset({VIEW_UNIT, VIEW_STAFF, USE_API})
+_LEADERSHIP = _EVERY_STAFF | {VIEW_PERSONAL_DATA, VIEW_AUDIT}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.PRINCIPAL: _LEADERSHIP | {MANAGE_STAFF, MANAGE_WORKDAYS},
+    Role.VICE_PRINCIPAL: _LEADERSHIP,
+    Role.CLERK: _EVERY_STAFF | {VIEW_PERSONAL_DATA, MANAGE_WORKDAYS},
+    Role.INSPECTION_HEAD: _EVERY_STAFF | {VIEW_AUDIT},
+    Role.IT_LEAD: _EVERY_STAFF | {VIEW_AUDIT},
+    Role.STAFF: _EVERY_STAFF,
+    # Read-only over the commune and every unit below it (issue 2: read-only by default).
+    Role.COMMUNE_OFFICER: _EVERY_STAFF | {VIEW_PERSONAL_DATA, VIEW_AUDIT},
+    Role.SYSTEM_ADMIN: _LEADERSHIP | {MANAGE_STAFF, MANAGE_WORKDAYS},
+}
+
+# Roles whose read permissions extend to the units below their own.
+_REACHES_DOWN = frozenset({Role.COMMUNE_OFFICER, Role.SYSTEM_ADMIN})
+# Permissions that never reach below the holder's own unit (writes).
+_OWN_UNIT_ONLY = frozenset({MANAGE_STAFF, MANAGE_WORKDAYS})
+
+
+def acting_staff(user: User | None) -> Staff | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return getattr(user, "staff", None)
+
+
+def roles_of(user: User | None) -> frozenset[str]:
+    """The roles a user holds; cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_cchc_roles", None)
+    if cached is not None:
+        return cached
+    staff = acting_staff(user)
+    roles: set[str] = set()
+    if staff is not None and staff.is_active:
+        roles = {Role.STAFF, *staff.role_assignments.values_list("role", flat=True)}
+    if user.is_superuser:
+        roles.add(Role.SYSTEM_ADMIN)
+    result = frozenset(roles)
+    user._cchc_roles = result  # type: ignore[union-attr]
+    return result
+
+
+def permissions_of(user: User | None) -> frozenset[str]:
+    perms: set[str] = set()
+    for role in roles_of(user):
+        perms |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(perms)
+
+
+def has_role(user: User | None, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def visible_units(user: User | None) -> QuerySet[Unit]:
+    """Units whose data the user may read: their own, plus all below it for commune officers."""
+    from cchc.organizations.models import Unit
+
+    if user is None or not user.is_authenticated:
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.all()
+    staff = acting_staff(user)
+    if staff is None or not staff.is_active:
+        return Unit.objects.none()
+    if roles_of(user) & _REACHES_DOWN:
+        return Unit.objects.filter(path__startswith=staff.unit.path)
+    return Unit.objects.filter(pk=staff.unit_id)
+
+
+def can(user: User | None, permission: str, unit: Unit | None = None) -> bool:
+    """May `user` exercise `permission`, in `unit` if given?"""
+    if permission not in permissions_of(user):
+        return False
+    if unit is None or (user is not None and user.is_superuser):
+        return True
+    staff = acting_staff(user)
+    if staff is None:
+        return False
+    if staff.unit_id == unit.pk:
+        return True
+    if permission in _OWN_UNIT_ONLY:
+        return False
+    return bool(roles_of(user) & _REACHES_DOWN) and unit.path.startswith(staff.unit.path)
+
+
+def require(user: User | None, permission: str, unit: Unit | None = None) -> None:
+    if not can(user, permission, unit):
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+
+
+def scope_to_units(queryset: QuerySet, user: User | None, *, field: str = "unit") -> QuerySet:
+    """Limit any unit-owned queryset to what `user` may see (the one tenancy helper)."""
+    return queryset.filter(**{f"{field}__in": visible_units(user)})
+
+
+def roles_requiring_otp() -> frozenset[str]:
+    from cchc.accounts.models import RoleSecurityPolicy
+
+    return frozenset(
+        RoleSecurityPolicy.objects.filter(requires_otp=True).values_list("role", flat=True)
+    )
+
+
+def must_use_otp(user: User, roles: Iterable[str] | None = None) -> bool:
+    held = frozenset(roles) if roles is not None else roles_of(user)
+    return bool(held & roles_requiring_otp())

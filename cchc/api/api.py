@@ -1,0 +1,78 @@
+"""The JSON API at /api/v1/ (OpenAPI at /api/v1/openapi.json), one router per domain app.
+
+Errors are answered in Vietnamese with the right status: 401 without valid credentials, 403 for a
+unit the caller may not act on, 404 for what does not exist or is hidden, 422 for malformed input.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from cchc.api.auth import StaffSessionAuth, TokenAuth
+
+api = NinjaAPI(
+    title="CCHC API",
+    version="1",
+    description="API của hệ thống quản lý cải cách hành chính. Xác thực bằng phiên đăng nhập "
+    "(kèm CSRF) hoặc mã truy cập: `Authorization: Bearer <mã>`.",
+    auth=[TokenAuth(), StaffSessionAuth()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "Chưa đăng nhập hoặc mã truy cập không hợp lệ."},
+        status=401,
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    message = str(exc) or "Bạn không có quyền thực hiện thao tác này."
+    return api.create_response(request, {"detail": message}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "Không tìm thấy dữ liệu."}, status=404)
+
+
+_FIELD_MESSAGES = {
+    "missing": "thiếu trường bắt buộc",
+    "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên",
+    "date_from_datetime_parsing": "ngày không hợp lệ (định dạng YYYY-MM-DD)",
+    "date_parsing": "ngày không hợp lệ (định dạng YYYY-MM-DD)",
+    "date_type": "ngày không hợp lệ (định dạng YYYY-MM-DD)",
+    "string_type": "phải là chuỗi ký tự",
+    "json_invalid": "JSON không hợp lệ",
+    "greater_than_equal": "giá trị quá nhỏ",
+    "less_than_equal": "giá trị quá lớn",
+}
+
+
+@api.exception_handler(ValidationError)
+def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body",))
+        message = _FIELD_MESSAGES.get(error.get("type", ""), error.get("msg", "không hợp lệ"))
+        errors.append({"field": location, "message": message})
+    return api.create_response(
+        request, {"detail": "Dữ liệu gửi lên không hợp lệ.", "errors": errors}, status=422
+    )
+
+
+def _register_routers() -> None:
+    from cchc.api.organizations import router as organizations_router
+
+    api.add_router("/", organizations_router)
+
+
+_register_routers()

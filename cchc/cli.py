@@ -1,0 +1,11 @@
+"""The `cchc` console script: manage.py with the settings preset, usable from any directory."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cchc.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("nhat-ky/", views.audit_list, name="audit_list"),
+]

@@ -1,0 +1,86 @@
+"""Staff home, the audit log page, and the Vietnamese error pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from cchc.accounts import permissions
+from cchc.core import selectors
+
+
+@require_safe
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send staff to their unit's page; an account without a staff record sees the unit list."""
+    staff = permissions.acting_staff(request.user)
+    if staff is not None:
+        return redirect("organizations:unit_detail", pk=staff.unit_id)
+    return redirect("organizations:unit_list")
+
+
+@require_safe
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """The audit events of the units the user may audit, filtered by the query string."""
+    events = selectors.audit_event_list_for_user(
+        user=request.user,
+        unit_id=request.GET.get("don_vi") or None,
+        verb=request.GET.get("hanh_dong", "").strip(),
+        object_type=request.GET.get("doi_tuong", "").strip(),
+        actor=request.GET.get("nguoi", "").strip(),
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("trang"))
+    units = permissions.visible_units(request.user)
+    return render(request, "core/audit_list.html", {"page": page, "units": units})
+
+
+def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": message}, status=status)
+    return render(
+        request, "error.html", {"title": title, "message": message, "status": status}, status=status
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, "Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ.")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = (
+        str(exception)
+        if exception and str(exception)
+        else (
+            "Bạn không có quyền xem trang này. "
+            "Nếu cần, hãy liên hệ hiệu trưởng hoặc quản trị hệ thống."
+        )
+    )
+    return _error(request, 403, "Không có quyền truy cập", message)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        404,
+        "Không tìm thấy trang",
+        "Trang hoặc dữ liệu bạn tìm không tồn tại, hoặc bạn không có quyền xem.",
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {
+            "title": "Lỗi hệ thống",
+            "message": "Đã xảy ra lỗi. Quản trị hệ thống đã được ghi nhận; hãy thử lại sau.",
+            "status": 500,
+        },
+        status=500,
+    )

@@ -1,0 +1,60 @@
+"""Reads of units, groups and staff, always scoped to the acting user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from cchc.accounts import permissions
+from cchc.accounts.models import RoleAssignment
+from cchc.organizations.models import Group, Staff, Unit
+
+
+def unit_list_for_user(*, user: Any) -> QuerySet[Unit]:
+    permissions.require(user, permissions.VIEW_UNIT)
+    return (
+        permissions.visible_units(user)
+        .select_related("parent")
+        .annotate(staff_count=Count("staff", distinct=True))
+        .order_by("path")
+    )
+
+
+def unit_get_for_user(*, user: Any, pk: int) -> Unit:
+    """One unit the user may see; 404 (not 403) for others so their existence is not revealed."""
+    unit = permissions.visible_units(user).select_related("parent").filter(pk=pk).first()
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    permissions.require(user, permissions.VIEW_UNIT, unit)
+    return unit
+
+
+def group_list_for_unit(*, user: Any, unit: Unit) -> QuerySet[Group]:
+    permissions.require(user, permissions.VIEW_STAFF, unit)
+    return (
+        Group.objects.filter(unit=unit)
+        .select_related("head", "supervisor")
+        .annotate(member_count=Count("members"))
+        .order_by("name")
+    )
+
+
+def staff_list_for_unit(*, user: Any, unit: Unit, query: str = "") -> QuerySet[Staff]:
+    permissions.require(user, permissions.VIEW_STAFF, unit)
+    staff = (
+        Staff.objects.filter(unit=unit, is_active=True)
+        .select_related("group", "user")
+        .prefetch_related(
+            Prefetch("role_assignments", queryset=RoleAssignment.objects.order_by("role"))
+        )
+    )
+    if query:
+        staff = staff.filter(full_name__icontains=query)
+    return staff.order_by("full_name")
+
+
+def may_see_personal_data(*, user: Any, unit: Unit) -> bool:
+    """Phones and similar personal data only for leadership, the clerk and the commune officer."""
+    return permissions.can(user, permissions.VIEW_PERSONAL_DATA, unit)

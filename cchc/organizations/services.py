@@ -1,0 +1,125 @@
+"""Writes to units, groups and staff: one function per use case, each audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from cchc.accounts.models import Role, RoleAssignment
+from cchc.core.audit import audit_record, snapshot
+from cchc.organizations.models import Group, Staff, Unit
+
+
+def _path_for(unit: Unit) -> str:
+    prefix = unit.parent.path if unit.parent_id else ""
+    return f"{prefix}{unit.pk:06d}."
+
+
+@transaction.atomic
+def unit_create(*, actor: Any, parent: Unit | None = None, **fields: Any) -> Unit:
+    """Create a unit under `parent`; its tree path is derived from the parent's."""
+    unit = Unit(parent=parent, path="", **fields)
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    unit.path = _path_for(unit)
+    unit.save(update_fields=["path"])
+    audit_record(actor=actor, verb="unit.create", obj=unit, unit=unit, after=snapshot(unit))
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
+    """Change a unit's details (not its place in the tree)."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = snapshot(unit)
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    audit_record(
+        actor=actor, verb="unit.update", obj=unit, unit=unit, before=before, after=snapshot(unit)
+    )
+    return unit
+
+
+@transaction.atomic
+def group_create(
+    *, actor: Any, unit: Unit, name: str, head: Staff | None = None, supervisor: Staff | None = None
+) -> Group:
+    group = Group(unit=unit, name=name, head=head, supervisor=supervisor)
+    group.full_clean()
+    group.save()
+    audit_record(actor=actor, verb="group.create", obj=group, unit=unit, after=snapshot(group))
+    return group
+
+
+@transaction.atomic
+def group_set_leaders(
+    *, actor: Any, group: Group, head: Staff | None, supervisor: Staff | None
+) -> Group:
+    before = snapshot(group)
+    group.head, group.supervisor = head, supervisor
+    group.save(update_fields=["head", "supervisor", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="group.update",
+        obj=group,
+        unit=group.unit,
+        before=before,
+        after=snapshot(group),
+    )
+    return group
+
+
+@transaction.atomic
+def staff_create(
+    *, actor: Any, unit: Unit, full_name: str, roles: list[str] | None = None, **fields: Any
+) -> Staff:
+    """Add a person to a unit with the roles they hold there."""
+    staff = Staff(unit=unit, full_name=full_name, **fields)
+    staff.full_clean()
+    staff.save()
+    for role in roles or []:
+        if role != Role.STAFF:
+            RoleAssignment.objects.create(staff=staff, role=role)
+    after = snapshot(staff) | {"roles": sorted(roles or [])}
+    audit_record(actor=actor, verb="staff.create", obj=staff, unit=unit, after=after)
+    return staff
+
+
+@transaction.atomic
+def staff_update(*, actor: Any, staff: Staff, **fields: Any) -> Staff:
+    staff = Staff.objects.select_for_update().get(pk=staff.pk)
+    before = snapshot(staff)
+    for name, value in fields.items():
+        setattr(staff, name, value)
+    staff.full_clean()
+    staff.save()
+    audit_record(
+        actor=actor,
+        verb="staff.update",
+        obj=staff,
+        unit=staff.unit,
+        before=before,
+        after=snapshot(staff),
+    )
+    return staff
+
+
+@transaction.atomic
+def staff_set_roles(*, actor: Any, staff: Staff, roles: list[str]) -> Staff:
+    before = sorted(staff.role_assignments.values_list("role", flat=True))
+    wanted = {r for r in roles if r != Role.STAFF}
+    staff.role_assignments.exclude(role__in=wanted).delete()
+    for role in wanted - set(before):
+        RoleAssignment.objects.create(staff=staff, role=role)
+    audit_record(
+        actor=actor,
+        verb="staff.set_roles",
+        obj=staff,
+        unit=staff.unit,
+        before={"roles": before},
+        after={"roles": sorted(wanted)},
+    )
+    return staff

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cchc.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("don-vi/<str:code>/", views.unit_home, name="unit_home"),
+]

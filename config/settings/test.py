@@ -1,0 +1,26 @@
+"""Test settings: base settings plus what a test run must not depend on."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("HTTPS", "0")
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+ALLOWED_HOSTS = ["*"]
+AXES_FAILURE_LIMIT = 3
+
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+STATIC_ROOT = Path(tempfile.gettempdir()) / "cchc-test-static"
+STATIC_ROOT.mkdir(exist_ok=True)

@@ -1,0 +1,24 @@
+"""Top-level URLs: public portal at the root, staff pages under /quan-ly/, API under /api/v1/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from cchc.api.api import api
+
+admin.site.site_header = "Quản trị hệ thống CCHC"
+admin.site.site_title = "Quản trị CCHC"
+admin.site.index_title = "Danh mục dữ liệu"
+
+urlpatterns = [
+    path("quan-tri/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("tai-khoan/", include("cchc.accounts.urls")),
+    path("quan-ly/", include("cchc.core.urls")),
+    path("quan-ly/", include("cchc.organizations.urls")),
+    path("", include("cchc.portal.urls")),
+]
+
+handler400 = "cchc.core.views.bad_request"
+handler403 = "cchc.core.views.permission_denied"
+handler404 = "cchc.core.views.page_not_found"
+handler500 = "cchc.core.views.server_error"

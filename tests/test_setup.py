@@ -1,0 +1,172 @@
+"""The installation itself: demo data, admin coverage, deploy checks, public page, static assets."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.management import call_command
+
+from cchc.accounts.models import Role, User
+from cchc.organizations.models import Group, Staff, Unit
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_PEOPLE = {
+    "Nguyễn Thị Thanh Trang": Role.PRINCIPAL,
+    "Dương Thị Huyền Trân": Role.VICE_PRINCIPAL,
+    "La Nguyễn Hoàng Anh": Role.VICE_PRINCIPAL,
+    "Lê Thị Thanh Thủy": Role.CLERK,
+    "Trần Thị Thoa": Role.INSPECTION_HEAD,
+    "Nguyễn Tấn Vinh": Role.IT_LEAD,
+}
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_the_plan_people_and_is_safe_twice(capsys) -> None:
+    call_command("seed_demo")
+    call_command("seed_demo", "--quiet")
+
+    school = Unit.objects.get(name="Trường Trung học cơ sở Nguyễn Thái Bình")
+    assert school.parent.name == "Ủy ban nhân dân xã Bình Hưng"
+    assert Unit.objects.filter(parent=school.parent).count() == 3
+    for name, role in SEED_PEOPLE.items():
+        staff = Staff.objects.get(unit=school, full_name=name)
+        assert staff.role_assignments.filter(role=role).exists()
+        assert staff.user is not None
+    assert Staff.objects.filter(unit=school).count() == 13
+    vinh_group = Group.objects.get(unit=school, name="Tổ Tin học, Lịch sử - Địa lý")
+    assert vinh_group.head.full_name == "Nguyễn Tấn Vinh"
+    assert "trangntt" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_seed_demo_bulk_generates_units_and_staff() -> None:
+    call_command("seed_demo", "--units", "5", "--staff-per-unit", "7", "--quiet")
+
+    bench = Unit.objects.filter(code__startswith="BENCH.")
+    assert bench.count() == 5
+    assert Staff.objects.filter(unit__in=bench).count() == 35
+    assert all(u.path.startswith(u.parent.path) for u in bench.select_related("parent"))
+    call_command("audit", "verify")
+
+
+@pytest.mark.django_db
+def test_seed_demo_rejects_absurd_sizes() -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--units"):
+        call_command("seed_demo", "--units", "-1", "--quiet")
+
+
+def test_every_model_is_in_the_admin() -> None:
+    ours = [m for m in apps.get_models() if m.__module__.startswith("cchc.")]
+
+    missing = [m.__name__ for m in ours if m not in admin.site._registry]
+
+    assert ours
+    assert missing == []
+
+
+def test_admin_is_in_vietnamese(admin_client) -> None:
+    body = admin_client.get("/quan-tri/").content.decode()
+
+    assert "Quản trị hệ thống CCHC" in body
+    assert "Đơn vị và nhân sự" in body
+
+
+@pytest.mark.django_db
+def test_admin_changes_are_audited(admin_client, school) -> None:
+    from cchc.core.models import AuditEvent
+
+    response = admin_client.post(
+        f"/quan-tri/organizations/unit/{school.pk}/change/",
+        {"kind": school.kind, "name": "Tên mới", "code": school.code, "deadline_mode": "date_rule"},
+    )
+
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(verb="admin.change", unit=school)
+    assert event.before["name"] != "Tên mới"
+    assert event.after["name"] == "Tên mới"
+    assert isinstance(User.objects.get(pk=event.actor_id), User)
+
+
+def test_deploy_check_reports_nothing_with_production_settings() -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DEBUG": "0",
+        "HTTPS": "1",
+        "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-5f7a9c",
+        "ALLOWED_HOSTS": "cchc.truong.example",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env["CCHC_VAR_DIR"] = str(ROOT / "var" / "deploy-check")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "ERROR"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    reported = set(re.findall(r"\((\w+\.[EW]\d+)\)", result.stdout + result.stderr))
+    documented = set(re.findall(r"`(\w+\.[EW]\d+)`", (ROOT / "docs/deployment.md").read_text()))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert reported <= documented, result.stdout + result.stderr
+    assert reported == {"security.W021"}  # HSTS preload: the school's own decision, documented
+
+
+def test_settings_refuse_to_start_without_secret_key() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SECRET_KEY_FILE")}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.base", "DEBUG": "0"})
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_public_home_shows_contact_details_without_personal_data(citizen) -> None:
+    call_command("seed_demo", "--quiet")
+
+    body = citizen.get("/").content.decode()
+
+    assert "Trường Trung học cơ sở Nguyễn Thái Bình" in body
+    assert "028 3758 4141" in body
+    assert "0903 111 201" not in body  # the principal's phone
+
+
+@pytest.mark.django_db
+def test_public_unit_page_unknown_code_is_404(citizen) -> None:
+    response = citizen.get("/don-vi/khong-ton-tai/")
+
+    assert response.status_code == 404
+    assert "Không tìm thấy" in response.content.decode()
+
+
+def test_no_asset_is_loaded_from_another_host() -> None:
+    templates = list((ROOT / "templates").rglob("*.html")) + list((ROOT / "cchc").rglob("*.html"))
+
+    offenders = [
+        str(t) for t in templates if 'src="http' in t.read_text() or 'href="http' in t.read_text()
+    ]
+
+    assert offenders == []
+    assert (ROOT / "static/cchc/js/htmx.min.js").stat().st_size > 10_000

@@ -1,0 +1,115 @@
+"""Tenancy: a user of one school never reaches another school's staff pages or API."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.fixtures import client_for
+
+# Every staff-facing URL name, with how to build it for a given unit. A new staff view that is not
+# listed here fails test_every_staff_url_is_covered, so tenancy is tested for each one.
+STAFF_URLS = {
+    "core:home": lambda unit: reverse("core:home"),
+    "core:audit_list": lambda unit: reverse("core:audit_list") + f"?don_vi={unit.pk}",
+    "organizations:unit_list": lambda unit: reverse("organizations:unit_list"),
+    "organizations:unit_detail": lambda unit: reverse("organizations:unit_detail", args=[unit.pk]),
+}
+# URLs that name a unit explicitly: another school's must answer 403 or 404.
+UNIT_SCOPED = ["organizations:unit_detail"]
+API_UNIT_SCOPED = ["/api/v1/units/{id}", "/api/v1/units/{id}/staff"]
+PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api"}
+
+
+def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            names |= _names(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{namespace}:{entry.name}" if namespace else entry.name)
+    return names
+
+
+def test_every_staff_url_is_covered() -> None:
+    staff_names = {
+        n for n in _names(get_resolver()) if n.split(":")[0] not in PUBLIC_NAMESPACES and ":" in n
+    }
+
+    assert staff_names - set(STAFF_URLS) == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", UNIT_SCOPED)
+def test_outsider_gets_404_on_other_school_pages(name, outsider, school, principal) -> None:
+    response = client_for(outsider).get(STAFF_URLS[name](school))
+
+    assert response.status_code in (403, 404)
+    assert principal.full_name not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(STAFF_URLS))
+def test_outsider_never_sees_other_school_data(name, outsider, school, principal) -> None:
+    response = client_for(outsider).get(STAFF_URLS[name](school), follow=True)
+
+    assert response.status_code in (200, 403, 404)
+    body = response.content.decode()
+    assert principal.full_name not in body
+    assert school.name not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("template", API_UNIT_SCOPED)
+def test_outsider_gets_404_from_api_for_other_school(template, outsider, school) -> None:
+    response = client_for(outsider).get(template.format(id=school.pk))
+
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Không tìm thấy dữ liệu."
+
+
+@pytest.mark.django_db
+def test_outsider_unit_list_shows_only_own_school(outsider, school, other_school) -> None:
+    response = client_for(outsider).get(reverse("organizations:unit_list"))
+
+    body = response.content.decode()
+    assert other_school.name in body
+    assert school.name not in body
+
+
+@pytest.mark.django_db
+def test_commune_officer_sees_every_school_below(commune_officer, school, other_school) -> None:
+    client = client_for(commune_officer)
+
+    listing = client.get(reverse("organizations:unit_list")).content.decode()
+    api_units = {u["name"] for u in client.get("/api/v1/units").json()}
+    detail = client.get(reverse("organizations:unit_detail", args=[other_school.pk]))
+
+    assert school.name in listing
+    assert other_school.name in listing
+    assert {school.name, other_school.name, commune_officer.unit.name} == api_units
+    assert detail.status_code == 200
+
+
+@pytest.mark.django_db
+def test_school_staff_cannot_see_commune_above(principal, commune) -> None:
+    response = client_for(principal).get(reverse("organizations:unit_detail", args=[commune.pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(citizen, school) -> None:
+    response = citizen.get(reverse("organizations:unit_detail", args=[school.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_missing_unit_is_a_vietnamese_404(principal) -> None:
+    response = client_for(principal).get(reverse("organizations:unit_detail", args=[999999]))
+
+    assert response.status_code == 404
+    assert "Không tìm thấy" in response.content.decode()
