@@ -15,6 +15,7 @@ urlpatterns = [
     path("tai-khoan/", include("cchc.accounts.urls")),
     path("quan-ly/", include("cchc.core.urls")),
     path("quan-ly/", include("cchc.organizations.urls")),
+    path("quan-ly/", include("cchc.workdays.urls")),
     path("", include("cchc.portal.urls")),
 ]
 

@@ -14,11 +14,28 @@ STAFF_URLS = {
     "core:audit_list": lambda unit: reverse("core:audit_list") + f"?don_vi={unit.pk}",
     "organizations:unit_list": lambda unit: reverse("organizations:unit_list"),
     "organizations:unit_detail": lambda unit: reverse("organizations:unit_detail", args=[unit.pk]),
+    "workdays:year": lambda unit: reverse("workdays:year") + f"?don_vi={unit.pk}",
+    "workdays:override_create": lambda unit: reverse("workdays:override_create"),
+    "workdays:override_delete": lambda unit: reverse(
+        "workdays:override_delete", args=[_override_of(unit).pk]
+    ),
 }
+# POST-only views: an outsider's POST naming another unit must be refused without effect.
+POST_URLS = {"workdays:override_create", "workdays:override_delete"}
 # URLs that name a unit explicitly: another school's must answer 403 or 404.
-UNIT_SCOPED = ["organizations:unit_detail"]
+UNIT_SCOPED = ["organizations:unit_detail", "workdays:year"]
 API_UNIT_SCOPED = ["/api/v1/units/{id}", "/api/v1/units/{id}/staff"]
 PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api"}
+
+
+def _override_of(unit):
+    from datetime import date
+
+    from cchc.workdays.models import CalendarOverride
+
+    return CalendarOverride.objects.get_or_create(
+        unit=unit, date=date(2026, 11, 20), defaults={"is_working": False, "reason": "Thử"}
+    )[0]
 
 
 def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
@@ -50,7 +67,23 @@ def test_outsider_gets_404_on_other_school_pages(name, outsider, school, princip
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(STAFF_URLS))
+@pytest.mark.parametrize("name", sorted(POST_URLS))
+def test_outsider_post_to_other_school_changes_nothing(name, outsider, school) -> None:
+    from cchc.workdays.models import CalendarOverride
+
+    url = STAFF_URLS[name](school)
+    before = list(CalendarOverride.objects.values_list("pk", "date", "is_working"))
+
+    response = client_for(outsider).post(
+        url, {"don_vi": school.pk, "date": "2026-12-01", "is_working": "0", "reason": "Xâm nhập"}
+    )
+
+    assert response.status_code in (403, 404)
+    assert list(CalendarOverride.objects.values_list("pk", "date", "is_working")) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(set(STAFF_URLS) - POST_URLS))
 def test_outsider_never_sees_other_school_data(name, outsider, school, principal) -> None:
     response = client_for(outsider).get(STAFF_URLS[name](school), follow=True)
 

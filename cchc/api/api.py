@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cchc.api.auth import StaffSessionAuth, TokenAuth
 
@@ -57,6 +57,11 @@ _FIELD_MESSAGES = {
 }
 
 
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
 @api.exception_handler(ValidationError)
 def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
@@ -71,8 +76,10 @@ def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 def _register_routers() -> None:
     from cchc.api.organizations import router as organizations_router
+    from cchc.api.workdays import router as workdays_router
 
     api.add_router("/", organizations_router)
+    api.add_router("/", workdays_router)
 
 
 _register_routers()

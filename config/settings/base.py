@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cchc.core",
     "cchc.accounts",
     "cchc.organizations",
+    "cchc.workdays",
     "cchc.api",
     "cchc.portal",
 ]

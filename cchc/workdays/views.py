@@ -1,0 +1,112 @@
+"""The "Lịch làm việc" page: a year with its days off and make-up days, and unit overrides."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from cchc.accounts import permissions
+from cchc.organizations import selectors as org_selectors
+from cchc.workdays import selectors, services
+from cchc.workdays.calendar import MAX_YEAR, MIN_YEAR
+from cchc.workdays.forms import OverrideForm
+from cchc.workdays.yearview import KIND_LABEL, WEEKDAYS_VI, year_grid
+
+
+def _unit_for(request: HttpRequest):
+    raw = request.GET.get("don_vi") or request.POST.get("don_vi")
+    if raw:
+        if not str(raw).isdigit():
+            raise Http404("Không tìm thấy đơn vị.")
+        return org_selectors.unit_get_for_user(user=request.user, pk=int(raw))
+    staff = permissions.acting_staff(request.user)
+    if staff is None:
+        raise Http404("Tài khoản chưa gắn với đơn vị nào.")
+    return staff.unit
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("nam", "")
+    if not raw:
+        return date.today().year  # noqa: DTZ011
+    if not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
+        raise ValidationError(f"Năm phải là số từ {MIN_YEAR} đến {MAX_YEAR}.")
+    return int(raw)
+
+
+def _page(request: HttpRequest, unit, year: int, form: OverrideForm, status: int = 200):
+    calendar = services.calendar_for_unit(unit)
+    context = {
+        "unit": unit,
+        "year": year,
+        "months": year_grid(calendar, year),
+        "weekdays": WEEKDAYS_VI,
+        "entries": [
+            {"entry": e, "label": KIND_LABEL.get(e.kind, e.kind)}
+            for e in selectors.year_entries(calendar, year)
+        ],
+        "estimated": calendar.is_estimated_year(year),
+        "overrides": selectors.override_list_for_unit(user=request.user, unit=unit),
+        "can_manage": permissions.can(request.user, permissions.MANAGE_WORKDAYS, unit),
+        "form": form,
+        "working_days": selectors.working_day_count(calendar, year),
+    }
+    return render(request, "workdays/calendar_year.html", context, status=status)
+
+
+@require_safe
+@login_required
+def year(request: HttpRequest) -> HttpResponse:
+    """A year of the unit's calendar, colour-coded, with names and legal references."""
+    unit = _unit_for(request)
+    try:
+        shown_year = _year(request)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return _page(request, unit, date.today().year, OverrideForm(), status=400)  # noqa: DTZ011
+    return _page(request, unit, shown_year, OverrideForm())
+
+
+@require_POST
+@login_required
+def override_create(request: HttpRequest) -> HttpResponse:
+    """Add or replace one override of the acting unit (principal, clerk or admin)."""
+    unit = _unit_for(request)
+    permissions.require(request.user, permissions.MANAGE_WORKDAYS, unit)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.override_set(
+                actor=request.user,
+                unit=unit,
+                on=form.cleaned_data["date"],
+                is_working=form.cleaned_data["is_working"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+    if not form.is_valid():
+        return _page(request, unit, date.today().year, form, status=422)  # noqa: DTZ011
+    saved = form.cleaned_data["date"]
+    messages.success(request, f"Đã lưu điều chỉnh ngày {saved:%d/%m/%Y}.")
+    return redirect(f"{reverse('workdays:year')}?nam={saved.year}&don_vi={unit.pk}")
+
+
+@require_POST
+@login_required
+def override_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove one override; only in the user's own unit."""
+    override = selectors.override_get_for_user(user=request.user, pk=pk)
+    services.override_delete(actor=request.user, override=override)
+    messages.success(request, f"Đã xóa điều chỉnh ngày {override.date:%d/%m/%Y}.")
+    return redirect(
+        f"{reverse('workdays:year')}?nam={override.date.year}&don_vi={override.unit_id}"
+    )
