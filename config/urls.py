@@ -16,6 +16,7 @@ urlpatterns = [
     path("quan-ly/", include("cchc.core.urls")),
     path("quan-ly/", include("cchc.organizations.urls")),
     path("quan-ly/", include("cchc.workdays.urls")),
+    path("quan-ly/", include("cchc.plans.urls")),
     path("", include("cchc.portal.urls")),
 ]
 

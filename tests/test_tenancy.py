@@ -19,11 +19,44 @@ STAFF_URLS = {
     "workdays:override_delete": lambda unit: reverse(
         "workdays:override_delete", args=[_override_of(unit).pk]
     ),
+    "plans:list": lambda unit: reverse("plans:list"),
+    "plans:import": lambda unit: reverse("plans:import"),
+    "plans:import_review": lambda unit: reverse("plans:import_review", args=[_plan_of(unit)[3].pk]),
+    "plans:detail": lambda unit: reverse("plans:detail", args=[_plan_of(unit)[0].pk]),
+    "plans:export": lambda unit: reverse("plans:export", args=[_plan_of(unit)[0].pk, "docx"]),
+    "plans:task_detail": lambda unit: reverse("plans:task_detail", args=[_plan_of(unit)[1].pk]),
+    "plans:task_progress": lambda unit: reverse("plans:task_progress", args=[_plan_of(unit)[1].pk]),
+    "plans:task_plan": lambda unit: reverse("plans:task_plan", args=[_plan_of(unit)[1].pk]),
+    "plans:task_evidence": lambda unit: reverse("plans:task_evidence", args=[_plan_of(unit)[1].pk]),
+    "plans:task_comment": lambda unit: reverse("plans:task_comment", args=[_plan_of(unit)[1].pk]),
+    "plans:occurrence_toggle": lambda unit: reverse(
+        "plans:occurrence_toggle", args=[_plan_of(unit)[2].pk]
+    ),
+    "plans:my_work": lambda unit: reverse("plans:my_work"),
+    "plans:activity_list": lambda unit: reverse("plans:activity_list"),
+    "plans:initiative_status": lambda unit: reverse(
+        "plans:initiative_status", args=[_plan_of(unit)[4].pk]
+    ),
 }
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
-POST_URLS = {"workdays:override_create", "workdays:override_delete"}
+POST_URLS = {
+    "workdays:override_create",
+    "workdays:override_delete",
+    "plans:task_progress",
+    "plans:task_plan",
+    "plans:task_evidence",
+    "plans:task_comment",
+    "plans:occurrence_toggle",
+    "plans:initiative_status",
+}
+UNIT_OBJECT_URLS = [
+    "plans:import_review",
+    "plans:detail",
+    "plans:export",
+    "plans:task_detail",
+]
 # URLs that name a unit explicitly: another school's must answer 403 or 404.
-UNIT_SCOPED = ["organizations:unit_detail", "workdays:year"]
+UNIT_SCOPED = ["organizations:unit_detail", "workdays:year", *UNIT_OBJECT_URLS]
 API_UNIT_SCOPED = ["/api/v1/units/{id}", "/api/v1/units/{id}/staff"]
 PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api"}
 
@@ -36,6 +69,46 @@ def _override_of(unit):
     return CalendarOverride.objects.get_or_create(
         unit=unit, date=date(2026, 11, 20), defaults={"is_working": False, "reason": "Thử"}
     )[0]
+
+
+def _plan_of(unit):
+    """A plan of `unit` with a task, a period, a pending import and an initiative."""
+    from datetime import date
+
+    from cchc.plans.models import (
+        Activity,
+        Plan,
+        PlanImport,
+        Recurrence,
+        Task,
+        TaskOccurrence,
+    )
+
+    plan = Plan.objects.filter(unit=unit).first() or Plan.objects.create(
+        unit=unit, title="Kế hoạch bí mật của trường khác", year=2026
+    )
+    task = Task.objects.get_or_create(
+        plan=plan, number="1.1", defaults={"title": "Nhiệm vụ riêng", "recurrence": Recurrence.ONCE}
+    )[0]
+    occurrence = TaskOccurrence.objects.get_or_create(
+        task=task,
+        period_label="Quý I",
+        period_start=date(2026, 1, 1),
+        defaults={"due_on": date(2026, 3, 31)},
+    )[0]
+    pending = PlanImport.objects.get_or_create(
+        unit=unit, filename="kh.txt", defaults={"text": "x", "parsed": {}}
+    )[0]
+    activity = Activity.objects.get_or_create(
+        unit=unit,
+        title="Sáng kiến riêng",
+        defaults={
+            "kind": "initiative",
+            "held_on": date(2026, 3, 1),
+            "initiative_status": "submitted",
+        },
+    )[0]
+    return plan, task, occurrence, pending, activity
 
 
 def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
@@ -69,17 +142,31 @@ def test_outsider_gets_404_on_other_school_pages(name, outsider, school, princip
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(POST_URLS))
 def test_outsider_post_to_other_school_changes_nothing(name, outsider, school) -> None:
-    from cchc.workdays.models import CalendarOverride
+    from cchc.core.models import AuditEvent
 
     url = STAFF_URLS[name](school)
-    before = list(CalendarOverride.objects.values_list("pk", "date", "is_working"))
+    events = AuditEvent.objects.count()
 
     response = client_for(outsider).post(
-        url, {"don_vi": school.pk, "date": "2026-12-01", "is_working": "0", "reason": "Xâm nhập"}
+        url,
+        {
+            "don_vi": school.pk,
+            "date": "2026-12-01",
+            "is_working": "0",
+            "reason": "Xâm nhập",
+            "status": "done",
+            "progress": "100",
+            "version": "1",
+            "title": "Xâm nhập",
+            "url": "https://x.example",
+            "text": "Xâm nhập",
+            "done": "1",
+            "recurrence": "once",
+        },
     )
 
     assert response.status_code in (403, 404)
-    assert list(CalendarOverride.objects.values_list("pk", "date", "is_working")) == before
+    assert AuditEvent.objects.count() == events  # no service wrote anything
 
 
 @pytest.mark.django_db

@@ -26,26 +26,29 @@ MANAGE_STAFF = "staff.manage"
 VIEW_AUDIT = "audit.view"
 MANAGE_WORKDAYS = "workdays.manage"
 USE_API = "api.use"
+VIEW_PLANS = "plans.view"
+MANAGE_PLANS = "plans.manage"
+RECORD_ACTIVITY = "plans.record_activity"
 
-_EVERY_STAFF = frozenset({VIEW_UNIT, VIEW_STAFF, USE_API})
+_EVERY_STAFF = frozenset({VIEW_UNIT, VIEW_STAFF, USE_API, VIEW_PLANS, RECORD_ACTIVITY})
 _LEADERSHIP = _EVERY_STAFF | {VIEW_PERSONAL_DATA, VIEW_AUDIT}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.PRINCIPAL: _LEADERSHIP | {MANAGE_STAFF, MANAGE_WORKDAYS},
-    Role.VICE_PRINCIPAL: _LEADERSHIP,
+    Role.PRINCIPAL: _LEADERSHIP | {MANAGE_STAFF, MANAGE_WORKDAYS, MANAGE_PLANS},
+    Role.VICE_PRINCIPAL: _LEADERSHIP | {MANAGE_PLANS},
     Role.CLERK: _EVERY_STAFF | {VIEW_PERSONAL_DATA, MANAGE_WORKDAYS},
     Role.INSPECTION_HEAD: _EVERY_STAFF | {VIEW_AUDIT},
     Role.IT_LEAD: _EVERY_STAFF | {VIEW_AUDIT},
     Role.STAFF: _EVERY_STAFF,
     # Read-only over the commune and every unit below it (issue 2: read-only by default).
-    Role.COMMUNE_OFFICER: _EVERY_STAFF | {VIEW_PERSONAL_DATA, VIEW_AUDIT},
-    Role.SYSTEM_ADMIN: _LEADERSHIP | {MANAGE_STAFF, MANAGE_WORKDAYS},
+    Role.COMMUNE_OFFICER: _EVERY_STAFF | {VIEW_PERSONAL_DATA, VIEW_AUDIT, MANAGE_PLANS},
+    Role.SYSTEM_ADMIN: _LEADERSHIP | {MANAGE_STAFF, MANAGE_WORKDAYS, MANAGE_PLANS},
 }
 
 # Roles whose read permissions extend to the units below their own.
 _REACHES_DOWN = frozenset({Role.COMMUNE_OFFICER, Role.SYSTEM_ADMIN})
 # Permissions that never reach below the holder's own unit (writes).
-_OWN_UNIT_ONLY = frozenset({MANAGE_STAFF, MANAGE_WORKDAYS})
+_OWN_UNIT_ONLY = frozenset({MANAGE_STAFF, MANAGE_WORKDAYS, MANAGE_PLANS, RECORD_ACTIVITY})
 
 
 def acting_staff(user: User | None) -> Staff | None:

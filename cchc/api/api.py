@@ -76,10 +76,12 @@ def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 def _register_routers() -> None:
     from cchc.api.organizations import router as organizations_router
+    from cchc.api.plans import router as plans_router
     from cchc.api.workdays import router as workdays_router
 
     api.add_router("/", organizations_router)
     api.add_router("/", workdays_router)
+    api.add_router("/", plans_router)
 
 
 _register_routers()

@@ -37,7 +37,9 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
         if fields is not None and field.name not in fields:
             continue
         value = getattr(instance, field.attname)
-        if isinstance(value, datetime | date | Decimal):
+        if isinstance(field, models.FileField):
+            value = value.name or ""
+        elif isinstance(value, datetime | date | Decimal):
             value = value.isoformat() if not isinstance(value, Decimal) else str(value)
         data[field.attname] = value
     return _normalise(data)

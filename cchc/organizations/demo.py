@@ -6,9 +6,11 @@ positions and roles. Everything is created through the services, so the audit ch
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
@@ -429,3 +431,23 @@ def seed_bulk(
         if progress:
             progress(size)
     return made
+
+
+def seed_other_apps() -> list[str]:
+    """Run `seed_demo_data()` of every other installed app that has a `demo` module.
+
+    Domain apps build on the units and people above; discovering them here keeps this app
+    free of imports from the apps that depend on it.
+    """
+    lines: list[str] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("cchc.") or config.name == "cchc.organizations":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        lines += module.seed_demo_data()
+    return lines

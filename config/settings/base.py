@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "cchc.accounts",
     "cchc.organizations",
     "cchc.workdays",
+    "cchc.kpi",
+    "cchc.plans",
     "cchc.api",
     "cchc.portal",
 ]

@@ -32,6 +32,8 @@ class Command(BaseCommand):
         console = Console(file=self.stdout, highlight=False)
         started = time.perf_counter()
         logins = demo.seed_base()
+        for line in demo.seed_other_apps():
+            console.print(line)
         if units:
             with Progress(
                 "[progress.description]{task.description}",

@@ -1,0 +1,217 @@
+"""Plans, tasks and activities over the API, through the same selectors and services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from cchc.accounts import permissions
+from cchc.plans import selectors, services
+from cchc.plans.models import Activity
+
+router = Router(tags=["Kế hoạch CCHC"])
+
+
+class TargetOut(Schema):
+    number: str
+    text: str
+    comparator: str
+    value: float | None
+    value_label: str
+    unit: str
+    kpi: str
+    current: str
+    status: str
+
+
+class PlanOut(Schema):
+    id: int
+    unit_id: int
+    reference: str
+    title: str
+    year: int
+    issued_on: date | None
+    status: str
+
+
+class PlanDetailOut(PlanOut):
+    targets: list[TargetOut]
+
+
+class TaskOut(Schema):
+    id: int
+    number: str
+    title: str
+    owner: str | None
+    recurrence: str
+    due_on: date | None
+    next_due: date | None
+    status: str
+    progress: int
+    overdue: bool
+    version: int
+
+
+class TaskPatch(Schema):
+    status: str
+    progress: int
+    note: str = ""
+    version: int
+
+
+class ActivityIn(Schema):
+    kind: str
+    title: str
+    held_on: date
+    description: str = ""
+    task_id: int | None = None
+    participant_ids: list[int] = []
+    participant_count: int | None = None
+
+
+class ActivityOut(Schema):
+    id: int
+    kind: str
+    title: str
+    held_on: date
+    task_id: int | None
+    participant_count: int
+    initiative_status: str
+
+
+def _plan_out(plan) -> dict:
+    return {
+        "id": plan.pk,
+        "unit_id": plan.unit_id,
+        "reference": plan.reference,
+        "title": plan.title,
+        "year": plan.year,
+        "issued_on": plan.issued_on,
+        "status": plan.status,
+    }
+
+
+def _validation(error: ValidationError) -> HttpError:
+    return HttpError(422, " ".join(error.messages))
+
+
+@router.get("/plans", response=list[PlanOut], summary="Các kế hoạch được xem")
+def plan_list(request: HttpRequest, year: int | None = None) -> list[dict]:
+    return [_plan_out(p) for p in selectors.plan_list_for_user(user=request.user, year=year)]
+
+
+@router.get("/plans/{plan_id}", response=PlanDetailOut, summary="Một kế hoạch và mục tiêu")
+def plan_get(request: HttpRequest, plan_id: int) -> dict:
+    plan = selectors.plan_get_for_user(user=request.user, pk=plan_id)
+    targets = [
+        {
+            "number": row.target.number,
+            "text": row.target.text,
+            "comparator": row.target.comparator,
+            "value": float(row.target.value) if row.target.value is not None else None,
+            "value_label": row.target.value_label,
+            "unit": row.target.unit_label,
+            "kpi": row.target.kpi_code,
+            "current": row.measure.display(),
+            "status": row.status,
+        }
+        for row in selectors.target_statuses(plan)
+    ]
+    return {**_plan_out(plan), "targets": targets}
+
+
+@router.get("/plans/{plan_id}/tasks", response=list[TaskOut], summary="Nhiệm vụ của kế hoạch")
+def plan_tasks(request: HttpRequest, plan_id: int, overdue: bool | None = None) -> list[dict]:
+    plan = selectors.plan_get_for_user(user=request.user, pk=plan_id)
+    rows = selectors.task_rows(plan)
+    if overdue is not None:
+        rows = [r for r in rows if r["overdue"] == overdue]
+    return [
+        {
+            "id": r["task"].pk,
+            "number": r["task"].number,
+            "title": r["task"].title,
+            "owner": r["task"].owner.full_name if r["task"].owner else None,
+            "recurrence": r["task"].recurrence,
+            "due_on": r["task"].due_on,
+            "next_due": r["next_due"],
+            "status": r["task"].status,
+            "progress": r["task"].progress,
+            "overdue": r["overdue"],
+            "version": r["task"].version,
+        }
+        for r in rows
+    ]
+
+
+@router.patch("/tasks/{task_id}", response=TaskOut, summary="Cập nhật tiến độ nhiệm vụ")
+def task_patch(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict:
+    task = selectors.task_get_for_user(user=request.user, pk=task_id)
+    try:
+        task = services.task_update_progress(
+            actor=request.user,
+            task=task,
+            progress=payload.progress,
+            status=payload.status,
+            note=payload.note,
+            expected_version=payload.version,
+        )
+    except services.StaleEdit as error:
+        raise HttpError(409, " ".join(error.messages)) from None
+    except ValidationError as error:
+        raise _validation(error) from None
+    row = next(r for r in selectors.task_rows(task.plan) if r["task"].pk == task.pk)
+    return {
+        "id": task.pk,
+        "number": task.number,
+        "title": task.title,
+        "owner": task.owner.full_name if task.owner else None,
+        "recurrence": task.recurrence,
+        "due_on": task.due_on,
+        "next_due": row["next_due"],
+        "status": task.status,
+        "progress": task.progress,
+        "overdue": row["overdue"],
+        "version": task.version,
+    }
+
+
+@router.get("/activities", response=list[ActivityOut], summary="Hoạt động CCHC")
+def activity_list(request: HttpRequest, kind: str | None = None) -> list[Activity]:
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    activities = permissions.scope_to_units(Activity.objects.all(), request.user)
+    if kind:
+        activities = activities.filter(kind=kind)
+    return list(activities[:500])
+
+
+@router.post("/activities", response={201: ActivityOut}, summary="Ghi nhận hoạt động")
+def activity_create(request: HttpRequest, payload: ActivityIn) -> Status:
+    staff = permissions.acting_staff(request.user)
+    if staff is None:
+        raise HttpError(403, "Tài khoản chưa gắn với đơn vị nào.")
+    task = None
+    if payload.task_id is not None:
+        task = selectors.task_get_for_user(user=request.user, pk=payload.task_id)
+    people = list(selectors.staff_choices(staff.unit).filter(pk__in=payload.participant_ids))
+    if len(people) != len(set(payload.participant_ids)):
+        raise HttpError(422, "Có người tham gia không thuộc đơn vị.")
+    try:
+        activity = services.activity_create(
+            actor=request.user,
+            unit=staff.unit,
+            kind=payload.kind,
+            title=payload.title,
+            held_on=payload.held_on,
+            description=payload.description,
+            task=task,
+            participants=people,
+            participant_count=payload.participant_count,
+        )
+    except ValidationError as error:
+        raise _validation(error) from None
+    return Status(201, activity)

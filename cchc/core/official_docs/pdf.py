@@ -1,0 +1,116 @@
+"""DOCX → PDF with LibreOffice headless (recipes.md section 4).
+
+Every call runs its own soffice process with a private, throw-away user profile
+(`-env:UserInstallation`): two processes sharing a profile block each other, and the service
+account's own profile is never touched. Fonts: Times New Roman is rendered with the
+metric-compatible Liberation Serif, which needs Debian's fonts-liberation2 for Vietnamese glyphs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from cchc.core.official_docs.layout import OfficialDocError
+
+_INSTALL_HINT = "cần cài các gói libreoffice-writer-nogui và fonts-liberation2"
+_STDERR_TAIL = 500
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def libreoffice_available() -> bool:
+    """Whether a LibreOffice binary is on PATH."""
+    return _soffice() is not None
+
+
+def _check_docx(docx: bytes) -> None:
+    """Refuse anything that is not a Word document before LibreOffice guesses a text import."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise OfficialDocError(
+            "Dữ liệu không phải tệp DOCX hợp lệ, không thể chuyển sang PDF."
+        ) from exc
+    if "word/document.xml" not in names:
+        raise OfficialDocError("Tệp DOCX không có nội dung văn bản (thiếu word/document.xml).")
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill the soffice we started and its children (its own session, so its own group)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def docx_to_pdf(docx: bytes, *, timeout: float = 60) -> bytes:
+    """Convert DOCX bytes to PDF bytes; raise OfficialDocError with a Vietnamese message."""
+    binary = _soffice()
+    if binary is None:
+        raise OfficialDocError(
+            f"Không tìm thấy LibreOffice để chuyển văn bản sang PDF ({_INSTALL_HINT})."
+        )
+    _check_docx(docx)
+    with tempfile.TemporaryDirectory(prefix="cchc-docx-pdf-", ignore_cleanup_errors=True) as tmp:
+        work = Path(tmp)
+        source = work / "van-ban.docx"
+        source.write_bytes(docx)
+        out_dir = work / "pdf"
+        command = [
+            binary,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--invisible",
+            "--nodefault",
+            "--nolockcheck",
+            "--nologo",
+            "--norestore",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(out_dir),
+            str(source),
+        ]
+        try:
+            process = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
+                command,
+                cwd=work,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            raise OfficialDocError(f"Không chạy được LibreOffice ({binary}): {exc}.") from exc
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            raise OfficialDocError(
+                f"LibreOffice không chuyển xong văn bản sang PDF trong {timeout:g} giây."
+            ) from None
+        target = out_dir / "van-ban.pdf"
+        # soffice exits 0 even when it could not load the file: the output file is the real test.
+        if process.returncode != 0 or not target.is_file():
+            lines = stderr.decode("utf-8", "replace").splitlines()
+            # Drop the harmless "Warning: failed to launch javaldx" noise; keep the real error.
+            detail = " ".join(line.strip() for line in lines if not line.startswith("Warning:"))
+            detail = detail[-_STDERR_TAIL:]
+            raise OfficialDocError(
+                f"LibreOffice không chuyển được văn bản sang PDF (mã thoát {process.returncode})"
+                + (f": {detail}" if detail else ".")
+            )
+        pdf = target.read_bytes()
+    if not pdf.startswith(b"%PDF"):
+        raise OfficialDocError("LibreOffice trả về một tệp không phải PDF.")
+    return pdf

@@ -1,0 +1,140 @@
+"""The indicator registry: the contract between modules (design.md section 1).
+
+Each domain app declares its indicators in its own `kpis.py` with `@indicator(...)`; plans,
+dashboards and reports read values only through `measure(code, units, period)`. A `Measure` keeps
+numerator and denominator so figures roll up across units by summing parts, never by averaging
+percentages, and is "not measurable" when the denominator is zero.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed range of local dates, e.g. one calendar year."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    def __str__(self) -> str:
+        return f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+
+
+@dataclass(frozen=True)
+class Measure:
+    numerator: int | Decimal = 0
+    denominator: int | Decimal = 0
+    # For indicators that are a rating rather than a ratio ("Tốt", "Khá" …).
+    label: str = ""
+
+    @property
+    def is_measurable(self) -> bool:
+        return bool(self.label) or self.denominator > 0
+
+    @property
+    def value(self) -> Decimal | None:
+        """Percentage with full precision; None when not measurable (N/A)."""
+        if not self.denominator:
+            return None
+        return Decimal(self.numerator) * 100 / Decimal(self.denominator)
+
+    def display(self) -> str:
+        if self.label:
+            return self.label
+        value = self.value
+        if value is None:
+            return "chưa đo được"
+        rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+        text = f"{rounded:f}".replace(".", ",")
+        return f"{text}% ({self.numerator}/{self.denominator})"
+
+    def __add__(self, other: Measure) -> Measure:
+        return Measure(self.numerator + other.numerator, self.denominator + other.denominator)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    unit: str
+    better: Literal["higher", "lower"]
+    source: str
+    compute: Callable[[Any, Period], Measure]
+
+
+_REGISTRY: dict[str, Indicator] = {}
+
+# Every code the plan's targets may bind to, with a Vietnamese name, even before a module
+# measures it: the dashboard shows "chưa đo được" for those instead of hiding the target.
+KNOWN_CODES: dict[str, str] = {
+    "cchc_self_score": "Xếp loại Chỉ số CCHC (tự đánh giá)",
+    "dossier_on_time_rate": "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn",
+    "late_apology_rate": "Tỷ lệ hồ sơ trễ hạn có văn bản xin lỗi",
+    "satisfaction_rate": "Mức độ hài lòng của người dân, tổ chức",
+    "feedback_on_time_rate": "Tỷ lệ phản ánh, kiến nghị được xử lý, phản hồi đúng hạn",
+    "feedback_published_rate": "Tỷ lệ kết quả xử lý phản ánh, kiến nghị được công khai",
+    "cashless_rate": "Tỷ lệ khoản thu không dùng tiền mặt",
+    "e_document_rate": "Tỷ lệ văn bản trao đổi trên môi trường điện tử",
+    "digital_signature_rate": "Tỷ lệ viên chức có chữ ký số",
+    "official_email_rate": "Tỷ lệ viên chức phụ trách có thư điện tử công vụ",
+    "task_on_time_rate": "Tỷ lệ nhiệm vụ kế hoạch hoàn thành đúng hạn",
+}
+
+
+def indicator(
+    code: str,
+    *,
+    name: str,
+    unit: str = "%",
+    better: Literal["higher", "lower"] = "higher",
+    source: str = "",
+) -> Callable[[Callable[[Any, Period], Measure]], Callable[[Any, Period], Measure]]:
+    def register(func: Callable[[Any, Period], Measure]) -> Callable[[Any, Period], Measure]:
+        _REGISTRY[code] = Indicator(code, name, unit, better, source, func)
+        KNOWN_CODES.setdefault(code, name)
+        return func
+
+    return register
+
+
+def get(code: str) -> Indicator | None:
+    return _REGISTRY.get(code)
+
+
+def all_indicators() -> list[Indicator]:
+    return sorted(_REGISTRY.values(), key=lambda i: i.code)
+
+
+def measure(code: str | None, units: Any, period: Period) -> Measure:
+    """The value of `code` over `units` (a Unit queryset) in `period`; N/A when unknown."""
+    found = _REGISTRY.get(code or "")
+    if found is None:
+        return Measure()
+    return found.compute(units, period)
+
+
+def name_of(code: str | None) -> str:
+    return KNOWN_CODES.get(code or "", code or "")
+
+
+def autodiscover() -> None:
+    """Import `<app>.kpis` of every installed app so their indicators register."""
+    for config in apps.get_app_configs():
+        try:
+            importlib.import_module(f"{config.name}.kpis")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.kpis":
+                raise

@@ -1,0 +1,277 @@
+"""Reads of plans, always scoped to the acting user; the dashboard's target statuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cchc.accounts import permissions
+from cchc.kpi import registry
+from cchc.kpi.registry import Measure, Period
+from cchc.organizations.models import Staff, Unit
+from cchc.plans.models import (
+    Activity,
+    Assignment,
+    Plan,
+    PlanImport,
+    Target,
+    Task,
+    TaskOccurrence,
+    TaskStatus,
+)
+
+OPEN = [TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS]
+
+
+def plan_list_for_user(*, user: Any, year: int | None = None) -> QuerySet[Plan]:
+    permissions.require(user, permissions.VIEW_PLANS)
+    plans = permissions.scope_to_units(Plan.objects.select_related("unit"), user)
+    if year:
+        plans = plans.filter(year=year)
+    return plans.annotate(
+        task_count=Count("tasks", filter=Q(tasks__parent__isnull=False), distinct=True),
+        done_count=Count(
+            "tasks",
+            filter=Q(tasks__parent__isnull=False, tasks__status=TaskStatus.DONE),
+            distinct=True,
+        ),
+    )
+
+
+def plan_get_for_user(*, user: Any, pk: int) -> Plan:
+    plan = (
+        permissions.scope_to_units(Plan.objects.select_related("unit", "parent", "signer"), user)
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None:
+        raise Http404("Không tìm thấy kế hoạch.")
+    permissions.require(user, permissions.VIEW_PLANS, plan.unit)
+    return plan
+
+
+def task_get_for_user(*, user: Any, pk: int) -> Task:
+    task = (
+        permissions.scope_to_units(
+            Task.objects.select_related("plan__unit", "owner", "parent"), user, field="plan__unit"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if task is None:
+        raise Http404("Không tìm thấy nhiệm vụ.")
+    return task
+
+
+def import_get_for_user(*, user: Any, pk: int) -> PlanImport:
+    pending = (
+        permissions.scope_to_units(PlanImport.objects.select_related("unit"), user)
+        .filter(pk=pk)
+        .first()
+    )
+    if pending is None:
+        raise Http404("Không tìm thấy lượt nhập.")
+    permissions.require(user, permissions.MANAGE_PLANS, pending.unit)
+    return pending
+
+
+def occurrence_get_for_user(*, user: Any, pk: int) -> TaskOccurrence:
+    occurrence = (
+        permissions.scope_to_units(
+            TaskOccurrence.objects.select_related("task__plan__unit"),
+            user,
+            field="task__plan__unit",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if occurrence is None:
+        raise Http404("Không tìm thấy kỳ thực hiện.")
+    return occurrence
+
+
+def activity_get_for_user(*, user: Any, pk: int) -> Activity:
+    activity = (
+        permissions.scope_to_units(Activity.objects.select_related("unit"), user)
+        .filter(pk=pk)
+        .first()
+    )
+    if activity is None:
+        raise Http404("Không tìm thấy hoạt động.")
+    return activity
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    target: Target
+    measure: Measure
+    status: str  # met / at_risk / missed / not_measurable
+    label: str
+    tone: str
+    kpi_name: str
+
+
+_STATUS = {
+    "met": ("Đạt", "ok"),
+    "at_risk": ("Có nguy cơ không đạt", "warn"),
+    "missed": ("Không đạt", "bad"),
+    "not_measurable": ("Chưa đo được", "neutral"),
+}
+_RATINGS = ["kém", "không đạt", "trung bình", "khá", "tốt", "xuất sắc"]
+
+
+def _satisfies(target: Target, measure: Measure) -> bool | None:
+    if target.value_label:
+        if not measure.label:
+            return None
+        have = (
+            _RATINGS.index(measure.label.casefold()) if measure.label.casefold() in _RATINGS else -1
+        )
+        want = (
+            _RATINGS.index(target.value_label.casefold())
+            if target.value_label.casefold() in _RATINGS
+            else 99
+        )
+        return have >= want
+    value = measure.value
+    if value is None or target.value is None:
+        return None
+    goal = Decimal(target.value)
+    return {
+        ">=": value >= goal,
+        ">": value > goal,
+        "<=": value <= goal,
+        "=": value >= goal,  # "100%" means reaching the figure; exceeding is impossible for rates
+        "": value >= goal,
+    }[target.comparator]
+
+
+def target_statuses(plan: Plan, *, today: date | None = None) -> list[TargetStatus]:
+    """Each target with its live value over the plan's unit and year, and whether it is met.
+
+    While the year runs, a target not yet met is "at risk"; once the year is over it is missed.
+    """
+    today = today or timezone.localdate()
+    period = Period.year(plan.year)
+    units = Unit.objects.filter(pk=plan.unit_id)
+    out = []
+    for target in plan.targets.all():
+        measure = registry.measure(target.kpi_code, units, period)
+        ok = _satisfies(target, measure) if measure.is_measurable else None
+        if ok is None:
+            status = "not_measurable"
+        elif ok:
+            status = "met"
+        else:
+            status = "missed" if today > period.end else "at_risk"
+        label, tone = _STATUS[status]
+        out.append(
+            TargetStatus(target, measure, status, label, tone, registry.name_of(target.kpi_code))
+        )
+    return out
+
+
+def is_overdue(task: Task | TaskOccurrence, today: date) -> bool:
+    return task.status in OPEN and task.due_on is not None and task.due_on < today
+
+
+def task_rows(plan: Plan, *, today: date | None = None) -> list[dict[str, Any]]:
+    """Leaf tasks with owner, status, next deadline and overdue flag; overdue first."""
+    today = today or timezone.localdate()
+    tasks = (
+        plan.tasks.filter(parent__isnull=False)
+        .select_related("owner", "parent")
+        .prefetch_related(
+            Prefetch("occurrences", queryset=TaskOccurrence.objects.order_by("period_start"))
+        )
+    )
+    rows = []
+    for task in tasks:
+        occurrences = list(task.occurrences.all())
+        late = [o for o in occurrences if is_overdue(o, today)]
+        upcoming = [o for o in occurrences if o.status in OPEN and o.due_on >= today]
+        next_due = upcoming[0].due_on if upcoming else task.due_on
+        rows.append(
+            {
+                "task": task,
+                "overdue": is_overdue(task, today) or bool(late),
+                "late_periods": late,
+                "next_due": next_due,
+                "done_periods": sum(o.status == TaskStatus.DONE for o in occurrences),
+                "periods": len(occurrences),
+            }
+        )
+    rows.sort(key=lambda r: (not r["overdue"], r["next_due"] or date.max, r["task"].order))
+    return rows
+
+
+def tasks_by_owner(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    groups: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        owner = row["task"].owner
+        key = owner.pk if owner else None
+        group = groups.setdefault(
+            key, {"owner": owner, "open": 0, "done": 0, "overdue": 0, "total": 0}
+        )
+        group["total"] += 1
+        group["overdue"] += row["overdue"]
+        if row["task"].status == TaskStatus.DONE:
+            group["done"] += 1
+        else:
+            group["open"] += 1
+    return sorted(
+        groups.values(), key=lambda g: (-g["overdue"], g["owner"].full_name if g["owner"] else "~")
+    )
+
+
+# ---------------------------------------------------------------- one person's work
+
+
+def my_work(*, user: Any, today: date | None = None) -> dict[str, Any]:
+    """The acting person's duties from current plans and their open tasks, overdue first."""
+    today = today or timezone.localdate()
+    staff = permissions.acting_staff(user)
+    if staff is None:
+        return {"staff": None, "duties": [], "rows": []}
+    duties = (
+        Assignment.objects.filter(staff=staff, plan__status="active")
+        .select_related("plan")
+        .order_by("-plan__year", "order")
+    )
+    tasks = (
+        Task.objects.filter(Q(owner=staff) | Q(collaborators=staff), parent__isnull=False)
+        .filter(plan__status="active")
+        .select_related("plan", "owner")
+        .prefetch_related("occurrences")
+        .distinct()
+    )
+    rows = []
+    for task in tasks:
+        late = [o for o in task.occurrences.all() if is_overdue(o, today)]
+        open_periods = [o for o in task.occurrences.all() if o.status in OPEN]
+        if task.status not in OPEN and not open_periods:
+            continue
+        rows.append(
+            {
+                "task": task,
+                "overdue": is_overdue(task, today) or bool(late),
+                "late_periods": late,
+                "next_due": min((o.due_on for o in open_periods), default=task.due_on),
+                "is_owner": task.owner_id == staff.pk,
+            }
+        )
+    rows.sort(key=lambda r: (not r["overdue"], r["next_due"] or date.max))
+    return {"staff": staff, "duties": duties, "rows": rows}
+
+
+def staff_choices(unit: Unit) -> QuerySet[Staff]:
+    return Staff.objects.filter(unit=unit, is_active=True).order_by("full_name")

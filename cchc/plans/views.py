@@ -1,0 +1,363 @@
+"""Plan pages: list, import with review, dashboard, tasks, my work, activities, export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from cchc.accounts import permissions
+from cchc.plans import exporting, importing, selectors, services
+from cchc.plans.forms import (
+    ActivityForm,
+    CommentForm,
+    EvidenceForm,
+    ImportReviewForm,
+    PlanUploadForm,
+    TaskPlanForm,
+    TaskProgressForm,
+)
+from cchc.plans.models import Activity, InitiativeStatus
+
+
+def _own_unit(request: HttpRequest) -> Any:
+    staff = permissions.acting_staff(request.user)
+    if staff is None:
+        raise Http404("Tài khoản chưa gắn với đơn vị nào.")
+    return staff.unit
+
+
+def _form_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_safe
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """Plans of the units the user may see, newest year first."""
+    plans = selectors.plan_list_for_user(user=request.user)
+    unit = permissions.acting_staff(request.user)
+    can_import = unit is not None and permissions.can(
+        request.user, permissions.MANAGE_PLANS, unit.unit
+    )
+    return render(request, "plans/plan_list.html", {"plans": plans, "can_import": can_import})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_import(request: HttpRequest) -> HttpResponse:
+    """Upload a plan file; it is parsed and shown for review before anything is saved."""
+    unit = _own_unit(request)
+    permissions.require(request.user, permissions.MANAGE_PLANS, unit)
+    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            pending = importing.plan_import_preview(
+                actor=request.user, unit=unit, filename=upload.name, data=upload.read()
+            )
+        except importing.PlanImportError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("plans:import_review", pk=pending.pk)
+    status = 422 if form.errors else 200
+    return render(request, "plans/plan_import.html", {"form": form, "unit": unit}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show what was recognised (and what was not); save only when the user confirms."""
+    pending = selectors.import_get_for_user(user=request.user, pk=pk)
+    if pending.plan_id:
+        messages.info(request, "Kế hoạch này đã được lưu.")
+        return redirect("plans:detail", pk=pending.plan_id)
+    report = importing.preview_report(pending)
+    form = ImportReviewForm(request.POST or None, report=report, unit=pending.unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = importing.plan_import_confirm(
+                actor=request.user, pending=pending, corrections=form.corrections()
+            )
+        except (importing.PlanImportError, ValidationError) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Đã lưu kế hoạch “{plan.title}”.")
+            return redirect("plans:detail", pk=plan.pk)
+    context = {
+        "pending": pending,
+        "report": report,
+        "form": form,
+        "target_rows": [
+            {"target": t, "field": form[f"target_{i}"]}
+            for i, t in enumerate(report["data"].get("targets", []))
+        ],
+        "assignment_rows": [
+            {"match": m, "field": form[f"assignment_{i}"]} for i, m in enumerate(report["matches"])
+        ],
+    }
+    status = 422 if form.errors else 200
+    return render(request, "plans/plan_import_review.html", context, status=status)
+
+
+@require_safe
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan dashboard: targets with live values, tasks by owner, overdue tasks first."""
+    plan = selectors.plan_get_for_user(user=request.user, pk=pk)
+    today = timezone.localdate()
+    rows = selectors.task_rows(plan, today=today)
+    context = {
+        "plan": plan,
+        "targets": selectors.target_statuses(plan, today=today),
+        "rows": rows,
+        "owners": selectors.tasks_by_owner(rows),
+        "overdue": sum(r["overdue"] for r in rows),
+        "assignments": plan.assignments.select_related("staff"),
+        "basis": plan.basis.all(),
+        "can_manage": permissions.can(request.user, permissions.MANAGE_PLANS, plan.unit),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+@require_safe
+@login_required
+def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The plan as an official DOCX (Decree 30/2020 layout) or its PDF."""
+    plan = selectors.plan_get_for_user(user=request.user, pk=pk)
+    try:
+        content, content_type = exporting.plan_file(plan, fmt)
+    except exporting.OfficialDocError as error:
+        messages.error(request, str(error))
+        return redirect("plans:detail", pk=plan.pk)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exporting.filename(plan, fmt)}"'
+    return response
+
+
+def _task_context(request: HttpRequest, task: Any, **forms: Any) -> dict[str, Any]:
+    may_update = services.may_update_task(request.user, task)
+    can_manage = permissions.can(request.user, permissions.MANAGE_PLANS, task.plan.unit)
+    return {
+        "task": task,
+        "occurrences": task.occurrences.all(),
+        "evidence": task.evidence.select_related("added_by"),
+        "comments": task.comments.all(),
+        "activities": task.activities.all(),
+        "collaborators": task.collaborators.all(),
+        "may_update": may_update,
+        "can_manage": can_manage,
+        "today": timezone.localdate(),
+        "progress_form": forms.get("progress_form")
+        or TaskProgressForm(
+            initial={"status": task.status, "progress": task.progress, "version": task.version}
+        ),
+        "plan_form": forms.get("plan_form")
+        or TaskPlanForm(
+            task=task,
+            initial={
+                "owner": task.owner_id,
+                "collaborators": list(task.collaborators.values_list("pk", flat=True)),
+                "due_on": task.due_on,
+                "recurrence": task.recurrence,
+                "version": task.version,
+            },
+        ),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+    }
+
+
+@require_safe
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One task: progress, periods, evidence, comments and related activities."""
+    task = selectors.task_get_for_user(user=request.user, pk=pk)
+    return render(request, "plans/task_detail.html", _task_context(request, task))
+
+
+@require_POST
+@login_required
+def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get_for_user(user=request.user, pk=pk)
+    form = TaskProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_update_progress(
+                actor=request.user,
+                task=task,
+                progress=form.cleaned_data["progress"],
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.StaleEdit as error:
+            form.add_error(None, error.messages)
+            return _task_page(request, task, 409, progress_form=form)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Đã cập nhật tiến độ.")
+            return redirect("plans:task_detail", pk=task.pk)
+    return _task_page(request, task, 422, progress_form=form)
+
+
+def _task_page(request: HttpRequest, task: Any, status: int, **forms: Any) -> HttpResponse:
+    task.refresh_from_db()
+    return render(
+        request, "plans/task_detail.html", _task_context(request, task, **forms), status=status
+    )
+
+
+@require_POST
+@login_required
+def task_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get_for_user(user=request.user, pk=pk)
+    permissions.require(request.user, permissions.MANAGE_PLANS, task.plan.unit)
+    form = TaskPlanForm(request.POST, task=task)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.task_plan(
+                actor=request.user,
+                task=task,
+                owner=data["owner"],
+                collaborators=list(data["collaborators"]),
+                due_on=data["due_on"],
+                recurrence=data["recurrence"],
+                expected_version=data["version"],
+            )
+        except services.StaleEdit as error:
+            form.add_error(None, error.messages)
+            return _task_page(request, task, 409, plan_form=form)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Đã lưu phân công.")
+            return redirect("plans:task_detail", pk=task.pk)
+    return _task_page(request, task, 422, plan_form=form)
+
+
+@require_POST
+@login_required
+def task_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get_for_user(user=request.user, pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_add(
+                actor=request.user,
+                task=task,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+                url=form.cleaned_data["url"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Đã thêm minh chứng.")
+            return redirect("plans:task_detail", pk=task.pk)
+    return _task_page(request, task, 422, evidence_form=form)
+
+
+@require_POST
+@login_required
+def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    task = selectors.task_get_for_user(user=request.user, pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(actor=request.user, task=task, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect("plans:task_detail", pk=task.pk)
+    return _task_page(request, task, 422, comment_form=form)
+
+
+@require_POST
+@login_required
+def occurrence_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = selectors.occurrence_get_for_user(user=request.user, pk=pk)
+    services.occurrence_complete(
+        actor=request.user, occurrence=occurrence, done=request.POST.get("done") == "1"
+    )
+    return redirect("plans:task_detail", pk=occurrence.task_id)
+
+
+@require_safe
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    """My duties from the plan and my open tasks, overdue first."""
+    return render(request, "plans/my_work.html", selectors.my_work(user=request.user))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    """Training, communication, legal dissemination and initiatives of my unit; add one."""
+    unit = _own_unit(request)
+    permissions.require(request.user, permissions.VIEW_PLANS, unit)
+    form = ActivityForm(request.POST or None, request.FILES or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.activity_create(
+                actor=request.user,
+                unit=unit,
+                kind=data["kind"],
+                title=data["title"],
+                held_on=data["held_on"],
+                description=data["description"],
+                task=data["task"],
+                participants=list(data["participants"]),
+                participant_count=data["participant_count"],
+                evidence_upload=data["evidence_file"],
+                evidence_url=data["evidence_url"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Đã ghi nhận hoạt động.")
+            return redirect("plans:activity_list")
+    activities = (
+        Activity.objects.filter(unit=unit)
+        .select_related("task")
+        .prefetch_related("participants")[:200]
+    )
+    context = {
+        "form": form,
+        "activities": activities,
+        "can_manage": permissions.can(request.user, permissions.MANAGE_PLANS, unit),
+        "next_status": {
+            InitiativeStatus.SUBMITTED: [InitiativeStatus.EVALUATED, InitiativeStatus.REJECTED],
+            InitiativeStatus.EVALUATED: [InitiativeStatus.ADOPTED, InitiativeStatus.REJECTED],
+        },
+        "statuses": dict(InitiativeStatus.choices),
+    }
+    return render(request, "plans/activity_list.html", context, status=422 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_get_for_user(user=request.user, pk=pk)
+    try:
+        services.initiative_set_status(
+            actor=request.user, activity=activity, status=request.POST.get("status", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("plans:activity_list")
+    messages.success(request, "Đã cập nhật tình trạng sáng kiến.")
+    return redirect("plans:activity_list")
