@@ -28,6 +28,7 @@ var/secret_key:
 
 demo: install var/secret_key
 	$(DEMO_ENV) $(BIN)/cchc migrate --noinput
+	$(DEMO_ENV) $(BIN)/cchc createcachetable
 	$(DEMO_ENV) $(BIN)/cchc seed_demo
 	$(DEMO_ENV) $(BIN)/cchc collectstatic --noinput -v0
 	@echo "Mở http://$(HOST):$(PORT)/ — đăng nhập cán bộ tại http://$(HOST):$(PORT)/tai-khoan/dang-nhap/"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("quan-ly/", include("cchc.organizations.urls")),
     path("quan-ly/", include("cchc.workdays.urls")),
     path("quan-ly/", include("cchc.plans.urls")),
+    path("quan-ly/", include("cchc.dossiers.urls")),
     path("", include("cchc.portal.urls")),
 ]
 

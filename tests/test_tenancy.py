@@ -37,9 +37,19 @@ STAFF_URLS = {
     "plans:initiative_status": lambda unit: reverse(
         "plans:initiative_status", args=[_plan_of(unit)[4].pk]
     ),
+    "dossiers:queue": lambda unit: reverse("dossiers:queue"),
+    "dossiers:intake": lambda unit: reverse("dossiers:intake"),
+    "dossiers:book": lambda unit: reverse("dossiers:book") + "?q=",
+    "dossiers:procedures": lambda unit: reverse("dossiers:procedures"),
+    "dossiers:detail": lambda unit: reverse("dossiers:detail", args=[_dossier_of(unit).pk]),
+    "dossiers:act": lambda unit: reverse("dossiers:act", args=[_dossier_of(unit).pk]),
+    "dossiers:paper": lambda unit: reverse(
+        "dossiers:paper", args=[_dossier_of(unit).pk, "tiep-nhan", "docx"]
+    ),
 }
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
 POST_URLS = {
+    "dossiers:act",
     "workdays:override_create",
     "workdays:override_delete",
     "plans:task_progress",
@@ -50,6 +60,8 @@ POST_URLS = {
     "plans:initiative_status",
 }
 UNIT_OBJECT_URLS = [
+    "dossiers:detail",
+    "dossiers:paper",
     "plans:import_review",
     "plans:detail",
     "plans:export",
@@ -111,6 +123,31 @@ def _plan_of(unit):
     return plan, task, occurrence, pending, activity
 
 
+def _dossier_of(unit):
+    """A dossier of `unit` (with its procedure), created directly."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from cchc.dossiers.models import Dossier, Procedure
+
+    procedure = Procedure.objects.get_or_create(
+        unit=unit, name="Thủ tục riêng", valid_from=date(2025, 1, 1)
+    )[0]
+    return Dossier.objects.get_or_create(
+        code=f"{unit.code}-261120-0001",
+        defaults={
+            "unit": unit,
+            "procedure": procedure,
+            "channel": "1",
+            "status": "accepted",
+            "applicant_name": "Người dân trường khác",
+            "received_at": timezone.now(),
+            "due_at": timezone.now(),
+        },
+    )[0]
+
+
 def _names(resolver: URLResolver, namespace: str = "") -> set[str]:
     names: set[str] = set()
     for entry in resolver.url_patterns:
@@ -162,6 +199,7 @@ def test_outsider_post_to_other_school_changes_nothing(name, outsider, school) -
             "text": "Xâm nhập",
             "done": "1",
             "recurrence": "once",
+            "action": "return",
         },
     )
 

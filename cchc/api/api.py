@@ -75,6 +75,8 @@ def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from cchc.api.dossiers import public_router
+    from cchc.api.dossiers import router as dossiers_router
     from cchc.api.organizations import router as organizations_router
     from cchc.api.plans import router as plans_router
     from cchc.api.workdays import router as workdays_router
@@ -82,6 +84,8 @@ def _register_routers() -> None:
     api.add_router("/", organizations_router)
     api.add_router("/", workdays_router)
     api.add_router("/", plans_router)
+    api.add_router("/", dossiers_router)
+    api.add_router("/", public_router)
 
 
 _register_routers()

@@ -1,12 +1,18 @@
-"""Public pages: no account, no personal data."""
+"""Public pages: no account, no personal data, rate-limited, usable on a phone."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from cchc.core.ratelimit import hit
+from cchc.dossiers import selectors as dossier_selectors
+from cchc.dossiers import services as dossier_services
+from cchc.dossiers.forms import LookupForm, OnlineSubmissionForm
+from cchc.dossiers.uploads import UploadRejected, attach_public_uploads
 from cchc.organizations.models import Unit, UnitKind
 
 
@@ -21,6 +27,19 @@ def _home_unit() -> Unit:
     return unit
 
 
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {
+            "title": "Quá nhiều yêu cầu",
+            "message": "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn. Hãy thử lại sau 1 phút.",
+            "status": 429,
+        },
+        status=429,
+    )
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The installation's own unit: contact details and what citizens can do here."""
@@ -32,3 +51,98 @@ def unit_home(request: HttpRequest, code: str) -> HttpResponse:
     """Any unit's public page, by its electronic identifier code."""
     unit = get_object_or_404(Unit, code=code)
     return render(request, "portal/unit_home.html", {"unit": unit})
+
+
+@require_safe
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    """The unit's procedures, published in full (the plan's "niêm yết công khai")."""
+    unit = _home_unit()
+    query = request.GET.get("q", "").strip()[:100]
+    procedures = (
+        dossier_selectors.procedure_search(unit, query)
+        if query
+        else dossier_selectors.procedures_current(unit).filter(is_published=True)
+    )
+    return render(
+        request, "portal/procedure_list.html", {"unit": unit, "procedures": procedures, "q": query}
+    )
+
+
+@require_safe
+def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _home_unit()
+    procedure = get_object_or_404(
+        dossier_selectors.procedures_current(unit).filter(is_published=True), pk=pk
+    )
+    return render(request, "portal/procedure_detail.html", {"unit": unit, "procedure": procedure})
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Online submission: a code at once; the clerk then accepts or asks for supplements."""
+    unit = _home_unit()
+    procedure = get_object_or_404(
+        dossier_selectors.procedures_current(unit).filter(is_published=True), pk=pk
+    )
+    if not procedure.accepts_online:
+        raise Http404("Thủ tục này chưa nhận hồ sơ trực tuyến.")
+    form = OnlineSubmissionForm(request.POST or None, request.FILES or None, procedure=procedure)
+    if request.method == "POST":
+        if not hit(request, "submit", per_minute=5):
+            return _too_many(request)
+        if form.is_valid():
+            try:
+                dossier = attach_public_uploads(
+                    submit=lambda provided: dossier_services.dossier_submit_online(
+                        unit=unit,
+                        procedure=procedure,
+                        applicant=form.cleaned_data,
+                        subject=form.cleaned_data["subject"],
+                        provided_documents=provided,
+                    ),
+                    procedure=procedure,
+                    files={
+                        k: v for k, v in form.cleaned_data.items() if k.startswith("file_") and v
+                    },
+                )
+            except UploadRejected as error:
+                form.add_error(error.field, str(error))
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error.messages)
+            else:
+                return render(
+                    request, "portal/submit_done.html", {"unit": unit, "dossier": dossier}
+                )
+    status = 422 if form.errors else 200
+    context = {"unit": unit, "procedure": procedure, "form": form}
+    return render(request, "portal/submit.html", context, status=status)
+
+
+@require_safe
+def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Look a dossier up by its code (typed, or from the QR on the receipt)."""
+    data = request.GET.copy()
+    if code and "code" not in data:
+        data["code"] = code
+    form = LookupForm(data if data else None)
+    result = None
+    status = 200
+    if form.is_bound:
+        if not hit(request, "lookup"):
+            return _too_many(request)
+        if form.is_valid():
+            result = dossier_selectors.public_lookup(
+                form.cleaned_data["code"], phone_last4=form.cleaned_data.get("phone_last4") or ""
+            )
+            if result is None:
+                form.add_error(
+                    "code", "Không tìm thấy hồ sơ có mã này. Hãy kiểm tra lại mã trên giấy hẹn."
+                )
+                status = 404
+        else:
+            status = 422
+    return render(request, "portal/lookup.html", {"form": form, "result": result}, status=status)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cchc.workdays",
     "cchc.kpi",
     "cchc.plans",
+    "cchc.dossiers",
     "cchc.api",
     "cchc.portal",
 ]
@@ -202,6 +203,16 @@ X_FRAME_OPTIONS = "DENY"
 # The unit whose public page is served at "/" (its electronic identifier code); the first school
 # is used when unset.
 CCHC_HOME_UNIT = env.str("CCHC_HOME_UNIT", default="")
+# Absolute address of the public site, printed in QR codes on receipts (e.g. https://truong.edu.vn).
+CCHC_PUBLIC_URL = env.str("CCHC_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Public look-ups allowed per address per minute (dossier look-up, online submission).
+CCHC_PUBLIC_RATE_PER_MINUTE = env.int("CCHC_PUBLIC_RATE_PER_MINUTE", default=30)
+CACHES = {
+    "default": {
+        "BACKEND": env.str("CACHE_BACKEND", default="django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env.str("CACHE_LOCATION", default="cchc_cache"),
+    }
+}
 CCHC_SITE_NAME = env.str("CCHC_SITE_NAME", default="Hệ thống quản lý cải cách hành chính")
 
 LOGGING = {

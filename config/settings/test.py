@@ -24,3 +24,5 @@ from pathlib import Path  # noqa: E402
 
 STATIC_ROOT = Path(tempfile.gettempdir()) / "cchc-test-static"
 STATIC_ROOT.mkdir(exist_ok=True)
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

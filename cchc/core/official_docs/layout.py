@@ -14,33 +14,65 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.exceptions import UnrecognizedImageError
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
-from docx.shared import Cm, Pt
-from docx.table import Table as DocxTable
-from docx.table import _Cell
-from docx.text.paragraph import Paragraph as DocxParagraph
-from docx.text.run import Run
+from docx.shared import Cm
 
-FONT = "Times New Roman"
-LANGUAGE = "vi-VN"
+from cchc.core.official_docs.ooxml import (
+    FONT,
+    LANGUAGE,
+    _add_page_field,
+    _borderless,
+    _cant_split,
+    _cell_margins,
+    _drop_initial_paragraph,
+    _nfc,
+    _paragraph,
+    _paragraph_rpr,
+    _repeat_header_row,
+    _rule,
+    _run,
+    _set_fonts,
+    _set_page,
+    _set_table_layout,
+    _setup_styles,
+    _text,
+)
+
+__all__ = [
+    "BLANK_NUMBER",
+    "FONT",
+    "LANGUAGE",
+    "MOTTO",
+    "NATIONAL_TITLE",
+    "RECIPIENTS_TITLE",
+    "OfficialDocError",
+    "OfficialDocument",
+    "OfficialHeader",
+    "PageSize",
+    "Paragraph",
+    "ParagraphStyle",
+    "SignatureBlock",
+    "Table",
+    "build_docx",
+    "date_line",
+    "reference",
+]
+
+
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 RECIPIENTS_TITLE = "Nơi nhận:"
 # Six spaces: room to write the number by hand after signing (Decree 30/2020 Art. 15).
 BLANK_NUMBER = " " * 6
+
 
 ParagraphStyle = Literal[
     "body", "heading1", "heading2", "heading3", "bullet", "plain", "center", "italic"
@@ -238,59 +270,7 @@ _A5 = _Metrics(
 _METRICS: dict[str, _Metrics] = {"A4": _A4, "A5": _A5}
 
 
-_Container = DocxDocument | _Cell
-
-
-# Child order of the WordprocessingML complex types we touch (ECMA-376 part 1, 17.3 and 17.4):
-# Word rejects out-of-order children as "unreadable content" even where LibreOffice does not.
-def _tags(names: str) -> tuple[str, ...]:
-    return tuple(f"w:{name}" for name in names.split())
-
-
-_PPR_ORDER = _tags(
-    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers"
-    " pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct"
-    " autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing"
-    " mirrorIndents suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl"
-    " divId cnfStyle rPr sectPr pPrChange"
-)
-_RPR_ORDER = _tags(
-    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint"
-    " noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u"
-    " effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
-)
-_TBLPR_ORDER = _tags(
-    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc"
-    " tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption"
-    " tblDescription tblPrChange"
-)
-
-
-def _child(parent: BaseOxmlElement, tag: str, order: tuple[str, ...]) -> BaseOxmlElement:
-    """The `tag` child of `parent`, created in its schema position if missing."""
-    element = parent.find(qn(tag))
-    if element is None:
-        element = OxmlElement(tag)
-        successors = {qn(name) for name in order[order.index(tag) + 1 :]}
-        following = next((child for child in parent if child.tag in successors), None)
-        if following is None:
-            parent.append(element)
-        else:
-            following.addprevious(element)
-    return element
-
-
-def _paragraph_rpr(paragraph: DocxParagraph) -> BaseOxmlElement:
-    """The paragraph mark's run properties (they set the height of an empty line)."""
-    return _child(paragraph._p.get_or_add_pPr(), "w:rPr", _PPR_ORDER)
-
-
 # --- text helpers -------------------------------------------------------------------------------
-
-
-def _nfc(text: str) -> str:
-    """NFC, so NFD-composed input (macOS, some web forms) renders and searches like typed text."""
-    return unicodedata.normalize("NFC", text)
 
 
 def date_line(place: str, d: dt.date | None) -> str:
@@ -339,187 +319,7 @@ def _unit_lines(text: str, *, size_pt: float, width_cm: float, bold: bool) -> li
     return result
 
 
-# --- low-level python-docx helpers --------------------------------------------------------------
-
-
-def _set_fonts(rpr: BaseOxmlElement, size_pt: float | None = None) -> None:
-    """Times New Roman for all four script slots, so no theme font is ever used."""
-    rfonts = _child(rpr, "w:rFonts", _RPR_ORDER)
-    for attribute in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-        rfonts.attrib.pop(qn(f"w:{attribute}"), None)
-    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-        rfonts.set(qn(f"w:{slot}"), FONT)
-    if size_pt is not None:
-        half_points = str(round(size_pt * 2))
-        for tag in ("w:sz", "w:szCs"):
-            _child(rpr, tag, _RPR_ORDER).set(qn("w:val"), half_points)
-
-
-def _run(
-    paragraph: DocxParagraph,
-    text: str,
-    *,
-    size: float,
-    bold: bool = False,
-    italic: bool = False,
-) -> Run:
-    run = paragraph.add_run(_nfc(text))
-    run.font.name = FONT
-    run.font.size = Pt(size)
-    if bold:
-        run.font.bold = True
-    if italic:
-        run.font.italic = True
-    _set_fonts(run._r.get_or_add_rPr(), size)
-    return run
-
-
-def _paragraph(
-    container: _Container,
-    *,
-    size: float,
-    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.LEFT,
-    first_line_cm: float = 0,
-    left_cm: float = 0,
-    before_pt: float = 0,
-    after_pt: float = 0,
-    line_spacing: float = 1.0,
-    keep_with_next: bool = False,
-) -> DocxParagraph:
-    paragraph = container.add_paragraph()
-    fmt = paragraph.paragraph_format
-    fmt.alignment = align
-    fmt.space_before = Pt(before_pt)
-    fmt.space_after = Pt(after_pt)
-    fmt.line_spacing = line_spacing
-    if first_line_cm:
-        fmt.first_line_indent = Cm(first_line_cm)
-    if left_cm:
-        fmt.left_indent = Cm(left_cm)
-    if keep_with_next:
-        fmt.keep_with_next = True
-    fmt.widow_control = True
-    # The paragraph mark's font sets the height of an empty line; keep it Times too.
-    _set_fonts(_paragraph_rpr(paragraph), size)
-    return paragraph
-
-
-def _text(
-    container: _Container,
-    text: str,
-    *,
-    size: float,
-    bold: bool = False,
-    italic: bool = False,
-    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER,
-    before_pt: float = 0,
-    after_pt: float = 0,
-) -> DocxParagraph:
-    paragraph = _paragraph(
-        container, size=size, align=align, before_pt=before_pt, after_pt=after_pt
-    )
-    _run(paragraph, text, size=size, bold=bold, italic=italic)
-    return paragraph
-
-
-def _rule(
-    container: _Container,
-    *,
-    width_cm: float,
-    available_cm: float,
-    before_pt: float = 0,
-    after_pt: float = 0,
-) -> None:
-    """A short centred horizontal rule: an empty 1 pt paragraph with a bottom border."""
-    paragraph = _paragraph(
-        container, size=1, align=WD_ALIGN_PARAGRAPH.CENTER, before_pt=before_pt, after_pt=after_pt
-    )
-    width_cm = min(width_cm, available_cm)
-    side = max((available_cm - width_cm) / 2, 0)
-    fmt = paragraph.paragraph_format
-    fmt.left_indent = Cm(side)
-    fmt.right_indent = Cm(side)
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(1)
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
-        bottom.set(qn(f"w:{key}"), value)
-    _child(paragraph._p.get_or_add_pPr(), "w:pBdr", _PPR_ORDER).append(bottom)
-
-
-def _set_table_layout(
-    table: DocxTable, widths_cm: list[float] | tuple[float, ...], *, indent_cm: float = 0
-) -> None:
-    """Fixed column widths (grid, cells and table) so Word and LibreOffice agree."""
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    width = _child(tbl_pr, "w:tblW", _TBLPR_ORDER)
-    width.set(qn("w:w"), str(Cm(sum(widths_cm)).twips))
-    width.set(qn("w:type"), "dxa")
-    indent = _child(tbl_pr, "w:tblInd", _TBLPR_ORDER)
-    indent.set(qn("w:w"), str(Cm(indent_cm).twips))
-    indent.set(qn("w:type"), "dxa")
-    for index, column in enumerate(table.columns):
-        column.width = Cm(widths_cm[index])
-    for row in table.rows:
-        for index, cell in enumerate(row.cells):
-            cell.width = Cm(widths_cm[index])
-
-
-def _borderless(table: DocxTable) -> None:
-    borders = _child(table._tbl.tblPr, "w:tblBorders", _TBLPR_ORDER)
-    order = _tags("top left bottom right insideH insideV")
-    for edge in order:
-        _child(borders, edge, order).set(qn("w:val"), "nil")
-
-
-def _cell_margins(table: DocxTable, margin_cm: float) -> None:
-    """Left and right cell margins (Word's default 0.19 cm wraps "STT" in a 1.2 cm column)."""
-    margins = _child(table._tbl.tblPr, "w:tblCellMar", _TBLPR_ORDER)
-    order = _tags("top left bottom right")
-    for edge in ("w:left", "w:right"):
-        element = _child(margins, edge, order)
-        element.set(qn("w:w"), str(Cm(margin_cm).twips))
-        element.set(qn("w:type"), "dxa")
-
-
-def _cant_split(table: DocxTable) -> None:
-    for row in table.rows:
-        tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(OxmlElement("w:cantSplit"))
-
-
-def _drop_initial_paragraph(cell: _Cell) -> None:
-    """A new cell holds one empty paragraph; remove it once the cell has real content."""
-    paragraphs = cell.paragraphs
-    if len(paragraphs) > 1 and not paragraphs[0].runs:
-        cell._tc.remove(paragraphs[0]._p)
-
-
 # --- document parts -----------------------------------------------------------------------------
-
-
-def _setup_styles(document: DocxDocument, m: _Metrics) -> None:
-    styles_element = document.styles.element
-    defaults = styles_element.find(qn("w:docDefaults"))
-    if defaults is not None:
-        rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
-        if rpr is not None:
-            _set_fonts(rpr, m.body_pt)
-            lang = rpr.find(qn("w:lang"))
-            if lang is not None:
-                lang.set(qn("w:val"), LANGUAGE)
-        spacing = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
-        if spacing is not None:
-            spacing.set(qn("w:after"), "0")
-            spacing.set(qn("w:line"), "240")
-    normal = document.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(m.body_pt)
-    _set_fonts(normal.element.get_or_add_rPr(), m.body_pt)
-    for name in ("Header", "Footer", "Table Grid"):
-        style = document.styles[name]
-        _set_fonts(style.element.get_or_add_rPr())
 
 
 def _add_page_number(section: Section, m: _Metrics) -> None:
@@ -530,23 +330,7 @@ def _add_page_number(section: Section, m: _Metrics) -> None:
     paragraph = header.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _set_fonts(_paragraph_rpr(paragraph), m.page_number_pt)
-    for kind, text in (
-        ("begin", ""),
-        ("instr", " PAGE "),
-        ("separate", ""),
-        ("result", "2"),
-        ("end", ""),
-    ):
-        run = _run(paragraph, text if kind == "result" else "", size=m.page_number_pt)
-        if kind == "instr":
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
-        elif kind != "result":
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
+    _add_page_field(paragraph, size=m.page_number_pt)
     first = section.first_page_header
     first.is_linked_to_previous = False
     _set_fonts(_paragraph_rpr(first.paragraphs[0]), m.small_pt)
@@ -582,16 +366,16 @@ def _add_qr(section: Section, doc: OfficialDocument, m: _Metrics) -> None:
 
 def _setup_section(document: DocxDocument, doc: OfficialDocument, m: _Metrics) -> None:
     section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width = Cm(m.width_cm)
-    section.page_height = Cm(m.height_cm)
-    section.top_margin = Cm(m.top_cm)
-    section.bottom_margin = Cm(m.bottom_cm)
-    section.left_margin = Cm(m.left_cm)
-    section.right_margin = Cm(m.right_cm)
-    section.header_distance = Cm(m.edge_distance_cm)
-    section.footer_distance = Cm(m.edge_distance_cm)
-    section.gutter = Cm(0)
+    _set_page(
+        section,
+        width_cm=m.width_cm,
+        height_cm=m.height_cm,
+        top_cm=m.top_cm,
+        bottom_cm=m.bottom_cm,
+        left_cm=m.left_cm,
+        right_cm=m.right_cm,
+        edge_distance_cm=m.edge_distance_cm,
+    )
     _add_page_number(section, m)
     _add_qr(section, doc, m)
 
@@ -728,8 +512,7 @@ def _add_body_table(document: DocxDocument, item: Table, m: _Metrics) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _set_table_layout(table, widths)
     _cell_margins(table, _CELL_MARGIN_CM)
-    header_row = table.rows[0]
-    header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    _repeat_header_row(table.rows[0])
     for row_index, values in enumerate([item.columns, *item.rows]):
         is_header = row_index == 0
         for cell, value in zip(table.rows[row_index].cells, values, strict=True):
@@ -829,7 +612,7 @@ def build_docx(doc: OfficialDocument) -> bytes:
     """Render an official paper in the Decree 30/2020 layout and return the DOCX bytes."""
     m = _validate(doc)
     document = Document()
-    _setup_styles(document, m)
+    _setup_styles(document, m.body_pt)
     _setup_section(document, doc, m)
     properties = document.core_properties
     properties.title = _nfc(" ".join([doc.doc_type, *_lines(doc.summary)]).strip())

@@ -1,0 +1,230 @@
+"""Dossiers over the API: create (counter receipt), list, get, transition; public look-up."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from cchc.accounts import permissions
+from cchc.core.ratelimit import hit
+from cchc.dossiers import selectors, services
+from cchc.dossiers.models import Dossier
+from cchc.dossiers.workflow import InvalidTransition
+
+router = Router(tags=["Hồ sơ TTHC"])
+public_router = Router(tags=["Tra cứu công khai"])
+
+
+class DossierIn(Schema):
+    procedure_id: int
+    applicant_name: str
+    applicant_id_number: str = ""
+    applicant_phone: str = ""
+    applicant_email: str = ""
+    applicant_address: str = ""
+    subject: str = ""
+    documents: list[str] = []
+    channel: str = "1"
+    external_code: str = ""
+
+
+class DossierOut(Schema):
+    id: int
+    code: str
+    procedure: str
+    status: str
+    channel: str
+    applicant_name: str
+    received_at: datetime | None
+    due_at: datetime | None
+    new_due_at: datetime | None
+    result_at: datetime | None
+    returned_at: datetime | None
+    version: int
+
+
+class DossierFilters(Schema):
+    status: str = ""
+    procedure_id: str = ""
+    q: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+class TransitionIn(Schema):
+    action: str
+    version: int
+    note: str = ""
+    reason: str = ""
+    items: list[str] = []
+    granted: bool = True
+    new_due_at: datetime | None = None
+
+
+class PublicStepOut(Schema):
+    at: datetime
+    label: str
+
+
+class PublicDossierOut(Schema):
+    code: str
+    procedure: str
+    applicant: str
+    status: str
+    submitted_at: datetime
+    received_at: datetime | None
+    due_at: datetime | None
+    new_due_at: datetime | None
+    returned_at: datetime | None
+    steps: list[PublicStepOut]
+
+
+def _out(d: Dossier) -> dict:
+    return {
+        "id": d.pk,
+        "code": d.code,
+        "procedure": d.procedure.name,
+        "status": d.status,
+        "channel": d.channel,
+        "applicant_name": d.applicant_name,
+        "received_at": d.received_at,
+        "due_at": d.due_at,
+        "new_due_at": d.new_due_at,
+        "result_at": d.result_at,
+        "returned_at": d.returned_at,
+        "version": d.version,
+    }
+
+
+def _by_code(request: HttpRequest, code: str) -> Dossier:
+    dossier = selectors.dossier_list_for_user(user=request.user).filter(code=code).first()
+    if dossier is None:
+        raise HttpError(404, "Không tìm thấy hồ sơ.")
+    return dossier
+
+
+@router.get("/dossiers", response=list[DossierOut], summary="Danh sách hồ sơ")
+def dossier_list(request: HttpRequest, filters: Query[DossierFilters]) -> list[dict]:
+    dossiers = selectors.dossier_list_for_user(
+        user=request.user,
+        status=filters.status,
+        procedure_id=filters.procedure_id,
+        query=filters.q,
+        received_from=filters.received_from,
+        received_to=filters.received_to,
+    ).order_by("-received_at", "-id")[:500]
+    return [_out(d) for d in dossiers]
+
+
+@router.post("/dossiers", response={201: DossierOut}, summary="Tiếp nhận hồ sơ")
+def dossier_create(request: HttpRequest, payload: DossierIn) -> Status:
+    staff = permissions.acting_staff(request.user)
+    if staff is None:
+        raise HttpError(403, "Tài khoản chưa gắn với đơn vị nào.")
+    procedure = selectors.procedures_current(staff.unit).filter(pk=payload.procedure_id).first()
+    if procedure is None:
+        raise HttpError(422, "Thủ tục không tồn tại hoặc không còn hiệu lực.")
+    try:
+        dossier = services.dossier_receive(
+            actor=request.user,
+            unit=staff.unit,
+            procedure=procedure,
+            applicant=payload.dict(),
+            provided_documents=payload.documents,
+            channel=payload.channel,
+            subject=payload.subject,
+            external_code=payload.external_code,
+        )
+    except ValidationError as error:
+        raise HttpError(422, " ".join(error.messages)) from None
+    return Status(201, _out(dossier))
+
+
+@router.get("/dossiers/{code}", response=DossierOut, summary="Một hồ sơ")
+def dossier_get(request: HttpRequest, code: str) -> dict:
+    return _out(_by_code(request, code))
+
+
+@router.post("/dossiers/{code}/transition", response=DossierOut, summary="Chuyển bước xử lý")
+def dossier_transition(request: HttpRequest, code: str, payload: TransitionIn) -> dict:
+    dossier = _by_code(request, code)
+    user, version = request.user, payload.version
+    actions = {
+        "accept": lambda: services.dossier_accept(
+            actor=user, dossier=dossier, expected_version=version
+        ),
+        "supplement": lambda: services.dossier_request_supplement(
+            actor=user,
+            dossier=dossier,
+            items=payload.items,
+            reason=payload.reason,
+            expected_version=version,
+        ),
+        "supplement_received": lambda: services.dossier_supplement_received(
+            actor=user, dossier=dossier, expected_version=version
+        ),
+        "decide": lambda: services.dossier_decide(
+            actor=user,
+            dossier=dossier,
+            granted=payload.granted,
+            note=payload.note or payload.reason,
+            expected_version=version,
+        ),
+        "return": lambda: services.dossier_return(
+            actor=user, dossier=dossier, expected_version=version
+        ),
+        "refuse": lambda: services.dossier_refuse_at_intake(
+            actor=user, dossier=dossier, reason=payload.reason, expected_version=version
+        ),
+        "stop": lambda: services.dossier_stop(
+            actor=user, dossier=dossier, reason=payload.reason, expected_version=version
+        ),
+        "apologize": lambda: services.dossier_apologize(
+            actor=user,
+            dossier=dossier,
+            reason=payload.reason,
+            new_due_at=payload.new_due_at or dossier.due_at,
+            expected_version=version,
+        ),
+    }
+    if payload.action not in actions:
+        raise HttpError(422, "Thao tác không hợp lệ.")
+    try:
+        actions[payload.action]()
+    except services.StaleDossier as error:
+        raise HttpError(409, " ".join(error.messages)) from None
+    except InvalidTransition as error:
+        raise HttpError(409, str(error)) from None
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        raise HttpError(422, " ".join(error.messages)) from None
+    dossier.refresh_from_db()
+    return _out(dossier)
+
+
+@public_router.get(
+    "/public/dossiers/{code}", response=PublicDossierOut, auth=None, summary="Tra cứu hồ sơ"
+)
+def public_dossier(request: HttpRequest, code: str, phone_last4: str = "") -> dict:
+    if not hit(request, "lookup"):
+        raise HttpError(429, "Quá nhiều yêu cầu. Hãy thử lại sau 1 phút.")
+    result = selectors.public_lookup(code, phone_last4=phone_last4)
+    if result is None:
+        raise HttpError(404, "Không tìm thấy hồ sơ có mã này.")
+    return {
+        "code": result.code,
+        "procedure": result.procedure,
+        "applicant": result.applicant,
+        "status": result.status,
+        "submitted_at": result.submitted_at,
+        "received_at": result.received_at,
+        "due_at": result.due_at,
+        "new_due_at": result.new_due_at,
+        "returned_at": result.returned_at,
+        "steps": [{"at": s.at, "label": s.label} for s in result.steps],
+    }

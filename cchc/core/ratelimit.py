@@ -1,0 +1,32 @@
+"""A small fixed-window rate limit for public pages, kept in the configured cache.
+
+The database cache (the default) is shared by every app process, so the limit holds with
+several granian workers; no Redis needed.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def hit(request: HttpRequest, bucket: str, *, per_minute: int | None = None) -> bool:
+    """Count one request; False when the address has used up its minute."""
+    limit = per_minute or settings.CCHC_PUBLIC_RATE_PER_MINUTE
+    window = int(time.time() // 60)
+    key = f"rl:{bucket}:{client_address(request)}:{window}"
+    if cache.add(key, 1, timeout=70):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=70)
+        return True
+    return count <= limit

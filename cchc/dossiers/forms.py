@@ -1,0 +1,170 @@
+"""Staff and public forms for dossiers; every message in Vietnamese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from cchc.dossiers.models import Channel, Procedure
+from cchc.dossiers.workflow import Step
+from cchc.organizations.models import Staff, Unit
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ApplicantFields(forms.Form):
+    applicant_name = forms.CharField(
+        label="Họ và tên người nộp",
+        max_length=200,
+        error_messages={"required": "Hãy nhập họ tên người nộp."},
+    )
+    applicant_id_number = forms.CharField(
+        label="Số định danh cá nhân (CCCD)",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    applicant_phone = forms.CharField(
+        label="Số điện thoại",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    applicant_email = forms.EmailField(
+        label="Thư điện tử",
+        required=False,
+        error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."},
+    )
+    applicant_address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
+    subject = forms.CharField(
+        label="Nội dung yêu cầu",
+        max_length=300,
+        required=False,
+        help_text="Ví dụ: chuyển trường cho học sinh Nguyễn Văn B, lớp 7A.",
+    )
+
+
+class IntakeForm(ApplicantFields):
+    """The counter: a dossier received in under a minute (keyboard order, few fields)."""
+
+    procedure = forms.ModelChoiceField(
+        label="Thủ tục",
+        queryset=Procedure.objects.none(),
+        error_messages={"required": "Hãy chọn thủ tục.", "invalid_choice": "Thủ tục không hợp lệ."},
+    )
+    channel = forms.ChoiceField(
+        label="Kênh nộp",
+        choices=[(Channel.IN_PERSON, "Trực tiếp"), (Channel.POST, "Bưu chính")],
+        initial=Channel.IN_PERSON,
+    )
+    documents = forms.MultipleChoiceField(
+        label="Giấy tờ đã nhận", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    assignee = forms.ModelChoiceField(
+        label="Người xử lý", queryset=Staff.objects.none(), required=False
+    )
+    external_code = forms.CharField(
+        label="Mã hồ sơ do hệ thống tỉnh cấp (nếu có)", max_length=60, required=False
+    )
+
+    field_order = [
+        "procedure",
+        "applicant_name",
+        "applicant_phone",
+        "applicant_id_number",
+        "applicant_email",
+        "applicant_address",
+        "subject",
+        "documents",
+        "channel",
+        "assignee",
+        "external_code",
+    ]
+
+    def __init__(self, *args: Any, unit: Unit, procedures: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].queryset = procedures
+        self.fields["assignee"].queryset = Staff.objects.filter(unit=unit, is_active=True)
+        names = sorted({d["name"] for p in procedures for d in p.documents})
+        self.fields["documents"].choices = [(n, n) for n in names]
+
+
+class SupplementForm(forms.Form):
+    items = forms.CharField(
+        label="Giấy tờ cần bổ sung (mỗi dòng một loại)", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandOverForm(forms.Form):
+    to_staff = forms.ModelChoiceField(label="Chuyển cho", queryset=Staff.objects.none())
+    step = forms.ChoiceField(label="Bước", choices=Step.choices)
+    note = forms.CharField(label="Ghi chú", required=False)
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_staff"].queryset = Staff.objects.filter(unit=unit, is_active=True)
+
+
+class ApologyForm(forms.Form):
+    reason = forms.CharField(label="Lý do chậm", widget=forms.Textarea(attrs={"rows": 2}))
+    new_due_on = forms.DateField(
+        label="Ngày hẹn trả mới",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=DATE_INPUT,
+        error_messages={"invalid": "Ngày không hợp lệ.", "required": "Hãy chọn ngày hẹn mới."},
+    )
+
+
+class DecisionForm(forms.Form):
+    granted = forms.TypedChoiceField(
+        label="Kết quả",
+        choices=[("1", "Giải quyết (có kết quả)"), ("0", "Từ chối, có lý do")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="1",
+    )
+    note = forms.CharField(
+        label="Nội dung / lý do", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Hãy nêu lý do."},
+    )
+
+
+class OnlineSubmissionForm(ApplicantFields):
+    """The citizen's form: phone or e-mail needed to be told the outcome."""
+
+    def __init__(self, *args: Any, procedure: Procedure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        for i, document in enumerate(procedure.documents):
+            self.fields[f"file_{i}"] = forms.FileField(
+                label=document["name"],
+                required=document.get("required", True),
+                help_text="PDF hoặc ảnh JPG/PNG, tối đa 10 MB.",
+                error_messages={"required": "Hãy tải lên giấy tờ này."},
+            )
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(
+        label="Mã hồ sơ", max_length=60, error_messages={"required": "Hãy nhập mã hồ sơ."}
+    )
+    phone_last4 = forms.RegexField(
+        label="4 số cuối điện thoại người nộp (để xem chi tiết)",
+        regex=r"^\d{4}$",
+        required=False,
+        error_messages={"invalid": "Nhập đúng 4 chữ số."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class ProcedureImportForm(forms.Form):
+    file = forms.FileField(label="Tệp Excel danh mục thủ tục (.xlsx)")

@@ -1,0 +1,148 @@
+"""Dossier indicators, each one or two aggregate queries (design.md: SQL, not Python loops).
+
+On-time is judged against the original due date; an apology's new date does not change it
+(domain.md 1.4). The 766 variant subtracts the citizen's supplement time and counts any dossier
+with more than one supplement request as late (domain.md 1.3, 2).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from cchc.dossiers.deadlines import VN
+from cchc.dossiers.models import Apology, Channel, Dossier, DossierPause
+from cchc.dossiers.workflow import CLOCK_RUNNING, DossierStatus
+from cchc.kpi.registry import Measure, Period, indicator
+from cchc.organizations.models import Unit
+
+S = DossierStatus
+
+
+def _window(period: Period) -> tuple[datetime, datetime]:
+    start = datetime.combine(period.start, time.min, tzinfo=VN)
+    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=VN)
+    return start, end
+
+
+def _resolved(units: QuerySet[Unit], period: Period) -> QuerySet[Dossier]:
+    """Dossiers whose result came out in the period, plus open ones already past due in it."""
+    start, end = _window(period)
+    now = min(timezone.now(), end)
+    return Dossier.objects.filter(unit__in=units, due_at__isnull=False).filter(
+        Q(result_at__gte=start, result_at__lt=end)
+        | Q(status__in=CLOCK_RUNNING | {S.SUPPLEMENT}, due_at__gte=start, due_at__lt=now)
+    )
+
+
+@indicator(
+    "dossier_on_time_rate",
+    name="Tỷ lệ hồ sơ TTHC giải quyết đúng hạn",
+    source="Nghị định 118/2025/NĐ-CP; Quyết định 766/QĐ-TTg chỉ số 2.1; Kế hoạch CCHC mục tiêu 2",
+)
+def dossier_on_time_rate(units: QuerySet[Unit], period: Period) -> Measure:
+    row = _resolved(units, period).aggregate(
+        n=Count("id", filter=Q(result_at__isnull=False, result_at__lte=F("due_at"))), d=Count("id")
+    )
+    return Measure(row["n"], row["d"])
+
+
+@indicator(
+    "dossier_on_time_rate_766",
+    name="Tỷ lệ đúng hạn theo cách tính Quyết định 766 (trừ thời gian bổ sung)",
+    source="Quyết định 766/QĐ-TTg",
+)
+def dossier_on_time_rate_766(units: QuerySet[Unit], period: Period) -> Measure:
+    lost = (
+        DossierPause.objects.filter(dossier=OuterRef("pk"), ended_at__isnull=False)
+        .values("dossier")
+        .annotate(
+            total=Sum(
+                ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
+            )
+        )
+        .values("total")
+    )
+    dossiers = (
+        _resolved(units, period)
+        .annotate(lost=Coalesce(Subquery(lost, output_field=DurationField()), Value(timedelta(0))))
+        .annotate(
+            net_end=ExpressionWrapper(F("result_at") - F("lost"), output_field=DateTimeField())
+        )
+    )
+    row = dossiers.aggregate(
+        n=Count(
+            "id",
+            filter=Q(result_at__isnull=False, supplement_count__lte=1, net_end__lte=F("due_at")),
+        ),
+        d=Count("id"),
+    )
+    return Measure(row["n"], row["d"])
+
+
+@indicator(
+    "late_apology_rate",
+    name="Tỷ lệ hồ sơ trễ hạn có văn bản xin lỗi",
+    source="Nghị định 61/2018 Điều 19 khoản 9; Kế hoạch CCHC nhiệm vụ 3.4",
+)
+def late_apology_rate(units: QuerySet[Unit], period: Period) -> Measure:
+    late = _resolved(units, period).filter(Q(result_at__gt=F("due_at")) | Q(result_at__isnull=True))
+    row = late.aggregate(
+        n=Count("id", filter=Q(pk__in=Apology.objects.values("dossier"))), d=Count("id")
+    )
+    return Measure(row["n"], row["d"])
+
+
+@indicator(
+    "dossier_online_rate",
+    name="Tỷ lệ hồ sơ nộp trực tuyến",
+    source="Quyết định 766/QĐ-TTg (dịch vụ công trực tuyến)",
+)
+def dossier_online_rate(units: QuerySet[Unit], period: Period) -> Measure:
+    start, end = _window(period)
+    row = Dossier.objects.filter(
+        unit__in=units, submitted_at__gte=start, submitted_at__lt=end
+    ).aggregate(n=Count("id", filter=Q(channel=Channel.ONLINE)), d=Count("id"))
+    return Measure(row["n"], row["d"])
+
+
+def average_processing_days(units: QuerySet[Unit], period: Period) -> float | None:
+    """Mean calendar days from valid receipt to result, for dossiers resolved in the period."""
+    start, end = _window(period)
+    row = Dossier.objects.filter(
+        unit__in=units, result_at__gte=start, result_at__lt=end, received_at__isnull=False
+    ).aggregate(
+        total=Coalesce(
+            Sum(ExpressionWrapper(F("result_at") - F("received_at"), output_field=DurationField())),
+            timedelta(0),
+        ),
+        n=Count("id"),
+    )
+    if not row["n"]:
+        return None
+    return row["total"].total_seconds() / 86400 / row["n"]
+
+
+def counts_by_status(units: QuerySet[Unit], period: Period) -> dict[str, int]:
+    start, end = _window(period)
+    rows = (
+        Dossier.objects.filter(unit__in=units, submitted_at__gte=start, submitted_at__lt=end)
+        .values("status")
+        .annotate(n=Count("id"))
+    )
+    return {row["status"]: row["n"] for row in rows}

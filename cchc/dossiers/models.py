@@ -1,0 +1,313 @@
+"""Procedure catalogue (versioned rules), dossiers, their hand-over events, pauses, apologies,
+attachments, and the row-locked counters that give gap-free codes and book entries."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from cchc.core.models import TimeStampedModel
+from cchc.dossiers.workflow import DossierStatus, Step
+
+
+class TimeLimitUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", "ngày làm việc"
+    WORKING_HOURS = "working_hours", "giờ làm việc"
+    SAME_DAY = "same_day", "trong ngày"
+    PLAN = "plan", "theo kế hoạch"
+
+
+class Channel(models.TextChoices):
+    """National portal channel codes (KenhThucHien)."""
+
+    IN_PERSON = "1", "Trực tiếp"
+    ONLINE = "2", "Trực tuyến"
+    POST = "3", "Bưu chính"
+
+
+class OnlineLevel(models.TextChoices):
+    FULL = "full", "Toàn trình"
+    PARTIAL = "partial", "Một phần"
+    NONE = "none", "Không"
+
+
+class SupplementRule(models.TextChoices):
+    RESTART = "restart", "Tính lại từ đầu khi nhận đủ hồ sơ"
+    PAUSE = "pause", "Tạm dừng, cộng thêm thời gian chờ bổ sung"
+
+
+class Procedure(TimeStampedModel):
+    """One version of a published procedure (the rule in force from `valid_from`)."""
+
+    unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name="Đơn vị",
+        on_delete=models.PROTECT,
+        related_name="procedures",
+    )
+    code = models.CharField("Mã thủ tục", max_length=30, blank=True)
+    name = models.CharField("Tên thủ tục", max_length=300)
+    search_text = models.CharField(max_length=600, editable=False, default="")
+    field = models.CharField("Lĩnh vực", max_length=200, blank=True)
+    level = models.CharField("Cấp thực hiện", max_length=100, blank=True)
+    steps = models.JSONField("Trình tự thực hiện", default=list, blank=True)
+    channels = models.JSONField("Cách thức thực hiện", default=list, blank=True)
+    documents = models.JSONField("Thành phần hồ sơ", default=list, blank=True)
+    sets = models.PositiveSmallIntegerField("Số bộ hồ sơ", default=1)
+    time_limit_value = models.DecimalField(
+        "Thời hạn", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    time_limit_unit = models.CharField(
+        "Đơn vị thời hạn",
+        max_length=20,
+        choices=TimeLimitUnit.choices,
+        default=TimeLimitUnit.WORKING_DAYS,
+    )
+    time_limit_text = models.CharField("Thời hạn (nguyên văn)", max_length=300, blank=True)
+    cutoff = models.TimeField("Giờ chốt tiếp nhận", null=True, blank=True)
+    target_users = models.TextField("Đối tượng thực hiện", blank=True)
+    implementing_body = models.TextField("Cơ quan thực hiện", blank=True)
+    result = models.TextField("Kết quả thực hiện", blank=True)
+    fee_vnd = models.PositiveBigIntegerField("Lệ phí (đồng)", null=True, blank=True)
+    fee_text = models.CharField("Lệ phí (nguyên văn)", max_length=300, blank=True)
+    forms = models.JSONField("Mẫu đơn, tờ khai", default=list, blank=True)
+    conditions = models.TextField("Yêu cầu, điều kiện", blank=True)
+    legal_basis = models.JSONField("Căn cứ pháp lý", default=list, blank=True)
+    online_level = models.CharField(
+        "Mức độ trực tuyến", max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE
+    )
+    valid_from = models.DateField("Hiệu lực từ")
+    valid_to = models.DateField("Hiệu lực đến", null=True, blank=True)
+    supplement_rule = models.CharField(
+        "Cách tính khi bổ sung",
+        max_length=10,
+        choices=SupplementRule.choices,
+        default=SupplementRule.RESTART,
+    )
+    max_supplements = models.PositiveSmallIntegerField("Số lần yêu cầu bổ sung tối đa", default=1)
+    unconfirmed = models.JSONField("Thông tin cần xác nhận", default=list, blank=True)
+    sources = models.JSONField("Nguồn", default=list, blank=True)
+    is_published = models.BooleanField("Công khai trên cổng", default=True)
+
+    class Meta:
+        verbose_name = "Thủ tục hành chính"
+        verbose_name_plural = "Thủ tục hành chính"
+        ordering = ["unit", "name", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name", "valid_from"], name="procedure_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def accepts_online(self) -> bool:
+        return self.online_level != OnlineLevel.NONE and "online" in self.channels
+
+    @property
+    def time_limit_display(self) -> str:
+        if self.time_limit_text:
+            return self.time_limit_text
+        if self.time_limit_unit == TimeLimitUnit.SAME_DAY:
+            return "Trong ngày"
+        if self.time_limit_value is None:
+            return self.get_time_limit_unit_display()
+        value = f"{self.time_limit_value.normalize():f}".replace(".", ",")
+        return f"{value} {self.get_time_limit_unit_display()}"
+
+
+class Dossier(TimeStampedModel):
+    unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name="Đơn vị",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    procedure = models.ForeignKey(
+        Procedure, verbose_name="Thủ tục", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    code = models.CharField("Mã hồ sơ", max_length=60, unique=True)
+    is_external_code = models.BooleanField("Mã do hệ thống tỉnh/quốc gia cấp", default=False)
+    channel = models.CharField("Kênh nộp", max_length=1, choices=Channel.choices)
+    status = models.CharField(
+        "Trạng thái", max_length=20, choices=DossierStatus.choices, default=DossierStatus.NEW
+    )
+    step = models.CharField("Bước xử lý", max_length=20, blank=True, choices=Step.choices)
+    applicant_name = models.CharField("Họ tên người nộp", max_length=200)
+    applicant_id_number = models.CharField("Số định danh cá nhân", max_length=12, blank=True)
+    applicant_phone = models.CharField("Điện thoại", max_length=15, blank=True)
+    applicant_email = models.EmailField("Thư điện tử", blank=True)
+    applicant_address = models.CharField("Địa chỉ", max_length=300, blank=True)
+    subject = models.CharField(
+        "Nội dung yêu cầu", max_length=300, blank=True, help_text="Ví dụ: tên học sinh, lớp."
+    )
+    documents = models.JSONField("Giấy tờ đã nộp", default=list, blank=True)
+    submitted_at = models.DateTimeField("Thời điểm nộp", default=timezone.now)
+    received_at = models.DateTimeField("Thời điểm tiếp nhận hợp lệ", null=True, blank=True)
+    due_at = models.DateTimeField("Hạn trả kết quả", null=True, blank=True, db_index=True)
+    new_due_at = models.DateTimeField("Hẹn lại ngày trả", null=True, blank=True)
+    result_at = models.DateTimeField("Thời điểm có kết quả", null=True, blank=True)
+    returned_at = models.DateTimeField("Thời điểm trả kết quả", null=True, blank=True)
+    result_kind = models.CharField("Loại kết quả", max_length=20, blank=True)
+    result_note = models.TextField("Nội dung kết quả", blank=True)
+    supplement_count = models.PositiveSmallIntegerField("Số lần yêu cầu bổ sung", default=0)
+    assignee = models.ForeignKey(
+        "organizations.Staff",
+        verbose_name="Người xử lý",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_dossiers",
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Người tiếp nhận",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    book_entry = models.PositiveIntegerField("Số thứ tự trong sổ", null=True, blank=True)
+    version = models.PositiveIntegerField("Phiên bản", default=1)
+
+    class Meta:
+        verbose_name = "Hồ sơ TTHC"
+        verbose_name_plural = "Hồ sơ TTHC"
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="dossier_unit_status_idx"),
+            models.Index(fields=["unit", "received_at"], name="dossier_unit_received_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def effective_due_at(self):
+        return self.new_due_at or self.due_at
+
+    @property
+    def finished_at(self):
+        return self.result_at or self.returned_at
+
+    def is_late(self, now=None) -> bool:
+        """Late against the original due date (an apology does not make it on time)."""
+        if self.due_at is None:
+            return False
+        moment = self.finished_at or now or timezone.now()
+        return moment > self.due_at
+
+
+class HandOverResult(models.TextChoices):
+    EARLY = "early", "Trước hạn"
+    ON_TIME = "on_time", "Đúng hạn"
+    LATE = "late", "Quá hạn"
+
+
+class DossierEvent(models.Model):
+    """One hand-over or status change: the process control sheet (Mẫu 06) is made of these."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("Thời điểm", default=timezone.now)
+    from_status = models.CharField(
+        "Từ trạng thái", max_length=20, blank=True, choices=DossierStatus.choices
+    )
+    to_status = models.CharField("Sang trạng thái", max_length=20, choices=DossierStatus.choices)
+    step = models.CharField("Bước", max_length=20, blank=True, choices=Step.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    giver = models.CharField("Bên giao", max_length=200, blank=True)
+    receiver = models.CharField("Bên nhận", max_length=200, blank=True)
+    result = models.CharField(
+        "Kết quả bước", max_length=10, choices=HandOverResult.choices, blank=True
+    )
+    note = models.TextField("Ghi chú", blank=True)
+    is_public = models.BooleanField("Hiện khi tra cứu", default=True)
+
+    class Meta:
+        verbose_name = "Bước giao nhận hồ sơ"
+        verbose_name_plural = "Bước giao nhận hồ sơ"
+        ordering = ["dossier", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier.code}: {self.from_status} → {self.to_status}"
+
+
+class DossierPause(models.Model):
+    """Time the citizen spends supplementing (the 766 index subtracts it)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField("Bắt đầu")
+    ended_at = models.DateTimeField("Kết thúc", null=True, blank=True)
+    reason = models.TextField("Nội dung yêu cầu bổ sung")
+    items = models.JSONField("Giấy tờ cần bổ sung", default=list)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "Lần yêu cầu bổ sung"
+        verbose_name_plural = "Lần yêu cầu bổ sung"
+        ordering = ["dossier", "started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier.code} bổ sung từ {self.started_at:%d/%m/%Y}"
+
+
+class Apology(TimeStampedModel):
+    """The apology and new appointment (Mẫu 04); at most one per dossier."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology")
+    reason = models.TextField("Lý do chậm")
+    original_due_at = models.DateTimeField("Hạn ban đầu")
+    new_due_at = models.DateTimeField("Hẹn lại")
+    signer_name = models.CharField("Người ký", max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "Văn bản xin lỗi, gia hạn"
+        verbose_name_plural = "Văn bản xin lỗi, gia hạn"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Xin lỗi {self.dossier.code}"
+
+
+class DossierAttachment(TimeStampedModel):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    document_name = models.CharField("Giấy tờ", max_length=300)
+    file = models.FileField("Tệp", upload_to="dossiers/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "Tệp đính kèm"
+        verbose_name_plural = "Tệp đính kèm"
+        ordering = ["dossier", "id"]
+
+    def __str__(self) -> str:
+        return self.document_name
+
+
+class Counter(models.Model):
+    """Row-locked sequences: dossier codes per unit per day, book entries per unit per year."""
+
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=20)  # "day:261128" or "book:2026"
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "Bộ đếm"
+        verbose_name_plural = "Bộ đếm"
+        ordering = ["unit", "scope"]
+        constraints = [models.UniqueConstraint(fields=["unit", "scope"], name="counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.scope}={self.last}"

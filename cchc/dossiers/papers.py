@@ -1,0 +1,840 @@
+"""Official papers of the one-stop workflow: Circular 03/2025/TT-VPCP, Phụ lục I, forms 01–07.
+
+Pure functions, no Django. The caller maps its models onto the frozen dataclasses below, gets
+one `OfficialDocument` per form (laid out by `cchc.core.official_docs`, Decree 30/2020) and turns
+it into bytes with `render(doc, "docx" | "pdf")`. Slips 01–06 are A5 and the tracking book 07 is
+A4 (Circular 01/2018 Art. 9, kept as the default for 2025: domain.md 1.5, domain-2025.md 4).
+
+The shared builder lays out one signature and portrait pages only. Two things are therefore
+added to its DOCX in `render`: the side-by-side signatures of the submitter and the officer
+(forms 01 and 03) and the landscape page of the book. They ride on `Paper`, a subclass of
+`OfficialDocument`; `build_docx` on its own prints a Paper without them.
+
+Field lists follow the reproduction of the Circular 03/2025 forms in domain-2025.md 4 (form 05
+was not found: its fields follow Circular 03 Art. 7). Times are printed in Vietnam time.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import segno
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Cm, Pt
+from docx.table import Table as DocxTable
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from cchc.core.official_docs import (
+    OfficialDocument,
+    OfficialHeader,
+    Paragraph,
+    SignatureBlock,
+    Table,
+    build_docx,
+    docx_to_pdf,
+)
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+QR_CAPTION = "Quét mã để tra cứu hồ sơ"
+SIGN_HERE = "(Ký và ghi rõ họ tên)"
+BLANK = "…"
+FONT = "Times New Roman"
+
+TITLES = {
+    "01": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+    "02": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+    "03": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+    "04": "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+    "05": "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+    "06": "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+    "07": "SỔ THEO DÕI HỒ SƠ",
+}
+# Where a title too long for one A5 line breaks (instead of leaving "QUYẾT" alone on the second).
+_TITLE_LINES = {"04": "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN\nTHỜI GIAN GIẢI QUYẾT"}
+# The code before the unit's symbol in "Số: …/PBS-THCSNTB" (the ministry copy of Phụ lục I shows
+# none on form 01; form 05 was not found, so it takes Decree 30's abbreviation for Thông báo).
+NUMBER_CODES = {
+    "01": "",
+    "02": "PBS",
+    "03": "PTC",
+    "04": "PXL",
+    "05": "TB",
+    "06": "PKS",
+    "07": "STD",
+}
+HANDOVER_RESULTS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn", "": ""}
+
+# A5 text width (14.8 cm less 1.5 + 1.0 cm margins) and the book's landscape A4 geometry.
+_A5_TEXT_CM = 12.3
+_LANDSCAPE = {"width": 29.7, "height": 21.0, "top": 1.5, "bottom": 1.5, "left": 1.5, "right": 1.0}
+_LANDSCAPE_HEADER_CM = (10.5, 16.7)
+_SIGNATURE_PT = 10.5
+_BODY_LINE_SPACING = 1.15
+_COMPACT_PT = 11
+_SIGNATURE_GAP_CM = 1.2
+_QR_CM = 2.0
+_CAPTION_PT = 8
+_CELL_MARGIN_CM = 0.1
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """The receiving unit (the school) and the body above it, for the header of every form."""
+
+    name: str
+    parent_name: str
+    place: str
+    symbol: str
+    address: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class ApplicantInfo:
+    """The person or organisation that submitted the dossier."""
+
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    """One paper of the dossier with the number of originals and copies handed in."""
+
+    name: str
+    originals: int = 0
+    copies: int = 0
+
+
+@dataclass(frozen=True)
+class HandOver:
+    """One hand-over of the dossier; `result` is "early", "on_time", "late" or "" (unknown)."""
+
+    from_name: str
+    to_name: str
+    at: datetime
+    result: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DossierInfo:
+    """What the papers print about one dossier; `due_at` is the appointment, hour included."""
+
+    code: str
+    procedure_name: str
+    procedure_code: str
+    received_at: datetime
+    due_at: datetime
+    time_limit_text: str
+    documents: Sequence[DocumentLine]
+    sets: int
+    applicant: ApplicantInfo
+    receiver_name: str
+    return_place: str
+    lookup_url: str
+    book_entry: int | None
+    new_due_at: datetime | None = None
+    lead_body: str = ""
+    coordinating_bodies: str = ""
+    handovers: Sequence[HandOver] = ()
+
+
+@dataclass(frozen=True)
+class BookRow:
+    """One line of the tracking book (form 07); a missing datetime prints as a blank cell."""
+
+    entry: int
+    code: str
+    procedure_name: str
+    sets: int
+    applicant_name: str
+    applicant_contact: str
+    lead_body: str
+    received_at: datetime | None
+    due_at: datetime | None
+    transferred_at: datetime | None = None
+    result_received_at: datetime | None = None
+    returned_at: datetime | None = None
+    note: str = ""
+
+
+@dataclass
+class Paper(OfficialDocument):
+    """An `OfficialDocument` plus the layout the shared builder lacks, applied by `render`.
+
+    `side_signatures` are printed left and right under the body (submitter, officer), the
+    `note` of each under its title; `landscape` turns an A4 page sideways; `table_pt` sets the
+    type size of the body tables; `compact` sets body lines single-spaced with 2 pt between
+    them, so that a slip fits on one A5 page.
+    """
+
+    side_signatures: tuple[SignatureBlock, SignatureBlock] | None = None
+    landscape: bool = False
+    table_pt: float | None = None
+    compact: bool = False
+
+
+# --- formatting -------------------------------------------------------------------------------
+
+
+def _local(value: datetime) -> datetime:
+    """Vietnam time; a naive datetime is taken to be Vietnam time already."""
+    return value.astimezone(LOCAL_TZ) if value.tzinfo is not None else value
+
+
+def _day(value: datetime | date | None) -> str:
+    """dd/mm/yyyy, blank for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def _clock(value: datetime) -> str:
+    """ "08 giờ 05 phút, ngày 28/11/2026"."""
+    local = _local(value)
+    return f"{local.hour:02d} giờ {local.minute:02d} phút, ngày {_day(local)}"
+
+
+def _count(value: int) -> str:
+    """Counts of sets and copies with a leading zero ("01"); zero is left blank."""
+    return f"{value:02d}" if value else ""
+
+
+def _or_blank(value: str) -> str:
+    return value.strip() or BLANK
+
+
+def _today() -> date:
+    return datetime.now(LOCAL_TZ).date()
+
+
+def _procedure(dossier: DossierInfo) -> str:
+    code = dossier.procedure_code.strip()
+    return f"{dossier.procedure_name} (mã thủ tục: {code})" if code else dossier.procedure_name
+
+
+def _contact_lines(applicant: ApplicantInfo) -> str:
+    return (
+        f"Địa chỉ: {_or_blank(applicant.address)}\n"
+        f"Số điện thoại: {_or_blank(applicant.phone)}; Email: {_or_blank(applicant.email)}"
+    )
+
+
+def _header(unit: UnitInfo, form: str, issued_on: date | None) -> OfficialHeader:
+    code = NUMBER_CODES[form]
+    symbol = f"{code}-{unit.symbol}" if code and unit.symbol else code or unit.symbol
+    return OfficialHeader(
+        parent_body=unit.parent_name,
+        issuer=unit.name,
+        number=None,
+        symbol=symbol,
+        place=unit.place,
+        date=issued_on,
+    )
+
+
+def _paper(
+    unit: UnitInfo,
+    form: str,
+    *,
+    issued_on: date | None,
+    body: list[Paragraph | Table],
+    summary: str = "",
+    signature: SignatureBlock | None = None,
+    recipients: Sequence[str] = (),
+    kinh_gui: Sequence[str] = (),
+    **layout: object,
+) -> Paper:
+    return Paper(
+        header=_header(unit, form, issued_on),
+        doc_type=_TITLE_LINES.get(form, TITLES[form]),
+        summary=summary,
+        body=body,
+        signature=signature,
+        recipients=list(recipients),
+        kinh_gui=list(kinh_gui),
+        page_size="A4" if form == "07" else "A5",
+        extra_header_right=f"Mẫu số {form}",
+        compact=form != "07",
+        **layout,  # type: ignore[arg-type]
+    )
+
+
+def _qr_png(url: str) -> bytes:
+    buffer = io.BytesIO()
+    # Level M survives a crease or a smudge; the paper's margin is the rest of the quiet zone.
+    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=8, border=2)
+    return buffer.getvalue()
+
+
+def _plain(text: str) -> Paragraph:
+    return Paragraph(text, "plain")
+
+
+# --- the forms --------------------------------------------------------------------------------
+
+
+def receipt_slip(unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | None = None) -> Paper:
+    """Mẫu 01: receipt and appointment slip, with the look-up QR code."""
+    applicant = dossier.applicant
+    entry = f"{dossier.book_entry:02d}" if dossier.book_entry is not None else BLANK
+    received = _local(dossier.received_at)
+    documents = Table(
+        columns=["STT", "Tên giấy tờ", "Bản chính", "Bản sao"],
+        rows=[
+            [str(number), line.name, _count(line.originals), _count(line.copies)]
+            for number, line in enumerate(dossier.documents, start=1)
+        ],
+        widths_cm=[1.0, 7.5, 1.9, 1.9],
+    )
+    body: list[Paragraph | Table] = [
+        _plain(
+            f"Tiếp nhận hồ sơ của Ông (Bà)/Tổ chức: {applicant.name}\n"
+            f"Số định danh cá nhân/tổ chức: {_or_blank(applicant.id_number)}\n"
+            f"{_contact_lines(applicant)}\n"
+            f"Nội dung yêu cầu giải quyết: {_procedure(dossier)}\n"
+            "Thành phần hồ sơ nộp gồm:"
+        ),
+        documents,
+        _plain(
+            f"Số lượng hồ sơ: {_count(dossier.sets) or BLANK} (bộ)\n"
+            f"Thời gian giải quyết hồ sơ theo quy định là: {_or_blank(dossier.time_limit_text)}\n"
+            f"Thời gian nhận hồ sơ: {_clock(dossier.received_at)}\n"
+            f"Thời gian trả kết quả giải quyết hồ sơ: {_clock(dossier.due_at)}\n"
+            f"Đăng ký nhận kết quả tại: {_or_blank(dossier.return_place)}\n"
+            f"Vào Sổ theo dõi hồ sơ năm {received.year}, số thứ tự: {entry}"
+        ),
+    ]
+    return _paper(
+        unit,
+        "01",
+        issued_on=issued_on or received.date(),
+        body=body,
+        summary=f"Mã hồ sơ: {dossier.code}",
+        side_signatures=(
+            SignatureBlock(title="NGƯỜI NỘP HỒ SƠ", note=SIGN_HERE, name=applicant.name),
+            SignatureBlock(
+                title="NGƯỜI TIẾP NHẬN HỒ SƠ", note=SIGN_HERE, name=dossier.receiver_name
+            ),
+        ),
+        qr_png=_qr_png(dossier.lookup_url),
+        qr_caption=QR_CAPTION,
+        table_pt=10,
+    )
+
+
+def supplement_request(
+    unit: UnitInfo,
+    dossier: DossierInfo,
+    *,
+    items: list[str],
+    reason: str,
+    contact: str,
+    issued_on: date | None = None,
+) -> Paper:
+    """Mẫu 02: what the applicant must add or correct, why, and whom to ask."""
+    applicant = dossier.applicant
+    wanted = "\n".join(f"{number}. {item.strip()}" for number, item in enumerate(items, start=1))
+    body: list[Paragraph | Table] = [
+        _plain(
+            f"Hồ sơ của: {applicant.name}\n"
+            f"Nội dung yêu cầu giải quyết: {_procedure(dossier)}\n"
+            f"Thời gian nhận hồ sơ: {_clock(dossier.received_at)}\n"
+            f"{_contact_lines(applicant)}\n"
+            "Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:"
+        ),
+        Paragraph(wanted or BLANK, "plain"),
+        _plain(f"Lý do: {_or_blank(reason)}"),
+        Paragraph(
+            "Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, Ông/Bà liên hệ với "
+            f"{_or_blank(contact)} để được hướng dẫn./."
+        ),
+    ]
+    return _paper(
+        unit,
+        "02",
+        issued_on=issued_on or _today(),
+        body=body,
+        summary=f"Mã hồ sơ: {dossier.code}",
+        signature=SignatureBlock(title="NGƯỜI HƯỚNG DẪN", name=dossier.receiver_name),
+    )
+
+
+def refusal(
+    unit: UnitInfo, dossier: DossierInfo, *, reason: str, issued_on: date | None = None
+) -> Paper:
+    """Mẫu 03: the unit does not accept the dossier, with the specific reason."""
+    applicant = dossier.applicant
+    body: list[Paragraph | Table] = [
+        _plain(
+            f"Tiếp nhận hồ sơ của: {applicant.name}\n"
+            f"{_contact_lines(applicant)}\n"
+            f"Thời gian nhận hồ sơ: {_clock(dossier.received_at)}\n"
+            f"Nội dung yêu cầu giải quyết: {_procedure(dossier)}"
+        ),
+        Paragraph(
+            f"Sau khi xem xét, đối chiếu thành phần hồ sơ, {unit.name} không tiếp nhận, "
+            "giải quyết hồ sơ này với lý do cụ thể như sau:"
+        ),
+        Paragraph(_or_blank(reason), "bullet"),
+        Paragraph("Xin thông báo cho Ông/Bà được biết và thực hiện./."),
+    ]
+    return _paper(
+        unit,
+        "03",
+        issued_on=issued_on or _today(),
+        body=body,
+        summary=f"Mã hồ sơ: {dossier.code}",
+        side_signatures=(
+            SignatureBlock(title="NGƯỜI NỘP HỒ SƠ", note=SIGN_HERE, name=applicant.name),
+            SignatureBlock(
+                title="NGƯỜI TIẾP NHẬN HỒ SƠ", note=SIGN_HERE, name=dossier.receiver_name
+            ),
+        ),
+    )
+
+
+def apology(
+    unit: UnitInfo,
+    dossier: DossierInfo,
+    *,
+    reason: str,
+    new_due_at: datetime,
+    signer_name: str,
+    signer_title: str,
+    issued_on: date | None = None,
+) -> Paper:
+    """Mẫu 04: apology for a late result and the new date (Decree 118/2025; domain.md 1.4).
+
+    The form sets a new date, not an hour, so only the date of `new_due_at` is printed.
+    """
+    body: list[Paragraph | Table] = [
+        Paragraph(
+            f"Ngày {_day(dossier.received_at)}, {unit.name} tiếp nhận hồ sơ đề nghị giải quyết "
+            f"thủ tục hành chính “{_procedure(dossier)}” của Ông/Bà, "
+            f"mã số hồ sơ: {dossier.code}."
+        ),
+        Paragraph(f"Thời gian hẹn trả kết quả giải quyết hồ sơ: {_clock(dossier.due_at)}."),
+        Paragraph(
+            "Tuy nhiên, hồ sơ của Ông/Bà chưa được giải quyết xong và không thể trả kết quả "
+            "đúng thời hạn đã ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả."
+        ),
+        Paragraph(f"Lý do: {_or_blank(reason)}"),
+        Paragraph(
+            "Sự chậm trễ này có thể gây phiền hà, tốn kém chi phí, công sức của Ông/Bà. "
+            f"{unit.name} thành thật xin lỗi Ông/Bà và đề nghị được gia hạn thời gian giải "
+            f"quyết; kết quả giải quyết hồ sơ sẽ được trả cho Ông/Bà vào ngày {_day(new_due_at)}."
+        ),
+        Paragraph("Rất mong nhận được sự thông cảm của Ông/Bà./."),
+    ]
+    return _paper(
+        unit,
+        "04",
+        issued_on=issued_on or _today(),
+        body=body,
+        summary=f"Mã hồ sơ: {dossier.code}",
+        kinh_gui=[f"Ông/Bà {dossier.applicant.name}"],
+        signature=SignatureBlock(title=signer_title, name=signer_name),
+        recipients=["Như trên;", "Lưu: VT, hồ sơ."],
+    )
+
+
+def stop_notice(
+    unit: UnitInfo,
+    dossier: DossierInfo,
+    *,
+    stage: str,
+    reason: str,
+    settlement: str = "",
+    signer_name: str = "",
+    signer_title: str = "",
+    issued_on: date | None = None,
+) -> Paper:
+    """Mẫu 05: processing stopped at the applicant's request, before any result (Circular 03
+    Art. 7). The receiving officer signs unless a signer is given."""
+    issued = issued_on or _today()
+    body: list[Paragraph | Table] = [
+        Paragraph(
+            f"Ngày {_day(dossier.received_at)}, {unit.name} tiếp nhận hồ sơ đề nghị giải quyết "
+            f"thủ tục hành chính “{_procedure(dossier)}” của Ông/Bà, "
+            f"mã số hồ sơ: {dossier.code}."
+        ),
+        Paragraph(f"Lý do dừng giải quyết: {_or_blank(reason)}"),
+        Paragraph(
+            f"Hồ sơ đang ở bước: {_or_blank(stage)}; đến thời điểm này chưa có quyết định hoặc "
+            "văn bản thông báo kết quả giải quyết hồ sơ."
+        ),
+        Paragraph(
+            f"{unit.name} thông báo dừng giải quyết hồ sơ nêu trên kể từ ngày {_day(issued)}."
+        ),
+    ]
+    if settlement.strip():
+        body.append(Paragraph(f"Về phí, lệ phí và nghĩa vụ tài chính: {settlement.strip()}"))
+    body += [
+        Paragraph(
+            "Ông/Bà nhận lại giấy tờ bản chính đã nộp (nếu có) tại: "
+            f"{_or_blank(dossier.return_place)}."
+        ),
+        Paragraph("Xin thông báo để Ông/Bà được biết./."),
+    ]
+    return _paper(
+        unit,
+        "05",
+        issued_on=issued,
+        body=body,
+        summary=f"Mã hồ sơ: {dossier.code}",
+        kinh_gui=[f"Ông/Bà {dossier.applicant.name}"],
+        signature=SignatureBlock(
+            title=signer_title or "NGƯỜI TIẾP NHẬN HỒ SƠ",
+            name=signer_name or dossier.receiver_name,
+        ),
+        recipients=["Như trên;", "Lưu: VT, hồ sơ."],
+    )
+
+
+def control_sheet(unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | None = None) -> Paper:
+    """Mẫu 06: the process control sheet, one row per hand-over with its result at that step."""
+    rows = []
+    for handover in dossier.handovers:
+        if handover.result not in HANDOVER_RESULTS:
+            raise ValueError(
+                f"Kết quả giao nhận không hợp lệ: {handover.result!r} "
+                "(chỉ early, on_time, late hoặc để trống)."
+            )
+        local = _local(handover.at)
+        rows.append(
+            [
+                f"Giao: {handover.from_name}\nNhận: {handover.to_name}",
+                f"{local.hour:02d} giờ {local.minute:02d} phút\n{_day(local)}",
+                "",
+                "",
+                HANDOVER_RESULTS[handover.result],
+                handover.note,
+            ]
+        )
+    lines = [
+        f"Kèm theo hồ sơ của: {dossier.applicant.name}",
+        f"Nội dung yêu cầu giải quyết: {_procedure(dossier)}",
+        f"Cơ quan (bộ phận) giải quyết hồ sơ: {_or_blank(dossier.lead_body)}",
+        f"Cơ quan phối hợp giải quyết hồ sơ: {_or_blank(dossier.coordinating_bodies)}",
+        f"Thời gian nhận hồ sơ: {_clock(dossier.received_at)}",
+        f"Hẹn trả kết quả vào {_clock(dossier.due_at)}",
+    ]
+    if dossier.new_due_at is not None:
+        lines.append(f"Hẹn lại ngày trả kết quả (có văn bản xin lỗi): {_day(dossier.new_due_at)}")
+    body: list[Paragraph | Table] = [
+        _plain("\n".join(lines)),
+        Table(
+            columns=[
+                "Tên cơ quan/bộ phận giao → nhận",
+                "Thời gian giao nhận (giờ, phút, ngày)",
+                "Người giao (ký)",
+                "Người nhận (ký)",
+                "Kết quả giải quyết (Trước hạn/ Đúng hạn/ Quá hạn)",
+                "Ghi chú",
+            ],
+            rows=rows,
+            widths_cm=[2.8, 2.4, 1.5, 1.5, 2.4, 1.7],
+        ),
+        Paragraph("Kết quả giải quyết ở mỗi bước do bên nhận ghi khi giao nhận hồ sơ.", "italic"),
+    ]
+    return _paper(
+        unit,
+        "06",
+        issued_on=issued_on or _today(),
+        body=body,
+        summary=f"Mã số hồ sơ: {dossier.code}",
+        table_pt=10,
+    )
+
+
+_BOOK_COLUMNS = [
+    ("STT", 0.9),
+    ("Mã hồ sơ", 2.4),
+    ("Tên thủ tục hành chính", 2.7),
+    ("Số lượng hồ sơ (bộ)", 1.1),
+    ("Tên tổ chức, cá nhân", 2.4),
+    ("Địa chỉ, số điện thoại", 2.6),
+    ("Cơ quan chủ trì giải quyết", 2.0),
+    ("Nhận hồ sơ", 2.1),
+    ("Hẹn trả kết quả", 2.1),
+    ("Chuyển hồ sơ đến cơ quan giải quyết", 2.1),
+    ("Nhận kết quả từ cơ quan giải quyết", 2.1),
+    ("Trả kết quả", 2.1),
+    ("Ký nhận", 1.2),
+    ("Ghi chú", 1.4),
+]
+
+
+def _book_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = _local(value)
+    return f"{_day(local)}\n{local.hour:02d} giờ {local.minute:02d} phút"
+
+
+def tracking_book(
+    unit: UnitInfo, rows: list[BookRow], *, year: int, issued_on: date | None = None
+) -> Paper:
+    """Mẫu 07: the dossier tracking book for one year, A4 landscape."""
+    table = Table(
+        columns=[name for name, _ in _BOOK_COLUMNS],
+        rows=[
+            [
+                f"{row.entry:02d}",
+                row.code,
+                row.procedure_name,
+                _count(row.sets),
+                row.applicant_name,
+                row.applicant_contact,
+                row.lead_body,
+                _book_time(row.received_at),
+                _book_time(row.due_at),
+                _book_time(row.transferred_at),
+                _book_time(row.result_received_at),
+                _book_time(row.returned_at),
+                "",
+                row.note,
+            ]
+            for row in rows
+        ],
+        widths_cm=[width for _, width in _BOOK_COLUMNS],
+    )
+    return _paper(
+        unit,
+        "07",
+        issued_on=issued_on or _today(),
+        body=[table],
+        summary=f"Năm {year}",
+        landscape=True,
+        table_pt=9,
+    )
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def render(doc: OfficialDocument, fmt: str) -> bytes:
+    """The paper as DOCX or PDF bytes (the PDF is converted from the same DOCX)."""
+    kind = fmt.strip().lower()
+    if kind not in {"docx", "pdf"}:
+        raise ValueError(f"Định dạng không được hỗ trợ: {fmt!r} (chỉ DOCX hoặc PDF).")
+    if not isinstance(doc, Paper):
+        docx = build_docx(doc)
+    elif doc.side_signatures and doc.qr_png:
+        # The QR goes beside the signatures: in the builder's page-1 footer it takes the
+        # bottom 3 cm of an A5 page across its whole width and pushes the signatures over.
+        docx = _finish(build_docx(replace(doc, qr_png=None, qr_caption="")), doc)
+    else:
+        docx = _finish(build_docx(doc), doc)
+    return docx if kind == "docx" else docx_to_pdf(docx)
+
+
+# --- what the shared builder does not lay out -------------------------------------------------
+# Everything below edits the builder's DOCX with python-docx and relies only on its visible
+# shape: the header block is the first table, body tables follow in order, body lines are
+# 1.15-spaced, Times New Roman everywhere.
+
+
+def _finish(docx: bytes, paper: Paper) -> bytes:
+    document = Document(io.BytesIO(docx))
+    for table in document.tables[1:]:
+        # A row split over two pages is hard to read and to sign.
+        for row in table.rows:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        if paper.table_pt:
+            _resize_type(table._tbl, paper.table_pt)
+    if paper.compact:
+        _tighten(document)
+    if paper.landscape:
+        _turn_landscape(document)
+    if paper.side_signatures:
+        _add_side_signatures(
+            document, paper.side_signatures, qr_png=paper.qr_png, qr_caption=paper.qr_caption
+        )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _resize_type(element: BaseOxmlElement, size_pt: float) -> None:
+    """Every type size set inside `element` (runs and paragraph marks) to `size_pt`."""
+    half_points = str(round(size_pt * 2))
+    for size in element.iter(qn("w:sz"), qn("w:szCs")):
+        size.set(qn("w:val"), half_points)
+
+
+def _tighten(document: DocxDocument) -> None:
+    """Body lines (the builder sets them 1.15-spaced, 6 pt apart) in smaller type, closer."""
+    for paragraph in document.paragraphs:
+        fmt = paragraph.paragraph_format
+        if fmt.line_spacing == _BODY_LINE_SPACING:
+            fmt.line_spacing = 1.0
+            fmt.space_after = Pt(min(fmt.space_after.pt if fmt.space_after else 0, 2))
+            _resize_type(paragraph._p, _COMPACT_PT)
+
+
+def _text_width_cm(document: DocxDocument) -> float:
+    section = document.sections[0]
+    return (section.page_width - section.left_margin - section.right_margin) / Cm(1)
+
+
+def _set_widths(table: DocxTable, widths_cm: Sequence[float], *, indent_cm: float) -> None:
+    tbl_pr = table._tbl.tblPr
+    width = tbl_pr.find(qn("w:tblW"))
+    if width is not None:
+        width.set(qn("w:w"), str(Cm(sum(widths_cm)).twips))
+        width.set(qn("w:type"), "dxa")
+    indent = tbl_pr.find(qn("w:tblInd"))
+    if indent is not None:
+        indent.set(qn("w:w"), str(Cm(indent_cm).twips))
+    for index, column in enumerate(table.columns):
+        column.width = Cm(widths_cm[index])
+    for row in table.rows:
+        for index, cell in enumerate(row.cells):
+            cell.width = Cm(widths_cm[index])
+
+
+def _recentre_rules(paragraphs: Sequence[DocxParagraph], grown_cm: float) -> None:
+    """Keep the short rules (bordered empty paragraphs) as long as before, centred again."""
+    for paragraph in paragraphs:
+        p_pr = paragraph._p.pPr
+        if p_pr is None or p_pr.find(qn("w:pBdr")) is None:
+            continue
+        fmt = paragraph.paragraph_format
+        for side in ("left_indent", "right_indent"):
+            current = getattr(fmt, side)
+            setattr(fmt, side, Cm((current.cm if current is not None else 0) + grown_cm / 2))
+
+
+def _turn_landscape(document: DocxDocument) -> None:
+    """A4 sideways, the header block spread over the wider page."""
+    old_text_cm = _text_width_cm(document)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width = Cm(_LANDSCAPE["width"])
+    section.page_height = Cm(_LANDSCAPE["height"])
+    section.top_margin = Cm(_LANDSCAPE["top"])
+    section.bottom_margin = Cm(_LANDSCAPE["bottom"])
+    section.left_margin = Cm(_LANDSCAPE["left"])
+    section.right_margin = Cm(_LANDSCAPE["right"])
+
+    header = document.tables[0]
+    old_widths = [0.0 if column.width is None else column.width.cm for column in header.columns]
+    _set_widths(header, _LANDSCAPE_HEADER_CM, indent_cm=0)
+    for index, column in enumerate(header.columns):
+        grown = _LANDSCAPE_HEADER_CM[index] - old_widths[index]
+        _recentre_rules([p for cell in column.cells for p in cell.paragraphs], grown)
+    _recentre_rules(document.paragraphs, _text_width_cm(document) - old_text_cm)
+
+
+def _line(
+    cell: _Cell, text: str, *, size_pt: float, bold: bool = False, italic: bool = False
+) -> DocxParagraph:
+    paragraph = cell.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(0)
+    if text:
+        run = paragraph.add_run(text)
+        run.font.size = Pt(size_pt)
+        run.font.bold = bold or None
+        run.font.italic = italic or None
+        fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
+        for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+            fonts.set(qn(f"w:{slot}"), FONT)
+    return paragraph
+
+
+def _borderless(table: DocxTable) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    # Narrow cell margins (Word's 0.19 cm wraps "NGƯỜI TIẾP NHẬN HỒ SƠ" beside the QR code).
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(Cm(_CELL_MARGIN_CM).twips))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    # CT_TblPr order (ECMA-376 17.4.60): … tblBorders, shd, tblLayout, tblCellMar, tblLook.
+    tbl_pr = table._tbl.tblPr
+    successors = {qn("w:shd"), qn("w:tblLayout"), qn("w:tblCellMar"), qn("w:tblLook")}
+    later = next((child for child in tbl_pr if child.tag in successors), None)
+    if later is None:
+        tbl_pr.append(borders)
+    else:
+        later.addprevious(borders)
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is None:
+        tbl_pr.append(margins)
+    else:
+        look.addprevious(margins)
+
+
+def _add_side_signatures(
+    document: DocxDocument,
+    signatures: tuple[SignatureBlock, SignatureBlock],
+    *,
+    qr_png: bytes | None,
+    qr_caption: str,
+) -> None:
+    """Submitter left, officer right (and the look-up QR code beside them), kept together."""
+    text_cm = _text_width_cm(document)
+    qr_cm = _QR_CM + 0.3 if qr_png else 0.0
+    side_cm = (text_cm - qr_cm) / 2
+    widths = [side_cm, side_cm, qr_cm] if qr_cm else [side_cm, side_cm]
+
+    spacer = document.add_paragraph()
+    spacer.paragraph_format.space_after = Pt(0)
+    spacer.paragraph_format.line_spacing = Pt(8)
+    spacer.paragraph_format.keep_with_next = True
+    table = document.add_table(rows=1, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _set_widths(table, widths, indent_cm=0)
+    _borderless(table)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    cells = table.rows[0].cells
+    for cell, signature in zip(cells, signatures, strict=False):
+        for text in (signature.authority, signature.title):
+            if text.strip():
+                _line(cell, text.strip().upper(), size_pt=_SIGNATURE_PT, bold=True)
+        if signature.note.strip():
+            _line(cell, signature.note.strip(), size_pt=_SIGNATURE_PT, italic=True)
+        name = _line(cell, signature.name.strip(), size_pt=_SIGNATURE_PT, bold=True)
+        name.paragraph_format.space_before = Cm(_SIGNATURE_GAP_CM)
+    if qr_cm and qr_png:
+        cell = cells[2]
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _line(cell, "", size_pt=_CAPTION_PT).add_run().add_picture(
+            io.BytesIO(qr_png), width=Cm(_QR_CM)
+        )
+        for caption in qr_caption.splitlines():
+            _line(cell, caption.strip(), size_pt=_CAPTION_PT, italic=True)
+    for cell in cells:
+        first = cell.paragraphs[0]
+        if len(cell.paragraphs) > 1 and not first.runs:
+            cell._tc.remove(first._p)

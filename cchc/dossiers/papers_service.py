@@ -1,0 +1,179 @@
+"""Official papers of a dossier (forms 01–06) from its data, via `papers` (one template each)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from cchc.core.official_docs import OfficialDocError
+from cchc.dossiers import papers
+from cchc.dossiers.models import Dossier
+from cchc.dossiers.workflow import DossierStatus
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+KINDS = {
+    "tiep-nhan": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",
+    "bo-sung": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
+    "tu-choi": "Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03)",
+    "xin-loi": "Văn bản xin lỗi và đề nghị gia hạn (Mẫu 04)",
+    "dung": "Thông báo dừng giải quyết hồ sơ (Mẫu 05)",
+    "kiem-soat": "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)",
+}
+
+
+class PaperUnavailable(ValueError):
+    """The paper does not apply to this dossier (yet)."""
+
+
+def available(dossier: Dossier) -> list[tuple[str, str]]:
+    """The papers that make sense for the dossier's history."""
+    kinds = ["kiem-soat"]
+    if dossier.received_at:
+        kinds.insert(0, "tiep-nhan")
+    if dossier.pauses.exists():
+        kinds.append("bo-sung")
+    if dossier.status == DossierStatus.REJECTED:
+        kinds.append("tu-choi")
+    if hasattr(dossier, "apology"):
+        kinds.append("xin-loi")
+    if dossier.status == DossierStatus.STOPPED:
+        kinds.append("dung")
+    return [(k, KINDS[k]) for k in kinds]
+
+
+def _place(unit: Any) -> str:
+    parent = unit.parent.name if unit.parent_id else ""
+    for prefix in ("Ủy ban nhân dân xã ", "Ủy ban nhân dân phường ", "UBND xã ", "UBND phường "):
+        if parent.startswith(prefix):
+            return parent[len(prefix) :]
+    return ""
+
+
+def unit_info(unit: Any) -> papers.UnitInfo:
+    return papers.UnitInfo(
+        name=unit.name,
+        parent_name=unit.parent.name if unit.parent_id else "",
+        place=_place(unit),
+        symbol=unit.symbol or "",
+        address=unit.address,
+        phone=unit.phone,
+    )
+
+
+def lookup_url(dossier: Dossier) -> str:
+    base = getattr(settings, "CCHC_PUBLIC_URL", "").rstrip("/")
+    return f"{base}{reverse('portal:lookup_code', args=[dossier.code])}"
+
+
+def dossier_info(dossier: Dossier) -> papers.DossierInfo:
+    events = list(dossier.events.all())
+    handovers = [
+        papers.HandOver(
+            from_name=e.giver or "",
+            to_name=e.receiver or DossierStatus(e.to_status).label,
+            at=e.at,
+            result=e.result,
+            note=e.note,
+        )
+        for e in events
+    ]
+    return papers.DossierInfo(
+        code=dossier.code,
+        procedure_name=dossier.procedure.name,
+        procedure_code=dossier.procedure.code,
+        received_at=dossier.received_at or dossier.submitted_at,
+        due_at=dossier.due_at or dossier.submitted_at,
+        time_limit_text=dossier.procedure.time_limit_display,
+        documents=[
+            papers.DocumentLine(
+                name=d.get("name", ""), originals=d.get("originals", 0), copies=d.get("copies", 0)
+            )
+            for d in dossier.documents
+            if d.get("provided", True)
+        ],
+        sets=dossier.procedure.sets,
+        applicant=papers.ApplicantInfo(
+            name=dossier.applicant_name,
+            id_number=dossier.applicant_id_number,
+            phone=dossier.applicant_phone,
+            email=dossier.applicant_email,
+            address=dossier.applicant_address,
+        ),
+        receiver_name=(dossier.received_by.get_full_name() if dossier.received_by_id else "")
+        or _staff_name(dossier.received_by),
+        return_place=", ".join(p for p in (dossier.unit.name, dossier.unit.address) if p),
+        lookup_url=lookup_url(dossier),
+        book_entry=dossier.book_entry,
+        new_due_at=dossier.new_due_at,
+        lead_body=dossier.unit.name,
+        handovers=handovers,
+    )
+
+
+def _staff_name(user: Any) -> str:
+    staff = getattr(user, "staff", None) if user is not None else None
+    return staff.full_name if staff else ""
+
+
+def _head(dossier: Dossier) -> tuple[str, str]:
+    from cchc.accounts.models import Role
+    from cchc.organizations.models import Staff
+
+    head = Staff.objects.filter(
+        unit=dossier.unit, is_active=True, role_assignments__role=Role.PRINCIPAL
+    ).first()
+    return (head.full_name, head.position or "Hiệu trưởng") if head else ("", "Thủ trưởng đơn vị")
+
+
+def build(dossier: Dossier, kind: str) -> Any:
+    unit, info = unit_info(dossier.unit), dossier_info(dossier)
+    if kind not in dict(available(dossier)):
+        raise PaperUnavailable("Hồ sơ này chưa có loại giấy tờ đó.")
+    if kind == "tiep-nhan":
+        return papers.receipt_slip(unit, info)
+    if kind == "bo-sung":
+        pause = dossier.pauses.order_by("-started_at").first()
+        return papers.supplement_request(
+            unit,
+            info,
+            items=pause.items,
+            reason=pause.reason,
+            contact=f"{dossier.unit.name} — {dossier.unit.phone}".strip(" —"),
+        )
+    if kind == "tu-choi":
+        return papers.refusal(unit, info, reason=dossier.result_note)
+    if kind == "xin-loi":
+        apology = dossier.apology
+        name, title = _head(dossier)
+        return papers.apology(
+            unit,
+            info,
+            reason=apology.reason,
+            new_due_at=apology.new_due_at,
+            signer_name=name,
+            signer_title=title,
+        )
+    if kind == "dung":
+        stage = DossierStatus(
+            dossier.events.order_by("-at").values_list("from_status", flat=True).first()
+            or DossierStatus.PROCESSING
+        ).label
+        return papers.stop_notice(unit, info, stage=stage, reason=dossier.result_note)
+    return papers.control_sheet(unit, info)
+
+
+def render_paper(dossier: Dossier, kind: str, fmt: str) -> tuple[bytes, str, str]:
+    if fmt not in ("docx", "pdf"):
+        raise PaperUnavailable("Chỉ tải được định dạng docx hoặc pdf.")
+    document = build(dossier, kind)
+    try:
+        content = papers.render(document, fmt)
+    except OfficialDocError as error:
+        raise PaperUnavailable(str(error)) from None
+    content_type = DOCX_TYPE if fmt == "docx" else "application/pdf"
+    return content, content_type, f"{kind}-{dossier.code}.{fmt}"
+
+
+__all__ = ["KINDS", "PaperUnavailable", "available", "build", "render_paper"]

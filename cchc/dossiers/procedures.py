@@ -1,0 +1,117 @@
+"""Writes to the procedure catalogue: seed, upsert a version, XLSX import/export (audited)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from cchc.accounts import permissions
+from cchc.core.audit import audit_record, snapshot
+from cchc.dossiers import catalogue
+from cchc.dossiers.models import Procedure
+from cchc.organizations.models import Unit
+
+_FIELDS = [
+    "code",
+    "field",
+    "level",
+    "steps",
+    "channels",
+    "documents",
+    "sets",
+    "time_limit_unit",
+    "time_limit_text",
+    "target_users",
+    "implementing_body",
+    "result",
+    "fee_vnd",
+    "fee_text",
+    "forms",
+    "conditions",
+    "legal_basis",
+    "online_level",
+    "supplement_rule",
+    "max_supplements",
+    "unconfirmed",
+    "sources",
+]
+
+
+def _values(record: dict[str, Any]) -> dict[str, Any]:
+    values = {name: record[name] for name in _FIELDS if name in record}
+    raw_limit = str(record.get("time_limit_value", "") or "").strip()
+    values["time_limit_value"] = Decimal(raw_limit) if raw_limit else None
+    cutoff = str(record.get("cutoff", "") or "").strip()
+    values["cutoff"] = time.fromisoformat(cutoff) if cutoff else None
+    values["valid_to"] = date.fromisoformat(record["valid_to"]) if record.get("valid_to") else None
+    values["search_text"] = catalogue.search_key(f"{record['name']} {record.get('code', '')}")
+    return values
+
+
+@transaction.atomic
+def procedure_upsert(*, actor: Any, unit: Unit, record: dict[str, Any]) -> Procedure:
+    """Create or update the version of (name, valid_from) in `unit`."""
+    problems = catalogue.validate(record)
+    if problems:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(problems)
+    valid_from = date.fromisoformat(record["valid_from"])
+    existing = (
+        Procedure.objects.select_for_update()
+        .filter(unit=unit, name=record["name"], valid_from=valid_from)
+        .first()
+    )
+    before = snapshot(existing) if existing else None
+    procedure = existing or Procedure(unit=unit, name=record["name"], valid_from=valid_from)
+    for name, value in _values(record).items():
+        setattr(procedure, name, value)
+    procedure.save()
+    audit_record(
+        actor=actor,
+        verb="procedure.update" if existing else "procedure.create",
+        obj=procedure,
+        unit=unit,
+        before=before,
+        after=snapshot(procedure),
+    )
+    return procedure
+
+
+def procedure_seed_defaults(*, actor: Any, unit: Unit) -> list[Procedure]:
+    """The school's procedures from the packaged catalogue (domain.md section 7)."""
+    return [procedure_upsert(actor=actor, unit=unit, record=r) for r in catalogue.load_seed()]
+
+
+@transaction.atomic
+def procedures_import_xlsx(
+    *, actor: Any, unit: Unit, data: bytes
+) -> tuple[list[Procedure], list[catalogue.RowProblem]]:
+    """Import good rows, report the others; nothing half-written (one transaction)."""
+    permissions.require(actor, permissions.MANAGE_PROCEDURES, unit)
+    records, problems = catalogue.import_xlsx(data)
+    saved = [procedure_upsert(actor=actor, unit=unit, record=r) for r in records]
+    return saved, problems
+
+
+def procedure_record(procedure: Procedure) -> dict[str, Any]:
+    """A model version back as a catalogue record (for the XLSX export)."""
+    record = {name: getattr(procedure, name) for name in _FIELDS}
+    record["name"] = procedure.name
+    record["time_limit_value"] = (
+        f"{procedure.time_limit_value.normalize():f}"
+        if procedure.time_limit_value is not None
+        else ""
+    )
+    record["cutoff"] = procedure.cutoff.strftime("%H:%M") if procedure.cutoff else ""
+    record["valid_from"] = procedure.valid_from.isoformat()
+    record["valid_to"] = procedure.valid_to.isoformat() if procedure.valid_to else ""
+    return record
+
+
+def procedures_export_xlsx(*, unit: Unit) -> bytes:
+    procedures = Procedure.objects.filter(unit=unit).order_by("name", "valid_from")
+    return catalogue.export_xlsx([procedure_record(p) for p in procedures])

@@ -1,0 +1,619 @@
+"""Dossier use cases: receive, accept, hand over, supplement, apologise, decide, return, stop.
+
+Every change runs in one transaction holding a row lock on the dossier, is checked against the
+transition table, leaves a hand-over event and an audit event, and refuses a stale version.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cchc.accounts import permissions
+from cchc.core.audit import audit_record, snapshot
+from cchc.dossiers import deadlines
+from cchc.dossiers.models import (
+    Apology,
+    Channel,
+    Counter,
+    Dossier,
+    DossierEvent,
+    DossierPause,
+    Procedure,
+    SupplementRule,
+)
+from cchc.dossiers.workflow import (
+    CLOCK_RUNNING,
+    HAS_RESULT,
+    DossierStatus,
+    InvalidTransition,
+    can_transition,
+)
+from cchc.organizations.models import Staff, Unit
+
+S = DossierStatus
+ID_NUMBER = re.compile(r"^\d{12}$")
+PHONE = re.compile(r"^(0|\+84)(3|5|7|8|9)\d{8}$")
+
+
+class StaleDossier(ValidationError):
+    """Another person changed the dossier since the form was opened."""
+
+
+# ---------------------------------------------------------------- numbering
+
+
+def next_number(unit: Unit, scope: str) -> int:
+    """The next value of a per-unit counter; the row lock makes concurrent receipts queue, so
+    numbers have no gaps and no duplicates (the caller's transaction holds the lock)."""
+    Counter.objects.get_or_create(unit=unit, scope=scope)
+    counter = Counter.objects.select_for_update().get(unit=unit, scope=scope)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def make_code(unit: Unit, on: date) -> str:
+    """`<agency identifier>-YYMMDD-XXXX` (Circular 01/2018 Art. 19; Circular 03/2025 Art. 13)."""
+    sequence = next_number(unit, f"day:{on:%y%m%d}")
+    return f"{unit.code}-{on:%y%m%d}-{sequence:04d}"
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _clean_applicant(data: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    name = " ".join(str(data.get("applicant_name", "")).split())
+    if not name:
+        errors["applicant_name"] = "Hãy nhập họ tên người nộp hồ sơ."
+    id_number = re.sub(r"\s", "", str(data.get("applicant_id_number", "")))
+    if id_number and not ID_NUMBER.match(id_number):
+        errors["applicant_id_number"] = "Số định danh cá nhân gồm đúng 12 chữ số."
+    phone = re.sub(r"[\s.\-]", "", str(data.get("applicant_phone", "")))
+    if phone and not PHONE.match(phone):
+        errors["applicant_phone"] = "Số điện thoại không hợp lệ (ví dụ 0912 345 678)."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "applicant_name": name[:200],
+        "applicant_id_number": id_number,
+        "applicant_phone": phone,
+        "applicant_email": str(data.get("applicant_email", "")).strip()[:254],
+        "applicant_address": " ".join(str(data.get("applicant_address", "")).split())[:300],
+    }
+
+
+def _checklist(procedure: Procedure, provided: list[str]) -> list[dict[str, Any]]:
+    """The procedure's document list with what was handed in; required items must be there."""
+    rows, missing = [], []
+    for document in procedure.documents:
+        name = document.get("name", "")
+        has = name in provided
+        rows.append({**document, "provided": has})
+        if document.get("required", True) and not has:
+            missing.append(name)
+    if missing:
+        raise ValidationError({"documents": "Thiếu giấy tờ bắt buộc: " + "; ".join(missing) + "."})
+    return rows
+
+
+def _require_staff_of(actor: Any, unit: Unit, permission: str) -> None:
+    permissions.require(actor, permission, unit)
+
+
+def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
+    locked = (
+        Dossier.objects.select_for_update().select_related("unit", "procedure").get(pk=dossier.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleDossier(
+            "Hồ sơ vừa được người khác xử lý. Hãy tải lại trang để xem trạng thái mới nhất."
+        )
+    return locked
+
+
+def _actor_name(actor: Any) -> str:
+    staff = permissions.acting_staff(actor)
+    if staff is not None:
+        return staff.full_name
+    return actor.get_full_name() or actor.get_username() if actor is not None else "Hệ thống"
+
+
+_WATCHED = [
+    "status",
+    "step",
+    "due_at",
+    "new_due_at",
+    "assignee",
+    "received_at",
+    "result_at",
+    "returned_at",
+    "supplement_count",
+    "result_kind",
+    "version",
+]
+
+
+def _move(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    to_status: str,
+    note: str = "",
+    receiver: str = "",
+    result: str = "",
+    verb: str = "dossier.transition",
+    public: bool = True,
+) -> Dossier:
+    """Apply one transition on a locked dossier: event, version bump, audit."""
+    if to_status != dossier.status and not can_transition(dossier.status, to_status):
+        raise InvalidTransition(dossier.status, to_status)
+    before = snapshot(dossier, _WATCHED)
+    from_status = dossier.status
+    dossier.status = to_status
+    dossier.version += 1
+    dossier.save()
+    DossierEvent.objects.create(
+        dossier=dossier,
+        at=timezone.now(),
+        from_status=from_status,
+        to_status=to_status,
+        step=dossier.step,
+        actor=actor if getattr(actor, "pk", None) else None,
+        giver=_actor_name(actor),
+        receiver=receiver,
+        result=result,
+        note=note,
+        is_public=public,
+    )
+    audit_record(
+        actor=actor,
+        verb=verb,
+        obj=dossier,
+        unit=dossier.unit,
+        before=before,
+        after=snapshot(dossier, _WATCHED) | ({"note": note} if note else {}),
+    )
+    return dossier
+
+
+def _notify(dossier: Dossier, kind: str) -> None:
+    if dossier.applicant_email:
+        from cchc.dossiers.tasks import notify_applicant
+
+        transaction.on_commit(partial(notify_applicant.enqueue, dossier.pk, kind))
+
+
+# ---------------------------------------------------------------- intake
+
+
+@transaction.atomic
+def dossier_receive(
+    *,
+    actor: Any,
+    unit: Unit,
+    procedure: Procedure,
+    applicant: dict[str, Any],
+    provided_documents: list[str],
+    channel: str = Channel.IN_PERSON,
+    subject: str = "",
+    assignee: Staff | None = None,
+    received_at: datetime | None = None,
+    external_code: str = "",
+) -> Dossier:
+    """Receive a complete dossier at the counter (or by post): code, due date, book entry, slip."""
+    _require_staff_of(actor, unit, permissions.RECEIVE_DOSSIERS)
+    if procedure.unit_id != unit.pk:
+        raise ValidationError({"procedure": "Thủ tục không thuộc đơn vị."})
+    if channel not in Channel.values:
+        raise ValidationError({"channel": "Kênh nộp không hợp lệ."})
+    if assignee is not None and assignee.unit_id != unit.pk:
+        raise ValidationError({"assignee": "Người xử lý phải thuộc đơn vị."})
+    fields = _clean_applicant(applicant)
+    checklist = _checklist(procedure, provided_documents)
+    now = received_at or timezone.now()
+    local_day = now.astimezone(deadlines.VN).date()
+    if external_code:
+        code, is_external = external_code.strip(), True
+        if Dossier.objects.filter(code=code).exists():
+            raise ValidationError({"external_code": f"Mã hồ sơ {code} đã có trong hệ thống."})
+    else:
+        code, is_external = make_code(unit, local_day), False
+    dossier = Dossier.objects.create(
+        unit=unit,
+        procedure=procedure,
+        code=code,
+        is_external_code=is_external,
+        channel=channel,
+        status=S.ACCEPTED,
+        subject=subject.strip()[:300],
+        documents=checklist,
+        submitted_at=now,
+        received_at=now,
+        due_at=deadlines.compute_due(unit, procedure, now),
+        assignee=assignee,
+        received_by=actor if getattr(actor, "pk", None) else None,
+        book_entry=next_number(unit, f"book:{local_day.year}"),
+        **fields,
+    )
+    DossierEvent.objects.create(
+        dossier=dossier,
+        at=now,
+        to_status=S.ACCEPTED,
+        actor=actor if getattr(actor, "pk", None) else None,
+        giver=dossier.applicant_name,
+        receiver=_actor_name(actor),
+        note=f"Tiếp nhận hồ sơ ({dossier.get_channel_display().lower()})",
+    )
+    audit_record(
+        actor=actor,
+        verb="dossier.receive",
+        obj=dossier,
+        unit=unit,
+        after=snapshot(
+            dossier, ["code", "procedure", "channel", "status", "received_at", "due_at"]
+        ),
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_submit_online(
+    *,
+    unit: Unit,
+    procedure: Procedure,
+    applicant: dict[str, Any],
+    subject: str = "",
+    provided_documents: list[str] | None = None,
+) -> Dossier:
+    """A citizen's online submission: a code at once; the clock starts only at acceptance."""
+    if not procedure.accepts_online or procedure.unit_id != unit.pk or not procedure.is_published:
+        raise ValidationError("Thủ tục này chưa nhận hồ sơ trực tuyến.")
+    fields = _clean_applicant(applicant)
+    if not fields["applicant_phone"] and not fields["applicant_email"]:
+        raise ValidationError(
+            {"applicant_phone": "Hãy để lại số điện thoại hoặc thư điện tử để nhận thông báo."}
+        )
+    provided = provided_documents or []
+    now = timezone.now()
+    dossier = Dossier.objects.create(
+        unit=unit,
+        procedure=procedure,
+        code=make_code(unit, now.astimezone(deadlines.VN).date()),
+        channel=Channel.ONLINE,
+        status=S.NEW,
+        subject=subject.strip()[:300],
+        documents=[{**d, "provided": d.get("name") in provided} for d in procedure.documents],
+        submitted_at=now,
+        **fields,
+    )
+    DossierEvent.objects.create(
+        dossier=dossier,
+        at=now,
+        to_status=S.NEW,
+        giver=dossier.applicant_name,
+        note="Nộp hồ sơ trực tuyến",
+    )
+    audit_record(
+        actor=None,
+        verb="dossier.submit_online",
+        obj=dossier,
+        unit=unit,
+        after=snapshot(dossier, ["code", "procedure", "channel", "status", "submitted_at"]),
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_accept(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    expected_version: int | None = None,
+    assignee: Staff | None = None,
+) -> Dossier:
+    """Accept an online dossier as complete: now the legal clock starts."""
+    dossier = _lock(dossier, expected_version)
+    _require_staff_of(actor, dossier.unit, permissions.RECEIVE_DOSSIERS)
+    now = timezone.now()
+    dossier.received_at = now
+    dossier.received_by = actor if getattr(actor, "pk", None) else None
+    dossier.due_at = deadlines.compute_due(dossier.unit, dossier.procedure, now)
+    dossier.book_entry = dossier.book_entry or next_number(
+        dossier.unit, f"book:{now.astimezone(deadlines.VN).year}"
+    )
+    if assignee is not None:
+        dossier.assignee = assignee
+    return _move(
+        actor=actor,
+        dossier=dossier,
+        to_status=S.ACCEPTED,
+        note="Tiếp nhận hồ sơ hợp lệ",
+        verb="dossier.accept",
+    )
+
+
+# ---------------------------------------------------------------- processing
+
+
+@transaction.atomic
+def dossier_hand_over(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    to_staff: Staff,
+    step: str,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Dossier:
+    """Pass the dossier to the next person/step; the event records early/on time/late."""
+    dossier = _lock(dossier, expected_version)
+    _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
+    if to_staff.unit_id != dossier.unit_id:
+        raise ValidationError({"to_staff": "Người nhận phải thuộc đơn vị."})
+    target = S.PROCESSING if dossier.status in (S.ACCEPTED, S.PROCESSING) else None
+    if target is None:
+        raise InvalidTransition(dossier.status, S.PROCESSING)
+    dossier.assignee, dossier.step = to_staff, step
+    return _move(
+        actor=actor,
+        dossier=dossier,
+        to_status=target,
+        receiver=to_staff.full_name,
+        result=deadlines.step_result(timezone.now(), dossier.effective_due_at),
+        note=note,
+        verb="dossier.hand_over",
+    )
+
+
+@transaction.atomic
+def dossier_request_supplement(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    items: list[str],
+    reason: str,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Ask for missing papers once (Decree 61 Art. 15: guidance given once, completely)."""
+    dossier = _lock(dossier, expected_version)
+    _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
+    items = [i.strip() for i in items if i.strip()]
+    if not items or not reason.strip():
+        raise ValidationError({"items": "Hãy ghi rõ giấy tờ cần bổ sung và lý do."})
+    if dossier.supplement_count >= dossier.procedure.max_supplements:
+        raise ValidationError(
+            f"Thủ tục này chỉ được yêu cầu bổ sung {dossier.procedure.max_supplements} lần; "
+            "hồ sơ đã được yêu cầu đủ số lần."
+        )
+    dossier.supplement_count += 1
+    DossierPause.objects.create(
+        dossier=dossier,
+        started_at=timezone.now(),
+        reason=reason.strip(),
+        items=items,
+        requested_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _move(
+        actor=actor,
+        dossier=dossier,
+        to_status=S.SUPPLEMENT,
+        note="Cần bổ sung: " + "; ".join(items),
+        verb="dossier.request_supplement",
+    )
+    _notify(dossier, "supplement")
+    return dossier
+
+
+@transaction.atomic
+def dossier_supplement_received(
+    *, actor: Any, dossier: Dossier, expected_version: int | None = None
+) -> Dossier:
+    """The citizen brought the papers: restart the clock or add the paused time (per rule)."""
+    dossier = _lock(dossier, expected_version)
+    _require_staff_of(actor, dossier.unit, permissions.RECEIVE_DOSSIERS)
+    if dossier.status != S.SUPPLEMENT:
+        raise InvalidTransition(dossier.status, S.PROCESSING)
+    now = timezone.now()
+    pause = dossier.pauses.filter(ended_at__isnull=True).order_by("-started_at").first()
+    if pause is not None:
+        pause.ended_at = now
+        pause.save(update_fields=["ended_at"])
+    if dossier.received_at is None:  # asked at intake: this is the acceptance
+        dossier.received_at = now
+        dossier.due_at = deadlines.compute_due(dossier.unit, dossier.procedure, now)
+        dossier.book_entry = dossier.book_entry or next_number(
+            dossier.unit, f"book:{now.astimezone(deadlines.VN).year}"
+        )
+        return _move(
+            actor=actor,
+            dossier=dossier,
+            to_status=S.ACCEPTED,
+            note="Đã nhận đủ hồ sơ bổ sung",
+            verb="dossier.supplement_received",
+        )
+    if dossier.procedure.supplement_rule == SupplementRule.RESTART:
+        dossier.due_at = deadlines.compute_due(dossier.unit, dossier.procedure, now)
+    elif pause is not None and dossier.due_at is not None:
+        dossier.due_at = deadlines.extend_by_pause(dossier, pause.started_at, now)
+    return _move(
+        actor=actor,
+        dossier=dossier,
+        to_status=S.PROCESSING,
+        note="Đã nhận đủ hồ sơ bổ sung",
+        verb="dossier.supplement_received",
+    )
+
+
+@transaction.atomic
+def dossier_apologize(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    reason: str,
+    new_due_at: datetime,
+    expected_version: int | None = None,
+) -> Apology:
+    """Apology and new appointment (Mẫu 04): once, no later than one working day before the due
+    date; the original due date is kept, so the dossier still counts as late if it is."""
+    dossier = _lock(dossier, expected_version)
+    _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
+    if dossier.status not in CLOCK_RUNNING | {S.SUPPLEMENT}:
+        raise ValidationError("Chỉ gửi văn bản xin lỗi cho hồ sơ đang giải quyết.")
+    if Apology.objects.filter(dossier=dossier).exists():
+        raise ValidationError("Hồ sơ đã có văn bản xin lỗi và hẹn lại; chỉ được hẹn lại một lần.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Hãy nêu lý do chậm giải quyết."})
+    deadline = deadlines.apology_deadline(dossier)
+    now = timezone.now()
+    if deadline is not None and now > deadline:
+        raise ValidationError(
+            "Đã quá thời điểm gửi văn bản xin lỗi (chậm nhất 01 ngày làm việc trước hạn trả "
+            f"kết quả {dossier.due_at.astimezone(deadlines.VN):%d/%m/%Y})."
+        )
+    if dossier.due_at is not None and new_due_at <= dossier.due_at:
+        raise ValidationError({"new_due_at": "Ngày hẹn mới phải sau hạn trả kết quả ban đầu."})
+    apology = Apology.objects.create(
+        dossier=dossier,
+        reason=reason.strip(),
+        original_due_at=dossier.due_at or now,
+        new_due_at=new_due_at,
+        signer_name=_actor_name(actor),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    dossier.new_due_at = new_due_at
+    _move(
+        actor=actor,
+        dossier=dossier,
+        to_status=dossier.status,
+        note=f"Xin lỗi, hẹn lại ngày {new_due_at.astimezone(deadlines.VN):%d/%m/%Y}: {reason}",
+        verb="dossier.apologize",
+    )
+    _notify(dossier, "new_date")
+    return apology
+
+
+@transaction.atomic
+def dossier_decide(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    granted: bool,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Dossier:
+    """Record the result: granted, or refused after appraisal with a written reason."""
+    dossier = _lock(dossier, expected_version)
+    _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
+    if not granted and not note.strip():
+        raise ValidationError({"note": "Từ chối phải có lý do bằng văn bản."})
+    now = timezone.now()
+    dossier.result_at = now
+    dossier.result_kind = "granted" if granted else "refused"
+    dossier.result_note = note.strip()
+    dossier.step = ""
+    _move(
+        actor=actor,
+        dossier=dossier,
+        to_status=S.DONE,
+        result=deadlines.step_result(now, dossier.due_at),
+        note=("Có kết quả" if granted else "Từ chối: ") + (note if not granted else ""),
+        verb="dossier.decide",
+    )
+    _notify(dossier, "result_ready")
+    return dossier
+
+
+@transaction.atomic
+def dossier_return(*, actor: Any, dossier: Dossier, expected_version: int | None = None) -> Dossier:
+    dossier = _lock(dossier, expected_version)
+    _require_staff_of(actor, dossier.unit, permissions.RECEIVE_DOSSIERS)
+    dossier.returned_at = timezone.now()
+    return _move(
+        actor=actor,
+        dossier=dossier,
+        to_status=S.RETURNED,
+        note="Đã trả kết quả",
+        verb="dossier.return",
+    )
+
+
+@transaction.atomic
+def dossier_refuse_at_intake(
+    *, actor: Any, dossier: Dossier, reason: str, expected_version: int | None = None
+) -> Dossier:
+    """Refuse to accept (Mẫu 03), for online submissions outside competence or invalid."""
+    dossier = _lock(dossier, expected_version)
+    _require_staff_of(actor, dossier.unit, permissions.RECEIVE_DOSSIERS)
+    if not reason.strip():
+        raise ValidationError({"reason": "Hãy nêu lý do từ chối."})
+    dossier.result_note = reason.strip()
+    return _move(
+        actor=actor,
+        dossier=dossier,
+        to_status=S.REJECTED,
+        note=f"Từ chối: {reason}",
+        verb="dossier.refuse",
+    )
+
+
+@transaction.atomic
+def dossier_stop(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    reason: str,
+    withdrawal: bool = False,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Stop processing (Mẫu 05) or accept a withdrawal; impossible once a result exists
+    (Circular 03/2025 Art. 7)."""
+    dossier = _lock(dossier, expected_version)
+    _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
+    if dossier.status in HAS_RESULT:
+        raise ValidationError("Hồ sơ đã có kết quả nên không thể dừng giải quyết; hãy trả kết quả.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Hãy nêu lý do dừng giải quyết."})
+    pause = dossier.pauses.filter(ended_at__isnull=True).first()
+    if pause is not None:
+        pause.ended_at = timezone.now()
+        pause.save(update_fields=["ended_at"])
+    label = "Rút hồ sơ theo đề nghị của công dân" if withdrawal else "Dừng giải quyết"
+    dossier.result_note = reason.strip()
+    return _move(
+        actor=actor,
+        dossier=dossier,
+        to_status=S.STOPPED,
+        note=f"{label}: {reason}",
+        verb="dossier.stop",
+    )
+
+
+def may_act(user: Any, dossier: Dossier) -> bool:
+    return permissions.can(user, permissions.PROCESS_DOSSIERS, dossier.unit)
+
+
+__all__ = [
+    "InvalidTransition",
+    "PermissionDenied",
+    "StaleDossier",
+    "dossier_accept",
+    "dossier_apologize",
+    "dossier_decide",
+    "dossier_hand_over",
+    "dossier_receive",
+    "dossier_refuse_at_intake",
+    "dossier_request_supplement",
+    "dossier_return",
+    "dossier_stop",
+    "dossier_submit_online",
+    "dossier_supplement_received",
+    "make_code",
+]

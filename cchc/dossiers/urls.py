@@ -1,0 +1,15 @@
+from django.urls import path
+
+from cchc.dossiers import views
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("ho-so/", views.queue, name="queue"),
+    path("ho-so/tiep-nhan/", views.intake, name="intake"),
+    path("ho-so/so-theo-doi/", views.book, name="book"),
+    path("ho-so/thu-tuc/", views.procedure_list, name="procedures"),
+    path("ho-so/<int:pk>/", views.detail, name="detail"),
+    path("ho-so/<int:pk>/xu-ly/", views.act, name="act"),
+    path("ho-so/<int:pk>/giay/<str:kind>.<str:fmt>", views.paper, name="paper"),
+]

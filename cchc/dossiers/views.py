@@ -1,0 +1,358 @@
+"""Staff pages for dossiers: queue, counter intake, dossier page and its actions, papers,
+tracking book, procedure catalogue."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from cchc.accounts import permissions
+from cchc.dossiers import deadlines, exports, papers_service, procedures, selectors, services
+from cchc.dossiers.forms import (
+    ApologyForm,
+    DecisionForm,
+    HandOverForm,
+    IntakeForm,
+    ProcedureImportForm,
+    ReasonForm,
+    SupplementForm,
+)
+from cchc.dossiers.workflow import TONE, DossierStatus, InvalidTransition
+from cchc.workdays.services import calendar_for_unit
+
+
+def _unit(request: HttpRequest) -> Any:
+    staff = permissions.acting_staff(request.user)
+    if staff is None:
+        raise Http404("Tài khoản chưa gắn với đơn vị nào.")
+    return staff.unit
+
+
+@require_safe
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Open dossiers, soonest due first; late ones without apology in red for the head."""
+    rows = [
+        {"dossier": d, "left": deadlines.working_days_left(d), "tone": TONE[d.status]}
+        for d in selectors.queue_for_user(user=request.user)[:300]
+    ]
+    context = {
+        "rows": rows,
+        "late": selectors.late_without_apology(user=request.user)[:100],
+        "can_receive": permissions.can(request.user, permissions.RECEIVE_DOSSIERS),
+    }
+    return render(request, "dossiers/dossier_queue.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """The counter form: receive a complete dossier and print the receipt slip."""
+    unit = _unit(request)
+    permissions.require(request.user, permissions.RECEIVE_DOSSIERS, unit)
+    form = IntakeForm(
+        request.POST or None, unit=unit, procedures=selectors.procedures_current(unit)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            dossier = services.dossier_receive(
+                actor=request.user,
+                unit=unit,
+                procedure=data["procedure"],
+                applicant=data,
+                provided_documents=data["documents"],
+                channel=data["channel"],
+                subject=data["subject"],
+                assignee=data["assignee"],
+                external_code=data["external_code"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Đã tiếp nhận hồ sơ {dossier.code}.")
+            return redirect("dossiers:detail", pk=dossier.pk)
+    status = 422 if form.errors else 200
+    return render(request, "dossiers/dossier_intake.html", {"form": form}, status=status)
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _detail_context(request: HttpRequest, dossier: Any, **forms: Any) -> dict[str, Any]:
+    unit = dossier.unit
+    explanation = None
+    if (
+        dossier.received_at
+        and dossier.procedure.time_limit_unit == "working_days"
+        and (dossier.procedure.time_limit_value is not None)
+    ):
+        calendar = calendar_for_unit(unit)
+        effective = calendar.effective_receipt_date(dossier.received_at.astimezone(deadlines.VN))
+        explanation = calendar.explain(effective, int(dossier.procedure.time_limit_value)).lines()
+    may_act = services.may_act(request.user, dossier)
+    return {
+        "dossier": dossier,
+        "tone": TONE[dossier.status],
+        "events": dossier.events.select_related("actor"),
+        "pauses": dossier.pauses.all(),
+        "left": deadlines.working_days_left(dossier),
+        "late": dossier.is_late(),
+        "explanation": explanation,
+        "apology_deadline": deadlines.apology_deadline(dossier),
+        "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA, unit),
+        "may_act": may_act,
+        "allowed": _allowed_actions(dossier) if may_act else [],
+        "supplement_form": forms.get("supplement_form") or SupplementForm(),
+        "handover_form": forms.get("handover_form") or HandOverForm(unit=unit),
+        "apology_form": forms.get("apology_form") or ApologyForm(),
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "papers": papers_service.available(dossier),
+    }
+
+
+def _allowed_actions(dossier: Any) -> list[str]:
+    s = DossierStatus
+    status = dossier.status
+    actions = []
+    if status == s.NEW:
+        actions += ["accept", "supplement", "refuse"]
+    if status in (s.ACCEPTED, s.PROCESSING):
+        actions += ["hand_over", "supplement", "decide"]
+    if status == s.SUPPLEMENT:
+        actions += ["supplement_received"]
+    if status in (s.ACCEPTED, s.PROCESSING, s.SUPPLEMENT, s.PAYMENT) and not hasattr(
+        dossier, "apology"
+    ):
+        actions += ["apologize"]
+    if status == s.DONE:
+        actions += ["return"]
+    if status not in (s.DONE, s.RETURNED, s.REJECTED, s.STOPPED, s.NEW):
+        actions += ["stop"]
+    return actions
+
+
+@require_safe
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A dossier: applicant, documents, due date with its explanation, timeline, actions."""
+    dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
+    return render(request, "dossiers/dossier_detail.html", _detail_context(request, dossier))
+
+
+@require_POST
+@login_required
+def act(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply one workflow action posted from the dossier page."""
+    dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
+    action = request.POST.get("action", "")
+    version = request.POST.get("version")
+    expected = int(version) if version and version.isdigit() else None
+    form_name, form = _action_form(action, request, dossier)
+    try:
+        if form is not None and not form.is_valid():
+            raise ValidationError("Dữ liệu chưa hợp lệ, hãy xem thông báo bên dưới.")
+        _run(action, request, dossier, form, expected)
+    except services.StaleDossier as error:
+        messages.error(request, " ".join(error.messages))
+        return _detail_page(request, dossier, 409, form_name, form)
+    except InvalidTransition as error:
+        messages.error(request, str(error))
+        return _detail_page(request, dossier, 409, form_name, form)
+    except ValidationError as error:
+        if form is not None and hasattr(error, "error_dict"):
+            _add_errors(form, error)
+        else:
+            messages.error(request, " ".join(error.messages))
+        return _detail_page(request, dossier, 422, form_name, form)
+    return redirect("dossiers:detail", pk=dossier.pk)
+
+
+def _detail_page(request: HttpRequest, dossier: Any, status: int, name: str, form: Any):
+    dossier.refresh_from_db()
+    forms = {name: form} if form is not None else {}
+    return render(
+        request,
+        "dossiers/dossier_detail.html",
+        _detail_context(request, dossier, **forms),
+        status=status,
+    )
+
+
+def _action_form(action: str, request: HttpRequest, dossier: Any) -> tuple[str, Any]:
+    data = request.POST
+    return {
+        "supplement": ("supplement_form", SupplementForm(data)),
+        "hand_over": ("handover_form", HandOverForm(data, unit=dossier.unit)),
+        "apologize": ("apology_form", ApologyForm(data)),
+        "decide": ("decision_form", DecisionForm(data)),
+        "refuse": ("reason_form", ReasonForm(data)),
+        "stop": ("reason_form", ReasonForm(data)),
+    }.get(action, ("", None))
+
+
+def _run(action: str, request: HttpRequest, dossier: Any, form: Any, expected: int | None) -> None:
+    user = request.user
+    data = form.cleaned_data if form is not None else {}
+    if action == "accept":
+        services.dossier_accept(actor=user, dossier=dossier, expected_version=expected)
+    elif action == "supplement":
+        services.dossier_request_supplement(
+            actor=user,
+            dossier=dossier,
+            items=data["items"].splitlines(),
+            reason=data["reason"],
+            expected_version=expected,
+        )
+    elif action == "supplement_received":
+        services.dossier_supplement_received(actor=user, dossier=dossier, expected_version=expected)
+    elif action == "hand_over":
+        services.dossier_hand_over(
+            actor=user,
+            dossier=dossier,
+            to_staff=data["to_staff"],
+            step=data["step"],
+            note=data["note"],
+            expected_version=expected,
+        )
+    elif action == "apologize":
+        calendar = calendar_for_unit(dossier.unit)
+        new_due = deadlines.end_of_day(calendar, data["new_due_on"])
+        services.dossier_apologize(
+            actor=user,
+            dossier=dossier,
+            reason=data["reason"],
+            new_due_at=new_due,
+            expected_version=expected,
+        )
+    elif action == "decide":
+        services.dossier_decide(
+            actor=user,
+            dossier=dossier,
+            granted=data["granted"],
+            note=data["note"],
+            expected_version=expected,
+        )
+    elif action == "return":
+        services.dossier_return(actor=user, dossier=dossier, expected_version=expected)
+    elif action == "refuse":
+        services.dossier_refuse_at_intake(
+            actor=user, dossier=dossier, reason=data["reason"], expected_version=expected
+        )
+    elif action == "stop":
+        services.dossier_stop(
+            actor=user, dossier=dossier, reason=data["reason"], expected_version=expected
+        )
+    else:
+        raise ValidationError("Thao tác không hợp lệ.")
+
+
+@require_safe
+@login_required
+def paper(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+    """One official paper of a dossier (Mẫu 01–06) as DOCX or PDF."""
+    dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
+    try:
+        content, content_type, filename = papers_service.render_paper(dossier, kind, fmt)
+    except papers_service.PaperUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("dossiers:detail", pk=dossier.pk)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@require_safe
+@login_required
+def book(request: HttpRequest) -> HttpResponse:
+    """The tracking book (Mẫu 07) with filters kept in the URL; XLSX and PDF export."""
+    permissions.require(request.user, permissions.VIEW_DOSSIERS)
+    dossiers = selectors.dossier_list_for_user(
+        user=request.user,
+        status=request.GET.get("trang_thai", ""),
+        procedure_id=request.GET.get("thu_tuc", ""),
+        query=request.GET.get("q", "").strip(),
+        received_from=_date(request.GET.get("tu_ngay")),
+        received_to=_date(request.GET.get("den_ngay")),
+        late_only=request.GET.get("tre_han") == "1",
+    ).order_by("received_at", "id")
+    fmt = request.GET.get("xuat")
+    if fmt in ("xlsx", "pdf"):
+        content, content_type, filename = exports.tracking_book(dossiers, fmt, _unit(request))
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    page = Paginator(dossiers, 50).get_page(request.GET.get("trang"))
+    context = {
+        "page": page,
+        "statuses": DossierStatus.choices,
+        "procedures": selectors.procedures_current(_unit(request)),
+        "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
+        "now": datetime.now(tz=deadlines.VN),
+    }
+    return render(request, "dossiers/dossier_book.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    """The unit's catalogue with "cần xác nhận" flags; XLSX export and import."""
+    unit = _unit(request)
+    permissions.require(request.user, permissions.VIEW_DOSSIERS, unit)
+    can_manage = permissions.can(request.user, permissions.MANAGE_PROCEDURES, unit)
+    if request.GET.get("xuat") == "xlsx":
+        response = HttpResponse(
+            procedures.procedures_export_xlsx(unit=unit),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="danh-muc-thu-tuc.xlsx"'
+        return response
+    form = ProcedureImportForm(request.POST or None, request.FILES or None)
+    problems: list[Any] = []
+    status = 200
+    if request.method == "POST":
+        permissions.require(request.user, permissions.MANAGE_PROCEDURES, unit)
+        if form.is_valid():
+            try:
+                saved, problems = procedures.procedures_import_xlsx(
+                    actor=request.user, unit=unit, data=form.cleaned_data["file"].read()
+                )
+            except procedures.catalogue.CatalogueError as error:
+                form.add_error("file", str(error))
+                status = 422
+            else:
+                messages.success(request, f"Đã nhập {len(saved)} thủ tục.")
+                if not problems:
+                    return redirect(reverse("dossiers:procedures"))
+                status = 422
+        else:
+            status = 422
+    context = {
+        "procedures": selectors.procedures_current(unit),
+        "form": form,
+        "problems": problems,
+        "can_manage": can_manage,
+    }
+    return render(request, "dossiers/procedure_list.html", context, status=status)
