@@ -83,3 +83,11 @@ def smtp_server(settings) -> Iterator[SmtpServer]:
         yield server
     finally:
         controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -5,10 +5,13 @@ one `OfficialDocument` per form (laid out by `cchc.core.official_docs`, Decree 3
 it into bytes with `render(doc, "docx" | "pdf")`. Slips 01–06 are A5 and the tracking book 07 is
 A4 (Circular 01/2018 Art. 9, kept as the default for 2025: domain.md 1.5, domain-2025.md 4).
 
-The shared builder lays out one signature and portrait pages only. Two things are therefore
-added to its DOCX in `render`: the side-by-side signatures of the submitter and the officer
-(forms 01 and 03) and the landscape page of the book. They ride on `Paper`, a subclass of
-`OfficialDocument`; `build_docx` on its own prints a Paper without them.
+The shared builder lays out one signature, portrait pages and A5 slips in 12 pt, 1.15-spaced.
+`render` therefore finishes its DOCX: the side-by-side signatures of the submitter and the
+officer (forms 01 and 03), with the receipt's look-up QR code beside them rather than in the
+page-1 footer, body lines in 11 pt single-spaced so that a slip fits one A5 page, rows that do
+not split across pages, and the landscape page of the book. These ride on `Paper`, a subclass
+of `OfficialDocument`; `build_docx` alone prints a Paper without them (QR in the footer, no
+side signatures, portrait book).
 
 Field lists follow the reproduction of the Circular 03/2025 forms in domain-2025.md 4 (form 05
 was not found: its fields follow Circular 03 Art. 7). Times are printed in Vietnam time.
@@ -17,6 +20,7 @@ was not found: its fields follow Circular 03 Art. 7). Times are printed in Vietn
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -76,8 +80,7 @@ NUMBER_CODES = {
 }
 HANDOVER_RESULTS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn", "": ""}
 
-# A5 text width (14.8 cm less 1.5 + 1.0 cm margins) and the book's landscape A4 geometry.
-_A5_TEXT_CM = 12.3
+# The book's landscape A4 page (cm) and its header columns: issuer left, national title right.
 _LANDSCAPE = {"width": 29.7, "height": 21.0, "top": 1.5, "bottom": 1.5, "left": 1.5, "right": 1.0}
 _LANDSCAPE_HEADER_CM = (10.5, 16.7)
 _SIGNATURE_PT = 10.5
@@ -211,7 +214,7 @@ def _day(value: datetime | date | None) -> str:
 
 
 def _clock(value: datetime) -> str:
-    """ "08 giờ 05 phút, ngày 28/11/2026"."""
+    """Hour, minute and date in Vietnam time: "08 giờ 05 phút, ngày 28/11/2026"."""
     local = _local(value)
     return f"{local.hour:02d} giờ {local.minute:02d} phút, ngày {_day(local)}"
 
@@ -264,7 +267,9 @@ def _paper(
     signature: SignatureBlock | None = None,
     recipients: Sequence[str] = (),
     kinh_gui: Sequence[str] = (),
-    **layout: object,
+    side_signatures: tuple[SignatureBlock, SignatureBlock] | None = None,
+    qr_png: bytes | None = None,
+    table_pt: float | None = None,
 ) -> Paper:
     return Paper(
         header=_header(unit, form, issued_on),
@@ -276,8 +281,12 @@ def _paper(
         kinh_gui=list(kinh_gui),
         page_size="A4" if form == "07" else "A5",
         extra_header_right=f"Mẫu số {form}",
+        qr_png=qr_png,
+        qr_caption=QR_CAPTION if qr_png else "",
+        side_signatures=side_signatures,
+        landscape=form == "07",
+        table_pt=table_pt,
         compact=form != "07",
-        **layout,  # type: ignore[arg-type]
     )
 
 
@@ -339,7 +348,6 @@ def receipt_slip(unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | None
             ),
         ),
         qr_png=_qr_png(dossier.lookup_url),
-        qr_caption=QR_CAPTION,
         table_pt=10,
     )
 
@@ -627,7 +635,6 @@ def tracking_book(
         issued_on=issued_on or _today(),
         body=[table],
         summary=f"Năm {year}",
-        landscape=True,
         table_pt=9,
     )
 
@@ -686,7 +693,7 @@ def _resize_type(element: BaseOxmlElement, size_pt: float) -> None:
 
 
 def _tighten(document: DocxDocument) -> None:
-    """Body lines (the builder sets them 1.15-spaced, 6 pt apart) in smaller type, closer."""
+    """Body lines (the builder's are 12 pt, 1.15-spaced, 6 pt apart) 11 pt, single, 2 pt apart."""
     for paragraph in document.paragraphs:
         fmt = paragraph.paragraph_format
         if fmt.line_spacing == _BODY_LINE_SPACING:
@@ -756,7 +763,7 @@ def _line(
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_after = Pt(0)
     if text:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(unicodedata.normalize("NFC", text))
         run.font.size = Pt(size_pt)
         run.font.bold = bold or None
         run.font.italic = italic or None

@@ -300,7 +300,13 @@ def book(request: HttpRequest) -> HttpResponse:
     ).order_by("received_at", "id")
     fmt = request.GET.get("xuat")
     if fmt in ("xlsx", "pdf"):
-        content, content_type, filename = exports.tracking_book(dossiers, fmt, _unit(request))
+        try:
+            content, content_type, filename = exports.tracking_book(dossiers, fmt, _unit(request))
+        except exports.TooManyRows as error:
+            messages.error(request, str(error))
+            query = request.GET.copy()
+            query.pop("xuat", None)
+            return redirect(f"{reverse('dossiers:book')}?{query.urlencode()}")
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

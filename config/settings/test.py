@@ -26,3 +26,10 @@ STATIC_ROOT = Path(tempfile.gettempdir()) / "cchc-test-static"
 STATIC_ROOT.mkdir(exist_ok=True)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory, so concurrent-transaction tests see real SQLite locking
+    # (WAL + busy timeout) rather than "table is locked" errors of the shared cache.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"cchc-test-{os.getpid()}.sqlite3")
+    }

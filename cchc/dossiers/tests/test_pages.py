@@ -1,0 +1,398 @@
+"""Dossier pages, public pages, papers, exports, API, alerts and KPIs."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from datetime import datetime, timedelta
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from cchc.dossiers import alerts, services
+from cchc.dossiers.models import Dossier
+from cchc.dossiers.workflow import DossierStatus
+from cchc.kpi.registry import Period, measure
+from cchc.organizations.models import Unit
+from tests.fixtures import client_for
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+S = DossierStatus
+APPLICANT = {
+    "applicant_name": "Nguyễn Văn An",
+    "applicant_phone": "0912345678",
+    "applicant_email": "an@nguoidan.example",
+}
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=VN)
+
+
+@pytest.fixture
+def dossier(clerk, school, transfer):
+    with mock.patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 9, 0)):
+        return services.dossier_receive(
+            actor=clerk.user,
+            unit=school,
+            procedure=transfer,
+            applicant=APPLICANT,
+            provided_documents=[d["name"] for d in transfer.documents],
+        )
+
+
+# ---------------------------------------------------------------- staff pages
+
+
+@pytest.mark.django_db
+def test_counter_intake_creates_dossier(clerk, transfer) -> None:
+    response = client_for(clerk).post(
+        reverse("dossiers:intake"),
+        {
+            "procedure": transfer.pk,
+            "applicant_name": "Trần Thị Bé",
+            "applicant_phone": "0987654321",
+            "channel": "1",
+            "documents": [d["name"] for d in transfer.documents],
+        },
+    )
+
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302
+    assert dossier.applicant_name == "Trần Thị Bé"
+    assert dossier.status == S.ACCEPTED
+
+
+@pytest.mark.django_db
+def test_counter_intake_bad_phone_is_422(clerk, transfer) -> None:
+    response = client_for(clerk).post(
+        reverse("dossiers:intake"),
+        {
+            "procedure": transfer.pk,
+            "applicant_name": "Trần Thị Bé",
+            "applicant_phone": "12",
+            "channel": "1",
+            "documents": [d["name"] for d in transfer.documents],
+        },
+    )
+
+    assert response.status_code == 422
+    assert "Số điện thoại không hợp lệ" in response.content.decode()
+    assert not Dossier.objects.exists()
+
+
+@pytest.mark.django_db
+def test_teacher_cannot_open_the_counter(colleague, transfer) -> None:
+    assert client_for(colleague).get(reverse("dossiers:intake")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_detail_actions_process_and_return(dossier, clerk, principal) -> None:
+    client = client_for(principal)
+    url = reverse("dossiers:act", args=[dossier.pk])
+
+    handed = client.post(
+        url, {"action": "hand_over", "version": "1", "to_staff": principal.pk, "step": "signature"}
+    )
+    stale = client.post(url, {"action": "decide", "version": "1", "granted": "1"})
+    decided = client.post(url, {"action": "decide", "version": "2", "granted": "1"})
+    returned = client_for(clerk).post(url, {"action": "return", "version": "3"})
+    page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+
+    assert handed.status_code == 302
+    assert stale.status_code == 409
+    assert "vừa được người khác xử lý" in stale.content.decode()
+    assert decided.status_code == 302
+    assert returned.status_code == 302
+    assert Dossier.objects.get(pk=dossier.pk).status == S.RETURNED
+    assert "Đã trả kết quả" in page
+    assert "Trình ký" in page
+
+
+@pytest.mark.django_db
+def test_forbidden_action_is_409_and_unknown_action_422(dossier, principal) -> None:
+    url = reverse("dossiers:act", args=[dossier.pk])
+
+    early_return = client_for(principal).post(url, {"action": "return", "version": "1"})
+    unknown = client_for(principal).post(url, {"action": "nhay-coc", "version": "1"})
+
+    assert early_return.status_code == 409
+    assert unknown.status_code == 422
+
+
+@pytest.mark.django_db
+def test_detail_hides_id_number_from_inspection_viewer(dossier, school) -> None:
+    from tests.factories import StaffFactory
+
+    inspector = StaffFactory(unit=school, roles=["inspection_head"])
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_id_number="079123456789")
+
+    body = client_for(inspector).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+
+    assert dossier.code in body
+    assert "079123456789" not in body
+    assert "0912345678" not in body
+
+
+@pytest.mark.django_db
+def test_queue_lists_late_dossier_without_apology_in_red(dossier, principal) -> None:
+    body = client_for(principal).get(reverse("dossiers:queue")).content.decode()
+
+    assert 'id="late-without-apology"' in body  # due 09/03/2026, long past
+    assert dossier.code in body
+
+
+@pytest.mark.django_db
+def test_receipt_slip_pdf_and_docx_carry_code_and_dates(dossier, clerk, tmp_path) -> None:
+    client = client_for(clerk)
+
+    pdf = client.get(reverse("dossiers:paper", args=[dossier.pk, "tiep-nhan", "pdf"]))
+    docx = client.get(reverse("dossiers:paper", args=[dossier.pk, "tiep-nhan", "docx"]))
+
+    path = tmp_path / "slip.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(  # noqa: S603
+        ["/usr/bin/pdftotext", "-layout", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert dossier.code in text
+    assert "02/03/2026" in text
+    assert "09/03/2026" in text
+    document = Document(io.BytesIO(docx.content))
+    cells = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    full = " ".join(p.text for p in document.paragraphs) + cells
+    assert dossier.code in full
+
+
+@pytest.mark.django_db
+def test_paper_that_does_not_apply_is_refused(dossier, clerk) -> None:
+    response = client_for(clerk).get(reverse("dossiers:paper", args=[dossier.pk, "xin-loi", "pdf"]))
+
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_tracking_book_exports_xlsx(dossier, principal) -> None:
+    response = client_for(principal).get(reverse("dossiers:book") + "?xuat=xlsx")
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "Số TT"
+    assert sheet["B2"].value == dossier.code
+    assert sheet["N2"].value == "Quá hạn"
+
+
+@pytest.mark.django_db
+def test_tracking_book_pdf_too_long_is_refused_with_advice(dossier, principal, settings) -> None:
+    from cchc.dossiers import exports
+
+    with mock.patch.object(exports, "MAX_PDF_ROWS", 0):
+        response = client_for(principal).get(
+            reverse("dossiers:book") + "?xuat=pdf&tre_han=1", follow=True
+        )
+
+    assert "hãy lọc theo tháng" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_procedure_catalogue_page_flags_unconfirmed_and_exports(transfer, clerk) -> None:
+    client = client_for(clerk)
+
+    page = client.get(reverse("dossiers:procedures")).content.decode()
+    exported = client.get(reverse("dossiers:procedures") + "?xuat=xlsx")
+    reimport = client.post(
+        reverse("dossiers:procedures"), {"file": SimpleUploadedFile("dm.xlsx", exported.content)}
+    )
+    bad = client.post(reverse("dossiers:procedures"), {"file": SimpleUploadedFile("x.xlsx", b"no")})
+
+    assert "cần xác nhận" in page
+    assert reimport.status_code == 302
+    assert bad.status_code == 422
+
+
+# ---------------------------------------------------------------- public pages
+
+
+@pytest.mark.django_db
+def test_public_search_without_diacritics(transfer, citizen) -> None:
+    body = citizen.get(reverse("portal:procedures") + "?q=chuyen truong").content.decode()
+
+    assert transfer.name in body
+
+
+@pytest.mark.django_db
+def test_public_procedure_page_lists_documents_and_legal_basis(transfer, citizen) -> None:
+    body = citizen.get(reverse("portal:procedure_detail", args=[transfer.pk])).content.decode()
+
+    assert transfer.documents[0]["name"] in body
+    assert "Căn cứ pháp lý" in body
+
+
+@pytest.mark.django_db
+def test_public_lookup_masks_name_until_phone_check(dossier, citizen) -> None:
+    masked = citizen.get(reverse("portal:lookup_code", args=[dossier.code])).content.decode()
+    full = citizen.get(
+        reverse("portal:lookup_code", args=[dossier.code]) + "?phone_last4=5678"
+    ).content.decode()
+    wrong = citizen.get(reverse("portal:lookup") + "?code=KHONG-CO")
+
+    assert "Nguyễn Văn An" not in masked
+    assert "N***** V** An" in masked
+    assert "Nguyễn Văn An" in full
+    assert wrong.status_code == 404
+    assert "Không tìm thấy hồ sơ" in wrong.content.decode()
+
+
+@pytest.mark.django_db
+def test_public_lookup_is_rate_limited(dossier, citizen, settings) -> None:
+    settings.CCHC_PUBLIC_RATE_PER_MINUTE = 3
+    url = reverse("portal:lookup_code", args=[dossier.code])
+
+    statuses = [citizen.get(url).status_code for _ in range(5)]
+
+    assert statuses[:3] == [200, 200, 200]
+    assert statuses[-1] == 429
+
+
+@pytest.mark.django_db
+def test_online_submission_with_upload(transfer, citizen) -> None:
+    transfer.online_level = "full"
+    transfer.channels = ["in_person", "online"]
+    transfer.save()
+
+    def files() -> dict:
+        return {
+            f"file_{i}": SimpleUploadedFile(f"giay-{i}.pdf", b"%PDF-1.4 test", "application/pdf")
+            for i, _ in enumerate(transfer.documents)
+        }
+
+    bad_files = {**files(), "file_0": SimpleUploadedFile("giay.pdf", b"MZ-not-a-pdf")}
+    url = reverse("portal:submit", args=[transfer.pk])
+
+    rejected = citizen.post(
+        url, {"applicant_name": "Lê Thị Hoa", "applicant_phone": "0911222333", **bad_files}
+    )
+    accepted = citizen.post(
+        url, {"applicant_name": "Lê Thị Hoa", "applicant_phone": "0911222333", **files()}
+    )
+
+    assert rejected.status_code == 422
+    assert "không đúng định dạng" in rejected.content.decode()
+    dossier = Dossier.objects.get()
+    assert accepted.status_code == 200
+    assert dossier.code in accepted.content.decode()
+    assert dossier.status == S.NEW
+    assert dossier.attachments.count() == len(transfer.documents)
+
+
+@pytest.mark.django_db
+def test_online_submission_refused_for_offline_procedure(catalogue, citizen) -> None:
+    offline = next(p for name, p in catalogue.items() if name.startswith("Xin học lại"))
+
+    response = citizen.get(reverse("portal:submit", args=[offline.pk]))
+
+    assert response.status_code == 404
+
+
+# ---------------------------------------------------------------- API
+
+
+@pytest.mark.django_db
+def test_api_create_get_transition(clerk, principal, transfer) -> None:
+    created = client_for(clerk).post(
+        "/api/v1/dossiers",
+        {
+            "procedure_id": transfer.pk,
+            "applicant_name": "Phạm Văn Cường",
+            "applicant_phone": "0909000111",
+            "documents": [d["name"] for d in transfer.documents],
+        },
+        content_type="application/json",
+    )
+    code = created.json()["code"]
+    got = client_for(principal).get(f"/api/v1/dossiers/{code}")
+    moved = client_for(principal).post(
+        f"/api/v1/dossiers/{code}/transition",
+        {"action": "decide", "version": 1},
+        content_type="application/json",
+    )
+    stale = client_for(principal).post(
+        f"/api/v1/dossiers/{code}/transition",
+        {"action": "return", "version": 1},
+        content_type="application/json",
+    )
+    public = client_for(principal).get(f"/api/v1/public/dossiers/{code}")
+
+    assert created.status_code == 201
+    assert got.json()["status"] == "accepted"
+    assert moved.json()["status"] == "done"
+    assert stale.status_code == 409
+    assert public.json()["applicant"] == "P*** V** Cường"
+
+
+@pytest.mark.django_db
+def test_api_bad_dossier_input_is_422(clerk, transfer) -> None:
+    response = client_for(clerk).post(
+        "/api/v1/dossiers",
+        {"procedure_id": transfer.pk, "applicant_name": "X", "applicant_id_number": "12"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+
+
+@pytest.mark.django_db
+def test_api_outsider_gets_404(dossier, outsider) -> None:
+    assert client_for(outsider).get(f"/api/v1/dossiers/{dossier.code}").status_code == 404
+
+
+# ---------------------------------------------------------------- alerts and KPIs
+
+
+@pytest.mark.django_db
+def test_daily_digest_one_mail_per_person(
+    dossier, clerk, principal, school, transfer, smtp_server
+) -> None:
+    Dossier.objects.filter(pk=dossier.pk).update(assignee=clerk)
+    now = at(2026, 3, 6, 7, 0)
+    with mock.patch("django.utils.timezone.now", return_value=at(2026, 3, 5, 9, 0)):
+        services.dossier_receive(
+            actor=clerk.user,
+            unit=school,
+            procedure=transfer,
+            applicant=APPLICANT,
+            provided_documents=[d["name"] for d in transfer.documents],
+            assignee=clerk,
+        )
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=now - timedelta(days=1))
+    Dossier.objects.exclude(pk=dossier.pk).update(due_at=now + timedelta(hours=10))
+
+    counts = alerts.send_digests(now=now)
+
+    recipients = sorted(r for _, rcpts in smtp_server.envelopes for r in rcpts)
+    assert counts["sent"] == 2
+    assert recipients == sorted({clerk.email, principal.email})
+    body = smtp_server.messages[0].get_content()
+    assert "ĐÃ QUÁ HẠN, CHƯA CÓ VĂN BẢN XIN LỖI (1)" in body
+    assert "ĐẾN HẠN TRONG 01 NGÀY LÀM VIỆC (1)" in body
+
+
+@pytest.mark.django_db
+def test_kpis_count_on_time_late_and_apologies(dossier, principal, school) -> None:
+    with mock.patch("django.utils.timezone.now", return_value=at(2026, 3, 12, 9, 0)):
+        services.dossier_decide(actor=principal.user, dossier=dossier, granted=True)
+    units = Unit.objects.filter(pk=school.pk)
+
+    on_time = measure("dossier_on_time_rate", units, Period.year(2026))
+    apology = measure("late_apology_rate", units, Period.year(2026))
+    rate_766 = measure("dossier_on_time_rate_766", units, Period.year(2026))
+
+    assert (on_time.numerator, on_time.denominator) == (0, 1)
+    assert (apology.numerator, apology.denominator) == (0, 1)
+    assert (rate_766.numerator, rate_766.denominator) == (0, 1)
