@@ -88,6 +88,7 @@ def smtp_server(settings) -> Iterator[SmtpServer]:
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Rate-limit counters live in the cache; each test starts with none."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "ratelimit", "pages"):
+        caches[alias].clear()

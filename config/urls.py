@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cchc.api.api import api
+from cchc.core import views as core_views
 
 admin.site.site_header = "Quản trị hệ thống CCHC"
 admin.site.site_title = "Quản trị CCHC"
 admin.site.index_title = "Danh mục dữ liệu"
 
 urlpatterns = [
+    path("healthz", core_views.health, name="health"),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("tai-khoan/", include("cchc.accounts.urls")),

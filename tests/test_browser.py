@@ -45,3 +45,44 @@ def test_wrong_password_shows_message_at_phone_width(live_server, page) -> None:
     )
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
+
+
+def test_counter_to_public_lookup(live_server, page) -> None:
+    """Receive at the counter, print the slip, process, return, then look it up as a citizen."""
+    from cchc.dossiers import procedures
+    from cchc.organizations.models import Unit
+
+    seed_base()
+    school = Unit.objects.get(code="000.31.41.H29")
+    procedures.procedure_seed_defaults(actor=None, unit=school)
+    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill("thuyltt")
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_selector("#staff-table")
+
+    page.goto(f"{live_server.url}/quan-ly/ho-so/tiep-nhan/")
+    page.get_by_label("Thủ tục").select_option(label="Chỉnh sửa nội dung văn bằng, chứng chỉ")
+    page.get_by_label("Họ và tên người nộp").fill("Trần Văn Bình")
+    page.get_by_label("Số điện thoại").fill("0912 345 678")
+    for box in page.locator("input[name=documents]").all():
+        box.check()
+    page.get_by_role("button", name="Tiếp nhận và cấp mã hồ sơ").click()
+    code = page.locator("#dossier-code").inner_text()
+    with page.expect_download() as slip:
+        page.locator("#papers a", has_text="PDF").first.click()
+    assert slip.value.suggested_filename == f"tiep-nhan-{code}.pdf"
+
+    page.get_by_text("Ghi nhận kết quả").click()
+    page.get_by_role("button", name="Lưu kết quả").click()
+    page.get_by_role("button", name="Đã trả kết quả cho người dân").click()
+    assert "Đã trả kết quả" in page.locator("#timeline").inner_text()
+
+    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")  # a fresh visitor
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/tra-cuu/")
+    page.get_by_label("Mã hồ sơ").fill(code)
+    page.get_by_role("button", name="Tra cứu").click()
+    result = page.locator("#lookup-result").inner_text()
+    assert "Đã trả kết quả" in result
+    assert "Trần Văn Bình" not in result

@@ -1,7 +1,8 @@
-"""A small fixed-window rate limit for public pages, kept in the configured cache.
+"""A small fixed-window rate limit for public pages, kept in the "ratelimit" cache.
 
-The database cache (the default) is shared by every app process, so the limit holds with
-several granian workers; no Redis needed.
+By default that cache is in-process memory: counting costs no database write, so look-ups stay
+fast under load; with W app workers an address may get up to W times the limit. Point
+RATELIMIT_CACHE_BACKEND at a shared cache (the database cache, memcached) for an exact limit.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 
 
@@ -22,6 +23,7 @@ def hit(request: HttpRequest, bucket: str, *, per_minute: int | None = None) -> 
     limit = per_minute or settings.CCHC_PUBLIC_RATE_PER_MINUTE
     window = int(time.time() // 60)
     key = f"rl:{bucket}:{client_address(request)}:{window}"
+    cache = caches["ratelimit"]
     if cache.add(key, 1, timeout=70):
         return True
     try:

@@ -38,6 +38,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit_list.html", {"page": page, "units": units})
 
 
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness for load balancers and monitoring: no database, no session."""
+    from django.http import HttpResponse as Plain
+
+    return Plain("ok", content_type="text/plain")
+
+
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         from django.http import JsonResponse

@@ -148,10 +148,31 @@ class PublicDossier:
     supplement_reason: str | None
 
 
+def dossier_version(code: str) -> int | None:
+    """The current version of a dossier by code (one indexed query), or None."""
+    return (
+        Dossier.objects.filter(code=code.strip().upper()).values_list("version", flat=True).first()
+    )
+
+
 def public_lookup(code: str, *, phone_last4: str = "") -> PublicDossier | None:
     """What a citizen may see of a dossier by its code; details only with the phone's last 4."""
     dossier = (
         Dossier.objects.select_related("procedure", "unit")
+        .only(
+            "code",
+            "status",
+            "applicant_name",
+            "applicant_phone",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "new_due_at",
+            "result_at",
+            "returned_at",
+            "procedure__name",
+            "unit__name",
+        )
         .filter(code=code.strip().upper())
         .first()
     )
@@ -178,7 +199,9 @@ def public_lookup(code: str, *, phone_last4: str = "") -> PublicDossier | None:
         returned_at=dossier.returned_at,
         steps=[
             PublicStep(e.at, DossierStatus(e.to_status).label, e.note if verified else "")
-            for e in dossier.events.filter(is_public=True).order_by("at", "id")
+            for e in dossier.events.filter(is_public=True)
+            .only("at", "to_status", "note")
+            .order_by("at", "id")
         ],
         supplement_items=pause.items
         if pause and dossier.status == DossierStatus.SUPPLEMENT

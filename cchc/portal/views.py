@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -122,6 +125,19 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/submit.html", context, status=status)
 
 
+def _cached_lookup_key(request: HttpRequest, form: LookupForm) -> str | None:
+    """Anonymous look-ups of an existing dossier are cached per dossier version: one indexed
+    query decides whether the stored page is still current."""
+    if request.user.is_authenticated:
+        return None
+    version = dossier_selectors.dossier_version(form.cleaned_data["code"])
+    if version is None:
+        return None
+    phone = form.cleaned_data.get("phone_last4") or ""
+    digest = hashlib.sha256(f"{form.cleaned_data['code']}|{phone}".encode()).hexdigest()[:32]
+    return f"lookup:{digest}:{version}"
+
+
 @require_safe
 def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     """Look a dossier up by its code (typed, or from the QR on the receipt)."""
@@ -135,6 +151,10 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
         if not hit(request, "lookup"):
             return _too_many(request)
         if form.is_valid():
+            key = _cached_lookup_key(request, form)
+            cached = caches["pages"].get(key) if key else None
+            if cached is not None:
+                return HttpResponse(cached)
             result = dossier_selectors.public_lookup(
                 form.cleaned_data["code"], phone_last4=form.cleaned_data.get("phone_last4") or ""
             )
@@ -145,4 +165,11 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
                 status = 404
         else:
             status = 422
-    return render(request, "portal/lookup.html", {"form": form, "result": result}, status=status)
+    response = render(
+        request, "portal/lookup.html", {"form": form, "result": result}, status=status
+    )
+    if result is not None and status == 200:
+        key = _cached_lookup_key(request, form)
+        if key:
+            caches["pages"].set(key, response.content, timeout=600)
+    return response

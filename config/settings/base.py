@@ -113,9 +113,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Keep connections open between requests: opening one (and, for SQLite, re-running the PRAGMAs)
+# costs more than most of our queries.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -211,7 +212,21 @@ CACHES = {
     "default": {
         "BACKEND": env.str("CACHE_BACKEND", default="django.core.cache.backends.db.DatabaseCache"),
         "LOCATION": env.str("CACHE_LOCATION", default="cchc_cache"),
-    }
+    },
+    # Rate-limit counters: per process in memory, so a public look-up never waits for a database
+    # write. With W app workers an address gets at most W x the limit (documented).
+    "ratelimit": {
+        "BACKEND": env.str(
+            "RATELIMIT_CACHE_BACKEND", default="django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": env.str("RATELIMIT_CACHE_LOCATION", default="cchc-ratelimit"),
+    },
+    # Rendered public look-up pages, keyed by the dossier's version (never stale).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cchc-pages",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 CCHC_SITE_NAME = env.str("CCHC_SITE_NAME", default="Hệ thống quản lý cải cách hành chính")
 

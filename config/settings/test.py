@@ -25,7 +25,11 @@ from pathlib import Path  # noqa: E402
 STATIC_ROOT = Path(tempfile.gettempdir()) / "cchc-test-static"
 STATIC_ROOT.mkdir(exist_ok=True)
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory, so concurrent-transaction tests see real SQLite locking

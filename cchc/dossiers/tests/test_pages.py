@@ -250,6 +250,29 @@ def test_public_lookup_masks_name_until_phone_check(dossier, citizen) -> None:
 
 
 @pytest.mark.django_db
+def test_cached_public_lookup_shows_a_new_status_at_once(dossier, principal, citizen) -> None:
+    url = reverse("portal:lookup_code", args=[dossier.code])
+    first = citizen.get(url).content.decode()
+
+    services.dossier_decide(actor=principal.user, dossier=dossier, granted=True)
+    second = citizen.get(url).content.decode()
+
+    assert "Được tiếp nhận" in first
+    assert "Đã xử lý xong" in second
+
+
+@pytest.mark.django_db
+def test_digest_command_sends_on_working_days(dossier, smtp_server) -> None:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with mock.patch("django.utils.timezone.localdate", return_value=at(2026, 3, 7).date()):
+        call_command("dossiers", "digest", stdout=out)  # a Saturday
+
+    assert "ngày nghỉ" in out.getvalue()
+
+
+@pytest.mark.django_db
 def test_public_lookup_is_rate_limited(dossier, citizen, settings) -> None:
     settings.CCHC_PUBLIC_RATE_PER_MINUTE = 3
     url = reverse("portal:lookup_code", args=[dossier.code])
