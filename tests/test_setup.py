@@ -170,3 +170,18 @@ def test_no_asset_is_loaded_from_another_host() -> None:
 
     assert offenders == []
     assert (ROOT / "static/cchc/js/htmx.min.js").stat().st_size > 10_000
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_plan_and_dossiers() -> None:
+    from cchc.dossiers.models import Dossier
+    from cchc.plans.models import Plan
+
+    call_command("seed_demo", "--quiet", "--dossiers", "40")
+
+    school = Unit.objects.get(code="000.31.41.H29")
+    plan = Plan.objects.get(unit=school, year=2026)
+    assert plan.targets.count() == 9
+    assert plan.assignments.filter(staff__isnull=False).count() == 6
+    assert 0 < Dossier.objects.filter(unit=school).count() <= 40
+    call_command("audit", "verify")

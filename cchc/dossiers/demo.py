@@ -47,7 +47,7 @@ def _name(rng: random.Random) -> str:
     return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
 
 
-def seed_demo_data(count: int = 320) -> list[str]:
+def seed_demo_data(*, dossiers: int = 320, **_options: object) -> list[str]:
     school = Unit.objects.filter(code=SCHOOL_CODE).first()
     if school is None:
         return []
@@ -56,7 +56,7 @@ def seed_demo_data(count: int = 320) -> list[str]:
         procedure_services.procedure_seed_defaults(actor=clerk, unit=school)
     if Dossier.objects.filter(unit=school).exists():
         return []
-    made = seed_dossiers(school, count=count, actor=clerk)
+    made = seed_dossiers(school, count=dossiers, actor=clerk)
     return [f"Đã tạo {made} hồ sơ TTHC mẫu cho {school.short_name}."]
 
 

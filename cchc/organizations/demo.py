@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -433,7 +434,7 @@ def seed_bulk(
     return made
 
 
-def seed_other_apps() -> list[str]:
+def seed_other_apps(**options: Any) -> list[str]:
     """Run `seed_demo_data()` of every other installed app that has a `demo` module.
 
     Domain apps build on the units and people above; discovering them here keeps this app
@@ -449,5 +450,5 @@ def seed_other_apps() -> list[str]:
             if error.name != f"{config.name}.demo":
                 raise
             continue
-        lines += module.seed_demo_data()
+        lines += module.seed_demo_data(**options)
     return lines

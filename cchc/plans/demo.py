@@ -40,7 +40,7 @@ def _seed_text() -> bytes:
 
 
 @transaction.atomic
-def seed_demo_data() -> list[str]:
+def seed_demo_data(**_options: object) -> list[str]:
     school = Unit.objects.filter(code=SCHOOL_CODE).first()
     if school is None or Plan.objects.filter(unit=school, year=2026).exists():
         return []

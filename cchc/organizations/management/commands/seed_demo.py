@@ -23,16 +23,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--staff-per-unit", type=int, default=40, help="Số nhân sự mỗi trường sinh thêm."
         )
+        parser.add_argument(
+            "--dossiers", type=int, default=320, help="Số hồ sơ TTHC mẫu của trường (mặc định 320)."
+        )
         parser.add_argument("--quiet", action="store_true", help="Không in bảng tài khoản.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         units, per_unit = options["units"], options["staff_per_unit"]
         if units < 0 or units > 100_000 or per_unit < 1 or per_unit > 1000:
             raise CommandError("--units phải từ 0 đến 100000 và --staff-per-unit từ 1 đến 1000.")
+        if not 0 <= options["dossiers"] <= 1_000_000:
+            raise CommandError("--dossiers phải từ 0 đến 1000000.")
         console = Console(file=self.stdout, highlight=False)
         started = time.perf_counter()
         logins = demo.seed_base()
-        for line in demo.seed_other_apps():
+        for line in demo.seed_other_apps(dossiers=options["dossiers"]):
             console.print(line)
         if units:
             with Progress(

@@ -1,0 +1,127 @@
+"""Mirroring the provincial system's XLSX export: idempotent, row problems reported."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import Workbook
+
+from cchc.core.audit import audit_verify
+from cchc.dossiers.models import Dossier
+from cchc.dossiers.provincial import ProvincialImportError, import_provincial
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+HEAD = [
+    "STT",
+    "Mã hồ sơ",
+    "Mã thủ tục",
+    "Chủ hồ sơ",
+    "Số điện thoại",
+    "Ngày tiếp nhận",
+    "Ngày hẹn trả",
+    "Ngày trả kết quả",
+    "Trạng thái",
+    "Kênh",
+]
+
+
+def xlsx(rows: list[list]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["DANH SÁCH HỒ SƠ"])
+    sheet.append(HEAD)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def row(code: str, status: str = "Đang xử lý", returned: str = "") -> list:
+    return [
+        1,
+        code,
+        "2.002481",
+        "Lê Văn Tám",
+        "0912 000 111",
+        "02/03/2026 09:15",
+        datetime(2026, 3, 9, 17, 0),
+        returned,
+        status,
+        "Trực tuyến",
+    ]
+
+
+@pytest.mark.django_db
+def test_import_creates_then_updates_then_changes_nothing(clerk, school, transfer) -> None:
+    code = f"{school.code}-260302-0007".upper()
+    first = import_provincial(actor=clerk.user, unit=school, data=xlsx([row(code)]))
+    again = import_provincial(actor=clerk.user, unit=school, data=xlsx([row(code)]))
+    later = import_provincial(
+        actor=clerk.user,
+        unit=school,
+        data=xlsx([row(code, "10", "06/03/2026 10:00")]),
+    )
+
+    dossier = Dossier.objects.get(code=code)
+    assert (first.created, again.unchanged, later.updated) == ([code], [code], [code])
+    assert dossier.is_external_code
+    assert dossier.status == "returned"
+    assert dossier.received_at == datetime(2026, 3, 2, 9, 15, tzinfo=VN)
+    assert dossier.due_at == datetime(2026, 3, 9, 17, 0, tzinfo=VN)
+    assert dossier.channel == "2"
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_bad_rows_are_reported_and_not_saved(clerk, school, transfer) -> None:
+    good = f"{school.code}-260302-0001".upper()
+    rows = [
+        row(good),
+        row("MA-SAI"),
+        row(f"{school.code}-260302-0002".upper(), "Lạ"),
+        [
+            1,
+            f"{school.code}-260302-0003".upper(),
+            "9.999999",
+            "X",
+            "",
+            "02/03/2026",
+            "",
+            "",
+            "2",
+            "1",
+        ],
+    ]
+
+    report = import_provincial(actor=clerk.user, unit=school, data=xlsx(rows))
+
+    assert report.created == [good]
+    assert [r for r, _ in report.problems] == [4, 5, 6]
+    assert "không đúng định dạng" in report.problems[0][1]
+    assert "trạng thái không rõ" in report.problems[1][1]
+    assert "không có thủ tục" in report.problems[2][1]
+    assert Dossier.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_not_an_xlsx_is_refused(clerk, school) -> None:
+    with pytest.raises(ProvincialImportError, match="Không đọc được tệp"):
+        import_provincial(actor=clerk.user, unit=school, data=b"not excel")
+
+
+@pytest.mark.django_db
+def test_command_reports_counts(clerk, school, transfer, tmp_path, capsys) -> None:
+    path = tmp_path / "hs.xlsx"
+    path.write_bytes(xlsx([row(f"{school.code}-260302-0009".upper())]))
+
+    call_command("dossiers", "import", str(path), "--unit", school.code)
+    with pytest.raises(CommandError):
+        call_command("dossiers", "import", str(path), "--unit", "KHONG-CO")
+
+    assert "Mới: 1" in capsys.readouterr().out
