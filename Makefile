@@ -32,10 +32,10 @@ demo: install var/secret_key
 	$(DEMO_ENV) $(BIN)/cchc seed_demo
 	$(DEMO_ENV) $(BIN)/cchc collectstatic --noinput -v0
 	@echo "Mở http://$(HOST):$(PORT)/ — đăng nhập cán bộ tại http://$(HOST):$(PORT)/tai-khoan/dang-nhap/"
-	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 config.wsgi:application
+	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 4 config.wsgi:application
 
 serve: install var/secret_key
-	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 config.wsgi:application
+	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 4 config.wsgi:application
 
 worker: install var/secret_key
 	$(DEMO_ENV) $(BIN)/cchc db_worker --no-reload
