@@ -116,6 +116,10 @@ class TaskPlanForm(forms.Form):
         error_messages={"invalid": "Ngày không hợp lệ."},
     )
     recurrence = forms.ChoiceField(label="Tần suất", choices=Recurrence.choices)
+    review_cadence = forms.ChoiceField(
+        label="Kỳ rà soát (với việc thường xuyên)",
+        choices=Task._meta.get_field("review_cadence").choices,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:

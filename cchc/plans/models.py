@@ -175,6 +175,16 @@ class Task(TimeStampedModel):
     recurrence = models.CharField(
         "Tần suất", max_length=20, choices=Recurrence.choices, default=Recurrence.ONCE
     )
+    review_cadence = models.CharField(
+        "Kỳ rà soát (việc thường xuyên)",
+        max_length=20,
+        choices=[
+            (Recurrence.MONTHLY, "Hằng tháng"),
+            (Recurrence.QUARTERLY, "Hằng quý"),
+            (Recurrence.HALF_YEARLY, "6 tháng"),
+        ],
+        default=Recurrence.QUARTERLY,
+    )
     due_on = models.DateField("Hạn hoàn thành", null=True, blank=True)
     status = models.CharField(
         "Trạng thái", max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED

@@ -69,7 +69,6 @@ def may_update_task(user: Any, task: Task) -> bool:
 
 _PERIODS: dict[str, list[tuple[str, int, int]]] = {
     Recurrence.MONTHLY: [(f"Tháng {m}", m, m) for m in range(1, 13)],
-    # "Thường xuyên" (continuous) work is reviewed once a quarter.
     Recurrence.QUARTERLY: [
         ("Quý I", 1, 3),
         ("Quý II", 4, 6),
@@ -78,14 +77,15 @@ _PERIODS: dict[str, list[tuple[str, int, int]]] = {
     ],
     Recurrence.HALF_YEARLY: [("6 tháng đầu năm", 1, 6), ("6 tháng cuối năm", 7, 12)],
 }
-_PERIODS[Recurrence.CONTINUOUS] = _PERIODS[Recurrence.QUARTERLY]
 
 
 def _periods(task: Task, year: int) -> list[tuple[str, date, date]]:
-    """(label, first day, last day) of each period of a recurring task in the plan year."""
+    """(label, first day, last day) of each period of a recurring task in the plan year;
+    "thường xuyên" (continuous) work gets one review period per its review cadence."""
+    cadence = task.review_cadence if task.recurrence == Recurrence.CONTINUOUS else task.recurrence
     return [
         (label, date(year, first, 1), date(year, last, monthrange(year, last)[1]))
-        for label, first, last in _PERIODS.get(task.recurrence, [])
+        for label, first, last in _PERIODS.get(cadence, [])
     ]
 
 
@@ -174,6 +174,7 @@ def task_plan(
     collaborators: list[Staff],
     due_on: date | None,
     recurrence: str,
+    review_cadence: str | None = None,
     expected_version: int | None = None,
 ) -> Task:
     """Set who does a task, by when and how often (plan managers only)."""
@@ -189,14 +190,19 @@ def task_plan(
         raise ValidationError({"recurrence": "Tần suất không hợp lệ."})
     if due_on is not None and due_on.year not in (task.plan.year, task.plan.year + 1):
         raise ValidationError({"due_on": f"Hạn phải trong năm {task.plan.year} của kế hoạch."})
-    before = snapshot(task, ["owner", "due_on", "recurrence", "version"])
+    cadences = {Recurrence.MONTHLY, Recurrence.QUARTERLY, Recurrence.HALF_YEARLY}
+    if review_cadence is not None and review_cadence not in cadences:
+        raise ValidationError({"review_cadence": "Kỳ rà soát không hợp lệ."})
+    fields = ["owner", "due_on", "recurrence", "review_cadence", "version"]
+    before = snapshot(task, fields)
     before["collaborators"] = sorted(task.collaborators.values_list("pk", flat=True))
     task.owner, task.due_on, task.recurrence = owner, due_on, recurrence
+    task.review_cadence = review_cadence or task.review_cadence
     task.version += 1
-    task.save(update_fields=["owner", "due_on", "recurrence", "version", "updated_at"])
+    task.save(update_fields=[*fields, "updated_at"])
     task.collaborators.set(collaborators)
     task_sync_occurrences(task=task)
-    after = snapshot(task, ["owner", "due_on", "recurrence", "version"])
+    after = snapshot(task, fields)
     after["collaborators"] = sorted(p.pk for p in collaborators)
     audit_record(actor=actor, verb="task.plan", obj=task, unit=unit, before=before, after=after)
     return task

@@ -170,6 +170,7 @@ def _task_context(request: HttpRequest, task: Any, **forms: Any) -> dict[str, An
                 "collaborators": list(task.collaborators.values_list("pk", flat=True)),
                 "due_on": task.due_on,
                 "recurrence": task.recurrence,
+                "review_cadence": task.review_cadence,
                 "version": task.version,
             },
         ),
@@ -235,6 +236,7 @@ def task_plan(request: HttpRequest, pk: int) -> HttpResponse:
                 collaborators=list(data["collaborators"]),
                 due_on=data["due_on"],
                 recurrence=data["recurrence"],
+                review_cadence=data["review_cadence"],
                 expected_version=data["version"],
             )
         except services.StaleEdit as error:

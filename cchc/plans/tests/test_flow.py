@@ -8,6 +8,7 @@ import subprocess
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -276,6 +277,34 @@ def test_occurrences_fall_on_working_days(plan, principal) -> None:
     assert august.due_on == date(2026, 8, 28)  # 29/08–02/09 is the National Day break
     assert TaskOccurrence.objects.filter(task=task, period_label__startswith="Tháng").count() == 12
     assert list(quarters.values_list("period_label", flat=True)) == ["Quý I"]  # done: kept
+
+
+@pytest.mark.django_db
+def test_continuous_task_review_cadence_sets_its_periods(plan, principal) -> None:
+    task = plan.tasks.get(number="1.1")  # "Tiếp tục …": thường xuyên
+
+    services.task_plan(
+        actor=principal.user,
+        task=task,
+        owner=task.owner,
+        collaborators=[],
+        due_on=date(2026, 12, 31),
+        recurrence=Recurrence.CONTINUOUS,
+        review_cadence=Recurrence.HALF_YEARLY,
+    )
+
+    labels = list(task.occurrences.order_by("period_start").values_list("period_label", flat=True))
+    assert labels == ["6 tháng đầu năm", "6 tháng cuối năm"]
+    with pytest.raises(ValidationError):
+        services.task_plan(
+            actor=principal.user,
+            task=task,
+            owner=task.owner,
+            collaborators=[],
+            due_on=None,
+            recurrence=Recurrence.CONTINUOUS,
+            review_cadence="weekly",
+        )
 
 
 @pytest.mark.django_db
