@@ -159,6 +159,8 @@ def serve_and_measure(codes: list[str], seconds: int) -> tuple[float, float]:
             str(port),
             "--workers",
             "2",
+            "--blocking-threads",
+            "4",
             "--log-level",
             "warning",
             "config.wsgi:application",
