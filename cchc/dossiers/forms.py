@@ -67,6 +67,11 @@ class IntakeForm(ApplicantFields):
     external_code = forms.CharField(
         label="Mã hồ sơ do hệ thống tỉnh cấp (nếu có)", max_length=60, required=False
     )
+    scan = forms.FileField(
+        label="Bản quét hồ sơ (PDF, JPG, PNG; tùy chọn)",
+        required=False,
+        help_text="Có thể bổ sung bản quét sau ở trang hồ sơ.",
+    )
 
     field_order = [
         "procedure",
@@ -80,6 +85,7 @@ class IntakeForm(ApplicantFields):
         "channel",
         "assignee",
         "external_code",
+        "scan",
     ]
 
     def __init__(self, *args: Any, unit: Unit, procedures: Any, **kwargs: Any) -> None:
@@ -88,6 +94,13 @@ class IntakeForm(ApplicantFields):
         self.fields["assignee"].queryset = Staff.objects.filter(unit=unit, is_active=True)
         names = sorted({d["name"] for p in procedures for d in p.documents})
         self.fields["documents"].choices = [(n, n) for n in names]
+
+
+class AttachForm(forms.Form):
+    document_name = forms.CharField(label="Tên giấy tờ", max_length=300, required=False)
+    file = forms.FileField(
+        label="Tệp quét (PDF, JPG, PNG)", error_messages={"required": "Hãy chọn tệp."}
+    )
 
 
 class SupplementForm(forms.Form):

@@ -57,3 +57,29 @@ def attach_public_uploads(
         attachment = DossierAttachment(dossier=dossier, document_name=name)
         attachment.file.save(upload.name, upload, save=True)
     return dossier
+
+
+@transaction.atomic
+def dossier_attach_scan(
+    *, actor: Any, dossier: Dossier, upload: UploadedFile, document_name: str = ""
+) -> DossierAttachment:
+    """Attach a scan made at the counter (Decree 118 Art. 17: paper dossiers are scanned)."""
+    from cchc.accounts import permissions
+    from cchc.core.audit import audit_record
+
+    permissions.require(actor, permissions.RECEIVE_DOSSIERS, dossier.unit)
+    check_upload("scan", upload)
+    attachment = DossierAttachment(
+        dossier=dossier,
+        document_name=(document_name or "Bản quét hồ sơ").strip()[:300],
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    attachment.file.save(upload.name, upload, save=True)
+    audit_record(
+        actor=actor,
+        verb="dossier.attach",
+        obj=dossier,
+        unit=dossier.unit,
+        after={"document": attachment.document_name, "file": attachment.file.name},
+    )
+    return attachment

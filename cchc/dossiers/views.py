@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from cchc.accounts import permissions
 from cchc.dossiers import deadlines, exports, papers_service, procedures, selectors, services
 from cchc.dossiers.forms import (
     ApologyForm,
+    AttachForm,
     DecisionForm,
     HandOverForm,
     IntakeForm,
@@ -26,6 +28,7 @@ from cchc.dossiers.forms import (
     ReasonForm,
     SupplementForm,
 )
+from cchc.dossiers.uploads import UploadRejected, dossier_attach_scan
 from cchc.dossiers.workflow import TONE, DossierStatus, InvalidTransition
 from cchc.workdays.services import calendar_for_unit
 
@@ -56,26 +59,20 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
-    """The counter form: receive a complete dossier and print the receipt slip."""
+    """The counter form: receive a complete dossier (and its scan), then print the slip."""
     unit = _unit(request)
     permissions.require(request.user, permissions.RECEIVE_DOSSIERS, unit)
     form = IntakeForm(
-        request.POST or None, unit=unit, procedures=selectors.procedures_current(unit)
+        request.POST or None,
+        request.FILES or None,
+        unit=unit,
+        procedures=selectors.procedures_current(unit),
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            dossier = services.dossier_receive(
-                actor=request.user,
-                unit=unit,
-                procedure=data["procedure"],
-                applicant=data,
-                provided_documents=data["documents"],
-                channel=data["channel"],
-                subject=data["subject"],
-                assignee=data["assignee"],
-                external_code=data["external_code"],
-            )
+            dossier = _receive_with_scan(request, unit, form.cleaned_data)
+        except UploadRejected as error:
+            form.add_error("scan", str(error))
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -83,6 +80,25 @@ def intake(request: HttpRequest) -> HttpResponse:
             return redirect("dossiers:detail", pk=dossier.pk)
     status = 422 if form.errors else 200
     return render(request, "dossiers/dossier_intake.html", {"form": form}, status=status)
+
+
+@transaction.atomic
+def _receive_with_scan(request: HttpRequest, unit: Any, data: dict[str, Any]) -> Any:
+    """The receipt and its scan together: a rejected scan leaves no dossier behind."""
+    dossier = services.dossier_receive(
+        actor=request.user,
+        unit=unit,
+        procedure=data["procedure"],
+        applicant=data,
+        provided_documents=data["documents"],
+        channel=data["channel"],
+        subject=data["subject"],
+        assignee=data["assignee"],
+        external_code=data["external_code"],
+    )
+    if data.get("scan"):
+        dossier_attach_scan(actor=request.user, dossier=dossier, upload=data["scan"])
+    return dossier
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
@@ -122,6 +138,8 @@ def _detail_context(request: HttpRequest, dossier: Any, **forms: Any) -> dict[st
         "apology_form": forms.get("apology_form") or ApologyForm(),
         "decision_form": forms.get("decision_form") or DecisionForm(),
         "reason_form": forms.get("reason_form") or ReasonForm(),
+        "attach_form": forms.get("attach_form") or AttachForm(),
+        "may_attach": permissions.can(request.user, permissions.RECEIVE_DOSSIERS, unit),
         "papers": papers_service.available(dossier),
     }
 
@@ -203,13 +221,24 @@ def _action_form(action: str, request: HttpRequest, dossier: Any) -> tuple[str, 
         "decide": ("decision_form", DecisionForm(data)),
         "refuse": ("reason_form", ReasonForm(data)),
         "stop": ("reason_form", ReasonForm(data)),
+        "attach": ("attach_form", AttachForm(data, request.FILES)),
     }.get(action, ("", None))
 
 
 def _run(action: str, request: HttpRequest, dossier: Any, form: Any, expected: int | None) -> None:
     user = request.user
     data = form.cleaned_data if form is not None else {}
-    if action == "accept":
+    if action == "attach":
+        try:
+            dossier_attach_scan(
+                actor=user,
+                dossier=dossier,
+                upload=data["file"],
+                document_name=data["document_name"],
+            )
+        except UploadRejected as error:
+            raise ValidationError({"file": str(error)}) from None
+    elif action == "accept":
         services.dossier_accept(actor=user, dossier=dossier, expected_version=expected)
     elif action == "supplement":
         services.dossier_request_supplement(

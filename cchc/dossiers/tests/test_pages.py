@@ -87,6 +87,43 @@ def test_counter_intake_bad_phone_is_422(clerk, transfer) -> None:
 
 
 @pytest.mark.django_db
+def test_counter_scan_is_attached_and_a_bad_scan_saves_nothing(clerk, transfer) -> None:
+    base = {
+        "procedure": transfer.pk,
+        "applicant_name": "Trần Thị Bé",
+        "channel": "1",
+        "documents": [d["name"] for d in transfer.documents],
+    }
+    client = client_for(clerk)
+
+    bad = client.post(
+        reverse("dossiers:intake"),
+        {**base, "scan": SimpleUploadedFile("scan.pdf", b"MZ not a pdf")},
+    )
+    good = client.post(
+        reverse("dossiers:intake"),
+        {**base, "scan": SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan")},
+    )
+
+    assert bad.status_code == 422
+    assert Dossier.objects.count() == 1
+    dossier = Dossier.objects.get()
+    assert good.status_code == 302
+    assert dossier.attachments.get().document_name == "Bản quét hồ sơ"
+    later = client.post(
+        reverse("dossiers:act", args=[dossier.pk]),
+        {
+            "action": "attach",
+            "document_name": "Học bạ",
+            "version": "1",
+            "file": SimpleUploadedFile("hb.png", b"\x89PNG\r\n\x1a\nrest"),
+        },
+    )
+    assert later.status_code == 302
+    assert dossier.attachments.count() == 2
+
+
+@pytest.mark.django_db
 def test_teacher_cannot_open_the_counter(colleague, transfer) -> None:
     assert client_for(colleague).get(reverse("dossiers:intake")).status_code == 403
 
