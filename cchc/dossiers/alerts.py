@@ -14,11 +14,12 @@ from django.utils import timezone
 from cchc.accounts.models import Role
 from cchc.dossiers.deadlines import VN, end_of_day
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.workflow import CLOCK_RUNNING, DossierStatus
+from cchc.dossiers.workflow import CLOCK_RUNNING
 from cchc.organizations.models import Staff
 from cchc.workdays.services import calendar_for_unit
 
-OPEN = CLOCK_RUNNING | {DossierStatus.SUPPLEMENT}
+# Waiting for the citizen stops the clock (Decree 61 Art. 19(4)): not "due", not "late".
+OPEN = CLOCK_RUNNING
 
 
 def digest_lists(now: datetime | None = None) -> dict[int, dict[str, list[Dossier]]]:

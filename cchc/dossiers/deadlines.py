@@ -25,6 +25,27 @@ def end_of_day(calendar: WorkCalendar, day) -> datetime:
     return datetime.combine(day, calendar.hours.day_end, tzinfo=VN)
 
 
+def _apply_cutoff(calendar: WorkCalendar, procedure: Procedure, received_at: datetime) -> datetime:
+    """A procedure may publish its own cut-off (e.g. 11:00): a receipt after it counts as made at
+    the start of the next working day; the calendar's default 15:00 still applies otherwise."""
+    if procedure.cutoff is None:
+        return received_at
+    local = received_at.astimezone(VN)
+    if local.time() <= procedure.cutoff and calendar.is_working_day(local.date()):
+        return received_at
+    next_day = calendar.next_working_day(local.date())
+    return datetime.combine(next_day, calendar.hours.sessions[0][0], tzinfo=VN)
+
+
+def supplement_deadline(dossier: Dossier) -> datetime:
+    """The last moment to ask for papers after acceptance (Decree 61 Art. 19(4): 3 working
+    days unless the procedure says otherwise)."""
+    calendar = calendar_for_unit(dossier.unit)
+    start = calendar.effective_receipt_date(dossier.received_at.astimezone(VN))
+    day = calendar.add_working_days(start, dossier.procedure.supplement_within_days)
+    return end_of_day(calendar, day)
+
+
 def compute_due(unit: Unit, procedure: Procedure, received_at: datetime) -> datetime | None:
     """The legal due moment of a dossier received (accepted) at `received_at`.
 
@@ -32,8 +53,8 @@ def compute_due(unit: Unit, procedure: Procedure, received_at: datetime) -> date
     after the 15:00 cut-off count from the next working day; domain.md 1.3). "Trong ngày" means
     before the end of that working day, or of the next one after the cut-off.
     """
-    received_at = _aware(received_at)
     calendar = calendar_for_unit(unit)
+    received_at = _apply_cutoff(calendar, procedure, _aware(received_at))
     limit = procedure.time_limit_value
     if procedure.time_limit_unit == TimeLimitUnit.PLAN:
         return None
@@ -87,7 +108,7 @@ def apology_deadline(dossier: Dossier) -> datetime | None:
 def working_days_left(dossier: Dossier, now: datetime | None = None) -> int | None:
     """Working days from today to the effective due date (negative when late)."""
     due = dossier.effective_due_at
-    if due is None:
+    if due is None or dossier.status == "supplement":
         return None
     calendar = calendar_for_unit(dossier.unit)
     today = (now or timezone.now()).astimezone(VN).date()

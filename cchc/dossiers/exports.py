@@ -56,7 +56,14 @@ def _on_time(dossier: Dossier) -> str:
     return "Quá hạn" if finished > dossier.due_at else "Đúng hạn"
 
 
-def _xlsx(dossiers: QuerySet[Dossier]) -> bytes:
+def _contact(dossier: Dossier, show_personal: bool) -> str:
+    """Address and phone only for those allowed to see personal data."""
+    if not show_personal:
+        return ""
+    return ", ".join(p for p in (dossier.applicant_address, dossier.applicant_phone) if p)
+
+
+def _xlsx(dossiers: QuerySet[Dossier], show_personal: bool) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Sổ theo dõi hồ sơ"
@@ -73,7 +80,7 @@ def _xlsx(dossiers: QuerySet[Dossier]) -> bytes:
                 dossier.procedure.name,
                 dossier.procedure.sets,
                 dossier.applicant_name,
-                ", ".join(p for p in (dossier.applicant_address, dossier.applicant_phone) if p),
+                _contact(dossier, show_personal),
                 dossier.unit.name,
                 _local(dossier.received_at),
                 _local(dossier.due_at),
@@ -94,10 +101,12 @@ def _xlsx(dossiers: QuerySet[Dossier]) -> bytes:
     return buffer.getvalue()
 
 
-def tracking_book(dossiers: QuerySet[Dossier], fmt: str, unit: Any) -> tuple[bytes, str, str]:
+def tracking_book(
+    dossiers: QuerySet[Dossier], fmt: str, unit: Any, *, show_personal: bool
+) -> tuple[bytes, str, str]:
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "xlsx":
-        return _xlsx(dossiers), XLSX_TYPE, f"so-theo-doi-ho-so-{stamp}.xlsx"
+        return _xlsx(dossiers, show_personal), XLSX_TYPE, f"so-theo-doi-ho-so-{stamp}.xlsx"
     from cchc.dossiers.papers_service import unit_info
 
     total = dossiers.count()
@@ -114,7 +123,7 @@ def tracking_book(dossiers: QuerySet[Dossier], fmt: str, unit: Any) -> tuple[byt
             procedure_name=d.procedure.name,
             sets=d.procedure.sets,
             applicant_name=d.applicant_name,
-            applicant_contact=", ".join(p for p in (d.applicant_address, d.applicant_phone) if p),
+            applicant_contact=_contact(d, show_personal),
             lead_body=d.unit.name,
             received_at=d.received_at,
             due_at=d.new_due_at or d.due_at,

@@ -46,7 +46,7 @@ def _resolved(units: QuerySet[Unit], period: Period) -> QuerySet[Dossier]:
     now = min(timezone.now(), end)
     return Dossier.objects.filter(unit__in=units, due_at__isnull=False).filter(
         Q(result_at__gte=start, result_at__lt=end)
-        | Q(status__in=CLOCK_RUNNING | {S.SUPPLEMENT}, due_at__gte=start, due_at__lt=now)
+        | Q(status__in=CLOCK_RUNNING, due_at__gte=start, due_at__lt=now)
     )
 
 
@@ -69,7 +69,10 @@ def dossier_on_time_rate(units: QuerySet[Unit], period: Period) -> Measure:
 )
 def dossier_on_time_rate_766(units: QuerySet[Unit], period: Period) -> Measure:
     lost = (
-        DossierPause.objects.filter(dossier=OuterRef("pk"), ended_at__isnull=False)
+        # Only pauses after acceptance: a supplement asked at intake happened before the clock.
+        DossierPause.objects.filter(
+            dossier=OuterRef("pk"), ended_at__isnull=False, started_at__gte=OuterRef("received_at")
+        )
         .values("dossier")
         .annotate(
             total=Sum(
@@ -88,7 +91,12 @@ def dossier_on_time_rate_766(units: QuerySet[Unit], period: Period) -> Measure:
     row = dossiers.aggregate(
         n=Count(
             "id",
-            filter=Q(result_at__isnull=False, supplement_count__lte=1, net_end__lte=F("due_at")),
+            # Against the first due date: the restart/extension rules already moved `due_at`.
+            filter=Q(
+                result_at__isnull=False,
+                supplement_count__lte=1,
+                net_end__lte=Coalesce(F("initial_due_at"), F("due_at")),
+            ),
         ),
         d=Count("id"),
     )

@@ -86,6 +86,11 @@ class Procedure(TimeStampedModel):
         default=SupplementRule.RESTART,
     )
     max_supplements = models.PositiveSmallIntegerField("Số lần yêu cầu bổ sung tối đa", default=1)
+    supplement_within_days = models.PositiveSmallIntegerField(
+        "Hạn yêu cầu bổ sung (ngày làm việc kể từ khi tiếp nhận)",
+        default=3,
+        help_text="Nghị định 61/2018 Điều 19 khoản 4: trong 03 ngày làm việc.",
+    )
     unconfirmed = models.JSONField("Thông tin cần xác nhận", default=list, blank=True)
     sources = models.JSONField("Nguồn", default=list, blank=True)
     is_published = models.BooleanField("Công khai trên cổng", default=True)
@@ -148,6 +153,12 @@ class Dossier(TimeStampedModel):
     submitted_at = models.DateTimeField("Thời điểm nộp", default=timezone.now)
     received_at = models.DateTimeField("Thời điểm tiếp nhận hợp lệ", null=True, blank=True)
     due_at = models.DateTimeField("Hạn trả kết quả", null=True, blank=True, db_index=True)
+    initial_due_at = models.DateTimeField(
+        "Hạn ban đầu khi tiếp nhận",
+        null=True,
+        blank=True,
+        help_text="Không đổi khi tính lại hạn sau bổ sung; dùng cho chỉ số 766.",
+    )
     new_due_at = models.DateTimeField("Hẹn lại ngày trả", null=True, blank=True)
     result_at = models.DateTimeField("Thời điểm có kết quả", null=True, blank=True)
     returned_at = models.DateTimeField("Thời điểm trả kết quả", null=True, blank=True)
@@ -194,8 +205,14 @@ class Dossier(TimeStampedModel):
         return self.result_at or self.returned_at
 
     def is_late(self, now=None) -> bool:
-        """Late against the original due date (an apology does not make it on time)."""
+        """Late against the original due date (an apology does not make it on time).
+
+        While the citizen is supplementing the clock is stopped (Decree 61 Art. 19(4)), so a
+        dossier waiting for papers is not late.
+        """
         if self.due_at is None:
+            return False
+        if self.status == DossierStatus.SUPPLEMENT and self.finished_at is None:
             return False
         moment = self.finished_at or now or timezone.now()
         return moment > self.due_at

@@ -67,7 +67,9 @@ def lookup_url(dossier: Dossier) -> str:
     return f"{base}{reverse('portal:lookup_code', args=[dossier.code])}"
 
 
-def dossier_info(dossier: Dossier) -> papers.DossierInfo:
+def dossier_info(dossier: Dossier, *, show_personal: bool = True) -> papers.DossierInfo:
+    """The paper's data; without the right to see personal data the ID number, phone, e-mail
+    and address are left blank (the clerk who prints the receipt for the applicant has it)."""
     events = list(dossier.events.all())
     handovers = [
         papers.HandOver(
@@ -96,10 +98,10 @@ def dossier_info(dossier: Dossier) -> papers.DossierInfo:
         sets=dossier.procedure.sets,
         applicant=papers.ApplicantInfo(
             name=dossier.applicant_name,
-            id_number=dossier.applicant_id_number,
-            phone=dossier.applicant_phone,
-            email=dossier.applicant_email,
-            address=dossier.applicant_address,
+            id_number=dossier.applicant_id_number if show_personal else "",
+            phone=dossier.applicant_phone if show_personal else "",
+            email=dossier.applicant_email if show_personal else "",
+            address=dossier.applicant_address if show_personal else "",
         ),
         receiver_name=(dossier.received_by.get_full_name() if dossier.received_by_id else "")
         or _staff_name(dossier.received_by),
@@ -127,8 +129,8 @@ def _head(dossier: Dossier) -> tuple[str, str]:
     return (head.full_name, head.position or "Hiệu trưởng") if head else ("", "Thủ trưởng đơn vị")
 
 
-def build(dossier: Dossier, kind: str) -> Any:
-    unit, info = unit_info(dossier.unit), dossier_info(dossier)
+def build(dossier: Dossier, kind: str, *, show_personal: bool = True) -> Any:
+    unit, info = unit_info(dossier.unit), dossier_info(dossier, show_personal=show_personal)
     if kind not in dict(available(dossier)):
         raise PaperUnavailable("Hồ sơ này chưa có loại giấy tờ đó.")
     if kind == "tiep-nhan":
@@ -164,10 +166,12 @@ def build(dossier: Dossier, kind: str) -> Any:
     return papers.control_sheet(unit, info)
 
 
-def render_paper(dossier: Dossier, kind: str, fmt: str) -> tuple[bytes, str, str]:
+def render_paper(
+    dossier: Dossier, kind: str, fmt: str, *, show_personal: bool
+) -> tuple[bytes, str, str]:
     if fmt not in ("docx", "pdf"):
         raise PaperUnavailable("Chỉ tải được định dạng docx hoặc pdf.")
-    document = build(dossier, kind)
+    document = build(dossier, kind, show_personal=show_personal)
     try:
         content = papers.render(document, fmt)
     except OfficialDocError as error:

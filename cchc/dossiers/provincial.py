@@ -23,6 +23,7 @@ from cchc.dossiers.deadlines import VN, compute_due
 from cchc.dossiers.models import Channel, Dossier, DossierEvent, Procedure
 from cchc.dossiers.workflow import PORTAL_CODE, DossierStatus
 from cchc.organizations.models import Unit
+from cchc.workdays.services import calendar_for_unit
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]+(\.[A-Z0-9]+)*-\d{6}-\d{4,8}$")
 _BY_PORTAL_CODE = {number: status for status, number in PORTAL_CODE.items()}
@@ -71,23 +72,28 @@ class ImportReport:
     problems: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _moment(value: Any) -> datetime | None:
+def _moment(value: Any, *, day_end: time = time(0, 0)) -> datetime | None:
+    """A cell as an aware moment; a date without a time gets `day_end` (a due date without an
+    hour means the end of that working day, not its midnight)."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
+        if value.time() == time(0, 0) and day_end != time(0, 0):
+            value = datetime.combine(value.date(), day_end)
         return value if value.tzinfo else value.replace(tzinfo=VN)
     if isinstance(value, date):
-        return datetime.combine(value, time(0, 0), tzinfo=VN)
+        return datetime.combine(value, day_end, tzinfo=VN)
     text = str(value).strip()
-    for pattern in (
-        "%d/%m/%Y %H:%M:%S",
-        "%d/%m/%Y %H:%M",
-        "%d/%m/%Y",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d",
-    ):
+    for pattern in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S"):
         try:
             return datetime.strptime(text, pattern).replace(tzinfo=VN)
+        except ValueError:
+            continue
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.combine(
+                datetime.strptime(text, pattern).replace(tzinfo=VN).date(), day_end, tzinfo=VN
+            )
         except ValueError:
             continue
     raise ValueError(f"ngày giờ không hợp lệ: {text!r}")
@@ -165,7 +171,14 @@ def _import_row(actor: Any, unit: Unit, values: dict[str, Any], report: ImportRe
     if not CODE_PATTERN.match(code):
         raise ValueError(f"mã hồ sơ không đúng định dạng: {code!r}")
     status = _status(values.get("status"))
-    dates = {name: _moment(values.get(name)) for name in _MIRRORED if name != "status"}
+    day_end = calendar_for_unit(unit).hours.day_end
+    dates = {
+        name: _moment(values.get(name), day_end=day_end if name == "due_at" else time(0, 0))
+        for name in _MIRRORED
+        if name != "status"
+    }
+    if dates["result_at"] is None and dates["returned_at"] is not None:
+        dates["result_at"] = dates["returned_at"]  # the result existed when it was returned
     existing = Dossier.objects.select_for_update().filter(code=code).first()
     if existing is not None:
         if existing.unit_id != unit.pk:
@@ -216,6 +229,7 @@ def _import_row(actor: Any, unit: Unit, values: dict[str, Any], report: ImportRe
         submitted_at=received,
         received_at=received,
         due_at=dates["due_at"] or compute_due(unit, procedure, received),
+        initial_due_at=dates["due_at"] or compute_due(unit, procedure, received),
         result_at=dates["result_at"],
         returned_at=dates["returned_at"],
     )

@@ -71,7 +71,7 @@ def dossier_list_for_user(
     if late_only:
         now = timezone.now()
         dossiers = dossiers.filter(
-            Q(status__in=CLOCK_RUNNING | {DossierStatus.SUPPLEMENT}, due_at__lt=now)
+            Q(status__in=CLOCK_RUNNING, due_at__lt=now)
             | Q(result_at__isnull=False, due_at__lt=F("result_at"))
         )
     return dossiers
@@ -91,7 +91,7 @@ def late_without_apology(*, user: Any) -> QuerySet[Dossier]:
     now = timezone.now()
     return (
         dossier_list_for_user(user=user)
-        .filter(status__in=CLOCK_RUNNING | {DossierStatus.SUPPLEMENT}, due_at__lt=now)
+        .filter(status__in=CLOCK_RUNNING, due_at__lt=now)
         .filter(apology__isnull=True)
         .order_by("due_at")
     )

@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -67,9 +68,31 @@ def make_code(unit: Unit, on: date) -> str:
 
 # ---------------------------------------------------------------- validation
 
+EXTERNAL_CODE = re.compile(r"^[A-Z0-9]+(\.[A-Z0-9]+)*-\d{6}-\d{4,8}$")
+
+
+def clean_external_code(raw: str) -> str:
+    """A code issued by the provincial system or the national portal, normalised as the public
+    look-up reads it (upper case), in the official shape (domain-2025.md 3.7)."""
+    code = "".join(str(raw).split()).upper()
+    if len(code) > 60 or not EXTERNAL_CODE.match(code):
+        raise ValidationError(
+            {"external_code": "Mã hồ sơ không đúng dạng <mã định danh>-YYMMDD-XXXX."}
+        )
+    return code
+
 
 def _clean_applicant(data: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
+    for key in ("applicant_name", "applicant_address", "applicant_email", "subject"):
+        if "\x00" in str(data.get(key, "")):
+            errors[key] = "Dữ liệu chứa ký tự không hợp lệ."
+    email = str(data.get("applicant_email", "")).strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["applicant_email"] = "Địa chỉ thư điện tử không hợp lệ."
     name = " ".join(str(data.get("applicant_name", "")).split())
     if not name:
         errors["applicant_name"] = "Hãy nhập họ tên người nộp hồ sơ."
@@ -221,11 +244,12 @@ def dossier_receive(
     now = received_at or timezone.now()
     local_day = now.astimezone(deadlines.VN).date()
     if external_code:
-        code, is_external = external_code.strip(), True
+        code, is_external = clean_external_code(external_code), True
         if Dossier.objects.filter(code=code).exists():
             raise ValidationError({"external_code": f"Mã hồ sơ {code} đã có trong hệ thống."})
     else:
         code, is_external = make_code(unit, local_day), False
+    due = deadlines.compute_due(unit, procedure, now)
     dossier = Dossier.objects.create(
         unit=unit,
         procedure=procedure,
@@ -237,7 +261,8 @@ def dossier_receive(
         documents=checklist,
         submitted_at=now,
         received_at=now,
-        due_at=deadlines.compute_due(unit, procedure, now),
+        due_at=due,
+        initial_due_at=due,
         assignee=assignee,
         received_by=actor if getattr(actor, "pk", None) else None,
         book_entry=next_number(unit, f"book:{local_day.year}"),
@@ -322,10 +347,16 @@ def dossier_accept(
     """Accept an online dossier as complete: now the legal clock starts."""
     dossier = _lock(dossier, expected_version)
     _require_staff_of(actor, dossier.unit, permissions.RECEIVE_DOSSIERS)
+    if dossier.status != S.NEW:
+        # A dossier waiting for papers asked at intake is accepted by "supplement received";
+        # anything else already has its receipt time, which must never be rewritten.
+        raise InvalidTransition(dossier.status, S.ACCEPTED)
     now = timezone.now()
     dossier.received_at = now
     dossier.received_by = actor if getattr(actor, "pk", None) else None
-    dossier.due_at = deadlines.compute_due(dossier.unit, dossier.procedure, now)
+    dossier.due_at = dossier.initial_due_at = deadlines.compute_due(
+        dossier.unit, dossier.procedure, now
+    )
     dossier.book_entry = dossier.book_entry or next_number(
         dossier.unit, f"book:{now.astimezone(deadlines.VN).year}"
     )
@@ -393,6 +424,15 @@ def dossier_request_supplement(
             f"Thủ tục này chỉ được yêu cầu bổ sung {dossier.procedure.max_supplements} lần; "
             "hồ sơ đã được yêu cầu đủ số lần."
         )
+    if dossier.received_at is not None:
+        deadline = deadlines.supplement_deadline(dossier)
+        if timezone.now() > deadline:
+            raise ValidationError(
+                f"Đã quá hạn yêu cầu bổ sung ({dossier.procedure.supplement_within_days:02d} ngày "
+                "làm việc kể từ khi tiếp nhận, đến "
+                f"{deadline.astimezone(deadlines.VN):%d/%m/%Y}; Nghị định 61/2018 Điều 19 "
+                "khoản 4): hồ sơ phải được giải quyết, hoặc từ chối bằng văn bản có lý do."
+            )
     dossier.supplement_count += 1
     DossierPause.objects.create(
         dossier=dossier,
@@ -428,7 +468,9 @@ def dossier_supplement_received(
         pause.save(update_fields=["ended_at"])
     if dossier.received_at is None:  # asked at intake: this is the acceptance
         dossier.received_at = now
-        dossier.due_at = deadlines.compute_due(dossier.unit, dossier.procedure, now)
+        dossier.due_at = dossier.initial_due_at = deadlines.compute_due(
+            dossier.unit, dossier.procedure, now
+        )
         dossier.book_entry = dossier.book_entry or next_number(
             dossier.unit, f"book:{now.astimezone(deadlines.VN).year}"
         )

@@ -180,7 +180,9 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
     action = request.POST.get("action", "")
     version = request.POST.get("version")
-    expected = int(version) if version and version.isdigit() else None
+    # A garbled version number must not switch the concurrency check off: it counts as stale.
+    valid = bool(version) and version.isascii() and version.isdigit() and len(version) < 10
+    expected = int(version) if valid else (-1 if version else None)
     form_name, form = _action_form(action, request, dossier)
     try:
         if form is not None and not form.is_valid():
@@ -297,7 +299,14 @@ def paper(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     """One official paper of a dossier (Mẫu 01–06) as DOCX or PDF."""
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
     try:
-        content, content_type, filename = papers_service.render_paper(dossier, kind, fmt)
+        content, content_type, filename = papers_service.render_paper(
+            dossier,
+            kind,
+            fmt,
+            show_personal=permissions.can(
+                request.user, permissions.VIEW_PERSONAL_DATA, dossier.unit
+            ),
+        )
     except papers_service.PaperUnavailable as error:
         messages.error(request, str(error))
         return redirect("dossiers:detail", pk=dossier.pk)
@@ -330,7 +339,12 @@ def book(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("xuat")
     if fmt in ("xlsx", "pdf"):
         try:
-            content, content_type, filename = exports.tracking_book(dossiers, fmt, _unit(request))
+            content, content_type, filename = exports.tracking_book(
+                dossiers,
+                fmt,
+                _unit(request),
+                show_personal=permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
+            )
         except exports.TooManyRows as error:
             messages.error(request, str(error))
             query = request.GET.copy()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -44,6 +45,21 @@ EVIDENCE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
     ".png": (b"\x89PNG\r\n\x1a\n",),
     ".txt": (),
 }
+
+
+def check_link(url: str, *, field: str) -> None:
+    """Only web links or paths of this site: a stored "javascript:" or "//other.host" link
+    would run or phish in the browser of whoever opens the evidence (stored XSS)."""
+    url = url.strip()
+    if not url:
+        return
+    parsed = urlsplit(url)
+    web = parsed.scheme in ("http", "https") and bool(parsed.netloc)
+    local = not parsed.scheme and not parsed.netloc and url.startswith("/")
+    if not (web or local) or url.startswith("//") or any(c in url for c in "\x00\n\r<>\"'` "):
+        raise ValidationError(
+            {field: "Đường dẫn phải bắt đầu bằng http://, https:// hoặc / (trang của hệ thống)."}
+        )
 
 
 class StaleEdit(ValidationError):
@@ -272,8 +288,7 @@ def evidence_add(
         raise ValidationError({"file": "Hãy chọn tệp hoặc nhập đường dẫn."})
     if upload is not None:
         _check_upload(upload)
-    if url and not (url.startswith(("http://", "https://", "/"))):
-        raise ValidationError({"url": "Đường dẫn phải bắt đầu bằng http://, https:// hoặc /."})
+    check_link(url, field="url")
     evidence = Evidence(task=task, occurrence=occurrence, title=title.strip(), url=url.strip())
     evidence.added_by = actor if getattr(actor, "pk", None) else None
     if upload is not None:
@@ -351,6 +366,7 @@ def activity_create(
         errors["participants"] = "Người tham gia phải thuộc đơn vị."
     if errors:
         raise ValidationError(errors)
+    check_link(evidence_url, field="evidence_url")
     if evidence_upload is not None:
         _check_upload(evidence_upload)
     activity = Activity(
