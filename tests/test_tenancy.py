@@ -37,6 +37,12 @@ STAFF_URLS = {
     "plans:initiative_status": lambda unit: reverse(
         "plans:initiative_status", args=[_plan_of(unit)[4].pk]
     ),
+    "plans:evidence_file": lambda unit: reverse(
+        "plans:evidence_file", args=[_evidence_of(unit).pk]
+    ),
+    "plans:activity_file": lambda unit: reverse(
+        "plans:activity_file", args=[_activity_file_of(unit).pk]
+    ),
     "dossiers:queue": lambda unit: reverse("dossiers:queue"),
     "dossiers:intake": lambda unit: reverse("dossiers:intake"),
     "dossiers:book": lambda unit: reverse("dossiers:book") + "?q=",
@@ -45,6 +51,9 @@ STAFF_URLS = {
     "dossiers:act": lambda unit: reverse("dossiers:act", args=[_dossier_of(unit).pk]),
     "dossiers:paper": lambda unit: reverse(
         "dossiers:paper", args=[_dossier_of(unit).pk, "tiep-nhan", "docx"]
+    ),
+    "dossiers:attachment": lambda unit: reverse(
+        "dossiers:attachment", args=[_attachment_of(unit).pk]
     ),
 }
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
@@ -66,11 +75,20 @@ UNIT_OBJECT_URLS = [
     "plans:detail",
     "plans:export",
     "plans:task_detail",
+    "plans:evidence_file",
+    "plans:activity_file",
+    "dossiers:attachment",
 ]
 # URLs that name a unit explicitly: another school's must answer 403 or 404.
 UNIT_SCOPED = ["organizations:unit_detail", "workdays:year", *UNIT_OBJECT_URLS]
 API_UNIT_SCOPED = ["/api/v1/units/{id}", "/api/v1/units/{id}/staff"]
 PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api"}
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:
+    """Files the builders store (attachments, evidence) go to a throw-away folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def _override_of(unit):
@@ -146,6 +164,41 @@ def _dossier_of(unit):
             "due_at": timezone.now(),
         },
     )[0]
+
+
+def _stored(field, name: str) -> None:
+    """Store a small file under MEDIA_ROOT for `field` unless it already has one."""
+    from django.core.files.base import ContentFile
+
+    if not field:
+        field.save(name, ContentFile(b"%PDF-1.4 tai lieu rieng cua truong khac"), save=True)
+
+
+def _attachment_of(unit):
+    """A scanned attachment (with a file on disk) of a dossier of `unit`."""
+    from cchc.dossiers.models import DossierAttachment
+
+    attachment = DossierAttachment.objects.get_or_create(
+        dossier=_dossier_of(unit), document_name="Căn cước công dân"
+    )[0]
+    _stored(attachment.file, "cccd.pdf")
+    return attachment
+
+
+def _evidence_of(unit):
+    """A task evidence file of `unit`."""
+    from cchc.plans.models import Evidence
+
+    evidence = Evidence.objects.get_or_create(task=_plan_of(unit)[1], title="Minh chứng riêng")[0]
+    _stored(evidence.file, "minh-chung.pdf")
+    return evidence
+
+
+def _activity_file_of(unit):
+    """An activity of `unit` with an evidence file."""
+    activity = _plan_of(unit)[4]
+    _stored(activity.evidence_file, "hoat-dong.pdf")
+    return activity
 
 
 def _names(resolver: URLResolver, namespace: str = "") -> set[str]:

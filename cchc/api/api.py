@@ -54,12 +54,30 @@ _FIELD_MESSAGES = {
     "json_invalid": "JSON không hợp lệ",
     "greater_than_equal": "giá trị quá nhỏ",
     "less_than_equal": "giá trị quá lớn",
+    "greater_than": "giá trị quá nhỏ",
+    "less_than": "giá trị quá lớn",
+    "int_from_float": "phải là số nguyên",
+    "string_too_long": "quá dài so với giới hạn cho phép",
+    "string_too_short": "quá ngắn",
+    "too_long": "có quá nhiều phần tử",
+    "list_type": "phải là danh sách",
+    "bool_parsing": "phải là true hoặc false",
+    "bool_type": "phải là true hoặc false",
+    "datetime_parsing": "thời điểm không hợp lệ (định dạng YYYY-MM-DDTHH:MM:SS)",
+    "datetime_from_date_parsing": "thời điểm không hợp lệ (định dạng YYYY-MM-DDTHH:MM:SS)",
+    "datetime_type": "thời điểm không hợp lệ (định dạng YYYY-MM-DDTHH:MM:SS)",
+    "nul_character": "chứa ký tự không hợp lệ (NUL)",
+    "email_invalid": "địa chỉ thư điện tử không hợp lệ",
 }
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        # django-ninja's own text for a body that is not JSON: say it in Vietnamese.
+        message = "Nội dung gửi lên không phải JSON hợp lệ (UTF-8)."
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated, Final
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from cchc.accounts import permissions
+from cchc.core.numbers import MAX_ID, parse_id
 from cchc.core.ratelimit import hit
 from cchc.dossiers import selectors, services
 from cchc.dossiers.models import Dossier
@@ -18,18 +24,53 @@ from cchc.dossiers.workflow import InvalidTransition
 router = Router(tags=["Hồ sơ TTHC"])
 public_router = Router(tags=["Tra cứu công khai"])
 
+VN: Final = ZoneInfo("Asia/Ho_Chi_Minh")
+# The workday calendar covers these years; a date outside them is a typo, and one near the
+# datetime limits would overflow when converted to UTC for storage.
+FIRST_YEAR: Final = 1990
+LAST_YEAR: Final = 2100
+
+
+def _no_nul(value: str) -> str:
+    """PostgreSQL refuses NUL in text (DataError, a 500); no real name or note contains one."""
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", "chứa ký tự không hợp lệ (NUL)")
+    return value
+
+
+def _email(value: str) -> str:
+    """Django's own e-mail check, the one the model field and the web form apply."""
+    if value.strip():
+        try:
+            validate_email(value.strip())
+        except ValidationError:
+            raise PydanticCustomError("email_invalid", "địa chỉ thư điện tử không hợp lệ") from None
+    return value
+
+
+# Marks a string field: no NUL characters. Every string of the schemas below also carries the
+# model's max_length, so an over-long value is a 422 here rather than a DataError on PostgreSQL.
+NoNul: Final = AfterValidator(_no_nul)
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
 
 class DossierIn(Schema):
-    procedure_id: int
-    applicant_name: str
-    applicant_id_number: str = ""
-    applicant_phone: str = ""
-    applicant_email: str = ""
-    applicant_address: str = ""
-    subject: str = ""
-    documents: list[str] = []
-    channel: str = "1"
-    external_code: str = ""
+    procedure_id: Id
+    applicant_name: Annotated[str, Field(max_length=200), NoNul]
+    # The service strips spaces and dots before checking 12 digits / a phone number, so the
+    # raw value may be as long as the web form allows (20); the stored one fits the model.
+    applicant_id_number: Annotated[str, Field(max_length=20), NoNul] = ""
+    applicant_phone: Annotated[str, Field(max_length=20), NoNul] = ""
+    applicant_email: Annotated[str, Field(max_length=254), NoNul, AfterValidator(_email)] = ""
+    applicant_address: Annotated[str, Field(max_length=300), NoNul] = ""
+    subject: Annotated[str, Field(max_length=300), NoNul] = ""
+    documents: list[Annotated[str, Field(max_length=300), NoNul]] = Field(
+        default=[], max_length=100
+    )
+    channel: Annotated[str, Field(max_length=10), NoNul] = "1"  # checked by the service
+    external_code: Annotated[str, Field(max_length=60), NoNul] = ""
 
 
 class DossierOut(Schema):
@@ -48,21 +89,34 @@ class DossierOut(Schema):
 
 
 class DossierFilters(Schema):
-    status: str = ""
-    procedure_id: str = ""
-    q: str = ""
+    status: Annotated[str, Field(max_length=20), NoNul] = ""
+    procedure_id: Annotated[str, Field(max_length=30), NoNul] = ""
+    q: Annotated[str, Field(max_length=200), NoNul] = ""
     received_from: date | None = None
     received_to: date | None = None
 
 
+def _local_due(value: datetime | None) -> datetime | None:
+    """A time without an offset is Vietnam time, as on the web form; the services compare it
+    with stored aware datetimes, which would raise TypeError for a naive one."""
+    if value is None:
+        return None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "due_out_of_range",
+            f"ngày hẹn phải trong khoảng năm {FIRST_YEAR}–{LAST_YEAR}",
+        )
+    return value.replace(tzinfo=VN) if value.tzinfo is None else value
+
+
 class TransitionIn(Schema):
-    action: str
-    version: int
-    note: str = ""
-    reason: str = ""
-    items: list[str] = []
+    action: Annotated[str, Field(max_length=30), NoNul]
+    version: Annotated[int, Field(ge=0, le=MAX_ID)]
+    note: Annotated[str, Field(max_length=5000), NoNul] = ""
+    reason: Annotated[str, Field(max_length=5000), NoNul] = ""
+    items: list[Annotated[str, Field(max_length=300), NoNul]] = Field(default=[], max_length=100)
     granted: bool = True
-    new_due_at: datetime | None = None
+    new_due_at: Annotated[datetime | None, AfterValidator(_local_due)] = None
 
 
 class PublicStepOut(Schema):
@@ -101,6 +155,8 @@ def _out(d: Dossier) -> dict:
 
 
 def _by_code(request: HttpRequest, code: str) -> Dossier:
+    if "\x00" in code:  # no code has one, and PostgreSQL would refuse the query
+        raise HttpError(404, "Không tìm thấy hồ sơ.")
     dossier = selectors.dossier_list_for_user(user=request.user).filter(code=code).first()
     if dossier is None:
         raise HttpError(404, "Không tìm thấy hồ sơ.")
@@ -109,10 +165,13 @@ def _by_code(request: HttpRequest, code: str) -> Dossier:
 
 @router.get("/dossiers", response=list[DossierOut], summary="Danh sách hồ sơ")
 def dossier_list(request: HttpRequest, filters: Query[DossierFilters]) -> list[dict]:
+    procedure_id = parse_id(filters.procedure_id)
+    if filters.procedure_id and procedure_id is None:
+        raise HttpError(422, "Mã thủ tục (procedure_id) phải là số nguyên dương.")
     dossiers = selectors.dossier_list_for_user(
         user=request.user,
         status=filters.status,
-        procedure_id=filters.procedure_id,
+        procedure_id=str(procedure_id or ""),
         query=filters.q,
         received_from=filters.received_from,
         received_to=filters.received_to,
@@ -213,6 +272,8 @@ def dossier_transition(request: HttpRequest, code: str, payload: TransitionIn) -
 def public_dossier(request: HttpRequest, code: str, phone_last4: str = "") -> dict:
     if not hit(request, "lookup"):
         raise HttpError(429, "Quá nhiều yêu cầu. Hãy thử lại sau 1 phút.")
+    if "\x00" in code + phone_last4:  # PostgreSQL refuses NUL in a query
+        raise HttpError(404, "Không tìm thấy hồ sơ có mã này.")
     result = selectors.public_lookup(code, phone_last4=phone_last4)
     if result is None:
         raise HttpError(404, "Không tìm thấy hồ sơ có mã này.")

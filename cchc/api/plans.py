@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Final
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cchc.accounts import permissions
+from cchc.api.dossiers import Id, NoNul
+from cchc.core.numbers import MAX_ID
 from cchc.plans import selectors, services
 from cchc.plans.models import Activity
 
@@ -56,21 +59,26 @@ class TaskOut(Schema):
     version: int
 
 
+# Activity.participant_count is a PositiveIntegerField; no school event has more attendees,
+# and a larger number would overflow the column (a 500) instead of being a typo we can name.
+MAX_PARTICIPANTS: Final = 100_000
+
+
 class TaskPatch(Schema):
-    status: str
-    progress: int
-    note: str = ""
-    version: int
+    status: Annotated[str, Field(max_length=20), NoNul]
+    progress: int  # its range (0–100) is the service's rule, with its own message
+    note: Annotated[str, Field(max_length=5000), NoNul] = ""
+    version: Annotated[int, Field(ge=0, le=MAX_ID)]
 
 
 class ActivityIn(Schema):
-    kind: str
-    title: str
+    kind: Annotated[str, Field(max_length=30), NoNul]
+    title: Annotated[str, Field(max_length=300), NoNul]
     held_on: date
-    description: str = ""
-    task_id: int | None = None
-    participant_ids: list[int] = []
-    participant_count: int | None = None
+    description: Annotated[str, Field(max_length=10_000), NoNul] = ""
+    task_id: Id | None = None
+    participant_ids: list[Id] = Field(default=[], max_length=1000)
+    participant_count: Annotated[int, Field(ge=0, le=MAX_PARTICIPANTS)] | None = None
 
 
 class ActivityOut(Schema):
@@ -183,6 +191,8 @@ def task_patch(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict:
 @router.get("/activities", response=list[ActivityOut], summary="Hoạt động CCHC")
 def activity_list(request: HttpRequest, kind: str | None = None) -> list[Activity]:
     permissions.require(request.user, permissions.VIEW_PLANS)
+    if kind and "\x00" in kind:  # PostgreSQL refuses NUL in a query
+        raise HttpError(422, "Loại hoạt động không hợp lệ.")
     activities = permissions.scope_to_units(Activity.objects.all(), request.user)
     if kind:
         activities = activities.filter(kind=kind)

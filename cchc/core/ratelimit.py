@@ -3,19 +3,84 @@
 By default that cache is in-process memory: counting costs no database write, so look-ups stay
 fast under load; with W app workers an address may get up to W times the limit. Point
 RATELIMIT_CACHE_BACKEND at a shared cache (the database cache, memcached) for an exact limit.
+
+Behind nginx every request comes from the proxy's address. Only when REMOTE_ADDR is one of
+TRUSTED_PROXIES are X-Forwarded-For / X-Real-IP read, and only addresses that parse as IP
+addresses are ever returned: a header sent by anyone else is ignored.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 
+_Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple[_Network, ...]:
+    """TRUSTED_PROXIES as networks: "127.0.0.1", "10.0.0.0/8" and "::1" are all accepted."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            continue  # a typo in the setting trusts nothing rather than everything
+    return tuple(networks)
+
+
+def _parse_ip(value: str | None) -> str | None:
+    """The address in canonical form, or None when `value` is not an IP address."""
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def _is_trusted(address: str, networks: tuple[_Network, ...]) -> bool:
+    ip = ipaddress.ip_address(address)
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return any(ip in network or (mapped is not None and mapped in network) for network in networks)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The visitor's IP address, looking through trusted proxies only; None when unknown.
+
+    Also django-axes' AXES_CLIENT_IP_CALLABLE, so log-in lock-outs are per real client.
+    """
+    remote = _parse_ip(request.META.get("REMOTE_ADDR"))
+    trusted = getattr(settings, "TRUSTED_PROXIES", None) or ()
+    if isinstance(trusted, str):
+        trusted = trusted.split(",")
+    networks = _networks(tuple(trusted))
+    if remote is None or not networks or not _is_trusted(remote, networks):
+        return remote
+    # Each proxy appends the address it saw; walk from the right past our own proxies. The first
+    # address that is not a trusted proxy is the client; anything further left is client-supplied.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        for part in reversed(forwarded.split(",")):
+            address = _parse_ip(part)
+            if address is None:
+                break  # garbage: stop rather than trust what lies to its left
+            if not _is_trusted(address, networks):
+                return address
+    real_ip = _parse_ip(request.META.get("HTTP_X_REAL_IP"))
+    if real_ip is not None:
+        return real_ip
+    return remote
+
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The rate-limit key for a visitor: their IP address, or "unknown"."""
+    return client_ip(request) or "unknown"
 
 
 def hit(request: HttpRequest, bucket: str, *, per_minute: int | None = None) -> bool:

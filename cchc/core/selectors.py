@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from cchc.accounts import permissions
 from cchc.core.models import AuditEvent
+from cchc.core.numbers import parse_id
 
 
 def audit_event_list_for_user(
@@ -18,10 +19,18 @@ def audit_event_list_for_user(
     object_type: str = "",
     actor: str = "",
 ) -> QuerySet[AuditEvent]:
+    """Events of the units the user may audit, narrowed by the page's filters.
+
+    The filters come straight from the query string; one that cannot be a unit id ("²", a
+    25-digit number) is ignored rather than answered with an error, like an empty filter.
+    NUL characters are dropped from the text filters: PostgreSQL refuses them in a query.
+    """
     permissions.require(user, permissions.VIEW_AUDIT)
     events = permissions.scope_to_units(AuditEvent.objects.select_related("unit"), user)
-    if unit_id and str(unit_id).isdigit():
-        events = events.filter(unit_id=int(unit_id))
+    unit_pk = parse_id(unit_id)
+    if unit_pk is not None:
+        events = events.filter(unit_id=unit_pk)
+    verb, object_type, actor = (_without_nul(text) for text in (verb, object_type, actor))
     if verb:
         events = events.filter(verb__icontains=verb)
     if object_type:
@@ -29,3 +38,7 @@ def audit_event_list_for_user(
     if actor:
         events = events.filter(Q(actor_name__icontains=actor) | Q(actor__username__icontains=actor))
     return events.order_by("-at", "-id")
+
+
+def _without_nul(text: str) -> str:
+    return text.replace("\x00", "")

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cchc.accounts import permissions
+from cchc.core.numbers import parse_id
 from cchc.dossiers.catalogue import search_key
 from cchc.dossiers.models import Dossier, Procedure
 from cchc.dossiers.workflow import CLOCK_RUNNING, FINAL, DossierStatus
@@ -56,8 +57,9 @@ def dossier_list_for_user(
         dossiers = dossiers.filter(assignee=staff)
     if status:
         dossiers = dossiers.filter(status=status)
-    if procedure_id.isdigit():
-        dossiers = dossiers.filter(procedure_id=int(procedure_id))
+    procedure_pk = parse_id(procedure_id)
+    if procedure_pk is not None:
+        dossiers = dossiers.filter(procedure_id=procedure_pk)
     if query:
         dossiers = dossiers.filter(
             Q(code__icontains=query)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.dossiers import views
+from cchc.dossiers import downloads, views
 
 app_name = "dossiers"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("ho-so/<int:pk>/", views.detail, name="detail"),
     path("ho-so/<int:pk>/xu-ly/", views.act, name="act"),
     path("ho-so/<int:pk>/giay/<str:kind>.<str:fmt>", views.paper, name="paper"),
+    path("ho-so/tep/<int:pk>/", downloads.attachment, name="attachment"),
 ]

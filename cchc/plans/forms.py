@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
+from urllib.parse import urlsplit
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from cchc.kpi.registry import KNOWN_CODES
 from cchc.organizations.models import Staff, Unit
@@ -12,6 +14,30 @@ from cchc.plans.models import ActivityKind, Plan, Recurrence, Task, TaskStatus
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+# Activity.participant_count is a PositiveIntegerField; a bigger number overflows the column.
+MAX_PARTICIPANTS: Final = 100_000
+LINK_MESSAGE: Final = "Đường dẫn phải bắt đầu bằng http://, https:// hoặc / (trang của hệ thống)."
+
+
+def validate_link(value: str) -> None:
+    """An evidence link is a web page (http/https with a host) or a path of this site.
+
+    The link is rendered as <a href> for everyone who opens the evidence: "javascript:" or
+    "data:" would run in their browser and "//other.host" would send them off-site. The
+    service checks the same rule; this gives the message next to the field.
+    """
+    url = value.strip()
+    if not url:
+        return
+    try:
+        parsed = urlsplit(url)
+    except ValueError:  # e.g. "http://[::1" (an unclosed IPv6 bracket)
+        raise ValidationError(LINK_MESSAGE, code="invalid_link") from None
+    web = parsed.scheme in ("http", "https") and bool(parsed.netloc)
+    local = url.startswith("/") and not url.startswith("//") and not parsed.netloc
+    if not (web or local) or "\\" in url or any(c.isspace() or c in "<>\"'`" for c in url):
+        raise ValidationError(LINK_MESSAGE, code="invalid_link")
 
 
 class PlanUploadForm(forms.Form):
@@ -136,6 +162,7 @@ class EvidenceForm(forms.Form):
         label="hoặc đường dẫn",
         max_length=500,
         required=False,
+        validators=[validate_link],
         help_text="Ví dụ đường dẫn tới bài viết tuyên truyền đã đăng, kết quả trả lời phản ánh.",
     )
 
@@ -165,13 +192,23 @@ class ActivityForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     participant_count = forms.IntegerField(
-        label="Tổng số người tham dự (kể cả người ngoài đơn vị)", min_value=0, required=False
+        label="Tổng số người tham dự (kể cả người ngoài đơn vị)",
+        min_value=0,
+        max_value=MAX_PARTICIPANTS,
+        required=False,
+        error_messages={
+            "min_value": "Số người tham dự không được âm.",
+            "max_value": "Số người tham dự tối đa là 100.000.",
+            "invalid": "Số người tham dự phải là số nguyên.",
+        },
     )
     description = forms.CharField(
         label="Mô tả, kết quả", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     evidence_file = forms.FileField(label="Minh chứng (tệp)", required=False)
-    evidence_url = forms.CharField(label="hoặc đường dẫn", max_length=500, required=False)
+    evidence_url = forms.CharField(
+        label="hoặc đường dẫn", max_length=500, required=False, validators=[validate_link]
+    )
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

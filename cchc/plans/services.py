@@ -53,7 +53,10 @@ def check_link(url: str, *, field: str) -> None:
     url = url.strip()
     if not url:
         return
-    parsed = urlsplit(url)
+    try:
+        parsed = urlsplit(url)
+    except ValueError:  # e.g. "http://[::1": not a link at all
+        raise ValidationError({field: "Đường dẫn không hợp lệ."}) from None
     web = parsed.scheme in ("http", "https") and bool(parsed.netloc)
     local = not parsed.scheme and not parsed.netloc and url.startswith("/")
     if not (web or local) or url.startswith("//") or any(c in url for c in "\x00\n\r<>\"'` "):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.plans import views
+from cchc.plans import downloads, views
 
 app_name = "plans"
 
@@ -15,8 +15,10 @@ urlpatterns = [
     path("nhiem-vu/<int:pk>/phan-cong/", views.task_plan, name="task_plan"),
     path("nhiem-vu/<int:pk>/minh-chung/", views.task_evidence, name="task_evidence"),
     path("nhiem-vu/<int:pk>/trao-doi/", views.task_comment, name="task_comment"),
+    path("minh-chung/<int:pk>/", downloads.evidence_file, name="evidence_file"),
     path("ky-thuc-hien/<int:pk>/", views.occurrence_toggle, name="occurrence_toggle"),
     path("viec-cua-toi/", views.my_work, name="my_work"),
     path("hoat-dong/", views.activity_list, name="activity_list"),
     path("hoat-dong/<int:pk>/trang-thai/", views.initiative_status, name="initiative_status"),
+    path("hoat-dong/<int:pk>/tep/", downloads.activity_file, name="activity_file"),
 ]

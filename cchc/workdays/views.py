@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.core.numbers import parse_id, parse_int_in_range
 from cchc.organizations import selectors as org_selectors
 from cchc.workdays import selectors, services
 from cchc.workdays.calendar import MAX_YEAR, MIN_YEAR
@@ -21,11 +22,17 @@ from cchc.workdays.yearview import KIND_LABEL, WEEKDAYS_VI, year_grid
 
 
 def _unit_for(request: HttpRequest):
+    """The unit named by `don_vi`, else the acting staff's own unit.
+
+    A `don_vi` that cannot be a unit id ("²", 25 digits) is a unit that does not exist: 404,
+    the same answer as for a unit the user may not see.
+    """
     raw = request.GET.get("don_vi") or request.POST.get("don_vi")
     if raw:
-        if not str(raw).isdigit():
+        pk = parse_id(raw)
+        if pk is None:
             raise Http404("Không tìm thấy đơn vị.")
-        return org_selectors.unit_get_for_user(user=request.user, pk=int(raw))
+        return org_selectors.unit_get_for_user(user=request.user, pk=pk)
     staff = permissions.acting_staff(request.user)
     if staff is None:
         raise Http404("Tài khoản chưa gắn với đơn vị nào.")
@@ -36,9 +43,10 @@ def _year(request: HttpRequest) -> int:
     raw = request.GET.get("nam", "")
     if not raw:
         return date.today().year  # noqa: DTZ011
-    if not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
+    shown = parse_int_in_range(raw, minimum=MIN_YEAR, maximum=MAX_YEAR)
+    if shown is None:
         raise ValidationError(f"Năm phải là số từ {MIN_YEAR} đến {MAX_YEAR}.")
-    return int(raw)
+    return shown
 
 
 def _page(request: HttpRequest, unit, year: int, form: OverrideForm, status: int = 200):

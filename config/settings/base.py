@@ -35,6 +35,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Addresses (or networks) of our own reverse proxies, e.g. 127.0.0.1 for nginx on the same host.
+# Only requests from these have X-Forwarded-For / X-Real-IP read (rate limits, log-in lock-outs).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -142,6 +145,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_HTTP_RESPONSE_CODE = 403
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Lock out the real client, not the proxy: the same address resolution as the public rate limit.
+AXES_CLIENT_IP_CALLABLE = "cchc.core.ratelimit.client_ip"
 
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="CCHC")
 

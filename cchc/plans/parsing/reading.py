@@ -23,6 +23,8 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import PurePath
 
+from cchc.core.numbers import parse_int_in_range
+
 __all__ = [
     "MAX_FILE_BYTES",
     "PlanParseError",
@@ -40,6 +42,11 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 """A DOCX is a zip: refuse archives that would inflate far beyond any real plan."""
 
 TEXT_SUFFIXES = frozenset({"", ".txt", ".text", ".md"})
+
+DOCX_BROKEN = (
+    "Tệp .docx bị hỏng hoặc không đúng định dạng Word. Hãy mở tệp bằng Word, "
+    "lưu lại dạng .docx (Tệp → Lưu thành → Tài liệu Word) rồi tải lên lại."
+)
 
 _MAGIC = (
     (b"\x89PNG", "ảnh PNG"),
@@ -184,15 +191,22 @@ def _read_docx(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
-        raise PlanParseError("Tệp .docx bị hỏng hoặc không đọc được.") from exc
+        raise PlanParseError(DOCX_BROKEN) from exc
     if unpacked > MAX_UNPACKED_BYTES:
         raise PlanParseError("Tệp .docx quá lớn khi giải nén để là một kế hoạch.")
     try:
         document = docx.Document(io.BytesIO(data))
+    except Exception as exc:
+        # python-docx trusts the package's XML: a damaged [Content_Types].xml or relationship
+        # part surfaces as AttributeError, TypeError, KeyError or an lxml error deep inside the
+        # library. Whatever it is, the upload is not a Word file we can open: tell the user so
+        # (a 422 with a way out) instead of a 500.
+        raise PlanParseError(DOCX_BROKEN) from exc
+    try:
         reader = _DocxReader(document)
         lines = list(reader.lines())
     except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError, etree.LxmlError) as exc:
-        raise PlanParseError("Tệp .docx bị hỏng hoặc không đọc được.") from exc
+        raise PlanParseError(DOCX_BROKEN) from exc
     text = clean_text("\n".join(lines))
     if not text.strip():
         raise PlanParseError("Tệp rỗng.")
@@ -202,9 +216,23 @@ def _read_docx(data: bytes) -> str:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _TT_HEADERS = frozenset({"tt", "stt", "so tt", "so thu tu"})
+# Word's own limits: nine list levels (0–8) and start values up to 32767. The file is untrusted:
+# a start of 10**18 would make roman_numeral() run for ever, and an odd value ("²", "x") made
+# int() fail and the whole plan be refused; out-of-range values fall back to Word's defaults.
+_MAX_LEVEL = 8
+_MAX_START = 32767
+
+
+def _level(raw: str | None) -> int:
+    return parse_int_in_range(raw, minimum=0, maximum=_MAX_LEVEL) or 0
+
+
+def _start(raw: str | None) -> int | None:
+    return parse_int_in_range(raw, minimum=0, maximum=_MAX_START)
 
 
 def roman_numeral(number: int) -> str:
+    """Upper-case Roman numeral; "" for zero or less, "M" repeated beyond 3999."""
     out = []
     for value, letters in (
         (1000, "M"),
@@ -221,9 +249,10 @@ def roman_numeral(number: int) -> str:
         (4, "IV"),
         (1, "I"),
     ):
-        while number >= value:
-            out.append(letters)
-            number -= value
+        if number <= 0:
+            break
+        count, number = divmod(number, value)  # not a loop per "M": counters can be large
+        out.append(letters * count)
     return "".join(out)
 
 
@@ -260,7 +289,7 @@ class _DocxReader:
                 num_id_el = num_pr.find(f"{_W}numId")
                 ilvl_el = num_pr.find(f"{_W}ilvl")
                 num_id = num_id_el.get(f"{_W}val") if num_id_el is not None else None
-                ilvl = int(ilvl_el.get(f"{_W}val", "0")) if ilvl_el is not None else None
+                ilvl = _level(ilvl_el.get(f"{_W}val")) if ilvl_el is not None else None
             if style_id:
                 found[style_id] = (
                     num_id,
@@ -285,15 +314,15 @@ class _DocxReader:
         for abstract in numbering.iter(f"{_W}abstractNum"):
             abstract_id = abstract.get(f"{_W}abstractNumId", "")
             for lvl in abstract.iter(f"{_W}lvl"):
-                ilvl = int(lvl.get(f"{_W}ilvl", "0"))
+                ilvl = _level(lvl.get(f"{_W}ilvl"))
                 fmt_el = lvl.find(f"{_W}numFmt")
                 text_el = lvl.find(f"{_W}lvlText")
                 start_el = lvl.find(f"{_W}start")
-                start = start_el.get(f"{_W}val", "1") if start_el is not None else "1"
+                start = _start(start_el.get(f"{_W}val")) if start_el is not None else None
                 levels.setdefault(abstract_id, {})[ilvl] = (
                     fmt_el.get(f"{_W}val", "decimal") if fmt_el is not None else "decimal",
                     text_el.get(f"{_W}val", "") if text_el is not None else "",
-                    int(start) if start.isdigit() else 1,
+                    1 if start is None else start,
                 )
         for num in numbering.iter(f"{_W}num"):
             num_id = num.get(f"{_W}numId", "")
@@ -302,11 +331,9 @@ class _DocxReader:
                 abstract_of[num_id] = abstract_el.get(f"{_W}val", "")
             for override in num.iter(f"{_W}lvlOverride"):
                 start_el = override.find(f"{_W}startOverride")
-                value = start_el.get(f"{_W}val", "") if start_el is not None else ""
-                if value.isdigit():
-                    overrides.setdefault(num_id, {})[int(override.get(f"{_W}ilvl", "0"))] = int(
-                        value
-                    )
+                value = _start(start_el.get(f"{_W}val")) if start_el is not None else None
+                if value is not None:
+                    overrides.setdefault(num_id, {})[_level(override.get(f"{_W}ilvl"))] = value
         return levels, abstract_of, overrides
 
     def _paragraph_numbering(self, p: object) -> tuple[str, int] | None:
@@ -317,7 +344,7 @@ class _DocxReader:
             num_id_el = num_pr.find(f"{_W}numId")
             ilvl_el = num_pr.find(f"{_W}ilvl")
             num_id = num_id_el.get(f"{_W}val") if num_id_el is not None else None
-            ilvl = int(ilvl_el.get(f"{_W}val", "0")) if ilvl_el is not None else None
+            ilvl = _level(ilvl_el.get(f"{_W}val")) if ilvl_el is not None else None
         style_el = p.find(f"{_W}pPr/{_W}pStyle")  # type: ignore[attr-defined]
         style_id = style_el.get(f"{_W}val") if style_el is not None else None
         for _ in range(6):  # basedOn chains are short; a cycle must not hang us

@@ -1,0 +1,74 @@
+"""Evidence files of tasks and activities, served only to staff of units the user may see.
+
+Nothing under MEDIA_ROOT is published: each file is found through the acting user's units, so
+another school's file answers 404 whatever its id or path.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from django.contrib.auth.decorators import login_required
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from cchc.accounts import permissions
+from cchc.plans.models import Activity, Evidence
+
+
+def _file_response(request: HttpRequest, field: FieldFile) -> HttpResponseBase:
+    """The stored file as a download under its own name; a Vietnamese 404 if it is gone."""
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError):  # ValueError: the record names no file
+        return render(
+            request,
+            "error.html",
+            {
+                "status": 404,
+                "title": "Không tìm thấy tệp",
+                "message": "Tệp không còn trên máy chủ. Hãy báo quản trị hệ thống để khôi phục "
+                "từ bản sao lưu.",
+            },
+            status=404,
+        )
+    response = FileResponse(handle, as_attachment=True, filename=PurePosixPath(field.name).name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The file of one piece of task evidence."""
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    evidence = (
+        permissions.scope_to_units(
+            Evidence.objects.select_related("task__plan__unit"),
+            request.user,
+            field="task__plan__unit",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if evidence is None:
+        raise Http404("Không tìm thấy minh chứng.")
+    return _file_response(request, evidence.file)
+
+
+@require_safe
+@login_required
+def activity_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The evidence file of one activity (training, communication, initiative)."""
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    activity = (
+        permissions.scope_to_units(Activity.objects.select_related("unit"), request.user)
+        .filter(pk=pk)
+        .first()
+    )
+    if activity is None:
+        raise Http404("Không tìm thấy hoạt động.")
+    return _file_response(request, activity.evidence_file)
