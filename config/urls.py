@@ -12,6 +12,8 @@ admin.site.index_title = "Danh mục dữ liệu"
 
 urlpatterns = [
     path("healthz", core_views.health, name="health"),
+    # Public pages first: they take the most traffic (look-ups from receipt QR codes).
+    path("", include("cchc.portal.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("tai-khoan/", include("cchc.accounts.urls")),
@@ -20,7 +22,6 @@ urlpatterns = [
     path("quan-ly/", include("cchc.workdays.urls")),
     path("quan-ly/", include("cchc.plans.urls")),
     path("quan-ly/", include("cchc.dossiers.urls")),
-    path("", include("cchc.portal.urls")),
 ]
 
 handler400 = "cchc.core.views.bad_request"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.cache import caches
@@ -125,16 +126,21 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/submit.html", context, status=status)
 
 
-def _cached_lookup_key(request: HttpRequest, form: LookupForm) -> str | None:
+_CODE = re.compile(r"^[A-Za-z0-9.\-]{6,60}$")
+_PHONE4 = re.compile(r"^\d{4}$")
+
+
+def _cached_lookup_key(request: HttpRequest, code: str, phone: str) -> str | None:
     """Anonymous look-ups of an existing dossier are cached per dossier version: one indexed
     query decides whether the stored page is still current."""
-    if request.user.is_authenticated:
+    if request.user.is_authenticated or not _CODE.match(code):
         return None
-    version = dossier_selectors.dossier_version(form.cleaned_data["code"])
+    if phone and not _PHONE4.match(phone):
+        return None
+    version = dossier_selectors.dossier_version(code)
     if version is None:
         return None
-    phone = form.cleaned_data.get("phone_last4") or ""
-    digest = hashlib.sha256(f"{form.cleaned_data['code']}|{phone}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{code.upper()}|{phone}".encode()).hexdigest()[:32]
     return f"lookup:{digest}:{version}"
 
 
@@ -144,17 +150,21 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     data = request.GET.copy()
     if code and "code" not in data:
         data["code"] = code
+    if data:
+        if not hit(request, "lookup"):
+            return _too_many(request)
+        # Hot path (QR scans, refreshes): a well-formed request for a cached page skips the form.
+        key = _cached_lookup_key(
+            request, data.get("code", "").strip(), data.get("phone_last4", "").strip()
+        )
+        cached = caches["pages"].get(key) if key else None
+        if cached is not None:
+            return HttpResponse(cached)
     form = LookupForm(data if data else None)
     result = None
     status = 200
     if form.is_bound:
-        if not hit(request, "lookup"):
-            return _too_many(request)
         if form.is_valid():
-            key = _cached_lookup_key(request, form)
-            cached = caches["pages"].get(key) if key else None
-            if cached is not None:
-                return HttpResponse(cached)
             result = dossier_selectors.public_lookup(
                 form.cleaned_data["code"], phone_last4=form.cleaned_data.get("phone_last4") or ""
             )
@@ -169,7 +179,9 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
         request, "portal/lookup.html", {"form": form, "result": result}, status=status
     )
     if result is not None and status == 200:
-        key = _cached_lookup_key(request, form)
+        key = _cached_lookup_key(
+            request, form.cleaned_data["code"], form.cleaned_data.get("phone_last4") or ""
+        )
         if key:
             caches["pages"].set(key, response.content, timeout=600)
     return response
