@@ -6,38 +6,14 @@ another school's file answers 404 whatever its id or path.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from django.contrib.auth.decorators import login_required
-from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
+from cchc.core.downloads import file_response
 from cchc.plans.models import Activity, Evidence
-
-
-def _file_response(request: HttpRequest, field: FieldFile) -> HttpResponseBase:
-    """The stored file as a download under its own name; a Vietnamese 404 if it is gone."""
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError):  # ValueError: the record names no file
-        return render(
-            request,
-            "error.html",
-            {
-                "status": 404,
-                "title": "Không tìm thấy tệp",
-                "message": "Tệp không còn trên máy chủ. Hãy báo quản trị hệ thống để khôi phục "
-                "từ bản sao lưu.",
-            },
-            status=404,
-        )
-    response = FileResponse(handle, as_attachment=True, filename=PurePosixPath(field.name).name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_safe
@@ -56,7 +32,7 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     if evidence is None:
         raise Http404("Không tìm thấy minh chứng.")
-    return _file_response(request, evidence.file)
+    return file_response(request, evidence.file)
 
 
 @require_safe
@@ -71,4 +47,4 @@ def activity_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     if activity is None:
         raise Http404("Không tìm thấy hoạt động.")
-    return _file_response(request, activity.evidence_file)
+    return file_response(request, activity.evidence_file)
