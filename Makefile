@@ -9,7 +9,12 @@ PORT   ?= 8000
 # The demo runs like production (DEBUG off) but over plain HTTP on the loopback address.
 DEMO_ENV := DEBUG=0 HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY_FILE=var/secret_key
 
-.PHONY: demo test install serve worker lint clean-venv
+.PHONY: demo test install system-packages serve worker lint clean-venv
+
+# Debian packages the whole suite needs: Chromium (browser tests), LibreOffice and fonts (DOCX to
+# PDF), poppler (reading PDFs back). Installed when missing and running as root; otherwise the
+# command to run is printed.
+DEB_PACKAGES := chromium chromium-driver libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core poppler-utils
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +45,24 @@ serve: install var/secret_key
 worker: install var/secret_key
 	$(DEMO_ENV) $(BIN)/cchc db_worker --no-reload
 
-test: install
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="yes"; \
+	command -v soffice >/dev/null 2>&1 || missing="yes"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="yes"; \
+	fc-list 2>/dev/null | grep -q "Liberation Serif" || missing="yes"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Cài gói Debian cần cho bộ kiểm thử: $(DEB_PACKAGES)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES); \
+	  else \
+	    echo "Thiếu gói hệ thống. Chạy: sudo apt-get install --no-install-recommends $(DEB_PACKAGES)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: install system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
