@@ -93,6 +93,22 @@ def step_result(finished_at: datetime, due_at: datetime | None) -> str:
     return HandOverResult.ON_TIME
 
 
+def step_due(dossier: Dossier, step: str, started_at: datetime) -> datetime | None:
+    """When the step that started at `started_at` should end, from the procedure's step budget
+    in working days (half days allowed, counted as working hours); None without a budget."""
+    raw = (dossier.procedure.step_budgets or {}).get(step or "reception")
+    if raw is None:
+        return None
+    try:
+        budget = Decimal(str(raw))
+    except (ArithmeticError, ValueError):
+        return None
+    if not budget.is_finite() or budget <= 0:
+        return None
+    calendar = calendar_for_unit(dossier.unit)
+    return _aware(calendar.add_working_hours(started_at.astimezone(VN), budget * 8))
+
+
 def apology_deadline(dossier: Dossier) -> datetime | None:
     """The last moment to issue an apology: one working day before the due date."""
     if dossier.due_at is None:

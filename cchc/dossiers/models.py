@@ -86,6 +86,13 @@ class Procedure(TimeStampedModel):
         default=SupplementRule.RESTART,
     )
     max_supplements = models.PositiveSmallIntegerField("Số lần yêu cầu bổ sung tối đa", default=1)
+    step_budgets = models.JSONField(
+        "Thời hạn từng bước (ngày làm việc)",
+        default=dict,
+        blank=True,
+        help_text='Ví dụ {"reception": 0.5, "appraisal": 3, "signature": 1}: dùng để đánh giá '
+        "trước hạn / đúng hạn / quá hạn ở từng bước giao nhận (Mẫu 06).",
+    )
     supplement_within_days = models.PositiveSmallIntegerField(
         "Hạn yêu cầu bổ sung (ngày làm việc kể từ khi tiếp nhận)",
         default=3,

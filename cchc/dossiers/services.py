@@ -29,6 +29,7 @@ from cchc.dossiers.models import (
     Procedure,
     SupplementRule,
 )
+from cchc.dossiers.selectors import forget_version
 from cchc.dossiers.workflow import (
     CLOCK_RUNNING,
     HAS_RESULT,
@@ -204,6 +205,7 @@ def _move(
         before=before,
         after=snapshot(dossier, _WATCHED) | ({"note": note} if note else {}),
     )
+    transaction.on_commit(partial(forget_version, dossier.code))
     return dossier
 
 
@@ -392,13 +394,19 @@ def dossier_hand_over(
     target = S.PROCESSING if dossier.status in (S.ACCEPTED, S.PROCESSING) else None
     if target is None:
         raise InvalidTransition(dossier.status, S.PROCESSING)
+    # The step being handed over ends now: judge it against its own budget when the procedure
+    # sets one (Mẫu 06), else against the dossier's due date.
+    last = dossier.events.order_by("-at", "-id").first()
+    started = last.at if last else (dossier.received_at or timezone.now())
+    budget_due = deadlines.step_due(dossier, dossier.step, started)
+    result = deadlines.step_result(timezone.now(), budget_due or dossier.effective_due_at)
     dossier.assignee, dossier.step = to_staff, step
     return _move(
         actor=actor,
         dossier=dossier,
         to_status=target,
         receiver=to_staff.full_name,
-        result=deadlines.step_result(timezone.now(), dossier.effective_due_at),
+        result=result,
         note=note,
         verb="dossier.hand_over",
     )

@@ -287,11 +287,14 @@ def test_public_lookup_masks_name_until_phone_check(dossier, citizen) -> None:
 
 
 @pytest.mark.django_db
-def test_cached_public_lookup_shows_a_new_status_at_once(dossier, principal, citizen) -> None:
+def test_cached_public_lookup_shows_a_new_status_at_once(
+    dossier, principal, citizen, django_capture_on_commit_callbacks
+) -> None:
     url = reverse("portal:lookup_code", args=[dossier.code])
     first = citizen.get(url).content.decode()
 
-    services.dossier_decide(actor=principal.user, dossier=dossier, granted=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_decide(actor=principal.user, dossier=dossier, granted=True)
     second = citizen.get(url).content.decode()
 
     assert "Được tiếp nhận" in first
@@ -456,3 +459,25 @@ def test_kpis_count_on_time_late_and_apologies(dossier, principal, school) -> No
     assert (on_time.numerator, on_time.denominator) == (0, 1)
     assert (apology.numerator, apology.denominator) == (0, 1)
     assert (rate_766.numerator, rate_766.denominator) == (0, 1)
+
+
+@pytest.mark.django_db
+def test_change_by_another_worker_shows_after_the_version_ttl(
+    dossier, citizen, monkeypatch
+) -> None:
+    from django.db.models import F
+
+    from cchc.dossiers import selectors as dossier_selectors
+
+    url = reverse("portal:lookup_code", args=[dossier.code])
+    citizen.get(url)
+    # Another worker changes the dossier: this process is not told (no forget_version).
+    Dossier.objects.filter(pk=dossier.pk).update(status=S.DONE, version=F("version") + 1)
+
+    stale = citizen.get(url).content.decode()
+    monkeypatch.setattr(dossier_selectors, "VERSION_TTL_SECONDS", 0)
+    dossier_selectors.caches["pages"].delete(dossier_selectors._version_key(dossier.code))
+    fresh = citizen.get(url).content.decode()
+
+    assert "Được tiếp nhận" in stale  # within the TTL the cached page may lag
+    assert "Đã xử lý xong" in fresh

@@ -264,3 +264,23 @@ def test_evidence_links_must_be_web_or_local(principal, url) -> None:
         )
     plan_services.evidence_add(actor=principal.user, task=task, title="ok", url="/thu-tuc/")
     assert task.evidence.count() == 1
+
+
+@pytest.mark.django_db
+def test_hand_over_is_judged_against_the_step_budget(clerk, principal, school, transfer) -> None:
+    transfer.step_budgets = {"reception": 0.5, "appraisal": 1}
+    transfer.save()
+    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))  # Monday
+    with later(at(2026, 3, 2, 10, 0)):  # reception took 1 h of its half day
+        services.dossier_hand_over(
+            actor=clerk.user, dossier=dossier, to_staff=principal, step="appraisal"
+        )
+    with later(at(2026, 3, 4, 10, 0)):  # appraisal took 2 working days of its 1
+        services.dossier_hand_over(
+            actor=principal.user, dossier=dossier, to_staff=principal, step="signature"
+        )
+
+    results = list(dossier.events.order_by("at", "id").values_list("result", flat=True))
+
+    assert results == ["", "on_time", "late"]
+    assert not dossier.is_late(now=at(2026, 3, 4, 10, 0))  # still within its 5 days
