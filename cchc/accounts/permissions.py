@@ -79,6 +79,16 @@ def acting_staff(user: User | None) -> Staff | None:
     return getattr(user, "staff", None)
 
 
+def acting_unit_or_404(user: User | None) -> Unit:
+    """The unit the signed-in person works in; pages that act "in my unit" need one."""
+    staff = acting_staff(user)
+    if staff is None:
+        from django.http import Http404
+
+        raise Http404("Tài khoản chưa gắn với đơn vị nào.")
+    return staff.unit
+
+
 def roles_of(user: User | None) -> frozenset[str]:
     """The roles a user holds; cached on the user object for the request."""
     if user is None or not user.is_authenticated:

@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.core.form_errors import add_validation_errors
 from cchc.dossiers import deadlines, exports, papers_service, procedures, selectors, services
 from cchc.dossiers.forms import (
     ApologyForm,
@@ -31,13 +32,6 @@ from cchc.dossiers.forms import (
 from cchc.dossiers.uploads import UploadRejected, dossier_attach_scan
 from cchc.dossiers.workflow import TONE, DossierStatus, InvalidTransition
 from cchc.workdays.services import calendar_for_unit
-
-
-def _unit(request: HttpRequest) -> Any:
-    staff = permissions.acting_staff(request.user)
-    if staff is None:
-        raise Http404("Tài khoản chưa gắn với đơn vị nào.")
-    return staff.unit
 
 
 @require_safe
@@ -60,7 +54,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     """The counter form: receive a complete dossier (and its scan), then print the slip."""
-    unit = _unit(request)
+    unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.RECEIVE_DOSSIERS, unit)
     form = IntakeForm(
         request.POST or None,
@@ -74,7 +68,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         except UploadRejected as error:
             form.add_error("scan", str(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, f"Đã tiếp nhận hồ sơ {dossier.code}.")
             return redirect("dossiers:detail", pk=dossier.pk)
@@ -99,14 +93,6 @@ def _receive_with_scan(request: HttpRequest, unit: Any, data: dict[str, Any]) ->
     if data.get("scan"):
         dossier_attach_scan(actor=request.user, dossier=dossier, upload=data["scan"])
     return dossier
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _detail_context(request: HttpRequest, dossier: Any, **forms: Any) -> dict[str, Any]:
@@ -196,7 +182,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail_page(request, dossier, 409, form_name, form)
     except ValidationError as error:
         if form is not None and hasattr(error, "error_dict"):
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.error(request, " ".join(error.messages))
         return _detail_page(request, dossier, 422, form_name, form)
@@ -342,7 +328,7 @@ def book(request: HttpRequest) -> HttpResponse:
             content, content_type, filename = exports.tracking_book(
                 dossiers,
                 fmt,
-                _unit(request),
+                permissions.acting_unit_or_404(request.user),
                 show_personal=permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
             )
         except exports.TooManyRows as error:
@@ -357,7 +343,7 @@ def book(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "statuses": DossierStatus.choices,
-        "procedures": selectors.procedures_current(_unit(request)),
+        "procedures": selectors.procedures_current(permissions.acting_unit_or_404(request.user)),
         "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
         "now": datetime.now(tz=deadlines.VN),
     }
@@ -368,7 +354,7 @@ def book(request: HttpRequest) -> HttpResponse:
 @login_required
 def procedure_list(request: HttpRequest) -> HttpResponse:
     """The unit's catalogue with "cần xác nhận" flags; XLSX export and import."""
-    unit = _unit(request)
+    unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.VIEW_DOSSIERS, unit)
     can_manage = permissions.can(request.user, permissions.MANAGE_PROCEDURES, unit)
     if request.GET.get("xuat") == "xlsx":

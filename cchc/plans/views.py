@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.core.form_errors import add_validation_errors
 from cchc.plans import exporting, importing, selectors, services
 from cchc.plans.forms import (
     ActivityForm,
@@ -24,21 +25,6 @@ from cchc.plans.forms import (
     TaskProgressForm,
 )
 from cchc.plans.models import Activity, InitiativeStatus
-
-
-def _own_unit(request: HttpRequest) -> Any:
-    staff = permissions.acting_staff(request.user)
-    if staff is None:
-        raise Http404("Tài khoản chưa gắn với đơn vị nào.")
-    return staff.unit
-
-
-def _form_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_safe
@@ -57,7 +43,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_import(request: HttpRequest) -> HttpResponse:
     """Upload a plan file; it is parsed and shown for review before anything is saved."""
-    unit = _own_unit(request)
+    unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.MANAGE_PLANS, unit)
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -206,7 +192,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.messages)
             return _task_page(request, task, 409, progress_form=form)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "Đã cập nhật tiến độ.")
             return redirect("plans:task_detail", pk=task.pk)
@@ -243,7 +229,7 @@ def task_plan(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.messages)
             return _task_page(request, task, 409, plan_form=form)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "Đã lưu phân công.")
             return redirect("plans:task_detail", pk=task.pk)
@@ -265,7 +251,7 @@ def task_evidence(request: HttpRequest, pk: int) -> HttpResponse:
                 url=form.cleaned_data["url"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "Đã thêm minh chứng.")
             return redirect("plans:task_detail", pk=task.pk)
@@ -281,7 +267,7 @@ def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.comment_add(actor=request.user, task=task, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             return redirect("plans:task_detail", pk=task.pk)
     return _task_page(request, task, 422, comment_form=form)
@@ -308,7 +294,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
     """Training, communication, legal dissemination and initiatives of my unit; add one."""
-    unit = _own_unit(request)
+    unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.VIEW_PLANS, unit)
     form = ActivityForm(request.POST or None, request.FILES or None, unit=unit)
     if request.method == "POST" and form.is_valid():
@@ -328,7 +314,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
                 evidence_url=data["evidence_url"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, "Đã ghi nhận hoạt động.")
             return redirect("plans:activity_list")

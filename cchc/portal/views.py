@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from cchc.core.form_errors import add_validation_errors
 from cchc.core.ratelimit import hit
 from cchc.dossiers import selectors as dossier_selectors
 from cchc.dossiers import services as dossier_services
@@ -112,11 +113,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             except UploadRejected as error:
                 form.add_error(error.field, str(error))
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error.messages)
+                add_validation_errors(form, error)
             else:
                 return render(
                     request, "portal/submit_done.html", {"unit": unit, "dossier": dossier}

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.core.form_errors import add_validation_errors
 from cchc.core.numbers import parse_id, parse_int_in_range
 from cchc.organizations import selectors as org_selectors
 from cchc.workdays import selectors, services
@@ -33,10 +34,7 @@ def _unit_for(request: HttpRequest):
         if pk is None:
             raise Http404("Không tìm thấy đơn vị.")
         return org_selectors.unit_get_for_user(user=request.user, pk=pk)
-    staff = permissions.acting_staff(request.user)
-    if staff is None:
-        raise Http404("Tài khoản chưa gắn với đơn vị nào.")
-    return staff.unit
+    return permissions.acting_unit_or_404(request.user)
 
 
 def _year(request: HttpRequest) -> int:
@@ -99,8 +97,7 @@ def override_create(request: HttpRequest) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_validation_errors(form, error)
     if not form.is_valid():
         return _page(request, unit, date.today().year, form, status=422)  # noqa: DTZ011
     saved = form.cleaned_data["date"]
