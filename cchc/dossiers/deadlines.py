@@ -121,11 +121,14 @@ def apology_deadline(dossier: Dossier) -> datetime | None:
     return datetime.combine(previous, time(23, 59, 59), tzinfo=VN)
 
 
-def working_days_left(dossier: Dossier, now: datetime | None = None) -> int | None:
-    """Working days from today to the effective due date (negative when late)."""
+def working_days_left(
+    dossier: Dossier, now: datetime | None = None, *, calendar: WorkCalendar | None = None
+) -> int | None:
+    """Working days from today to the effective due date (negative when late). Lists pass the
+    unit's `calendar` so that looking it up is not repeated for every row."""
     due = dossier.effective_due_at
     if due is None or dossier.status == "supplement":
         return None
-    calendar = calendar_for_unit(dossier.unit)
+    calendar = calendar or calendar_for_unit(dossier.unit)
     today = (now or timezone.now()).astimezone(VN).date()
     return calendar.working_days_between(today, due.astimezone(VN).date())

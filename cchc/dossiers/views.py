@@ -38,10 +38,13 @@ from cchc.workdays.services import calendar_for_unit
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Open dossiers, soonest due first; late ones without apology in red for the head."""
-    rows = [
-        {"dossier": d, "left": deadlines.working_days_left(d), "tone": TONE[d.status]}
-        for d in selectors.queue_for_user(user=request.user)[:300]
-    ]
+    calendars: dict[int, Any] = {}
+    rows = []
+    for dossier in selectors.queue_for_user(user=request.user)[:300]:
+        if dossier.unit_id not in calendars:
+            calendars[dossier.unit_id] = calendar_for_unit(dossier.unit)
+        left = deadlines.working_days_left(dossier, calendar=calendars[dossier.unit_id])
+        rows.append({"dossier": dossier, "left": left, "tone": TONE[dossier.status]})
     context = {
         "rows": rows,
         "late": selectors.late_without_apology(user=request.user)[:100],

@@ -27,6 +27,7 @@ from cchc.plans.models import (
     TaskOccurrence,
     TaskStatus,
 )
+from cchc.workdays.calendar import WorkCalendar
 from cchc.workdays.services import calendar_for_unit
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -108,8 +109,7 @@ def _periods(task: Task, year: int) -> list[tuple[str, date, date]]:
     ]
 
 
-def _last_working_day_until(task: Task, day: date) -> date:
-    calendar = calendar_for_unit(task.plan.unit)
+def _last_working_day_until(calendar: WorkCalendar, day: date) -> date:
     while not calendar.is_working_day(day):
         day -= timedelta(days=1)
     return day
@@ -125,6 +125,7 @@ def task_sync_occurrences(*, task: Task) -> list[TaskOccurrence]:
     labels = {label for label, _, _ in wanted}
     task.occurrences.exclude(period_label__in=labels).exclude(status=TaskStatus.DONE).delete()
     existing = set(task.occurrences.values_list("period_label", "period_start"))
+    calendar = calendar_for_unit(task.plan.unit) if wanted else None
     for label, start, end in wanted:
         if (label, start) in existing:
             continue
@@ -133,7 +134,7 @@ def task_sync_occurrences(*, task: Task) -> list[TaskOccurrence]:
                 task=task,
                 period_label=label,
                 period_start=start,
-                due_on=_last_working_day_until(task, end),
+                due_on=_last_working_day_until(calendar, end),
             )
         )
     return created

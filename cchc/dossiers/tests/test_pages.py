@@ -481,3 +481,38 @@ def test_change_by_another_worker_shows_after_the_version_ttl(
 
     assert "Được tiếp nhận" in stale  # within the TTL the cached page may lag
     assert "Đã xử lý xong" in fresh
+
+
+@pytest.mark.django_db
+def test_queue_query_count_does_not_grow_with_dossiers(
+    clerk, principal, school, transfer, django_assert_max_num_queries
+) -> None:
+    from cchc.workdays.models import CalendarOverride
+
+    # With an override the unit's calendar is looked up per call: it must be once per unit.
+    CalendarOverride.objects.create(
+        unit=school, date=datetime(2026, 12, 1).date(), is_working=False, reason="Thử"
+    )
+    client = client_for(principal)
+    for _ in range(3):
+        services.dossier_receive(
+            actor=clerk.user,
+            unit=school,
+            procedure=transfer,
+            applicant=APPLICANT,
+            provided_documents=[d["name"] for d in transfer.documents],
+        )
+    client.get(reverse("dossiers:queue"))
+    for _ in range(12):
+        services.dossier_receive(
+            actor=clerk.user,
+            unit=school,
+            procedure=transfer,
+            applicant=APPLICANT,
+            provided_documents=[d["name"] for d in transfer.documents],
+        )
+
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("dossiers:queue"))
+
+    assert response.status_code == 200
