@@ -55,6 +55,8 @@ STAFF_URLS = {
     "dossiers:attachment": lambda unit: reverse(
         "dossiers:attachment", args=[_attachment_of(unit).pk]
     ),
+    # issue 8 (one-stop desk, second pass)
+    "dossiers:undated": lambda unit: reverse("dossiers:undated"),
 }
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
 POST_URLS = {
