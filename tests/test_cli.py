@@ -38,6 +38,7 @@ def test_help_works_without_any_configuration(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     assert "workdays" in result.stdout
     assert "plan" in result.stdout
+    assert "setup" in result.stdout
 
 
 def test_missing_secret_key_is_one_vietnamese_line(tmp_path) -> None:
