@@ -40,6 +40,27 @@ class PlanImportError(ValueError):
     """A file that cannot become a plan; the message is for the user, in Vietnamese."""
 
 
+class DuplicatePlan(PlanImportError):
+    """The unit already has this plan (same reference and year, or same title and year)."""
+
+    def __init__(self, existing: Plan) -> None:
+        self.existing = existing
+        name = f"số {existing.reference}" if existing.reference else f"“{existing.title}”"
+        super().__init__(
+            f"Đơn vị đã có kế hoạch {name} năm {existing.year}; kế hoạch không được lưu lần hai."
+        )
+
+
+def same_plan(unit: Unit, *, number: str, symbol: str, year: int, title: str) -> Plan | None:
+    """The unit's plan this import repeats: same number/symbol and year; for a plan without a
+    reference (a draft pasted without its header), same title and year."""
+    plans = Plan.objects.filter(unit=unit, year=year)
+    if symbol:
+        return plans.filter(number=number, symbol=symbol).order_by("pk").first()
+    key = linking.name_key(title)
+    return next((p for p in plans.order_by("pk") if linking.name_key(p.title) == key), None)
+
+
 def staff_matches(unit: Unit, name: str, title: str = "") -> list[Staff]:
     """Active staff of `unit` who are the person named `name` with `title` in a plan.
 
@@ -266,8 +287,13 @@ def plan_import_confirm(
     actor: Any,
     pending: PlanImport,
     corrections: dict[str, Any] | None = None,
+    replace: bool = False,
 ) -> Plan:
     """Create the plan from a reviewed import.
+
+    The same plan twice (see `same_plan`) raises DuplicatePlan, unless `replace`: then the new
+    text takes the old plan's place and the progress recorded on the old tasks (status,
+    evidence, comments, activities, done periods) moves to the tasks of the same number.
 
     `corrections` may override header fields (reference, title, year, issued_on, place) and the
     people: `assignment_staff` {index: staff_id | "new" | None}, `assignment_role` {index: role}
@@ -287,6 +313,10 @@ def plan_import_confirm(
         date.fromisoformat(data["date"]) if data.get("date") else None
     )
     number, symbol = _split_reference(fix.get("reference") or data.get("symbol") or "")
+    title = (fix.get("title") or data.get("title") or "Kế hoạch cải cách hành chính")[:500]
+    existing = same_plan(unit, number=number, symbol=symbol, year=int(year), title=title)
+    if existing is not None and not replace:
+        raise DuplicatePlan(existing)
     people = _people(actor=actor, unit=unit, data=data, fix=fix)
     owner_default = _default_owner(unit)
     staff_by_id = {s.pk: s for s in Staff.objects.filter(unit=unit)}
@@ -300,7 +330,7 @@ def plan_import_confirm(
         unit=unit,
         number=number,
         symbol=symbol,
-        title=(fix.get("title") or data.get("title") or "Kế hoạch cải cách hành chính")[:500],
+        title=title,
         year=int(year),
         issued_on=issued_on,
         place=(place if place is not None else data.get("place") or default_place(unit))[:100],
@@ -392,6 +422,17 @@ def plan_import_confirm(
 
     for task in plan.tasks.filter(parent__isnull=False):
         task_sync_occurrences(task=task)
+    if existing is not None:
+        _carry_over(old=existing, new=plan)
+        audit_record(
+            actor=actor,
+            verb="plan.replace",
+            obj=plan,
+            unit=unit,
+            before={"plan": existing.pk, "reference": existing.reference},
+            after={"plan": plan.pk, "file": pending.filename},
+        )
+        existing.delete()
     pending.plan = plan
     pending.save(update_fields=["plan", "updated_at"])
     audit_record(
@@ -410,6 +451,35 @@ def plan_import_confirm(
         },
     )
     return plan
+
+
+def _carry_over(*, old: Plan, new: Plan) -> None:
+    """Move what was recorded on `old` to the tasks of the same number in `new`."""
+    from cchc.plans.models import Activity, Evidence, TaskComment, TaskOccurrence
+
+    new_tasks = {t.number: t for t in new.tasks.all()}
+    for task in old.tasks.prefetch_related("collaborators", "occurrences"):
+        target = new_tasks.get(task.number)
+        if target is None:
+            continue
+        target.status, target.progress = task.status, task.progress
+        target.completed_on, target.review_cadence = task.completed_on, task.review_cadence
+        target.save(update_fields=["status", "progress", "completed_on", "review_cadence"])
+        target.collaborators.set(task.collaborators.all())
+        periods = {(o.period_label, o.period_start): o for o in target.occurrences.all()}
+        for occurrence in task.occurrences.all():
+            twin = periods.get((occurrence.period_label, occurrence.period_start))
+            if twin is None:
+                continue
+            TaskOccurrence.objects.filter(pk=twin.pk).update(
+                status=occurrence.status, completed_on=occurrence.completed_on
+            )
+            Evidence.objects.filter(occurrence=occurrence).update(occurrence=twin)
+        Evidence.objects.filter(task=task).update(task=target)
+        TaskComment.objects.filter(task=task).update(task=target)
+        Activity.objects.filter(task=task).update(task=target)
+    Plan.objects.filter(parent=old).update(parent=new)
+    PlanImport.objects.filter(plan=old).update(plan=new)
 
 
 def _split_reference(reference: str) -> tuple[str, str]:
