@@ -84,7 +84,8 @@ UNIT_OBJECT_URLS = [
 # URLs that name a unit explicitly: another school's must answer 403 or 404.
 UNIT_SCOPED = ["organizations:unit_detail", "workdays:year", *UNIT_OBJECT_URLS]
 API_UNIT_SCOPED = ["/api/v1/units/{id}", "/api/v1/units/{id}/staff"]
-PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api"}
+# "setup" is the first-run page: public while no unit exists, 404 for ever after.
+PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api", "setup"}
 
 
 @pytest.fixture(autouse=True)
