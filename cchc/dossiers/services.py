@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.conflicts import unique_or_conflict
 from cchc.dossiers import deadlines
 from cchc.dossiers.models import (
     Apology,
@@ -252,24 +253,27 @@ def dossier_receive(
     else:
         code, is_external = make_code(unit, local_day), False
     due = deadlines.compute_due(unit, procedure, now)
-    dossier = Dossier.objects.create(
-        unit=unit,
-        procedure=procedure,
-        code=code,
-        is_external_code=is_external,
-        channel=channel,
-        status=S.ACCEPTED,
-        subject=subject.strip()[:300],
-        documents=checklist,
-        submitted_at=now,
-        received_at=now,
-        due_at=due,
-        initial_due_at=due,
-        assignee=assignee,
-        received_by=actor if getattr(actor, "pk", None) else None,
-        book_entry=next_number(unit, f"book:{local_day.year}"),
-        **fields,
-    )
+    book_entry = next_number(unit, f"book:{local_day.year}")
+    taken = {"external_code": f"Mã hồ sơ {code} đã có trong hệ thống."}
+    with unique_or_conflict(taken):  # two receipts of one external code at the same moment
+        dossier = Dossier.objects.create(
+            unit=unit,
+            procedure=procedure,
+            code=code,
+            is_external_code=is_external,
+            channel=channel,
+            status=S.ACCEPTED,
+            subject=subject.strip()[:300],
+            documents=checklist,
+            submitted_at=now,
+            received_at=now,
+            due_at=due,
+            initial_due_at=due,
+            assignee=assignee,
+            received_by=actor if getattr(actor, "pk", None) else None,
+            book_entry=book_entry,
+            **fields,
+        )
     DossierEvent.objects.create(
         dossier=dossier,
         at=now,
