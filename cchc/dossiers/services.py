@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.conflicts import unique_or_conflict
 from cchc.dossiers import deadlines
 from cchc.dossiers.models import (
     Apology,
@@ -300,7 +301,9 @@ def dossier_receive(
         **fields,
     )
     start_clock(dossier, actor=actor, at=now)
-    dossier.save(force_insert=True)
+    taken = {"external_code": f"Mã hồ sơ {code} đã có trong hệ thống."}
+    with unique_or_conflict(taken):  # two receipts of one external code at the same moment
+        dossier.save(force_insert=True)
     DossierEvent.objects.create(
         dossier=dossier,
         at=now,

@@ -74,12 +74,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cchc.core.middleware.RejectControlCharactersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cchc.accounts.middleware.RequireOtpMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "cchc.core.middleware.ConflictMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
