@@ -56,6 +56,10 @@ STAFF_URLS = {
         "dossiers:attachment", args=[_attachment_of(unit).pk]
     ),
 }
+# Backups: system-wide, superuser only (cchc/backups).
+STAFF_URLS |= {
+    "backups:status": lambda unit: reverse("backups:status"),
+}
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
 POST_URLS = {
     "dossiers:act",
