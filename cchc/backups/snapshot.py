@@ -19,9 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.db import connections, transaction
-
-SNAPSHOT_ALIAS = "cchc_backup_snapshot"
+from django.db import connections
 
 
 class SnapshotError(RuntimeError):
@@ -141,17 +139,31 @@ def extra_connection(alias: str, settings_dict: dict[str, Any]) -> Iterator[Any]
             connections.settings.pop(alias, None)
 
 
+def pg_connect_params(settings_dict: dict[str, Any]) -> dict[str, Any]:
+    env = pg_env(settings_dict)
+    params = {
+        "host": env.get("PGHOST"),
+        "port": env.get("PGPORT"),
+        "user": env.get("PGUSER"),
+        "password": env.get("PGPASSWORD"),
+        "dbname": settings_dict.get("NAME"),
+    }
+    return {k: v for k, v in params.items() if v}
+
+
 def snapshot_postgresql(target: Path) -> DatabaseFacts:
-    """pg_dump (custom format) of one exported snapshot, plus counts taken in that snapshot."""
+    """pg_dump (custom format) of one exported snapshot, plus counts taken in that snapshot.
+
+    A connection of its own (not Django's), so the snapshot transaction never mixes with the
+    caller's.
+    """
+    import psycopg
+
     base = connections["default"].settings_dict
-    with (
-        extra_connection(SNAPSHOT_ALIAS, base) as conn,
-        transaction.atomic(using=SNAPSHOT_ALIAS),
-        conn.cursor() as cursor,
-    ):
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute("SELECT pg_export_snapshot()")
-        snapshot_id = cursor.fetchone()[0]
+    with psycopg.connect(**pg_connect_params(base), autocommit=True) as conn:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        row = conn.execute("SELECT pg_export_snapshot()").fetchone()
+        snapshot_id = row[0] if row else ""
         done = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
             [
                 pg_tool("pg_dump"),
@@ -167,14 +179,19 @@ def snapshot_postgresql(target: Path) -> DatabaseFacts:
         )
         if done.returncode != 0:
             raise SnapshotError(f"pg_dump thất bại: {done.stderr.strip()}")
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
-        tables = [r[0] for r in cursor.fetchall()]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            ).fetchall()
+        ]
 
         def execute(sql: str) -> list[tuple[Any, ...]]:
-            cursor.execute(sql)
-            return list(cursor.fetchall())
+            return list(conn.execute(sql).fetchall())  # type: ignore[arg-type]
 
-        facts = read_facts(execute, tables, conn.ops.quote_name)
+        quote = connections["default"].ops.quote_name
+        facts = read_facts(execute, tables, quote)
+        conn.execute("ROLLBACK")
     facts.engine = "postgresql"
     facts.integrity = "ok"
     return facts
