@@ -58,6 +58,10 @@ STAFF_URLS = {
     # issue 8 (one-stop desk, second pass)
     "dossiers:undated": lambda unit: reverse("dossiers:undated"),
 }
+# Backups: system-wide, superuser only (cchc/backups).
+STAFF_URLS |= {
+    "backups:status": lambda unit: reverse("backups:status"),
+}
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
 POST_URLS = {
     "dossiers:act",

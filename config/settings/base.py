@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cchc.dossiers",
     "cchc.api",
     "cchc.portal",
+    "cchc.backups",
 ]
 
 MIDDLEWARE = [
@@ -170,8 +171,11 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Where `cchc backup` and the nightly job write archives (7 daily, 4 weekly, 12 monthly kept).
+CCHC_BACKUP_DIR = Path(env.str("CCHC_BACKUP_DIR", default=str(VAR_DIR / "backups")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # New uploads appear only after their transaction commits (cchc/backups/storage.py).
+    "default": {"BACKEND": "cchc.backups.storage.CommitSafeStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
