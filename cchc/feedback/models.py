@@ -98,6 +98,10 @@ class Feedback(TimeStampedModel):
         related_name="+",
     )
     due_at = models.DateTimeField("Hạn trả lời", db_index=True)
+    # The 766 indicator 5.2 step deadlines, fixed at receipt so indicators are one SQL query.
+    reject_due_at = models.DateTimeField("Hạn từ chối", null=True, blank=True)
+    info_due_at = models.DateTimeField("Hạn yêu cầu bổ sung thông tin", null=True, blank=True)
+    forward_due_at = models.DateTimeField("Hạn chuyển cơ quan khác", null=True, blank=True)
     classified_at = models.DateTimeField("Thời điểm phân loại", null=True, blank=True)
     decision_reason = models.TextField("Lý do (từ chối, chuyển)", blank=True)
     forwarded_to = models.CharField("Chuyển đến", max_length=300, blank=True)

@@ -290,6 +290,9 @@ def _create(
         received_at=now,
         received_by=_user(actor),
         due_at=deadlines.due_after(unit, now, limits.answer),
+        reject_due_at=deadlines.due_after(unit, now, limits.reject),
+        info_due_at=deadlines.due_after(unit, now, limits.info),
+        forward_due_at=deadlines.due_after(unit, now, limits.forward),
         **sender,
     )
     try:
