@@ -72,8 +72,10 @@ _NAME_RE = re.compile(
 _ADDRESS_MARKER = re.compile(
     r"(?<!\w)((?:địa chỉ|đ/c|đc|trú tại|cư trú tại|thường trú tại|tạm trú tại|thường trú|"
     r"tạm trú|ngụ tại|nhà ở|sống tại|ở tại)\s*:?\s*)"
-    r"([^.;\n]*?)(?=\s*(?:[.;\n]|,?\s*(?:sđt|số điện thoại|điện thoại|đt|email|e-mail|thư điện tử"
-    r"|cccd|cmnd|căn cước)\b|$))",
+    # Up to the end of the sentence; a letter may wrap an address over a line break.
+    r"((?:[^.;\n]|\.(?=\S)|\n(?!\n))*?)"
+    r"(?=\s*(?:\.(?:\s|$)|;|\n\n|,?\s*(?:sđt|số điện thoại|điện thoại|đt|email|e-mail|"
+    r"thư điện tử|cccd|cmnd|căn cước)\b|$))",
     re.IGNORECASE,
 )
 _STREET_RE = re.compile(
@@ -125,9 +127,6 @@ def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
             continue
         variants.add(name)
         variants.add(_strip(name))
-        parts = name.split()
-        if len(parts) >= 2:
-            variants.add(parts[-1] if len(parts[-1]) > 2 else name)
     variants = {v for v in variants if v}
     if not variants:
         return None
