@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -10,10 +11,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from cchc.accounts import permissions
+from cchc.core.numbers import MAX_ID
 from cchc.core.text import fold
 from cchc.feedback.models import Feedback
 from cchc.feedback.workflow import OPEN, Classification, FeedbackStatus
 from cchc.organizations.models import Unit
+
+TRACKING_CODE = re.compile(r"^[A-Za-z0-9\-]{4,20}$")
 
 
 def _inspection_q() -> Q:
@@ -51,6 +55,7 @@ def feedback_list_for_user(
     if channel:
         items = items.filter(channel=channel)
     if query:
+        query = query.replace("\x00", "")
         folded = fold(query)
         items = items.filter(
             Q(tracking_code__iexact=query.strip())
@@ -68,6 +73,8 @@ def feedback_list_for_user(
 
 
 def feedback_get_for_user(*, user: Any, pk: int) -> Feedback:
+    if not 0 < pk <= MAX_ID:  # beyond the database's integers: cannot exist
+        raise Http404("Không tìm thấy phản ánh, kiến nghị.")
     item = feedback_list_for_user(user=user).filter(pk=pk).first()
     if item is None:
         raise Http404("Không tìm thấy phản ánh, kiến nghị.")
@@ -111,13 +118,15 @@ def due_soon_or_late(unit: Unit, *, now: datetime | None = None, days: int = 3):
 def public_list(unit: Unit, query: str = "") -> QuerySet[Feedback]:
     """Published answers of a unit, newest first; searchable without diacritics."""
     items = Feedback.objects.filter(unit=unit, published_at__isnull=False).order_by("-published_at")
-    for word in fold(query).split()[:8]:
+    for word in fold(query.replace("\x00", "")).split()[:8]:
         items = items.filter(public_search__contains=word)
     return items
 
 
 def public_get(unit: Unit, code: str) -> Feedback:
-    item = public_list(unit).filter(tracking_code=code.upper()).first()
+    item = None
+    if TRACKING_CODE.match(code):
+        item = public_list(unit).filter(tracking_code=code.upper()).first()
     if item is None:
         raise Http404("Không tìm thấy câu trả lời đã công khai.")
     return item

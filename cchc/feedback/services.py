@@ -650,6 +650,10 @@ def feedback_close(
 
 def feedback_for_sender(code: str, key: str) -> Feedback | None:
     """The item behind a link in the sender's mail: the tracking code and its secret key."""
+    from cchc.feedback.selectors import TRACKING_CODE
+
+    if not TRACKING_CODE.match(code) or len(key) > 64 or "\x00" in key:
+        return None
     item = Feedback.objects.select_related("unit").filter(tracking_code=code.upper()).first()
     if item is None or not key or not secrets.compare_digest(item.access_key, key):
         return None

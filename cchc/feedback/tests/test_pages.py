@@ -251,3 +251,24 @@ def test_intake_requires_external_code_for_portal_items(clerk) -> None:
     assert response.status_code == 422
     assert "Cổng DVCQG" in response.content.decode()
     assert not Feedback.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/phan-anh-kien-nghi/?q=h%00c",
+        "/phan-anh-kien-nghi/PA26%00X/",
+        "/phan-anh-kien-nghi/theo-doi/PA26%00X/?k=a%00b",
+        "/quan-ly/phan-anh/" + "9" * 25 + "/",
+        "/quan-ly/phan-anh/?q=a%00b&tu_ngay=2026-13-45",
+        "/quan-ly/phan-anh/so-tiep-nhan/?nam=%C2%B2&tu_ngay=x",
+    ],
+)
+def test_garbled_urls_are_4xx_or_ignored_never_500(url, clerk) -> None:
+    client = client_for(clerk)
+    client.raise_request_exception = False
+
+    response = client.get(url)
+
+    assert response.status_code in (200, 404)
