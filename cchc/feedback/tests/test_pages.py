@@ -272,3 +272,36 @@ def test_garbled_urls_are_4xx_or_ignored_never_500(url, clerk) -> None:
     response = client.get(url)
 
     assert response.status_code in (200, 404)
+
+
+@pytest.mark.django_db
+def test_register_prints_as_docx_and_pdf_that_open(clerk, school, tmp_path) -> None:
+    import subprocess
+
+    from docx import Document
+
+    from cchc.core.official_docs import libreoffice_available
+
+    assert libreoffice_available(), "LibreOffice is required for the register PDF"
+    services.feedback_receive(actor=clerk.user, unit=school, channel="letter", data=dict(SENDER))
+    client = client_for(clerk)
+    url = reverse("feedback:register") + "?nam=2026&tu_ngay=2026-01-01&den_ngay=2026-12-31"
+
+    docx = client.get(url + "&xuat=docx")
+    pdf = client.get(url + "&xuat=pdf")
+
+    text = "\n".join(
+        cell.text
+        for table in Document(io.BytesIO(docx.content)).tables
+        for row in table.rows
+        for cell in row.cells
+    )
+    assert "Thu tiền học thêm" in text
+    assert "Nguyễn Văn Bình" in text  # the clerk may see personal data
+    pdf_path = tmp_path / "so.pdf"
+    pdf_path.write_bytes(pdf.content)
+    pdf_text = subprocess.run(  # noqa: S603 - poppler on a file we wrote
+        ["/usr/bin/pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "SỔ TIẾP NHẬN" in pdf_text
+    assert docx["Content-Disposition"].endswith('.docx"')
