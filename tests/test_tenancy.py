@@ -61,10 +61,18 @@ STAFF_URLS = {
 # Backups: system-wide, superuser only (cchc/backups).
 STAFF_URLS |= {
     "backups:status": lambda unit: reverse("backups:status"),
+    # Feedback (issue 12)
+    "feedback:list": lambda unit: reverse("feedback:list") + "?q=Nguyễn",
+    "feedback:intake": lambda unit: reverse("feedback:intake"),
+    "feedback:inspection": lambda unit: reverse("feedback:inspection"),
+    "feedback:register": lambda unit: reverse("feedback:register"),
+    "feedback:detail": lambda unit: reverse("feedback:detail", args=[_feedback_of(unit).pk]),
+    "feedback:act": lambda unit: reverse("feedback:act", args=[_feedback_of(unit).pk]),
 }
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
 POST_URLS = {
     "dossiers:act",
+    "feedback:act",
     "workdays:override_create",
     "workdays:override_delete",
     "plans:task_progress",
@@ -84,6 +92,7 @@ UNIT_OBJECT_URLS = [
     "plans:evidence_file",
     "plans:activity_file",
     "dossiers:attachment",
+    "feedback:detail",
 ]
 # URLs that name a unit explicitly: another school's must answer 403 or 404.
 UNIT_SCOPED = ["organizations:unit_detail", "workdays:year", *UNIT_OBJECT_URLS]
@@ -168,6 +177,30 @@ def _dossier_of(unit):
             "status": "accepted",
             "applicant_name": "Người dân trường khác",
             "received_at": timezone.now(),
+            "due_at": timezone.now(),
+        },
+    )[0]
+
+
+def _feedback_of(unit):
+    """A feedback item of `unit` about staff conduct, with the sender's personal data."""
+    from django.utils import timezone
+
+    from cchc.feedback.models import Feedback
+
+    return Feedback.objects.get_or_create(
+        tracking_code=f"PA26-T{unit.pk:05d}",
+        defaults={
+            "unit": unit,
+            "year": 2026,
+            "register_number": 1,
+            "channel": "letter",
+            "classification": "conduct",
+            "status": "inspection",
+            "sender_name": "Nguyễn Phụ Huynh Bí Mật",
+            "sender_phone": "0912345678",
+            "title": "Phản ánh riêng của trường khác",
+            "content": "Nội dung riêng",
             "due_at": timezone.now(),
         },
     )[0]

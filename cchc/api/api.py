@@ -95,6 +95,8 @@ def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _register_routers() -> None:
     from cchc.api.dossiers import public_router
     from cchc.api.dossiers import router as dossiers_router
+    from cchc.api.feedback import public_router as feedback_public_router
+    from cchc.api.feedback import router as feedback_router
     from cchc.api.organizations import router as organizations_router
     from cchc.api.plans import router as plans_router
     from cchc.api.workdays import router as workdays_router
@@ -104,6 +106,8 @@ def _register_routers() -> None:
     api.add_router("/", plans_router)
     api.add_router("/", dossiers_router)
     api.add_router("/", public_router)
+    api.add_router("/", feedback_router)
+    api.add_router("/", feedback_public_router)
 
 
 _register_routers()

@@ -104,7 +104,7 @@ def indicator(
 ) -> Callable[[Callable[[Any, Period], Measure]], Callable[[Any, Period], Measure]]:
     def register(func: Callable[[Any, Period], Measure]) -> Callable[[Any, Period], Measure]:
         _REGISTRY[code] = Indicator(code, name, unit, better, source, func)
-        KNOWN_CODES.setdefault(code, name)
+        KNOWN_CODES[code] = name  # the measuring module's own wording wins over the placeholder
         return func
 
     return register

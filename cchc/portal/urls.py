@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.portal import views
+from cchc.portal import feedback_views, views
 
 app_name = "portal"
 
@@ -12,4 +12,12 @@ urlpatterns = [
     path("thu-tuc/<int:pk>/nop-ho-so/", views.submit, name="submit"),
     path("tra-cuu/", views.lookup, name="lookup"),
     path("tra-cuu/<str:code>/", views.lookup, name="lookup_code"),
+    path("phan-anh-kien-nghi/", feedback_views.feedback_list, name="feedback_list"),
+    path("phan-anh-kien-nghi/gui/", feedback_views.feedback_submit, name="feedback_submit"),
+    path(
+        "phan-anh-kien-nghi/theo-doi/<str:code>/",
+        feedback_views.feedback_track,
+        name="feedback_track",
+    ),
+    path("phan-anh-kien-nghi/<str:code>/", feedback_views.feedback_detail, name="feedback_detail"),
 ]

@@ -224,6 +224,15 @@ _KPI_RULES: tuple[tuple[str, str, str | None, bool], ...] = (
     ("late_apology_rate", r"xin loi", r"tre han|tre hen|qua han|cham", True),
     ("satisfaction_rate", r"hai long", None, False),
     (
+        # A target about publishing the results only ("100% kết quả giải quyết phản ánh được
+        # công khai"); target 4 names handling first, so its subject starts later and loses.
+        "feedback_published_rate",
+        r"ket qua (?:giai quyet|xu ly|tra loi)[^.;]{0,40}(?:phan anh|kien nghi|pakn)"
+        r"[^.;]{0,60}cong khai|cong khai[^.;]{0,30}ket qua[^.;]{0,40}(?:phan anh|kien nghi|pakn)",
+        None,
+        True,
+    ),
+    (
         "feedback_on_time_rate",
         r"phan anh|kien nghi|pakn",
         r"xu ly|phan hoi|tra loi|giai quyet",

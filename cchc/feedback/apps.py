@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+
+
+class FeedbackConfig(AppConfig):
+    name = "cchc.feedback"
+    label = "feedback"
+    verbose_name = "Phản ánh, kiến nghị"
+
+    def ready(self) -> None:
+        from cchc.accounts import permissions
+        from cchc.core.navigation import NavItem, register_nav
+
+        register_nav(
+            NavItem(
+                "Phản ánh, kiến nghị",
+                "feedback:list",
+                order=14,
+                allowed=lambda user: (
+                    permissions.can(user, permissions.VIEW_FEEDBACK)
+                    or permissions.acting_staff(user) is not None
+                ),
+            )
+        )
+        register_nav(
+            NavItem(
+                "Thanh tra nhân dân",
+                "feedback:inspection",
+                order=15,
+                allowed=lambda user: permissions.can(user, permissions.INSPECT_FEEDBACK),
+            )
+        )

@@ -1,0 +1,294 @@
+"""Feedback items (phản ánh, kiến nghị), their events, attachments, answer templates, the
+inspection board's findings, the per-unit deadline settings and the register counter."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from cchc.core.models import TimeStampedModel
+from cchc.feedback.workflow import Channel, Classification, FeedbackStatus
+
+
+class Kind(models.TextChoices):
+    """Decree 20/2008 Art. 3: a phản ánh reports a problem, a kiến nghị also proposes a fix."""
+
+    REPORT = "report", "Phản ánh"
+    PROPOSAL = "proposal", "Kiến nghị"
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", "Hài lòng"
+    UNSATISFIED = "unsatisfied", "Không hài lòng"
+
+
+class FeedbackSettings(TimeStampedModel):
+    """A unit's deadlines in working days; defaults are the 766 timings (domain.md 2.2)."""
+
+    unit = models.OneToOneField(
+        "organizations.Unit", on_delete=models.CASCADE, related_name="feedback_settings"
+    )
+    reject_within_days = models.PositiveSmallIntegerField("Hạn từ chối (ngày làm việc)", default=2)
+    info_within_days = models.PositiveSmallIntegerField(
+        "Hạn yêu cầu bổ sung thông tin (ngày làm việc)", default=5
+    )
+    forward_within_days = models.PositiveSmallIntegerField(
+        "Hạn chuyển cơ quan có thẩm quyền (ngày làm việc)", default=5
+    )
+    answer_within_days = models.PositiveSmallIntegerField("Hạn trả lời (ngày làm việc)", default=15)
+    publish_within_days = models.PositiveSmallIntegerField(
+        "Hạn công khai sau khi duyệt (ngày làm việc)", default=2
+    )
+
+    class Meta:
+        verbose_name = "Thời hạn xử lý phản ánh, kiến nghị"
+        verbose_name_plural = "Thời hạn xử lý phản ánh, kiến nghị"
+        ordering = ["unit"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answer_within_days__gte=1)
+                & models.Q(publish_within_days__gte=1)
+                & models.Q(reject_within_days__gte=1),
+                name="feedback_settings_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Thời hạn PAKN của {self.unit_id}"
+
+
+class Feedback(TimeStampedModel):
+    unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name="Đơn vị",
+        on_delete=models.PROTECT,
+        related_name="feedback_items",
+    )
+    year = models.PositiveSmallIntegerField("Năm")
+    register_number = models.PositiveIntegerField("Số vào sổ")
+    tracking_code = models.CharField("Mã theo dõi", max_length=20, unique=True)
+    access_key = models.CharField(max_length=40, editable=False)
+    external_code = models.CharField("Mã trên Cổng DVCQG", max_length=60, blank=True)
+    channel = models.CharField("Kênh tiếp nhận", max_length=20, choices=Channel.choices)
+    kind = models.CharField("Loại", max_length=10, choices=Kind.choices, default=Kind.REPORT)
+    status = models.CharField(
+        "Trạng thái",
+        max_length=20,
+        choices=FeedbackStatus.choices,
+        default=FeedbackStatus.RECEIVED,
+    )
+    classification = models.CharField(
+        "Phân loại", max_length=12, choices=Classification.choices, blank=True
+    )
+    sender_name = models.CharField("Họ tên người gửi", max_length=200, blank=True)
+    sender_address = models.CharField("Địa chỉ", max_length=300, blank=True)
+    sender_phone = models.CharField("Điện thoại", max_length=15, blank=True)
+    sender_email = models.EmailField("Thư điện tử", blank=True)
+    title = models.CharField("Tiêu đề", max_length=200)
+    content = models.TextField("Nội dung")
+    search_text = models.TextField(editable=False, default="")
+    consent_to_publish = models.BooleanField("Đồng ý công khai nội dung", default=False)
+    received_at = models.DateTimeField("Thời điểm tiếp nhận", default=timezone.now)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    due_at = models.DateTimeField("Hạn trả lời", db_index=True)
+    # The 766 indicator 5.2 step deadlines, fixed at receipt so indicators are one SQL query.
+    reject_due_at = models.DateTimeField("Hạn từ chối", null=True, blank=True)
+    info_due_at = models.DateTimeField("Hạn yêu cầu bổ sung thông tin", null=True, blank=True)
+    forward_due_at = models.DateTimeField("Hạn chuyển cơ quan khác", null=True, blank=True)
+    classified_at = models.DateTimeField("Thời điểm phân loại", null=True, blank=True)
+    decision_reason = models.TextField("Lý do (từ chối, chuyển)", blank=True)
+    forwarded_to = models.CharField("Chuyển đến", max_length=300, blank=True)
+    info_requested_at = models.DateTimeField("Yêu cầu bổ sung lúc", null=True, blank=True)
+    info_request_count = models.PositiveSmallIntegerField("Số lần yêu cầu bổ sung", default=0)
+    assignee = models.ForeignKey(
+        "organizations.Staff",
+        verbose_name="Người xử lý",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_feedback",
+    )
+    answer = models.TextField("Nội dung trả lời", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    drafted_at = models.DateTimeField("Dự thảo lúc", null=True, blank=True)
+    approved_at = models.DateTimeField("Duyệt lúc", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    publish_due_at = models.DateTimeField("Hạn công khai", null=True, blank=True)
+    public_question = models.TextField("Câu hỏi đã ẩn thông tin cá nhân", blank=True)
+    public_answer = models.TextField("Trả lời đã ẩn thông tin cá nhân", blank=True)
+    public_search = models.TextField(editable=False, default="")
+    published_at = models.DateTimeField("Công khai lúc", null=True, blank=True)
+    closed_at = models.DateTimeField("Kết thúc lúc", null=True, blank=True)
+    rating = models.CharField(
+        "Đánh giá của người gửi", max_length=12, choices=Rating.choices, blank=True
+    )
+    rated_at = models.DateTimeField("Đánh giá lúc", null=True, blank=True)
+    dispute_count = models.PositiveSmallIntegerField("Số lần không đồng ý", default=0)
+    version = models.PositiveIntegerField("Phiên bản", default=1)
+
+    class Meta:
+        verbose_name = "Phản ánh, kiến nghị"
+        verbose_name_plural = "Phản ánh, kiến nghị"
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="feedback_unit_status_idx"),
+            models.Index(fields=["unit", "received_at"], name="feedback_unit_received_idx"),
+            models.Index(fields=["unit", "published_at"], name="feedback_unit_published_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "register_number"], name="feedback_register_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "external_code"],
+                condition=~models.Q(external_code=""),
+                name="feedback_external_code_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="feedback_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["approved", "published"]) | ~models.Q(answer=""),
+                name="feedback_approved_has_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.register_number}/{self.year} {self.tracking_code}"
+
+    @property
+    def is_online(self) -> bool:
+        from cchc.feedback.workflow import ONLINE_CHANNELS
+
+        return self.channel in ONLINE_CHANNELS
+
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for the unit's answer (the answer clock runs)."""
+        from cchc.feedback.workflow import OPEN
+
+        return self.status in OPEN
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.sender_phone or self.sender_email or self.sender_address)
+
+
+class FeedbackEvent(models.Model):
+    """One step of an item's life: the history shown to staff (and, public ones, the sender)."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("Thời điểm", default=timezone.now)
+    from_status = models.CharField(max_length=20, blank=True, choices=FeedbackStatus.choices)
+    to_status = models.CharField(max_length=20, choices=FeedbackStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField("Người thực hiện", max_length=200, blank=True)
+    note = models.TextField("Ghi chú", blank=True)
+    is_public = models.BooleanField("Hiện cho người gửi", default=True)
+
+    class Meta:
+        verbose_name = "Bước xử lý phản ánh"
+        verbose_name_plural = "Bước xử lý phản ánh"
+        ordering = ["feedback", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id}: {self.from_status} → {self.to_status}"
+
+
+class FeedbackAttachment(TimeStampedModel):
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("Tệp", upload_to="feedback/%Y/%m/")
+    name = models.CharField("Tên tệp", max_length=200)
+
+    class Meta:
+        verbose_name = "Tệp đính kèm phản ánh"
+        verbose_name_plural = "Tệp đính kèm phản ánh"
+        ordering = ["feedback", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnswerTemplate(TimeStampedModel):
+    """A reusable answer opening/closing the handler starts a draft from."""
+
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.CASCADE, related_name="feedback_templates"
+    )
+    title = models.CharField("Tên mẫu", max_length=200)
+    body = models.TextField("Nội dung mẫu")
+
+    class Meta:
+        verbose_name = "Mẫu trả lời"
+        verbose_name_plural = "Mẫu trả lời"
+        ordering = ["unit", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "title"], name="feedback_template_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Finding(TimeStampedModel):
+    """The inspection board head's finding on a conduct complaint or a dispute."""
+
+    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="findings")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField("Người ghi", max_length=200)
+    text = models.TextField("Nội dung kết luận, kiến nghị")
+
+    class Meta:
+        verbose_name = "Ý kiến của Ban Thanh tra nhân dân"
+        verbose_name_plural = "Ý kiến của Ban Thanh tra nhân dân"
+        ordering = ["feedback", "created_at"]
+
+    def __str__(self) -> str:
+        return f"Ý kiến về {self.feedback_id}"
+
+
+class RegisterCounter(models.Model):
+    """Row-locked register numbers, continuous per unit per year (sổ tiếp nhận PAKN)."""
+
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "Bộ đếm sổ tiếp nhận PAKN"
+        verbose_name_plural = "Bộ đếm sổ tiếp nhận PAKN"
+        ordering = ["unit", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="feedback_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}={self.last}"

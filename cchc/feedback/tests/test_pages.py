@@ -1,0 +1,307 @@
+"""Staff and public pages: intake, handling through the item page, public form, list and
+tracking, permissions, bad input answered 4xx with Vietnamese messages."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cchc.feedback import services
+from cchc.feedback.models import Feedback
+from cchc.feedback.tests.conftest import SENDER, answered
+from tests.fixtures import client_for
+
+FORM = {
+    "sender_name": "Trần Thị Hoa",
+    "sender_address": "Ấp 3, xã Tân Phú",
+    "sender_phone": "0987 654 321",
+    "sender_email": "hoa.tran@example.vn",
+    "kind": "report",
+    "title": "Học phí học kỳ I",
+    "content": "Con tôi học lớp 7B, nhà trường thu học phí học kỳ I hai lần. Đề nghị kiểm tra.",
+    "consent_to_publish": "on",
+    "website": "",
+}
+
+
+@pytest.fixture(autouse=True)
+def _home(settings, school, tmp_path) -> None:
+    settings.CCHC_HOME_UNIT = school.code
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.mark.django_db
+def test_public_form_records_and_shows_tracking_link(citizen) -> None:
+    response = citizen.post(reverse("portal:feedback_submit"), FORM)
+
+    assert response.status_code == 200
+    item = Feedback.objects.get()
+    body = response.content.decode()
+    assert item.tracking_code in body
+    assert f"k={item.access_key}" in body
+    assert item.channel == "web"
+    assert item.status == "received"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"content": ""}, "Hãy nhập nội dung"),
+        ({"content": "a" * 5001}, "tối đa 5.000"),
+        ({"content": "这是中文内容，不是越南语的文字内容"}, "tiếng Việt"),
+        ({"sender_phone": "12345"}, "Số điện thoại không hợp lệ"),
+        ({"sender_email": "khong-phai-email"}, "thư điện tử không hợp lệ"),
+    ],
+)
+def test_public_form_bad_input_is_422_and_nothing_saved(citizen, change, message) -> None:
+    response = citizen.post(reverse("portal:feedback_submit"), {**FORM, **change})
+
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.django_db
+def test_public_form_refuses_wrong_file_type(citizen) -> None:
+    upload = SimpleUploadedFile("don.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+
+    response = citizen.post(reverse("portal:feedback_submit"), {**FORM, "attachment": upload})
+
+    assert response.status_code == 422
+    assert "không đúng định dạng" in response.content.decode()
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.django_db
+def test_public_form_keeps_a_real_pdf(citizen) -> None:
+    upload = SimpleUploadedFile("don.pdf", b"%PDF-1.4 don", content_type="application/pdf")
+
+    citizen.post(reverse("portal:feedback_submit"), {**FORM, "attachment": upload})
+
+    assert Feedback.objects.get().attachments.count() == 1
+
+
+@pytest.mark.django_db
+def test_honeypot_and_rate_limit_stop_spam(citizen, settings) -> None:
+    trap = citizen.post(reverse("portal:feedback_submit"), {**FORM, "website": "http://spam"})
+    answers = [citizen.post(reverse("portal:feedback_submit"), FORM).status_code for _ in range(6)]
+
+    assert trap.status_code == 400
+    assert answers[-1] == 429
+    assert Feedback.objects.count() == 4  # the trap and the limited one saved nothing
+
+
+@pytest.mark.django_db
+def test_staff_handle_item_through_pages(clerk, principal, colleague, citizen) -> None:
+    citizen.post(reverse("portal:feedback_submit"), FORM)
+    item = Feedback.objects.get()
+    act = reverse("feedback:act", args=[item.pk])
+
+    client_for(clerk).post(
+        act,
+        {
+            "action": "classify",
+            "classification": "competent",
+            "assignee": colleague.pk,
+            "version": item.version,
+        },
+    )
+    item.refresh_from_db()
+    client_for(colleague).post(
+        act,
+        {
+            "action": "draft",
+            "version": item.version,
+            "answer": "Nhà trường đã hoàn trả khoản thu trùng cho chị Hoa, số 0987 654 321.",
+        },
+    )
+    item.refresh_from_db()
+    page = client_for(principal).get(reverse("feedback:detail", args=[item.pk])).content.decode()
+    client_for(principal).post(act, {"action": "approve", "version": item.version})
+    item.refresh_from_db()
+    publish_page = client_for(principal).get(reverse("feedback:detail", args=[item.pk]))
+    client_for(principal).post(
+        act,
+        {
+            "action": "publish",
+            "version": item.version,
+            "public_question": publish_page.context["publish_form"].initial["public_question"],
+            "public_answer": publish_page.context["publish_form"].initial["public_answer"],
+        },
+    )
+    item.refresh_from_db()
+
+    assert "Duyệt và gửi trả lời" in page
+    assert item.status == "published"
+    public = citizen.get(reverse("portal:feedback_list") + "?q=hoc phi").content.decode()
+    assert item.title in public
+    shown = citizen.get(reverse("portal:feedback_detail", args=[item.tracking_code]))
+    text = shown.content.decode()
+    assert "0987" not in text
+    assert "Hoa" not in text
+    assert "[số điện thoại]" in text
+
+
+@pytest.mark.django_db
+def test_stale_form_answers_409(item, clerk, colleague) -> None:
+    act = reverse("feedback:act", args=[item.pk])
+    client_for(clerk).post(
+        act,
+        {
+            "action": "classify",
+            "classification": "competent",
+            "assignee": colleague.pk,
+            "version": item.version,
+        },
+    )
+
+    response = client_for(clerk).post(
+        act, {"action": "request_info", "note": "Thêm", "version": item.version}
+    )
+
+    assert response.status_code == 409
+
+
+@pytest.mark.django_db
+def test_teacher_gets_404_on_conduct_complaint(item, clerk, colleague) -> None:
+    services.feedback_classify(actor=clerk.user, item=item, classification="conduct")
+
+    detail = client_for(colleague).get(reverse("feedback:detail", args=[item.pk]))
+    listing = client_for(colleague).get(reverse("feedback:list")).content.decode()
+    inspection = client_for(colleague).get(reverse("feedback:inspection"))
+
+    assert detail.status_code == 404
+    assert item.tracking_code not in listing
+    assert inspection.status_code == 403
+
+
+@pytest.mark.django_db
+def test_inspection_head_sees_conduct_and_adds_finding(item, clerk, inspection_head) -> None:
+    services.feedback_classify(actor=clerk.user, item=item, classification="conduct")
+    client = client_for(inspection_head)
+
+    listing = client.get(reverse("feedback:inspection")).content.decode()
+    client.post(
+        reverse("feedback:act", args=[item.pk]),
+        {"action": "finding", "text": "Đã làm việc với giáo viên chủ nhiệm."},
+    )
+
+    assert item.tracking_code in listing
+    assert item.findings.get().author_name == "Trần Thị Thoa"
+
+
+@pytest.mark.django_db
+def test_sender_rates_and_disputes_from_the_link(
+    item, clerk, principal, colleague, citizen, inspection_head
+) -> None:
+    item = answered(item, clerk, principal, colleague)
+    url = reverse("portal:feedback_track", args=[item.tracking_code])
+
+    wrong = citizen.get(url + "?k=sai")
+    citizen.post(url, {"k": item.access_key, "action": "rate", "rating": "satisfied"})
+    rated = Feedback.objects.get(pk=item.pk).rating
+    citizen.post(
+        url, {"k": item.access_key, "action": "dispute", "reason": "Tôi chưa nhận lại tiền."}
+    )
+    item.refresh_from_db()
+
+    assert wrong.status_code == 404
+    assert rated == "satisfied"
+    assert item.status == "reopened"
+    inspection = client_for(inspection_head).get(reverse("feedback:inspection")).content.decode()
+    assert item.tracking_code in inspection
+
+
+@pytest.mark.django_db
+def test_register_page_and_xlsx_write_text_not_formulas(clerk, school) -> None:
+    services.feedback_receive(
+        actor=clerk.user,
+        unit=school,
+        channel="letter",
+        data={**SENDER, "title": '=HYPERLINK("http://x")'},
+    )
+    client = client_for(clerk)
+
+    page = client.get(reverse("feedback:register"))
+    xlsx = client.get(reverse("feedback:register") + "?xuat=xlsx")
+
+    assert page.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["G2"].value.startswith("'=")
+    assert sheet["A2"].value.startswith("1/")
+
+
+@pytest.mark.django_db
+def test_intake_requires_external_code_for_portal_items(clerk) -> None:
+    response = client_for(clerk).post(
+        reverse("feedback:intake"),
+        {
+            **{k: v for k, v in SENDER.items() if k != "consent_to_publish"},
+            "channel": "national_portal",
+            "kind": "report",
+            "external_code": "",
+        },
+    )
+
+    assert response.status_code == 422
+    assert "Cổng DVCQG" in response.content.decode()
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/phan-anh-kien-nghi/?q=h%00c",
+        "/phan-anh-kien-nghi/PA26%00X/",
+        "/phan-anh-kien-nghi/theo-doi/PA26%00X/?k=a%00b",
+        "/quan-ly/phan-anh/" + "9" * 25 + "/",
+        "/quan-ly/phan-anh/?q=a%00b&tu_ngay=2026-13-45",
+        "/quan-ly/phan-anh/so-tiep-nhan/?nam=%C2%B2&tu_ngay=x",
+    ],
+)
+def test_garbled_urls_are_4xx_or_ignored_never_500(url, clerk) -> None:
+    client = client_for(clerk)
+    client.raise_request_exception = False
+
+    response = client.get(url)
+
+    assert response.status_code in (200, 404)
+
+
+@pytest.mark.django_db
+def test_register_prints_as_docx_and_pdf_that_open(clerk, school, tmp_path) -> None:
+    import subprocess
+
+    from docx import Document
+
+    from cchc.core.official_docs import libreoffice_available
+
+    assert libreoffice_available(), "LibreOffice is required for the register PDF"
+    services.feedback_receive(actor=clerk.user, unit=school, channel="letter", data=dict(SENDER))
+    client = client_for(clerk)
+    url = reverse("feedback:register") + "?nam=2026&tu_ngay=2026-01-01&den_ngay=2026-12-31"
+
+    docx = client.get(url + "&xuat=docx")
+    pdf = client.get(url + "&xuat=pdf")
+
+    text = "\n".join(
+        cell.text
+        for table in Document(io.BytesIO(docx.content)).tables
+        for row in table.rows
+        for cell in row.cells
+    )
+    assert "Thu tiền học thêm" in text
+    assert "Nguyễn Văn Bình" in text  # the clerk may see personal data
+    pdf_path = tmp_path / "so.pdf"
+    pdf_path.write_bytes(pdf.content)
+    pdf_text = subprocess.run(  # noqa: S603 - poppler on a file we wrote
+        ["/usr/bin/pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "SỔ TIẾP NHẬN" in pdf_text
+    assert docx["Content-Disposition"].endswith('.docx"')
