@@ -18,7 +18,7 @@ from cchc.surveys.models import Answer, Campaign, QuestionKind, Response
 from cchc.surveys.stats import Tally
 
 MIN_PUBLIC_CELL = 5
-_PHONE_OR_ID = re.compile(r"(?<!\d)(?:\+?84|0)?(?:[\s.\-]?\d){8,11}(?!\d)")
+_PHONE_OR_ID = re.compile(r"(?<![\d+])(?:\+84[\s.\-]?)?\d(?:[\s.\-]?\d){7,11}(?!\d)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
