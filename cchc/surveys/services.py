@@ -455,8 +455,11 @@ def response_submit(
     dossier: Any = None,
     strict: bool = False,
     submitted_at: datetime | None = None,
+    notify: bool = True,
 ) -> Response:
-    """Record one response, or nothing: see the module docstring for what is refused."""
+    """Record one response, or nothing: see the module docstring for what is refused.
+
+    `notify=False` is for loading historical ratings (demo, import): no mail for old news."""
     campaign = _lock_campaign(campaign)
     now = submitted_at or timezone.now()
     if not campaign.is_open(today=timezone.localtime(now).date()):
@@ -534,7 +537,8 @@ def response_submit(
             "dossier": getattr(dossier, "code", None),
         },
     )
-    if dossier is not None and response.lowest_score is not None and response.lowest_score <= 2:
+    low = response.lowest_score is not None and response.lowest_score <= 2
+    if notify and dossier is not None and low:
         from cchc.surveys.tasks import notify_low_rating
 
         transaction.on_commit(partial(notify_low_rating.enqueue, response.pk))
@@ -578,6 +582,7 @@ def dossier_rating_submit(
     answers: dict[str, Any],
     strict: bool = False,
     submitted_at: datetime | None = None,
+    notify: bool = True,
 ) -> Response:
     dossier = dossier_for_token(token)
     if dossier is None:
@@ -593,4 +598,5 @@ def dossier_rating_submit(
         dossier=dossier,
         strict=strict,
         submitted_at=submitted_at,
+        notify=notify,
     )
