@@ -510,7 +510,9 @@ def response_submit(
                 dossier=dossier,
                 channel=channel,
                 segment=" ".join(segment.split())[:20],
-                device_hash=device_hash(device_id) if channel == Channel.LINK else "",
+                device_hash=device_hash(device_id)
+                if channel in (Channel.LINK, Channel.API)
+                else "",
                 submitted_at=now,
                 lowest_score=min(scores) if scores else None,
             )
