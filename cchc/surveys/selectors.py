@@ -3,6 +3,7 @@ the public sees only open campaigns by their unguessable key and published resul
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -46,7 +47,18 @@ def responses_of(campaign: Campaign) -> QuerySet[Response]:
     return Response.objects.filter(campaign=campaign)
 
 
+_KEY = re.compile(r"[A-Za-z0-9_-]{8,32}")
+
+
+def _key(key: str) -> str:
+    """Keys are URL-safe tokens; anything else (NUL, overlong) is simply not found."""
+    if not _KEY.fullmatch(key):
+        raise Http404("Không tìm thấy đợt khảo sát.")
+    return key
+
+
 def public_campaign(key: str) -> Campaign:
+    key = _key(key)
     campaign = (
         Campaign.objects.select_related("unit", "version")
         .filter(public_key=key[:32], kind=CampaignKind.SURVEY)
@@ -58,6 +70,7 @@ def public_campaign(key: str) -> Campaign:
 
 
 def kiosk_campaign(key: str) -> Campaign:
+    key = _key(key)
     campaign = Campaign.objects.select_related("unit", "version").filter(kiosk_key=key[:32]).first()
     if campaign is None:
         raise Http404("Không tìm thấy đợt khảo sát.")
@@ -65,6 +78,7 @@ def kiosk_campaign(key: str) -> Campaign:
 
 
 def invitation_by_token(token: str) -> Invitation:
+    token = _key(token)
     invitation = (
         Invitation.objects.select_related("campaign__unit", "campaign__version")
         .filter(token=token[:32])
@@ -84,6 +98,7 @@ def published_campaigns(unit: Unit) -> QuerySet[Campaign]:
 
 
 def published_campaign(key: str) -> Campaign:
+    key = _key(key)
     return get_object_or_404(
         Campaign.objects.select_related("unit"), public_key=key[:32], results_published=True
     )

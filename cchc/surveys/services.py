@@ -474,6 +474,8 @@ def response_submit(
     elif channel == Channel.KIOSK:
         pass  # the reception tablet: many people, one device; flooding is the rate limit's job
     elif campaign.access == AccessMode.TOKEN or invitation_token:
+        if "\x00" in invitation_token or len(invitation_token) > 32:
+            invitation_token = ""
         invitation = (
             Invitation.objects.select_for_update()
             .filter(campaign=campaign, token=invitation_token)
@@ -558,8 +560,10 @@ def rating_token(dossier: Any) -> str:
 def dossier_for_token(token: str) -> Any:
     from cchc.dossiers.models import Dossier
 
+    if len(token) > 120 or "\x00" in token:
+        return None
     try:
-        code = signing.Signer(salt=_RATING_SALT).unsign(token[:120])
+        code = signing.Signer(salt=_RATING_SALT).unsign(token)
     except signing.BadSignature:
         return None
     return Dossier.objects.select_related("unit", "procedure").filter(code=code).first()

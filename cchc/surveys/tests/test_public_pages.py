@@ -142,3 +142,13 @@ def test_published_results_hold_no_free_text(campaign, principal) -> None:
     assert "Lớp 9B" not in text  # 1 answer: too few to publish
     listing = Client().get(reverse("portal:survey_results_list"))
     assert campaign.title in _page(listing)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/khao-sat/%00abcdefgh/", "/khao-sat/moi/%00abcdefgh/", "/khao-sat/quay/" + "a" * 40 + "/",
+     "/khao-sat/ket-qua/%00/", "/danh-gia/%00:abc/"],
+)  # fmt: skip
+def test_malformed_keys_are_a_404_not_a_500(db, path) -> None:
+    assert Client().get(path).status_code == 404
