@@ -25,6 +25,7 @@ urlpatterns = [
     path("quan-ly/", include("cchc.dossiers.urls")),
     path("quan-ly/", include("cchc.backups.urls")),
     path("quan-ly/", include("cchc.feedback.urls")),
+    path("quan-ly/", include("cchc.surveys.urls")),
 ]
 
 handler400 = "cchc.core.views.bad_request"

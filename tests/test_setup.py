@@ -185,3 +185,15 @@ def test_seed_demo_builds_plan_and_dossiers() -> None:
     assert plan.assignments.filter(staff__isnull=False).count() == 6
     assert 0 < Dossier.objects.filter(unit=school).count() <= 40
     call_command("audit", "verify")
+    # Surveys (issue 13): target 3 binds to the satisfaction rate and shows a live figure.
+    from cchc.plans.selectors import target_statuses
+    from cchc.surveys.models import Campaign
+
+    satisfaction = next(
+        s for s in target_statuses(plan) if s.target.kpi_code == "satisfaction_rate"
+    )
+    assert satisfaction.measure.is_measurable
+    assert "khoảng tin cậy 95%" in satisfaction.measure.display()
+    survey = Campaign.objects.get(unit=school, kind="survey")
+    assert survey.results_published
+    assert survey.responses.count() == 160

@@ -69,6 +69,21 @@ STAFF_URLS |= {
     "feedback:detail": lambda unit: reverse("feedback:detail", args=[_feedback_of(unit).pk]),
     "feedback:act": lambda unit: reverse("feedback:act", args=[_feedback_of(unit).pk]),
 }
+# Surveys (issue 13)
+STAFF_URLS |= {
+    "surveys:campaigns": lambda unit: reverse("surveys:campaigns"),
+    "surveys:create": lambda unit: reverse("surveys:create"),
+    "surveys:templates": lambda unit: reverse("surveys:templates"),
+    "surveys:version": lambda unit: reverse(
+        "surveys:version", args=[_campaign_of(unit).template_id]
+    ),
+    "surveys:rating_card": lambda unit: reverse("surveys:rating_card", args=[_dossier_of(unit).pk]),
+    "surveys:detail": lambda unit: reverse("surveys:detail", args=[_campaign_of(unit).pk]),
+    "surveys:act": lambda unit: reverse("surveys:act", args=[_campaign_of(unit).pk]),
+    "surveys:poster": lambda unit: reverse("surveys:poster", args=[_campaign_of(unit).pk]),
+    "surveys:slips": lambda unit: reverse("surveys:slips", args=[_campaign_of(unit).pk]),
+    "surveys:export": lambda unit: reverse("surveys:export", args=[_campaign_of(unit).pk, "xlsx"]),
+}
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
 POST_URLS = {
     "dossiers:act",
@@ -81,6 +96,7 @@ POST_URLS = {
     "plans:task_comment",
     "plans:occurrence_toggle",
     "plans:initiative_status",
+    "surveys:act",
 }
 UNIT_OBJECT_URLS = [
     "dossiers:detail",
@@ -93,6 +109,12 @@ UNIT_OBJECT_URLS = [
     "plans:activity_file",
     "dossiers:attachment",
     "feedback:detail",
+    "surveys:version",
+    "surveys:rating_card",
+    "surveys:detail",
+    "surveys:poster",
+    "surveys:slips",
+    "surveys:export",
 ]
 # URLs that name a unit explicitly: another school's must answer 403 or 404.
 UNIT_SCOPED = ["organizations:unit_detail", "workdays:year", *UNIT_OBJECT_URLS]
@@ -202,6 +224,28 @@ def _feedback_of(unit):
             "title": "Phản ánh riêng của trường khác",
             "content": "Nội dung riêng",
             "due_at": timezone.now(),
+def _campaign_of(unit):
+    """An open anonymous survey campaign of `unit` on its shipped education template."""
+    from datetime import date
+
+    from cchc.surveys import services
+    from cchc.surveys.models import Campaign
+
+    template = next(
+        t
+        for t in services.templates_install_defaults(actor=None, unit=unit)
+        if t.key == "dich-vu-giao-duc"
+    )
+    return Campaign.objects.get_or_create(
+        unit=unit,
+        title="Khảo sát riêng của trường khác",
+        defaults={
+            "template": template,
+            "version": template.current_version(),
+            "audience": "all_parents",
+            "starts_on": date(2026, 11, 1),
+            "ends_on": date(2026, 12, 31),
+            "status": "open",
         },
     )[0]
 

@@ -33,6 +33,8 @@ VIEW_DOSSIERS = "dossiers.view"
 RECEIVE_DOSSIERS = "dossiers.receive"
 PROCESS_DOSSIERS = "dossiers.process"
 MANAGE_PROCEDURES = "dossiers.manage_procedures"
+VIEW_SURVEYS = "surveys.view"
+MANAGE_SURVEYS = "surveys.manage"
 _DOSSIER_DESK = frozenset({VIEW_DOSSIERS, RECEIVE_DOSSIERS, PROCESS_DOSSIERS})
 # Citizen feedback (issue 12): the desk receives and handles, the principal approves answers,
 # the inspection board head reviews conduct complaints and disputes (Decree 20/2008 Art. 9).
@@ -50,23 +52,32 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _DOSSIER_DESK
     | _FEEDBACK_DESK
     | {APPROVE_FEEDBACK, INSPECT_FEEDBACK}
-    | {MANAGE_STAFF, MANAGE_WORKDAYS, MANAGE_PLANS, MANAGE_PROCEDURES},
-    Role.VICE_PRINCIPAL: _LEADERSHIP | _DOSSIER_DESK | _FEEDBACK_DESK | {MANAGE_PLANS},
+    | {MANAGE_STAFF, MANAGE_WORKDAYS, MANAGE_PLANS, MANAGE_PROCEDURES}
+    | {VIEW_SURVEYS, MANAGE_SURVEYS},
+    # The principal has the vice principals organise the satisfaction surveys (seed plan III.1).
+    Role.VICE_PRINCIPAL: _LEADERSHIP
+    | _DOSSIER_DESK
+    | _FEEDBACK_DESK
+    | {MANAGE_PLANS, VIEW_SURVEYS, MANAGE_SURVEYS},
     Role.CLERK: _EVERY_STAFF
     | _DOSSIER_DESK
     | _FEEDBACK_DESK
-    | {VIEW_PERSONAL_DATA, MANAGE_WORKDAYS, MANAGE_PROCEDURES},
-    Role.INSPECTION_HEAD: _EVERY_STAFF | {VIEW_AUDIT, VIEW_DOSSIERS, INSPECT_FEEDBACK},
+    | {VIEW_PERSONAL_DATA, MANAGE_WORKDAYS, MANAGE_PROCEDURES}
+    | {VIEW_SURVEYS},
+    Role.INSPECTION_HEAD: _EVERY_STAFF
+    | {VIEW_AUDIT, VIEW_DOSSIERS, INSPECT_FEEDBACK, VIEW_SURVEYS},
     Role.IT_LEAD: _EVERY_STAFF | {VIEW_AUDIT},
     Role.STAFF: _EVERY_STAFF,
     # Read-only over the commune and every unit below it (issue 2: read-only by default).
     Role.COMMUNE_OFFICER: _EVERY_STAFF
-    | {VIEW_PERSONAL_DATA, VIEW_AUDIT, MANAGE_PLANS, VIEW_DOSSIERS, VIEW_FEEDBACK},
+    | {VIEW_PERSONAL_DATA, VIEW_AUDIT, MANAGE_PLANS, VIEW_DOSSIERS, VIEW_FEEDBACK}
+    | {VIEW_SURVEYS},
     Role.SYSTEM_ADMIN: _LEADERSHIP
     | _DOSSIER_DESK
     | _FEEDBACK_DESK
     | {APPROVE_FEEDBACK, INSPECT_FEEDBACK}
-    | {MANAGE_STAFF, MANAGE_WORKDAYS, MANAGE_PLANS, MANAGE_PROCEDURES},
+    | {MANAGE_STAFF, MANAGE_WORKDAYS, MANAGE_PLANS, MANAGE_PROCEDURES}
+    | {VIEW_SURVEYS, MANAGE_SURVEYS},
 }
 
 # Roles whose read permissions extend to the units below their own.
@@ -84,6 +95,7 @@ _OWN_UNIT_ONLY = frozenset(
         HANDLE_FEEDBACK,
         APPROVE_FEEDBACK,
         INSPECT_FEEDBACK,
+        MANAGE_SURVEYS,
     }
 )
 

@@ -99,6 +99,8 @@ def _register_routers() -> None:
     from cchc.api.feedback import router as feedback_router
     from cchc.api.organizations import router as organizations_router
     from cchc.api.plans import router as plans_router
+    from cchc.api.surveys import public_router as surveys_public_router
+    from cchc.api.surveys import router as surveys_router
     from cchc.api.workdays import router as workdays_router
 
     api.add_router("/", organizations_router)
@@ -108,6 +110,8 @@ def _register_routers() -> None:
     api.add_router("/", public_router)
     api.add_router("/", feedback_router)
     api.add_router("/", feedback_public_router)
+    api.add_router("/", surveys_router)
+    api.add_router("/", surveys_public_router)
 
 
 _register_routers()

@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 from django.apps import apps
 
+from cchc.kpi.intervals import wilson_interval
+
 
 @dataclass(frozen=True)
 class Period:
@@ -33,12 +35,19 @@ class Period:
         return f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
 
 
+def _comma(value: Decimal) -> str:
+    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    return f"{rounded:f}".replace(".", ",")
+
+
 @dataclass(frozen=True)
 class Measure:
     numerator: int | Decimal = 0
     denominator: int | Decimal = 0
     # For indicators that are a rating rather than a ratio ("Tốt", "Khá" …).
     label: str = ""
+    # Counted on a sample (survey answers), not on every case: shown with its 95% interval.
+    sampled: bool = False
 
     @property
     def is_measurable(self) -> bool:
@@ -59,10 +68,27 @@ class Measure:
             return "chưa đo được"
         rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
         text = f"{rounded:f}".replace(".", ",")
-        return f"{text}% ({self.numerator}/{self.denominator})"
+        shown = f"{text}% ({self.numerator}/{self.denominator})"
+        interval = self.interval
+        if interval is not None:
+            low, high = (_comma(b * 100) for b in interval)
+            shown += f"; khoảng tin cậy 95%: {low}–{high}%"
+        return shown
+
+    @property
+    def interval(self) -> tuple[Decimal, Decimal] | None:
+        """95% Wilson interval (fractions) of a sampled rate; None for a census or no data."""
+        if not self.sampled or not self.denominator:
+            return None
+        bounds = wilson_interval(int(self.numerator), int(self.denominator))
+        return None if bounds is None else (Decimal(str(bounds[0])), Decimal(str(bounds[1])))
 
     def __add__(self, other: Measure) -> Measure:
-        return Measure(self.numerator + other.numerator, self.denominator + other.denominator)
+        return Measure(
+            self.numerator + other.numerator,
+            self.denominator + other.denominator,
+            sampled=self.sampled or other.sampled,
+        )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.portal import feedback_views, views
+from cchc.portal import feedback_views, survey_views, views
 
 app_name = "portal"
 
@@ -20,4 +20,11 @@ urlpatterns = [
         name="feedback_track",
     ),
     path("phan-anh-kien-nghi/<str:code>/", feedback_views.feedback_detail, name="feedback_detail"),
+    # Satisfaction surveys (issue 13)
+    path("khao-sat/ket-qua/", survey_views.survey_results_list, name="survey_results_list"),
+    path("khao-sat/ket-qua/<str:key>/", survey_views.survey_results, name="survey_results"),
+    path("khao-sat/moi/<str:token>/", survey_views.survey_invitation, name="survey_invitation"),
+    path("khao-sat/quay/<str:key>/", survey_views.survey_kiosk, name="survey_kiosk"),
+    path("khao-sat/<str:key>/", survey_views.survey_take, name="survey_take"),
+    path("danh-gia/<str:token>/", survey_views.survey_rate, name="survey_rate"),
 ]

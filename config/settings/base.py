@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cchc.plans",
     "cchc.dossiers",
     "cchc.feedback",
+    "cchc.surveys",
     "cchc.api",
     "cchc.portal",
     "cchc.backups",

@@ -1,0 +1,86 @@
+"""Satisfaction indicators (design.md section 1: `satisfaction_rate` is the contract code).
+
+`satisfaction_rate` is the plan's target 3 ("mức độ hài lòng của người dân, tổ chức về giải quyết
+TTHC đạt 95% trở lên"): (Hài lòng + Rất hài lòng) ÷ valid answers over every five-point answer of
+the per-dossier ratings submitted in the period, blank and "Không ý kiến" excluded (domain.md 5).
+It is a Measure of answer counts, so schools roll up to the commune by adding counts, and it is
+marked `sampled` so it is shown with its 95% Wilson interval. The answers of one respondent are
+not independent, so the interval is, if anything, a little too narrow; the per-respondent
+"overall" question is shown beside it on the results page.
+
+`satisfaction_766_rate` is the national proxy, Decision 766 indicator 5.4: 100% − (% overdue +
+% with a PAKN or a dislike), over the dossiers handled in the period, a dislike being a rating
+whose overall answer is Không hài lòng or Rất không hài lòng. PAKN are not counted yet (no
+feedback module in this app); the indicator says so in its name.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from cchc.dossiers.kpis import _resolved, _window, dossier_on_time_rate_766
+from cchc.kpi.registry import Measure, Period, indicator
+from cchc.organizations.models import Unit
+from cchc.surveys import results
+from cchc.surveys.definitions import OVERALL_CODE
+from cchc.surveys.models import Answer, CampaignKind, Purpose, Response
+
+
+def responses_in(units: QuerySet[Unit], period: Period, **filters: object) -> QuerySet[Response]:
+    start, end = _window(period)
+    return Response.objects.filter(
+        campaign__unit__in=units, submitted_at__gte=start, submitted_at__lt=end, **filters
+    )
+
+
+@indicator(
+    "satisfaction_rate",
+    name="Mức độ hài lòng của người dân, tổ chức về giải quyết TTHC",
+    source="Kế hoạch CCHC mục tiêu 3; (Hài lòng + Rất hài lòng) ÷ câu trả lời hợp lệ của phiếu "
+    "đánh giá từng hồ sơ, không tính câu bỏ trống và “Không ý kiến” (Quyết định 3476/QĐ-BGDĐT, "
+    "SIPAS)",
+)
+def satisfaction_rate(units: QuerySet[Unit], period: Period) -> Measure:
+    tally = results.pooled(responses_in(units, period, campaign__kind=CampaignKind.DOSSIER))
+    return Measure(tally.satisfied, tally.valid, sampled=True)
+
+
+@indicator(
+    "education_satisfaction_rate",
+    name="Mức độ hài lòng về dịch vụ giáo dục công (cha mẹ học sinh, học sinh)",
+    source="Quyết định 3476/QĐ-BGDĐT; Kế hoạch CCHC phần III (trách nhiệm tổ chức khảo sát)",
+)
+def education_satisfaction_rate(units: QuerySet[Unit], period: Period) -> Measure:
+    tally = results.pooled(
+        responses_in(units, period, campaign__template__purpose=Purpose.EDUCATION)
+    )
+    return Measure(tally.satisfied, tally.valid, sampled=True)
+
+
+def dislikes(units: QuerySet[Unit], period: Period) -> int:
+    """Dossiers handled in the period whose rating's overall answer is 1 or 2."""
+    handled = _resolved(units, period).values("pk")
+    return (
+        Answer.objects.filter(
+            response__dossier__in=handled,
+            question__code=OVERALL_CODE,
+            scale__lte=2,
+        )
+        .filter(~Q(scale__isnull=True))
+        .values("response__dossier")
+        .distinct()
+        .count()
+    )
+
+
+@indicator(
+    "satisfaction_766_rate",
+    name="Chỉ số 5.4 (Quyết định 766): hài lòng với giải quyết hồ sơ, chưa gồm phản ánh, kiến nghị",
+    source="Quyết định 766/QĐ-TTg chỉ số 5.4: 100% − (% hồ sơ quá hạn + % hồ sơ có phản ánh "
+    "hoặc không hài lòng); đạt điểm tối đa khi ≥ 90%",
+)
+def satisfaction_766_rate(units: QuerySet[Unit], period: Period) -> Measure:
+    on_time = dossier_on_time_rate_766(units, period)
+    total = int(on_time.denominator)
+    overdue = total - int(on_time.numerator)
+    return Measure(max(0, total - overdue - dislikes(units, period)), total)
