@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cchc.kpi",
     "cchc.plans",
     "cchc.dossiers",
+    "cchc.payments",
     "cchc.api",
     "cchc.portal",
 ]
