@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.portal import views
+from cchc.portal import payment_views, views
 
 app_name = "portal"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("thu-tuc/<int:pk>/nop-ho-so/", views.submit, name="submit"),
     path("tra-cuu/", views.lookup, name="lookup"),
     path("tra-cuu/<str:code>/", views.lookup, name="lookup_code"),
+    path("thanh-toan/<str:code>/", payment_views.payment, name="payment"),
 ]
