@@ -292,7 +292,8 @@ def _import(request: HttpRequest, unit: Any) -> tuple[StatementForm, int]:
                 {"name": name, "content": content, "headers": headers},
                 UPLOAD_SECONDS,
             )
-            form = StatementForm(initial={"token": token}, headers=headers)
+            form = StatementForm({"token": token}, headers=headers)
+            form.is_valid()
             form.add_error(None, problem.message)
             return form, 422
         add_validation_errors(form, error)
