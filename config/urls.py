@@ -26,6 +26,7 @@ urlpatterns = [
     path("quan-ly/", include("cchc.backups.urls")),
     path("quan-ly/", include("cchc.feedback.urls")),
     path("quan-ly/", include("cchc.surveys.urls")),
+    path("quan-ly/", include("cchc.payments.urls")),
 ]
 
 handler400 = "cchc.core.views.bad_request"

@@ -84,8 +84,40 @@ STAFF_URLS |= {
     "surveys:slips": lambda unit: reverse("surveys:slips", args=[_campaign_of(unit).pk]),
     "surveys:export": lambda unit: reverse("surveys:export", args=[_campaign_of(unit).pk, "xlsx"]),
 }
+# Payments (issue 15): fees, bills, receipts, statements, the unmatched queue, figures.
+STAFF_URLS |= {
+    "payments:bills": lambda unit: reverse("payments:bills"),
+    "payments:bill_detail": lambda unit: reverse(
+        "payments:bill_detail", args=[_payments_of(unit)["bill"].pk]
+    ),
+    "payments:bill_cash": lambda unit: reverse(
+        "payments:bill_cash", args=[_payments_of(unit)["bill"].pk]
+    ),
+    "payments:fees": lambda unit: reverse("payments:fees"),
+    "payments:fee_bill": lambda unit: reverse(
+        "payments:fee_bill", args=[_payments_of(unit)["fee"].pk]
+    ),
+    "payments:notices": lambda unit: reverse(
+        "payments:notices", args=[_payments_of(unit)["fee"].pk, "docx"]
+    ),
+    "payments:receipt": lambda unit: reverse(
+        "payments:receipt", args=[_payments_of(unit)["receipt"].pk, "docx"]
+    ),
+    "payments:statements": lambda unit: reverse("payments:statements"),
+    "payments:queue": lambda unit: reverse("payments:queue"),
+    "payments:line_match": lambda unit: reverse(
+        "payments:line_match", args=[_payments_of(unit)["line"].pk]
+    ),
+    "payments:line_ignore": lambda unit: reverse(
+        "payments:line_ignore", args=[_payments_of(unit)["line"].pk]
+    ),
+    "payments:dashboard": lambda unit: reverse("payments:dashboard"),
+}
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
 POST_URLS = {
+    "payments:bill_cash",
+    "payments:line_match",
+    "payments:line_ignore",
     "dossiers:act",
     "feedback:act",
     "workdays:override_create",
@@ -99,6 +131,10 @@ POST_URLS = {
     "surveys:act",
 }
 UNIT_OBJECT_URLS = [
+    "payments:bill_detail",
+    "payments:fee_bill",
+    "payments:notices",
+    "payments:receipt",
     "dossiers:detail",
     "dossiers:paper",
     "plans:import_review",
@@ -248,6 +284,69 @@ def _campaign_of(unit):
             "status": "open",
         },
     )[0]
+def _payments_of(unit):
+    """A fee, a bill paid in cash (with its receipt) and an unmatched credit of `unit`."""
+    from datetime import date
+
+    from cchc.payments.models import (
+        Bill,
+        Fee,
+        Payment,
+        Receipt,
+        Statement,
+        StatementLine,
+    )
+
+    fee = Fee.objects.get_or_create(
+        unit=unit,
+        name="Khoản thu riêng",
+        defaults={"amount_vnd": 100000, "due_on": date(2026, 9, 30)},
+    )[0]
+    bill = Bill.objects.get_or_create(
+        code=f"HP26{unit.pk:06d}"[:10],
+        defaults={
+            "unit": unit,
+            "fee": fee,
+            "reason": "Khoản thu riêng",
+            "amount_vnd": 100000,
+            "payer_name": "Phụ huynh trường khác",
+            "student_name": "Học sinh trường khác",
+            "class_name": "6A",
+            "issued_on": date(2026, 9, 7),
+            "due_on": date(2026, 9, 30),
+        },
+    )[0]
+    payment = Payment.objects.get_or_create(
+        unit=unit,
+        bill=bill,
+        defaults={
+            "amount_vnd": 1000,
+            "method": "cash",
+            "paid_on": date(2026, 9, 8),
+            "cash_reason": "Thử",
+        },
+    )[0]
+    receipt = Receipt.objects.get_or_create(
+        payment=payment,
+        defaults={"unit": unit, "year": 2026, "number": 1, "issued_at": payment.created_at},
+    )[0]
+    statement = Statement.objects.get_or_create(
+        unit=unit,
+        content_hash=f"{unit.pk:064d}",
+        defaults={"filename": "sk.csv", "format_code": "x"},
+    )[0]
+    line = StatementLine.objects.get_or_create(
+        unit=unit,
+        fingerprint=f"{unit.pk:064d}",
+        defaults={
+            "statement": statement,
+            "row_number": 2,
+            "posted_on": date(2026, 9, 9),
+            "amount_vnd": 100000,
+            "description": "Chuyển khoản riêng",
+        },
+    )[0]
+    return {"fee": fee, "bill": bill, "receipt": receipt, "line": line}
 
 
 def _stored(field, name: str) -> None:

@@ -43,6 +43,10 @@ HANDLE_FEEDBACK = "feedback.handle"
 APPROVE_FEEDBACK = "feedback.approve"
 INSPECT_FEEDBACK = "feedback.inspect"
 _FEEDBACK_DESK = frozenset({VIEW_FEEDBACK, HANDLE_FEEDBACK})
+# Fees, bills, statements and receipts (issue 15): the principal and the clerk collect, the
+# vice principals and the inspection board read, the commune reads every school below it.
+VIEW_PAYMENTS = "payments.view"
+MANAGE_PAYMENTS = "payments.manage"
 
 _EVERY_STAFF = frozenset({VIEW_UNIT, VIEW_STAFF, USE_API, VIEW_PLANS, RECORD_ACTIVITY})
 _LEADERSHIP = _EVERY_STAFF | {VIEW_PERSONAL_DATA, VIEW_AUDIT}
@@ -53,31 +57,37 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | _FEEDBACK_DESK
     | {APPROVE_FEEDBACK, INSPECT_FEEDBACK}
     | {MANAGE_STAFF, MANAGE_WORKDAYS, MANAGE_PLANS, MANAGE_PROCEDURES}
-    | {VIEW_SURVEYS, MANAGE_SURVEYS},
+    | {VIEW_SURVEYS, MANAGE_SURVEYS}
+    | {VIEW_PAYMENTS, MANAGE_PAYMENTS},
     # The principal has the vice principals organise the satisfaction surveys (seed plan III.1).
     Role.VICE_PRINCIPAL: _LEADERSHIP
     | _DOSSIER_DESK
     | _FEEDBACK_DESK
-    | {MANAGE_PLANS, VIEW_SURVEYS, MANAGE_SURVEYS},
+    | {MANAGE_PLANS, VIEW_SURVEYS, MANAGE_SURVEYS}
+    | {VIEW_PAYMENTS},
     Role.CLERK: _EVERY_STAFF
     | _DOSSIER_DESK
     | _FEEDBACK_DESK
     | {VIEW_PERSONAL_DATA, MANAGE_WORKDAYS, MANAGE_PROCEDURES}
-    | {VIEW_SURVEYS},
+    | {VIEW_SURVEYS}
+    | {VIEW_PAYMENTS, MANAGE_PAYMENTS},
     Role.INSPECTION_HEAD: _EVERY_STAFF
-    | {VIEW_AUDIT, VIEW_DOSSIERS, INSPECT_FEEDBACK, VIEW_SURVEYS},
+    | {VIEW_AUDIT, VIEW_DOSSIERS, INSPECT_FEEDBACK, VIEW_SURVEYS}
+    | {VIEW_PAYMENTS},
     Role.IT_LEAD: _EVERY_STAFF | {VIEW_AUDIT},
     Role.STAFF: _EVERY_STAFF,
     # Read-only over the commune and every unit below it (issue 2: read-only by default).
     Role.COMMUNE_OFFICER: _EVERY_STAFF
     | {VIEW_PERSONAL_DATA, VIEW_AUDIT, MANAGE_PLANS, VIEW_DOSSIERS, VIEW_FEEDBACK}
-    | {VIEW_SURVEYS},
+    | {VIEW_SURVEYS}
+    | {VIEW_PAYMENTS},
     Role.SYSTEM_ADMIN: _LEADERSHIP
     | _DOSSIER_DESK
     | _FEEDBACK_DESK
     | {APPROVE_FEEDBACK, INSPECT_FEEDBACK}
     | {MANAGE_STAFF, MANAGE_WORKDAYS, MANAGE_PLANS, MANAGE_PROCEDURES}
-    | {VIEW_SURVEYS, MANAGE_SURVEYS},
+    | {VIEW_SURVEYS, MANAGE_SURVEYS}
+    | {VIEW_PAYMENTS, MANAGE_PAYMENTS},
 }
 
 # Roles whose read permissions extend to the units below their own.
@@ -96,6 +106,7 @@ _OWN_UNIT_ONLY = frozenset(
         APPROVE_FEEDBACK,
         INSPECT_FEEDBACK,
         MANAGE_SURVEYS,
+        MANAGE_PAYMENTS,
     }
 )
 

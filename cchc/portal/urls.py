@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.portal import feedback_views, survey_views, views
+from cchc.portal import feedback_views, payment_views, survey_views, views
 
 app_name = "portal"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("khao-sat/quay/<str:key>/", survey_views.survey_kiosk, name="survey_kiosk"),
     path("khao-sat/<str:key>/", survey_views.survey_take, name="survey_take"),
     path("danh-gia/<str:token>/", survey_views.survey_rate, name="survey_rate"),
+    path("thanh-toan/<str:code>/", payment_views.payment, name="payment"),
 ]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cchc.dossiers",
     "cchc.feedback",
     "cchc.surveys",
+    "cchc.payments",
     "cchc.api",
     "cchc.portal",
     "cchc.backups",
