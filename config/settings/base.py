@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cchc.kpi",
     "cchc.plans",
     "cchc.dossiers",
+    "cchc.documents",
     "cchc.api",
     "cchc.portal",
 ]
