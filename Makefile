@@ -14,7 +14,7 @@ DEMO_ENV := DEBUG=0 HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY_FILE=va
 # Debian packages the whole suite needs: Chromium (browser tests), LibreOffice and fonts (DOCX to
 # PDF), poppler (reading PDFs back). Installed when missing and running as root; otherwise the
 # command to run is printed.
-DEB_PACKAGES := chromium chromium-driver libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core poppler-utils
+DEB_PACKAGES := chromium chromium-driver libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core poppler-utils softhsm2 opensc
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,7 @@ system-packages:
 	command -v chromium >/dev/null 2>&1 || missing="yes"; \
 	command -v soffice >/dev/null 2>&1 || missing="yes"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="yes"; \
+	test -f /usr/lib/softhsm/libsofthsm2.so || missing="yes"; \
 	fc-list 2>/dev/null | grep -q "Liberation Serif" || missing="yes"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \

@@ -60,9 +60,18 @@ class DocRef:
     def to_json(self) -> dict[str, Any]:
         """The CLI/API contract: exactly these seven keys."""
         data = asdict(self)
-        return {k: data[k] for k in (
-            "number", "year", "type_code", "type", "issuer_code", "unit_code", "normalized"
-        )}  # fmt: skip
+        return {
+            k: data[k]
+            for k in (
+                "number",
+                "year",
+                "type_code",
+                "type",
+                "issuer_code",
+                "unit_code",
+                "normalized",
+            )
+        }
 
 
 @cache
@@ -230,8 +239,13 @@ def parse_reference(text: str) -> DocRef:
     )
 
 
-def format_reference(number: int, type_code: str | None, issuer_code: str,
-                     unit_code: str | None = None, year: int | None = None) -> str:  # fmt: skip
+def format_reference(
+    number: int,
+    type_code: str | None,
+    issuer_code: str,
+    unit_code: str | None = None,
+    year: int | None = None,
+) -> str:
     """Compose "số, ký hiệu": number zero-padded below 10, type (none for công văn), issuer."""
     if number < 1:
         raise DocRefError("Số văn bản bắt đầu từ 01.")

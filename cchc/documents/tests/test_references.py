@@ -39,8 +39,16 @@ REAL_WORLD = [
     ("45/TTr-THCS", 45, None, "TTr", "Tờ trình", "THCS", None, "45/TTr-THCS"),
     ("02/TrS-VP", 2, None, "TrS", "Bản trích sao", "VP", None, "02/TrS-VP"),
     ("012/CT-UBND", 12, None, "CT", "Chỉ thị", "UBND", None, "12/CT-UBND"),
-    ("01/2015/TTLT-BGDĐT-BNV", 1, 2015, "TTLT", "Thông tư liên tịch", "BGDĐT-BNV", None,
-     "01/2015/TTLT-BGDĐT-BNV"),
+    (
+        "01/2015/TTLT-BGDĐT-BNV",
+        1,
+        2015,
+        "TTLT",
+        "Thông tư liên tịch",
+        "BGDĐT-BNV",
+        None,
+        "01/2015/TTLT-BGDĐT-BNV",
+    ),
     ("22/2008/QH12", 22, 2008, None, "Luật", "QH12", None, "22/2008/QH12"),
     ("07/GM-UBND", 7, None, "GM", "Giấy mời", "UBND", None, "07/GM-UBND"),
     ("09/BB-HĐTĐKT", 9, None, "BB", "Biên bản", "HĐTĐKT", None, "09/BB-HĐTĐKT"),
@@ -54,31 +62,65 @@ REAL_WORLD = [
     ("Số: 01 /KH-UBND", 1, None, "KH", "Kế hoạch", "UBND", None, "01/KH-UBND"),
     ("Số:211/KH-UBND", 211, None, "KH", "Kế hoạch", "UBND", None, "211/KH-UBND"),
     ("SỐ: 12/BC-THCS", 12, None, "BC", "Báo cáo", "THCS", None, "12/BC-THCS"),
-    ("Nghị quyết số 76/NQ-CP ngày 15/7/2021", 76, None, "NQ", "Nghị quyết", "CP", None,
-     "76/NQ-CP"),
-    ("Căn cứ Kế hoạch số 211/KH-UBND ngày 19 tháng 01 năm 2026 của UBND xã", 211, None, "KH",
-     "Kế hoạch", "UBND", None, "211/KH-UBND"),
-    ("Thực hiện Kết luận số 51-KL/TW ngày 30/5/2019 của Ban Bí thư", 51, None, "KL",
-     "Kết luận", "TW", None, "51-KL/TW"),
-    ("theo Thông tư 15/2026/TT-BGDĐT,", 15, 2026, "TT", "Thông tư", "BGDĐT", None,
-     "15/2026/TT-BGDĐT"),
+    ("Nghị quyết số 76/NQ-CP ngày 15/7/2021", 76, None, "NQ", "Nghị quyết", "CP", None, "76/NQ-CP"),
+    (
+        "Căn cứ Kế hoạch số 211/KH-UBND ngày 19 tháng 01 năm 2026 của UBND xã",
+        211,
+        None,
+        "KH",
+        "Kế hoạch",
+        "UBND",
+        None,
+        "211/KH-UBND",
+    ),
+    (
+        "Thực hiện Kết luận số 51-KL/TW ngày 30/5/2019 của Ban Bí thư",
+        51,
+        None,
+        "KL",
+        "Kết luận",
+        "TW",
+        None,
+        "51-KL/TW",
+    ),
+    (
+        "theo Thông tư 15/2026/TT-BGDĐT,",
+        15,
+        2026,
+        "TT",
+        "Thông tư",
+        "BGDĐT",
+        None,
+        "15/2026/TT-BGDĐT",
+    ),
     ("(V/v: 05/BNV-VP)", 5, None, None, "Công văn", "BNV", "VP", "05/BNV-VP"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
     ("text", "number", "year", "type_code", "type_", "issuer", "unit", "normalized"), REAL_WORLD
 )
 def test_parses_real_world_references(
-    text: str, number: int, year: int | None, type_code: str | None, type_: str, issuer: str,
-    unit: str | None, normalized: str,
-) -> None:  # fmt: skip
+    text: str,
+    number: int,
+    year: int | None,
+    type_code: str | None,
+    type_: str,
+    issuer: str,
+    unit: str | None,
+    normalized: str,
+) -> None:
     ref = parse_reference(text)
 
     assert ref.to_json() == {
-        "number": number, "year": year, "type_code": type_code, "type": type_,
-        "issuer_code": issuer, "unit_code": unit, "normalized": normalized,
-    }  # fmt: skip
+        "number": number,
+        "year": year,
+        "type_code": type_code,
+        "type": type_,
+        "issuer_code": issuer,
+        "unit_code": unit,
+        "normalized": normalized,
+    }
 
 
 @pytest.mark.parametrize(
@@ -114,8 +156,11 @@ def test_finds_every_reference_in_a_basis_paragraph() -> None:
     )
 
     assert [r.normalized for r in find_references(text)] == [
-        "30/2020/NĐ-CP", "76/NQ-CP", "51-KL/TW", "05/BNV-VP",
-    ]  # fmt: skip
+        "30/2020/NĐ-CP",
+        "76/NQ-CP",
+        "51-KL/TW",
+        "05/BNV-VP",
+    ]
 
 
 def test_format_composes_symbol_from_type_and_unit_abbreviation() -> None:
@@ -138,9 +183,14 @@ def test_cli_prints_the_json_contract() -> None:
     call_command("docref", "parse", "211/KH-UBND", "--json", stdout=out)
 
     assert json.loads(out.getvalue()) == {
-        "number": 211, "year": None, "type_code": "KH", "type": "Kế hoạch",
-        "issuer_code": "UBND", "unit_code": None, "normalized": "211/KH-UBND",
-    }  # fmt: skip
+        "number": 211,
+        "year": None,
+        "type_code": "KH",
+        "type": "Kế hoạch",
+        "issuer_code": "UBND",
+        "unit_code": None,
+        "normalized": "211/KH-UBND",
+    }
 
 
 def test_cli_rejects_with_vietnamese_message_and_code_2() -> None:
