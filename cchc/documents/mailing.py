@@ -56,6 +56,9 @@ def attempt(delivery: Delivery, now: datetime | None = None) -> bool:
             ),
             from_email=delivery.sender,
             to=[delivery.recipient],
+            reply_to=[delivery.sent_by.email]
+            if delivery.sent_by and delivery.sent_by.email
+            else None,
         )
         doc.signed_pdf.open("rb")
         try:
@@ -89,7 +92,9 @@ def attempt(delivery: Delivery, now: datetime | None = None) -> bool:
 
 @task()
 def send_delivery(delivery_id: int) -> bool:
-    delivery = Delivery.objects.select_related("outgoing__unit").filter(pk=delivery_id).first()
+    delivery = (
+        Delivery.objects.select_related("outgoing__unit", "sent_by").filter(pk=delivery_id).first()
+    )
     if delivery is None or delivery.status == DeliveryStatus.SENT:
         return False
     return attempt(delivery)
@@ -98,7 +103,7 @@ def send_delivery(delivery_id: int) -> bool:
 def retry_due(now: datetime | None = None) -> int:
     """Retry every failed delivery whose time has come (scheduled, e.g. every 5 minutes)."""
     now = now or timezone.now()
-    due = Delivery.objects.select_related("outgoing__unit").filter(
+    due = Delivery.objects.select_related("outgoing__unit", "sent_by").filter(
         status=DeliveryStatus.FAILED, next_try_at__lte=now
     )
     return sum(1 for delivery in due if attempt(delivery, now))

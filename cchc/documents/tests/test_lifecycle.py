@@ -25,15 +25,20 @@ from cchc.documents.workflow import InvalidTransition, OutgoingStatus
 
 OS = OutgoingStatus
 INCOMING = {
-    "author": "UBND xã Bình Hưng", "reference": "Số: 211 /KH-UBND", "issued_on": date(2026, 1, 19),
-    "summary": "Kế hoạch cải cách hành chính năm 2026", "channel": "electronic",
-}  # fmt: skip
+    "author": "UBND xã Bình Hưng",
+    "reference": "Số: 211 /KH-UBND",
+    "issued_on": date(2026, 1, 19),
+    "summary": "Kế hoạch cải cách hành chính năm 2026",
+    "channel": "electronic",
+}
 DRAFT = {
-    "type_code": "KH", "summary": "Ứng dụng chữ ký số năm 2026",
+    "type_code": "KH",
+    "summary": "Ứng dụng chữ ký số năm 2026",
     "body": "Thực hiện Kế hoạch số 211/KH-UBND, nhà trường ban hành kế hoạch.",
-    "recipients": "Phòng GD&ĐT;\nLưu: VT.", "recipient_emails": "vanthu@binhhung.gov.vn",
+    "recipients": "Phòng GD&ĐT;\nLưu: VT.",
+    "recipient_emails": "vanthu@binhhung.gov.vn",
     "head_title": "Hiệu trưởng",
-}  # fmt: skip
+}
 
 
 def approved(clerk, principal, school, **extra) -> OutgoingDocument:
@@ -82,12 +87,23 @@ def test_leader_assigns_and_handler_finishes(clerk, principal, colleague, school
     doc = services.incoming_register(actor=clerk.user, unit=school, data=INCOMING)
     doc = services.incoming_present(actor=clerk.user, doc=doc)
     with pytest.raises(PermissionDenied):
-        services.incoming_assign(actor=clerk.user, doc=doc, instructions="x", lead=colleague,
-                                 collaborators=[], due_on=None)  # fmt: skip
+        services.incoming_assign(
+            actor=clerk.user,
+            doc=doc,
+            instructions="x",
+            lead=colleague,
+            collaborators=[],
+            due_on=None,
+        )
     doc = services.incoming_assign(
-        actor=principal.user, doc=doc, instructions="Đ/c Lợi chủ trì, báo cáo trước hạn.",
-        lead=colleague, collaborators=[clerk], due_on=timezone.localdate(), expected_version=2,
-    )  # fmt: skip
+        actor=principal.user,
+        doc=doc,
+        instructions="Đ/c Lợi chủ trì, báo cáo trước hạn.",
+        lead=colleague,
+        collaborators=[clerk],
+        due_on=timezone.localdate(),
+        expected_version=2,
+    )
     with pytest.raises(services.StaleDocument):
         services.incoming_finish(actor=colleague.user, doc=doc, expected_version=2)
     doc = services.incoming_finish(actor=colleague.user, doc=doc, expected_version=3)
@@ -122,8 +138,9 @@ def test_numbering_separate_secret_sequence_symbol_and_no_double_numbering(
 @pytest.mark.django_db
 def test_secret_outgoing_cannot_be_mailed(clerk, principal, school) -> None:
     with pytest.raises(ValidationError, match="không gửi qua thư điện tử"):
-        services.outgoing_create(actor=clerk.user, unit=school, data={**DRAFT, "secrecy": "mat"},
-                                 signer=principal)  # fmt: skip
+        services.outgoing_create(
+            actor=clerk.user, unit=school, data={**DRAFT, "secrecy": "mat"}, signer=principal
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -213,8 +230,11 @@ def test_sign_release_and_mail_with_signed_pdf(
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 1)
     verbs = set(AuditEvent.objects.values_list("verb", flat=True))
-    assert {"documents.outgoing.number", "documents.outgoing.sign",
-            "documents.outgoing.release"} <= verbs  # fmt: skip
+    assert {
+        "documents.outgoing.number",
+        "documents.outgoing.sign",
+        "documents.outgoing.release",
+    } <= verbs
 
 
 @pytest.mark.django_db
@@ -244,14 +264,24 @@ def test_failed_delivery_is_logged_and_retried(
 def test_correction_links_to_released_original(clerk, principal, school, certificates) -> None:
     doc = services.outgoing_number(actor=clerk.user, doc=approved(clerk, principal, school))
     with pytest.raises(ValidationError, match="đã phát hành"):
-        services.outgoing_create(actor=clerk.user, unit=school, data=DRAFT, signer=principal,
-                                 amends=doc, amend_kind="correction")  # fmt: skip
+        services.outgoing_create(
+            actor=clerk.user,
+            unit=school,
+            data=DRAFT,
+            signer=principal,
+            amends=doc,
+            amend_kind="correction",
+        )
     doc = services.outgoing_sign(actor=principal.user, doc=doc, pin=pki.PIN)
     doc = services.outgoing_release(actor=clerk.user, doc=doc, unit_pin=pki.PIN)
     fix = services.outgoing_create(
-        actor=clerk.user, unit=school, data={**DRAFT, "type_code": "", "drafting_unit": "VP"},
-        signer=principal, amends=doc, amend_kind="correction",
-    )  # fmt: skip
+        actor=clerk.user,
+        unit=school,
+        data={**DRAFT, "type_code": "", "drafting_unit": "VP"},
+        signer=principal,
+        amends=doc,
+        amend_kind="correction",
+    )
     assert list(doc.amendments.all()) == [fix]
 
 
