@@ -22,6 +22,7 @@ urlpatterns = [
     path("quan-ly/", include("cchc.workdays.urls")),
     path("quan-ly/", include("cchc.plans.urls")),
     path("quan-ly/", include("cchc.dossiers.urls")),
+    path("quan-ly/", include("cchc.documents.urls")),
 ]
 
 handler400 = "cchc.core.views.bad_request"
