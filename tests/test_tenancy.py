@@ -77,6 +77,9 @@ STAFF_URLS = {
     "documents:outgoing_file": lambda unit: reverse(
         "documents:outgoing_file", args=[_outgoing_of(unit).pk]
     ),
+    "documents:outgoing_docx": lambda unit: reverse(
+        "documents:outgoing_docx", args=[_outgoing_of(unit).pk]
+    ),
     # The binary books are checked for tenancy in cchc/documents/tests/test_pages.py.
     "documents:register_export": lambda unit: reverse(
         "documents:register_export", args=["den", "csv"]
@@ -112,6 +115,7 @@ UNIT_OBJECT_URLS = [
     "documents:incoming_file",
     "documents:outgoing_detail",
     "documents:outgoing_file",
+    "documents:outgoing_docx",
 ]
 # URLs that name a unit explicitly: another school's must answer 403 or 404.
 UNIT_SCOPED = ["organizations:unit_detail", "workdays:year", *UNIT_OBJECT_URLS]

@@ -515,18 +515,33 @@ def certificate_for(staff: Staff | None, unit: Unit) -> SigningCertificate:
 
 def render_pdf(doc: OutgoingDocument) -> bytes:
     """The numbered document in the Decree 30 layout (DOCX through LibreOffice to PDF)."""
+    from cchc.core.official_docs import docx_to_pdf
+
+    return docx_to_pdf(render_docx(doc))
+
+
+def render_docx(doc: OutgoingDocument) -> bytes:
+    """The draft or numbered document as DOCX in the Decree 30 layout (header, number and
+    symbol, place and date, type and summary, body, TM./KT./TL./TUQ. block, "Nơi nhận")."""
     from cchc.core.official_docs import (
         OfficialDocument,
         OfficialHeader,
         Paragraph,
         SignatureBlock,
         build_docx,
-        docx_to_pdf,
     )
 
     unit = doc.unit
     parent = unit.parent.name.upper() if unit.parent_id else ""
-    number, symbol = doc.symbol.split("/", 1) if doc.symbol else (None, "")
+    if doc.symbol:
+        number, symbol = doc.symbol.split("/", 1)
+    else:  # a draft: the number is left blank, the symbol is what numbering will compose
+        number = None
+        symbol = "-".join(
+            p
+            for p in (doc.type_code, unit.symbol, doc.drafting_unit if not doc.type_code else "")
+            if p
+        )
     signer = doc.signer
     head = (doc.head_title or "").upper()
     authority = f"{doc.authority} {head}".strip() if doc.authority else ""
@@ -543,7 +558,7 @@ def render_pdf(doc: OutgoingDocument) -> bytes:
         ),
         recipients=[line.strip() for line in doc.recipients.splitlines() if line.strip()],
     )
-    return docx_to_pdf(build_docx(paper))
+    return build_docx(paper)
 
 
 def outgoing_sign(

@@ -14,6 +14,7 @@ urlpatterns = [
     path("van-ban/di/<int:pk>/", views.outgoing_detail, name="outgoing_detail"),
     path("van-ban/di/<int:pk>/xu-ly/", views.outgoing_act, name="outgoing_act"),
     path("van-ban/di/<int:pk>/tep/", views.outgoing_file, name="outgoing_file"),
+    path("van-ban/di/<int:pk>/word/", views.outgoing_docx, name="outgoing_docx"),
     path("van-ban/so/<str:book>.<str:fmt>", exports.register_export, name="register_export"),
     path("van-ban/chung-thu-so/", views.certificates, name="certificates"),
     path("van-ban/kiem-tra-chu-ky/", views.verify, name="verify"),

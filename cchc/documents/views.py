@@ -294,6 +294,19 @@ def outgoing_file(request: HttpRequest, pk: int) -> HttpResponse:
     return file_response(request, doc.signed_pdf if doc.signed_pdf else doc.pdf)
 
 
+@require_safe
+@login_required
+def outgoing_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft as a Word file in the Decree 30 layout, to edit or print."""
+    from cchc.documents.exports import DOCX_TYPE
+
+    doc = selectors.outgoing_get(user=request.user, pk=pk)
+    response = HttpResponse(services.render_docx(doc), content_type=DOCX_TYPE)
+    name = (doc.symbol or f"du-thao-{doc.pk}").replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    return response
+
+
 # ---------------------------------------------------------------- certificates, verification
 
 

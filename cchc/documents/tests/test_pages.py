@@ -185,3 +185,32 @@ def test_registers_export_xlsx_docx_and_stay_in_the_unit(clerk, outsider, school
     assert docx.content[:2] == b"PK"
     theirs = client_for(outsider).get(reverse("documents:register_export", args=["den", "xlsx"]))
     assert load_workbook(io.BytesIO(theirs.content)).active.max_row == 1
+
+
+@pytest.mark.django_db
+def test_draft_as_word_in_decree_30_layout(clerk, principal, school) -> None:
+    from docx import Document
+
+    doc = services.outgoing_create(
+        actor=clerk.user,
+        unit=school,
+        signer=principal,
+        data={
+            "type_code": "KH",
+            "summary": "Chuyển đổi số",
+            "body": "Đoạn một.\n\nĐoạn hai.",
+            "recipients": "Phòng GD&ĐT;\nLưu: VT.",
+            "authority": "KT.",
+            "head_title": "Hiệu trưởng",
+        },
+    )
+    response = client_for(clerk).get(reverse("documents:outgoing_docx", args=[doc.pk]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    tables = Document(io.BytesIO(response.content)).tables
+    cells = "\n".join(c.text for t in tables for row in t.rows for c in row.cells)
+    everything = text + "\n" + cells
+    assert "KẾ HOẠCH" in everything
+    assert f"/KH-{school.symbol}" in everything
+    assert "KT. HIỆU TRƯỞNG" in everything
+    assert "Nơi nhận" in everything
+    assert principal.full_name in everything
