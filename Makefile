@@ -12,9 +12,10 @@ DEMO_ENV := DEBUG=0 HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY_FILE=va
 .PHONY: demo test install system-packages serve worker pdf-server lint clean-venv
 
 # Debian packages the whole suite needs: Chromium (browser tests), LibreOffice, its Python bridge
-# (the warm converter, `cchc pdf_server`) and fonts (DOCX to PDF), poppler (reading PDFs back). Installed when missing and running as root; otherwise the
-# command to run is printed.
-DEB_PACKAGES := chromium chromium-driver libreoffice-writer-nogui python3-uno fonts-liberation2 fonts-dejavu-core poppler-utils
+# (the warm converter, `cchc pdf_server`) and fonts (DOCX to PDF), poppler (reading PDFs back),
+# SoftHSM2 and OpenSC (signing through a real PKCS#11 token). Installed when missing and running
+# as root; otherwise the command to run is printed.
+DEB_PACKAGES := chromium chromium-driver libreoffice-writer-nogui python3-uno fonts-liberation2 fonts-dejavu-core poppler-utils softhsm2 opensc
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +60,7 @@ system-packages:
 	command -v soffice >/dev/null 2>&1 || missing="yes"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="yes"; \
 	/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing="yes"; \
+	test -f /usr/lib/softhsm/libsofthsm2.so || missing="yes"; \
 	fc-list 2>/dev/null | grep -q "Liberation Serif" || missing="yes"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \

@@ -27,6 +27,7 @@ urlpatterns = [
     path("quan-ly/", include("cchc.feedback.urls")),
     path("quan-ly/", include("cchc.surveys.urls")),
     path("quan-ly/", include("cchc.payments.urls")),
+    path("quan-ly/", include("cchc.documents.urls")),
 ]
 
 handler400 = "cchc.core.views.bad_request"

@@ -112,6 +112,37 @@ STAFF_URLS |= {
         "payments:line_ignore", args=[_payments_of(unit)["line"].pk]
     ),
     "payments:dashboard": lambda unit: reverse("payments:dashboard"),
+    # E-office pages of the documents app.
+    "documents:incoming": lambda unit: reverse("documents:incoming") + "?q=",
+    "documents:incoming_detail": lambda unit: reverse(
+        "documents:incoming_detail", args=[_incoming_of(unit).pk]
+    ),
+    "documents:incoming_act": lambda unit: reverse(
+        "documents:incoming_act", args=[_incoming_of(unit).pk]
+    ),
+    "documents:incoming_file": lambda unit: reverse(
+        "documents:incoming_file", args=[_incoming_of(unit).pk]
+    ),
+    "documents:outgoing": lambda unit: reverse("documents:outgoing"),
+    "documents:outgoing_new": lambda unit: reverse("documents:outgoing_new"),
+    "documents:outgoing_detail": lambda unit: reverse(
+        "documents:outgoing_detail", args=[_outgoing_of(unit).pk]
+    ),
+    "documents:outgoing_act": lambda unit: reverse(
+        "documents:outgoing_act", args=[_outgoing_of(unit).pk]
+    ),
+    "documents:outgoing_file": lambda unit: reverse(
+        "documents:outgoing_file", args=[_outgoing_of(unit).pk]
+    ),
+    "documents:outgoing_docx": lambda unit: reverse(
+        "documents:outgoing_docx", args=[_outgoing_of(unit).pk]
+    ),
+    # The binary books are checked for tenancy in cchc/documents/tests/test_pages.py.
+    "documents:register_export": lambda unit: reverse(
+        "documents:register_export", args=["den", "csv"]
+    ),
+    "documents:certificates": lambda unit: reverse("documents:certificates"),
+    "documents:verify": lambda unit: reverse("documents:verify"),
 }
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
 POST_URLS = {
@@ -129,6 +160,8 @@ POST_URLS = {
     "plans:occurrence_toggle",
     "plans:initiative_status",
     "surveys:act",
+    "documents:incoming_act",
+    "documents:outgoing_act",
 }
 UNIT_OBJECT_URLS = [
     "payments:bill_detail",
@@ -151,6 +184,11 @@ UNIT_OBJECT_URLS = [
     "surveys:poster",
     "surveys:slips",
     "surveys:export",
+    "documents:incoming_detail",
+    "documents:incoming_file",
+    "documents:outgoing_detail",
+    "documents:outgoing_file",
+    "documents:outgoing_docx",
 ]
 # URLs that name a unit explicitly: another school's must answer 403 or 404.
 UNIT_SCOPED = ["organizations:unit_detail", "workdays:year", *UNIT_OBJECT_URLS]
@@ -382,6 +420,54 @@ def _activity_file_of(unit):
     activity = _plan_of(unit)[4]
     _stored(activity.evidence_file, "hoat-dong.pdf")
     return activity
+
+
+def _incoming_of(unit):
+    """An incoming document of `unit` with a stored file."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from cchc.documents.models import IncomingDocument
+
+    doc = IncomingDocument.objects.get_or_create(
+        unit=unit,
+        year=2026,
+        incoming_number=1,
+        defaults={
+            "received_at": timezone.now(),
+            "author": "UBND xã",
+            "reference": "7/KH-UBND",
+            "reference_normalized": "07/KH-UBND",
+            "issued_on": date(2026, 3, 2),
+            "doc_type": "Kế hoạch",
+            "summary": "Văn bản riêng của trường khác",
+            "channel": "electronic",
+        },
+    )[0]
+    _stored(doc.file, "den.pdf")
+    return doc
+
+
+def _outgoing_of(unit):
+    """A numbered outgoing document of `unit` with a stored PDF."""
+    from cchc.documents.models import OutgoingDocument
+
+    doc = OutgoingDocument.objects.get_or_create(
+        unit=unit,
+        year=2026,
+        number=1,
+        defaults={
+            "status": "approved",
+            "doc_type": "Kế hoạch",
+            "type_code": "KH",
+            "summary": "Văn bản đi riêng của trường khác",
+            "recipients": "Lưu: VT.",
+            "symbol": "01/KH-X",
+        },
+    )[0]
+    _stored(doc.pdf, "di.pdf")
+    return doc
 
 
 def _names(resolver: URLResolver, namespace: str = "") -> set[str]:

@@ -93,6 +93,7 @@ def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from cchc.api.documents import router as documents_router
     from cchc.api.dossiers import public_router
     from cchc.api.dossiers import router as dossiers_router
     from cchc.api.feedback import public_router as feedback_public_router
@@ -107,6 +108,7 @@ def _register_routers() -> None:
     api.add_router("/", workdays_router)
     api.add_router("/", plans_router)
     api.add_router("/", dossiers_router)
+    api.add_router("/", documents_router)
     api.add_router("/", public_router)
     api.add_router("/", feedback_router)
     api.add_router("/", feedback_public_router)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cchc.feedback",
     "cchc.surveys",
     "cchc.payments",
+    "cchc.documents",
     "cchc.api",
     "cchc.portal",
     "cchc.backups",

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from cchc.documents.references import SYMBOL_TAIL, find_references, type_name
 from cchc.plans.parsing.reading import fold
 from cchc.plans.parsing.types import DocumentReference
 
@@ -23,9 +24,8 @@ __all__ = ["extract_references", "match_kpi", "short_title", "target_figure"]
 # =========================================================================== symbols and dates
 
 
-_SYMBOL_TAIL = (
-    r"(?:(?:19|20)\d{2}\s*/\s*)?[A-ZĐ][A-Za-zĐđ0-9&]*(?:\s*[-–]\s*[A-ZĐ][A-Za-zĐđ0-9&]*)*"
-)
+# One definition of "số, ký hiệu" for the whole project: cchc.documents.references.
+_SYMBOL_TAIL = SYMBOL_TAIL
 
 
 def _make_date(day: str | None, month: str | None, year: str | None) -> dt.date | None:
@@ -54,14 +54,7 @@ _DOC_TYPES = (
 _TYPE_ALTERNATION = "|".join(re.escape(t) for t in _DOC_TYPES)
 _TYPE_WORD = re.compile(rf"\b({_TYPE_ALTERNATION})\b", re.I)
 _TYPE_BY_LOWER = {t.lower(): t for t in _DOC_TYPES}
-_ABBREVIATIONS = {
-    "NQ": "Nghị quyết", "NĐ": "Nghị định", "QĐ": "Quyết định", "CT": "Chỉ thị", "TT": "Thông tư",
-    "TTLT": "Thông tư liên tịch", "KH": "Kế hoạch", "HD": "Hướng dẫn", "TB": "Thông báo",
-    "CTr": "Chương trình", "KL": "Kết luận", "QyĐ": "Quy định", "QC": "Quy chế", "ĐA": "Đề án",
-    "PA": "Phương án", "BC": "Báo cáo", "TTr": "Tờ trình", "CĐ": "Công điện", "TC": "Thông cáo",
-}  # fmt: skip
 _ISSUER_BY_SUFFIX = {"CP": "Chính phủ", "TTg": "Thủ tướng Chính phủ", "VPCP": "Văn phòng Chính phủ"}
-_REFERENCE = re.compile(rf"(?<![\w/])(?P<num>\d{{1,5}}[a-z]?)\s*/\s*(?P<tail>{_SYMBOL_TAIL})")
 _REFERENCE_DATE = re.compile(
     r"^\s*,?\s*(?:ban hành\s+)?(?i:ngày)\s*(?P<d>\d{1,2})\s*(?:(?i:tháng)\s*(?P<m>\d{1,2})\s*"
     r"(?i:năm)\s*(?P<y>\d{4})|[/.\-]\s*(?P<m2>\d{1,2})\s*[/.\-]\s*(?P<y2>\d{4}))"
@@ -86,23 +79,18 @@ def extract_references(text: str) -> list[DocumentReference]:
     references: list[DocumentReference] = []
     seen: set[str] = set()
     boundary = 0
-    for match in _REFERENCE.finditer(text):
-        tail = match.group("tail")
-        if "-" not in tail and "–" not in tail and not re.match(r"(?:19|20)\d{2}\s*/", tail):
-            continue
-        symbol = _normalise_symbol(match.group("num"), tail)
-        window_start = max(boundary, match.start() - 120, text.rfind(";", 0, match.start()) + 1)
-        before = text[window_start : match.start()]
+    for ref in find_references(text):
+        symbol = ref.written
+        written_number = re.match(r"\d+", symbol)[0]
+        window_start = max(boundary, ref.start - 120, text.rfind(";", 0, ref.start) + 1)
+        before = text[window_start : ref.start]
         type_match = _type_before(before)
-        type_code = re.sub(r"^(?:19|20)\d{2}/", "", symbol.split("/", 1)[1]).split("-")[0]
         doc_type = ""
         if type_match:
             doc_type = _TYPE_BY_LOWER.get(type_match.group(1).lower(), type_match.group(1))
-        elif re.fullmatch(r"QH\d*", type_code):
-            doc_type = "Luật"
         else:
-            doc_type = _ABBREVIATIONS.get(type_code, "")
-        end = match.end()
+            doc_type = ref.type or (type_name(ref.type_code) if ref.type_code else "") or ""
+        end = ref.end
         after = text[end:]
         date_match = _REFERENCE_DATE.match(after)
         found_date = None
@@ -121,14 +109,14 @@ def extract_references(text: str) -> list[DocumentReference]:
         else:
             suffix = symbol.rsplit("-", 1)[-1]
             issuer = _ISSUER_BY_SUFFIX.get(suffix, "Quốc hội" if doc_type == "Luật" else "")
-        start = window_start + type_match.start() if type_match else match.start()
+        start = window_start + type_match.start() if type_match else ref.start
         boundary = end
         if symbol in seen:
             continue
         seen.add(symbol)
         raw = " ".join(text[start:end].split()).strip(" ,;.")
         references.append(
-            DocumentReference(raw, match.group("num"), symbol, doc_type, found_date, issuer)
+            DocumentReference(raw, written_number, symbol, doc_type, found_date, issuer)
         )
     return references
 

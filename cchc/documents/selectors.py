@@ -1,0 +1,92 @@
+"""Reads of the registers, scoped to the units the user may see (commune sees its schools)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cchc.accounts import permissions
+from cchc.core.numbers import parse_id
+from cchc.documents.models import IncomingDocument, OutgoingDocument, SigningCertificate
+from cchc.documents.references import DocRefError, parse_reference
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def incoming_for_user(
+    *, user: Any, filters: dict[str, str] | None = None
+) -> QuerySet[IncomingDocument]:
+    permissions.require(user, permissions.VIEW_DOCUMENTS)
+    rows = permissions.scope_to_units(IncomingDocument.objects.all(), user).select_related(
+        "unit", "lead_handler"
+    )
+    return _filter(rows, filters or {}, date_field="received_at__date", ref_field="reference")
+
+
+def outgoing_for_user(
+    *, user: Any, filters: dict[str, str] | None = None
+) -> QuerySet[OutgoingDocument]:
+    permissions.require(user, permissions.VIEW_DOCUMENTS)
+    rows = permissions.scope_to_units(OutgoingDocument.objects.all(), user).select_related(
+        "unit", "signer", "drafter"
+    )
+    return _filter(rows, filters or {}, date_field="issued_on", ref_field="symbol")
+
+
+def _filter(
+    rows: QuerySet, filters: dict[str, str], *, date_field: str, ref_field: str
+) -> QuerySet:
+    query = (filters.get("q") or "").strip()[:200]
+    if query:
+        condition = Q(summary__icontains=query)
+        try:
+            ref = parse_reference(query)
+            condition |= Q(**{f"{ref_field}__icontains": ref.written or ref.normalized})
+        except DocRefError:
+            condition |= Q(**{f"{ref_field}__icontains": query})
+        rows = rows.filter(condition)
+    if filters.get("trang_thai"):
+        rows = rows.filter(status=filters["trang_thai"])
+    if filters.get("hinh_thuc") and hasattr(rows.model, "channel"):
+        rows = rows.filter(channel=filters["hinh_thuc"])
+    start, end = _date(filters.get("tu_ngay")), _date(filters.get("den_ngay"))
+    if start:
+        rows = rows.filter(**{f"{date_field}__gte": start})
+    if end:
+        rows = rows.filter(**{f"{date_field}__lte": end})
+    return rows
+
+
+def incoming_get(*, user: Any, pk: Any) -> IncomingDocument:
+    doc = incoming_for_user(user=user).filter(pk=parse_id(pk)).first()
+    if doc is None:
+        raise Http404("Không tìm thấy văn bản đến.")
+    return doc
+
+
+def outgoing_get(*, user: Any, pk: Any) -> OutgoingDocument:
+    doc = outgoing_for_user(user=user).filter(pk=parse_id(pk)).first()
+    if doc is None:
+        raise Http404("Không tìm thấy văn bản đi.")
+    return doc
+
+
+def certificates_for_user(*, user: Any) -> QuerySet[SigningCertificate]:
+    """Own certificates; leaders also see their unit's (staff and seal)."""
+    staff = permissions.acting_staff(user)
+    if staff is None:
+        return SigningCertificate.objects.none()
+    rows = SigningCertificate.objects.select_related("staff")
+    if permissions.can(user, permissions.APPROVE_DOCUMENTS, staff.unit) or permissions.can(
+        user, permissions.REGISTER_DOCUMENTS, staff.unit
+    ):
+        return rows.filter(unit=staff.unit)
+    return rows.filter(staff=staff)

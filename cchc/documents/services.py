@@ -1,0 +1,827 @@
+"""Document use cases: register incoming, draft → review → approve → number → sign → release.
+
+Every change runs in one transaction, locks the row it changes (SELECT … FOR UPDATE), checks the
+transition table, refuses a stale version and leaves an audit record. Numbers come from a locked
+counter row, so concurrent clerks queue: no gap, no duplicate (Decree 30/2020 Art. 15, 22).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cchc.accounts import permissions
+from cchc.core.audit import audit_record, snapshot
+from cchc.documents import signing
+from cchc.documents.models import (
+    Amends,
+    IncomingDocument,
+    OutgoingDocument,
+    RegisterCounter,
+    SignatureEvent,
+    SignatureKind,
+    SigningCertificate,
+    TrustedRoot,
+)
+from cchc.documents.references import DocRefError, format_reference, parse_reference, type_name
+from cchc.documents.workflow import (
+    EDITABLE,
+    INCOMING_TRANSITIONS,
+    OUTGOING_TRANSITIONS,
+    IncomingStatus,
+    OutgoingStatus,
+    check,
+)
+from cchc.organizations.models import Staff, Unit
+
+OS, IS = OutgoingStatus, IncomingStatus
+VIEW = "documents.view"
+REGISTER = "documents.register"
+DRAFT = "documents.draft"
+APPROVE = "documents.approve"
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+class StaleDocument(ValidationError):
+    """Another person changed the document since the form was opened."""
+
+
+def _local_today() -> date:
+    return timezone.localdate()
+
+
+def next_number(unit: Unit, scope: str) -> int:
+    """The next value of a per-unit counter, under a row lock held by the caller's transaction."""
+    RegisterCounter.objects.get_or_create(unit=unit, scope=scope)
+    counter = RegisterCounter.objects.select_for_update().get(unit=unit, scope=scope)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def _staff(actor: Any) -> Staff | None:
+    return permissions.acting_staff(actor)
+
+
+# ---------------------------------------------------------------- incoming register
+
+_INCOMING_WATCHED = [
+    "status",
+    "incoming_number",
+    "reference",
+    "presented_at",
+    "instructions",
+    "lead_handler",
+    "due_on",
+    "done_at",
+    "receipt_confirmed_at",
+    "version",
+]
+
+
+def _clean_upload(upload: Any, *, secret: bool) -> None:
+    if upload is None:
+        return
+    if secret:
+        raise ValidationError(
+            {"file": "Văn bản mật chỉ được vào sổ theo thông tin (không tải tệp lên hệ thống)."}
+        )
+    if upload.size > MAX_UPLOAD:
+        raise ValidationError({"file": "Tệp quá lớn (tối đa 20 MB)."})
+    head = upload.read(5)
+    upload.seek(0)
+    if head != b"%PDF-" and not head.startswith(b"PK\x03\x04"):
+        raise ValidationError({"file": "Chỉ nhận tệp PDF hoặc DOCX."})
+
+
+def incoming_register(
+    *,
+    actor: Any,
+    unit: Unit,
+    data: dict[str, Any],
+    upload: Any = None,
+    received_at: datetime | None = None,
+) -> IncomingDocument:
+    """Enter a received document into the register: the next incoming number of the year."""
+    permissions.require(actor, REGISTER, unit)
+    try:
+        ref = parse_reference(data.get("reference", ""))
+    except DocRefError as error:
+        raise ValidationError({"reference": str(error)}) from None
+    secret = bool(data.get("secrecy"))
+    _clean_upload(upload, secret=secret)
+    received_at = received_at or timezone.now()
+    issued_on = data["issued_on"]
+    if issued_on > timezone.localtime(received_at).date():
+        raise ValidationError({"issued_on": "Ngày văn bản không được sau ngày đến."})
+    year = timezone.localtime(received_at).year
+    with transaction.atomic():
+        number = next_number(unit, f"in:{year}")
+        doc = IncomingDocument(
+            unit=unit,
+            year=year,
+            incoming_number=number,
+            received_at=received_at,
+            author=data["author"].strip(),
+            reference=ref.written or ref.normalized,
+            reference_normalized=ref.normalized,
+            issued_on=issued_on,
+            doc_type=data.get("doc_type") or ref.type or "Công văn",
+            summary=data["summary"].strip(),
+            channel=data["channel"],
+            urgency=data.get("urgency", ""),
+            secrecy=data.get("secrecy", ""),
+            from_state_agency=data.get("from_state_agency", True),
+            registered_by=actor if getattr(actor, "pk", None) else None,
+        )
+        if upload is not None:
+            doc.file.save(upload.name, upload, save=False)
+        doc.full_clean(exclude=["file"])
+        doc.save()
+        audit_record(
+            actor=actor,
+            verb="documents.incoming.register",
+            obj=doc,
+            unit=unit,
+            after=snapshot(doc, _INCOMING_WATCHED),
+        )
+    return doc
+
+
+def _lock_incoming(doc: IncomingDocument, expected_version: int | None) -> IncomingDocument:
+    locked = IncomingDocument.objects.select_for_update().get(pk=doc.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleDocument("Văn bản vừa được người khác cập nhật. Hãy tải lại trang.")
+    return locked
+
+
+def _move_incoming(
+    actor: Any,
+    doc: IncomingDocument,
+    to: str,
+    verb: str,
+    changes: dict[str, Any],
+    expected_version: int | None,
+) -> IncomingDocument:
+    with transaction.atomic():
+        doc = _lock_incoming(doc, expected_version)
+        before = snapshot(doc, _INCOMING_WATCHED)
+        if to != doc.status:
+            check(INCOMING_TRANSITIONS, doc.status, to)
+        collaborators = changes.pop("collaborators", None)
+        for name, value in changes.items():
+            setattr(doc, name, value)
+        doc.status = to
+        doc.version += 1
+        doc.save()
+        if collaborators is not None:
+            doc.collaborators.set(collaborators)
+        audit_record(
+            actor=actor,
+            verb=verb,
+            obj=doc,
+            unit=doc.unit,
+            before=before,
+            after=snapshot(doc, _INCOMING_WATCHED),
+        )
+    return doc
+
+
+def incoming_present(
+    *, actor: Any, doc: IncomingDocument, expected_version: int | None = None
+) -> IncomingDocument:
+    permissions.require(actor, REGISTER, doc.unit)
+    return _move_incoming(
+        actor,
+        doc,
+        IS.PRESENTED,
+        "documents.incoming.present",
+        {"presented_at": timezone.now()},
+        expected_version,
+    )
+
+
+def incoming_assign(
+    *,
+    actor: Any,
+    doc: IncomingDocument,
+    instructions: str,
+    lead: Staff,
+    collaborators: list[Staff],
+    due_on: date | None,
+    expected_version: int | None = None,
+) -> IncomingDocument:
+    """The leader's instructions: lead handler, collaborators, deadline (Art. 24)."""
+    permissions.require(actor, APPROVE, doc.unit)
+    if lead.unit_id != doc.unit_id or any(c.unit_id != doc.unit_id for c in collaborators):
+        raise ValidationError("Người xử lý phải là viên chức của đơn vị.")
+    if due_on is not None and due_on < _local_today():
+        raise ValidationError({"due_on": "Hạn giải quyết không được trước hôm nay."})
+    return _move_incoming(
+        actor,
+        doc,
+        IS.ASSIGNED,
+        "documents.incoming.assign",
+        {
+            "instructions": instructions.strip(),
+            "lead_handler": lead,
+            "due_on": due_on,
+            "collaborators": collaborators,
+            "presented_at": doc.presented_at or timezone.now(),
+        },
+        expected_version,
+    )
+
+
+def incoming_finish(
+    *, actor: Any, doc: IncomingDocument, expected_version: int | None = None
+) -> IncomingDocument:
+    staff = _staff(actor)
+    if not (
+        permissions.can(actor, APPROVE, doc.unit)
+        or (staff is not None and staff.pk == doc.lead_handler_id)
+    ):
+        raise PermissionDenied
+    return _move_incoming(
+        actor,
+        doc,
+        IS.DONE,
+        "documents.incoming.finish",
+        {"done_at": timezone.now()},
+        expected_version,
+    )
+
+
+def incoming_confirm_receipt(*, actor: Any, doc: IncomingDocument) -> IncomingDocument:
+    """Confirm to the sender that an electronic document arrived (Art. 21: the same day)."""
+    permissions.require(actor, REGISTER, doc.unit)
+    if doc.channel != "electronic":
+        raise ValidationError("Chỉ xác nhận đã nhận cho văn bản điện tử.")
+    if doc.receipt_confirmed_at:
+        return doc
+    return _move_incoming(
+        actor,
+        doc,
+        doc.status,
+        "documents.incoming.confirm",
+        {"receipt_confirmed_at": timezone.now()},
+        None,
+    )
+
+
+# ---------------------------------------------------------------- outgoing
+
+_OUT_WATCHED = [
+    "status",
+    "type_code",
+    "doc_type",
+    "summary",
+    "number",
+    "symbol",
+    "year",
+    "issued_on",
+    "signer",
+    "secrecy",
+    "released_at",
+    "version",
+]
+_DRAFT_FIELDS = (
+    "type_code",
+    "summary",
+    "body",
+    "drafting_unit",
+    "recipients",
+    "recipient_emails",
+    "to_state_agency",
+    "urgency",
+    "secrecy",
+    "authority",
+    "head_title",
+    "copies",
+)
+
+
+def _clean_draft(unit: Unit, data: dict[str, Any]) -> dict[str, Any]:
+    clean = {k: data[k] for k in _DRAFT_FIELDS if k in data}
+    code = (clean.get("type_code") or "").strip()
+    if code:
+        name = type_name(code)
+        if name is None:
+            raise ValidationError({"type_code": f"“{code}” không có trong bảng tên loại văn bản."})
+        clean["type_code"] = parse_reference(format_reference(1, code, "X")).type_code
+        clean["doc_type"] = name
+    else:
+        clean["type_code"], clean["doc_type"] = "", "Công văn"
+        if not (clean.get("drafting_unit") or "").strip():
+            raise ValidationError(
+                {"drafting_unit": "Công văn cần chữ viết tắt của đơn vị soạn thảo (ví dụ VP)."}
+            )
+    if clean.get("drafting_unit") and not re.fullmatch(
+        r"[A-ZĐ][A-Za-zĐđ0-9]*", clean["drafting_unit"]
+    ):
+        raise ValidationError({"drafting_unit": "Chữ viết tắt chỉ gồm chữ và số, viết hoa đầu."})
+    emails = [e.strip() for e in re.split(r"[\s,;]+", clean.get("recipient_emails", "")) if e]
+    for email in emails:
+        try:
+            from django.core.validators import validate_email
+
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError(
+                {"recipient_emails": f"Địa chỉ “{email}” không hợp lệ."}
+            ) from None
+    clean["recipient_emails"] = "\n".join(emails)
+    if clean.get("secrecy") and emails:
+        raise ValidationError({"recipient_emails": "Văn bản mật không gửi qua thư điện tử."})
+    if not unit.symbol:
+        raise ValidationError("Đơn vị chưa khai báo chữ viết tắt dùng trong ký hiệu văn bản.")
+    return clean
+
+
+def outgoing_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    data: dict[str, Any],
+    signer: Staff | None,
+    amends: OutgoingDocument | None = None,
+    amend_kind: str = "",
+) -> OutgoingDocument:
+    """A new draft; a correction or replacement is linked to the released original."""
+    permissions.require(actor, DRAFT, unit)
+    clean = _clean_draft(unit, data)
+    if signer is not None and signer.unit_id != unit.pk:
+        raise ValidationError({"signer": "Người ký phải thuộc đơn vị."})
+    if amends is not None:
+        if amends.unit_id != unit.pk or amends.status != OS.RELEASED:
+            raise ValidationError("Chỉ đính chính hoặc thay thế văn bản đã phát hành của đơn vị.")
+        if amend_kind not in Amends.values:
+            raise ValidationError("Chọn đính chính hoặc thay thế.")
+    with transaction.atomic():
+        doc = OutgoingDocument.objects.create(
+            unit=unit,
+            signer=signer,
+            drafter=_staff(actor),
+            amends=amends,
+            amend_kind=amend_kind if amends else "",
+            secret_sequence=bool(clean.get("secrecy")),
+            **clean,
+        )
+        audit_record(
+            actor=actor,
+            verb="documents.outgoing.create",
+            obj=doc,
+            unit=unit,
+            after=snapshot(doc, _OUT_WATCHED),
+        )
+    return doc
+
+
+def _lock_outgoing(doc: OutgoingDocument, expected_version: int | None) -> OutgoingDocument:
+    locked = OutgoingDocument.objects.select_for_update().select_related("unit").get(pk=doc.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleDocument("Văn bản vừa được người khác cập nhật. Hãy tải lại trang.")
+    return locked
+
+
+def _move_outgoing(
+    actor: Any,
+    doc: OutgoingDocument,
+    to: str,
+    verb: str,
+    expected_version: int | None,
+    **changes: Any,
+) -> OutgoingDocument:
+    """Apply one transition on a locked row (the caller holds the transaction)."""
+    before = snapshot(doc, _OUT_WATCHED)
+    check(OUTGOING_TRANSITIONS, doc.status, to)
+    for name, value in changes.items():
+        setattr(doc, name, value)
+    doc.status = to
+    doc.version += 1
+    doc.save()
+    audit_record(
+        actor=actor,
+        verb=verb,
+        obj=doc,
+        unit=doc.unit,
+        before=before,
+        after=snapshot(doc, _OUT_WATCHED),
+    )
+    return doc
+
+
+def outgoing_update(
+    *, actor: Any, doc: OutgoingDocument, data: dict[str, Any], expected_version: int | None = None
+) -> OutgoingDocument:
+    permissions.require(actor, DRAFT, doc.unit)
+    clean = _clean_draft(doc.unit, data)
+    with transaction.atomic():
+        doc = _lock_outgoing(doc, expected_version)
+        if doc.status not in EDITABLE:
+            raise ValidationError("Chỉ sửa được dự thảo.")
+        before = snapshot(doc, _OUT_WATCHED)
+        for name, value in clean.items():
+            setattr(doc, name, value)
+        doc.secret_sequence = bool(doc.secrecy)
+        doc.version += 1
+        doc.save()
+        audit_record(
+            actor=actor,
+            verb="documents.outgoing.update",
+            obj=doc,
+            unit=doc.unit,
+            before=before,
+            after=snapshot(doc, _OUT_WATCHED),
+        )
+    return doc
+
+
+def outgoing_transition(
+    *, actor: Any, doc: OutgoingDocument, to: str, expected_version: int | None = None
+) -> OutgoingDocument:
+    """Submit for review (drafter), approve or send back (leader)."""
+    needed = DRAFT if to in (OS.REVIEW,) else APPROVE
+    permissions.require(actor, needed, doc.unit)
+    if to not in (OS.REVIEW, OS.APPROVED, OS.DRAFT):
+        raise ValidationError("Thao tác không hợp lệ.")
+    with transaction.atomic():
+        doc = _lock_outgoing(doc, expected_version)
+        if to == OS.APPROVED and doc.signer_id is None:
+            raise ValidationError("Chọn người ký trước khi duyệt.")
+        return _move_outgoing(actor, doc, to, f"documents.outgoing.{to}", None)
+
+
+def outgoing_number(
+    *, actor: Any, doc: OutgoingDocument, expected_version: int | None = None
+) -> OutgoingDocument:
+    """Give an approved document the next number of its sequence (the clerk or the system).
+
+    Ordinary and secret documents have separate sequences from 01 each year (Art. 15). The
+    counter row lock makes concurrent numbering queue; numbering twice is refused.
+    """
+    permissions.require(actor, REGISTER, doc.unit)
+    today = _local_today()
+    try:
+        with transaction.atomic():
+            doc = _lock_outgoing(doc, expected_version)
+            if doc.number is not None:
+                raise ValidationError(f"Văn bản đã được cấp số {doc.symbol}.")
+            scope = f"out-secret:{today.year}" if doc.secret_sequence else f"out:{today.year}"
+            number = next_number(doc.unit, scope)
+            symbol = format_reference(
+                number,
+                doc.type_code or None,
+                doc.unit.symbol,
+                None if doc.type_code else doc.drafting_unit,
+            )
+            return _move_outgoing(
+                actor,
+                doc,
+                OS.NUMBERED,
+                "documents.outgoing.number",
+                None,
+                number=number,
+                year=today.year,
+                symbol=symbol,
+                issued_on=today,
+                numbered_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise ValidationError("Số văn bản vừa được cấp cho văn bản khác; hãy thử lại.") from None
+
+
+# ---------------------------------------------------------------- signing
+
+
+def certificate_for(staff: Staff | None, unit: Unit) -> SigningCertificate:
+    """The active certificate of a staff member (or the unit's seal when staff is None)."""
+    cert = (
+        SigningCertificate.objects.filter(unit=unit, staff=staff, is_active=True)
+        .order_by("-not_after")
+        .first()
+    )
+    if cert is None:
+        who = staff.full_name if staff else "đơn vị (con dấu)"
+        raise ValidationError(f"Chưa có chứng thư số cho {who}: hãy nạp chứng thư trước khi ký.")
+    return cert
+
+
+def render_pdf(doc: OutgoingDocument) -> bytes:
+    """The numbered document in the Decree 30 layout (DOCX through LibreOffice to PDF)."""
+    from cchc.core.official_docs import docx_to_pdf
+
+    return docx_to_pdf(render_docx(doc))
+
+
+def render_docx(doc: OutgoingDocument) -> bytes:
+    """The draft or numbered document as DOCX in the Decree 30 layout (header, number and
+    symbol, place and date, type and summary, body, TM./KT./TL./TUQ. block, "Nơi nhận")."""
+    from cchc.core.official_docs import (
+        OfficialDocument,
+        OfficialHeader,
+        Paragraph,
+        SignatureBlock,
+        build_docx,
+    )
+
+    unit = doc.unit
+    parent = unit.parent.name.upper() if unit.parent_id else ""
+    if doc.symbol:
+        number, symbol = doc.symbol.split("/", 1)
+    else:  # a draft: the number is left blank, the symbol is what numbering will compose
+        number = None
+        symbol = "-".join(
+            p
+            for p in (doc.type_code, unit.symbol, doc.drafting_unit if not doc.type_code else "")
+            if p
+        )
+    signer = doc.signer
+    head = (doc.head_title or "").upper()
+    authority = f"{doc.authority} {head}".strip() if doc.authority else ""
+    paper = OfficialDocument(
+        header=OfficialHeader(
+            parent, unit.name.upper(), number, symbol, unit.short_name or unit.name, doc.issued_on
+        ),
+        doc_type="" if not doc.type_code else doc.doc_type.upper(),
+        summary=doc.summary,
+        body=[Paragraph(p) for p in doc.body.split("\n\n") if p.strip()]
+        or [Paragraph(doc.summary)],
+        signature=SignatureBlock(
+            authority=authority, title=(signer.position or "").upper(), name=signer.full_name
+        ),
+        recipients=[line.strip() for line in doc.recipients.splitlines() if line.strip()],
+    )
+    return build_docx(paper)
+
+
+def outgoing_sign(
+    *, actor: Any, doc: OutgoingDocument, pin: str, expected_version: int | None = None
+) -> OutgoingDocument:
+    """The signer's own PAdES signature with the visible image between title and name.
+
+    The certificate is checked first; on any failure (PIN, expiry, revocation) nothing is saved:
+    the signed bytes are only written in the transaction that moves the status.
+    """
+    staff = _staff(actor)
+    if staff is None or doc.signer_id != staff.pk:
+        raise PermissionDenied("Chỉ người ký được giao mới ký được văn bản này.")
+    if doc.status != OS.NUMBERED:
+        raise ValidationError("Văn bản phải được cấp số trước khi ký.")
+    if doc.is_secret:
+        raise ValidationError("Văn bản mật không ký số trên hệ thống (chỉ quản lý thông tin).")
+    cert = certificate_for(staff, doc.unit)
+    pdf = bytes(doc.pdf.read()) if doc.pdf else render_pdf(doc)
+    page, box, _seal = signing.signature_boxes(pdf, staff.full_name)
+    with signing.open_signer(cert, pin) as signer:
+        signed = signing.sign_pdf(
+            pdf,
+            signer,
+            field_name="ChuKyNguoiKy",
+            reason=f"Ký ban hành {doc.symbol}",
+            location=doc.unit.short_name or doc.unit.name,
+            appearance=signing.Appearance(
+                page,
+                box,
+                [f"Ký bởi: {staff.full_name}", f"Ngày ký: {timezone.localtime():%d/%m/%Y %H:%M}"],
+                bytes(cert.image) or None,
+            ),
+        )
+    with transaction.atomic():
+        doc = _lock_outgoing(doc, expected_version)
+        if doc.status != OS.NUMBERED:
+            raise StaleDocument("Văn bản vừa được người khác ký. Hãy tải lại trang.")
+        if not doc.pdf:
+            doc.pdf.save(f"{doc.year}-{doc.number:02d}.pdf", ContentFile(pdf), save=False)
+        doc.signed_pdf.save(f"{doc.year}-{doc.number:02d}-ky.pdf", ContentFile(signed), save=False)
+        SignatureEvent.objects.create(
+            unit=doc.unit,
+            staff=staff,
+            certificate=cert,
+            kind=SignatureKind.PERSONAL,
+            outgoing=doc,
+            purpose=f"Ký văn bản {doc.symbol}",
+            signed_at=timezone.now(),
+        )
+        return _move_outgoing(actor, doc, OS.SIGNED, "documents.outgoing.sign", None)
+
+
+def sign_pdf_as_unit(
+    *, actor: Any, unit: Unit, pdf: bytes, pin: str, purpose: str, near_name: str | None = None
+) -> bytes:
+    """The unit's PAdES signature (seal image), for outgoing documents and dossier papers.
+
+    With ``near_name`` the seal overlaps the left third of that signer's image (domain.md 6.2);
+    without, the unit signs invisibly-in-place at the top right of page 1 as for attachments.
+    Records a SignatureEvent; returns the signed bytes (the caller stores them).
+    """
+    permissions.require(actor, REGISTER, unit)
+    cert = certificate_for(None, unit)
+    if near_name:
+        page, _box, seal = signing.signature_boxes(pdf, near_name)
+        appearance = signing.Appearance(page, seal, [" "], bytes(cert.image) or None)
+    else:
+        appearance = signing.Appearance(
+            0,
+            (380, 780, 570, 815),
+            [unit.name, f"Ký lúc: {timezone.localtime():%d/%m/%Y %H:%M}"],
+            None,
+        )
+    with signing.open_signer(cert, pin) as signer:
+        signed = signing.sign_pdf(
+            pdf,
+            signer,
+            field_name=f"ChuKyCoQuan{timezone.now():%H%M%S%f}",
+            reason=purpose,
+            location=unit.short_name or unit.name,
+            appearance=appearance,
+        )
+    with transaction.atomic():
+        SignatureEvent.objects.create(
+            unit=unit,
+            staff=_staff(actor),
+            certificate=cert,
+            kind=SignatureKind.UNIT,
+            purpose=purpose[:200],
+            signed_at=timezone.now(),
+        )
+        audit_record(
+            actor=actor,
+            verb="documents.unit_sign",
+            unit=unit,
+            object_type="pdf",
+            object_id=purpose[:60],
+            after={"purpose": purpose, "serial": cert.serial},
+        )
+    return signed
+
+
+def outgoing_release(
+    *, actor: Any, doc: OutgoingDocument, unit_pin: str, expected_version: int | None = None
+) -> OutgoingDocument:
+    """The clerk adds the unit's signature with the seal, releases, and queues the e-mails."""
+    from cchc.documents import mailing
+
+    permissions.require(actor, REGISTER, doc.unit)
+    if doc.status != OS.SIGNED:
+        raise ValidationError("Chỉ phát hành văn bản đã ký số.")
+    signed = sign_pdf_as_unit(
+        actor=actor,
+        unit=doc.unit,
+        pdf=bytes(doc.signed_pdf.read()),
+        pin=unit_pin,
+        purpose=f"Phát hành văn bản {doc.symbol}",
+        near_name=doc.signer.full_name,
+    )
+    with transaction.atomic():
+        doc = _lock_outgoing(doc, expected_version)
+        if doc.status != OS.SIGNED:
+            raise StaleDocument("Văn bản vừa được người khác phát hành. Hãy tải lại trang.")
+        doc.signed_pdf.save(
+            f"{doc.year}-{doc.number:02d}-phat-hanh.pdf", ContentFile(signed), save=False
+        )
+        doc = _move_outgoing(
+            actor, doc, OS.RELEASED, "documents.outgoing.release", None, released_at=timezone.now()
+        )
+        mailing.queue_deliveries(doc, sent_by=_staff(actor))
+    return doc
+
+
+def outgoing_release_secret(*, actor: Any, doc: OutgoingDocument) -> OutgoingDocument:
+    """A secret document is released on paper: the register keeps only its metadata."""
+    permissions.require(actor, REGISTER, doc.unit)
+    if not doc.is_secret:
+        raise ValidationError("Văn bản thường phải được ký số trước khi phát hành.")
+    with transaction.atomic():
+        doc = _lock_outgoing(doc, None)
+        doc = _move_outgoing(actor, doc, OS.SIGNED, "documents.outgoing.paper_signed", None)
+        return _move_outgoing(
+            actor, doc, OS.RELEASED, "documents.outgoing.release", None, released_at=timezone.now()
+        )
+
+
+# ---------------------------------------------------------------- certificates and roots
+
+
+def certificate_add_pkcs12(
+    *, actor: Any, unit: Unit, staff: Staff | None, data: bytes, pin: str, image: bytes | None
+) -> SigningCertificate:
+    """Store a .p12 encrypted after checking its PIN and validity (shown back to the user)."""
+    _require_cert_admin(actor, unit, staff)
+    info = signing.read_pkcs12(data, pin)
+    record = SigningCertificate(
+        unit=unit,
+        staff=staff,
+        kind="pkcs12",
+        pkcs12_encrypted=signing.encrypt_blob(data),
+        certificate_pem=info.pem,
+        chain_pem=info.chain_pem,
+        subject=info.subject[:500],
+        issuer=info.issuer[:500],
+        serial=info.serial,
+        not_before=info.not_before,
+        not_after=info.not_after,
+        image=_clean_png(image),
+    )
+    signing.check_usable(record)
+    with transaction.atomic():
+        record.save()
+        audit_record(
+            actor=actor,
+            verb="documents.certificate.add",
+            obj=record,
+            unit=unit,
+            after={"serial": info.serial, "subject": info.subject},
+        )
+    return record
+
+
+def certificate_add_pkcs11(
+    *,
+    actor: Any,
+    unit: Unit,
+    staff: Staff | None,
+    module: str,
+    token_label: str,
+    key_label: str,
+    certificate_pem: str,
+    image: bytes | None,
+) -> SigningCertificate:
+    _require_cert_admin(actor, unit, staff)
+    try:
+        [cert, *chain] = signing.load_pem_certs(certificate_pem)
+    except ValueError:
+        raise ValidationError("Chứng thư PEM không hợp lệ.") from None
+    info = signing.cert_info(cert, chain)
+    record = SigningCertificate(
+        unit=unit,
+        staff=staff,
+        kind="pkcs11",
+        pkcs11_module=module.strip(),
+        token_label=token_label.strip(),
+        key_label=key_label.strip(),
+        certificate_pem=info.pem,
+        chain_pem=info.chain_pem,
+        subject=info.subject[:500],
+        issuer=info.issuer[:500],
+        serial=info.serial,
+        not_before=info.not_before,
+        not_after=info.not_after,
+        image=_clean_png(image),
+    )
+    record.full_clean(exclude=["pkcs12_encrypted", "image"])
+    signing.check_usable(record)
+    with transaction.atomic():
+        record.save()
+        audit_record(
+            actor=actor,
+            verb="documents.certificate.add",
+            obj=record,
+            unit=unit,
+            after={"serial": info.serial, "subject": info.subject, "kind": "pkcs11"},
+        )
+    return record
+
+
+def _require_cert_admin(actor: Any, unit: Unit, staff: Staff | None) -> None:
+    me = _staff(actor)
+    if staff is not None and me is not None and me.pk == staff.pk:
+        return
+    permissions.require(actor, APPROVE, unit)
+
+
+def _clean_png(data: bytes | None) -> bytes:
+    if not data:
+        return b""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n") or len(data) > 500_000:
+        raise ValidationError("Ảnh chữ ký/con dấu phải là tệp PNG nền trong suốt, tối đa 500 KB.")
+    return data
+
+
+def trusted_root_add(*, actor: Any, name: str, pem: str) -> TrustedRoot:
+    if not permissions.has_role(actor, "system_admin"):
+        raise PermissionDenied
+    try:
+        digest = signing.fingerprint(pem)
+    except signing.SigningError as error:
+        raise ValidationError(str(error)) from None
+    try:
+        with transaction.atomic():
+            root = TrustedRoot.objects.create(
+                name=name.strip(), certificate_pem=pem.strip(), fingerprint=digest
+            )
+            audit_record(
+                actor=actor,
+                verb="documents.root.add",
+                obj=root,
+                after={"name": name, "fingerprint": digest},
+            )
+    except IntegrityError:
+        raise ValidationError("Chứng thư gốc này đã có trong danh sách tin cậy.") from None
+    return root

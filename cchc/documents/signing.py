@@ -1,0 +1,486 @@
+"""PAdES signing and validation with pyHanko (recipes.md section 3; domain.md 6.2).
+
+* Keys: a PKCS#12 file kept encrypted at rest (Fernet, key derived from SECRET_KEY, on top of
+  the file's own PIN, which is never stored), or a PKCS#11 token (module, token label, key
+  label), e.g. a USB token or SoftHSM2 in tests.
+* Before any use the certificate is checked: validity dates, revocation mark, PIN. Every
+  failure raises :class:`SigningError` with a Vietnamese message; nothing is written.
+* Visible stamps use Liberation Serif (metric twin of Times New Roman, Decree 30) rescaled once
+  to 1000 units per em: pyHanko writes CID widths in font units, so a 2048-upem font draws its
+  letters twice too far apart (the recipe's pitfall).
+* Validation never fetches anything (no outside calls): trust comes from the roots the admin
+  configured.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import re
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+from django.conf import settings
+from django.utils import timezone
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+MAX_PDF_BYTES = 20 * 1024 * 1024
+logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+
+
+class SigningError(Exception):
+    """A signing or validation problem; the message is Vietnamese, for the user."""
+
+
+# ---------------------------------------------------------------- encryption at rest
+
+
+def _fernet() -> Fernet:
+    digest = hashlib.sha256(b"cchc.documents.pkcs12:" + settings.SECRET_KEY.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def encrypt_blob(data: bytes) -> bytes:
+    return _fernet().encrypt(data)
+
+
+def decrypt_blob(token: bytes) -> bytes:
+    try:
+        return _fernet().decrypt(bytes(token))
+    except InvalidToken:
+        raise SigningError(
+            "Không giải mã được tệp chứng thư đã lưu (khóa hệ thống đã thay đổi). "
+            "Hãy nạp lại tệp .p12."
+        ) from None
+
+
+# ---------------------------------------------------------------- certificates
+
+
+@dataclass(frozen=True)
+class CertInfo:
+    subject: str
+    issuer: str
+    serial: str
+    not_before: datetime
+    not_after: datetime
+    pem: str
+    chain_pem: str = ""
+
+
+def _name(name: x509.Name) -> str:
+    return asn1_x509.Name.load(name.public_bytes()).human_friendly
+
+
+def cert_info(cert: x509.Certificate, chain: list[x509.Certificate] | None = None) -> CertInfo:
+    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
+    chain_pem = "".join(c.public_bytes(serialization.Encoding.PEM).decode() for c in chain or [])
+    return CertInfo(
+        subject=_name(cert.subject),
+        issuer=_name(cert.issuer),
+        serial=format(cert.serial_number, "X"),
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        pem=pem,
+        chain_pem=chain_pem,
+    )
+
+
+def read_pkcs12(data: bytes, pin: str) -> CertInfo:
+    """Open an uploaded .p12/.pfx with its PIN and describe its certificate."""
+    if not data:
+        raise SigningError("Chưa chọn tệp chứng thư số (.p12/.pfx).")
+    if len(data) > 100_000:
+        raise SigningError("Tệp chứng thư quá lớn (tối đa 100 KB).")
+    try:
+        key, cert, chain = pkcs12.load_key_and_certificates(data, pin.encode() if pin else None)
+    except ValueError:
+        raise SigningError(
+            "Mã PIN không đúng hoặc tệp không phải chứng thư số PKCS#12 (.p12/.pfx)."
+        ) from None
+    if key is None or cert is None:
+        raise SigningError("Tệp .p12 không chứa khóa bí mật và chứng thư của người ký.")
+    return cert_info(cert, list(chain or []))
+
+
+def load_pem_certs(text: str) -> list[x509.Certificate]:
+    return x509.load_pem_x509_certificates(text.encode()) if text.strip() else []
+
+
+def check_usable(record: object, at: datetime | None = None) -> None:
+    """Refuse a revoked, expired or not-yet-valid certificate, in Vietnamese."""
+    at = at or timezone.now()
+    fmt = "%d/%m/%Y"
+    if getattr(record, "revoked_at", None):
+        raise SigningError(
+            f"Chứng thư số {record.serial} đã bị thu hồi ngày "
+            f"{timezone.localtime(record.revoked_at, VN):{fmt}}: không dùng để ký được."
+        )
+    if at > record.not_after:
+        raise SigningError(
+            f"Chứng thư số {record.serial} đã hết hạn ngày "
+            f"{timezone.localtime(record.not_after, VN):{fmt}}: hãy gia hạn hoặc nạp chứng thư mới."
+        )
+    if at < record.not_before:
+        raise SigningError(
+            f"Chứng thư số {record.serial} chỉ có hiệu lực từ ngày "
+            f"{timezone.localtime(record.not_before, VN):{fmt}}."
+        )
+    if not getattr(record, "is_active", True):
+        raise SigningError("Chứng thư số này đã được ngừng sử dụng.")
+
+
+@contextmanager
+def open_signer(record: object, pin: str) -> Iterator[object]:
+    """A pyHanko signer for a stored certificate: decrypt the PKCS#12 or log in to the token."""
+    from pyhanko.keys import load_certs_from_pemder_data
+    from pyhanko.sign import signers
+
+    check_usable(record)
+    chain = list(load_certs_from_pemder_data(record.chain_pem.encode())) if record.chain_pem else []
+    if record.kind == "pkcs12":
+        try:
+            signer = signers.SimpleSigner.load_pkcs12_data(
+                decrypt_blob(record.pkcs12_encrypted), chain, passphrase=pin.encode()
+            )
+        except ValueError:
+            raise SigningError("Mã PIN của chứng thư số không đúng.") from None
+        yield signer
+        return
+    import pkcs11.exceptions as p11
+    from pyhanko.sign.pkcs11 import PKCS11Signer, TokenCriteria, open_pkcs11_session
+
+    if not Path(record.pkcs11_module).is_file():
+        raise SigningError(f"Không tìm thấy thư viện PKCS#11 “{record.pkcs11_module}”.")
+    try:
+        session = open_pkcs11_session(
+            record.pkcs11_module,
+            token_criteria=TokenCriteria(label=record.token_label or None),
+            user_pin=pin,
+        )
+    except p11.PinIncorrect:
+        raise SigningError("Mã PIN của thiết bị ký không đúng.") from None
+    except p11.PinLocked:
+        raise SigningError("Thiết bị ký đã bị khóa do nhập sai PIN nhiều lần.") from None
+    except (p11.PKCS11Error, Exception) as error:
+        if isinstance(error, SigningError):
+            raise
+        raise SigningError(
+            f"Không mở được thiết bị ký “{record.token_label}”: hãy cắm thiết bị và thử lại."
+        ) from None
+    try:
+        yield PKCS11Signer(
+            session,
+            key_label=record.key_label,
+            signing_cert=next(iter(load_certs_from_pemder_data(record.certificate_pem.encode()))),
+            ca_chain=chain,
+        )
+    finally:
+        session.close()
+
+
+# ---------------------------------------------------------------- fonts and placement
+
+
+def stamp_font_path() -> Path:
+    """Liberation Serif at 1000 upem, built once into VAR_DIR (the recipe's width pitfall)."""
+    target = Path(settings.VAR_DIR) / "fonts" / "LiberationSerif-Regular-1000upem.ttf"
+    if target.exists():
+        return target
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    source = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+    if not source.exists():
+        source = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+    font = TTFont(source)
+    scale_upem(font, 1000)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    font.save(tmp)
+    tmp.replace(target)
+    return target
+
+
+Box = tuple[float, float, float, float]
+
+
+def _page_boxes(pdf: bytes, page: int) -> tuple[float, list[tuple[str, Box]]]:
+    """Words and their boxes on one page (1-based), via poppler's pdftotext -bbox."""
+    result = subprocess.run(  # noqa: S603 - fixed argv, no shell
+        ["/usr/bin/pdftotext", "-bbox", "-f", str(page), "-l", str(page), "-", "-"],
+        input=pdf,
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    html = result.stdout.decode("utf-8", "replace")
+    height_match = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', html)
+    height = float(height_match[2]) if height_match else 842.0
+    words = [
+        (m[5], (float(m[1]), float(m[2]), float(m[3]), float(m[4])))
+        for m in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+            html,
+        )
+    ]
+    return height, words
+
+
+def signature_boxes(pdf: bytes, signer_name: str) -> tuple[int, Box, Box]:
+    """(page index, signer box, seal box) in PDF points, bottom-left origin.
+
+    The signer's image goes between the title and the name (found on the last page that shows
+    the name); the seal overlaps the left third of it (domain.md 6.2).
+    """
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    pages = int(PdfFileReader(BytesIO(pdf), strict=False).root["/Pages"]["/Count"])
+    first = signer_name.split()[0] if signer_name.split() else ""
+    for page in range(pages, 0, -1):
+        height, words = _page_boxes(pdf, page)
+        for i, (word, (x0, y0, _x1, _y1)) in enumerate(words):
+            if word != first:
+                continue
+            tail = words[i : i + len(signer_name.split())]
+            if " ".join(w for w, _ in tail) != " ".join(signer_name.split()):
+                continue
+            x_end = tail[-1][1][2]
+            centre = (x0 + x_end) / 2
+            name_top = height - y0
+            w, h = 150.0, 62.0
+            signer_box = (centre - w / 2, name_top + 4, centre + w / 2, name_top + 4 + h)
+            seal = 86.0
+            seal_right = signer_box[0] + w / 3
+            seal_box = (seal_right - seal, name_top + 10, seal_right, name_top + 10 + seal)
+            return page - 1, signer_box, seal_box
+    raise SigningError(
+        f"Không tìm thấy tên người ký “{signer_name}” trong văn bản để đặt chữ ký số."
+    )
+
+
+# ---------------------------------------------------------------- signing
+
+
+@dataclass
+class Appearance:
+    page: int
+    box: Box
+    lines: list[str]
+    image_png: bytes | None = None
+
+
+def check_pdf(data: bytes) -> None:
+    """Refuse what is not a readable, unencrypted PDF of reasonable size, in Vietnamese."""
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    if not data:
+        raise SigningError("Tệp rỗng.")
+    if len(data) > MAX_PDF_BYTES:
+        raise SigningError("Tệp quá lớn (tối đa 20 MB).")
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise SigningError("Tệp không phải PDF.")
+    try:
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        encrypted = reader.encrypted
+        _ = reader.root
+    except (PdfReadError, ValueError, KeyError, IndexError, TypeError):
+        raise SigningError("Tệp PDF bị hỏng, không đọc được.") from None
+    if encrypted:
+        raise SigningError("Tệp PDF đã được đặt mật khẩu (mã hóa): hãy gỡ mật khẩu rồi tải lại.")
+
+
+def sign_pdf(
+    pdf: bytes,
+    signer: object,
+    *,
+    field_name: str,
+    reason: str,
+    location: str,
+    appearance: Appearance | None,
+) -> bytes:
+    """One PAdES signature (B-B level, whole file) as an incremental update; returns new bytes."""
+    from pyhanko import stamp
+    from pyhanko.pdf_utils import images
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError as HankoSigningError
+
+    check_pdf(pdf)
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    spec = fields.SigFieldSpec(
+        sig_field_name=field_name,
+        on_page=appearance.page if appearance else 0,
+        box=appearance.box if appearance else None,
+    )
+    fields.append_signature_field(writer, spec)
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        reason=reason,
+        location=location,
+        subfilter=fields.SigSeedSubFilter.PADES,
+    )
+    style = None
+    if appearance:
+        font = GlyphAccumulatorFactory(str(stamp_font_path()), font_size=7)
+        background = None
+        if appearance.image_png:
+            from PIL import Image
+
+            background = images.PdfImage(Image.open(BytesIO(appearance.image_png)))
+        style = stamp.TextStampStyle(
+            stamp_text="\n".join(appearance.lines),
+            text_box_style=TextBoxStyle(font=font, font_size=7),
+            background=background,
+            background_opacity=1.0,
+            background_layout=SimpleBoxLayoutRule(
+                x_align=AxisAlignment.ALIGN_MID,
+                y_align=AxisAlignment.ALIGN_MID,
+                margins=Margins.uniform(1),
+            ),
+            inner_content_layout=SimpleBoxLayoutRule(
+                x_align=AxisAlignment.ALIGN_MID,
+                y_align=AxisAlignment.ALIGN_MIN,
+                margins=Margins.uniform(1),
+            ),
+            border_width=0,
+        )
+    out = BytesIO()
+    try:
+        signers.PdfSigner(meta, signer=signer, stamp_style=style).sign_pdf(writer, output=out)
+    except HankoSigningError as error:
+        raise SigningError(f"Ký số không thành công: {error}") from None
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- validation
+
+
+@dataclass
+class SignatureReport:
+    field: str
+    signer: str
+    issuer: str
+    serial: str
+    signed_at: datetime | None
+    intact: bool
+    valid: bool
+    trusted: bool
+    covers_whole_file: bool
+    changed_after: bool
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.intact and self.valid and self.trusted and not self.changed_after
+
+    @property
+    def verdict(self) -> str:
+        if not self.intact or not self.valid:
+            return "Chữ ký không hợp lệ: nội dung đã bị thay đổi sau khi ký hoặc chữ ký bị hỏng."
+        if self.changed_after:
+            return "Chữ ký đúng, nhưng văn bản có nội dung được thêm hoặc sửa sau khi ký."
+        if not self.trusted:
+            return "Chữ ký toàn vẹn nhưng chứng thư không thuộc tổ chức chứng thực tin cậy."
+        return "Chữ ký hợp lệ: văn bản toàn vẹn, chứng thư tin cậy."
+
+
+def verify_pdf(data: bytes, roots_pem: list[str]) -> list[SignatureReport]:
+    """Validate every signature in a PDF against the configured roots, offline."""
+    from pyhanko.keys import load_certs_from_pemder_data
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko_certvalidator import ValidationContext
+
+    check_pdf(data)
+    roots = [c for pem in roots_pem for c in load_certs_from_pemder_data(pem.encode())]
+    reader = PdfFileReader(BytesIO(data), strict=False)
+    reports: list[SignatureReport] = []
+    for embedded in reader.embedded_signatures:
+        context = ValidationContext(trust_roots=roots, allow_fetching=False)
+        cert = embedded.signer_cert
+        problems: list[str] = []
+        try:
+            status = validate_pdf_signature(embedded, context)
+        except (SignatureValidationError, ValueError) as error:
+            reports.append(
+                SignatureReport(
+                    embedded.field_name,
+                    cert.subject.human_friendly if cert else "",
+                    cert.issuer.human_friendly if cert else "",
+                    format(cert.serial_number, "X") if cert else "",
+                    embedded.self_reported_timestamp,
+                    False,
+                    False,
+                    False,
+                    False,
+                    True,
+                    [f"Không kiểm tra được chữ ký: {error}"],
+                )
+            )
+            continue
+        level = status.modification_level
+        changed_after = status.coverage.name != "ENTIRE_FILE" and level not in (
+            None,
+            ModificationLevel.NONE,
+            ModificationLevel.LTA_UPDATES,
+        )
+        # A later signature by the unit is an allowed form-filling update, not a change.
+        if level == ModificationLevel.FORM_FILLING:
+            changed_after = False
+        if not status.trusted:
+            problems.append("Chứng thư không xác minh được tới chứng thư gốc tin cậy nào.")
+        if (
+            status.signer_reported_dt
+            and cert
+            and (
+                status.signer_reported_dt > cert.not_valid_after
+                or status.signer_reported_dt < cert.not_valid_before
+            )
+        ):
+            problems.append("Thời điểm ký nằm ngoài thời hạn hiệu lực của chứng thư.")
+        reports.append(
+            SignatureReport(
+                field=embedded.field_name,
+                signer=status.signing_cert.subject.human_friendly,
+                issuer=status.signing_cert.issuer.human_friendly,
+                serial=format(status.signing_cert.serial_number, "X"),
+                signed_at=status.signer_reported_dt,
+                intact=status.intact,
+                valid=status.valid,
+                trusted=status.trusted,
+                covers_whole_file=status.coverage.name == "ENTIRE_FILE",
+                changed_after=changed_after,
+                problems=problems,
+            )
+        )
+    return reports
+
+
+def fingerprint(pem: str) -> str:
+    """SHA-256 of a PEM certificate's DER bytes; SigningError if the text is not a certificate."""
+    from cryptography.hazmat.primitives import hashes
+
+    try:
+        cert = x509.load_pem_x509_certificate(pem.encode())
+    except ValueError:
+        raise SigningError("Nội dung không phải chứng thư số dạng PEM.") from None
+    return cert.fingerprint(hashes.SHA256()).hex()

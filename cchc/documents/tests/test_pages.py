@@ -1,0 +1,216 @@
+"""Staff pages: registers, the outgoing flow with real signatures, certificates, verification."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cchc.documents import democa, services, signing
+from cchc.documents.models import (
+    IncomingDocument,
+    OutgoingDocument,
+    SigningCertificate,
+    TrustedRoot,
+)
+from cchc.documents.tests import pki
+from tests.fixtures import client_for
+
+INCOMING_POST = {
+    "reference": "Số: 211 /KH-UBND",
+    "issued_on": "2026-01-19",
+    "author": "UBND xã Bình Hưng",
+    "summary": "Kế hoạch cải cách hành chính năm 2026",
+    "channel": "electronic",
+    "from_state_agency": "on",
+}
+
+
+@pytest.mark.django_db
+def test_register_incoming_on_the_page_and_bad_reference(clerk, school) -> None:
+    client = client_for(clerk)
+    bad = client.post(reverse("documents:incoming"), {**INCOMING_POST, "reference": "Số: /PXL"})
+    assert bad.status_code == 422
+    assert "chưa có số văn bản" in bad.content.decode()
+
+    response = client.post(
+        reverse("documents:incoming"),
+        {
+            **INCOMING_POST,
+            "file": SimpleUploadedFile("kh.pdf", b"%PDF-1.7 ke hoach", "application/pdf"),
+        },
+    )
+    doc = IncomingDocument.objects.get()
+    assert response.status_code == 302
+    assert doc.reference_normalized == "211/KH-UBND"
+    page = client.get(reverse("documents:incoming") + "?q=211/KH-UBND").content.decode()
+    assert "Kế hoạch cải cách hành chính năm 2026" in page
+
+
+@pytest.mark.django_db
+def test_outgoing_flow_on_the_pages_with_wrong_pin(clerk, principal, school, certificates, ca):
+    drafter, leader = client_for(clerk), client_for(principal)
+    response = drafter.post(
+        reverse("documents:outgoing_new"),
+        {
+            "type_code": "KH",
+            "summary": "Chuyển đổi số năm 2026",
+            "body": "Nội dung kế hoạch.",
+            "signer": principal.pk,
+            "recipients": "Phòng GD&ĐT;\nLưu: VT.",
+            "head_title": "Hiệu trưởng",
+            "to_state_agency": "on",
+        },
+    )
+    doc = OutgoingDocument.objects.get()
+    assert response.status_code == 302
+    act = reverse("documents:outgoing_act", args=[doc.pk])
+    assert drafter.post(act, {"action": "review", "version": 1}).status_code == 302
+    assert drafter.post(act, {"action": "approved", "version": 2}).status_code == 403
+    assert leader.post(act, {"action": "approved", "version": 2}).status_code == 302
+    stale = drafter.post(act, {"action": "number", "version": 2})
+    assert stale.status_code == 409
+    assert drafter.post(act, {"action": "number", "version": 3}).status_code == 302
+
+    wrong = leader.post(act, {"action": "sign", "version": 4, "pin": "000"})
+    assert wrong.status_code == 422
+    assert "Mã PIN của chứng thư số không đúng" in wrong.content.decode()
+    doc.refresh_from_db()
+    assert not doc.signed_pdf
+
+    assert leader.post(act, {"action": "sign", "version": 4, "pin": pki.PIN}).status_code == 302
+    assert drafter.post(act, {"action": "release", "version": 5, "pin": pki.PIN}).status_code == 302
+    doc.refresh_from_db()
+    assert (doc.status, doc.symbol) == ("released", f"01/KH-{school.symbol}")
+    download = leader.get(reverse("documents:outgoing_file", args=[doc.pk]))
+    assert [r.ok for r in signing.verify_pdf(b"".join(download.streaming_content), [ca.pem])] == [
+        True,
+        True,
+    ]
+
+
+@pytest.mark.django_db
+def test_verification_page_signed_tampered_unsigned(colleague, ca, certificates, principal):
+    TrustedRoot.objects.create(
+        name="Root thử", certificate_pem=ca.pem, fingerprint=signing.fingerprint(ca.pem)
+    )
+    pdf = services.render_pdf(
+        OutgoingDocument(
+            unit=principal.unit,
+            doc_type="Kế hoạch",
+            type_code="KH",
+            summary="Thử kiểm tra",
+            body="Nội dung.",
+            recipients="Lưu: VT.",
+            signer=principal,
+            symbol="05/KH-X",
+            issued_on=date(2026, 3, 5),
+        )
+    )
+    page, box, _ = signing.signature_boxes(pdf, principal.full_name)
+    with signing.open_signer(SigningCertificate.objects.get(staff=principal), pki.PIN) as signer:
+        signed = signing.sign_pdf(
+            pdf,
+            signer,
+            field_name="S",
+            reason="r",
+            location="l",
+            appearance=signing.Appearance(page, box, ["Ký"]),
+        )
+    tampered = bytearray(signed)
+    tampered[len(pdf) // 2] ^= 0x01
+    client, url = client_for(colleague), reverse("documents:verify")
+
+    def check(data: bytes, name: str = "a.pdf"):
+        return client.post(url, {"file": SimpleUploadedFile(name, data, "application/pdf")})
+
+    ok = check(signed).content.decode()
+    assert "Chữ ký hợp lệ: văn bản toàn vẹn, chứng thư tin cậy." in ok
+    assert principal.full_name in ok
+    bad = check(bytes(tampered)).content.decode()
+    assert "nội dung đã bị thay đổi sau khi ký" in bad
+    assert "Tệp không có chữ ký số nào." in check(pdf).content.decode()
+    not_pdf = check(b"PK\x03\x04 word", "a.docx")
+    assert not_pdf.status_code == 422
+    assert "Tệp không phải PDF." in not_pdf.content.decode()
+
+
+@pytest.mark.django_db
+def test_certificate_upload_shows_details_and_refuses_wrong_pin(principal, ca) -> None:
+    client = client_for(principal)
+    issued = democa.issue(ca, principal.full_name)
+    data = democa.to_pkcs12(issued, ca, pki.PIN)
+    url = reverse("documents:certificates")
+
+    def upload(pin: str):
+        return client.post(
+            url, {"kind": "pkcs12", "p12-pin": pin, "p12-file": SimpleUploadedFile("a.p12", data)}
+        )
+
+    wrong = upload("sai")
+    assert wrong.status_code == 422
+    assert "Mã PIN không đúng" in wrong.content.decode()
+    assert upload(pki.PIN).status_code == 302
+    page = client.get(url).content.decode()
+    record = SigningCertificate.objects.get()
+    assert record.serial in page
+    assert principal.full_name in page
+    assert "Còn hiệu lực" in page
+    assert pki.PIN.encode() not in bytes(record.pkcs12_encrypted)
+    assert data not in bytes(record.pkcs12_encrypted)
+
+
+@pytest.mark.django_db
+def test_registers_export_xlsx_docx_and_stay_in_the_unit(clerk, outsider, school) -> None:
+    services.incoming_register(
+        actor=clerk.user,
+        unit=school,
+        data={
+            "author": '=HYPERLINK("x")',
+            "reference": "211/KH-UBND",
+            "issued_on": date(2026, 1, 19),
+            "summary": "Kế hoạch CCHC",
+            "channel": "paper",
+        },
+    )
+    xlsx = client_for(clerk).get(reverse("documents:register_export", args=["den", "xlsx"]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [c.value for c in sheet[1]][:4] == ["Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu"]
+    assert sheet["C2"].value == '\'=HYPERLINK("x")'  # text, not a live formula
+    docx = client_for(clerk).get(reverse("documents:register_export", args=["den", "docx"]))
+    assert docx.content[:2] == b"PK"
+    theirs = client_for(outsider).get(reverse("documents:register_export", args=["den", "xlsx"]))
+    assert load_workbook(io.BytesIO(theirs.content)).active.max_row == 1
+
+
+@pytest.mark.django_db
+def test_draft_as_word_in_decree_30_layout(clerk, principal, school) -> None:
+    from docx import Document
+
+    doc = services.outgoing_create(
+        actor=clerk.user,
+        unit=school,
+        signer=principal,
+        data={
+            "type_code": "KH",
+            "summary": "Chuyển đổi số",
+            "body": "Đoạn một.\n\nĐoạn hai.",
+            "recipients": "Phòng GD&ĐT;\nLưu: VT.",
+            "authority": "KT.",
+            "head_title": "Hiệu trưởng",
+        },
+    )
+    response = client_for(clerk).get(reverse("documents:outgoing_docx", args=[doc.pk]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    tables = Document(io.BytesIO(response.content)).tables
+    cells = "\n".join(c.text for t in tables for row in t.rows for c in row.cells)
+    everything = text + "\n" + cells
+    assert "KẾ HOẠCH" in everything
+    assert f"/KH-{school.symbol}" in everything
+    assert "KT. HIỆU TRƯỞNG" in everything
+    assert "Nơi nhận" in everything
+    assert principal.full_name in everything

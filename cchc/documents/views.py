@@ -1,0 +1,394 @@
+"""Staff pages: incoming and outgoing registers, document pages and their actions, certificates,
+signature verification, register papers. Thin: guard → form → service → render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from cchc.accounts import permissions
+from cchc.core.downloads import file_response
+from cchc.core.form_errors import add_validation_errors
+from cchc.documents import alerts, selectors, services, signing
+from cchc.documents.forms import (
+    AssignForm,
+    IncomingForm,
+    OutgoingForm,
+    PinForm,
+    Pkcs11Form,
+    Pkcs12Form,
+    VerifyForm,
+)
+from cchc.documents.models import TrustedRoot
+from cchc.documents.workflow import TONE, IncomingStatus, InvalidTransition, OutgoingStatus
+
+OS = OutgoingStatus
+
+
+def _expected(request: HttpRequest) -> int | None:
+    version = request.POST.get("version")
+    valid = bool(version) and version.isascii() and version.isdigit() and len(version) < 10
+    return int(version) if valid else (-1 if version else None)
+
+
+def _page(request: HttpRequest, rows: Any) -> Any:
+    return Paginator(rows, 50).get_page(request.GET.get("trang"))
+
+
+# ---------------------------------------------------------------- incoming
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def incoming_list(request: HttpRequest) -> HttpResponse:
+    """The incoming register with filters, deadline alerts and the registration form."""
+    rows = selectors.incoming_for_user(user=request.user, filters=request.GET.dict())
+    staff = permissions.acting_staff(request.user)
+    unit = staff.unit if staff else None
+    may_register = unit is not None and permissions.can(
+        request.user, permissions.REGISTER_DOCUMENTS, unit
+    )
+    form = IncomingForm(request.POST or None, request.FILES or None) if may_register else None
+    status = 200
+    if request.method == "POST":
+        permissions.require(request.user, permissions.REGISTER_DOCUMENTS, unit)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            upload = data.pop("file")
+            try:
+                doc = services.incoming_register(
+                    actor=request.user, unit=unit, data=data, upload=upload
+                )
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            else:
+                messages.success(request, f"Đã vào sổ văn bản đến số {doc.incoming_number}.")
+                return redirect("documents:incoming_detail", pk=doc.pk)
+        status = 422
+    context = {
+        "page": _page(request, rows),
+        "form": form,
+        "alerts": alerts.incoming_alerts(selectors.incoming_for_user(user=request.user)),
+        "statuses": IncomingStatus.choices,
+    }
+    return render(request, "documents/incoming_list.html", context, status=status)
+
+
+def _incoming_context(request: HttpRequest, doc: Any, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    return {
+        "doc": doc,
+        "tone": TONE[doc.status],
+        "may_register": permissions.can(user, permissions.REGISTER_DOCUMENTS, doc.unit),
+        "may_assign": permissions.can(user, permissions.APPROVE_DOCUMENTS, doc.unit),
+        "assign_form": forms.get("assign_form") or AssignForm(unit=doc.unit),
+    }
+
+
+@require_safe
+@login_required
+def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = selectors.incoming_get(user=request.user, pk=pk)
+    return render(request, "documents/incoming_detail.html", _incoming_context(request, doc))
+
+
+@require_POST
+@login_required
+def incoming_act(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = selectors.incoming_get(user=request.user, pk=pk)
+    action, expected, user = request.POST.get("action", ""), _expected(request), request.user
+    form = AssignForm(request.POST, unit=doc.unit) if action == "assign" else None
+    try:
+        if action == "present":
+            services.incoming_present(actor=user, doc=doc, expected_version=expected)
+        elif action == "assign":
+            if not form.is_valid():
+                raise ValidationError("Dữ liệu chưa hợp lệ, hãy xem thông báo bên dưới.")
+            data = form.cleaned_data
+            services.incoming_assign(
+                actor=user,
+                doc=doc,
+                instructions=data["instructions"],
+                lead=data["lead"],
+                collaborators=list(data["collaborators"]),
+                due_on=data["due_on"],
+                expected_version=expected,
+            )
+        elif action == "finish":
+            services.incoming_finish(actor=user, doc=doc, expected_version=expected)
+        elif action == "confirm":
+            services.incoming_confirm_receipt(actor=user, doc=doc)
+        else:
+            raise ValidationError("Thao tác không hợp lệ.")
+    except (services.StaleDocument, InvalidTransition) as error:
+        messages.error(request, _text(error))
+        doc.refresh_from_db()
+        return render(
+            request,
+            "documents/incoming_detail.html",
+            _incoming_context(request, doc, assign_form=form),
+            status=409,
+        )
+    except ValidationError as error:
+        if form is not None and hasattr(error, "error_dict"):
+            add_validation_errors(form, error)
+        else:
+            messages.error(request, _text(error))
+        doc.refresh_from_db()
+        return render(
+            request,
+            "documents/incoming_detail.html",
+            _incoming_context(request, doc, assign_form=form),
+            status=422,
+        )
+    return redirect("documents:incoming_detail", pk=doc.pk)
+
+
+@require_safe
+@login_required
+def incoming_file(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = selectors.incoming_get(user=request.user, pk=pk)
+    return file_response(request, doc.file)
+
+
+def _text(error: Exception) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
+# ---------------------------------------------------------------- outgoing
+
+
+@require_safe
+@login_required
+def outgoing_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.outgoing_for_user(user=request.user, filters=request.GET.dict())
+    staff = permissions.acting_staff(request.user)
+    context = {
+        "page": _page(request, rows.order_by("-year", "-number", "-created_at")),
+        "statuses": OutgoingStatus.choices,
+        "may_draft": staff is not None
+        and permissions.can(request.user, permissions.DRAFT_DOCUMENTS, staff.unit),
+    }
+    return render(request, "documents/outgoing_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def outgoing_new(request: HttpRequest) -> HttpResponse:
+    unit = permissions.acting_unit_or_404(request.user)
+    permissions.require(request.user, permissions.DRAFT_DOCUMENTS, unit)
+    amends = None
+    if request.GET.get("dinh_chinh") or request.POST.get("amends"):
+        amends = selectors.outgoing_get(
+            user=request.user, pk=request.GET.get("dinh_chinh") or request.POST.get("amends")
+        )
+    form = OutgoingForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        signer = data.pop("signer")
+        try:
+            doc = services.outgoing_create(
+                actor=request.user,
+                unit=unit,
+                data=data,
+                signer=signer,
+                amends=amends,
+                amend_kind=request.POST.get("amend_kind", "") if amends else "",
+            )
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, "Đã lưu dự thảo.")
+            return redirect("documents:outgoing_detail", pk=doc.pk)
+    status = 422 if form.errors else 200
+    return render(
+        request, "documents/outgoing_form.html", {"form": form, "amends": amends}, status=status
+    )
+
+
+def _outgoing_context(request: HttpRequest, doc: Any) -> dict[str, Any]:
+    user = request.user
+    staff = permissions.acting_staff(user)
+    unit = doc.unit
+    return {
+        "doc": doc,
+        "tone": TONE[doc.status],
+        "may_draft": permissions.can(user, permissions.DRAFT_DOCUMENTS, unit),
+        "may_approve": permissions.can(user, permissions.APPROVE_DOCUMENTS, unit),
+        "may_register": permissions.can(user, permissions.REGISTER_DOCUMENTS, unit),
+        "is_signer": staff is not None and staff.pk == doc.signer_id,
+        "pin_form": PinForm(),
+        "signatures": doc.signatures.select_related("staff"),
+        "deliveries": doc.deliveries.prefetch_related("log"),
+        "amendments": doc.amendments.all(),
+    }
+
+
+@require_safe
+@login_required
+def outgoing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = selectors.outgoing_get(user=request.user, pk=pk)
+    return render(request, "documents/outgoing_detail.html", _outgoing_context(request, doc))
+
+
+@require_POST
+@login_required
+def outgoing_act(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = selectors.outgoing_get(user=request.user, pk=pk)
+    action, expected, user = request.POST.get("action", ""), _expected(request), request.user
+    pin = request.POST.get("pin", "")[:64]
+    try:
+        if action in (OS.REVIEW, OS.APPROVED, OS.DRAFT):
+            services.outgoing_transition(actor=user, doc=doc, to=action, expected_version=expected)
+        elif action == "number":
+            services.outgoing_number(actor=user, doc=doc, expected_version=expected)
+        elif action == "sign":
+            services.outgoing_sign(actor=user, doc=doc, pin=pin, expected_version=expected)
+        elif action == "release":
+            if doc.is_secret:
+                services.outgoing_release_secret(actor=user, doc=doc)
+            else:
+                services.outgoing_release(
+                    actor=user, doc=doc, unit_pin=pin, expected_version=expected
+                )
+        else:
+            raise ValidationError("Thao tác không hợp lệ.")
+    except (services.StaleDocument, InvalidTransition) as error:
+        messages.error(request, _text(error))
+        doc.refresh_from_db()
+        return render(
+            request, "documents/outgoing_detail.html", _outgoing_context(request, doc), status=409
+        )
+    except (ValidationError, signing.SigningError) as error:
+        messages.error(request, _text(error))
+        doc.refresh_from_db()
+        return render(
+            request, "documents/outgoing_detail.html", _outgoing_context(request, doc), status=422
+        )
+    messages.success(
+        request,
+        {
+            OS.REVIEW: "Đã trình kiểm tra.",
+            OS.APPROVED: "Đã duyệt.",
+            OS.DRAFT: "Đã trả lại dự thảo.",
+            "number": "Đã cấp số.",
+            "sign": "Đã ký số.",
+            "release": "Đã phát hành.",
+        }[action],
+    )
+    return redirect("documents:outgoing_detail", pk=doc.pk)
+
+
+@require_safe
+@login_required
+def outgoing_file(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = selectors.outgoing_get(user=request.user, pk=pk)
+    return file_response(request, doc.signed_pdf if doc.signed_pdf else doc.pdf)
+
+
+@require_safe
+@login_required
+def outgoing_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft as a Word file in the Decree 30 layout, to edit or print."""
+    from cchc.documents.exports import DOCX_TYPE
+
+    doc = selectors.outgoing_get(user=request.user, pk=pk)
+    response = HttpResponse(services.render_docx(doc), content_type=DOCX_TYPE)
+    name = (doc.symbol or f"du-thao-{doc.pk}").replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    return response
+
+
+# ---------------------------------------------------------------- certificates, verification
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def certificates(request: HttpRequest) -> HttpResponse:
+    """Own certificate(s): subject, issuer, serial, validity shown before use; add one."""
+    staff = permissions.acting_staff(request.user)
+    if staff is None:
+        permissions.require(request.user, permissions.APPROVE_DOCUMENTS)
+    p12 = Pkcs12Form(request.POST or None, request.FILES or None, prefix="p12")
+    p11 = Pkcs11Form(request.POST or None, request.FILES or None, prefix="p11")
+    status = 200
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        form = p12 if kind == "pkcs12" else p11
+        if form.is_valid():
+            data = form.cleaned_data
+            image = data["image"].read() if data.get("image") else None
+            owner = None if data.get("for_unit") else staff
+            try:
+                if kind == "pkcs12":
+                    record = services.certificate_add_pkcs12(
+                        actor=request.user,
+                        unit=staff.unit,
+                        staff=owner,
+                        data=data["file"].read(),
+                        pin=data["pin"],
+                        image=image,
+                    )
+                else:
+                    record = services.certificate_add_pkcs11(
+                        actor=request.user,
+                        unit=staff.unit,
+                        staff=owner,
+                        module=data["module"],
+                        token_label=data["token_label"],
+                        key_label=data["key_label"],
+                        certificate_pem=data["certificate_pem"],
+                        image=image,
+                    )
+            except signing.SigningError as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            else:
+                messages.success(request, f"Đã lưu chứng thư số {record.serial}.")
+                return redirect("documents:certificates")
+        status = 422
+    rows = selectors.certificates_for_user(user=request.user)
+    return render(
+        request,
+        "documents/certificates.html",
+        {"rows": rows, "p12": p12, "p11": p11, "now": timezone.now()},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def verify(request: HttpRequest) -> HttpResponse:
+    """Upload any PDF: a report per signature, trust against the admin's roots (Vietnamese)."""
+    permissions.require(request.user, permissions.VIEW_UNIT)
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    reports, status, checked = None, 200, False
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > signing.MAX_PDF_BYTES:
+                form.add_error("file", "Tệp quá lớn (tối đa 20 MB).")
+            else:
+                roots = list(TrustedRoot.objects.values_list("certificate_pem", flat=True))
+                try:
+                    reports = signing.verify_pdf(upload.read(), roots)
+                except signing.SigningError as error:
+                    form.add_error("file", str(error))
+                else:
+                    status, checked = 200, True
+    return render(
+        request,
+        "documents/verify.html",
+        {"form": form, "reports": reports, "checked": checked},
+        status=status,
+    )
