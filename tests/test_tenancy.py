@@ -298,6 +298,10 @@ def _feedback_of(unit):
             "title": "Phản ánh riêng của trường khác",
             "content": "Nội dung riêng",
             "due_at": timezone.now(),
+        },
+    )[0]
+
+
 def _campaign_of(unit):
     """An open anonymous survey campaign of `unit` on its shipped education template."""
     from datetime import date
@@ -322,6 +326,8 @@ def _campaign_of(unit):
             "status": "open",
         },
     )[0]
+
+
 def _payments_of(unit):
     """A fee, a bill paid in cash (with its receipt) and an unmatched credit of `unit`."""
     from datetime import date
