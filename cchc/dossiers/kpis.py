@@ -54,6 +54,16 @@ def _counted(units: QuerySet[Unit], period: Period) -> QuerySet[Dossier]:
     )
 
 
+def period_window(period: Period) -> tuple[datetime, datetime]:
+    """The period as aware local instants [start, end), for other modules' indicators."""
+    return _window(period)
+
+
+def dossiers_handled(units: QuerySet[Unit], period: Period) -> QuerySet[Dossier]:
+    """The dossiers the on-time rates count, for indicators that build on them (satisfaction)."""
+    return _counted(units, period)
+
+
 @indicator(
     "dossier_on_time_rate",
     name="Tỷ lệ hồ sơ TTHC giải quyết đúng hạn",

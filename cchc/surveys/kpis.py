@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from cchc.dossiers.kpis import _resolved, _window, dossier_on_time_rate_766
+from cchc.dossiers.kpis import dossier_on_time_rate_766, dossiers_handled, period_window
 from cchc.kpi.registry import Measure, Period, indicator
 from cchc.organizations.models import Unit
 from cchc.surveys import results
@@ -27,7 +27,7 @@ from cchc.surveys.models import Answer, CampaignKind, Purpose, Response
 
 
 def responses_in(units: QuerySet[Unit], period: Period, **filters: object) -> QuerySet[Response]:
-    start, end = _window(period)
+    start, end = period_window(period)
     return Response.objects.filter(
         campaign__unit__in=units, submitted_at__gte=start, submitted_at__lt=end, **filters
     )
@@ -59,7 +59,7 @@ def education_satisfaction_rate(units: QuerySet[Unit], period: Period) -> Measur
 
 def dislikes(units: QuerySet[Unit], period: Period) -> int:
     """Dossiers handled in the period whose rating's overall answer is 1 or 2."""
-    handled = _resolved(units, period).values("pk")
+    handled = dossiers_handled(units, period).values("pk")
     return (
         Answer.objects.filter(
             response__dossier__in=handled,
