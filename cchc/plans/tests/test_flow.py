@@ -241,8 +241,8 @@ def test_dashboard_shows_live_values_and_unmeasured_targets(plan, principal) -> 
     body = client_for(principal).get(reverse("plans:detail", args=[plan.pk])).content.decode()
 
     assert "Chưa đo được" in body
-    assert "Tỷ lệ viên chức có chữ ký số" in body
-    assert "(6/6)" in body or "/6)" in body  # certificate holders among the 6 staff
+    assert "Tỷ lệ viên chức sử dụng chữ ký số" in body
+    assert "(0/6)" in body  # nobody among the 6 staff has signed yet (holding is not using)
 
 
 @pytest.mark.django_db
