@@ -97,14 +97,58 @@ class IntakeForm(ApplicantFields):
         "assignee",
         "external_code",
         "scan",
+        "counter_reason",
     ]
+
+    counter_reason = forms.CharField(
+        label="Nội dung hướng dẫn bổ sung hoặc lý do từ chối",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Chỉ dùng khi lập phiếu hướng dẫn bổ sung (Mẫu 02) hoặc từ chối (Mẫu 03).",
+    )
 
     def __init__(self, *args: Any, unit: Unit, procedures: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["procedure"].queryset = procedures
         self.fields["assignee"].queryset = Staff.objects.filter(unit=unit, is_active=True)
+        self.fields["assignee"].choices = staff_choices(unit)
         names = sorted({d["name"] for p in procedures for d in p.documents})
         self.fields["documents"].choices = [(n, n) for n in names]
+        self.checklists = [(p, p.documents) for p in procedures]
+
+    def chosen_procedure_pk(self) -> str:
+        """The procedure whose checklist is shown (the posted one, or ?thu_tuc=)."""
+        raw = self["procedure"].value()
+        return str(raw or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        procedure, ticked = data.get("procedure"), data.get("documents") or []
+        if procedure is not None:
+            names = {d.get("name") for d in procedure.documents}
+            foreign = [name for name in ticked if name not in names]
+            if foreign:
+                self.add_error(
+                    "documents",
+                    f"Giấy tờ không thuộc thủ tục “{procedure.name}”: {'; '.join(foreign)}.",
+                )
+        return data
+
+
+def given_name_key(full_name: str) -> tuple[str, str]:
+    """Vietnamese lists sort by the given name (the last word), then the whole name."""
+    words = full_name.split()
+    return (words[-1].casefold() if words else "", full_name.casefold())
+
+
+def staff_choices(unit: Unit) -> list[tuple[Any, str]]:
+    """Active staff of the unit for a select, by given name, with their position."""
+    people = sorted(
+        Staff.objects.filter(unit=unit, is_active=True), key=lambda s: given_name_key(s.full_name)
+    )
+    return [("", "---------")] + [
+        (s.pk, f"{s.full_name}{f' ({s.position})' if s.position else ''}") for s in people
+    ]
 
 
 class AttachForm(OwnIds, forms.Form):
@@ -135,6 +179,7 @@ class HandOverForm(OwnIds, forms.Form):
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_staff"].queryset = Staff.objects.filter(unit=unit, is_active=True)
+        self.fields["to_staff"].choices = staff_choices(unit)
 
 
 class ApologyForm(OwnIds, forms.Form):

@@ -34,7 +34,9 @@ def available(dossier: Dossier) -> list[tuple[str, str]]:
         kinds.insert(0, "tiep-nhan")
     if dossier.pauses.exists():
         kinds.append("bo-sung")
-    if dossier.status == DossierStatus.REJECTED:
+    # Refused at intake (Mẫu 03), or refused after appraisal: the written refusal with its
+    # reason is the result (Decree 61 Art. 19(8)).
+    if dossier.status == DossierStatus.REJECTED or dossier.result_kind == "refused":
         kinds.append("tu-choi")
     if hasattr(dossier, "apology"):
         kinds.append("xin-loi")

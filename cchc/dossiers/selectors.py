@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -77,12 +77,31 @@ def dossier_list_for_user(
     return dossiers
 
 
-def queue_for_user(*, user: Any) -> QuerySet[Dossier]:
-    """Open dossiers, the soonest due first (the clerk's and each handler's work queue)."""
+def queue_for_user(
+    *,
+    user: Any,
+    status: str = "",
+    procedure_id: str = "",
+    handler_id: str = "",
+    unit_id: str = "",
+) -> QuerySet[Dossier]:
+    """Open dossiers for the work queue: overdue ones on top, then the nearest due; dossiers
+    without a due date (online ones not yet accepted) never come first."""
+    dossiers = dossier_list_for_user(user=user, status=status, procedure_id=procedure_id)
+    handler_pk, unit_pk = parse_id(handler_id), parse_id(unit_id)
+    if handler_pk is not None:
+        dossiers = dossiers.filter(assignee_id=handler_pk)
+    if unit_pk is not None:
+        dossiers = dossiers.filter(unit_id=unit_pk)
     return (
-        dossier_list_for_user(user=user)
-        .exclude(status__in=FINAL)
-        .order_by("due_at", "received_at", "submitted_at")
+        dossiers.exclude(status__in=FINAL)
+        .with_late_flag()
+        .order_by(
+            F("is_overdue").desc(),
+            F("due_at").asc(nulls_last=True),
+            "received_at",
+            "submitted_at",
+        )
     )
 
 
