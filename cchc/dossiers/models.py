@@ -152,6 +152,18 @@ class Procedure(TimeStampedModel):
         return self.time_limit_public
 
     @property
+    def time_limit_short(self) -> str:
+        """The limit as a receipt prints it ("05 ngày làm việc"): one line, so that Mẫu 01 keeps
+        to one A5 page; the verbatim text only when there is no structured limit."""
+        if self.time_limit_unit == TimeLimitUnit.SAME_DAY:
+            return "Trong ngày"
+        if self.time_limit_value is None or self.time_limit_unit == TimeLimitUnit.PLAN:
+            return self.time_limit_public
+        value = self.time_limit_value.normalize()
+        text = f"{int(value):02d}" if value == int(value) else f"{value:f}".replace(".", ",")
+        return f"{text} {self.get_time_limit_unit_display()}"
+
+    @property
     def time_limit_public(self) -> str:
         """The limit as published: never an unconfirmed note ("Chưa xác định…")."""
         if self.time_limit_text and "time_limit_text" not in (self.unconfirmed or []):

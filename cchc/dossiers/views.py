@@ -397,18 +397,12 @@ def book(request: HttpRequest) -> HttpResponse:
     ).order_by("received_at", "id")
     fmt = request.GET.get("xuat")
     if fmt in ("xlsx", "pdf"):
-        try:
-            content, content_type, filename = exports.tracking_book(
-                dossiers,
-                fmt,
-                permissions.acting_unit_or_404(request.user),
-                show_personal=permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
-            )
-        except exports.TooManyRows as error:
-            messages.error(request, str(error))
-            query = request.GET.copy()
-            query.pop("xuat", None)
-            return redirect(f"{reverse('dossiers:book')}?{query.urlencode()}")
+        content, content_type, filename = exports.tracking_book(
+            dossiers,
+            fmt,
+            permissions.acting_unit_or_404(request.user),
+            show_personal=permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
+        )
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
