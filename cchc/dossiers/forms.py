@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -245,16 +246,33 @@ class OnlineSubmissionForm(ApplicantFields):
 
 
 class LookupForm(forms.Form):
+    """The public look-up: the code as printed (spaces allowed), and the applicant's phone, its
+    last 4 digits or the whole number (only the last 4 digits are used)."""
+
     code = forms.CharField(
-        label="Mã hồ sơ", max_length=60, error_messages={"required": "Hãy nhập mã hồ sơ."}
+        label="Mã hồ sơ", max_length=80, error_messages={"required": "Hãy nhập mã hồ sơ."}
     )
-    phone_last4 = forms.RegexField(
+    phone_last4 = forms.CharField(
         label="4 số cuối điện thoại người nộp (để xem chi tiết)",
-        regex=r"^\d{4}$",
+        max_length=20,
         required=False,
-        error_messages={"invalid": "Nhập đúng 4 chữ số."},
+        help_text="Có thể nhập cả số điện thoại; chỉ 4 số cuối được dùng.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).upper()
+
+    def clean_phone_last4(self) -> str:
+        raw = self.cleaned_data.get("phone_last4", "")
+        if not raw.strip():
+            return ""
+        if not re.fullmatch(r"[\d\s.+()\-]+", raw):
+            raise forms.ValidationError("Chỉ nhập chữ số.")
+        digits = re.sub(r"\D", "", raw)
+        if len(digits) < 4:
+            raise forms.ValidationError("Nhập đủ 4 số cuối điện thoại (hoặc cả số điện thoại).")
+        return digits[-4:]
 
 
 class ProcedureImportForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -30,12 +31,32 @@ def procedures_current(unit: Unit, on: date | None = None) -> QuerySet[Procedure
     )
 
 
-def procedure_search(unit: Unit, query: str) -> QuerySet[Procedure]:
-    """Public search, without diacritics: "chuyen truong" finds "Chuyển trường"."""
+def _content_key(procedure: Procedure) -> str:
+    """Everything a parent might search for, without diacritics: the name and code, the papers
+    ("hoc ba"), the steps, who may apply, the result and the conditions."""
+    parts = [
+        procedure.search_text,
+        procedure.name,
+        procedure.code,
+        procedure.field,
+        procedure.target_users,
+        procedure.result,
+        procedure.conditions,
+        *(str(step) for step in procedure.steps or []),
+        *(str(d.get("name", "")) + " " + str(d.get("note", "")) for d in procedure.documents),
+        *(str(form) for form in procedure.forms or []),
+    ]
+    return re.sub(r"[^\w]+", " ", search_key(" ".join(p for p in parts if p)))
+
+
+def procedure_search(unit: Unit, query: str) -> list[Procedure]:
+    """Public search, without diacritics, over the name and the content: "chuyen truong" finds
+    "Chuyển trường", "hoc ba" every procedure that needs a school record. A unit publishes tens
+    of procedures, so matching is done on the published list in Python."""
+    words = re.sub(r"[^\w]+", " ", search_key(query)).split()
     procedures = procedures_current(unit).filter(is_published=True)
-    for word in search_key(query).split():
-        procedures = procedures.filter(search_text__contains=word)
-    return procedures
+    # Whole words: "ba" must not find every "bản sao".
+    return [p for p in procedures if set(words) <= set(_content_key(p).split())]
 
 
 def dossier_list_for_user(
@@ -175,6 +196,7 @@ class PublicDossier:
     steps: list[PublicStep]
     supplement_items: list[str] | None  # only after the phone check
     supplement_reason: str | None
+    phone_matched: bool | None = None  # None: no digits given; False: they do not match
 
 
 VERSION_TTL_SECONDS = 5
@@ -270,4 +292,5 @@ def public_lookup(code: str, *, phone_last4: str = "") -> PublicDossier | None:
         supplement_reason=pause.reason
         if pause and dossier.status == DossierStatus.SUPPLEMENT
         else None,
+        phone_matched=verified if phone_last4 else None,
     )

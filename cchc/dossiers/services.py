@@ -550,6 +550,7 @@ def dossier_submit_online(
         unit=unit,
         after=snapshot(dossier, ["code", "procedure", "channel", "status", "submitted_at"]),
     )
+    _notify(dossier, "submitted")  # the acknowledgement (Decree 61 Art. 17: code at once)
     return dossier
 
 

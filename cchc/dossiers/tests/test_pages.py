@@ -330,12 +330,15 @@ def test_online_submission_with_upload(transfer, citizen) -> None:
         url, {"applicant_name": "Lê Thị Hoa", "applicant_phone": "0911222333", **bad_files}
     )
     accepted = citizen.post(
-        url, {"applicant_name": "Lê Thị Hoa", "applicant_phone": "0911222333", **files()}
+        url,
+        {"applicant_name": "Lê Thị Hoa", "applicant_phone": "0911222333", **files()},
+        follow=True,
     )
 
     assert rejected.status_code == 422
     assert "không đúng định dạng" in rejected.content.decode()
     dossier = Dossier.objects.get()
+    assert accepted.redirect_chain[-1][1] == 302  # post/redirect/get
     assert accepted.status_code == 200
     assert dossier.code in accepted.content.decode()
     assert dossier.status == S.NEW
