@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from cchc.dossiers import papers
 from cchc.dossiers.deadlines import VN
-from cchc.dossiers.models import Channel, Dossier
+from cchc.dossiers.models import Dossier
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The columns of Mẫu 07 (Circular 03/2025, domain-2025.md section 4), then what the desk adds:
@@ -40,13 +40,6 @@ HEADERS = [
 WIDTHS = (6, 26, 40, 24, 30, 28, 17, 17, 17, 16, 14, 17, 20, 14, 30)
 DATE_COLUMNS = ("G", "H", "I", "L")
 EXCEL_DATETIME = "dd/mm/yyyy hh:mm"
-
-# Until the desk records how the citizen wants the result, it goes back the way it came.
-DELIVERY = {
-    Channel.IN_PERSON: "Trực tiếp",
-    Channel.ONLINE: "Trực tuyến",
-    Channel.POST: "Bưu chính",
-}
 
 
 def _excel_time(moment: datetime | None) -> datetime | None:
@@ -101,7 +94,7 @@ def _xlsx(dossiers: QuerySet[Dossier], show_personal: bool) -> bytes:
                 _excel_time(dossier.received_at),
                 _excel_time(dossier.due_at),
                 _excel_time(dossier.returned_at),
-                DELIVERY.get(dossier.channel, ""),
+                dossier.result_delivery_label,
                 None,  # signed by the citizen on the printed book
                 _excel_time(dossier.new_due_at),
                 dossier.get_status_display(),
@@ -138,7 +131,7 @@ def tracking_book(
             received_at=d.received_at,
             due_at=d.due_at,
             returned_at=d.returned_at,
-            delivery=DELIVERY.get(d.channel, ""),
+            delivery=d.result_delivery_label,
             note=d.subject,
         )
         for d in in_receipt_order(dossiers)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from cchc.dossiers.models import Channel, Procedure
+from cchc.dossiers.models import Channel, Procedure, ResultDelivery
 from cchc.dossiers.workflow import Step
 from cchc.organizations.models import Staff, Unit
 
@@ -73,6 +73,11 @@ class IntakeForm(ApplicantFields):
     documents = forms.MultipleChoiceField(
         label="Giấy tờ đã nhận", required=False, widget=forms.CheckboxSelectMultiple
     )
+    result_delivery = forms.ChoiceField(
+        label="Nhận kết quả",
+        choices=[("", "Theo kênh nộp"), *ResultDelivery.choices],
+        required=False,
+    )
     assignee = forms.ModelChoiceField(
         label="Người xử lý", queryset=Staff.objects.none(), required=False
     )
@@ -95,6 +100,7 @@ class IntakeForm(ApplicantFields):
         "subject",
         "documents",
         "channel",
+        "result_delivery",
         "assignee",
         "external_code",
         "scan",

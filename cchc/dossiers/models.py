@@ -31,6 +31,17 @@ class Channel(models.TextChoices):
     POST = "3", "Bưu chính"
 
 
+class ResultDelivery(models.TextChoices):
+    """How the citizen takes the result (Mẫu 07 "Phương thức nhận kết quả")."""
+
+    IN_PERSON = "in_person", "Trực tiếp"
+    POST = "post", "Qua bưu chính"
+    ONLINE = "online", "Trực tuyến"
+
+
+CHANNEL_DELIVERY = {"1": "in_person", "2": "online", "3": "post"}
+
+
 class OnlineLevel(models.TextChoices):
     FULL = "full", "Toàn trình"
     PARTIAL = "partial", "Một phần"
@@ -244,6 +255,9 @@ class Dossier(TimeStampedModel):
     code = models.CharField("Mã hồ sơ", max_length=60, unique=True)
     is_external_code = models.BooleanField("Mã do hệ thống tỉnh/quốc gia cấp", default=False)
     channel = models.CharField("Kênh nộp", max_length=1, choices=Channel.choices)
+    result_delivery = models.CharField(
+        "Phương thức nhận kết quả", max_length=10, choices=ResultDelivery.choices, blank=True
+    )
     status = models.CharField(
         "Trạng thái", max_length=20, choices=DossierStatus.choices, default=DossierStatus.NEW
     )
@@ -309,6 +323,12 @@ class Dossier(TimeStampedModel):
     @property
     def effective_due_at(self):
         return self.new_due_at or self.due_at
+
+    @property
+    def result_delivery_label(self) -> str:
+        """As chosen at the counter; else the way the dossier came in."""
+        code = self.result_delivery or CHANNEL_DELIVERY.get(self.channel, "")
+        return ResultDelivery(code).label if code else ""
 
     @property
     def finished_at(self):

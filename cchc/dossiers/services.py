@@ -20,6 +20,7 @@ from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
 from cchc.dossiers import deadlines
 from cchc.dossiers.models import (
+    CHANNEL_DELIVERY,
     Apology,
     Channel,
     Counter,
@@ -27,6 +28,7 @@ from cchc.dossiers.models import (
     DossierEvent,
     DossierPause,
     Procedure,
+    ResultDelivery,
     SupplementRule,
 )
 from cchc.dossiers.selectors import forget_version
@@ -299,6 +301,7 @@ def dossier_receive(
     assignee: Staff | None = None,
     received_at: datetime | None = None,
     external_code: str = "",
+    result_delivery: str = "",
 ) -> Dossier:
     """Receive a complete dossier at the counter (or by post): code, due date, book entry, slip."""
     _require_staff_of(actor, unit, permissions.RECEIVE_DOSSIERS)
@@ -306,6 +309,8 @@ def dossier_receive(
         raise ValidationError({"procedure": "Thủ tục không thuộc đơn vị."})
     if channel not in Channel.values:
         raise ValidationError({"channel": "Kênh nộp không hợp lệ."})
+    if result_delivery and result_delivery not in ResultDelivery.values:
+        raise ValidationError({"result_delivery": "Phương thức nhận kết quả không hợp lệ."})
     if assignee is not None and assignee.unit_id != unit.pk:
         raise ValidationError({"assignee": "Người xử lý phải thuộc đơn vị."})
     require_legal_time_limit(procedure)
@@ -330,6 +335,7 @@ def dossier_receive(
         documents=checklist,
         submitted_at=now,
         assignee=assignee,
+        result_delivery=result_delivery or CHANNEL_DELIVERY.get(channel, ""),
         **fields,
     )
     start_clock(dossier, actor=actor, at=now)

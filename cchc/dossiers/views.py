@@ -184,6 +184,7 @@ def _receive_with_scan(request: HttpRequest, unit: Any, data: dict[str, Any]) ->
         subject=data["subject"],
         assignee=data["assignee"],
         external_code=data["external_code"],
+        result_delivery=data["result_delivery"],
     )
     if data.get("scan"):
         dossier_attach_scan(actor=request.user, dossier=dossier, upload=data["scan"])

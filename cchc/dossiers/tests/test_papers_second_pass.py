@@ -254,7 +254,27 @@ def test_book_xlsx_has_the_current_forms_columns_real_dates_and_receipt_order(
     assert received.is_date
     assert received.number_format == "dd/mm/yyyy hh:mm"
     assert sheet["H2"].value == datetime(2026, 3, 9, 17, 0)
-    assert sheet["J2"].value == "Trực tiếp"
+    assert sheet["J2"].value == "Trực tiếp"  # as it came in, when not chosen
+
+
+@pytest.mark.django_db
+def test_the_counter_records_how_the_result_is_taken(clerk, principal, transfer) -> None:
+    client_for(clerk).post(
+        reverse("dossiers:intake"),
+        {
+            "procedure": transfer.pk,
+            "applicant_name": "Trần Thị Bích",
+            "channel": "1",
+            "result_delivery": "post",
+            "documents": [d["name"] for d in transfer.documents],
+            "outcome": "receive",
+        },
+    )
+    response = client_for(principal).get(reverse("dossiers:book") + "?xuat=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+
+    assert Dossier.objects.get().result_delivery == "post"
+    assert sheet["J2"].value == "Qua bưu chính"
 
 
 def test_the_book_prints_every_row_past_the_old_400_cap() -> None:
