@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0006_backfill_stop_moment_unpublish_undated'),
+        ("dossiers", "0006_backfill_stop_moment_unpublish_undated"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dossier',
-            name='result_delivery',
-            field=models.CharField(blank=True, choices=[('in_person', 'Trực tiếp'), ('post', 'Qua bưu chính'), ('online', 'Trực tuyến')], max_length=10, verbose_name='Phương thức nhận kết quả'),
+            model_name="dossier",
+            name="result_delivery",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("in_person", "Trực tiếp"),
+                    ("post", "Qua bưu chính"),
+                    ("online", "Trực tuyến"),
+                ],
+                max_length=10,
+                verbose_name="Phương thức nhận kết quả",
+            ),
         ),
     ]
