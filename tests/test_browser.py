@@ -65,7 +65,7 @@ def test_counter_to_public_lookup(live_server, page) -> None:
     page.get_by_label("Thủ tục").select_option(label="Chỉnh sửa nội dung văn bằng, chứng chỉ")
     page.get_by_label("Họ và tên người nộp").fill("Trần Văn Bình")
     page.get_by_label("Số điện thoại").fill("0912 345 678")
-    for box in page.locator("input[name=documents]").all():
+    for box in page.locator("fieldset.checklist:not([hidden]) input[name=documents]").all():
         box.check()
     page.get_by_role("button", name="Tiếp nhận và cấp mã hồ sơ").click()
     code = page.locator("#dossier-code").inner_text()

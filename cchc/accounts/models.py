@@ -13,6 +13,15 @@ from cchc.core.models import TimeStampedModel
 class User(AbstractUser):
     """A log-in. The person behind it is `user.staff` (organizations.Staff), if any."""
 
+    def get_full_name(self) -> str:
+        """The person's full name in Vietnamese order ("Lê Thị Thanh Thủy"): the staff record's
+        one field when there is one, else family and middle names (`last_name`) before the
+        given name (`first_name`), never Django's Western "first last" ("Thủy Lê Thị Thanh")."""
+        staff = getattr(self, "staff", None)
+        if staff is not None and staff.full_name:
+            return staff.full_name
+        return " ".join(part for part in (self.last_name, self.first_name) if part).strip()
+
     class Meta:
         verbose_name = "Tài khoản"
         verbose_name_plural = "Tài khoản"

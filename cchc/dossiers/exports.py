@@ -1,59 +1,59 @@
-"""The tracking book (Mẫu 07) as XLSX and PDF."""
+"""The tracking book (Mẫu 07) as XLSX and PDF: the current form's columns, one row per dossier in
+receipt order, dates as real dates; the PDF prints the whole book however long (no row cap)."""
 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from cchc.dossiers import papers
 from cchc.dossiers.deadlines import VN
 from cchc.dossiers.models import Dossier
 
-# LibreOffice needs about 2.5 s per 100 rows on 2 cores; past this the PDF is refused with advice
-# to filter (a month at a time), instead of timing out.
-MAX_PDF_ROWS = 400
-
-
-class TooManyRows(ValueError):
-    """The book is too long to print at once."""
-
-
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The columns of Mẫu 07 (Circular 03/2025, domain-2025.md section 4), then what the desk adds:
+# the apology's new date, the status and whether it was on time.
 HEADERS = [
-    "Số TT",
+    "STT",
     "Mã hồ sơ",
-    "Tên thủ tục",
-    "Số bộ",
-    "Người nộp",
-    "Địa chỉ, điện thoại",
-    "Cơ quan chủ trì",
-    "Ngày nhận",
-    "Hẹn trả",
-    "Hẹn lại (xin lỗi)",
-    "Ngày có kết quả",
-    "Ngày trả",
+    "Tên thủ tục hành chính",
+    "Tên tổ chức, cá nhân",
+    "Địa chỉ, số điện thoại",
+    "Cơ quan chủ trì giải quyết",
+    "Nhận hồ sơ",
+    "Hẹn trả kết quả",
+    "Trả kết quả",
+    "Phương thức nhận kết quả",
+    "Ký nhận",
+    "Hẹn lại (văn bản xin lỗi)",
     "Trạng thái",
     "Đúng hạn?",
     "Ghi chú",
 ]
+WIDTHS = (6, 26, 40, 24, 30, 28, 17, 17, 17, 16, 14, 17, 20, 14, 30)
+DATE_COLUMNS = ("G", "H", "I", "L")
+EXCEL_DATETIME = "dd/mm/yyyy hh:mm"
 
 
-def _local(moment: Any) -> str:
-    return moment.astimezone(VN).strftime("%d/%m/%Y %H:%M") if moment else ""
+def _excel_time(moment: datetime | None) -> datetime | None:
+    """A real Excel date-time (Vietnam wall time; Excel has no time zones), or an empty cell."""
+    return moment.astimezone(VN).replace(tzinfo=None) if moment else None
 
 
 def _on_time(dossier: Dossier) -> str:
-    if dossier.due_at is None:
+    """In words, from the one definition of late (`with_late_flag`)."""
+    if dossier.due_at is None or dossier.received_at is None:
         return ""
-    finished = dossier.finished_at
-    if finished is None:
-        return "Quá hạn" if timezone.now() > dossier.due_at else "Đang giải quyết"
-    return "Quá hạn" if finished > dossier.due_at else "Đúng hạn"
+    if dossier.is_overdue:
+        return "Quá hạn"
+    return "Đúng hạn" if dossier.finished_at or dossier.stopped_at else "Đang giải quyết"
 
 
 def _contact(dossier: Dossier, show_personal: bool) -> str:
@@ -61,6 +61,16 @@ def _contact(dossier: Dossier, show_personal: bool) -> str:
     if not show_personal:
         return ""
     return ", ".join(p for p in (dossier.applicant_address, dossier.applicant_phone) if p)
+
+
+def in_receipt_order(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """One row per dossier, in the order they were received (book entry order); dossiers not
+    yet accepted come last."""
+    return (
+        dossiers.with_late_flag()
+        .select_related("procedure", "unit")
+        .order_by(F("received_at").asc(nulls_last=True), "book_entry", "id")
+    )
 
 
 def _xlsx(dossiers: QuerySet[Dossier], show_personal: bool) -> bytes:
@@ -72,30 +82,30 @@ def _xlsx(dossiers: QuerySet[Dossier], show_personal: bool) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
-    for dossier in dossiers:
+    for dossier in in_receipt_order(dossiers):
         sheet.append(
             [
                 dossier.book_entry,
                 dossier.code,
                 dossier.procedure.name,
-                dossier.procedure.sets,
                 dossier.applicant_name,
                 _contact(dossier, show_personal),
                 dossier.unit.name,
-                _local(dossier.received_at),
-                _local(dossier.due_at),
-                _local(dossier.new_due_at),
-                _local(dossier.result_at),
-                _local(dossier.returned_at),
+                _excel_time(dossier.received_at),
+                _excel_time(dossier.due_at),
+                _excel_time(dossier.returned_at),
+                dossier.result_delivery_label,
+                None,  # signed by the citizen on the printed book
+                _excel_time(dossier.new_due_at),
                 dossier.get_status_display(),
                 _on_time(dossier),
                 dossier.subject,
             ]
         )
-    for column, width in zip(
-        "ABCDEFGHIJKLMNO", (7, 26, 40, 7, 24, 30, 28, 17, 17, 17, 17, 17, 20, 14, 30), strict=True
-    ):
-        sheet.column_dimensions[column].width = width
+        for column in DATE_COLUMNS:
+            sheet[f"{column}{sheet.max_row}"].number_format = EXCEL_DATETIME
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -109,13 +119,6 @@ def tracking_book(
         return _xlsx(dossiers, show_personal), XLSX_TYPE, f"so-theo-doi-ho-so-{stamp}.xlsx"
     from cchc.dossiers.papers_service import unit_info
 
-    total = dossiers.count()
-    if total > MAX_PDF_ROWS:
-        raise TooManyRows(
-            f"Sổ có {total} hồ sơ, quá {MAX_PDF_ROWS} dòng để in một lần: hãy lọc theo tháng "
-            "(Từ ngày, Đến ngày) hoặc xuất Excel."
-        )
-
     rows = [
         papers.BookRow(
             entry=d.book_entry or 0,
@@ -126,13 +129,12 @@ def tracking_book(
             applicant_contact=_contact(d, show_personal),
             lead_body=d.unit.name,
             received_at=d.received_at,
-            due_at=d.new_due_at or d.due_at,
-            transferred_at=None,
-            result_received_at=d.result_at,
+            due_at=d.due_at,
             returned_at=d.returned_at,
+            delivery=d.result_delivery_label,
             note=d.subject,
         )
-        for d in dossiers
+        for d in in_receipt_order(dossiers)
     ]
     document = papers.tracking_book(unit_info(unit), rows, year=timezone.localdate().year)
     return papers.render(document, "pdf"), "application/pdf", f"so-theo-doi-ho-so-{stamp}.pdf"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 
-from cchc.dossiers.models import Channel, Procedure
+from cchc.dossiers.models import Channel, Procedure, ResultDelivery
 from cchc.dossiers.workflow import Step
 from cchc.organizations.models import Staff, Unit
 
@@ -72,6 +73,11 @@ class IntakeForm(ApplicantFields):
     documents = forms.MultipleChoiceField(
         label="Giấy tờ đã nhận", required=False, widget=forms.CheckboxSelectMultiple
     )
+    result_delivery = forms.ChoiceField(
+        label="Nhận kết quả",
+        choices=[("", "Theo kênh nộp"), *ResultDelivery.choices],
+        required=False,
+    )
     assignee = forms.ModelChoiceField(
         label="Người xử lý", queryset=Staff.objects.none(), required=False
     )
@@ -94,17 +100,62 @@ class IntakeForm(ApplicantFields):
         "subject",
         "documents",
         "channel",
+        "result_delivery",
         "assignee",
         "external_code",
         "scan",
+        "counter_reason",
     ]
+
+    counter_reason = forms.CharField(
+        label="Nội dung hướng dẫn bổ sung hoặc lý do từ chối",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Chỉ dùng khi lập phiếu hướng dẫn bổ sung (Mẫu 02) hoặc từ chối (Mẫu 03).",
+    )
 
     def __init__(self, *args: Any, unit: Unit, procedures: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["procedure"].queryset = procedures
         self.fields["assignee"].queryset = Staff.objects.filter(unit=unit, is_active=True)
+        self.fields["assignee"].choices = staff_choices(unit)
         names = sorted({d["name"] for p in procedures for d in p.documents})
         self.fields["documents"].choices = [(n, n) for n in names]
+        self.checklists = [(p, p.documents) for p in procedures]
+
+    def chosen_procedure_pk(self) -> str:
+        """The procedure whose checklist is shown (the posted one, or ?thu_tuc=)."""
+        raw = self["procedure"].value()
+        return str(raw or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        procedure, ticked = data.get("procedure"), data.get("documents") or []
+        if procedure is not None:
+            names = {d.get("name") for d in procedure.documents}
+            foreign = [name for name in ticked if name not in names]
+            if foreign:
+                self.add_error(
+                    "documents",
+                    f"Giấy tờ không thuộc thủ tục “{procedure.name}”: {'; '.join(foreign)}.",
+                )
+        return data
+
+
+def given_name_key(full_name: str) -> tuple[str, str]:
+    """Vietnamese lists sort by the given name (the last word), then the whole name."""
+    words = full_name.split()
+    return (words[-1].casefold() if words else "", full_name.casefold())
+
+
+def staff_choices(unit: Unit) -> list[tuple[Any, str]]:
+    """Active staff of the unit for a select, by given name, with their position."""
+    people = sorted(
+        Staff.objects.filter(unit=unit, is_active=True), key=lambda s: given_name_key(s.full_name)
+    )
+    return [("", "---------")] + [
+        (s.pk, f"{s.full_name}{f' ({s.position})' if s.position else ''}") for s in people
+    ]
 
 
 class AttachForm(OwnIds, forms.Form):
@@ -135,6 +186,7 @@ class HandOverForm(OwnIds, forms.Form):
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_staff"].queryset = Staff.objects.filter(unit=unit, is_active=True)
+        self.fields["to_staff"].choices = staff_choices(unit)
 
 
 class ApologyForm(OwnIds, forms.Form):
@@ -200,16 +252,33 @@ class OnlineSubmissionForm(ApplicantFields):
 
 
 class LookupForm(forms.Form):
+    """The public look-up: the code as printed (spaces allowed), and the applicant's phone, its
+    last 4 digits or the whole number (only the last 4 digits are used)."""
+
     code = forms.CharField(
-        label="Mã hồ sơ", max_length=60, error_messages={"required": "Hãy nhập mã hồ sơ."}
+        label="Mã hồ sơ", max_length=80, error_messages={"required": "Hãy nhập mã hồ sơ."}
     )
-    phone_last4 = forms.RegexField(
+    phone_last4 = forms.CharField(
         label="4 số cuối điện thoại người nộp (để xem chi tiết)",
-        regex=r"^\d{4}$",
+        max_length=20,
         required=False,
-        error_messages={"invalid": "Nhập đúng 4 chữ số."},
+        help_text="Có thể nhập cả số điện thoại; chỉ 4 số cuối được dùng.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).upper()
+
+    def clean_phone_last4(self) -> str:
+        raw = self.cleaned_data.get("phone_last4", "")
+        if not raw.strip():
+            return ""
+        if not re.fullmatch(r"[\d\s.+()\-]+", raw):
+            raise forms.ValidationError("Chỉ nhập chữ số.")
+        digits = re.sub(r"\D", "", raw)
+        if len(digits) < 4:
+            raise forms.ValidationError("Nhập đủ 4 số cuối điện thoại (hoặc cả số điện thoại).")
+        return digits[-4:]
 
 
 class ProcedureImportForm(forms.Form):

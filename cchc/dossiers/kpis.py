@@ -134,6 +134,21 @@ def late_apology_rate(units: QuerySet[Unit], period: Period) -> Measure:
 
 
 @indicator(
+    "apology_on_time_rate",
+    name="Tỷ lệ văn bản xin lỗi gửi kịp thời (chậm nhất 01 ngày làm việc trước hạn)",
+    source="Nghị định 61/2018 Điều 19 khoản 9; Kế hoạch CCHC nhiệm vụ 3.4",
+)
+def apology_on_time_rate(units: QuerySet[Unit], period: Period) -> Measure:
+    """Apologies made in the period that were made in time; a late one still counts in the
+    denominator (it was owed and made, but late)."""
+    start, end = _window(period)
+    row = Apology.objects.filter(
+        dossier__unit__in=units, created_at__gte=start, created_at__lt=end
+    ).aggregate(n=Count("id", filter=Q(issued_late=False)), d=Count("id"))
+    return Measure(row["n"], row["d"])
+
+
+@indicator(
     "dossier_online_rate",
     name="Tỷ lệ hồ sơ nộp trực tuyến",
     source="Quyết định 766/QĐ-TTg (dịch vụ công trực tuyến)",

@@ -31,6 +31,17 @@ class Channel(models.TextChoices):
     POST = "3", "Bưu chính"
 
 
+class ResultDelivery(models.TextChoices):
+    """How the citizen takes the result (Mẫu 07 "Phương thức nhận kết quả")."""
+
+    IN_PERSON = "in_person", "Trực tiếp"
+    POST = "post", "Qua bưu chính"
+    ONLINE = "online", "Trực tuyến"
+
+
+CHANNEL_DELIVERY = {"1": "in_person", "2": "online", "3": "post"}
+
+
 class OnlineLevel(models.TextChoices):
     FULL = "full", "Toàn trình"
     PARTIAL = "partial", "Một phần"
@@ -152,6 +163,18 @@ class Procedure(TimeStampedModel):
         return self.time_limit_public
 
     @property
+    def time_limit_short(self) -> str:
+        """The limit as a receipt prints it ("05 ngày làm việc"): one line, so that Mẫu 01 keeps
+        to one A5 page; the verbatim text only when there is no structured limit."""
+        if self.time_limit_unit == TimeLimitUnit.SAME_DAY:
+            return "Trong ngày"
+        if self.time_limit_value is None or self.time_limit_unit == TimeLimitUnit.PLAN:
+            return self.time_limit_public
+        value = self.time_limit_value.normalize()
+        text = f"{int(value):02d}" if value == int(value) else f"{value:f}".replace(".", ",")
+        return f"{text} {self.get_time_limit_unit_display()}"
+
+    @property
     def time_limit_public(self) -> str:
         """The limit as published: never an unconfirmed note ("Chưa xác định…")."""
         if self.time_limit_text and "time_limit_text" not in (self.unconfirmed or []):
@@ -232,6 +255,9 @@ class Dossier(TimeStampedModel):
     code = models.CharField("Mã hồ sơ", max_length=60, unique=True)
     is_external_code = models.BooleanField("Mã do hệ thống tỉnh/quốc gia cấp", default=False)
     channel = models.CharField("Kênh nộp", max_length=1, choices=Channel.choices)
+    result_delivery = models.CharField(
+        "Phương thức nhận kết quả", max_length=10, choices=ResultDelivery.choices, blank=True
+    )
     status = models.CharField(
         "Trạng thái", max_length=20, choices=DossierStatus.choices, default=DossierStatus.NEW
     )
@@ -297,6 +323,12 @@ class Dossier(TimeStampedModel):
     @property
     def effective_due_at(self):
         return self.new_due_at or self.due_at
+
+    @property
+    def result_delivery_label(self) -> str:
+        """As chosen at the counter; else the way the dossier came in."""
+        code = self.result_delivery or CHANNEL_DELIVERY.get(self.channel, "")
+        return ResultDelivery(code).label if code else ""
 
     @property
     def finished_at(self):

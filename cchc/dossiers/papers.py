@@ -105,6 +105,7 @@ class UnitInfo:
     symbol: str
     address: str = ""
     phone: str = ""
+    code: str = ""  # the unit's electronic identifier (mã định danh điện tử)
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ class BookRow:
     transferred_at: datetime | None = None
     result_received_at: datetime | None = None
     returned_at: datetime | None = None
+    delivery: str = ""  # Phương thức nhận kết quả
     note: str = ""
 
 
@@ -332,7 +334,7 @@ def receipt_slip(unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | None
             f"Thời gian nhận hồ sơ: {_clock(dossier.received_at)}\n"
             f"Thời gian trả kết quả giải quyết hồ sơ: {_clock(dossier.due_at)}\n"
             f"Đăng ký nhận kết quả tại: {_or_blank(dossier.return_place)}\n"
-            f"Vào Sổ theo dõi hồ sơ năm {received.year}, số thứ tự: {entry}"
+            f"Vào Sổ theo dõi hồ sơ: Quyển số: {received.year}, Số thứ tự: {entry}"
         ),
     ]
     return _paper(
@@ -385,7 +387,9 @@ def supplement_request(
         issued_on=issued_on or _today(),
         body=body,
         summary=f"Mã hồ sơ: {dossier.code}",
-        signature=SignatureBlock(title="NGƯỜI HƯỚNG DẪN", name=dossier.receiver_name),
+        signature=SignatureBlock(
+            title="NGƯỜI HƯỚNG DẪN", note=SIGN_HERE, name=dossier.receiver_name
+        ),
     )
 
 
@@ -396,6 +400,7 @@ def refusal(
     applicant = dossier.applicant
     body: list[Paragraph | Table] = [
         _plain(
+            f"{unit.name} (mã định danh điện tử: {_or_blank(unit.code)})\n"
             f"Tiếp nhận hồ sơ của: {applicant.name}\n"
             f"{_contact_lines(applicant)}\n"
             f"Thời gian nhận hồ sơ: {_clock(dossier.received_at)}\n"
@@ -439,9 +444,9 @@ def apology(
     """
     body: list[Paragraph | Table] = [
         Paragraph(
-            f"Ngày {_day(dossier.received_at)}, {unit.name} tiếp nhận hồ sơ đề nghị giải quyết "
-            f"thủ tục hành chính “{_procedure(dossier)}” của Ông/Bà, "
-            f"mã số hồ sơ: {dossier.code}."
+            f"Ngày {_day(dossier.received_at)}, {unit.name} (mã định danh điện tử: "
+            f"{_or_blank(unit.code)}) tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính "
+            f"“{_procedure(dossier)}” của Ông/Bà, mã số hồ sơ: {dossier.code}."
         ),
         Paragraph(f"Thời gian hẹn trả kết quả giải quyết hồ sơ: {_clock(dossier.due_at)}."),
         Paragraph(
@@ -463,7 +468,11 @@ def apology(
         body=body,
         summary=f"Mã hồ sơ: {dossier.code}",
         kinh_gui=[f"Ông/Bà {dossier.applicant.name}"],
-        signature=SignatureBlock(title=signer_title, name=signer_name),
+        signature=SignatureBlock(
+            title=(signer_title or "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ").upper(),
+            note=SIGN_HERE,
+            name=signer_name,
+        ),
         recipients=["Như trên;", "Lưu: VT, hồ sơ."],
     )
 
@@ -514,7 +523,8 @@ def stop_notice(
         summary=f"Mã hồ sơ: {dossier.code}",
         kinh_gui=[f"Ông/Bà {dossier.applicant.name}"],
         signature=SignatureBlock(
-            title=signer_title or "NGƯỜI TIẾP NHẬN HỒ SƠ",
+            title=(signer_title or "NGƯỜI TIẾP NHẬN HỒ SƠ").upper(),
+            note=SIGN_HERE,
             name=signer_name or dossier.receiver_name,
         ),
         recipients=["Như trên;", "Lưu: VT, hồ sơ."],
@@ -563,7 +573,8 @@ def control_sheet(unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | Non
                 "Ghi chú",
             ],
             rows=rows,
-            widths_cm=[2.8, 2.4, 1.5, 1.5, 2.4, 1.7],
+            # 12.3 cm: the A5 text width; names get the room so a row keeps to two lines.
+            widths_cm=[3.5, 2.2, 1.3, 1.3, 1.9, 2.1],
         ),
         Paragraph("Kết quả giải quyết ở mỗi bước do bên nhận ghi khi giao nhận hồ sơ.", "italic"),
     ]
@@ -573,25 +584,24 @@ def control_sheet(unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | Non
         issued_on=issued_on or _today(),
         body=body,
         summary=f"Mã số hồ sơ: {dossier.code}",
-        table_pt=10,
+        table_pt=8.5,
     )
 
 
+# Mẫu 07 of Circular 03/2025 (domain-2025.md section 4), plus a note column.
 _BOOK_COLUMNS = [
     ("STT", 0.9),
-    ("Mã hồ sơ", 2.4),
-    ("Tên thủ tục hành chính", 2.7),
-    ("Số lượng hồ sơ (bộ)", 1.1),
-    ("Tên tổ chức, cá nhân", 2.4),
-    ("Địa chỉ, số điện thoại", 2.6),
-    ("Cơ quan chủ trì giải quyết", 2.0),
+    ("Mã hồ sơ", 3.0),
+    ("Tên thủ tục hành chính", 3.6),
+    ("Tên tổ chức, cá nhân", 2.6),
+    ("Địa chỉ, số điện thoại", 3.0),
+    ("Cơ quan chủ trì giải quyết", 2.4),
     ("Nhận hồ sơ", 2.1),
     ("Hẹn trả kết quả", 2.1),
-    ("Chuyển hồ sơ đến cơ quan giải quyết", 2.1),
-    ("Nhận kết quả từ cơ quan giải quyết", 2.1),
     ("Trả kết quả", 2.1),
-    ("Ký nhận", 1.2),
-    ("Ghi chú", 1.4),
+    ("Phương thức nhận kết quả", 1.8),
+    ("Ký nhận", 1.6),
+    ("Ghi chú", 2.0),
 ]
 
 
@@ -613,15 +623,13 @@ def tracking_book(
                 f"{row.entry:02d}",
                 row.code,
                 row.procedure_name,
-                _count(row.sets),
                 row.applicant_name,
                 row.applicant_contact,
                 row.lead_body,
                 _book_time(row.received_at),
                 _book_time(row.due_at),
-                _book_time(row.transferred_at),
-                _book_time(row.result_received_at),
                 _book_time(row.returned_at),
+                row.delivery,
                 "",
                 row.note,
             ]

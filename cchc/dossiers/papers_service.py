@@ -36,7 +36,9 @@ def available(dossier: Dossier) -> list[tuple[str, str]]:
         kinds.insert(0, "tiep-nhan")
     if dossier.pauses.exists():
         kinds.append("bo-sung")
-    if dossier.status == DossierStatus.REJECTED:
+    # Refused at intake (Mẫu 03), or refused after appraisal: the written refusal with its
+    # reason is the result (Decree 61 Art. 19(8)).
+    if dossier.status == DossierStatus.REJECTED or dossier.result_kind == "refused":
         kinds.append("tu-choi")
     if hasattr(dossier, "apology"):
         kinds.append("xin-loi")
@@ -61,6 +63,7 @@ def unit_info(unit: Any) -> papers.UnitInfo:
         symbol=unit.symbol or "",
         address=unit.address,
         phone=unit.phone,
+        code=unit.code,
     )
 
 
@@ -89,7 +92,7 @@ def dossier_info(dossier: Dossier, *, show_personal: bool = True) -> papers.Doss
         procedure_code=dossier.procedure.code,
         received_at=dossier.received_at or dossier.submitted_at,
         due_at=dossier.due_at or dossier.submitted_at,
-        time_limit_text=dossier.procedure.time_limit_display,
+        time_limit_text=dossier.procedure.time_limit_short,
         documents=[
             papers.DocumentLine(
                 name=d.get("name", ""), originals=d.get("originals", 0), copies=d.get("copies", 0)
@@ -105,8 +108,8 @@ def dossier_info(dossier: Dossier, *, show_personal: bool = True) -> papers.Doss
             email=dossier.applicant_email if show_personal else "",
             address=dossier.applicant_address if show_personal else "",
         ),
-        receiver_name=(dossier.received_by.get_full_name() if dossier.received_by_id else "")
-        or _staff_name(dossier.received_by),
+        receiver_name=_staff_name(dossier.received_by)
+        or (dossier.received_by.get_full_name() if dossier.received_by_id else ""),
         return_place=", ".join(p for p in (dossier.unit.name, dossier.unit.address) if p),
         lookup_url=lookup_url(dossier),
         book_entry=dossier.book_entry,

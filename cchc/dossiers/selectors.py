@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,12 +31,32 @@ def procedures_current(unit: Unit, on: date | None = None) -> QuerySet[Procedure
     )
 
 
-def procedure_search(unit: Unit, query: str) -> QuerySet[Procedure]:
-    """Public search, without diacritics: "chuyen truong" finds "Chuyển trường"."""
+def _content_key(procedure: Procedure) -> str:
+    """Everything a parent might search for, without diacritics: the name and code, the papers
+    ("hoc ba"), the steps, who may apply, the result and the conditions."""
+    parts = [
+        procedure.search_text,
+        procedure.name,
+        procedure.code,
+        procedure.field,
+        procedure.target_users,
+        procedure.result,
+        procedure.conditions,
+        *(str(step) for step in procedure.steps or []),
+        *(str(d.get("name", "")) + " " + str(d.get("note", "")) for d in procedure.documents),
+        *(str(form) for form in procedure.forms or []),
+    ]
+    return re.sub(r"[^\w]+", " ", search_key(" ".join(p for p in parts if p)))
+
+
+def procedure_search(unit: Unit, query: str) -> list[Procedure]:
+    """Public search, without diacritics, over the name and the content: "chuyen truong" finds
+    "Chuyển trường", "hoc ba" every procedure that needs a school record. A unit publishes tens
+    of procedures, so matching is done on the published list in Python."""
+    words = re.sub(r"[^\w]+", " ", search_key(query)).split()
     procedures = procedures_current(unit).filter(is_published=True)
-    for word in search_key(query).split():
-        procedures = procedures.filter(search_text__contains=word)
-    return procedures
+    # Whole words: "ba" must not find every "bản sao".
+    return [p for p in procedures if set(words) <= set(_content_key(p).split())]
 
 
 def dossier_list_for_user(
@@ -77,12 +98,31 @@ def dossier_list_for_user(
     return dossiers
 
 
-def queue_for_user(*, user: Any) -> QuerySet[Dossier]:
-    """Open dossiers, the soonest due first (the clerk's and each handler's work queue)."""
+def queue_for_user(
+    *,
+    user: Any,
+    status: str = "",
+    procedure_id: str = "",
+    handler_id: str = "",
+    unit_id: str = "",
+) -> QuerySet[Dossier]:
+    """Open dossiers for the work queue: overdue ones on top, then the nearest due; dossiers
+    without a due date (online ones not yet accepted) never come first."""
+    dossiers = dossier_list_for_user(user=user, status=status, procedure_id=procedure_id)
+    handler_pk, unit_pk = parse_id(handler_id), parse_id(unit_id)
+    if handler_pk is not None:
+        dossiers = dossiers.filter(assignee_id=handler_pk)
+    if unit_pk is not None:
+        dossiers = dossiers.filter(unit_id=unit_pk)
     return (
-        dossier_list_for_user(user=user)
-        .exclude(status__in=FINAL)
-        .order_by("due_at", "received_at", "submitted_at")
+        dossiers.exclude(status__in=FINAL)
+        .with_late_flag()
+        .order_by(
+            F("is_overdue").desc(),
+            F("due_at").asc(nulls_last=True),
+            "received_at",
+            "submitted_at",
+        )
     )
 
 
@@ -156,6 +196,7 @@ class PublicDossier:
     steps: list[PublicStep]
     supplement_items: list[str] | None  # only after the phone check
     supplement_reason: str | None
+    phone_matched: bool | None = None  # None: no digits given; False: they do not match
 
 
 VERSION_TTL_SECONDS = 5
@@ -251,4 +292,5 @@ def public_lookup(code: str, *, phone_last4: str = "") -> PublicDossier | None:
         supplement_reason=pause.reason
         if pause and dossier.status == DossierStatus.SUPPLEMENT
         else None,
+        phone_matched=verified if phone_last4 else None,
     )

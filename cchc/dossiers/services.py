@@ -21,6 +21,7 @@ from cchc.core.audit import audit_record, snapshot
 from cchc.core.conflicts import unique_or_conflict
 from cchc.dossiers import deadlines
 from cchc.dossiers.models import (
+    CHANNEL_DELIVERY,
     Apology,
     Channel,
     Counter,
@@ -28,6 +29,7 @@ from cchc.dossiers.models import (
     DossierEvent,
     DossierPause,
     Procedure,
+    ResultDelivery,
     SupplementRule,
 )
 from cchc.dossiers.selectors import forget_version
@@ -117,7 +119,18 @@ def _clean_applicant(data: dict[str, Any]) -> dict[str, str]:
 
 
 def _checklist(procedure: Procedure, provided: list[str]) -> list[dict[str, Any]]:
-    """The procedure's document list with what was handed in; required items must be there."""
+    """The procedure's document list with what was handed in; required items must be there and
+    a paper that does not belong to the procedure is refused, not silently dropped."""
+    names = {d.get("name", "") for d in procedure.documents}
+    foreign = [p for p in provided if p not in names]
+    if foreign:
+        raise ValidationError(
+            {
+                "documents": f"Giấy tờ không thuộc thủ tục “{procedure.name}”: "
+                + "; ".join(foreign)
+                + "."
+            }
+        )
     rows, missing = [], []
     for document in procedure.documents:
         name = document.get("name", "")
@@ -126,12 +139,34 @@ def _checklist(procedure: Procedure, provided: list[str]) -> list[dict[str, Any]
         if document.get("required", True) and not has:
             missing.append(name)
     if missing:
-        raise ValidationError({"documents": "Thiếu giấy tờ bắt buộc: " + "; ".join(missing) + "."})
+        raise ValidationError(
+            {
+                "documents": "Thiếu giấy tờ bắt buộc: " + "; ".join(missing) + ". Hãy lập phiếu "
+                "hướng dẫn bổ sung, hoàn thiện hồ sơ (Mẫu 02) cho người nộp."
+            }
+        )
     return rows
 
 
 def _require_staff_of(actor: Any, unit: Unit, permission: str) -> None:
     permissions.require(actor, permission, unit)
+
+
+def is_assigned_handler(actor: Any, dossier: Dossier) -> bool:
+    """The officer the dossier was handed to (Decree 61 Art. 19: the head assigns an officer who
+    appraises it); they may work on it without the desk's general permission."""
+    staff = permissions.acting_staff(actor)
+    return staff is not None and dossier.assignee_id == staff.pk and staff.is_active
+
+
+def _require_processor(actor: Any, dossier: Dossier) -> None:
+    if not is_assigned_handler(actor, dossier):
+        _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
+
+
+# What the assigned handler may do with the dossiers handed to them (appraise, ask for papers,
+# pass it on for signature); deciding, returning, stopping stay with the desk and the head.
+HANDLER_ACTIONS = frozenset({"hand_over", "supplement"})
 
 
 def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
@@ -267,6 +302,7 @@ def dossier_receive(
     assignee: Staff | None = None,
     received_at: datetime | None = None,
     external_code: str = "",
+    result_delivery: str = "",
 ) -> Dossier:
     """Receive a complete dossier at the counter (or by post): code, due date, book entry, slip."""
     _require_staff_of(actor, unit, permissions.RECEIVE_DOSSIERS)
@@ -274,6 +310,8 @@ def dossier_receive(
         raise ValidationError({"procedure": "Thủ tục không thuộc đơn vị."})
     if channel not in Channel.values:
         raise ValidationError({"channel": "Kênh nộp không hợp lệ."})
+    if result_delivery and result_delivery not in ResultDelivery.values:
+        raise ValidationError({"result_delivery": "Phương thức nhận kết quả không hợp lệ."})
     if assignee is not None and assignee.unit_id != unit.pk:
         raise ValidationError({"assignee": "Người xử lý phải thuộc đơn vị."})
     require_legal_time_limit(procedure)
@@ -298,6 +336,7 @@ def dossier_receive(
         documents=checklist,
         submitted_at=now,
         assignee=assignee,
+        result_delivery=result_delivery or CHANNEL_DELIVERY.get(channel, ""),
         **fields,
     )
     start_clock(dossier, actor=actor, at=now)
@@ -321,6 +360,156 @@ def dossier_receive(
         after=snapshot(
             dossier, ["code", "procedure", "channel", "status", "received_at", "due_at"]
         ),
+    )
+    return dossier
+
+
+def _missing_required(procedure: Procedure, provided: list[str]) -> list[str]:
+    return [
+        d.get("name", "")
+        for d in procedure.documents
+        if d.get("required", True) and d.get("name", "") not in provided
+    ]
+
+
+def _counter_dossier(
+    *,
+    actor: Any,
+    unit: Unit,
+    procedure: Procedure,
+    applicant: dict[str, Any],
+    provided: list[str],
+    channel: str,
+    subject: str,
+    status: str,
+) -> Dossier:
+    """An in-person or postal dossier that is not accepted: it still gets a code and a row,
+    so the guidance or refusal given at the counter is logged and counted (Decree 61 Art. 15,
+    17(3); domain.md 1.2)."""
+    _require_staff_of(actor, unit, permissions.RECEIVE_DOSSIERS)
+    if procedure.unit_id != unit.pk:
+        raise ValidationError({"procedure": "Thủ tục không thuộc đơn vị."})
+    if channel not in (Channel.IN_PERSON, Channel.POST):
+        raise ValidationError({"channel": "Kênh nộp không hợp lệ."})
+    fields = _clean_applicant(applicant)
+    now = timezone.now()
+    return Dossier.objects.create(
+        unit=unit,
+        procedure=procedure,
+        code=make_code(unit, now.astimezone(deadlines.VN).date()),
+        channel=channel,
+        status=status,
+        subject=subject.strip()[:300],
+        documents=[{**d, "provided": d.get("name") in provided} for d in procedure.documents],
+        submitted_at=now,
+        **fields,
+    )
+
+
+@transaction.atomic
+def dossier_counter_guidance(
+    *,
+    actor: Any,
+    unit: Unit,
+    procedure: Procedure,
+    applicant: dict[str, Any],
+    provided_documents: list[str],
+    reason: str = "",
+    channel: str = Channel.IN_PERSON,
+    subject: str = "",
+) -> Dossier:
+    """An incomplete dossier at the counter: the guidance slip (Mẫu 02) saying once and
+    completely what to add. The dossier waits for the papers; "supplement received" accepts it
+    and starts the clock."""
+    items = _missing_required(procedure, provided_documents)
+    items += [line.strip() for line in reason.splitlines() if line.strip() and not items]
+    if not items:
+        raise ValidationError(
+            {
+                "counter_reason": "Hồ sơ đã đủ giấy tờ bắt buộc: hãy ghi rõ nội dung cần bổ sung, "
+                "hoàn thiện, hoặc tiếp nhận hồ sơ."
+            }
+        )
+    dossier = _counter_dossier(
+        actor=actor,
+        unit=unit,
+        procedure=procedure,
+        applicant=applicant,
+        provided=provided_documents,
+        channel=channel,
+        subject=subject,
+        status=S.SUPPLEMENT,
+    )
+    now = dossier.submitted_at
+    DossierPause.objects.create(
+        dossier=dossier,
+        started_at=now,
+        reason=reason.strip() or "Hồ sơ chưa đủ thành phần theo quy định.",
+        items=items,
+        requested_by=_user(actor),
+    )
+    DossierEvent.objects.create(
+        dossier=dossier,
+        at=now,
+        to_status=S.SUPPLEMENT,
+        actor=_user(actor),
+        giver=_actor_name(actor),
+        receiver=dossier.applicant_name,
+        note="Hướng dẫn bổ sung tại quầy (Mẫu 02): " + "; ".join(items),
+    )
+    audit_record(
+        actor=actor,
+        verb="dossier.counter_guidance",
+        obj=dossier,
+        unit=unit,
+        after=snapshot(dossier, ["code", "procedure", "channel", "status"]) | {"items": items},
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_counter_refusal(
+    *,
+    actor: Any,
+    unit: Unit,
+    procedure: Procedure,
+    applicant: dict[str, Any],
+    provided_documents: list[str],
+    reason: str,
+    channel: str = Channel.IN_PERSON,
+    subject: str = "",
+) -> Dossier:
+    """Refusal at the counter (outside competence, not eligible): Mẫu 03 with the reason."""
+    if not reason.strip():
+        raise ValidationError({"counter_reason": "Hãy nêu lý do từ chối tiếp nhận."})
+    dossier = _counter_dossier(
+        actor=actor,
+        unit=unit,
+        procedure=procedure,
+        applicant=applicant,
+        provided=provided_documents,
+        channel=channel,
+        subject=subject,
+        status=S.REJECTED,
+    )
+    dossier.result_note = reason.strip()
+    dossier.stopped_at = dossier.submitted_at
+    dossier.save(update_fields=["result_note", "stopped_at"])
+    DossierEvent.objects.create(
+        dossier=dossier,
+        at=dossier.submitted_at,
+        to_status=S.REJECTED,
+        actor=_user(actor),
+        giver=_actor_name(actor),
+        receiver=dossier.applicant_name,
+        note=f"Từ chối tiếp nhận tại quầy (Mẫu 03): {reason.strip()}",
+    )
+    audit_record(
+        actor=actor,
+        verb="dossier.counter_refusal",
+        obj=dossier,
+        unit=unit,
+        after=snapshot(dossier, ["code", "procedure", "channel", "status", "result_note"]),
     )
     return dossier
 
@@ -370,6 +559,7 @@ def dossier_submit_online(
         unit=unit,
         after=snapshot(dossier, ["code", "procedure", "channel", "status", "submitted_at"]),
     )
+    _notify(dossier, "submitted")  # the acknowledgement (Decree 61 Art. 17: code at once)
     return dossier
 
 
@@ -415,7 +605,7 @@ def dossier_hand_over(
 ) -> Dossier:
     """Pass the dossier to the next person/step; the event records early/on time/late."""
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
+    _require_processor(actor, dossier)
     if to_staff.unit_id != dossier.unit_id:
         raise ValidationError({"to_staff": "Người nhận phải thuộc đơn vị."})
     target = S.PROCESSING if dossier.status in (S.ACCEPTED, S.PROCESSING) else None
@@ -450,7 +640,7 @@ def dossier_request_supplement(
 ) -> Dossier:
     """Ask for missing papers once (Decree 61 Art. 15: guidance given once, completely)."""
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
+    _require_processor(actor, dossier)
     items = [i.strip() for i in items if i.strip()]
     if not items or not reason.strip():
         raise ValidationError({"items": "Hãy ghi rõ giấy tờ cần bổ sung và lý do."})
@@ -727,7 +917,36 @@ def dossier_stop(
 
 
 def may_act(user: Any, dossier: Dossier) -> bool:
-    return permissions.can(user, permissions.PROCESS_DOSSIERS, dossier.unit)
+    return permissions.can(user, permissions.PROCESS_DOSSIERS, dossier.unit) or is_assigned_handler(
+        user, dossier
+    )
+
+
+def allowed_actions(user: Any, dossier: Dossier) -> list[str]:
+    """The workflow actions this user may take on the dossier now: offered on the page only
+    when the service would accept them."""
+    s = DossierStatus
+    status = dossier.status
+    actions = []
+    if status == s.NEW:
+        actions += ["accept", "supplement", "refuse"]
+    if status in (s.ACCEPTED, s.PROCESSING):
+        actions += ["hand_over", "supplement", "decide"]
+    if status == s.SUPPLEMENT:
+        actions += ["supplement_received"]
+    if apology_allowed(dossier):
+        actions += ["apologize"]
+    if status == s.DONE:
+        actions += ["return"]
+    if status not in (s.DONE, s.RETURNED, s.REJECTED, s.STOPPED, s.NEW):
+        actions += ["stop"]
+    if "supplement" in actions and dossier.supplement_count >= dossier.procedure.max_supplements:
+        actions.remove("supplement")
+    if permissions.can(user, permissions.PROCESS_DOSSIERS, dossier.unit):
+        return actions
+    if is_assigned_handler(user, dossier):
+        return [a for a in actions if a in HANDLER_ACTIONS]
+    return []
 
 
 __all__ = [

@@ -10,6 +10,7 @@ from django_tasks import task
 from cchc.dossiers.models import Dossier
 
 SUBJECTS = {
+    "submitted": "Hồ sơ {code}: đã nhận hồ sơ nộp trực tuyến",
     "supplement": "Hồ sơ {code}: cần bổ sung giấy tờ",
     "new_date": "Hồ sơ {code}: thư xin lỗi và hẹn lại ngày trả kết quả",
     "result_ready": "Hồ sơ {code}: đã có kết quả",
@@ -18,7 +19,8 @@ SUBJECTS = {
 
 @task()
 def notify_applicant(dossier_id: int, kind: str) -> bool:
-    """E-mail the applicant when a supplement is needed, a new date is set or a result is ready."""
+    """E-mail the applicant when an online dossier arrives (the acknowledgement), a supplement is
+    needed, a new date is set or a result is ready."""
     dossier = Dossier.objects.select_related("unit", "procedure").filter(pk=dossier_id).first()
     if dossier is None or not dossier.applicant_email or kind not in SUBJECTS:
         return False

@@ -31,27 +31,47 @@ from cchc.dossiers.forms import (
     ProcedureImportForm,
     ReasonForm,
     SupplementForm,
+    given_name_key,
 )
+from cchc.dossiers.models import Procedure
 from cchc.dossiers.uploads import UploadRejected, dossier_attach_scan
 from cchc.dossiers.workflow import TONE, DossierStatus, InvalidTransition
+from cchc.organizations.models import Staff
 from cchc.workdays.services import calendar_for_unit
 
 
 @require_safe
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """Open dossiers, soonest due first; late ones without apology in red for the head."""
+    """Open dossiers, overdue first then the nearest due, with filters kept in the URL; late
+    ones without apology listed on top for the head."""
+    filters = {
+        key: request.GET.get(param, "").strip()[:20]
+        for key, param in (
+            ("status", "trang_thai"),
+            ("procedure_id", "thu_tuc"),
+            ("handler_id", "nguoi_xu_ly"),
+            ("unit_id", "don_vi"),
+        )
+    }
     calendars: dict[int, Any] = {}
     rows = []
-    for dossier in selectors.queue_for_user(user=request.user)[:300]:
+    for dossier in selectors.queue_for_user(user=request.user, **filters)[:300]:
         if dossier.unit_id not in calendars:
             calendars[dossier.unit_id] = calendar_for_unit(dossier.unit)
         left = deadlines.working_days_left(dossier, calendar=calendars[dossier.unit_id])
         rows.append({"dossier": dossier, "left": left, "tone": TONE[dossier.status]})
+    units = list(permissions.visible_units(request.user))
+    staff = Staff.objects.filter(unit__in=units, is_active=True).select_related("unit")
     context = {
         "rows": rows,
+        "filters": filters,
         "late": selectors.late_without_apology(user=request.user)[:100],
         "can_receive": permissions.can(request.user, permissions.RECEIVE_DOSSIERS),
+        "statuses": DossierStatus.choices,
+        "procedures": Procedure.objects.filter(unit__in=units).order_by("name", "-valid_from"),
+        "handlers": sorted(staff, key=lambda s: given_name_key(s.full_name)),
+        "units": units if len(units) > 1 else [],
     }
     if context["can_receive"]:
         context["undated"] = selectors.undated_for_user(user=request.user).count()
@@ -101,20 +121,54 @@ def intake(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         unit=unit,
-        procedures=selectors.procedures_current(unit),
+        procedures=selectors.procedures_current(unit).filter(is_published=True),
+        initial={"procedure": parse_id(request.GET.get("thu_tuc", ""))},
     )
+    outcome = request.POST.get("outcome", "receive")
     if request.method == "POST" and form.is_valid():
         try:
-            dossier = _receive_with_scan(request, unit, form.cleaned_data)
+            dossier = _counter_outcome(request, unit, form.cleaned_data, outcome)
         except UploadRejected as error:
             form.add_error("scan", str(error))
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
-            messages.success(request, f"Đã tiếp nhận hồ sơ {dossier.code}.")
+            messages.success(request, _OUTCOME_MESSAGES[outcome].format(code=dossier.code))
             return redirect("dossiers:detail", pk=dossier.pk)
     status = 422 if form.errors else 200
     return render(request, "dossiers/dossier_intake.html", {"form": form}, status=status)
+
+
+_OUTCOME_MESSAGES = {
+    "receive": "Đã tiếp nhận hồ sơ {code}.",
+    "guidance": "Đã lập phiếu hướng dẫn bổ sung (Mẫu 02) cho hồ sơ {code}: hãy in và giao cho "
+    "người nộp.",
+    "refuse": "Đã từ chối tiếp nhận hồ sơ {code}: hãy in phiếu từ chối (Mẫu 03) cho người nộp.",
+}
+
+
+def _counter_outcome(request: HttpRequest, unit: Any, data: dict[str, Any], outcome: str) -> Any:
+    """One of the three outcomes of Decree 61 Art. 17: receipt (Mẫu 01), guidance (02), refusal
+    (03)."""
+    if outcome not in _OUTCOME_MESSAGES:
+        raise ValidationError("Thao tác không hợp lệ.")
+    if outcome == "receive":
+        return _receive_with_scan(request, unit, data)
+    service = (
+        services.dossier_counter_guidance
+        if outcome == "guidance"
+        else services.dossier_counter_refusal
+    )
+    return service(
+        actor=request.user,
+        unit=unit,
+        procedure=data["procedure"],
+        applicant=data,
+        provided_documents=data["documents"],
+        reason=data["counter_reason"],
+        channel=data["channel"],
+        subject=data["subject"],
+    )
 
 
 @transaction.atomic
@@ -130,6 +184,7 @@ def _receive_with_scan(request: HttpRequest, unit: Any, data: dict[str, Any]) ->
         subject=data["subject"],
         assignee=data["assignee"],
         external_code=data["external_code"],
+        result_delivery=data["result_delivery"],
     )
     if data.get("scan"):
         dossier_attach_scan(actor=request.user, dossier=dossier, upload=data["scan"])
@@ -153,7 +208,7 @@ def _detail_context(request: HttpRequest, dossier: Any, **forms: Any) -> dict[st
         "apology_overdue": apology_deadline is not None and apology_deadline < timezone.now(),
         "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA, unit),
         "may_act": may_act,
-        "allowed": _allowed_actions(dossier) if may_act else [],
+        "allowed": services.allowed_actions(request.user, dossier) if may_act else [],
         "supplement_form": forms.get("supplement_form") or SupplementForm(),
         "handover_form": forms.get("handover_form") or HandOverForm(unit=unit),
         "apology_form": forms.get("apology_form") or ApologyForm(),
@@ -164,25 +219,6 @@ def _detail_context(request: HttpRequest, dossier: Any, **forms: Any) -> dict[st
         "may_attach": permissions.can(request.user, permissions.RECEIVE_DOSSIERS, unit),
         "papers": papers_service.available(dossier),
     }
-
-
-def _allowed_actions(dossier: Any) -> list[str]:
-    s = DossierStatus
-    status = dossier.status
-    actions = []
-    if status == s.NEW:
-        actions += ["accept", "supplement", "refuse"]
-    if status in (s.ACCEPTED, s.PROCESSING):
-        actions += ["hand_over", "supplement", "decide"]
-    if status == s.SUPPLEMENT:
-        actions += ["supplement_received"]
-    if services.apology_allowed(dossier):
-        actions += ["apologize"]
-    if status == s.DONE:
-        actions += ["return"]
-    if status not in (s.DONE, s.RETURNED, s.REJECTED, s.STOPPED, s.NEW):
-        actions += ["stop"]
-    return actions
 
 
 @require_safe
@@ -220,6 +256,10 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, " ".join(error.messages))
         return _detail_page(request, dossier, 422, form_name, form)
+    if not selectors.dossier_list_for_user(user=request.user).filter(pk=dossier.pk).exists():
+        # A handler who passed the dossier on no longer sees it: back to their own work.
+        messages.success(request, f"Đã chuyển hồ sơ {dossier.code}.")
+        return redirect("plans:my_work")
     return redirect("dossiers:detail", pk=dossier.pk)
 
 
@@ -358,18 +398,12 @@ def book(request: HttpRequest) -> HttpResponse:
     ).order_by("received_at", "id")
     fmt = request.GET.get("xuat")
     if fmt in ("xlsx", "pdf"):
-        try:
-            content, content_type, filename = exports.tracking_book(
-                dossiers,
-                fmt,
-                permissions.acting_unit_or_404(request.user),
-                show_personal=permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
-            )
-        except exports.TooManyRows as error:
-            messages.error(request, str(error))
-            query = request.GET.copy()
-            query.pop("xuat", None)
-            return redirect(f"{reverse('dossiers:book')}?{query.urlencode()}")
+        content, content_type, filename = exports.tracking_book(
+            dossiers,
+            fmt,
+            permissions.acting_unit_or_404(request.user),
+            show_personal=permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
+        )
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cchc.core.form_errors import add_validation_errors
 from cchc.core.ratelimit import hit
+from cchc.dossiers import models as dossier_models
 from cchc.dossiers import selectors as dossier_selectors
 from cchc.dossiers import services as dossier_services
+from cchc.dossiers.deadlines import compute_due
 from cchc.dossiers.forms import LookupForm, OnlineSubmissionForm
 from cchc.dossiers.uploads import UploadRejected, attach_public_uploads
 from cchc.organizations import installation
 from cchc.organizations.models import Unit, UnitKind
+from cchc.portal import blank_forms
+from cchc.workdays.services import calendar_for_unit
 
 
 def _home_unit() -> Unit:
@@ -34,7 +41,8 @@ def _home_unit() -> Unit:
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
-    return render(
+    """429 with Retry-After: the seconds until the rate limit's minute window turns."""
+    response = render(
         request,
         "error.html",
         {
@@ -44,6 +52,8 @@ def _too_many(request: HttpRequest) -> HttpResponse:
         },
         status=429,
     )
+    response["Retry-After"] = str(60 - int(time.time()) % 60)
+    return response
 
 
 @require_safe
@@ -58,54 +68,100 @@ def home(request: HttpRequest) -> HttpResponse:
         if installation.setup_is_open():
             return redirect("setup:setup")
         raise
-    return render(request, "portal/unit_home.html", {"unit": unit})
+    return _unit_home(request, unit)
 
 
 @require_safe
 def unit_home(request: HttpRequest, code: str) -> HttpResponse:
     """Any unit's public page, by its electronic identifier code."""
-    unit = get_object_or_404(Unit, code=code)
-    return render(request, "portal/unit_home.html", {"unit": unit})
+    return _unit_home(request, get_object_or_404(Unit, code=code))
+
+
+def _unit_home(request: HttpRequest, unit: Unit) -> HttpResponse:
+    context = {"unit": unit, "hours": _office_hours(unit)}
+    return render(request, "portal/unit_home.html", context)
+
+
+def _unit(code: str | None) -> Unit:
+    """The unit named in the address (`/don-vi/<code>/…`), else the installation's own."""
+    return get_object_or_404(Unit, code=code) if code else _home_unit()
+
+
+def _office_hours(unit: Unit) -> list[str]:
+    """The counter's opening hours from the unit's working calendar ("07:30–11:30")."""
+    sessions = calendar_for_unit(unit).hours.sessions
+    return [f"{start:%H:%M}–{end:%H:%M}" for start, end in sessions]
+
+
+def _published(unit: Unit):
+    return dossier_selectors.procedures_current(unit).filter(is_published=True)
 
 
 @require_safe
-def procedure_list(request: HttpRequest) -> HttpResponse:
-    """The unit's procedures, published in full (the plan's "niêm yết công khai")."""
-    unit = _home_unit()
+def procedure_list(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """The unit's procedures, published in full (the plan's "niêm yết công khai"); each unit
+    has its own list at `/don-vi/<code>/thu-tuc/`."""
+    unit = _unit(code)
     query = request.GET.get("q", "").strip()[:100]
     procedures = (
-        dossier_selectors.procedure_search(unit, query)
-        if query
-        else dossier_selectors.procedures_current(unit).filter(is_published=True)
+        dossier_selectors.procedure_search(unit, query) if query else list(_published(unit))
     )
-    return render(
-        request, "portal/procedure_list.html", {"unit": unit, "procedures": procedures, "q": query}
-    )
+    context = {"unit": unit, "procedures": procedures, "q": query}
+    return render(request, "portal/procedure_list.html", context)
 
 
 @require_safe
-def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _home_unit()
-    procedure = get_object_or_404(
-        dossier_selectors.procedures_current(unit).filter(is_published=True), pk=pk
-    )
-    return render(request, "portal/procedure_detail.html", {"unit": unit, "procedure": procedure})
+def procedure_detail(request: HttpRequest, pk: int, code: str | None = None) -> HttpResponse:
+    unit = _unit(code)
+    procedure = get_object_or_404(_published(unit), pk=pk)
+    context = {
+        "unit": unit,
+        "procedure": procedure,
+        "hours": _office_hours(unit),
+        "blank_forms": blank_forms.forms_of(procedure),
+    }
+    return render(request, "portal/procedure_detail.html", context)
+
+
+@require_safe
+def blank_form(
+    request: HttpRequest, pk: int, index: int, fmt: str, code: str | None = None
+) -> HttpResponse:
+    """A blank application form of the procedure (DOCX or PDF) to fill in before coming."""
+    unit = _unit(code)
+    procedure = get_object_or_404(_published(unit), pk=pk)
+    forms = blank_forms.forms_of(procedure)
+    if not 0 <= index < len(forms) or fmt not in ("docx", "pdf"):
+        raise Http404("Không có mẫu đơn này.")
+    content, content_type = blank_forms.render_blank(unit, procedure, forms[index], fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="mau-don-{procedure.pk}-{index}.{fmt}"'
+    return response
+
+
+SUBMISSIONS_KEY = "portal_submissions"
 
 
 @require_http_methods(["GET", "POST"])
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Online submission: a code at once; the clerk then accepts or asks for supplements."""
-    unit = _home_unit()
-    procedure = get_object_or_404(
-        dossier_selectors.procedures_current(unit).filter(is_published=True), pk=pk
-    )
+def submit(request: HttpRequest, pk: int, code: str | None = None) -> HttpResponse:
+    """Online submission: a code at once; the clerk then accepts or asks for supplements.
+
+    Post/redirect/get and idempotent: each form carries a one-time token; a second POST of the
+    same token (a double click, the back button) leads to the first dossier's confirmation
+    instead of a second dossier. Only accepted submissions count against the rate limit."""
+    unit = _unit(code)
+    procedure = get_object_or_404(_published(unit), pk=pk)
     if not procedure.accepts_online:
         raise Http404("Thủ tục này chưa nhận hồ sơ trực tuyến.")
     form = OnlineSubmissionForm(request.POST or None, request.FILES or None, procedure=procedure)
+    token = request.POST.get("token", "") if request.method == "POST" else secrets.token_urlsafe(16)
+    done: dict[str, str] = request.session.get(SUBMISSIONS_KEY, {})
     if request.method == "POST":
-        if not hit(request, "submit", per_minute=5):
-            return _too_many(request)
+        if token in done:
+            return redirect("portal:submitted", code=done[token])
         if form.is_valid():
+            if not hit(request, "submit", per_minute=5):
+                return _too_many(request)
             try:
                 dossier = attach_public_uploads(
                     submit=lambda provided: dossier_services.dossier_submit_online(
@@ -125,12 +181,30 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 add_validation_errors(form, error)
             else:
-                return render(
-                    request, "portal/submit_done.html", {"unit": unit, "dossier": dossier}
-                )
+                request.session[SUBMISSIONS_KEY] = {**done, token or dossier.code: dossier.code}
+                return redirect("portal:submitted", code=dossier.code)
     status = 422 if form.errors else 200
-    context = {"unit": unit, "procedure": procedure, "form": form}
+    context = {"unit": unit, "procedure": procedure, "form": form, "token": token}
     return render(request, "portal/submit.html", context, status=status)
+
+
+@require_safe
+def submitted(request: HttpRequest, code: str) -> HttpResponse:
+    """The confirmation after a submission, for the browser that made it only (the session):
+    the code, the expected due date, the phone hint and how to follow the dossier."""
+    if code not in request.session.get(SUBMISSIONS_KEY, {}).values():
+        raise Http404("Không tìm thấy hồ sơ.")
+    dossier = get_object_or_404(
+        dossier_models.Dossier.objects.select_related("unit", "procedure"), code=code
+    )
+    expected = compute_due(dossier.unit, dossier.procedure, timezone.now())
+    context = {
+        "unit": dossier.unit,
+        "dossier": dossier,
+        "expected_due": expected,
+        "phone_hint": dossier.applicant_phone[-4:] if dossier.applicant_phone else "",
+    }
+    return render(request, "portal/submit_done.html", context)
 
 
 _CODE = re.compile(r"^[A-Za-z0-9.\-]{6,60}$")
@@ -160,6 +234,11 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     if data:
         if not hit(request, "lookup"):
             return _too_many(request)
+        # The code as printed may carry spaces; a whole phone number means its last 4 digits.
+        data["code"] = "".join(data.get("code", "").split()).upper()
+        digits = re.sub(r"\D", "", data.get("phone_last4", ""))
+        if len(digits) > 4 and re.fullmatch(r"[\d\s.+()\-]+", data.get("phone_last4", "")):
+            data["phone_last4"] = digits[-4:]
         # Hot path (QR scans, refreshes): a well-formed request for a cached page skips the form.
         key = _cached_lookup_key(
             request, data.get("code", "").strip(), data.get("phone_last4", "").strip()

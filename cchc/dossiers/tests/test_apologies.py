@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier
+from cchc.kpi.registry import Period, measure
+from cchc.organizations.models import Unit
 from tests.fixtures import client_for
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -110,3 +112,32 @@ def test_the_new_date_is_after_the_current_due_date(principal, late_dossier) -> 
             reason="Chờ",
             new_due_at=at(2026, 12, 4, 17, 0),
         )
+
+
+@pytest.mark.django_db
+def test_apologies_made_late_are_counted_as_late_issued(
+    clerk, principal, school, transfer, late_dossier
+) -> None:
+    with later(at(2026, 12, 1, 9, 0)):
+        early = services.dossier_receive(
+            actor=clerk.user,
+            unit=school,
+            procedure=transfer,
+            applicant={"applicant_name": "Trần Văn Bình"},
+            provided_documents=[d["name"] for d in transfer.documents],
+        )
+    with later(at(2026, 12, 2, 9, 0)):  # due 08/12: in time
+        services.dossier_apologize(
+            actor=principal.user, dossier=early, reason="Chờ", new_due_at=at(2026, 12, 10, 17)
+        )
+    with later(at(2026, 12, 8, 9, 0)):  # due 07/12: already late
+        services.dossier_apologize(
+            actor=principal.user,
+            dossier=late_dossier,
+            reason="Chờ",
+            new_due_at=at(2026, 12, 10, 17),
+        )
+
+    rate = measure("apology_on_time_rate", Unit.objects.filter(pk=school.pk), Period.year(2026))
+
+    assert (rate.numerator, rate.denominator) == (1, 2)

@@ -254,7 +254,7 @@ def test_receipt_prints_local_times_documents_and_both_signatures() -> None:
     assert "Thời gian giải quyết hồ sơ theo quy định là: 05 ngày làm việc" in text
     assert "Số lượng hồ sơ: 01 (bộ)" in text
     assert "Đăng ký nhận kết quả tại: Văn phòng Trường THCS Nguyễn Thái Bình" in text
-    assert "số thứ tự: 12" in text
+    assert "Vào Sổ theo dõi hồ sơ: Quyển số: 2026, Số thứ tự: 12" in text
     assert "Bình Hưng, ngày 28 tháng 11 năm 2026" in text
     for label in ("Tên giấy tờ", "Bản chính", "Bản sao", "Bản sao giấy khai sinh"):
         assert label in text
@@ -428,15 +428,14 @@ def test_tracking_book_is_a4_landscape_with_one_line_per_dossier() -> None:
     assert section.orientation == WD_ORIENT.LANDSCAPE
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
     assert len(table.rows) == 4
-    assert [cell.text for cell in table.rows[1].cells][:5] == [
+    assert [cell.text for cell in table.rows[1].cells][:4] == [
         "01",
         "000.31.41.H29-261102-0001",
         "Chuyển trường đối với học sinh trung học cơ sở",
-        "01",
         "Lê Hoa 1",
     ]
-    assert table.rows[1].cells[7].text == "02/11/2026\n08 giờ 15 phút"
-    assert table.rows[2].cells[9].text == ""
+    assert table.rows[1].cells[6].text == "02/11/2026\n08 giờ 15 phút"
+    assert table.rows[3].cells[8].text == ""  # not returned yet
     text = docx_text(render(papers.tracking_book(UNIT, book_rows(1), year=2026), "docx"))
     assert "SỔ THEO DÕI HỒ SƠ" in text
     assert "Năm 2026" in text
