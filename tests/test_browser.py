@@ -16,6 +16,9 @@ def test_principal_logs_in_and_sees_staff_list(live_server, page) -> None:
     page.get_by_label("Tên đăng nhập").fill("trangntt")
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/quan-ly/tong-quan/")  # the landing page is the plan, not the staff
+    page.goto(f"{live_server.url}/quan-ly/don-vi/")
+    page.locator("main").get_by_role("link", name="Trường Trung học cơ sở Nguyễn Thái Bình").click()
 
     page.wait_for_selector("#staff-table")
     assert page.locator("h1").inner_text() == "Trường Trung học cơ sở Nguyễn Thái Bình"

@@ -55,6 +55,8 @@ STAFF_URLS = {
     "dossiers:attachment": lambda unit: reverse(
         "dossiers:attachment", args=[_attachment_of(unit).pk]
     ),
+    # Issue 9: first run, landing page, staff pages.
+    "kpi:overview": lambda unit: reverse("kpi:overview") + f"?don_vi={unit.pk}",
 }
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
 POST_URLS = {
@@ -80,7 +82,12 @@ UNIT_OBJECT_URLS = [
     "dossiers:attachment",
 ]
 # URLs that name a unit explicitly: another school's must answer 403 or 404.
-UNIT_SCOPED = ["organizations:unit_detail", "workdays:year", *UNIT_OBJECT_URLS]
+UNIT_SCOPED = [
+    "organizations:unit_detail",
+    "workdays:year",
+    "kpi:overview",
+    *UNIT_OBJECT_URLS,
+]
 API_UNIT_SCOPED = ["/api/v1/units/{id}", "/api/v1/units/{id}/staff"]
 # "setup" is the first-run page: public while no unit exists, 404 for ever after.
 PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api", "setup"}
