@@ -7,7 +7,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 # The demo runs like production (DEBUG off) but over plain HTTP on the loopback address.
-DEMO_ENV := DEBUG=0 HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY_FILE=var/secret_key
+ALLOWED_HOSTS ?= 127.0.0.1,localhost
+DEMO_ENV := DEBUG=0 HTTPS=0 ALLOWED_HOSTS=$(ALLOWED_HOSTS) SECRET_KEY_FILE=var/secret_key
 
 .PHONY: demo test install system-packages serve worker lint clean-venv messages
 
