@@ -45,6 +45,7 @@ class DueRow:
     period_label: str
     is_done: bool
     is_overdue: bool
+    late_periods: int = 0  # periods of this task still open past their due date
 
 
 @dataclass
@@ -128,16 +129,28 @@ def due_this_month(plan: Plan, today: date) -> list[DueRow]:
         TaskOccurrence.objects.filter(task__plan=plan)
         .filter(in_month | late)
         .select_related("task__owner")
+        .order_by("due_on")
     )
+    # One row per task for its late periods (the latest, with how many are late), so a plan
+    # imported mid-year does not bury this month's work under every past quarter.
+    latest_late: dict[int, tuple[TaskOccurrence, int]] = {}
     for occurrence in occurrences:
+        if occurrence.status in OPEN and occurrence.due_on < today:
+            count = latest_late.get(occurrence.task_id, (occurrence, 0))[1]
+            latest_late[occurrence.task_id] = (occurrence, count + 1)
+            continue
         rows.append(
             DueRow(
                 occurrence.task,
                 occurrence.due_on,
                 occurrence.period_label,
                 occurrence.status == TaskStatus.DONE,
-                occurrence.status in OPEN and occurrence.due_on < today,
+                False,
             )
+        )
+    for occurrence, count in latest_late.values():
+        rows.append(
+            DueRow(occurrence.task, occurrence.due_on, occurrence.period_label, False, True, count)
         )
     rows.sort(key=lambda r: (not r.is_overdue, r.is_done, r.due_on, r.task.order))
     return rows

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from cchc.accounts.models import Role
-from cchc.organizations.installation import SetupRequest
+from cchc.organizations.installation import SetupRequest, clean_unit_code
 from cchc.organizations.models import Group, Staff, Unit, UnitKind
 
 _SETUP_KINDS = [
@@ -62,6 +62,18 @@ class SetupForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def clean_unit_code(self) -> str:
+        return self._code("unit_code")
+
+    def clean_parent_code(self) -> str:
+        return self._code("parent_code") if self.cleaned_data.get("parent_code") else ""
+
+    def _code(self, field: str) -> str:
+        try:
+            return clean_unit_code(self.cleaned_data[field], field=field)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict[field]) from None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

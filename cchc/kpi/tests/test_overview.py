@@ -50,6 +50,9 @@ def test_tasks_due_this_month_carry_their_owners(plan, principal) -> None:
     assert "3.6" in numbers  # the quarterly report: Q4 due in December
     assert all(row.task.owner is not None for row in data.due)
     assert all(row.due_on.month == 12 or row.is_overdue for row in data.due)
+    reports = [row for row in data.due if row.task.number == "3.6"]
+    assert len(reports) == 2  # Q4 due this month, and one row for the three late quarters
+    assert [r.late_periods for r in reports if r.is_overdue] == [3]
 
 
 def test_commune_officer_picks_a_school(plan, commune_officer, school, other_school) -> None:
