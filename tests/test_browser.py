@@ -62,7 +62,7 @@ def test_counter_to_public_lookup(live_server, page) -> None:
     page.get_by_label("Tên đăng nhập").fill("thuyltt")
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_selector("#staff-table")
+    page.wait_for_url("**/quan-ly/tong-quan/")
 
     page.goto(f"{live_server.url}/quan-ly/ho-so/tiep-nhan/")
     page.get_by_label("Thủ tục").select_option(label="Chỉnh sửa nội dung văn bằng, chứng chỉ")
