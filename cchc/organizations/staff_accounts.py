@@ -83,7 +83,7 @@ def _send(email: str, full_name: str, username: str, link: str) -> None:
 @transaction.atomic
 def staff_account_issue(*, actor: Any, staff: Staff) -> IssuedAccount:
     """Create the log-in of `staff` (or renew the link of an account never used)."""
-    staff = Staff.objects.select_for_update().select_related("user").get(pk=staff.pk)
+    staff = Staff.objects.select_for_update(of=("self",)).select_related("user").get(pk=staff.pk)
     if not staff.is_active:
         raise AccountError(f"{staff.full_name} đã ngừng công tác; không cấp tài khoản.")
     user = staff.user
