@@ -24,6 +24,7 @@ urlpatterns = [
     path("quan-ly/", include("cchc.workdays.urls")),
     path("quan-ly/", include("cchc.plans.urls")),
     path("quan-ly/", include("cchc.dossiers.urls")),
+    path("quan-ly/", include("cchc.backups.urls")),
 ]
 
 handler400 = "cchc.core.views.bad_request"

@@ -66,6 +66,12 @@ STAFF_URLS = {
     "organizations:staff_account": lambda unit: reverse(
         "organizations:staff_account", args=[_staff_of(unit).pk]
     ),
+    # issue 8 (one-stop desk, second pass)
+    "dossiers:undated": lambda unit: reverse("dossiers:undated"),
+}
+# Backups: system-wide, superuser only (cchc/backups).
+STAFF_URLS |= {
+    "backups:status": lambda unit: reverse("backups:status"),
 }
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
 POST_URLS = {
