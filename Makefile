@@ -7,9 +7,10 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 # The demo runs like production (DEBUG off) but over plain HTTP on the loopback address.
-DEMO_ENV := DEBUG=0 HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY_FILE=var/secret_key
+ALLOWED_HOSTS ?= 127.0.0.1,localhost
+DEMO_ENV := DEBUG=0 HTTPS=0 ALLOWED_HOSTS=$(ALLOWED_HOSTS) SECRET_KEY_FILE=var/secret_key
 
-.PHONY: demo test install system-packages serve worker pdf-server lint clean-venv
+.PHONY: demo test install system-packages serve worker pdf-server lint clean-venv messages
 
 # Debian packages the whole suite needs: Chromium (browser tests), LibreOffice, its Python bridge
 # (the warm converter, `cchc pdf_server`) and fonts (DOCX to PDF), poppler (reading PDFs back),
@@ -83,3 +84,8 @@ lint: install
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Vietnamese catalogue for Django's and the libraries' strings (the .mo is committed, so CI and
+# installs need no gettext; tests/test_admin_vi.py checks the two agree).
+messages:
+	msgfmt --check -o cchc/locale/vi/LC_MESSAGES/django.mo cchc/locale/vi/LC_MESSAGES/django.po

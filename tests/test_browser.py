@@ -16,6 +16,9 @@ def test_principal_logs_in_and_sees_staff_list(live_server, page) -> None:
     page.get_by_label("Tên đăng nhập").fill("trangntt")
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/quan-ly/tong-quan/")  # the landing page is the plan, not the staff
+    page.goto(f"{live_server.url}/quan-ly/don-vi/")
+    page.locator("main").get_by_role("link", name="Trường Trung học cơ sở Nguyễn Thái Bình").click()
 
     page.wait_for_selector("#staff-table")
     assert page.locator("h1").inner_text() == "Trường Trung học cơ sở Nguyễn Thái Bình"
@@ -59,7 +62,7 @@ def test_counter_to_public_lookup(live_server, page) -> None:
     page.get_by_label("Tên đăng nhập").fill("thuyltt")
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_selector("#staff-table")
+    page.wait_for_url("**/quan-ly/tong-quan/")
 
     page.goto(f"{live_server.url}/quan-ly/ho-so/tiep-nhan/")
     page.get_by_label("Thủ tục").select_option(label="Chỉnh sửa nội dung văn bằng, chứng chỉ")
@@ -86,3 +89,24 @@ def test_counter_to_public_lookup(live_server, page) -> None:
     result = page.locator("#lookup-result").inner_text()
     assert "Đã trả kết quả" in result
     assert "Trần Văn Bình" not in result
+
+
+def test_first_run_from_an_empty_database_to_the_landing_page(live_server, page) -> None:
+    """Issue 9: a fresh install, no developer: the nine targets with owners on the landing page."""
+    from cchc.plans.models import Plan, Task
+    from tests.first_run_flow import first_run
+
+    first_run(page, live_server.url)
+
+    rows = page.locator("#landing-targets tbody tr")
+    assert rows.count() == 9
+    owners = page.locator("#landing-targets td.owner").all_inner_texts()
+    assert "Chưa phân công" not in owners
+    assert "Dương Thị Huyền Trân" in owners  # the satisfaction target, from her duties
+    assert "Nguyễn Thị Thanh Trang" in owners
+    plan = Plan.objects.get()
+    assert plan.place == "Bình Hưng"
+    assert not Task.objects.filter(plan=plan, owner__isnull=True).exists()
+    assert Task.objects.filter(plan=plan).values("owner").distinct().count() >= 4
+    page.goto(f"{live_server.url}/cai-dat/")
+    assert "Không tìm thấy trang" in page.content()  # closed for ever

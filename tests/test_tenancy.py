@@ -55,6 +55,17 @@ STAFF_URLS = {
     "dossiers:attachment": lambda unit: reverse(
         "dossiers:attachment", args=[_attachment_of(unit).pk]
     ),
+    # Issue 9: first run, landing page, staff pages.
+    "kpi:overview": lambda unit: reverse("kpi:overview") + f"?don_vi={unit.pk}",
+    "organizations:staff_new": lambda unit: reverse("organizations:staff_new"),
+    "organizations:staff_import": lambda unit: reverse("organizations:staff_import"),
+    "organizations:staff_template": lambda unit: reverse("organizations:staff_template"),
+    "organizations:staff_edit": lambda unit: reverse(
+        "organizations:staff_edit", args=[_staff_of(unit).pk]
+    ),
+    "organizations:staff_account": lambda unit: reverse(
+        "organizations:staff_account", args=[_staff_of(unit).pk]
+    ),
     # issue 8 (one-stop desk, second pass)
     "dossiers:undated": lambda unit: reverse("dossiers:undated"),
 }
@@ -149,6 +160,7 @@ POST_URLS = {
     "payments:bill_cash",
     "payments:line_match",
     "payments:line_ignore",
+    "organizations:staff_account",
     "dossiers:act",
     "feedback:act",
     "workdays:override_create",
@@ -168,6 +180,7 @@ UNIT_OBJECT_URLS = [
     "payments:fee_bill",
     "payments:notices",
     "payments:receipt",
+    "organizations:staff_edit",
     "dossiers:detail",
     "dossiers:paper",
     "plans:import_review",
@@ -191,7 +204,12 @@ UNIT_OBJECT_URLS = [
     "documents:outgoing_docx",
 ]
 # URLs that name a unit explicitly: another school's must answer 403 or 404.
-UNIT_SCOPED = ["organizations:unit_detail", "workdays:year", *UNIT_OBJECT_URLS]
+UNIT_SCOPED = [
+    "organizations:unit_detail",
+    "workdays:year",
+    "kpi:overview",
+    *UNIT_OBJECT_URLS,
+]
 API_UNIT_SCOPED = ["/api/v1/units/{id}", "/api/v1/units/{id}/staff"]
 # "setup" is the first-run page: public while no unit exists, 404 for ever after.
 PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api", "setup"}
@@ -201,6 +219,15 @@ PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api", "setup"}
 def _media_in_tmp(settings, tmp_path) -> None:
     """Files the builders store (attachments, evidence) go to a throw-away folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _staff_of(unit):
+    """A person of `unit` without an account (issue 9: staff pages)."""
+    from cchc.organizations.models import Staff
+
+    return Staff.objects.get_or_create(
+        unit=unit, full_name="Người riêng của đơn vị", defaults={"email": ""}
+    )[0]
 
 
 def _override_of(unit):
@@ -541,7 +568,7 @@ def test_outsider_never_sees_other_school_data(name, outsider, school, principal
     response = client_for(outsider).get(STAFF_URLS[name](school), follow=True)
 
     assert response.status_code in (200, 403, 404)
-    body = response.content.decode()
+    body = response.content.decode(errors="replace")  # a download (XLSX template) is binary
     assert principal.full_name not in body
     assert school.name not in body
 

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "cchc.core"
     label = "core"
     verbose_name = "Hệ thống"
+
+    def ready(self) -> None:
+        from cchc.core import library_labels
+
+        library_labels.apply()

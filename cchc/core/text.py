@@ -1,4 +1,7 @@
-"""Text folding for search without diacritics (domain-free)."""
+"""Text folding for matching Vietnamese words and names typed in different ways.
+
+Pure (no Django import), so the plan parser can use it too.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,11 @@ import unicodedata
 
 
 def fold(text: str) -> str:
-    """Lower case, no Vietnamese diacritics (đ → d), single spaces: "Học phí" → "hoc phi"."""
+    """Lower-case, strip Vietnamese diacritics (đ → d) and collapse spaces, for keyword matching.
+
+    Keyword tests on folded text survive the usual variants of the same word: "Uỷ"/"Ủy",
+    "hoà"/"hòa", upper/lower case, NFD input, a missing diacritic typed in a hurry.
+    """
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.lower().split())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.lower().split())

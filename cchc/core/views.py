@@ -15,10 +15,10 @@ from cchc.core import selectors
 @require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send staff to their unit's page; an account without a staff record sees the unit list."""
-    staff = permissions.acting_staff(request.user)
-    if staff is not None:
-        return redirect("organizations:unit_detail", pk=staff.unit_id)
+    """Send users who see a unit to the landing page (the plan at a glance); others to the
+    unit list, which explains that the account has no unit yet."""
+    if permissions.visible_units(request.user).exists():
+        return redirect("kpi:overview")
     return redirect("organizations:unit_list")
 
 

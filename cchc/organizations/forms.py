@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 
-from cchc.organizations.installation import SetupRequest
-from cchc.organizations.models import UnitKind
+from cchc.accounts.models import Role
+from cchc.organizations.installation import SetupRequest, clean_unit_code
+from cchc.organizations.models import Group, Staff, Unit, UnitKind
 
 _SETUP_KINDS = [
     (UnitKind.SCHOOL, "Trường học"),
@@ -62,6 +63,18 @@ class SetupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def clean_unit_code(self) -> str:
+        return self._code("unit_code")
+
+    def clean_parent_code(self) -> str:
+        return self._code("parent_code") if self.cleaned_data.get("parent_code") else ""
+
+    def _code(self, field: str) -> str:
+        try:
+            return clean_unit_code(self.cleaned_data[field], field=field)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict[field]) from None
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
@@ -84,3 +97,69 @@ class SetupForm(forms.Form):
             admin_email=data["admin_email"],
             password=data["password"],
         )
+
+
+STAFF_ROLES = [
+    (role, label)
+    for role, label in Role.choices
+    if role not in (Role.COMMUNE_OFFICER, Role.SYSTEM_ADMIN, Role.STAFF)
+]
+
+
+class StaffForm(forms.Form):
+    """One person of the unit: details, group, roles, and whether they still work here."""
+
+    full_name = forms.CharField(label="Họ và tên", max_length=200)
+    position = forms.CharField(label="Chức vụ", max_length=200, required=False)
+    group = forms.ModelChoiceField(
+        label="Tổ chuyên môn", queryset=Group.objects.none(), required=False
+    )
+    new_group = forms.CharField(
+        label="hoặc tổ mới",
+        max_length=200,
+        required=False,
+        help_text="Tên tổ chưa có trong danh sách.",
+    )
+    email = forms.EmailField(label="Thư điện tử công vụ", required=False)
+    phone = forms.CharField(label="Điện thoại", max_length=30, required=False)
+    roles = forms.MultipleChoiceField(
+        label="Vai trò trong hệ thống",
+        choices=STAFF_ROLES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Ai cũng có vai trò viên chức; chọn thêm vai trò nếu có.",
+    )
+    has_signature_certificate = forms.BooleanField(label="Có chứng thư chữ ký số", required=False)
+    is_active = forms.BooleanField(
+        label="Đang công tác",
+        required=False,
+        initial=True,
+        help_text="Bỏ chọn khi người này nghỉ hoặc chuyển công tác.",
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, unit: Unit, staff: Staff | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit, self.staff = unit, staff
+        self.fields["group"].queryset = Group.objects.filter(unit=unit).order_by("name")
+        if staff is None:
+            del self.fields["is_active"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if email:
+            others = Staff.objects.filter(unit=self.unit, email__iexact=email)
+            if self.staff is not None:
+                others = others.exclude(pk=self.staff.pk)
+            if others.exists():
+                raise forms.ValidationError("Thư điện tử này đã gắn với một người khác của đơn vị.")
+        return email
+
+
+class StaffImportForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp danh sách (.xlsx hoặc .csv)",
+        help_text="Dòng 1 là tiêu đề: Họ và tên, Chức vụ, Tổ chuyên môn, Thư điện tử, Điện thoại, "
+        "Vai trò. CSV có thể ở bảng mã UTF-8, UTF-16 hoặc Windows-1258.",
+        error_messages={"required": "Hãy chọn tệp danh sách."},
+    )

@@ -128,3 +128,60 @@ def staff_set_roles(*, actor: Any, staff: Staff, roles: list[str]) -> Staff:
         after={"roles": sorted(wanted)},
     )
     return staff
+
+
+def staff_import_check(*, unit: Unit, rows: list[Any]) -> None:
+    """Add to each row the errors only the database can tell (e-mail already in use)."""
+    emails = {r.email for r in rows if r.email}
+    taken = {
+        e.lower()
+        for e in Staff.objects.filter(unit=unit, email__in=emails).values_list("email", flat=True)
+    }
+    from cchc.accounts.models import User
+
+    taken |= {
+        e.lower() for e in User.objects.filter(email__in=emails).values_list("email", flat=True)
+    }
+    for row in rows:
+        if row.email and row.email in taken:
+            row.errors.append(f"thư điện tử “{row.email}” đã có người dùng")
+
+
+@transaction.atomic
+def staff_import(*, actor: Any, unit: Unit, rows: list[Any]) -> list[Staff]:
+    """Add every row as a staff member with their group and roles; all or nothing.
+
+    The caller has checked the rows (`staff_table.parse_table` and `staff_import_check`); they
+    are checked again here, under the transaction, so a row that became invalid meanwhile
+    (someone took the e-mail) aborts the whole import instead of saving half of it.
+    """
+    from django.core.exceptions import ValidationError
+
+    for row in rows:
+        row.errors = [e for e in row.errors if "đã có người dùng" not in e]
+    staff_import_check(unit=unit, rows=rows)
+    bad = [f"Dòng {r.line}: {'; '.join(r.errors)}." for r in rows if r.errors]
+    if bad:
+        raise ValidationError(bad)
+    groups = {g.name.casefold(): g for g in Group.objects.filter(unit=unit)}
+    created = []
+    for row in rows:
+        group = None
+        if row.group:
+            group = groups.get(row.group.casefold())
+            if group is None:
+                group = group_create(actor=actor, unit=unit, name=row.group)
+                groups[row.group.casefold()] = group
+        created.append(
+            staff_create(
+                actor=actor,
+                unit=unit,
+                full_name=row.full_name,
+                position=row.position,
+                group=group,
+                email=row.email,
+                phone=row.phone,
+                roles=row.roles,
+            )
+        )
+    return created

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from cchc.accounts import permissions
 from cchc.organizations import selectors
 
 
@@ -31,5 +32,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "staff_list": selectors.staff_list_for_unit(user=request.user, unit=unit, query=query),
         "show_personal": selectors.may_see_personal_data(user=request.user, unit=unit),
         "query": query,
+        # The staff pages act in the user's own unit only.
+        "can_manage": getattr(permissions.acting_staff(request.user), "unit_id", None) == unit.pk
+        and permissions.can(request.user, permissions.MANAGE_STAFF, unit),
     }
     return render(request, "organizations/unit_detail.html", context)

@@ -159,6 +159,7 @@ def preview_report(pending: PlanImport) -> dict[str, Any]:
         "matches": matches,
         "problems": problems,
         "place": data.get("place") or default_place(pending.unit),
+        "parent_reference": _parent_reference(data),
         "target_owners": target_guess,
         "task_owners": task_guess,
         "target_reasons": [

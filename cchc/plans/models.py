@@ -77,7 +77,9 @@ class Plan(TimeStampedModel):
 class PlanBasis(TimeStampedModel):
     """One "Căn cứ …" line with the document references found in it."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="basis")
+    plan = models.ForeignKey(
+        Plan, verbose_name="Kế hoạch", on_delete=models.CASCADE, related_name="basis"
+    )
     order = models.PositiveIntegerField("Thứ tự", default=0)
     text = models.TextField("Nội dung")
     references = models.JSONField("Văn bản được dẫn", default=list, blank=True)
@@ -99,7 +101,9 @@ class Comparator(models.TextChoices):
 
 
 class Target(TimeStampedModel):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    plan = models.ForeignKey(
+        Plan, verbose_name="Kế hoạch", on_delete=models.CASCADE, related_name="targets"
+    )
     order = models.PositiveIntegerField("Thứ tự", default=0)
     number = models.CharField("Số", max_length=10)
     text = models.TextField("Nội dung")
@@ -161,9 +165,16 @@ class TaskStatus(models.TextChoices):
 class Task(TimeStampedModel):
     """A task of the plan (groups are tasks with children); recurring ones get occurrences."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    plan = models.ForeignKey(
+        Plan, verbose_name="Kế hoạch", on_delete=models.CASCADE, related_name="tasks"
+    )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+        "self",
+        verbose_name="Nhóm nhiệm vụ",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
     )
     order = models.PositiveIntegerField("Thứ tự", default=0)
     number = models.CharField("Số", max_length=20)
@@ -220,7 +231,9 @@ class Task(TimeStampedModel):
 class TaskOccurrence(TimeStampedModel):
     """One period of a recurring task (a month, a quarter …) with its own deadline."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="occurrences")
+    task = models.ForeignKey(
+        Task, verbose_name="Nhiệm vụ", on_delete=models.CASCADE, related_name="occurrences"
+    )
     period_label = models.CharField("Kỳ", max_length=40)
     period_start = models.DateField("Từ ngày")
     due_on = models.DateField("Hạn")
@@ -244,15 +257,26 @@ class TaskOccurrence(TimeStampedModel):
 
 
 class Evidence(TimeStampedModel):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence")
+    task = models.ForeignKey(
+        Task, verbose_name="Nhiệm vụ", on_delete=models.CASCADE, related_name="evidence"
+    )
     occurrence = models.ForeignKey(
-        TaskOccurrence, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+        TaskOccurrence,
+        verbose_name="Kỳ thực hiện",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evidence",
     )
     title = models.CharField("Tên minh chứng", max_length=300)
     file = models.FileField("Tệp", upload_to="plans/evidence/%Y/%m/", blank=True)
     url = models.CharField("Đường dẫn", max_length=500, blank=True)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="Người thêm",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -265,9 +289,15 @@ class Evidence(TimeStampedModel):
 
 
 class TaskComment(TimeStampedModel):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
+    task = models.ForeignKey(
+        Task, verbose_name="Nhiệm vụ", on_delete=models.CASCADE, related_name="comments"
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="Tài khoản người viết",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     author_name = models.CharField("Người viết", max_length=200)
     text = models.TextField("Nội dung")
@@ -284,7 +314,9 @@ class TaskComment(TimeStampedModel):
 class Assignment(TimeStampedModel):
     """A person (or group) named in "Tổ chức thực hiện" with their duty lines."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assignments")
+    plan = models.ForeignKey(
+        Plan, verbose_name="Kế hoạch", on_delete=models.CASCADE, related_name="assignments"
+    )
     order = models.PositiveIntegerField("Thứ tự", default=0)
     staff = models.ForeignKey(
         "organizations.Staff",
@@ -348,7 +380,11 @@ class Activity(TimeStampedModel):
     evidence_file = models.FileField("Minh chứng", upload_to="plans/activities/%Y/%m/", blank=True)
     evidence_url = models.CharField("Đường dẫn minh chứng", max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="Người tạo",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -368,13 +404,22 @@ class PlanImport(TimeStampedModel):
         "organizations.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="Đơn vị"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="Người tạo",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     filename = models.CharField("Tên tệp", max_length=255)
     text = models.TextField("Nội dung đã đọc")
     parsed = models.JSONField("Kết quả nhận dạng")
     plan = models.ForeignKey(
-        Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Plan,
+        verbose_name="Kế hoạch đã lưu",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

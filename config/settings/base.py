@@ -161,6 +161,8 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+# Vietnamese for strings of Django and the libraries that their own catalogues lack.
+LOCALE_PATHS = [BASE_DIR / "cchc" / "locale"]
 USE_TZ = True
 DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"

@@ -150,3 +150,48 @@ def test_setup_command_names_the_bad_option(tmp_path) -> None:
 
     assert caught.value.returncode == 2
     assert not Unit.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_set_ups_at_once_make_one_installation() -> None:
+    """Two installers submitting at the same moment (different codes): one wins, the other is
+    told the installation is done; never two schools nor a half-written one."""
+    import threading
+
+    from django.db import connection
+
+    from cchc.organizations import installation
+
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def run(code: str, username: str) -> None:
+        barrier.wait()
+        try:
+            installation.installation_setup(
+                installation.SetupRequest(
+                    unit_name=f"Trường {code}",
+                    unit_code=code,
+                    admin_username=username,
+                    admin_full_name="Người Cài Đặt",
+                    password="Xq7#mPz!2026kT",
+                )
+            )
+            outcomes.append("ok")
+        except installation.SetupClosed:
+            outcomes.append("closed")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=("000.01.01.H29", "caidat1")),
+        threading.Thread(target=run, args=("000.01.02.H29", "caidat2")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["closed", "ok"]
+    assert Unit.objects.count() == 1
+    assert Staff.objects.count() == 1

@@ -75,6 +75,17 @@ def _is_header_like(line: _Line) -> bool:
     )
 
 
+def _is_header_line(text: str) -> bool:
+    """National title, motto, "Số: …/KH-…" or "<place>, ngày … tháng … năm …"."""
+    folded = fold(text)
+    return (
+        _NATIONAL_TITLE in folded
+        or ("doc lap" in folded and "hanh phuc" in folded)
+        or bool(_NUMBER_LINE.match(text))
+        or bool(re.match(r"^[^\d,]{2,40},\s*(?i:ngày)\s*\d", text))
+    )
+
+
 def _parse_header(lines: list[_Line], warnings: list[str]) -> _Header:
     header = _Header()
     for line in lines:
@@ -155,6 +166,12 @@ def _title_block(lines: list[_Line], index: int, stop: int) -> tuple[str, int]:
             or len(text) > 200
             or text.endswith(":")
             or "xay dung ke hoach" in folded
+            # Pasted pages: "(Ban hành kèm theo …)", a news sentence ("Ngày 18 tháng 7 …"),
+            # or the header printed after the title.
+            or text.startswith("(")
+            or re.match(r"(?i)ngày\s+\d", text)
+            or _is_header_line(text)
+            or (parts and text.isupper() and not parts[-1].isupper())
         ):
             break
         if parts:

@@ -12,10 +12,12 @@ import re
 from cchc.plans.parsing.extract import _read_body
 from cchc.plans.parsing.figures import extract_references
 from cchc.plans.parsing.header import (
+    _DATE_WORDS,
     _document_kind,
     _ending_start,
     _Header,
     _is_header_like,
+    _is_header_line,
     _parse_ending,
     _parse_header,
     _title_block,
@@ -33,6 +35,7 @@ from cchc.plans.parsing.lines import (
 )
 from cchc.plans.parsing.reading import PlanParseError, clean_text, fold
 from cchc.plans.parsing.types import Basis, ParsedPlan
+from cchc.plans.parsing.unflatten import restore_lines
 
 __all__ = ["NOT_A_PLAN", "parse_plan"]
 
@@ -66,7 +69,7 @@ def _sentence_case(text: str) -> str:
 
 def parse_plan(text: str) -> ParsedPlan:
     """Recognise a plan's structure; raise :class:`PlanParseError` only if it is no plan at all."""
-    text = clean_text(text)
+    text = restore_lines(clean_text(text))
     if not text.strip():
         raise PlanParseError("Tệp rỗng.")
     lines = _read_lines(text)
@@ -94,11 +97,32 @@ def parse_plan(text: str) -> ParsedPlan:
     if title_index is not None:
         header_lines = lines[:title_index]
         plan.title, after_title = _title_block(lines, title_index, search_end)
+        # A pasted page may print the header after the title.
+        while (
+            after_title < search_end
+            and not _classify(lines[after_title].text)
+            and (
+                _is_header_line(lines[after_title].text)
+                or (lines[after_title].text.isupper() and len(lines[after_title].text) <= 100)
+            )
+        ):
+            header_lines = [*header_lines, lines[after_title]]
+            after_title += 1
     else:
         count = 0
-        while count < search_end and _is_header_like(lines[count]):
+        while (
+            count < search_end
+            and _is_header_like(lines[count])
+            and not fold(lines[count].text).startswith(_BASIS_OPENERS)
+            and len(lines[count].text) <= 200
+        ):
             count += 1
         header_lines, after_title = lines[:count], count
+        plan.title, header_lines = _title_among_header(header_lines)
+        if plan.title:
+            warnings.append(
+                f"Không thấy dòng “KẾ HOẠCH”; lấy “{plan.title[:80]}” làm trích yếu: hãy kiểm tra."
+            )
     body_start = _body_start(lines, after_title)
     if body_start is None:
         raise PlanParseError(
@@ -112,7 +136,7 @@ def parse_plan(text: str) -> ParsedPlan:
     _read_preamble(plan, lines[after_title:body_start], wrap_width)
     plan.sections = _build_tree(_paragraphs(lines[body_start:body_end], wrap_width), warnings)
     ending = _parse_ending(lines[body_end:], warnings)
-    _fill_header(plan, header)
+    _fill_header(plan, header, warnings)
     _read_body(plan, warnings)
     plan.closing = "\n".join(ending.closing)
     plan.recipients = ending.recipients
@@ -125,23 +149,61 @@ def parse_plan(text: str) -> ParsedPlan:
     return plan
 
 
+def _title_among_header(header_lines: list[_Line]) -> tuple[str, list[_Line]]:
+    """A plan whose "KẾ HOẠCH" line was lost (some legal sites drop it): the upper-case line
+    after the place-and-date line is its subject ("CẢI CÁCH HÀNH CHÍNH … NĂM 2026")."""
+    dated = next((i for i, ln in enumerate(header_lines) if _DATE_WORDS.search(ln.text)), None)
+    if dated is None:
+        return "", header_lines
+    for index in range(dated + 1, len(header_lines)):
+        text = header_lines[index].text
+        if text.isupper() and not _is_header_line(text) and re.search(r"\d{4}|\s", text):
+            rest = header_lines[:index] + header_lines[index + 1 :]
+            return text, rest
+    return "", header_lines
+
+
+# "Thực hiện Kế hoạch số 158/KH-UBND …; … ban hành Kế hoạch …": a basis too when it cites.
+_BASIS_OPENERS = ("can cu", "thuc hien", "trien khai")
+# A news item about the plan: "Ngày 18 tháng 7 năm 2025 Uỷ ban nhân dân xã … đã ban hành …".
+_NEWS_SENTENCE = re.compile(
+    r"^(?i:ngày)\s+(?P<d>\d{1,2})\s+(?i:tháng)\s+(?P<m>\d{1,2})\s+(?i:năm)\s+(?P<y>\d{4}),?\s+"
+    r"(?P<issuer>(?:Ủy|Uỷ|UBND|Trường|Sở|Phòng|Văn phòng)\b.{3,80}?)\s+(?:đã\s+)?(?:ký\s+)?ban hành"
+)
+
+
 def _read_preamble(plan: ParsedPlan, lines: list[_Line], wrap_width: int | None) -> None:
     introduction: list[str] = []
     for para in _paragraphs(lines, wrap_width):
         text = para.text.strip()
-        if fold(text).startswith("can cu"):
-            plan.basis.append(Basis(text.rstrip(" ;,"), extract_references(text), para.line))
+        folded = fold(text)
+        references = extract_references(text) if folded.startswith(_BASIS_OPENERS) else []
+        if folded.startswith("can cu") or references:
+            plan.basis.append(Basis(text.rstrip(" ;,"), references, para.line))
         elif text:
             introduction.append(text)
     plan.introduction = "\n".join(introduction)
 
 
-def _fill_header(plan: ParsedPlan, header: _Header) -> None:
+def _fill_header(plan: ParsedPlan, header: _Header, warnings: list[str]) -> None:
     plan.number, plan.symbol = header.number, header.symbol
     plan.place, plan.date = header.place, header.date
     if header.bodies:
         plan.issuer = header.bodies[-1]
         plan.parent_body = header.bodies[0] if len(header.bodies) > 1 else ""
+    news = _NEWS_SENTENCE.match(plan.introduction)
+    if news and (plan.date is None or not plan.issuer):
+        from cchc.plans.parsing.figures import _make_date
+
+        plan.date = plan.date or _make_date(*news.group("d", "m", "y"))
+        plan.issuer = plan.issuer or news.group("issuer").strip()
+        header.year = header.year or int(news.group("y"))
+        warnings.append(
+            "Ngày ban hành và cơ quan ban hành lấy từ câu giới thiệu đầu trang "
+            f"(“{news.group(0)[:80]}…”): hãy kiểm tra."
+        )
+    if not plan.issuer:
+        warnings.append("Không thấy tên cơ quan ban hành ở phần đầu văn bản.")
     title_year = re.search(r"\bnăm\s+((?:19|20)\d{2})\b", plan.title, re.I)
     plan.year = int(title_year.group(1)) if title_year else header.year
     plan.unit = _unit_from_title(plan.title)

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from cchc.core.numbers import parse_int_in_range
+from cchc.core.text import fold
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -69,17 +70,6 @@ _SPACES = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2007\u2009\u202f\u3000"), 
 
 class PlanParseError(ValueError):
     """The file is not a plan we can read; the message says why, in Vietnamese, for the user."""
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip Vietnamese diacritics (đ → d) and collapse spaces, for keyword matching.
-
-    Keyword tests on folded text survive the usual variants of the same word: "Uỷ"/"Ủy",
-    "hoà"/"hòa", upper/lower case, NFD input, a missing diacritic typed in a hurry.
-    """
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.lower().split())
 
 
 def clean_text(text: str) -> str:
