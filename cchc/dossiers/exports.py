@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.db.models import QuerySet
@@ -10,6 +9,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from cchc.core.spreadsheets import append_row, workbook_bytes
 from cchc.dossiers import papers
 from cchc.dossiers.deadlines import VN
 from cchc.dossiers.models import Dossier
@@ -73,7 +73,8 @@ def _xlsx(dossiers: QuerySet[Dossier], show_personal: bool) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
     for dossier in dossiers:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 dossier.book_entry,
                 dossier.code,
@@ -90,15 +91,13 @@ def _xlsx(dossiers: QuerySet[Dossier], show_personal: bool) -> bytes:
                 dossier.get_status_display(),
                 _on_time(dossier),
                 dossier.subject,
-            ]
+            ],
         )
     for column, width in zip(
         "ABCDEFGHIJKLMNO", (7, 26, 40, 7, 24, 30, 28, 17, 17, 17, 17, 17, 20, 14, 30), strict=True
     ):
         sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def tracking_book(
