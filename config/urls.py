@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("tai-khoan/", include("cchc.accounts.urls")),
     path("quan-ly/", include("cchc.core.urls")),
+    path("quan-ly/", include("cchc.audit.urls")),
     path("quan-ly/", include("cchc.organizations.urls")),
     path("quan-ly/", include("cchc.workdays.urls")),
     path("quan-ly/", include("cchc.plans.urls")),

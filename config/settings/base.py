@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cchc.dossiers",
     "cchc.api",
     "cchc.portal",
+    "cchc.audit",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,11 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
+# The audit log's HMAC key: a file outside the database, like the secret key (created on first use
+# when missing; `make demo` writes var/audit_key). Back it up with the database: without it the
+# log cannot be verified. Signed checkpoints of every chain head go to AUDIT_CHECKPOINT_DIR.
+AUDIT_KEY_FILE = env.str("AUDIT_KEY_FILE", default=str(VAR_DIR / "audit_key"))
+AUDIT_CHECKPOINT_DIR = env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit_checkpoints"))
 CCHC_SITE_NAME = env.str("CCHC_SITE_NAME", default="Hệ thống quản lý cải cách hành chính")
 
 LOGGING = {

@@ -24,6 +24,10 @@ from pathlib import Path  # noqa: E402
 
 STATIC_ROOT = Path(tempfile.gettempdir()) / "cchc-test-static"
 STATIC_ROOT.mkdir(exist_ok=True)
+AUDIT_KEY_FILE = str(Path(tempfile.gettempdir()) / "cchc-test-audit-key")
+AUDIT_CHECKPOINT_DIR = str(
+    Path(tempfile.gettempdir()) / f"cchc-test-audit-checkpoints-{os.getpid()}"
+)
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
