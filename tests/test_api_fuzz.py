@@ -62,7 +62,7 @@ def api_schema(db, _in_test_transaction, principal, clerk, school):
 
 @pytest.fixture
 def bearer(principal) -> dict[str, str]:
-    _, raw = api_token_create(user=principal.user, name="Kiểm thử fuzz")
+    _, raw = api_token_create(user=principal.user, name="Kiểm thử fuzz", second_factor_passed=True)
     return {"Authorization": f"Bearer {raw}"}
 
 

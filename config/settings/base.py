@@ -148,6 +148,14 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_HTTP_RESPONSE_CODE = 403
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Failed log-ins one client address may make across all usernames within the cool-off (django-axes
+# counts per username + address; this stops one address trying a few passwords on every account).
+LOGIN_FAILURES_PER_CLIENT = env.int("LOGIN_FAILURES_PER_CLIENT", default=20)
+# Password-reset requests an hour: per e-mail address and per client address (silently dropped).
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
+PASSWORD_RESET_PER_CLIENT = env.int("PASSWORD_RESET_PER_CLIENT", default=10)
+# Days an API bearer token works after it is issued.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 # Lock out the real client, not the proxy: the same address resolution as the public rate limit.
 AXES_CLIENT_IP_CALLABLE = "cchc.core.ratelimit.client_ip"
 
@@ -216,19 +224,30 @@ CCHC_HOME_UNIT = env.str("CCHC_HOME_UNIT", default="")
 CCHC_PUBLIC_URL = env.str("CCHC_PUBLIC_URL", default="http://127.0.0.1:8000")
 # Public look-ups allowed per address per minute (dossier look-up, online submission).
 CCHC_PUBLIC_RATE_PER_MINUTE = env.int("CCHC_PUBLIC_RATE_PER_MINUTE", default=30)
+# Caches shared by every worker and host: the database cache by default (`cchc createcachetable`
+# once), or Redis/Valkey for a larger deployment, e.g. CACHE_URL=redis://127.0.0.1:6379/0 (needs
+# `pip install redis`). The rate limits and the log-in throttle count in "ratelimit", so a limit
+# holds whatever the number of workers. RATELIMIT_CACHE_URL defaults to CACHE_URL, or to its own
+# table when CACHE_URL is unset.
+_DB_CACHE = "django.core.cache.backends.db.DatabaseCache"
+
+
+def _cache(name: str, default: str, **options: object) -> dict:
+    config = env.cache_url(name, default=default)
+    if config["BACKEND"] == _DB_CACHE:  # with an add() that is atomic across processes
+        config["BACKEND"] = "cchc.core.cache.DatabaseCache"
+        config.setdefault("OPTIONS", {}).update(options)
+    return config
+
+
 CACHES = {
-    "default": {
-        "BACKEND": env.str("CACHE_BACKEND", default="django.core.cache.backends.db.DatabaseCache"),
-        "LOCATION": env.str("CACHE_LOCATION", default="cchc_cache"),
-    },
-    # Rate-limit counters: per process in memory, so a public look-up never waits for a database
-    # write. With W app workers an address gets at most W x the limit (documented).
-    "ratelimit": {
-        "BACKEND": env.str(
-            "RATELIMIT_CACHE_BACKEND", default="django.core.cache.backends.locmem.LocMemCache"
-        ),
-        "LOCATION": env.str("RATELIMIT_CACHE_LOCATION", default="cchc-ratelimit"),
-    },
+    "default": _cache("CACHE_URL", "dbcache://cchc_cache"),
+    # Slots of the sliding windows: many entries, never culled while alive.
+    "ratelimit": _cache(
+        "RATELIMIT_CACHE_URL",
+        env.str("CACHE_URL", default="dbcache://cchc_ratelimit"),
+        MAX_ENTRIES=1_000_000,
+    ),
     # Rendered public look-up pages, keyed by the dossier's version (never stale).
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
