@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from cchc.accounts.models import ApiToken, RoleAssignment, RoleSecurityPolicy, User
+from cchc.accounts.models import (
+    ApiToken,
+    OtpEnrolmentCode,
+    RoleAssignment,
+    RoleSecurityPolicy,
+    User,
+)
 from cchc.core.admin import AuditedModelAdmin
 
 
@@ -52,4 +58,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Tokens are issued with `cchc api_token create` so the raw value is shown exactly once.
+        return False
+
+
+@admin.register(OtpEnrolmentCode)
+class OtpEnrolmentCodeAdmin(admin.ModelAdmin):
+    list_display = ["user", "issued_by", "created_at", "expires_at", "used_at"]
+    readonly_fields = ["user", "code_hash", "issued_by", "expires_at", "used_at"]
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request):
+        # Issued with the "Cấp mã kích hoạt" action on accounts (or `cchc otp_code`), so the raw
+        # code is shown exactly once.
         return False

@@ -45,10 +45,14 @@ def queue(request: HttpRequest) -> HttpResponse:
             calendars[dossier.unit_id] = calendar_for_unit(dossier.unit)
         left = deadlines.working_days_left(dossier, calendar=calendars[dossier.unit_id])
         rows.append({"dossier": dossier, "left": left, "tone": TONE[dossier.status]})
+    has_unit = permissions.acting_staff(request.user) is not None
     context = {
         "rows": rows,
         "late": selectors.late_without_apology(user=request.user)[:100],
-        "can_receive": permissions.can(request.user, permissions.RECEIVE_DOSSIERS),
+        # Links only to pages the user may open: the book and the catalogue need the right to
+        # view dossiers, and like the counter, a unit of one's own (not the system admin).
+        "can_receive": has_unit and permissions.can(request.user, permissions.RECEIVE_DOSSIERS),
+        "can_view_book": has_unit and permissions.can(request.user, permissions.VIEW_DOSSIERS),
     }
     return render(request, "dossiers/dossier_queue.html", context)
 

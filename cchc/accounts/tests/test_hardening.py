@@ -197,7 +197,7 @@ def test_token_created_after_second_factor_expires_and_is_revocable(principal, s
     revoked = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
 
     assert created.status_code == 200
-    assert created["Cache-Control"] == "no-store"
+    assert "no-store" in created["Cache-Control"]
     assert raw.startswith("cchc_")
     assert 29 <= (token.expires_at - timezone.now()).days <= 30
     assert works.status_code == 200
