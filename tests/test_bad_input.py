@@ -180,13 +180,13 @@ def test_api_apology_with_a_naive_time_takes_it_as_vietnam_time(principal, dossi
             "action": "apologize",
             "version": dossier.version,
             "reason": "Chờ ý kiến của trường nơi đến.",
-            "new_due_at": "2099-01-01T10:00:00",
+            "new_due_at": "2099-01-02T10:00:00",  # a Friday (01/01 is New Year's Day)
         },
     )
 
     assert status == 200, body
     dossier.refresh_from_db()
-    assert dossier.new_due_at == datetime(2099, 1, 1, 10, 0, tzinfo=VN)
+    assert dossier.new_due_at == datetime(2099, 1, 2, 10, 0, tzinfo=VN)
 
 
 @pytest.mark.django_db

@@ -250,7 +250,7 @@ def dossier_transition(request: HttpRequest, code: str, payload: TransitionIn) -
             actor=user,
             dossier=dossier,
             reason=payload.reason,
-            new_due_at=payload.new_due_at or dossier.due_at,
+            new_due_at=payload.new_due_at,
             expected_version=version,
         ),
     }

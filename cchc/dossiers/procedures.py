@@ -70,6 +70,8 @@ def procedure_upsert(*, actor: Any, unit: Unit, record: dict[str, Any]) -> Proce
     procedure = existing or Procedure(unit=unit, name=record["name"], valid_from=valid_from)
     for name, value in _values(record).items():
         setattr(procedure, name, value)
+    # Published only with a confirmed legal time limit (issue 8 point 1).
+    procedure.is_published = procedure.has_legal_time_limit
     with unique_or_conflict({"name": f"Thủ tục «{procedure.name}» vừa được người khác lưu."}):
         procedure.save()
     audit_record(

@@ -29,6 +29,11 @@ AUDIT_CHECKPOINT_DIR = str(
     Path(tempfile.gettempdir()) / f"cchc-test-audit-checkpoints-{os.getpid()}"
 )
 
+# Papers are converted afresh in tests unless a test asks for the store; the warm converter is
+# the session's own (conftest.py starts one when LibreOffice and python3-uno are there).
+PDF_STORE_DIR = ""
+PDF_SERVER = ""
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},
