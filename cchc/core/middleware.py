@@ -130,6 +130,17 @@ class RejectControlCharactersMiddleware:
             problems = []  # let Django's own handling answer these as it always has
         if problems:
             return _refuse(request, problems)
+        if request.path.startswith("/api/"):
+            # Every query parameter of the API is a single value; given twice, the view would
+            # silently take the last one, so it is refused like any invalid input.
+            repeated = [key for key, values in request.GET.lists() if len(values) > 1]
+            if repeated:
+                errors = [
+                    {"field": f"query.{key}", "message": "chỉ được gửi một lần"} for key in repeated
+                ]
+                return JsonResponse(
+                    {"detail": "Dữ liệu gửi lên không hợp lệ.", "errors": errors}, status=422
+                )
         return self.get_response(request)
 
 
