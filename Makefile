@@ -33,7 +33,13 @@ var/secret_key:
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
-demo: install var/secret_key
+# The audit log's HMAC key (AUDIT_KEY_FILE): outside the database, backed up with it.
+var/audit_key:
+	mkdir -p var
+	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
+	chmod 600 $@
+
+demo: install var/secret_key var/audit_key
 	$(DEMO_ENV) $(BIN)/cchc migrate --noinput
 	$(DEMO_ENV) $(BIN)/cchc createcachetable
 	$(DEMO_ENV) $(BIN)/cchc seed_demo

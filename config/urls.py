@@ -20,6 +20,7 @@ urlpatterns = [
     path("tai-khoan/", include("cchc.accounts.urls")),
     path("quan-ly/", include("cchc.core.urls")),
     path("quan-ly/", include("cchc.kpi.urls")),
+    path("quan-ly/", include("cchc.audit.urls")),
     path("quan-ly/", include("cchc.organizations.urls")),
     path("quan-ly/", include("cchc.workdays.urls")),
     path("quan-ly/", include("cchc.plans.urls")),

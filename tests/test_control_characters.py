@@ -78,3 +78,11 @@ def test_form_post_refuses_nul_but_keeps_newlines(principal) -> None:
 
     _assert_refused(refused)
     assert kept.status_code == 302
+
+
+@pytest.mark.django_db
+def test_api_refuses_a_query_parameter_given_twice(principal) -> None:
+    response = client_for(principal).get("/api/v1/activities?kind=a&kind=b")
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "query.kind", "message": "chỉ được gửi một lần"}]

@@ -11,7 +11,7 @@ from tests.fixtures import client_for
 # listed here fails test_every_staff_url_is_covered, so tenancy is tested for each one.
 STAFF_URLS = {
     "core:home": lambda unit: reverse("core:home"),
-    "core:audit_list": lambda unit: reverse("core:audit_list") + f"?don_vi={unit.pk}",
+    "audit:audit_list": lambda unit: reverse("audit:audit_list") + f"?don_vi={unit.pk}",
     "organizations:unit_list": lambda unit: reverse("organizations:unit_list"),
     "organizations:unit_detail": lambda unit: reverse("organizations:unit_detail", args=[unit.pk]),
     "workdays:year": lambda unit: reverse("workdays:year") + f"?don_vi={unit.pk}",

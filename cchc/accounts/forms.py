@@ -39,3 +39,39 @@ class OtpTokenForm(forms.Form):
         if self.device is None or not self.device.verify_token(token):
             raise forms.ValidationError("Mã xác thực không đúng hoặc đã hết hạn.")
         return token
+
+
+class EnrolmentCodeForm(forms.Form):
+    """Step one of pairing for a role that requires the second factor: the admin's code."""
+
+    code = forms.CharField(
+        label="Mã kích hoạt do quản trị hệ thống cấp",
+        max_length=40,
+        error_messages={"required": "Hãy nhập mã kích hoạt."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.enrolment_code = None
+
+    def clean_code(self) -> str:
+        from cchc.accounts.services import otp_enrolment_code_find
+
+        code = otp_enrolment_code_find(user=self.user, raw=self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(
+                "Mã kích hoạt không đúng, đã dùng hoặc đã hết hạn. Hãy xin quản trị hệ thống "
+                "cấp mã mới."
+            )
+        self.enrolment_code = code
+        return self.cleaned_data["code"]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Tên gợi nhớ (ví dụ: Cổng dịch vụ công tỉnh)",
+        max_length=100,
+        error_messages={"required": "Hãy đặt tên gợi nhớ cho mã."},
+    )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from cchc.core.models import TimeStampedModel
 
@@ -81,8 +84,13 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def token_expiry() -> object:
+    """When a token issued now stops working (API_TOKEN_DAYS, 90 by default)."""
+    return timezone.now() + timedelta(days=getattr(settings, "API_TOKEN_DAYS", 90))
+
+
 class ApiToken(TimeStampedModel):
-    """A bearer token for an integration; only its SHA-256 is stored."""
+    """A bearer token for an integration; only its SHA-256 is stored. It expires."""
 
     user = models.ForeignKey(
         User, verbose_name="Tài khoản", on_delete=models.CASCADE, related_name="api_tokens"
@@ -92,6 +100,7 @@ class ApiToken(TimeStampedModel):
     key_hash = models.CharField("Mã băm", max_length=64, unique=True)
     last_used_at = models.DateTimeField("Dùng lần cuối", null=True, blank=True)
     revoked_at = models.DateTimeField("Thu hồi lúc", null=True, blank=True)
+    expires_at = models.DateTimeField("Hết hạn lúc", default=token_expiry)
 
     class Meta:
         verbose_name = "Mã truy cập API"
@@ -100,3 +109,34 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class OtpEnrolmentCode(TimeStampedModel):
+    """A one-time code the admin gives a person so they can pair their first authenticator.
+
+    Without it, whoever knows a password of a role that requires the second factor could pair
+    their own phone and pass it. Only the SHA-256 of the code is stored.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name="Tài khoản", on_delete=models.CASCADE, related_name="otp_codes"
+    )
+    code_hash = models.CharField("Mã băm", max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User,
+        verbose_name="Người cấp",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField("Hết hạn lúc")
+    used_at = models.DateTimeField("Đã dùng lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Mã kích hoạt xác thực hai lớp"
+        verbose_name_plural = "Mã kích hoạt xác thực hai lớp"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.expires_at:%d/%m/%Y %H:%M}"

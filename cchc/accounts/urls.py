@@ -10,16 +10,9 @@ urlpatterns = [
     path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
     path("xac-thuc-hai-lop/", views.otp_verify, name="otp_verify"),
     path("xac-thuc-hai-lop/cai-dat/", views.otp_setup, name="otp_setup"),
-    path(
-        "quen-mat-khau/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    path("ma-truy-cap/", views.tokens, name="tokens"),
+    path("ma-truy-cap/<int:pk>/thu-hoi/", views.token_revoke, name="token_revoke"),
+    path("quen-mat-khau/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "quen-mat-khau/da-gui/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),

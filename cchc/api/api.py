@@ -6,6 +6,9 @@ unit the caller may not act on, 404 for what does not exist or is hidden, 422 fo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -13,7 +16,113 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cchc.api.auth import StaffSessionAuth, TokenAuth
 
-api = NinjaAPI(
+_ERROR_SCHEMA = {
+    "title": "Lỗi",
+    "type": "object",
+    "properties": {"detail": {"type": "string", "description": "Thông báo tiếng Việt"}},
+    "required": ["detail"],
+}
+_INVALID_SCHEMA = {
+    "title": "Dữ liệu không hợp lệ",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["field", "message"],
+            },
+        },
+    },
+    "required": ["detail"],
+}
+_ERRORS = {
+    "400": "Nội dung gửi lên không phải JSON hợp lệ (UTF-8)",
+    "401": "Chưa đăng nhập hoặc mã truy cập không hợp lệ",
+    "403": "Không có quyền với đơn vị hoặc thao tác này",
+    "404": "Không tìm thấy (hoặc không được xem)",
+    "409": "Xung đột: dữ liệu vừa bị người khác thay đổi hoặc mã đã tồn tại",
+    "422": "Dữ liệu gửi lên không hợp lệ",
+    "429": "Quá nhiều yêu cầu từ một địa chỉ",
+    "500": "Lỗi hệ thống",
+}
+
+
+# What cchc.core.middleware refuses in any text (NUL and the other C0 controls but tab, LF, CR).
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+
+
+def _plain_strings(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every free-text string schema inside `schema` (not dates, not enums, not patterned)."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        if node.get("type") == "string" and not {"format", "enum", "pattern"} & set(node):
+            yield node
+        for key in ("properties",):
+            stack.extend(node.get(key, {}).values())
+        for key in ("items", "additionalProperties"):
+            stack.append(node.get(key))
+        for key in ("anyOf", "oneOf", "allOf"):
+            stack.extend(node.get(key, []))
+
+
+def _forbid_control_characters(operation: dict[str, Any], components: dict[str, Any]) -> None:
+    """State in the schema the middleware's rule: no control characters in any input text."""
+    targets = [p.get("schema", {}) for p in operation.get("parameters", [])]
+    for media in operation.get("requestBody", {}).get("content", {}).values():
+        ref = media.get("schema", {}).get("$ref", "")
+        targets.append(components.get(ref.rsplit("/", 1)[-1], media.get("schema", {})))
+    for target in targets:
+        for node in _plain_strings(target):
+            node["pattern"] = TEXT_PATTERN
+
+
+class CchcAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI schema also documents every error answer (JSON, Vietnamese).
+
+    ninja documents only the success responses declared on each route; clients (and
+    schemathesis) need the error shapes too, and they are the same everywhere, so they are added
+    here once instead of on each of the routes.
+    """
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = _ERROR_SCHEMA
+        components["InvalidInput"] = _INVALID_SCHEMA
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                public = not operation.get("security")
+                codes = {"422", "500"}
+                codes |= {"429"} if public else {"401", "403"}
+                if "{" in path or not public:  # a referenced id may be missing or hidden
+                    codes.add("404")
+                if method != "get":
+                    codes |= {"400", "409"}
+                _forbid_control_characters(operation, components)
+                responses = operation.setdefault("responses", {})
+                for code in sorted(codes):
+                    ref = "InvalidInput" if code == "422" else "Error"
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": _ERRORS[code],
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{ref}"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = CchcAPI(
     title="CCHC API",
     version="1",
     description="API của hệ thống quản lý cải cách hành chính. Xác thực bằng phiên đăng nhập "
@@ -68,6 +177,7 @@ _FIELD_MESSAGES = {
     "datetime_type": "thời điểm không hợp lệ (định dạng YYYY-MM-DDTHH:MM:SS)",
     "nul_character": "chứa ký tự không hợp lệ (NUL)",
     "email_invalid": "địa chỉ thư điện tử không hợp lệ",
+    "string_pattern_mismatch": "không đúng định dạng",
 }
 
 

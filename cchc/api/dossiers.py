@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Final
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 from cchc.accounts import permissions
+from cchc.api.types import BoundedDate
 from cchc.core.conflicts import Conflict
 from cchc.core.numbers import MAX_ID, parse_id
 from cchc.core.ratelimit import hit
@@ -93,8 +94,8 @@ class DossierFilters(Schema):
     status: Annotated[str, Field(max_length=20), NoNul] = ""
     procedure_id: Annotated[str, Field(max_length=30), NoNul] = ""
     q: Annotated[str, Field(max_length=200), NoNul] = ""
-    received_from: date | None = None
-    received_to: date | None = None
+    received_from: BoundedDate | None = None
+    received_to: BoundedDate | None = None
 
 
 def _local_due(value: datetime | None) -> datetime | None:

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 
 from cchc.accounts import permissions
 from cchc.api.dossiers import Id, NoNul
+from cchc.api.types import BoundedDate, Percent, Year
 from cchc.core.numbers import MAX_ID
 from cchc.plans import selectors, services
 from cchc.plans.models import Activity
@@ -66,7 +67,7 @@ MAX_PARTICIPANTS: Final = 100_000
 
 class TaskPatch(Schema):
     status: Annotated[str, Field(max_length=20), NoNul]
-    progress: int  # its range (0–100) is the service's rule, with its own message
+    progress: Percent
     note: Annotated[str, Field(max_length=5000), NoNul] = ""
     version: Annotated[int, Field(ge=0, le=MAX_ID)]
 
@@ -74,7 +75,7 @@ class TaskPatch(Schema):
 class ActivityIn(Schema):
     kind: Annotated[str, Field(max_length=30), NoNul]
     title: Annotated[str, Field(max_length=300), NoNul]
-    held_on: date
+    held_on: BoundedDate
     description: Annotated[str, Field(max_length=10_000), NoNul] = ""
     task_id: Id | None = None
     participant_ids: list[Id] = Field(default=[], max_length=1000)
@@ -108,7 +109,7 @@ def _validation(error: ValidationError) -> HttpError:
 
 
 @router.get("/plans", response=list[PlanOut], summary="Các kế hoạch được xem")
-def plan_list(request: HttpRequest, year: int | None = None) -> list[dict]:
+def plan_list(request: HttpRequest, year: Year | None = None) -> list[dict]:
     return [_plan_out(p) for p in selectors.plan_list_for_user(user=request.user, year=year)]
 
 

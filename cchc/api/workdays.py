@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
+from cchc.api.types import BoundedDate, DayCount
 from cchc.workdays import selectors, services
 from cchc.workdays.calendar import MAX_DAYS, MAX_YEAR, MIN_YEAR, CalendarError
 
@@ -16,9 +18,9 @@ router = Router(tags=["Lịch làm việc"])
 
 
 class DueIn(Schema):
-    start: date
-    days: int
-    at: str | None = None
+    start: BoundedDate
+    days: DayCount
+    at: Annotated[str, Field(pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")] | None = None
 
 
 class DueOut(Schema):
@@ -71,7 +73,7 @@ def add(request: HttpRequest, query: Query[DueIn]) -> dict:
     auth=None,
     summary="Ngày nghỉ trong tuần và ngày làm bù của một năm",
 )
-def year(request: HttpRequest, year: int) -> list[dict]:
+def year(request: HttpRequest, year: Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR)]) -> list[dict]:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise HttpError(422, f"Năm phải từ {MIN_YEAR} đến {MAX_YEAR}.")
     calendar = services.calendar_for_unit(None)

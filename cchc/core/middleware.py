@@ -7,6 +7,9 @@ term of a real user contains a control character. Checking here, before any view
 every query string, path, form and JSON body at once, instead of page by page. Tab, line
 feed and carriage return stay allowed (multi-line notes).
 
+`NoStoreMiddleware` keeps staff pages, personal-data downloads and the public look-up out of every
+cache (browser back button on a shared computer, proxies): Cache-Control: no-store.
+
 `ConflictMiddleware` is the safety net behind `cchc.core.conflicts`: a unique-key violation that
 a service did not turn into a Conflict still answers 409 in Vietnamese, not 500.
 """
@@ -127,6 +130,17 @@ class RejectControlCharactersMiddleware:
             problems = []  # let Django's own handling answer these as it always has
         if problems:
             return _refuse(request, problems)
+        if request.path.startswith("/api/"):
+            # Every query parameter of the API is a single value; given twice, the view would
+            # silently take the last one, so it is refused like any invalid input.
+            repeated = [key for key, values in request.GET.lists() if len(values) > 1]
+            if repeated:
+                errors = [
+                    {"field": f"query.{key}", "message": "chỉ được gửi một lần"} for key in repeated
+                ]
+                return JsonResponse(
+                    {"detail": "Dữ liệu gửi lên không hợp lệ.", "errors": errors}, status=422
+                )
         return self.get_response(request)
 
 
@@ -144,3 +158,23 @@ class ConflictMiddleware:
             logger.warning("Unique-key race answered 409 at %s: %s", request.path, exception)
             return _bad_request(request, 409, CONFLICT_MESSAGE)
         return None
+
+
+# Paths whose answers may carry personal data whoever asks: staff pages and downloads, accounts,
+# the admin, the API, and the public look-up (a verified look-up shows the applicant's name).
+_PRIVATE_PREFIXES = ("/quan-ly/", "/tai-khoan/", "/quan-tri/", "/api/", "/tra-cuu/")
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        static = request.path.startswith(("/static/", "/healthz"))
+        if not static and (signed_in or request.path.startswith(_PRIVATE_PREFIXES)):
+            response["Cache-Control"] = "no-store, private"
+            response.headers.pop("Expires", None)
+        return response

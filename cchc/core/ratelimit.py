@@ -1,8 +1,7 @@
-"""A small fixed-window rate limit for public pages, kept in the "ratelimit" cache.
+"""Sliding-window rate limits for public pages and log-in, kept in the shared "ratelimit" cache.
 
-By default that cache is in-process memory: counting costs no database write, so look-ups stay
-fast under load; with W app workers an address may get up to W times the limit. Point
-RATELIMIT_CACHE_BACKEND at a shared cache (the database cache, memcached) for an exact limit.
+The cache is shared by every worker and host (the database cache by default, Redis/Valkey with
+CACHE_URL), so "30 per minute" means 30 whatever the number of workers (issue 11).
 
 Behind nginx every request comes from the proxy's address. Only when REMOTE_ADDR is one of
 TRUSTED_PROXIES are X-Forwarded-For / X-Real-IP read, and only addresses that parse as IP
@@ -12,7 +11,6 @@ addresses are ever returned: a header sent by anyone else is ignored.
 from __future__ import annotations
 
 import ipaddress
-import time
 from functools import lru_cache
 
 from django.conf import settings
@@ -83,17 +81,29 @@ def client_address(request: HttpRequest) -> str:
     return client_ip(request) or "unknown"
 
 
-def hit(request: HttpRequest, bucket: str, *, per_minute: int | None = None) -> bool:
-    """Count one request; False when the address has used up its minute."""
-    limit = per_minute or settings.CCHC_PUBLIC_RATE_PER_MINUTE
-    window = int(time.time() // 60)
-    key = f"rl:{bucket}:{client_address(request)}:{window}"
+def take_slot(key: str, *, limit: int, window: int = 60) -> bool:
+    """Take one of `limit` slots that each stay taken `window` seconds; False when all are taken.
+
+    A sliding window that is exact across processes and hosts: a slot is a cache entry created
+    with `add` (atomic in every shared backend) and expiring `window` seconds later, so at most
+    `limit` requests are accepted in any `window` seconds, wherever they start. The fixed
+    per-minute counter it replaces let 2 x limit through across a minute boundary.
+    """
     cache = caches["ratelimit"]
-    if cache.add(key, 1, timeout=70):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=70)
-        return True
-    return count <= limit
+    slots = [f"rl:{key}:{n}" for n in range(limit)]
+    taken = cache.get_many(slots)
+    return any(slot not in taken and cache.add(slot, 1, timeout=window) for slot in slots)
+
+
+def slots_left(key: str, *, limit: int) -> int:
+    """How many of the `limit` slots are free now (nothing is taken)."""
+    slots = [f"rl:{key}:{n}" for n in range(limit)]
+    return limit - len(caches["ratelimit"].get_many(slots))
+
+
+def hit(
+    request: HttpRequest, bucket: str, *, per_minute: int | None = None, window: int = 60
+) -> bool:
+    """Count one request of this client in `bucket`; False when it has used up its window."""
+    limit = per_minute or settings.CCHC_PUBLIC_RATE_PER_MINUTE
+    return take_slot(f"{bucket}:{client_address(request)}", limit=limit, window=window)

@@ -6,5 +6,4 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("nhat-ky/", views.audit_list, name="audit_list"),
 ]

@@ -16,7 +16,8 @@ to spreadsheets (moved columns, blank rows, numbers typed as text, dd/mm/yyyy da
 reporting each bad row instead of keeping half of it.
 
 This module is pure: no Django import, only the standard library and openpyxl. All messages
-meant for users are Vietnamese.
+meant for users are Vietnamese. The XLSX is written through cchc.core.spreadsheets (no
+Django either), so text that looks like a formula stays text.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
+
+from cchc.core.spreadsheets import workbook_bytes
 
 __all__ = [
     "CHANNELS",
@@ -538,9 +541,7 @@ def export_xlsx(records: Iterable[Mapping[str, Any]]) -> bytes:
         sheet.append([_cell_value(key, record[key]) for key in FIELDS])
     _style_table(sheet, records)
     _write_guide(workbook.create_sheet(GUIDE_TITLE))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _cell_value(key: str, value: Any) -> Any:
@@ -592,8 +593,6 @@ def _style_table(sheet: Worksheet, records: list[Mapping[str, Any]]) -> None:
         for row, record in enumerate(records, start=2):
             cell = sheet.cell(row=row, column=index)
             cell.alignment = _WRAP
-            if cell.data_type == "f":
-                cell.data_type = "s"  # Text that starts with "=" stays text, never a formula.
             if key == "code":
                 cell.number_format = "@"
             elif key in ("valid_from", "valid_to"):

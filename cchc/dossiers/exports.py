@@ -3,7 +3,6 @@ receipt order, dates as real dates; the PDF prints the whole book however long (
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from cchc.core.spreadsheets import append_row, workbook_bytes
 from cchc.dossiers import papers
 from cchc.dossiers.deadlines import VN
 from cchc.dossiers.models import Dossier
@@ -83,7 +83,8 @@ def _xlsx(dossiers: QuerySet[Dossier], show_personal: bool) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
     for dossier in in_receipt_order(dossiers):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 dossier.book_entry,
                 dossier.code,
@@ -100,15 +101,13 @@ def _xlsx(dossiers: QuerySet[Dossier], show_personal: bool) -> bytes:
                 dossier.get_status_display(),
                 _on_time(dossier),
                 dossier.subject,
-            ]
+            ],
         )
         for column in DATE_COLUMNS:
             sheet[f"{column}{sheet.max_row}"].number_format = EXCEL_DATETIME
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def tracking_book(

@@ -165,11 +165,15 @@ def procedure_get_for_user(*, user: Any, pk: int) -> Procedure:
 
 
 def mask_name(name: str) -> str:
-    """ "Nguyễn Văn An" -> "N*** V** An": enough to recognise one's own dossier, no more."""
+    """ "Nguyễn Văn An" -> "N*** V*** An": initials and the given name, nothing of the length.
+
+    Every hidden word becomes its first letter and the same three stars, so the mask says
+    nothing of how long the family or middle names are.
+    """
     words = name.split()
     if len(words) <= 1:
         return (name[:1] + "***") if name else ""
-    return " ".join([w[0] + "*" * max(len(w) - 1, 2) for w in words[:-1]] + [words[-1]])
+    return " ".join([w[0] + "***" for w in words[:-1]] + [words[-1]])
 
 
 @dataclass(frozen=True)

@@ -63,11 +63,15 @@ def queue(request: HttpRequest) -> HttpResponse:
         rows.append({"dossier": dossier, "left": left, "tone": TONE[dossier.status]})
     units = list(permissions.visible_units(request.user))
     staff = Staff.objects.filter(unit__in=units, is_active=True).select_related("unit")
+    has_unit = permissions.acting_staff(request.user) is not None
     context = {
         "rows": rows,
         "filters": filters,
         "late": selectors.late_without_apology(user=request.user)[:100],
-        "can_receive": permissions.can(request.user, permissions.RECEIVE_DOSSIERS),
+        # Links only to pages the user may open: the book and the catalogue need the right to
+        # view dossiers, and like the counter, a unit of one's own (not the system admin).
+        "can_receive": has_unit and permissions.can(request.user, permissions.RECEIVE_DOSSIERS),
+        "can_view_book": has_unit and permissions.can(request.user, permissions.VIEW_DOSSIERS),
         "statuses": DossierStatus.choices,
         "procedures": Procedure.objects.filter(unit__in=units).order_by("name", "-valid_from"),
         "handlers": sorted(staff, key=lambda s: given_name_key(s.full_name)),

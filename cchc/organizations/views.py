@@ -27,6 +27,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     context = {
         "unit": unit,
+        # The unit above is linked only when the user may open it (a school's staff may not).
+        "parent": selectors.unit_list_for_user(user=request.user).filter(pk=unit.parent_id).first(),
         "children": selectors.unit_list_for_user(user=request.user).filter(parent=unit),
         "groups": selectors.group_list_for_unit(user=request.user, unit=unit),
         "staff_list": selectors.staff_list_for_unit(user=request.user, unit=unit, query=query),

@@ -1,4 +1,12 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _has_unit(user: Any) -> bool:
+    from cchc.accounts.permissions import acting_staff
+
+    return acting_staff(user) is not None
 
 
 class PlansConfig(AppConfig):
@@ -11,4 +19,5 @@ class PlansConfig(AppConfig):
 
         register_nav(NavItem("Kế hoạch", "plans:list", order=20))
         register_nav(NavItem("Việc của tôi", "plans:my_work", order=15))
-        register_nav(NavItem("Hoạt động", "plans:activity_list", order=25))
+        # Pages "in my unit": only for people who work in one (not the system admin).
+        register_nav(NavItem("Hoạt động", "plans:activity_list", order=25, allowed=_has_unit))

@@ -1,4 +1,12 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _has_unit(user: Any) -> bool:
+    from cchc.accounts.permissions import acting_staff
+
+    return acting_staff(user) is not None
 
 
 class WorkdaysConfig(AppConfig):
@@ -9,4 +17,5 @@ class WorkdaysConfig(AppConfig):
     def ready(self) -> None:
         from cchc.core.navigation import NavItem, register_nav
 
-        register_nav(NavItem("Lịch làm việc", "workdays:year", order=80))
+        # Pages "in my unit": only for people who work in one (not the system admin).
+        register_nav(NavItem("Lịch làm việc", "workdays:year", order=80, allowed=_has_unit))

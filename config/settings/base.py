@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves /api/v1/docs from its own static files instead of a CDN
+    "csp",
     "cchc.core",
     "cchc.accounts",
     "cchc.organizations",
@@ -68,11 +70,14 @@ INSTALLED_APPS = [
     "cchc.documents",
     "cchc.api",
     "cchc.portal",
+    "cchc.audit",
     "cchc.backups",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "cchc.core.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -152,6 +157,14 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_HTTP_RESPONSE_CODE = 403
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Failed log-ins one client address may make across all usernames within the cool-off (django-axes
+# counts per username + address; this stops one address trying a few passwords on every account).
+LOGIN_FAILURES_PER_CLIENT = env.int("LOGIN_FAILURES_PER_CLIENT", default=20)
+# Password-reset requests an hour: per e-mail address and per client address (silently dropped).
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
+PASSWORD_RESET_PER_CLIENT = env.int("PASSWORD_RESET_PER_CLIENT", default=10)
+# Days an API bearer token works after it is issued.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 # Lock out the real client, not the proxy: the same address resolution as the public rate limit.
 AXES_CLIENT_IP_CALLABLE = "cchc.core.ratelimit.client_ip"
 
@@ -217,6 +230,22 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): everything from our own origin, no inline script, no
+# outside host at all (no CDN: every asset is served by the app).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 
 # The unit whose public page is served at "/" (its electronic identifier code); the first school
 # is used when unset.
@@ -225,19 +254,30 @@ CCHC_HOME_UNIT = env.str("CCHC_HOME_UNIT", default="")
 CCHC_PUBLIC_URL = env.str("CCHC_PUBLIC_URL", default="http://127.0.0.1:8000")
 # Public look-ups allowed per address per minute (dossier look-up, online submission).
 CCHC_PUBLIC_RATE_PER_MINUTE = env.int("CCHC_PUBLIC_RATE_PER_MINUTE", default=30)
+# Caches shared by every worker and host: the database cache by default (`cchc createcachetable`
+# once), or Redis/Valkey for a larger deployment, e.g. CACHE_URL=redis://127.0.0.1:6379/0 (needs
+# `pip install redis`). The rate limits and the log-in throttle count in "ratelimit", so a limit
+# holds whatever the number of workers. RATELIMIT_CACHE_URL defaults to CACHE_URL, or to its own
+# table when CACHE_URL is unset.
+_DB_CACHE = "django.core.cache.backends.db.DatabaseCache"
+
+
+def _cache(name: str, default: str, **options: object) -> dict:
+    config = env.cache_url(name, default=default)
+    if config["BACKEND"] == _DB_CACHE:  # with an add() that is atomic across processes
+        config["BACKEND"] = "cchc.core.cache.DatabaseCache"
+        config.setdefault("OPTIONS", {}).update(options)
+    return config
+
+
 CACHES = {
-    "default": {
-        "BACKEND": env.str("CACHE_BACKEND", default="django.core.cache.backends.db.DatabaseCache"),
-        "LOCATION": env.str("CACHE_LOCATION", default="cchc_cache"),
-    },
-    # Rate-limit counters: per process in memory, so a public look-up never waits for a database
-    # write. With W app workers an address gets at most W x the limit (documented).
-    "ratelimit": {
-        "BACKEND": env.str(
-            "RATELIMIT_CACHE_BACKEND", default="django.core.cache.backends.locmem.LocMemCache"
-        ),
-        "LOCATION": env.str("RATELIMIT_CACHE_LOCATION", default="cchc-ratelimit"),
-    },
+    "default": _cache("CACHE_URL", "dbcache://cchc_cache"),
+    # Slots of the sliding windows: many entries, never culled while alive.
+    "ratelimit": _cache(
+        "RATELIMIT_CACHE_URL",
+        env.str("CACHE_URL", default="dbcache://cchc_ratelimit"),
+        MAX_ENTRIES=1_000_000,
+    ),
     # Rendered public look-up pages, keyed by the dossier's version (never stale).
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -245,6 +285,11 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
+# The audit log's HMAC key: a file outside the database, like the secret key (created on first use
+# when missing; `make demo` writes var/audit_key). Back it up with the database: without it the
+# log cannot be verified. Signed checkpoints of every chain head go to AUDIT_CHECKPOINT_DIR.
+AUDIT_KEY_FILE = env.str("AUDIT_KEY_FILE", default=str(VAR_DIR / "audit_key"))
+AUDIT_CHECKPOINT_DIR = env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit_checkpoints"))
 # Official papers (PDF): the warm LibreOffice supervised by `cchc pdf_server` (empty: always start
 # a LibreOffice per paper), the seconds one conversion may take, how many papers one process may
 # wait for at once, and where converted papers are kept (content-addressed, a cache: not backed up).

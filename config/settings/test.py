@@ -24,6 +24,10 @@ from pathlib import Path  # noqa: E402
 
 STATIC_ROOT = Path(tempfile.gettempdir()) / "cchc-test-static"
 STATIC_ROOT.mkdir(exist_ok=True)
+AUDIT_KEY_FILE = str(Path(tempfile.gettempdir()) / "cchc-test-audit-key")
+AUDIT_CHECKPOINT_DIR = str(
+    Path(tempfile.gettempdir()) / f"cchc-test-audit-checkpoints-{os.getpid()}"
+)
 
 # Papers are converted afresh in tests unless a test asks for the store; the warm converter is
 # the session's own (conftest.py starts one when LibreOffice and python3-uno are there).

@@ -7,6 +7,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cchc.accounts.models import Role, RoleSecurityPolicy
+from cchc.accounts.services import otp_enrolment_code_issue
 from tests.fixtures import PASSWORD, client_for
 
 LOGIN = "/tai-khoan/dang-nhap/"
@@ -62,6 +63,10 @@ def test_role_that_requires_totp_must_pair_then_verify(principal, settings) -> N
     blocked = client.get(reverse("organizations:unit_list"))
     assert blocked.status_code == 302
     assert "xac-thuc-hai-lop" in blocked["Location"]
+    first = client.get(reverse("accounts:otp_setup"))
+    assert "<svg" not in first.content.decode()  # no QR code before the admin's enrolment code
+    code = otp_enrolment_code_issue(actor=None, user=principal.user)
+    client.post(reverse("accounts:otp_setup"), {"code": code})
     setup = client.get(reverse("accounts:otp_setup"))
     assert "<svg" in setup.content.decode()
     device = TOTPDevice.objects.get(user=principal.user)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cchc.accounts.services import api_token_create, api_token_revoke
 from cchc.core.models import AuditEvent
@@ -26,7 +27,7 @@ def test_anonymous_gets_401_in_vietnamese(citizen) -> None:
 
 @pytest.mark.django_db
 def test_bearer_token_authenticates_and_is_audited(principal, school) -> None:
-    _, raw = api_token_create(user=principal.user, name="Tích hợp thử")
+    _, raw = api_token_create(user=principal.user, name="Tích hợp thử", second_factor_passed=True)
 
     response = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
 
@@ -38,7 +39,7 @@ def test_bearer_token_authenticates_and_is_audited(principal, school) -> None:
 
 @pytest.mark.django_db
 def test_revoked_or_wrong_token_is_401(principal) -> None:
-    token, raw = api_token_create(user=principal.user, name="Tạm")
+    token, raw = api_token_create(user=principal.user, name="Tạm", second_factor_passed=True)
     api_token_revoke(token=token, actor=principal.user)
 
     revoked = Client().get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
@@ -78,6 +79,7 @@ def test_unknown_api_path_is_404_json(principal) -> None:
 
 @pytest.mark.django_db
 def test_api_token_command_prints_token_once(principal, capsys) -> None:
+    TOTPDevice.objects.create(user=principal.user, name="Điện thoại", confirmed=True)
     call_command("api_token", "create", "--user", "hieutruong", "--name", "Cổng tỉnh")
 
     raw = capsys.readouterr().out.strip().splitlines()[-1]

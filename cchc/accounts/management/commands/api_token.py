@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cchc.accounts.models import ApiToken, User
-from cchc.accounts.services import api_token_create, api_token_revoke
+from cchc.accounts.services import api_token_create, api_token_revoke, has_second_factor
 
 
 class Command(BaseCommand):
@@ -26,12 +26,24 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["user"], is_active=True).first()
             if user is None:
                 raise CommandError(f"Không có tài khoản đang hoạt động tên {options['user']}.")
-            token, raw = api_token_create(user=user, name=options["name"])
-            self.stdout.write(f"Đã cấp mã {token.prefix}… cho {user.username}. Lưu lại ngay:")
+            # Issued from the server for someone who has paired an authenticator: a token skips
+            # the second factor for as long as it lives.
+            if not has_second_factor(user):
+                raise CommandError(
+                    f"{user.username} chưa cài đặt xác thực hai lớp; mã truy cập API chỉ cấp "
+                    "cho người đã có ứng dụng xác thực."
+                )
+            token, raw = api_token_create(
+                user=user, name=options["name"], second_factor_passed=True
+            )
+            self.stdout.write(
+                f"Đã cấp mã {token.prefix}… cho {user.username}, hết hạn "
+                f"{token.expires_at:%d/%m/%Y}. Lưu lại ngay:"
+            )
             self.stdout.write(raw)
             return
         token = ApiToken.objects.filter(prefix=options["prefix"], revoked_at__isnull=True).first()
         if token is None:
             raise CommandError("Không tìm thấy mã đang hiệu lực với tiền tố này.")
-        api_token_revoke(token=token, actor=token.user)
+        api_token_revoke(token=token, actor=token.user)  # on the server, as its owner
         self.stdout.write(f"Đã thu hồi mã {token.prefix}….")

@@ -90,7 +90,7 @@ def test_audit_page_lists_own_unit_events_only(principal, outsider, school) -> N
     services.staff_update(actor=principal.user, staff=principal, position="Hiệu trưởng trường A")
     services.staff_update(actor=outsider.user, staff=outsider, position="Hiệu trưởng trường B")
 
-    body = client_for(principal).get(reverse("core:audit_list")).content.decode()
+    body = client_for(principal).get(reverse("audit:audit_list")).content.decode()
 
     assert "staff.update" in body
     assert outsider.full_name not in body
@@ -103,7 +103,7 @@ def test_teacher_may_not_read_audit_log(colleague) -> None:
 
     from tests.fixtures import client_for
 
-    response = client_for(colleague).get(reverse("core:audit_list"))
+    response = client_for(colleague).get(reverse("audit:audit_list"))
 
     assert response.status_code == 403
     assert "không có quyền" in response.content.decode()
