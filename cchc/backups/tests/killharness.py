@@ -519,7 +519,7 @@ def check() -> dict[str, Any]:
         if name.startswith(".pending/"):
             if name != ".pending/.lock":
                 problems["pending_files"].append(name)
-        elif not name.startswith(".orphans/") and name not in referenced:
+        elif name not in referenced:  # set aside (.orphans/) or left in place: both count
             problems["orphan_files"].append(name)
     for task in Task.objects.all():
         updates = AuditEvent.objects.filter(
