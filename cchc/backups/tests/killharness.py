@@ -398,12 +398,18 @@ def warm_up(clients: Clients) -> None:
         planner._call("GET", "/plans")
 
 
-def burst(clients: Clients, *, seconds: float, tally: Tally) -> None:
-    """Clerks post receipts and planners update tasks until `seconds` pass."""
+def burst(
+    clients: Clients, *, seconds: float, tally: Tally, stop: threading.Event | None = None
+) -> None:
+    """Clerks post receipts and planners update tasks until `seconds` pass or `stop` is set."""
     stop_at = time.monotonic() + seconds
+    stop = stop or threading.Event()
+
+    def running() -> bool:
+        return time.monotonic() < stop_at and not stop.is_set()
 
     def clerk_loop(clerk: Counter) -> None:
-        while time.monotonic() < stop_at:
+        while running():
             try:
                 pk = clerk.receive("kt-" + uuid.uuid4().hex[:10])
             except OSError:
@@ -418,7 +424,7 @@ def burst(clients: Clients, *, seconds: float, tally: Tally) -> None:
 
     def planner_loop(planner: Planner) -> None:
         progress = 0
-        while time.monotonic() < stop_at:
+        while running():
             progress = (progress + 7) % 100
             try:
                 ok = planner.update(progress)
@@ -440,12 +446,32 @@ def burst(clients: Clients, *, seconds: float, tally: Tally) -> None:
         t.join()
 
 
-def burst_and_kill(site: Site, clients: Clients, *, kill_after: float, tally: Tally) -> None:
-    """A burst that outlives the server: SIGKILL lands after `kill_after` seconds of load."""
-    killer = threading.Timer(kill_after, kill, args=(site,))
-    killer.start()
-    burst(clients, seconds=kill_after + 1.0, tally=tally)
-    killer.join()
+def burst_and_kill(
+    site: Site, clients: Clients, *, kill_after: float, tally: Tally, min_receipts: int = 1
+) -> float:
+    """A burst that outlives the server: SIGKILL lands `kill_after` seconds after the burst has
+    had `min_receipts` receipts acknowledged (so a slow machine still kills mid-work); the
+    clients keep sending for one more second. Returns the seconds from start to the kill."""
+    stop = threading.Event()
+    started = time.monotonic()
+    before = len(tally.receipts_ok)
+    killed_at: list[float] = []
+
+    def killer() -> None:
+        deadline = time.monotonic() + 120
+        while len(tally.receipts_ok) - before < min_receipts and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(kill_after)
+        kill(site)
+        killed_at.append(time.monotonic() - started)
+        time.sleep(1.0)
+        stop.set()
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    burst(clients, seconds=300, tally=tally, stop=stop)
+    thread.join()
+    return killed_at[0]
 
 
 # ---------------------------------------------------------------- checks (fresh process)

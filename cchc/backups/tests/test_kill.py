@@ -27,7 +27,7 @@ def test_sigkill_in_the_middle_of_a_burst_leaves_nothing_half_written(tmp_path) 
         kh.start(site)
         try:
             clients = kh.make_clients(site, counters=2)
-            kh.burst_and_kill(site, clients, kill_after=3.0, tally=tally)
+            kh.burst_and_kill(site, clients, kill_after=0.6, tally=tally)
             kh.restart(site)  # sweeps interrupted uploads, starts again
             before = kh.check_site(site, tally.receipts_ok)
             kh.warm_up(clients)
