@@ -372,6 +372,7 @@ def restore_archive(archive: Path, *, keys_dir: Path | None = None) -> RestoreRe
             )
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
+        _close_own_run(manifest)
         report.migrated = sorted(f"{a}.{n}" for a, n in _applied() - before)
         if report.migrated:
             report.say(
@@ -397,6 +398,22 @@ def restore_archive(archive: Path, *, keys_dir: Path | None = None) -> RestoreRe
     _compare_counts(report, manifest)
     _compare_heads(report, manifest)
     return report
+
+
+def _close_own_run(manifest: dict[str, Any]) -> None:
+    """The archive holds the record of the run that made it, still "running": close it."""
+    from cchc.backups.models import BackupRun, BackupStatus
+
+    created = manifest.get("created_at")
+    if not created:
+        return
+    BackupRun.objects.filter(
+        status=BackupStatus.RUNNING, started_at=datetime.fromisoformat(created)
+    ).update(
+        status=BackupStatus.OK,
+        finished_at=datetime.fromisoformat(created),
+        message="Bản sao lưu này đã được dùng để khôi phục.",
+    )
 
 
 def _local(value: str | None) -> str:

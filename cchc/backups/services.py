@@ -157,8 +157,15 @@ def verify_backup(path: Path) -> tuple[bool, str]:
             check=False,
             timeout=3600,
         )
+    if done.returncode == 0:
+        found = [
+            line
+            for line in done.stdout.splitlines()
+            if line.startswith(("Kiểm tra nhật ký", "Số dòng", "Tệp tải lên"))
+        ]
+        return True, "Khôi phục thử vào CSDL tạm thành công.\n" + "\n".join(found)
     note = (done.stdout + done.stderr).strip()
-    return done.returncode == 0, "Khôi phục thử vào CSDL tạm: " + note[-3000:]
+    return False, "Khôi phục thử vào CSDL tạm thất bại:\n" + note[-3000:]
 
 
 def _verify_pg_dump(path: Path) -> tuple[bool, str]:

@@ -140,6 +140,10 @@ def test_backup_during_twenty_concurrent_receipts_restores_and_verifies(
         codes = _codes_of_sqlite(tmp_path / "restored.sqlite3")
         # Committed receipts only, numbered without a gap from 0001.
         assert [int(c.rsplit("-", 1)[1]) for c in codes] == list(range(1, in_backup + 1))
+        db = sqlite3.connect(tmp_path / "restored.sqlite3")
+        runs = db.execute("SELECT status FROM backups_backuprun").fetchall()
+        db.close()
+        assert runs == [("ok",)]  # the run that made the archive is not left "running"
 
 
 def _rewrite(archive: Path, target: Path, change) -> None:

@@ -45,6 +45,6 @@ class Command(BaseCommand):
         if options["no_verify"]:
             self.stdout.write("Chưa kiểm tra (--no-verify).")
         elif run.verified:
-            self.stdout.write("Đã kiểm tra: " + run.verify_note.splitlines()[0][:300])
+            self.stdout.write("Đã kiểm tra. " + run.verify_note)
         else:
             raise CommandError(f"Tệp đã tạo nhưng KIỂM TRA THẤT BẠI:\n{run.verify_note}")
