@@ -212,7 +212,7 @@ def _one(unit, clock, rng, people, received: datetime, now: datetime) -> None:
         "title": topic[0],
         "content": _fill(topic[1], rng, name, phone),
         "consent_to_publish": rng.random() < 0.8,
-        "kind": "proposal" if topic[0].startswith("Đề nghị") else "report",
+        "kind": "kien_nghi" if topic[0].startswith("Đề nghị") else "phan_anh",
     }
     if channel == "web":
         item = _with_clock(received, lambda: services.feedback_submit_public(unit=unit, data=data))

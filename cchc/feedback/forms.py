@@ -18,7 +18,7 @@ class SenderFields(forms.Form):
     sender_address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
     sender_phone = forms.CharField(label="Số điện thoại", max_length=20, required=False)
     sender_email = forms.CharField(label="Thư điện tử", max_length=254, required=False)
-    kind = forms.ChoiceField(label="Loại", choices=Kind.choices, initial=Kind.REPORT)
+    kind = forms.ChoiceField(label="Loại", choices=Kind.choices, initial=Kind.COMPLAINT)
     title = forms.CharField(label="Tiêu đề", max_length=200, required=False)
     content = forms.CharField(
         label="Nội dung",

@@ -266,7 +266,7 @@ def _create(
 ) -> Feedback:
     if channel not in Channel.values:
         raise ValidationError({"channel": "Kênh tiếp nhận không hợp lệ."})
-    kind = str(data.get("kind") or Kind.REPORT)
+    kind = str(data.get("kind") or Kind.COMPLAINT)
     if kind not in Kind.values:
         raise ValidationError({"kind": "Loại phản ánh, kiến nghị không hợp lệ."})
     sender = clean_sender(data)

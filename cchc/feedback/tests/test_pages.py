@@ -20,7 +20,7 @@ FORM = {
     "sender_address": "Ấp 3, xã Tân Phú",
     "sender_phone": "0987 654 321",
     "sender_email": "hoa.tran@example.vn",
-    "kind": "report",
+    "kind": "phan_anh",
     "title": "Học phí học kỳ I",
     "content": "Con tôi học lớp 7B, nhà trường thu học phí học kỳ I hai lần. Đề nghị kiểm tra.",
     "consent_to_publish": "on",
@@ -243,7 +243,7 @@ def test_intake_requires_external_code_for_portal_items(clerk) -> None:
         {
             **{k: v for k, v in SENDER.items() if k != "consent_to_publish"},
             "channel": "national_portal",
-            "kind": "report",
+            "kind": "phan_anh",
             "external_code": "",
         },
     )
