@@ -75,10 +75,11 @@ class PublicForm(SenderFields):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sender_name"].required = True
+        # Not required on purpose: an item without a name or contact is still recorded (and
+        # marked invalid with the reason), never refused at the door (Decree 20/2008 Art. 9).
         self.fields["sender_name"].help_text = (
-            "Phản ánh không có họ tên và cách liên hệ vẫn được ghi nhận nhưng không được xử lý "
-            "(Nghị định 20/2008/NĐ-CP)."
+            "Cần có họ tên và địa chỉ hoặc số điện thoại; thiếu các thông tin này, phản ánh vẫn "
+            "được ghi nhận nhưng không được xử lý (Nghị định 20/2008/NĐ-CP)."
         )
         self.fields["sender_email"].help_text = "Để nhận thư báo tiếp nhận và câu trả lời."
 

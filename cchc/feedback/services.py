@@ -696,6 +696,10 @@ def feedback_dispute(*, item: Feedback, reason: str) -> Feedback:
     item.dispute_count += 1
     item.rating = Rating.UNSATISFIED
     item.rated_at = timezone.now()
+    # The review of a disputed answer gets a fresh answer period from the dispute.
+    item.due_at = deadlines.due_after(
+        item.unit, item.rated_at, deadlines.limits_for(item.unit).answer
+    )
     return _move(
         actor=None,
         item=item,

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0002_feedback_step_deadlines'),
+        ("feedback", "0002_feedback_step_deadlines"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='feedback',
-            name='kind',
-            field=models.CharField(choices=[('phan_anh', 'Phản ánh'), ('kien_nghi', 'Kiến nghị')], default='phan_anh', max_length=10, verbose_name='Loại'),
+            model_name="feedback",
+            name="kind",
+            field=models.CharField(
+                choices=[("phan_anh", "Phản ánh"), ("kien_nghi", "Kiến nghị")],
+                default="phan_anh",
+                max_length=10,
+                verbose_name="Loại",
+            ),
         ),
     ]

@@ -305,3 +305,16 @@ def test_register_prints_as_docx_and_pdf_that_open(clerk, school, tmp_path) -> N
     ).stdout
     assert "SỔ TIẾP NHẬN" in pdf_text
     assert docx["Content-Disposition"].endswith('.docx"')
+
+
+@pytest.mark.django_db
+def test_public_form_without_contact_is_kept_as_invalid_with_reason(citizen) -> None:
+    bare = {**FORM, "sender_name": "", "sender_phone": "", "sender_email": "", "sender_address": ""}
+
+    response = citizen.post(reverse("portal:feedback_submit"), bare)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "chưa đủ điều kiện xử lý" in body
+    assert "Nghị định 20/2008" in body
+    assert Feedback.objects.get().status == "rejected"
