@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -318,3 +319,28 @@ def test_public_form_without_contact_is_kept_as_invalid_with_reason(citizen) -> 
     assert "chưa đủ điều kiện xử lý" in body
     assert "Nghị định 20/2008" in body
     assert Feedback.objects.get().status == "rejected"
+
+
+@pytest.mark.django_db
+def test_list_pages_query_count_does_not_grow_with_items(
+    clerk, school, principal, colleague, django_assert_max_num_queries
+) -> None:
+    for _ in range(25):
+        item = services.feedback_receive(
+            actor=clerk.user, unit=school, channel="letter", data=dict(SENDER)
+        )
+    item = answered(item, clerk, principal, colleague)
+    question, answer = services.public_versions(item)
+    services.feedback_publish(
+        actor=principal.user, item=item, public_question=question, public_answer=answer
+    )
+    client = client_for(clerk)
+
+    with django_assert_max_num_queries(12):
+        staff = client.get(reverse("feedback:list"))
+    with django_assert_max_num_queries(12):
+        register = client.get(reverse("feedback:register"))
+    with django_assert_max_num_queries(6):
+        public = Client().get(reverse("portal:feedback_list"))
+
+    assert staff.status_code == register.status_code == public.status_code == 200
