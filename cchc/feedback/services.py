@@ -655,7 +655,9 @@ def feedback_for_sender(code: str, key: str) -> Feedback | None:
     if not TRACKING_CODE.match(code) or len(key) > 64 or "\x00" in key:
         return None
     item = Feedback.objects.select_related("unit").filter(tracking_code=code.upper()).first()
-    if item is None or not key or not secrets.compare_digest(item.access_key, key):
+    if item is None or not key:
+        return None
+    if not secrets.compare_digest(item.access_key.encode(), key.encode("utf-8", "replace")):
         return None
     return item
 

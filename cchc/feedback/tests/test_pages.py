@@ -204,6 +204,7 @@ def test_sender_rates_and_disputes_from_the_link(
     url = reverse("portal:feedback_track", args=[item.tracking_code])
 
     wrong = citizen.get(url + "?k=sai")
+    non_ascii = citizen.get(url + "?k=kh%C3%B4ng-%C4%91%C3%BAng")
     citizen.post(url, {"k": item.access_key, "action": "rate", "rating": "satisfied"})
     rated = Feedback.objects.get(pk=item.pk).rating
     citizen.post(
@@ -212,6 +213,7 @@ def test_sender_rates_and_disputes_from_the_link(
     item.refresh_from_db()
 
     assert wrong.status_code == 404
+    assert non_ascii.status_code == 404
     assert rated == "satisfied"
     assert item.status == "reopened"
     inspection = client_for(inspection_head).get(reverse("feedback:inspection")).content.decode()
@@ -261,6 +263,7 @@ def test_intake_requires_external_code_for_portal_items(clerk) -> None:
         "/phan-anh-kien-nghi/?q=h%00c",
         "/phan-anh-kien-nghi/PA26%00X/",
         "/phan-anh-kien-nghi/theo-doi/PA26%00X/?k=a%00b",
+        "/phan-anh-kien-nghi/theo-doi/PA26-ABCDEF/?k=kh%C3%B4ng-ph%E1%BA%A3i",
         "/quan-ly/phan-anh/" + "9" * 25 + "/",
         "/quan-ly/phan-anh/?q=a%00b&tu_ngay=2026-13-45",
         "/quan-ly/phan-anh/so-tiep-nhan/?nam=%C2%B2&tu_ngay=x",
