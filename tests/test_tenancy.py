@@ -62,6 +62,9 @@ STAFF_URLS = {
     "feedback:register": lambda unit: reverse("feedback:register"),
     "feedback:detail": lambda unit: reverse("feedback:detail", args=[_feedback_of(unit).pk]),
     "feedback:act": lambda unit: reverse("feedback:act", args=[_feedback_of(unit).pk]),
+    "feedback:attachment": lambda unit: reverse(
+        "feedback:attachment", args=[_feedback_attachment_of(unit).pk]
+    ),
 }
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
 POST_URLS = {
@@ -87,6 +90,7 @@ UNIT_OBJECT_URLS = [
     "plans:activity_file",
     "dossiers:attachment",
     "feedback:detail",
+    "feedback:attachment",
 ]
 # URLs that name a unit explicitly: another school's must answer 403 or 404.
 UNIT_SCOPED = ["organizations:unit_detail", "workdays:year", *UNIT_OBJECT_URLS]
@@ -197,6 +201,17 @@ def _feedback_of(unit):
             "due_at": timezone.now(),
         },
     )[0]
+
+
+def _feedback_attachment_of(unit):
+    """A file a sender attached to a feedback item of `unit`."""
+    from cchc.feedback.models import FeedbackAttachment
+
+    attachment = FeedbackAttachment.objects.get_or_create(
+        feedback=_feedback_of(unit), name="don.pdf"
+    )[0]
+    _stored(attachment.file, "don.pdf")
+    return attachment
 
 
 def _stored(field, name: str) -> None:

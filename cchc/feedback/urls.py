@@ -11,4 +11,5 @@ urlpatterns = [
     path("phan-anh/so-tiep-nhan/", register_views.register, name="register"),
     path("phan-anh/<int:pk>/", views.detail, name="detail"),
     path("phan-anh/<int:pk>/xu-ly/", views.act, name="act"),
+    path("phan-anh/tep/<int:pk>/", register_views.attachment, name="attachment"),
 ]

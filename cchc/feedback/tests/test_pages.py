@@ -79,12 +79,17 @@ def test_public_form_refuses_wrong_file_type(citizen) -> None:
 
 
 @pytest.mark.django_db
-def test_public_form_keeps_a_real_pdf(citizen) -> None:
+def test_public_form_keeps_a_real_pdf(citizen, clerk, colleague) -> None:
     upload = SimpleUploadedFile("don.pdf", b"%PDF-1.4 don", content_type="application/pdf")
 
     citizen.post(reverse("portal:feedback_submit"), {**FORM, "attachment": upload})
+    attachment = Feedback.objects.get().attachments.get()
 
-    assert Feedback.objects.get().attachments.count() == 1
+    staff = client_for(clerk).get(reverse("feedback:attachment", args=[attachment.pk]))
+    teacher = client_for(colleague).get(reverse("feedback:attachment", args=[attachment.pk]))
+
+    assert b"".join(staff.streaming_content) == b"%PDF-1.4 don"
+    assert teacher.status_code == 404  # not assigned to the teacher
 
 
 @pytest.mark.django_db
