@@ -62,6 +62,7 @@ STAFF_URLS = {
     "feedback:register": lambda unit: reverse("feedback:register"),
     "feedback:detail": lambda unit: reverse("feedback:detail", args=[_feedback_of(unit).pk]),
     "feedback:act": lambda unit: reverse("feedback:act", args=[_feedback_of(unit).pk]),
+    "feedback:settings": lambda unit: reverse("feedback:settings"),
     "feedback:attachment": lambda unit: reverse(
         "feedback:attachment", args=[_feedback_attachment_of(unit).pk]
     ),

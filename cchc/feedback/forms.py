@@ -186,3 +186,31 @@ class DisputeForm(forms.Form):
     reason = forms.CharField(
         label="Lý do không đồng ý", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
+
+
+class LimitsForm(forms.Form):
+    reject_within_days = forms.IntegerField(
+        label="Từ chối phản ánh không hợp lệ trong", min_value=1, max_value=60
+    )
+    info_within_days = forms.IntegerField(
+        label="Yêu cầu bổ sung thông tin trong", min_value=1, max_value=60
+    )
+    forward_within_days = forms.IntegerField(
+        label="Chuyển cơ quan có thẩm quyền trong", min_value=1, max_value=60
+    )
+    answer_within_days = forms.IntegerField(label="Trả lời trong", min_value=1, max_value=60)
+    publish_within_days = forms.IntegerField(
+        label="Công khai sau khi duyệt trong", min_value=1, max_value=60
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.help_text = "Ngày làm việc."
+
+
+class TemplateForm(forms.Form):
+    title = forms.CharField(label="Tên mẫu", max_length=200)
+    body = forms.CharField(
+        label="Nội dung mẫu", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
+    )

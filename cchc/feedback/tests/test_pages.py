@@ -352,3 +352,40 @@ def test_list_pages_query_count_does_not_grow_with_items(
         public = Client().get(reverse("portal:feedback_list"))
 
     assert staff.status_code == register.status_code == public.status_code == 200
+
+
+@pytest.mark.django_db
+def test_principal_sets_deadlines_and_templates_teacher_cannot(
+    principal, colleague, clerk, school
+) -> None:
+    client = client_for(principal)
+    limits = {
+        "reject_within_days": 2,
+        "info_within_days": 5,
+        "forward_within_days": 5,
+        "answer_within_days": 10,
+        "publish_within_days": 1,
+    }
+
+    saved = client.post(reverse("feedback:settings"), {**limits, "action": "limits"})
+    bad = client.post(
+        reverse("feedback:settings"), {**limits, "answer_within_days": 0, "action": "limits"}
+    )
+    client.post(
+        reverse("feedback:settings"),
+        {"action": "template", "title": "Cảm ơn", "body": "Cảm ơn ông/bà."},
+    )
+    twice = client.post(
+        reverse("feedback:settings"), {"action": "template", "title": "Cảm ơn", "body": "Lần hai."}
+    )
+    teacher = client_for(colleague).get(reverse("feedback:settings"))
+    item = services.feedback_receive(
+        actor=clerk.user, unit=school, channel="letter", data=dict(SENDER)
+    )
+
+    assert saved.status_code == 302
+    assert bad.status_code == 422
+    assert twice.status_code == 409
+    assert "Đã có mẫu trả lời" in twice.content.decode()
+    assert teacher.status_code == 403
+    assert item.due_at == services.deadlines.due_after(school, item.received_at, 10)
