@@ -55,7 +55,15 @@ STAFF_URLS = {
     "dossiers:attachment": lambda unit: reverse(
         "dossiers:attachment", args=[_attachment_of(unit).pk]
     ),
-    # Feedback (issue 12)
+    # issue 8 (one-stop desk, second pass)
+    "dossiers:undated": lambda unit: reverse("dossiers:undated"),
+}
+# Backups: system-wide, superuser only (cchc/backups).
+STAFF_URLS |= {
+    "backups:status": lambda unit: reverse("backups:status"),
+}
+# Feedback (issue 12)
+STAFF_URLS |= {
     "feedback:list": lambda unit: reverse("feedback:list") + "?q=Nguyễn",
     "feedback:intake": lambda unit: reverse("feedback:intake"),
     "feedback:inspection": lambda unit: reverse("feedback:inspection"),
@@ -96,7 +104,8 @@ UNIT_OBJECT_URLS = [
 # URLs that name a unit explicitly: another school's must answer 403 or 404.
 UNIT_SCOPED = ["organizations:unit_detail", "workdays:year", *UNIT_OBJECT_URLS]
 API_UNIT_SCOPED = ["/api/v1/units/{id}", "/api/v1/units/{id}/staff"]
-PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api"}
+# "setup" is the first-run page: public while no unit exists, 404 for ever after.
+PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api", "setup"}
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ tracking, permissions, bad input answered 4xx with Vietnamese messages."""
 from __future__ import annotations
 
 import io
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -94,8 +95,10 @@ def test_public_form_keeps_a_real_pdf(citizen, clerk, colleague) -> None:
 
 @pytest.mark.django_db
 def test_honeypot_and_rate_limit_stop_spam(citizen, settings) -> None:
-    trap = citizen.post(reverse("portal:feedback_submit"), {**FORM, "website": "http://spam"})
-    answers = [citizen.post(reverse("portal:feedback_submit"), FORM).status_code for _ in range(6)]
+    with mock.patch("cchc.core.ratelimit.time.time", return_value=1_800_000_000.0):  # one window
+        trap = citizen.post(reverse("portal:feedback_submit"), {**FORM, "website": "http://x"})
+        url = reverse("portal:feedback_submit")
+        answers = [citizen.post(url, FORM).status_code for _ in range(6)]
 
     assert trap.status_code == 400
     assert answers[-1] == 429
@@ -280,7 +283,7 @@ def test_garbled_urls_are_4xx_or_ignored_never_500(url, clerk) -> None:
 
     response = client.get(url)
 
-    assert response.status_code in (200, 404)
+    assert response.status_code in (200, 400, 404)
 
 
 @pytest.mark.django_db
