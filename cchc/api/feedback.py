@@ -32,7 +32,7 @@ class SenderIn(Schema):
     sender_address: Annotated[str, Field(max_length=300), NoNul] = ""
     sender_phone: Annotated[str, Field(max_length=20), NoNul] = ""
     sender_email: Annotated[str, Field(max_length=254), NoNul] = ""
-    kind: Annotated[str, Field(max_length=10), NoNul] = "report"
+    kind: Annotated[str, Field(max_length=10), NoNul] = "phan_anh"
     title: Annotated[str, Field(max_length=200), NoNul] = ""
     content: Annotated[str, Field(max_length=6000), NoNul]
     consent_to_publish: bool = False

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cchc.accounts.models import Role
+from cchc.core import digest
 from cchc.dossiers.deadlines import VN, end_of_day
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import CLOCK_RUNNING
@@ -63,11 +64,15 @@ def digest_lists(now: datetime | None = None) -> dict[int, dict[str, list[Dossie
 
 
 def send_digests(now: datetime | None = None) -> dict[str, int]:
+    """One mail per person: their dossiers, plus the sections other apps register in
+    cchc.core.digest (e.g. feedback due soon or late)."""
     now = now or timezone.now()
     lists = digest_lists(now)
-    staff = Staff.objects.in_bulk(lists.keys())
+    extra = digest.sections(now)
+    staff = Staff.objects.in_bulk(set(lists) | set(extra))
     messages, skipped = [], 0
-    for staff_id, content in lists.items():
+    for staff_id in sorted(set(lists) | set(extra)):
+        content = lists.get(staff_id, {"due_soon": [], "late": []})
         person = staff[staff_id]
         address = person.email or (person.user.email if person.user_id else "")
         if not address:
@@ -79,14 +84,20 @@ def send_digests(now: datetime | None = None) -> dict[str, int]:
                 "staff": person,
                 "today": now.astimezone(VN).date(),
                 "site_name": settings.CCHC_SITE_NAME,
+                "has_dossiers": bool(content["late"] or content["due_soon"]),
+                "sections": extra.get(staff_id, []),
                 **content,
             },
         )
         late = len(content["late"])
+        day = f"{now.astimezone(VN):%d/%m/%Y}"
         subject = (
-            f"[CCHC] Hồ sơ TTHC ngày {now.astimezone(VN):%d/%m/%Y}: "
+            f"[CCHC] Hồ sơ TTHC ngày {day}: "
             + (f"{late} quá hạn chưa xin lỗi, " if late else "")
             + f"{len(content['due_soon'])} sắp đến hạn"
+            + ("; kèm phản ánh, kiến nghị" if extra.get(staff_id) else "")
+            if content["late"] or content["due_soon"]
+            else f"[CCHC] Việc cần chú ý ngày {day}: phản ánh, kiến nghị"
         )
         messages.append(EmailMessage(subject, body, to=[address]))
     sent = 0

@@ -1,5 +1,7 @@
-"""The daily feedback digest: one e-mail per person (never one per item) listing feedback due
-within one working day, late, or approved and waiting too long for publication."""
+"""Feedback in the daily digest: items due within one working day, late, or approved and
+waiting too long for publication. The section joins the one daily mail of `cchc dossiers
+digest` (cchc.core.digest); `send_digests` here sends it alone, for installations that do not
+run the dossiers digest."""
 
 from __future__ import annotations
 
@@ -65,7 +67,20 @@ def digest_lists(now: datetime | None = None) -> dict[int, dict[str, list[Feedba
     return dict(lists)
 
 
+def _section(item_lists: dict[str, list[Feedback]]) -> str:
+    return render_to_string(
+        "feedback/email/digest_section.txt",
+        {"base": settings.CCHC_PUBLIC_URL.rstrip("/"), **item_lists},
+    )
+
+
+def digest_section(now: datetime) -> dict[int, str]:
+    """staff id -> the feedback block of their daily mail (registered in apps.ready)."""
+    return {staff_id: _section(content) for staff_id, content in digest_lists(now).items()}
+
+
 def send_digests(now: datetime | None = None) -> dict[str, int]:
+    """The feedback section alone, one mail per person."""
     now = now or timezone.now()
     lists = digest_lists(now)
     staff = Staff.objects.select_related("user").in_bulk(lists.keys())
@@ -82,8 +97,7 @@ def send_digests(now: datetime | None = None) -> dict[str, int]:
                 "staff": person,
                 "today": now.astimezone(VN).date(),
                 "site_name": settings.CCHC_SITE_NAME,
-                "base": settings.CCHC_PUBLIC_URL.rstrip("/"),
-                **content,
+                "section": _section(content),
             },
         )
         late = len(content["late"])

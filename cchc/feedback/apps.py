@@ -8,7 +8,11 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from cchc.accounts import permissions
+        from cchc.core.digest import register_section
         from cchc.core.navigation import NavItem, register_nav
+        from cchc.feedback.alerts import digest_section
+
+        register_section("feedback", digest_section)
 
         register_nav(
             NavItem(

@@ -212,7 +212,7 @@ def _one(unit, clock, rng, people, received: datetime, now: datetime) -> None:
         "title": topic[0],
         "content": _fill(topic[1], rng, name, phone),
         "consent_to_publish": rng.random() < 0.8,
-        "kind": "proposal" if topic[0].startswith("Đề nghị") else "report",
+        "kind": "kien_nghi" if topic[0].startswith("Đề nghị") else "phan_anh",
     }
     if channel == "web":
         item = _with_clock(received, lambda: services.feedback_submit_public(unit=unit, data=data))
@@ -320,12 +320,58 @@ def _one(unit, clock, rng, people, received: datetime, now: datetime) -> None:
         rated = clock.after(published, rng.randint(0, 3))
         if rated < now:
             if rng.random() < 0.04:
-                _with_clock(
+                item = _with_clock(
                     rated,
                     lambda: services.feedback_dispute(
                         item=item, reason="Tôi chưa đồng ý vì câu trả lời chưa nêu thời hạn cụ thể."
                     ),
                 )
+                _review_dispute(item, clock, people, handler, rated, now)
                 return
             rating = "satisfied" if rng.random() < 0.88 else "unsatisfied"
             _with_clock(rated, lambda: services.feedback_rate(item=item, rating=rating))
+
+
+def _review_dispute(item, clock, people, handler, disputed: datetime, now: datetime) -> None:
+    """The inspection board looks at the dispute, the handler answers again, the head approves
+    and the new answer is published: each step on its own working moment, until today."""
+    steps = [
+        (
+            1,
+            lambda: (
+                services.finding_add(
+                    actor=people["inspection"],
+                    item=item,
+                    text="Đề nghị bổ sung thời hạn cụ thể vào câu trả lời.",
+                )
+                if people["inspection"] is not None
+                else None
+            ),
+        ),
+        (1, lambda: services.feedback_assign(actor=people["clerk"], item=item, assignee=handler)),
+        (
+            2,
+            lambda: services.feedback_draft(
+                actor=handler.user,
+                item=item,
+                answer=item.answer + " Thời hạn hoàn thành: trong tháng này.",
+            ),
+        ),
+        (1, lambda: services.feedback_approve(actor=people["principal"], item=item)),
+        (
+            1,
+            lambda: services.feedback_publish(
+                actor=people["principal"],
+                item=item,
+                public_question=services.public_versions(item)[0],
+                public_answer=services.public_versions(item)[1],
+            ),
+        ),
+    ]
+    moment = disputed
+    for days, action in steps:
+        moment = clock.after(moment, days)
+        if moment >= now:
+            return
+        _with_clock(moment, action)
+        item.refresh_from_db()

@@ -18,7 +18,7 @@ class SenderFields(forms.Form):
     sender_address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
     sender_phone = forms.CharField(label="Số điện thoại", max_length=20, required=False)
     sender_email = forms.CharField(label="Thư điện tử", max_length=254, required=False)
-    kind = forms.ChoiceField(label="Loại", choices=Kind.choices, initial=Kind.REPORT)
+    kind = forms.ChoiceField(label="Loại", choices=Kind.choices, initial=Kind.COMPLAINT)
     title = forms.CharField(label="Tiêu đề", max_length=200, required=False)
     content = forms.CharField(
         label="Nội dung",
@@ -75,10 +75,11 @@ class PublicForm(SenderFields):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sender_name"].required = True
+        # Not required on purpose: an item without a name or contact is still recorded (and
+        # marked invalid with the reason), never refused at the door (Decree 20/2008 Art. 9).
         self.fields["sender_name"].help_text = (
-            "Phản ánh không có họ tên và cách liên hệ vẫn được ghi nhận nhưng không được xử lý "
-            "(Nghị định 20/2008/NĐ-CP)."
+            "Cần có họ tên và địa chỉ hoặc số điện thoại; thiếu các thông tin này, phản ánh vẫn "
+            "được ghi nhận nhưng không được xử lý (Nghị định 20/2008/NĐ-CP)."
         )
         self.fields["sender_email"].help_text = "Để nhận thư báo tiếp nhận và câu trả lời."
 
@@ -184,4 +185,32 @@ class RateForm(forms.Form):
 class DisputeForm(forms.Form):
     reason = forms.CharField(
         label="Lý do không đồng ý", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+
+class LimitsForm(forms.Form):
+    reject_within_days = forms.IntegerField(
+        label="Từ chối phản ánh không hợp lệ trong", min_value=1, max_value=60
+    )
+    info_within_days = forms.IntegerField(
+        label="Yêu cầu bổ sung thông tin trong", min_value=1, max_value=60
+    )
+    forward_within_days = forms.IntegerField(
+        label="Chuyển cơ quan có thẩm quyền trong", min_value=1, max_value=60
+    )
+    answer_within_days = forms.IntegerField(label="Trả lời trong", min_value=1, max_value=60)
+    publish_within_days = forms.IntegerField(
+        label="Công khai sau khi duyệt trong", min_value=1, max_value=60
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.help_text = "Ngày làm việc."
+
+
+class TemplateForm(forms.Form):
+    title = forms.CharField(label="Tên mẫu", max_length=200)
+    body = forms.CharField(
+        label="Nội dung mẫu", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
     )

@@ -14,8 +14,8 @@ from cchc.feedback.workflow import Channel, Classification, FeedbackStatus
 class Kind(models.TextChoices):
     """Decree 20/2008 Art. 3: a phản ánh reports a problem, a kiến nghị also proposes a fix."""
 
-    REPORT = "report", "Phản ánh"
-    PROPOSAL = "proposal", "Kiến nghị"
+    COMPLAINT = "phan_anh", "Phản ánh"
+    PROPOSAL = "kien_nghi", "Kiến nghị"
 
 
 class Rating(models.TextChoices):
@@ -71,7 +71,7 @@ class Feedback(TimeStampedModel):
     access_key = models.CharField(max_length=40, editable=False)
     external_code = models.CharField("Mã trên Cổng DVCQG", max_length=60, blank=True)
     channel = models.CharField("Kênh tiếp nhận", max_length=20, choices=Channel.choices)
-    kind = models.CharField("Loại", max_length=10, choices=Kind.choices, default=Kind.REPORT)
+    kind = models.CharField("Loại", max_length=10, choices=Kind.choices, default=Kind.COMPLAINT)
     status = models.CharField(
         "Trạng thái",
         max_length=20,

@@ -1,4 +1,4 @@
-"""The register (sổ tiếp nhận) page and its XLSX and DOCX/PDF downloads."""
+"""The register (sổ tiếp nhận) page and its XLSX and DOCX/PDF downloads; attachment downloads."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
+from cchc.core.downloads import file_response
+from cchc.core.numbers import MAX_ID
 from cchc.feedback import exports, selectors
+from cchc.feedback.models import FeedbackAttachment
 
 
 def _period(request: HttpRequest) -> tuple[Any, int, date, date]:
@@ -85,3 +89,17 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="so-tiep-nhan-pakn-{stamp}.{fmt}"'
     return response
+
+
+@require_safe
+@login_required
+def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A file the sender attached, only to staff who may see the item (never published)."""
+    found = None
+    if 0 < pk <= MAX_ID:
+        found = FeedbackAttachment.objects.filter(
+            pk=pk, feedback__in=selectors.feedback_list_for_user(user=request.user)
+        ).first()
+    if found is None:
+        raise Http404("Không tìm thấy tệp đính kèm.")
+    return file_response(request, found.file)

@@ -266,7 +266,7 @@ def _create(
 ) -> Feedback:
     if channel not in Channel.values:
         raise ValidationError({"channel": "Kênh tiếp nhận không hợp lệ."})
-    kind = str(data.get("kind") or Kind.REPORT)
+    kind = str(data.get("kind") or Kind.COMPLAINT)
     if kind not in Kind.values:
         raise ValidationError({"kind": "Loại phản ánh, kiến nghị không hợp lệ."})
     sender = clean_sender(data)
@@ -655,7 +655,9 @@ def feedback_for_sender(code: str, key: str) -> Feedback | None:
     if not TRACKING_CODE.match(code) or len(key) > 64 or "\x00" in key:
         return None
     item = Feedback.objects.select_related("unit").filter(tracking_code=code.upper()).first()
-    if item is None or not key or not secrets.compare_digest(item.access_key, key):
+    if item is None or not key:
+        return None
+    if not secrets.compare_digest(item.access_key.encode(), key.encode("utf-8", "replace")):
         return None
     return item
 
@@ -696,6 +698,10 @@ def feedback_dispute(*, item: Feedback, reason: str) -> Feedback:
     item.dispute_count += 1
     item.rating = Rating.UNSATISFIED
     item.rated_at = timezone.now()
+    # The review of a disputed answer gets a fresh answer period from the dispute.
+    item.due_at = deadlines.due_after(
+        item.unit, item.rated_at, deadlines.limits_for(item.unit).answer
+    )
     return _move(
         actor=None,
         item=item,
@@ -749,3 +755,75 @@ def allowed_actions(actor: Any, item: Feedback) -> list[str]:
         if ok:
             allowed.append(str(action))
     return allowed
+
+
+# ---------------------------------------------------------------- unit settings
+
+
+@transaction.atomic
+def feedback_settings_update(*, actor: Any, unit: Unit, limits: dict[str, int]) -> Any:
+    """The unit's deadlines in working days (defaults: 766 indicator 5.2); new items use them."""
+    from cchc.feedback.models import FeedbackSettings
+
+    permissions.require(actor, permissions.APPROVE_FEEDBACK, unit)
+    fields = [
+        "reject_within_days",
+        "info_within_days",
+        "forward_within_days",
+        "answer_within_days",
+        "publish_within_days",
+    ]
+    errors = {
+        name: "Phải từ 1 đến 60 ngày làm việc."
+        for name in fields
+        if not isinstance(limits.get(name), int) or not 1 <= limits[name] <= 60
+    }
+    if errors:
+        raise ValidationError(errors)
+    row = FeedbackSettings.objects.select_for_update().filter(unit=unit).first()
+    before = snapshot(row, fields) if row else None
+    row = row or FeedbackSettings(unit=unit)
+    for name in fields:
+        setattr(row, name, limits[name])
+    row.save()
+    audit_record(
+        actor=actor,
+        verb="feedback.settings",
+        obj=row,
+        unit=unit,
+        before=before,
+        after=snapshot(row, fields),
+    )
+    return row
+
+
+@transaction.atomic
+def answer_template_save(*, actor: Any, unit: Unit, title: str, body: str) -> Any:
+    from cchc.feedback.models import AnswerTemplate
+
+    permissions.require(actor, permissions.APPROVE_FEEDBACK, unit)
+    title, body = " ".join(title.split()), body.strip()
+    if not title or not body or len(title) > 200 or len(body) > 10000:
+        raise ValidationError({"title": "Hãy nhập tên mẫu (tối đa 200 ký tự) và nội dung."})
+    try:
+        with transaction.atomic():
+            template = AnswerTemplate.objects.create(unit=unit, title=title, body=body)
+    except IntegrityError as error:
+        raise Conflict({"title": f"Đã có mẫu trả lời tên “{title}”."}) from error
+    audit_record(
+        actor=actor, verb="feedback.template_add", obj=template, unit=unit, after={"title": title}
+    )
+    return template
+
+
+@transaction.atomic
+def answer_template_delete(*, actor: Any, template: Any) -> None:
+    permissions.require(actor, permissions.APPROVE_FEEDBACK, template.unit)
+    audit_record(
+        actor=actor,
+        verb="feedback.template_delete",
+        obj=template,
+        unit=template.unit,
+        before={"title": template.title},
+    )
+    template.delete()

@@ -51,6 +51,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
         "rows": _rows(items),
         "can_receive": permissions.can(request.user, permissions.HANDLE_FEEDBACK),
         "can_register": permissions.can(request.user, permissions.VIEW_FEEDBACK),
+        "can_configure": permissions.can(request.user, permissions.APPROVE_FEEDBACK),
     }
     return render(request, "feedback/feedback_list.html", context)
 

@@ -49,3 +49,28 @@ def test_digest_names_late_and_due_soon_items(
     assert "Phản ánh đã quá hạn" in body
     assert "Phản ánh sắp đến hạn" not in body  # not assigned to the teacher
     assert "Đã gửi" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_feedback_joins_the_one_daily_mail_of_the_dossiers_digest(
+    clerk, principal, school, smtp_server
+) -> None:
+    from cchc.dossiers import alerts as dossier_alerts
+
+    with later(at(2026, 3, 2, 9, 0)):
+        services.feedback_receive(
+            actor=clerk.user,
+            unit=school,
+            channel="letter",
+            data={**SENDER, "title": "Phản ánh quá hạn"},
+        )
+
+    counts = dossier_alerts.send_digests(now=at(2026, 3, 24, 7, 0))
+
+    assert counts["sent"] == 2  # the clerk and the principal, one mail each
+    message = next(m for m in smtp_server.messages if m["To"] == principal.email)
+    assert "phản ánh, kiến nghị" in message["Subject"]
+    body = message.get_content()
+    assert "PHẢN ÁNH, KIẾN NGHỊ" in body
+    assert "Quá hạn trả lời (1)" in body
+    assert "Phản ánh quá hạn" in body

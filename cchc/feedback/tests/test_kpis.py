@@ -88,7 +88,8 @@ def test_late_and_disputed_items_lower_satisfaction(clerk, principal, colleague,
         )
     answered(first, clerk, principal, colleague)
     third = answered(third, clerk, principal, colleague)
-    services.feedback_dispute(item=third, reason="Tôi không đồng ý với câu trả lời.")
+    with later(at(2026, 3, 5, 9, 0)):  # reopened with a new due date, 26/03: late by April
+        services.feedback_dispute(item=third, reason="Tôi không đồng ý với câu trả lời.")
 
     with later(at(2026, 4, 1, 9, 0)):
         satisfaction = registry.measure(

@@ -4,9 +4,11 @@ tracking, permissions, bad input answered 4xx with Vietnamese messages."""
 from __future__ import annotations
 
 import io
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -20,7 +22,7 @@ FORM = {
     "sender_address": "Ấp 3, xã Tân Phú",
     "sender_phone": "0987 654 321",
     "sender_email": "hoa.tran@example.vn",
-    "kind": "report",
+    "kind": "phan_anh",
     "title": "Học phí học kỳ I",
     "content": "Con tôi học lớp 7B, nhà trường thu học phí học kỳ I hai lần. Đề nghị kiểm tra.",
     "consent_to_publish": "on",
@@ -78,18 +80,25 @@ def test_public_form_refuses_wrong_file_type(citizen) -> None:
 
 
 @pytest.mark.django_db
-def test_public_form_keeps_a_real_pdf(citizen) -> None:
+def test_public_form_keeps_a_real_pdf(citizen, clerk, colleague) -> None:
     upload = SimpleUploadedFile("don.pdf", b"%PDF-1.4 don", content_type="application/pdf")
 
     citizen.post(reverse("portal:feedback_submit"), {**FORM, "attachment": upload})
+    attachment = Feedback.objects.get().attachments.get()
 
-    assert Feedback.objects.get().attachments.count() == 1
+    staff = client_for(clerk).get(reverse("feedback:attachment", args=[attachment.pk]))
+    teacher = client_for(colleague).get(reverse("feedback:attachment", args=[attachment.pk]))
+
+    assert b"".join(staff.streaming_content) == b"%PDF-1.4 don"
+    assert teacher.status_code == 404  # not assigned to the teacher
 
 
 @pytest.mark.django_db
 def test_honeypot_and_rate_limit_stop_spam(citizen, settings) -> None:
-    trap = citizen.post(reverse("portal:feedback_submit"), {**FORM, "website": "http://spam"})
-    answers = [citizen.post(reverse("portal:feedback_submit"), FORM).status_code for _ in range(6)]
+    with mock.patch("cchc.core.ratelimit.time.time", return_value=1_800_000_000.0):  # one window
+        trap = citizen.post(reverse("portal:feedback_submit"), {**FORM, "website": "http://x"})
+        url = reverse("portal:feedback_submit")
+        answers = [citizen.post(url, FORM).status_code for _ in range(6)]
 
     assert trap.status_code == 400
     assert answers[-1] == 429
@@ -203,6 +212,7 @@ def test_sender_rates_and_disputes_from_the_link(
     url = reverse("portal:feedback_track", args=[item.tracking_code])
 
     wrong = citizen.get(url + "?k=sai")
+    non_ascii = citizen.get(url + "?k=kh%C3%B4ng-%C4%91%C3%BAng")
     citizen.post(url, {"k": item.access_key, "action": "rate", "rating": "satisfied"})
     rated = Feedback.objects.get(pk=item.pk).rating
     citizen.post(
@@ -211,6 +221,7 @@ def test_sender_rates_and_disputes_from_the_link(
     item.refresh_from_db()
 
     assert wrong.status_code == 404
+    assert non_ascii.status_code == 404
     assert rated == "satisfied"
     assert item.status == "reopened"
     inspection = client_for(inspection_head).get(reverse("feedback:inspection")).content.decode()
@@ -243,7 +254,7 @@ def test_intake_requires_external_code_for_portal_items(clerk) -> None:
         {
             **{k: v for k, v in SENDER.items() if k != "consent_to_publish"},
             "channel": "national_portal",
-            "kind": "report",
+            "kind": "phan_anh",
             "external_code": "",
         },
     )
@@ -260,6 +271,7 @@ def test_intake_requires_external_code_for_portal_items(clerk) -> None:
         "/phan-anh-kien-nghi/?q=h%00c",
         "/phan-anh-kien-nghi/PA26%00X/",
         "/phan-anh-kien-nghi/theo-doi/PA26%00X/?k=a%00b",
+        "/phan-anh-kien-nghi/theo-doi/PA26-ABCDEF/?k=kh%C3%B4ng-ph%E1%BA%A3i",
         "/quan-ly/phan-anh/" + "9" * 25 + "/",
         "/quan-ly/phan-anh/?q=a%00b&tu_ngay=2026-13-45",
         "/quan-ly/phan-anh/so-tiep-nhan/?nam=%C2%B2&tu_ngay=x",
@@ -306,3 +318,78 @@ def test_register_prints_as_docx_and_pdf_that_open(clerk, school, tmp_path) -> N
     ).stdout
     assert "SỔ TIẾP NHẬN" in pdf_text
     assert docx["Content-Disposition"].endswith('.docx"')
+
+
+@pytest.mark.django_db
+def test_public_form_without_contact_is_kept_as_invalid_with_reason(citizen) -> None:
+    bare = {**FORM, "sender_name": "", "sender_phone": "", "sender_email": "", "sender_address": ""}
+
+    response = citizen.post(reverse("portal:feedback_submit"), bare)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "chưa đủ điều kiện xử lý" in body
+    assert "Nghị định 20/2008" in body
+    assert Feedback.objects.get().status == "rejected"
+
+
+@pytest.mark.django_db
+def test_list_pages_query_count_does_not_grow_with_items(
+    clerk, school, principal, colleague, django_assert_max_num_queries
+) -> None:
+    for _ in range(25):
+        item = services.feedback_receive(
+            actor=clerk.user, unit=school, channel="letter", data=dict(SENDER)
+        )
+    item = answered(item, clerk, principal, colleague)
+    question, answer = services.public_versions(item)
+    services.feedback_publish(
+        actor=principal.user, item=item, public_question=question, public_answer=answer
+    )
+    client = client_for(clerk)
+
+    with django_assert_max_num_queries(12):
+        staff = client.get(reverse("feedback:list"))
+    with django_assert_max_num_queries(12):
+        register = client.get(reverse("feedback:register"))
+    with django_assert_max_num_queries(6):
+        public = Client().get(reverse("portal:feedback_list"))
+
+    assert staff.status_code == register.status_code == public.status_code == 200
+
+
+@pytest.mark.django_db
+def test_principal_sets_deadlines_and_templates_teacher_cannot(
+    principal, colleague, clerk, school
+) -> None:
+    client = client_for(principal)
+    limits = {
+        "reject_within_days": 2,
+        "info_within_days": 5,
+        "forward_within_days": 5,
+        "answer_within_days": 10,
+        "publish_within_days": 1,
+    }
+
+    saved = client.post(reverse("feedback:settings"), {**limits, "action": "limits"})
+    bad = client.post(
+        reverse("feedback:settings"), {**limits, "answer_within_days": 0, "action": "limits"}
+    )
+    client.post(
+        reverse("feedback:settings"),
+        {"action": "template", "title": "Cảm ơn", "body": "Cảm ơn ông/bà."},
+    )
+    twice = client.post(
+        reverse("feedback:settings"), {"action": "template", "title": "Cảm ơn", "body": "Lần hai."}
+    )
+    teacher = client_for(colleague).get(reverse("feedback:settings"))
+    item = services.feedback_receive(
+        actor=clerk.user, unit=school, channel="letter", data=dict(SENDER)
+    )
+
+    assert saved.status_code == 302
+    assert bad.status_code == 422
+    assert twice.status_code == 409
+    assert "Đã có mẫu trả lời" in twice.content.decode()
+    assert teacher.status_code == 403
+    assert item.due_at == services.deadlines.due_after(school, item.received_at, 10)

@@ -195,12 +195,15 @@ def test_dispute_reopens_and_reaches_inspection(
         actor=principal.user, item=item, public_question=question, public_answer=answer
     )
 
-    item = services.feedback_dispute(item=item, reason="Câu trả lời chưa nêu rõ mức thu.")
+    first_due = item.due_at
+    with later(at(2026, 4, 1, 9, 0)):
+        item = services.feedback_dispute(item=item, reason="Câu trả lời chưa nêu rõ mức thu.")
     services.finding_add(
         actor=inspection_head.user, item=item, text="Đề nghị nhà trường công khai bảng thu."
     )
 
     assert item.status == S.REOPENED
+    assert item.due_at == at(2026, 4, 22, 17, 0) > first_due  # a fresh 15 working days
     assert item.rating == "unsatisfied"
     assert item in selectors.inspection_list(user=inspection_head.user)
     assert item.findings.count() == 1
