@@ -81,6 +81,7 @@ def _detail_context(request: HttpRequest, campaign: Any, **extra: Any) -> dict[s
             "invitations_used": campaign.invitations.filter(used_at__isnull=False).count(),
             "invitation_form": extra.get("invitation_form") or InvitationForm(),
             "is_open": campaign.is_open(),
+            "past_end": campaign.ends_on is not None and campaign.ends_on < timezone.localdate(),
         }
     )
     return context

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from cchc.surveys import services
 from cchc.surveys.models import Response
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_parent_on_a_phone_then_the_kiosk(live_server, page, campaign) -> None:
+def test_parent_on_a_phone_then_the_kiosk(live_server, page, campaign, principal) -> None:
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{live_server.url}/khao-sat/{campaign.public_key}/")
     assert page.locator("h1").inner_text() == campaign.title
@@ -51,3 +52,11 @@ def test_parent_on_a_phone_then_the_kiosk(live_server, page, campaign) -> None:
     assert list(link.answers.filter(question__code="overall").values_list("scale", flat=True)) == [
         5
     ]
+
+    # Published results fit the phone too (tables and charts scroll inside their boxes).
+    services.campaign_publish(actor=principal.user, campaign=campaign)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/khao-sat/ket-qua/{campaign.public_key}/")
+    # Pooled valid answers 5, 2 (phone) and 4, 3 (kiosk): 2 of 4 satisfied.
+    assert "Tỷ lệ hài lòng: 50% (2/4" in page.locator("#overall-rate").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
