@@ -472,7 +472,12 @@ def response_submit(
         if Response.objects.filter(dossier=dossier).exists():
             raise AlreadyAnswered("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ đánh giá một lần.")
     elif channel == Channel.KIOSK:
-        pass  # the reception tablet: many people, one device; flooding is the rate limit's job
+        # The reception tablet: many people, one device; flooding is the rate limit's job. A
+        # campaign run on invitation tokens must not be answerable around its tokens.
+        if campaign.access == AccessMode.TOKEN:
+            raise ValidationError(
+                "Đợt khảo sát này dùng phiếu mời riêng; máy tại bộ phận một cửa không nhận phiếu."
+            )
     elif campaign.access == AccessMode.TOKEN or invitation_token:
         if "\x00" in invitation_token or len(invitation_token) > 32:
             invitation_token = ""

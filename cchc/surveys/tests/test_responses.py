@@ -137,6 +137,8 @@ def test_invitation_token_answers_once_and_keeps_the_class(token_campaign, princ
         submit(token_campaign, invitation_token="forged-token")
     with pytest.raises(ValidationError, match="không đúng"):
         submit(token_campaign)  # a token campaign has no anonymous link
+    with pytest.raises(ValidationError, match="phiếu mời riêng"):
+        submit(token_campaign, channel=Channel.KIOSK)  # nor a kiosk
     assert Response.objects.count() == 1
 
 
