@@ -117,6 +117,9 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
                 if action == "publish"
                 else "Đã thôi công khai kết quả.",
             )
+        elif action == "email_staff":
+            sent = services.invitations_email_staff(actor=request.user, campaign=campaign)
+            messages.success(request, f"Đã gửi {sent} thư mời riêng qua thư điện tử.")
         elif action == "invite":
             form = InvitationForm(request.POST)
             if not form.is_valid():
