@@ -227,6 +227,10 @@ def survey_invitation(request: HttpRequest, token: str) -> HttpResponse:
 def survey_kiosk(request: HttpRequest, key: str) -> HttpResponse:
     """The tablet at the reception desk: one questionnaire after another, no device limit."""
     campaign = selectors.kiosk_campaign(key)
+    if campaign.access == "token":
+        return _closed_page(
+            request, campaign, "Đợt khảo sát này dùng phiếu mời riêng, không trả lời tại máy.", 403
+        )
     return _answer(
         request,
         campaign,

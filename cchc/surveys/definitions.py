@@ -121,8 +121,8 @@ EDUCATION_SERVICE: dict[str, Any] = {
     "description": "Khảo sát theo các nhóm nội dung của Quyết định 3476/QĐ-BGDĐT. Phiếu không "
     "ghi tên; mỗi thiết bị hoặc phiếu mời trả lời một lần.",
     "questions": [
-        _q("respondent", "other", "single", "Người trả lời phiếu", "Cha mẹ học sinh", "Học sinh",
-           required=True),
+        _q("respondent", "respondent", "single", "Người trả lời phiếu", "Cha mẹ học sinh",
+           "Học sinh", required=True),
         _q("info", "edu_access", "scale", "Thông tin tuyển sinh, các khoản thu, kế hoạch giáo dục "
            "được công khai, dễ tìm hiểu"),
         _q("admission", "edu_access", "scale", "Thủ tục nhập học, chuyển trường, xin giấy tờ "

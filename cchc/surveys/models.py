@@ -52,6 +52,7 @@ class QuestionKind(models.TextChoices):
 class QuestionGroup(models.TextChoices):
     """SIPAS factors (administrative services) and the Decision 3476 content groups."""
 
+    RESPONDENT = "respondent", "Thông tin người trả lời"
     ACCESS = "access", "Tiếp cận dịch vụ"
     PROCEDURE = "procedure", "Thủ tục hành chính"
     OFFICIALS = "officials", "Công chức trực tiếp giải quyết"

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, F, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 
 from cchc.surveys.models import (
     Answer,
@@ -189,10 +189,53 @@ def _by(responses: QuerySet[Response], key: Any) -> list[tuple[Any, Tally]]:
     return sorted(buckets.items(), key=lambda item: (item[0] is None, item[0] or ""))
 
 
-def by_month(responses: QuerySet[Response]) -> list[tuple[Any, Tally]]:
+def _months(first: datetime, last: datetime) -> list[tuple[date, datetime, datetime]]:
+    """Local calendar months from `first` to `last` (at most the last 36), with their bounds."""
     from cchc.dossiers.deadlines import VN
 
-    return _by(responses, TruncMonth(F("response__submitted_at"), tzinfo=VN))
+    month = first.astimezone(VN).date().replace(day=1)
+    end = last.astimezone(VN).date()
+    out = []
+    while month <= end:
+        following = (month + timedelta(days=32)).replace(day=1)
+        out.append(
+            (
+                month,
+                datetime.combine(month, time.min, tzinfo=VN),
+                datetime.combine(following, time.min, tzinfo=VN),
+            )
+        )
+        month = following
+    return out[-36:]
+
+
+def by_month(responses: QuerySet[Response]) -> list[tuple[Any, Tally]]:
+    """One pass over the answers with a filtered count per (month, level): truncating every
+    answer's time to its local month costs a function call per row on SQLite (6 s for 300,000
+    answers in bench/surveys.py), comparing with month bounds does not."""
+    bounds = responses.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+    if bounds["first"] is None:
+        return []
+    months = _months(bounds["first"], bounds["last"])
+    counts = {
+        f"m{i}_{level}": Count(
+            "id",
+            filter=Q(
+                response__submitted_at__gte=start, response__submitted_at__lt=end, scale=level
+            ),
+        )
+        for i, (_, start, end) in enumerate(months)
+        for level in range(1, 6)
+    }
+    row = Answer.objects.filter(
+        response__in=responses.order_by().values("pk"), question__kind=QuestionKind.SCALE
+    ).aggregate(**counts)
+    out = []
+    for i, (month, _, _) in enumerate(months):
+        tally = Tally({level: row[f"m{i}_{level}"] for level in range(1, 6)})
+        if tally.valid:
+            out.append((month, tally))
+    return out
 
 
 def by_procedure(responses: QuerySet[Response]) -> list[tuple[Any, Tally]]:

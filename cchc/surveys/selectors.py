@@ -71,7 +71,11 @@ def public_campaign(key: str) -> Campaign:
 
 def kiosk_campaign(key: str) -> Campaign:
     key = _key(key)
-    campaign = Campaign.objects.select_related("unit", "version").filter(kiosk_key=key[:32]).first()
+    campaign = (
+        Campaign.objects.select_related("unit", "version")
+        .filter(kiosk_key=key, kind=CampaignKind.SURVEY)
+        .first()
+    )
     if campaign is None:
         raise Http404("Không tìm thấy đợt khảo sát.")
     return campaign

@@ -352,6 +352,77 @@ def invitations_issue(
     return made
 
 
+EMAIL_LABEL = "Thư mời điện tử"
+
+
+@transaction.atomic
+def invitations_email_staff(*, actor: Any, campaign: Campaign) -> int:
+    """One invitation per active staff member with an e-mail address, each mailed its own link.
+
+    Which token went to whom is not stored (the mail is the only link between them), so staff
+    answers stay anonymous; a second sending is refused rather than doubling the tokens."""
+    from cchc.organizations.models import Staff
+
+    campaign = _lock_campaign(campaign)
+    permissions.require(actor, permissions.MANAGE_SURVEYS, campaign.unit)
+    if not (
+        campaign.kind == CampaignKind.SURVEY
+        and campaign.access == AccessMode.TOKEN
+        and campaign.audience == Audience.STAFF
+    ):
+        raise ValidationError(
+            "Chỉ gửi thư mời cho đợt khảo sát cán bộ, giáo viên, nhân viên dùng phiếu mời."
+        )
+    if campaign.invitations.filter(label__startswith=EMAIL_LABEL).exists():
+        raise ValidationError("Đợt khảo sát này đã gửi thư mời; mỗi người chỉ nhận một lần.")
+    addresses = []
+    for person in Staff.objects.filter(unit=campaign.unit, is_active=True).select_related("user"):
+        address = person.email or (person.user.email if person.user_id else "")
+        if address and address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise ValidationError("Chưa có cán bộ nào của đơn vị có địa chỉ thư điện tử.")
+    invitations = Invitation.objects.bulk_create(
+        Invitation(campaign=campaign, label=f"{EMAIL_LABEL} – số {n}")
+        for n in range(1, len(addresses) + 1)
+    )
+    base = getattr(settings, "CCHC_PUBLIC_URL", "").rstrip("/")
+    letters = [
+        (address, f"{base}{reverse('portal:survey_invitation', args=[invitation.token])}")
+        for address, invitation in zip(addresses, invitations, strict=True)
+    ]
+    audit_record(
+        actor=actor,
+        verb="survey.invitations_email",
+        obj=campaign,
+        unit=campaign.unit,
+        after={"count": len(letters)},
+    )
+    transaction.on_commit(partial(_send_invitations, campaign.pk, letters))
+    return len(letters)
+
+
+def _send_invitations(campaign_id: int, letters: list[tuple[str, str]]) -> None:
+    from django.core.mail import EmailMessage, get_connection
+
+    campaign = Campaign.objects.select_related("unit").get(pk=campaign_id)
+    subject = f"[{campaign.unit.name}] Mời tham gia: {campaign.title}"
+    until = f" đến hết ngày {campaign.ends_on:%d/%m/%Y}" if campaign.ends_on else ""
+    messages = [
+        EmailMessage(
+            subject,
+            f"Kính gửi quý thầy cô, cán bộ, nhân viên,\n\n{campaign.unit.name} trân trọng mời "
+            f"quý vị trả lời phiếu “{campaign.title}”{until}.\n\nĐường liên kết riêng của quý "
+            f"vị (dùng một lần; phiếu không ghi tên, nhà trường không lưu ai nhận mã nào):\n"
+            f"{link}\n\nTrân trọng cảm ơn.\n{campaign.unit.name}",
+            to=[address],
+        )
+        for address, link in letters
+    ]
+    with get_connection() as connection:
+        connection.send_messages(messages)
+
+
 # ---------------------------------------------------------------- responses
 
 
@@ -472,7 +543,12 @@ def response_submit(
         if Response.objects.filter(dossier=dossier).exists():
             raise AlreadyAnswered("Hồ sơ này đã được đánh giá. Mỗi hồ sơ chỉ đánh giá một lần.")
     elif channel == Channel.KIOSK:
-        pass  # the reception tablet: many people, one device; flooding is the rate limit's job
+        # The reception tablet: many people, one device; flooding is the rate limit's job. A
+        # campaign run on invitation tokens must not be answerable around its tokens.
+        if campaign.access == AccessMode.TOKEN:
+            raise ValidationError(
+                "Đợt khảo sát này dùng phiếu mời riêng; máy tại bộ phận một cửa không nhận phiếu."
+            )
     elif campaign.access == AccessMode.TOKEN or invitation_token:
         if "\x00" in invitation_token or len(invitation_token) > 32:
             invitation_token = ""

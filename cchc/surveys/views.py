@@ -81,6 +81,7 @@ def _detail_context(request: HttpRequest, campaign: Any, **extra: Any) -> dict[s
             "invitations_used": campaign.invitations.filter(used_at__isnull=False).count(),
             "invitation_form": extra.get("invitation_form") or InvitationForm(),
             "is_open": campaign.is_open(),
+            "past_end": campaign.ends_on is not None and campaign.ends_on < timezone.localdate(),
         }
     )
     return context
@@ -116,6 +117,9 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
                 if action == "publish"
                 else "Đã thôi công khai kết quả.",
             )
+        elif action == "email_staff":
+            sent = services.invitations_email_staff(actor=request.user, campaign=campaign)
+            messages.success(request, f"Đã gửi {sent} thư mời riêng qua thư điện tử.")
         elif action == "invite":
             form = InvitationForm(request.POST)
             if not form.is_valid():

@@ -145,3 +145,25 @@ def test_one_dossier_rated_concurrently_counts_once(make_dossier) -> None:
     assert sorted(outcomes) == ["ok", "refused", "refused"]
     assert Response.objects.filter(dossier=dossier).count() == 1
     assert timezone.now() - Response.objects.get().submitted_at < timedelta(minutes=1)
+
+
+@pytest.mark.django_db
+def test_result_mail_carries_the_rating_link(
+    school, clerk, principal, procedure, smtp_server, django_capture_on_commit_callbacks
+) -> None:
+    from cchc.dossiers import services as dossier_services
+
+    dossier = dossier_services.dossier_receive(
+        actor=clerk.user,
+        unit=school,
+        procedure=procedure,
+        applicant={"applicant_name": "Võ Thị Hồng", "applicant_email": "hong@example.vn"},
+        provided_documents=[d["name"] for d in procedure.documents],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier_services.dossier_decide(actor=principal.user, dossier=dossier, granted=True)
+    assert smtp_server.received.wait(5)
+    body = smtp_server.messages[0].get_content()
+    link = services.survey_rating_link_for_dossier(dossier)
+    assert link in body
+    assert services.dossier_for_token(link.rsplit("/", 2)[-2]) == dossier

@@ -101,7 +101,8 @@ def test_invitation_link_answers_once(token_campaign, principal) -> None:
 @pytest.mark.django_db
 def test_rating_page_for_a_dossier(make_dossier) -> None:
     dossier = make_dossier()
-    url = services.survey_rating_link_for_dossier(dossier).split("8000", 1)[-1]
+    url = reverse("portal:survey_rate", args=[services.rating_token(dossier)])
+    assert services.survey_rating_link_for_dossier(dossier).endswith(url)
     client = Client()
     page = client.get(url)
     assert page.status_code == 200
@@ -111,7 +112,7 @@ def test_rating_page_for_a_dossier(make_dossier) -> None:
     assert client.get(url).status_code == 409
     assert client.get("/danh-gia/abc:def/").status_code == 404
     waiting = make_dossier(done=False)
-    page = client.get(services.survey_rating_link_for_dossier(waiting).split("8000", 1)[-1])
+    page = client.get(reverse("portal:survey_rate", args=[services.rating_token(waiting)]))
     assert page.status_code == 409
     assert "sau khi nhận kết quả" in _page(page)
 

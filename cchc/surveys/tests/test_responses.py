@@ -137,6 +137,8 @@ def test_invitation_token_answers_once_and_keeps_the_class(token_campaign, princ
         submit(token_campaign, invitation_token="forged-token")
     with pytest.raises(ValidationError, match="không đúng"):
         submit(token_campaign)  # a token campaign has no anonymous link
+    with pytest.raises(ValidationError, match="phiếu mời riêng"):
+        submit(token_campaign, channel=Channel.KIOSK)  # nor a kiosk
     assert Response.objects.count() == 1
 
 
@@ -211,3 +213,30 @@ def test_one_device_flooding_concurrently_counts_once(campaign) -> None:
     outcomes = _race(4, lambda: submit(campaign, device_id="same-phone"))
     assert outcomes == ["ok", "refused", "refused", "refused"]
     assert Response.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_breakdown_by_local_month(campaign) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    vn = ZoneInfo("Asia/Ho_Chi_Minh")
+    Campaign.objects.filter(pk=campaign.pk).update(
+        starts_on=timezone.localdate() - timedelta(days=400)
+    )
+    campaign.refresh_from_db()
+    # 31/10 23:30 in Hà Nội is still October locally (16:30 UTC); 01/11 07:00 is November.
+    for n, (moment, score) in enumerate(
+        [
+            (datetime(2026, 10, 31, 23, 30, tzinfo=vn), "5"),
+            (datetime(2026, 11, 2, 7, 0, tzinfo=vn), "2"),
+        ]
+    ):
+        submit(
+            campaign,
+            {**GOOD, "overall": score, "toilets": "", "safety": ""},
+            device_id=f"m{n}",
+            submitted_at=moment,
+        )
+    months = results.by_month(Response.objects.filter(campaign=campaign))
+    assert [(m.month, t.valid, t.satisfied) for m, t in months] == [(10, 1, 1), (11, 1, 0)]

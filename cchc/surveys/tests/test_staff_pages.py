@@ -205,3 +205,37 @@ def test_rating_card_and_template_version_pages(principal, clerk, make_dossier, 
     assert good.status_code == 302
     assert template.current_version().number == 2
     assert client_for(clerk).post(url, {"definition": "x", "note": "y"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_staff_survey_mails_each_person_a_private_link_once(
+    principal, colleague, templates, smtp_server, django_capture_on_commit_callbacks
+) -> None:
+    from cchc.surveys.tests.conftest import _campaign
+
+    principal.email = "trang@thcs.edu.vn"
+    principal.save()
+    colleague.email = "loi@thcs.edu.vn"
+    colleague.save()
+    campaign = _campaign(
+        principal,
+        principal.unit,
+        templates["dich-vu-giao-duc"],
+        title="Khảo sát cán bộ, giáo viên",
+        audience="staff",
+        access="token",
+    )
+    url = reverse("surveys:act", args=[campaign.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(principal).post(url, {"action": "email_staff"})
+    assert response.status_code == 302
+    assert smtp_server.received.wait(5)
+    recipients = sorted(to for _, tos in smtp_server.envelopes for to in tos)
+    assert recipients == ["loi@thcs.edu.vn", "trang@thcs.edu.vn"]
+    tokens = {i.token for i in campaign.invitations.all()}
+    bodies = [m.get_content() for m in smtp_server.messages]
+    assert all(sum(t in body for t in tokens) == 1 for body in bodies)
+    again = client_for(principal).post(url, {"action": "email_staff"})
+    assert again.status_code == 422
+    assert "đã gửi thư mời" in again.content.decode()
+    assert campaign.invitations.count() == 2
