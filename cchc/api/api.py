@@ -96,6 +96,8 @@ def _register_routers() -> None:
     from cchc.api.dossiers import public_router
     from cchc.api.dossiers import router as dossiers_router
     from cchc.api.organizations import router as organizations_router
+    from cchc.api.payments import public_router as payments_public_router
+    from cchc.api.payments import router as payments_router
     from cchc.api.plans import router as plans_router
     from cchc.api.workdays import router as workdays_router
 
@@ -104,6 +106,8 @@ def _register_routers() -> None:
     api.add_router("/", plans_router)
     api.add_router("/", dossiers_router)
     api.add_router("/", public_router)
+    api.add_router("/", payments_router)
+    api.add_router("/", payments_public_router)
 
 
 _register_routers()
