@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from cchc.core.templatetags.vn import format_vnd
 from cchc.kpi.registry import Measure, Period, indicator
 from cchc.organizations.models import Unit
 from cchc.payments.models import OPEN_STATUSES, Bill, BillKind, BillStatus, Payment, PaymentMethod
 
 CASHLESS = ~Q(method=PaymentMethod.CASH)
+MONEY_CODES = ("cashless_value_rate",)
 CODES = (
     "cashless_rate",
     "cashless_value_rate",
@@ -145,6 +147,16 @@ def procedure_fee_online_rate(units: QuerySet[Unit], period: Period) -> Measure:
     return Measure(row["n"], row["d"])
 
 
+def display_vnd(measure: Measure) -> str:
+    """A value share with its amounts as money: "97,32% (39.694.020 đ / 40.788.540 đ)"."""
+    if not measure.is_measurable:
+        return measure.display()
+    percent = measure.display().split(" (")[0]
+    return (
+        f"{percent} ({format_vnd(int(measure.numerator))} / {format_vnd(int(measure.denominator))})"
+    )
+
+
 @dataclass(frozen=True)
 class BreakdownRow:
     label: str
@@ -152,6 +164,10 @@ class BreakdownRow:
     by_value: Measure
     staff: Measure
     open_bills: int
+
+    @property
+    def by_value_display(self) -> str:
+        return display_vnd(self.by_value)
 
 
 def breakdown(

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.templatetags.vn import format_vnd
 from cchc.payments import codes
 from cchc.payments.class_lists import ClassListError, read_class_list
 from cchc.payments.matching import match_line
@@ -359,6 +360,19 @@ def cash_payment_record(
     if errors:
         raise ValidationError(errors)
     _ledger_lock(bill.unit, timezone.localdate().year)
+    # Read under the ledger lock: two clerks taking cash for one bill cannot both pass.
+    outstanding = Bill.objects.get(pk=bill.pk).outstanding_vnd
+    if amount_vnd > outstanding:
+        raise ValidationError(
+            {
+                "amount_vnd": (
+                    f"Khoản thu chỉ còn phải nộp {format_vnd(outstanding)}; không thu thừa "
+                    "bằng tiền mặt."
+                )
+                if outstanding
+                else "Khoản thu đã nộp đủ."
+            }
+        )
     return _apply_payment(
         actor=actor,
         bill=bill,

@@ -314,3 +314,31 @@ def test_bill_for_dossier_is_created_once_for_a_fee_bearing_procedure(
         dossier.code,
     )
     assert bill.code.startswith("LP")
+
+
+@pytest.mark.django_db
+def test_cash_cannot_overpay_or_pay_a_paid_bill(principal, bank_school) -> None:
+    bill = BillFactory(unit=bank_school, amount_vnd=100000)
+
+    with pytest.raises(ValidationError, match="chỉ còn phải nộp 100.000 đ"):
+        services.cash_payment_record(
+            actor=principal.user,
+            bill=bill,
+            amount_vnd=150000,
+            paid_on=date(2026, 9, 8),
+            reason="Nộp tại trường",
+        )
+    services.cash_payment_record(
+        actor=principal.user,
+        bill=bill,
+        amount_vnd=100000,
+        paid_on=date(2026, 9, 8),
+        reason="Nộp tại trường",
+        notify=False,
+    )
+    with pytest.raises(ValidationError, match="đã nộp đủ"):
+        services.cash_payment_record(
+            actor=principal.user, bill=bill, amount_vnd=1, paid_on=date(2026, 9, 8), reason="x"
+        )
+
+    assert Payment.objects.count() == 1
