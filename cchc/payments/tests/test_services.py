@@ -320,7 +320,7 @@ def test_bill_for_dossier_is_created_once_for_a_fee_bearing_procedure(
 def test_cash_cannot_overpay_or_pay_a_paid_bill(principal, bank_school) -> None:
     bill = BillFactory(unit=bank_school, amount_vnd=100000)
 
-    with pytest.raises(ValidationError, match="chỉ còn phải nộp 100.000 đ"):
+    with pytest.raises(ValidationError, match=r"chỉ còn phải nộp 100\.000 đ"):
         services.cash_payment_record(
             actor=principal.user,
             bill=bill,
