@@ -177,12 +177,15 @@ def breakdown(
     payments = _payments(units, period)
     bills = Bill.objects.filter(unit__in=units).exclude(status=BillStatus.CANCELLED)
     rows: list[BreakdownRow] = []
+    # Over several schools (the commune), "6A" or "Tổ Văn phòng" exist in each: name the school.
+    names = dict(units.values_list("pk", "short_name")) if units.count() > 1 else {}
     if by == "group":
         for group in groups or []:
             mine = payments.filter(collector__group=group)
+            school = names.get(group.unit_id)
             rows.append(
                 BreakdownRow(
-                    str(group),
+                    f"{group} – {school}" if school else str(group),
                     cashless_count(mine),
                     cashless_value(mine),
                     staff_applying(mine),
@@ -191,17 +194,20 @@ def breakdown(
             )
         return rows
     classes = (
-        bills.exclude(class_name="").values_list("class_name", flat=True).distinct().order_by()
+        bills.exclude(class_name="").values_list("unit_id", "class_name").distinct().order_by()
     )
-    for class_name in sorted(set(classes)):
-        mine = payments.filter(bill__class_name=class_name)
+    for unit_id, class_name in sorted(set(classes), key=lambda c: (names.get(c[0], ""), c[1])):
+        mine = payments.filter(bill__unit_id=unit_id, bill__class_name=class_name)
+        school = names.get(unit_id)
         rows.append(
             BreakdownRow(
-                class_name,
+                f"{class_name} – {school}" if school else class_name,
                 cashless_count(mine),
                 cashless_value(mine),
                 staff_applying(mine),
-                bills.filter(class_name=class_name, status__in=OPEN_STATUSES).count(),
+                bills.filter(
+                    unit_id=unit_id, class_name=class_name, status__in=OPEN_STATUSES
+                ).count(),
             )
         )
     return rows

@@ -247,3 +247,14 @@ def test_hostile_query_strings_are_never_a_500(principal, bank_school, url) -> N
     response = client.get(url)
 
     assert response.status_code in (200, 400, 404)
+
+
+@pytest.mark.django_db
+def test_commune_officer_sees_classes_of_every_school_named(commune_officer, school, other_school):
+    BillFactory(unit=school, class_name="6A")
+    BillFactory(unit=other_school, class_name="6A")
+
+    page = client_for(commune_officer).get(reverse("payments:dashboard") + "?nam=2026")
+
+    labels = [r.label for r in page.context["by_class"]]
+    assert labels == [f"6A – {school.short_name}", f"6A – {other_school.short_name}"]
