@@ -8,6 +8,7 @@ of the same statement (or of overlapping ones) count each credit once.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -174,17 +175,20 @@ def bills_from_class_list(
         pupils = read_class_list(filename, content)
     except ClassListError as error:
         raise ValidationError({"file": str(error)}) from error
-    billed = set(
+    # Pupils are told apart by name, class and payer; two rows alike are two pupils (namesakes
+    # happen), so each key is billed as many times as the list has it, minus bills already made.
+    billed = Counter(
         Bill.objects.filter(fee=fee)
         .exclude(status=BillStatus.CANCELLED)
-        .values_list("student_name", "class_name")
+        .values_list("student_name", "class_name", "payer_name")
     )
     issued_on = issued_on or timezone.localdate()
     created: list[Bill] = []
     for pupil in pupils:
-        if (pupil.student_name, pupil.class_name) in billed:
+        key = (pupil.student_name, pupil.class_name, pupil.payer_name)
+        if billed[key] > 0:
+            billed[key] -= 1
             continue
-        billed.add((pupil.student_name, pupil.class_name))
         created.append(
             _new_bill(
                 unit,

@@ -55,17 +55,19 @@ def test_class_list_bills_every_pupil_once(principal, bank_school) -> None:
         content=_class_list(PUPILS),
         collector=principal,
     )
+    namesake = ["Nguyễn Minh Anh", "6A", "Hồ Thị Giang", "", ""]
     again = services.bills_from_class_list(
         actor=principal.user,
         unit=bank_school,
         fee=fee,
         filename="6a.xlsx",
-        content=_class_list([*PUPILS, ["Phạm Thu Dung", "6A", "Phạm Văn Em", "", ""]]),
+        content=_class_list([*PUPILS, ["Phạm Thu Dung", "6A", "Phạm Văn Em", "", ""], namesake]),
     )
 
     assert len(first.created) == 3
-    assert (len(again.created), again.skipped) == (1, 3)
-    bill = Bill.objects.get(student_name="Nguyễn Minh Anh")
+    assert (len(again.created), again.skipped) == (2, 3)
+    assert Bill.objects.filter(student_name="Nguyễn Minh Anh").count() == 2
+    bill = Bill.objects.get(student_name="Nguyễn Minh Anh", payer_name="Nguyễn Văn Bình")
     assert (bill.amount_vnd, bill.payer_phone, bill.due_on) == (884520, "0912345678", fee.due_on)
     assert bill.code.startswith("HP")
     assert len(bill.code) == 10
