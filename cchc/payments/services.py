@@ -333,6 +333,7 @@ def _apply_payment(
             "status": locked.status,
             "receipt": receipt.display_number,
             "cash_reason": cash_reason,
+            "statement_line": line.pk if line is not None else None,
         },
     )
     if notify and locked.payer_email:
