@@ -209,6 +209,8 @@ def _register_routers() -> None:
     from cchc.api.feedback import public_router as feedback_public_router
     from cchc.api.feedback import router as feedback_router
     from cchc.api.organizations import router as organizations_router
+    from cchc.api.payments import public_router as payments_public_router
+    from cchc.api.payments import router as payments_router
     from cchc.api.plans import router as plans_router
     from cchc.api.surveys import public_router as surveys_public_router
     from cchc.api.surveys import router as surveys_router
@@ -224,6 +226,8 @@ def _register_routers() -> None:
     api.add_router("/", feedback_public_router)
     api.add_router("/", surveys_router)
     api.add_router("/", surveys_public_router)
+    api.add_router("/", payments_router)
+    api.add_router("/", payments_public_router)
 
 
 _register_routers()

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from cchc.core.templatetags.vn import format_vnd
 from cchc.kpi.registry import Measure, Period, indicator
 from cchc.organizations.models import Unit
 from cchc.payments.models import OPEN_STATUSES, Bill, BillKind, BillStatus, Payment, PaymentMethod
 
 CASHLESS = ~Q(method=PaymentMethod.CASH)
+MONEY_CODES = ("cashless_value_rate",)
 CODES = (
     "cashless_rate",
     "cashless_value_rate",
@@ -145,6 +147,16 @@ def procedure_fee_online_rate(units: QuerySet[Unit], period: Period) -> Measure:
     return Measure(row["n"], row["d"])
 
 
+def display_vnd(measure: Measure) -> str:
+    """A value share with its amounts as money: "97,32% (39.694.020 đ / 40.788.540 đ)"."""
+    if not measure.is_measurable:
+        return measure.display()
+    percent = measure.display().split(" (")[0]
+    return (
+        f"{percent} ({format_vnd(int(measure.numerator))} / {format_vnd(int(measure.denominator))})"
+    )
+
+
 @dataclass(frozen=True)
 class BreakdownRow:
     label: str
@@ -152,6 +164,10 @@ class BreakdownRow:
     by_value: Measure
     staff: Measure
     open_bills: int
+
+    @property
+    def by_value_display(self) -> str:
+        return display_vnd(self.by_value)
 
 
 def breakdown(
@@ -161,12 +177,15 @@ def breakdown(
     payments = _payments(units, period)
     bills = Bill.objects.filter(unit__in=units).exclude(status=BillStatus.CANCELLED)
     rows: list[BreakdownRow] = []
+    # Over several schools (the commune), "6A" or "Tổ Văn phòng" exist in each: name the school.
+    names = dict(units.values_list("pk", "short_name")) if units.count() > 1 else {}
     if by == "group":
         for group in groups or []:
             mine = payments.filter(collector__group=group)
+            school = names.get(group.unit_id)
             rows.append(
                 BreakdownRow(
-                    str(group),
+                    f"{group} – {school}" if school else str(group),
                     cashless_count(mine),
                     cashless_value(mine),
                     staff_applying(mine),
@@ -175,17 +194,20 @@ def breakdown(
             )
         return rows
     classes = (
-        bills.exclude(class_name="").values_list("class_name", flat=True).distinct().order_by()
+        bills.exclude(class_name="").values_list("unit_id", "class_name").distinct().order_by()
     )
-    for class_name in sorted(set(classes)):
-        mine = payments.filter(bill__class_name=class_name)
+    for unit_id, class_name in sorted(set(classes), key=lambda c: (names.get(c[0], ""), c[1])):
+        mine = payments.filter(bill__unit_id=unit_id, bill__class_name=class_name)
+        school = names.get(unit_id)
         rows.append(
             BreakdownRow(
-                class_name,
+                f"{class_name} – {school}" if school else class_name,
                 cashless_count(mine),
                 cashless_value(mine),
                 staff_applying(mine),
-                bills.filter(class_name=class_name, status__in=OPEN_STATUSES).count(),
+                bills.filter(
+                    unit_id=unit_id, class_name=class_name, status__in=OPEN_STATUSES
+                ).count(),
             )
         )
     return rows

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import F
+
 from cchc.organizations.models import Unit
 from cchc.payments.codes import find_codes
 from cchc.payments.models import OPEN_STATUSES, Bill, BillStatus, MatchRule, StatementLine
@@ -37,11 +39,11 @@ def match_line(unit: Unit, line: StatementLine) -> tuple[Bill | None, str]:
     window = Bill.objects.filter(
         unit=unit, issued_on__lte=line.posted_on, due_on__gte=line.posted_on - LATE_WINDOW
     ).exclude(status=BillStatus.CANCELLED)
-    candidates = [
-        bill
-        for bill in window.filter(status__in=OPEN_STATUSES)
-        if bill.outstanding_vnd == line.amount_vnd
-    ]
+    candidates = list(
+        window.filter(status__in=OPEN_STATUSES)
+        .annotate(outstanding=F("amount_vnd") - F("paid_vnd"))
+        .filter(outstanding=line.amount_vnd)[:50]
+    )
     shared = len(candidates) > 1 or window.filter(amount_vnd=line.amount_vnd).count() > 1
     if shared:
         note = fold(line.description)
@@ -57,6 +59,9 @@ def match_line(unit: Unit, line: StatementLine) -> tuple[Bill | None, str]:
 
 def suggestions(unit: Unit, line: StatementLine, limit: int = 10) -> list[Bill]:
     """Open bills a person is likely to pick for an unmatched credit: same amount first."""
-    open_bills = Bill.objects.filter(unit=unit, status__in=OPEN_STATUSES).order_by("due_on")
-    same = [b for b in open_bills[:500] if b.outstanding_vnd == line.amount_vnd]
-    return same[:limit]
+    return list(
+        Bill.objects.filter(unit=unit, status__in=OPEN_STATUSES)
+        .annotate(outstanding=F("amount_vnd") - F("paid_vnd"))
+        .filter(outstanding=line.amount_vnd)
+        .order_by("due_on")[:limit]
+    )

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
 from docx.shared import Cm, Pt
 
 from cchc.core.official_docs import (
@@ -154,6 +155,8 @@ def notices_docx(unit: Unit, bills: Sequence[Bill], *, title: str) -> bytes:
     table = document.add_table(rows=rows, cols=SLIPS_PER_ROW)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for row in table.rows:  # a slip is cut out: never split over two pages
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for index, bill in enumerate(bills):
         _slip(table.cell(index // SLIPS_PER_ROW, index % SLIPS_PER_ROW), unit, bill)
     buffer = io.BytesIO()

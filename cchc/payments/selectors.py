@@ -47,6 +47,8 @@ def bill_list_for_user(
     *, user: Any, status: str = "", class_name: str = "", query: str = "", fee_id: Any = None
 ) -> QuerySet[Bill]:
     """Bills the user may see, filtered by what the list page's URL says."""
+    # PostgreSQL refuses NUL in a query parameter (a 500); no class or name contains one.
+    class_name, query = class_name.replace("\x00", ""), query.replace("\x00", "")
     bills = _scoped(Bill.objects.select_related("unit", "fee", "collector"), user)
     if status in BillStatus.values:
         bills = bills.filter(status=status)

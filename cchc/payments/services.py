@@ -8,6 +8,7 @@ of the same statement (or of overlapping ones) count each credit once.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -18,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.templatetags.vn import format_vnd
 from cchc.payments import codes
 from cchc.payments.class_lists import ClassListError, read_class_list
 from cchc.payments.matching import match_line
@@ -173,17 +175,20 @@ def bills_from_class_list(
         pupils = read_class_list(filename, content)
     except ClassListError as error:
         raise ValidationError({"file": str(error)}) from error
-    billed = set(
+    # Pupils are told apart by name, class and payer; two rows alike are two pupils (namesakes
+    # happen), so each key is billed as many times as the list has it, minus bills already made.
+    billed = Counter(
         Bill.objects.filter(fee=fee)
         .exclude(status=BillStatus.CANCELLED)
-        .values_list("student_name", "class_name")
+        .values_list("student_name", "class_name", "payer_name")
     )
     issued_on = issued_on or timezone.localdate()
     created: list[Bill] = []
     for pupil in pupils:
-        if (pupil.student_name, pupil.class_name) in billed:
+        key = (pupil.student_name, pupil.class_name, pupil.payer_name)
+        if billed[key] > 0:
+            billed[key] -= 1
             continue
-        billed.add((pupil.student_name, pupil.class_name))
         created.append(
             _new_bill(
                 unit,
@@ -328,6 +333,7 @@ def _apply_payment(
             "status": locked.status,
             "receipt": receipt.display_number,
             "cash_reason": cash_reason,
+            "statement_line": line.pk if line is not None else None,
         },
     )
     if notify and locked.payer_email:
@@ -359,6 +365,19 @@ def cash_payment_record(
     if errors:
         raise ValidationError(errors)
     _ledger_lock(bill.unit, timezone.localdate().year)
+    # Read under the ledger lock: two clerks taking cash for one bill cannot both pass.
+    outstanding = Bill.objects.get(pk=bill.pk).outstanding_vnd
+    if amount_vnd > outstanding:
+        raise ValidationError(
+            {
+                "amount_vnd": (
+                    f"Khoản thu chỉ còn phải nộp {format_vnd(outstanding)}; không thu thừa "
+                    "bằng tiền mặt."
+                )
+                if outstanding
+                else "Khoản thu đã nộp đủ."
+            }
+        )
     return _apply_payment(
         actor=actor,
         bill=bill,

@@ -371,6 +371,15 @@ def line_ignore(request: HttpRequest, pk: int) -> HttpResponse:
     return _line_action(request, pk, IgnoreForm, act)
 
 
+def _figure(code: str, units: Any, period: Period) -> dict[str, Any]:
+    measure = registry.measure(code, units, period)
+    return {
+        "indicator": registry.get(code),
+        "display": kpis.display_vnd(measure) if code in kpis.MONEY_CODES else measure.display(),
+        "definition": kpis.DEFINITIONS[code],
+    }
+
+
 @require_safe
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -385,14 +394,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "year": year,
         "period": period,
-        "figures": [
-            {
-                "indicator": registry.get(code),
-                "measure": registry.measure(code, units, period),
-                "definition": kpis.DEFINITIONS[code],
-            }
-            for code in kpis.CODES
-        ],
+        "figures": [_figure(code, units, period) for code in kpis.CODES],
         "by_group": kpis.breakdown(units, period, by="group", groups=groups),
         "by_class": kpis.breakdown(units, period, by="class"),
     }

@@ -41,7 +41,8 @@ def _unfilter(raw: bytes, width_bytes: int, height: int, bpp: int) -> list[bytea
 
 
 def png_pixels(png: bytes) -> np.ndarray:
-    """Greyscale pixels (0 black … 255 white) of a greyscale or palette PNG of depth ≤ 8."""
+    """Greyscale pixels (0 black … 255 white) of an 8-bit RGB(A) PNG (a browser screenshot) or
+    a greyscale or palette PNG of depth ≤ 8 (segno)."""
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat, palette = 8, b"", None
     width = height = depth = colour = 0
@@ -55,8 +56,13 @@ def png_pixels(png: bytes) -> np.ndarray:
         elif kind == b"IDAT":
             idat += data
         pos += 12 + length
-    assert colour in (0, 3)
+    assert colour in (0, 2, 3, 6)
     assert depth <= 8
+    if colour in (2, 6):
+        channels = 3 if colour == 2 else 4
+        rows = _unfilter(zlib.decompress(idat), width * channels, height, channels)
+        pixels = np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(height, width, channels)
+        return pixels[:, :, :3].mean(axis=2).astype(np.uint8)
     width_bytes = (width * depth + 7) // 8
     rows = _unfilter(zlib.decompress(idat), width_bytes, height, 1)
     image = np.zeros((height, width), dtype=np.uint8)

@@ -55,17 +55,19 @@ def test_class_list_bills_every_pupil_once(principal, bank_school) -> None:
         content=_class_list(PUPILS),
         collector=principal,
     )
+    namesake = ["Nguyễn Minh Anh", "6A", "Hồ Thị Giang", "", ""]
     again = services.bills_from_class_list(
         actor=principal.user,
         unit=bank_school,
         fee=fee,
         filename="6a.xlsx",
-        content=_class_list([*PUPILS, ["Phạm Thu Dung", "6A", "Phạm Văn Em", "", ""]]),
+        content=_class_list([*PUPILS, ["Phạm Thu Dung", "6A", "Phạm Văn Em", "", ""], namesake]),
     )
 
     assert len(first.created) == 3
-    assert (len(again.created), again.skipped) == (1, 3)
-    bill = Bill.objects.get(student_name="Nguyễn Minh Anh")
+    assert (len(again.created), again.skipped) == (2, 3)
+    assert Bill.objects.filter(student_name="Nguyễn Minh Anh").count() == 2
+    bill = Bill.objects.get(student_name="Nguyễn Minh Anh", payer_name="Nguyễn Văn Bình")
     assert (bill.amount_vnd, bill.payer_phone, bill.due_on) == (884520, "0912345678", fee.due_on)
     assert bill.code.startswith("HP")
     assert len(bill.code) == 10
@@ -314,3 +316,31 @@ def test_bill_for_dossier_is_created_once_for_a_fee_bearing_procedure(
         dossier.code,
     )
     assert bill.code.startswith("LP")
+
+
+@pytest.mark.django_db
+def test_cash_cannot_overpay_or_pay_a_paid_bill(principal, bank_school) -> None:
+    bill = BillFactory(unit=bank_school, amount_vnd=100000)
+
+    with pytest.raises(ValidationError, match=r"chỉ còn phải nộp 100\.000 đ"):
+        services.cash_payment_record(
+            actor=principal.user,
+            bill=bill,
+            amount_vnd=150000,
+            paid_on=date(2026, 9, 8),
+            reason="Nộp tại trường",
+        )
+    services.cash_payment_record(
+        actor=principal.user,
+        bill=bill,
+        amount_vnd=100000,
+        paid_on=date(2026, 9, 8),
+        reason="Nộp tại trường",
+        notify=False,
+    )
+    with pytest.raises(ValidationError, match="đã nộp đủ"):
+        services.cash_payment_record(
+            actor=principal.user, bill=bill, amount_vnd=1, paid_on=date(2026, 9, 8), reason="x"
+        )
+
+    assert Payment.objects.count() == 1

@@ -224,3 +224,37 @@ def test_qr_on_public_page_pays_exactly_the_outstanding_amount(citizen, bank_sch
     assert payload.amount == 200000
     assert payload.purpose.startswith("HP26K7M3Q9 ")
     assert "200.000 đ" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/quan-ly/thu-phi/?khoan=²&lop=%00&q=%00&trang_thai=x",
+        "/quan-ly/thu-phi/?khoan=" + "9" * 25,
+        "/quan-ly/thu-phi/" + "9" * 25 + "/",
+        "/quan-ly/thu-phi/chi-so/?nam=²",
+        "/quan-ly/thu-phi/chi-so/?nam=99999",
+        "/quan-ly/thu-phi/bien-lai/" + "9" * 25 + ".pdf",
+        "/thanh-toan/%00%00/",
+        "/thanh-toan/" + "x" * 500 + "/",
+    ],
+)
+def test_hostile_query_strings_are_never_a_500(principal, bank_school, url) -> None:
+    client = client_for(principal)
+    client.raise_request_exception = False
+
+    response = client.get(url)
+
+    assert response.status_code in (200, 400, 404)
+
+
+@pytest.mark.django_db
+def test_commune_officer_sees_classes_of_every_school_named(commune_officer, school, other_school):
+    BillFactory(unit=school, class_name="6A")
+    BillFactory(unit=other_school, class_name="6A")
+
+    page = client_for(commune_officer).get(reverse("payments:dashboard") + "?nam=2026")
+
+    labels = [r.label for r in page.context["by_class"]]
+    assert labels == [f"6A – {school.short_name}", f"6A – {other_school.short_name}"]
