@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from cryptography.x509.oid import NameOID
 from django.core.files.base import ContentFile
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -152,7 +153,7 @@ def _certificates(school: Unit, signers: list[Staff]) -> str:
             not_after=info.not_after,
             image=democa.signature_png(seed) if owner else democa.seal_png("TRƯỜNG THCS NTB"),
         )
-    return ca.cert.subject.rfc4514_string().split("=", 1)[-1]
+    return str(ca.cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value)
 
 
 def _incoming(

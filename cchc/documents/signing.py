@@ -445,6 +445,12 @@ class SignatureReport:
 
 
 @_off_event_loop
+def _common_name(name: object) -> str:
+    """The CN of an asn1crypto Name ("Nguyễn Thị Thanh Trang"), else its readable form."""
+    native = getattr(name, "native", {}) or {}
+    return str(native.get("common_name") or getattr(name, "human_friendly", ""))
+
+
 def verify_pdf(data: bytes, roots_pem: list[str]) -> list[SignatureReport]:
     """Validate every signature in a PDF against the configured roots, offline."""
     from pyhanko.keys import load_certs_from_pemder_data
@@ -468,8 +474,8 @@ def verify_pdf(data: bytes, roots_pem: list[str]) -> list[SignatureReport]:
             reports.append(
                 SignatureReport(
                     embedded.field_name,
-                    cert.subject.human_friendly if cert else "",
-                    cert.issuer.human_friendly if cert else "",
+                    _common_name(cert.subject) if cert else "",
+                    _common_name(cert.issuer) if cert else "",
                     format(cert.serial_number, "X") if cert else "",
                     embedded.self_reported_timestamp,
                     False,
@@ -504,8 +510,8 @@ def verify_pdf(data: bytes, roots_pem: list[str]) -> list[SignatureReport]:
         reports.append(
             SignatureReport(
                 field=embedded.field_name,
-                signer=status.signing_cert.subject.human_friendly,
-                issuer=status.signing_cert.issuer.human_friendly,
+                signer=_common_name(status.signing_cert.subject),
+                issuer=_common_name(status.signing_cert.issuer),
                 serial=format(status.signing_cert.serial_number, "X"),
                 signed_at=status.signer_reported_dt,
                 intact=status.intact,
