@@ -564,7 +564,9 @@ def render_docx(doc: OutgoingDocument) -> bytes:
         or [Paragraph(doc.summary)],
         signature=SignatureBlock(
             authority=authority, title=(signer.position or "").upper(), name=signer.full_name
-        ),
+        )
+        if signer is not None
+        else None,
         recipients=[line.strip() for line in doc.recipients.splitlines() if line.strip()],
     )
     return build_docx(paper)
