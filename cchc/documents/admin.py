@@ -11,9 +11,13 @@ from django.contrib import admin
 from cchc.core.admin import AuditedModelAdmin
 from cchc.documents import signing
 from cchc.documents.models import (
+    Delivery,
+    DeliveryAttempt,
     IncomingDocument,
     OfficialMailDomain,
     OutgoingDocument,
+    RegisterCounter,
+    SignatureEvent,
     SigningCertificate,
     TrustedRoot,
 )
@@ -93,3 +97,25 @@ class IncomingAdmin(ReadOnly):
 class OutgoingAdmin(ReadOnly):
     list_display = ["symbol", "summary", "unit", "status"]
     list_filter = ["unit", "year", "status"]
+
+
+@admin.register(RegisterCounter)
+class RegisterCounterAdmin(ReadOnly):
+    list_display = ["unit", "scope", "last"]
+
+
+@admin.register(SignatureEvent)
+class SignatureEventAdmin(ReadOnly):
+    list_display = ["signed_at", "kind", "staff", "unit", "purpose"]
+    list_filter = ["unit", "kind"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnly):
+    list_display = ["outgoing", "recipient", "status", "attempts", "sent_at"]
+    list_filter = ["status"]
+
+
+@admin.register(DeliveryAttempt)
+class DeliveryAttemptAdmin(ReadOnly):
+    list_display = ["delivery", "at", "ok", "error"]

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 
 from cchc.accounts import permissions
 from cchc.documents import selectors
+from cchc.documents.services import place_of
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -141,7 +142,7 @@ def register_paper(
             unit.name.upper(),
             None,
             "",
-            unit.short_name or unit.name,
+            place_of(unit),
             timezone.localdate(),
         ),
         doc_type=title.upper(),

@@ -520,6 +520,15 @@ def render_pdf(doc: OutgoingDocument) -> bytes:
     return docx_to_pdf(render_docx(doc))
 
 
+def place_of(unit: Unit) -> str:
+    """The place name of box 4: the commune or ward in the unit's address ("Bình Hưng")."""
+    for text in (unit.address, unit.parent.name if unit.parent_id else ""):
+        match = re.search(r"(?i:xã|phường|thị trấn|đặc khu)\s+([^,]+)", text or "")
+        if match:
+            return match[1].strip()
+    return unit.short_name or unit.name
+
+
 def render_docx(doc: OutgoingDocument) -> bytes:
     """The draft or numbered document as DOCX in the Decree 30 layout (header, number and
     symbol, place and date, type and summary, body, TM./KT./TL./TUQ. block, "Nơi nhận")."""
@@ -547,7 +556,7 @@ def render_docx(doc: OutgoingDocument) -> bytes:
     authority = f"{doc.authority} {head}".strip() if doc.authority else ""
     paper = OfficialDocument(
         header=OfficialHeader(
-            parent, unit.name.upper(), number, symbol, unit.short_name or unit.name, doc.issued_on
+            parent, unit.name.upper(), number, symbol, place_of(unit), doc.issued_on
         ),
         doc_type="" if not doc.type_code else doc.doc_type.upper(),
         summary=doc.summary,
@@ -555,7 +564,9 @@ def render_docx(doc: OutgoingDocument) -> bytes:
         or [Paragraph(doc.summary)],
         signature=SignatureBlock(
             authority=authority, title=(signer.position or "").upper(), name=signer.full_name
-        ),
+        )
+        if signer is not None
+        else None,
         recipients=[line.strip() for line in doc.recipients.splitlines() if line.strip()],
     )
     return build_docx(paper)

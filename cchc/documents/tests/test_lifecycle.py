@@ -292,3 +292,36 @@ def test_outsider_cannot_touch_another_schools_documents(outsider, clerk, princi
         services.outgoing_number(actor=outsider.user, doc=doc)
     with pytest.raises(PermissionDenied):
         services.incoming_register(actor=outsider.user, unit=school, data=INCOMING)
+
+
+@pytest.mark.django_db
+def test_sign_pdf_as_unit_for_dossier_papers(clerk, colleague, school, certificates, ca) -> None:
+    """The hook for dossier results and forms 01–07: the unit's seal signature on any PDF."""
+    pdf = services.render_pdf(
+        OutgoingDocument(
+            unit=school,
+            doc_type="Công văn",
+            summary="Phiếu kết quả",
+            body="x",
+            recipients="Lưu: VT.",
+            symbol="01/X-Y",
+            issued_on=date(2026, 3, 5),
+        )
+    )
+    with pytest.raises(PermissionDenied):
+        services.sign_pdf_as_unit(
+            actor=colleague.user, unit=school, pdf=pdf, pin=pki.PIN, purpose="Kết quả hồ sơ"
+        )
+    signed = services.sign_pdf_as_unit(
+        actor=clerk.user,
+        unit=school,
+        pdf=pdf,
+        pin=pki.PIN,
+        purpose="Kết quả hồ sơ H29.01-260305-0001",
+    )
+
+    [report] = signing.verify_pdf(signed, [ca.pem])
+    assert report.ok
+    assert report.signer == school.name
+    event = SignatureEvent.objects.get()
+    assert (event.kind, event.outgoing) == ("unit", None)

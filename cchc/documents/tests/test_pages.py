@@ -212,5 +212,6 @@ def test_draft_as_word_in_decree_30_layout(clerk, principal, school) -> None:
     assert "KẾ HOẠCH" in everything
     assert f"/KH-{school.symbol}" in everything
     assert "KT. HIỆU TRƯỞNG" in everything
+    assert "Thử nghiệm, ngày … tháng … năm …" in everything  # the commune, not the unit
     assert "Nơi nhận" in everything
     assert principal.full_name in everything
