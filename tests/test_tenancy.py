@@ -79,6 +79,10 @@ STAFF_URLS |= {
     "feedback:register": lambda unit: reverse("feedback:register"),
     "feedback:detail": lambda unit: reverse("feedback:detail", args=[_feedback_of(unit).pk]),
     "feedback:act": lambda unit: reverse("feedback:act", args=[_feedback_of(unit).pk]),
+    "feedback:settings": lambda unit: reverse("feedback:settings"),
+    "feedback:attachment": lambda unit: reverse(
+        "feedback:attachment", args=[_feedback_attachment_of(unit).pk]
+    ),
 }
 # Surveys (issue 13)
 STAFF_URLS |= {
@@ -191,6 +195,7 @@ UNIT_OBJECT_URLS = [
     "plans:activity_file",
     "dossiers:attachment",
     "feedback:detail",
+    "feedback:attachment",
     "surveys:version",
     "surveys:rating_card",
     "surveys:detail",
@@ -327,6 +332,17 @@ def _feedback_of(unit):
             "due_at": timezone.now(),
         },
     )[0]
+
+
+def _feedback_attachment_of(unit):
+    """A file a sender attached to a feedback item of `unit`."""
+    from cchc.feedback.models import FeedbackAttachment
+
+    attachment = FeedbackAttachment.objects.get_or_create(
+        feedback=_feedback_of(unit), name="don.pdf"
+    )[0]
+    _stored(attachment.file, "don.pdf")
+    return attachment
 
 
 def _campaign_of(unit):
