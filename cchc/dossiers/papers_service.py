@@ -32,7 +32,7 @@ class PaperUnavailable(ValueError):
 def available(dossier: Dossier) -> list[tuple[str, str]]:
     """The papers that make sense for the dossier's history."""
     kinds = ["kiem-soat"]
-    if dossier.received_at:
+    if dossier.received_at and dossier.due_at:  # never an appointment equal to the receipt
         kinds.insert(0, "tiep-nhan")
     if dossier.pauses.exists():
         kinds.append("bo-sung")

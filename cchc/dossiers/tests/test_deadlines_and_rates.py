@@ -91,6 +91,8 @@ def test_clerk_dates_the_dossiers_received_without_a_due_date(clerk, school, tra
 
     page = client.get(url).content.decode()
     assert dossier.code in page
+    slip = reverse("dossiers:paper", args=[dossier.pk, "tiep-nhan", "docx"])
+    assert client.get(slip).status_code == 302  # no receipt until it has an appointment
     sunday = client.post(url, {"dossier": dossier.pk, "version": 1, "due_on": "2026-11-08"})
     assert sunday.status_code == 422
     assert "08/11/2026 không phải ngày làm việc" in sunday.content.decode()
