@@ -27,6 +27,15 @@ def var_dir() -> Path:
     return Path(os.environ.get("CCHC_VAR_DIR") or ROOT / "var")
 
 
+def _writable(folder: Path) -> bool:
+    """Whether `folder` exists and is writable, or could be created."""
+    while not folder.exists():
+        if folder.parent == folder:
+            return False
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK)
+
+
 def is_help(argv: list[str]) -> bool:
     return len(argv) < 2 or any(arg in HELP_FLAGS for arg in argv[1:])
 
@@ -40,6 +49,9 @@ def prepare_environment(argv: list[str]) -> None:
         elif arg == "--settings" and i + 1 < len(argv):
             os.environ["DJANGO_SETTINGS_MODULE"] = argv[i + 1]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    if is_help(argv) and not os.environ.get("DATABASE_URL") and not _writable(var_dir()):
+        # Help on a read-only install (the default SQLite folder cannot be made): no database.
+        os.environ["DATABASE_URL"] = "sqlite://:memory:"
     if os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE"):
         return
     key_file = var_dir() / "secret_key"

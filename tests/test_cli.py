@@ -70,3 +70,18 @@ def test_settings_option_is_honoured(tmp_path, flag) -> None:
     result = _run(args, var=tmp_path / "var", cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
+
+
+def test_help_works_where_nothing_can_be_written(tmp_path) -> None:
+    """The SQLite folder cannot be made (its parent is a file: fails even for root)."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+
+    result = _run(["--help"], var=blocker / "var", cwd=tmp_path)
+    refused = _run(["workdays", "add", "2026-02-10", "5"], var=blocker / "var", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "workdays" in result.stdout
+    assert refused.returncode == 2
+    assert "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
