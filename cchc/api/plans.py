@@ -190,7 +190,9 @@ def task_patch(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict:
 
 
 @router.get("/activities", response=list[ActivityOut], summary="Hoạt động CCHC")
-def activity_list(request: HttpRequest, kind: str | None = None) -> list[Activity]:
+def activity_list(
+    request: HttpRequest, kind: Annotated[str, Field(max_length=30)] = ""
+) -> list[Activity]:
     permissions.require(request.user, permissions.VIEW_PLANS)
     if kind and "\x00" in kind:  # PostgreSQL refuses NUL in a query
         raise HttpError(422, "Loại hoạt động không hợp lệ.")
