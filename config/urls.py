@@ -12,6 +12,7 @@ admin.site.index_title = "Danh mục dữ liệu"
 
 urlpatterns = [
     path("healthz", core_views.health, name="health"),
+    path("cai-dat/", include("cchc.organizations.setup_urls")),
     # Public pages first: they take the most traffic (look-ups from receipt QR codes).
     path("", include("cchc.portal.urls")),
     path("quan-tri/", admin.site.urls),
