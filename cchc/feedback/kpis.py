@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cchc.feedback.deadlines import VN
@@ -49,8 +50,15 @@ def _on_time(now: datetime) -> Q:
     publication_ok = ~Q(channel__in=ONLINE_CHANNELS) | _published_in_time(now)
     rejected = Q(status=S.REJECTED, classified_at__lte=F("reject_due_at"))
     forwarded = Q(status=S.FORWARDED, classified_at__lte=F("forward_due_at"))
-    answered = Q(approved_at__isnull=False, approved_at__lte=F("due_at")) & publication_ok
-    closed_by_board = Q(status=S.CLOSED, approved_at__isnull=True, closed_at__lte=F("due_at"))
+    answered = (
+        Q(approved_at__isnull=False, approved_at__lte=Coalesce("initial_due_at", "due_at"))
+        & publication_ok
+    )
+    closed_by_board = Q(
+        status=S.CLOSED,
+        approved_at__isnull=True,
+        closed_at__lte=Coalesce("initial_due_at", "due_at"),
+    )
     still_in_time = Q(status__in=OPEN, due_at__gte=now, approved_at__isnull=True)
     return rejected | forwarded | ((answered | closed_by_board | still_in_time) & info_ok)
 
@@ -123,7 +131,9 @@ def feedback_answered_rate(units: QuerySet[Unit], period: Period) -> Measure:
 def feedback_satisfaction_rate(units: QuerySet[Unit], period: Period) -> Measure:
     """(All − rated unsatisfied − disputed − overdue) ÷ all first received in the period."""
     _, _, now = _window(period)
-    overdue = Q(approved_at__gt=F("due_at")) | Q(status__in=OPEN, due_at__lt=now)
+    overdue = Q(approved_at__gt=Coalesce("initial_due_at", "due_at")) | Q(
+        status__in=OPEN, due_at__lt=now
+    )
     unhappy = Q(rating=Rating.UNSATISFIED) | Q(dispute_count__gt=0) | overdue
     row = _received(units, period).aggregate(bad=Count("id", filter=unhappy), d=Count("id"))
     return Measure(row["d"] - row["bad"], row["d"])

@@ -98,6 +98,9 @@ class Feedback(TimeStampedModel):
         related_name="+",
     )
     due_at = models.DateTimeField("Hạn trả lời", db_index=True)
+    # The answer deadline set at receipt; a dispute gives the review a new due_at, but the
+    # indicators judge the first answer against this one (766 indicator 5.2).
+    initial_due_at = models.DateTimeField("Hạn trả lời ban đầu", null=True, blank=True)
     # The 766 indicator 5.2 step deadlines, fixed at receipt so indicators are one SQL query.
     reject_due_at = models.DateTimeField("Hạn từ chối", null=True, blank=True)
     info_due_at = models.DateTimeField("Hạn yêu cầu bổ sung thông tin", null=True, blank=True)

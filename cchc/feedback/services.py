@@ -290,6 +290,7 @@ def _create(
         received_at=now,
         received_by=_user(actor),
         due_at=deadlines.due_after(unit, now, limits.answer),
+        initial_due_at=deadlines.due_after(unit, now, limits.answer),
         reject_due_at=deadlines.due_after(unit, now, limits.reject),
         info_due_at=deadlines.due_after(unit, now, limits.info),
         forward_due_at=deadlines.due_after(unit, now, limits.forward),
@@ -572,7 +573,8 @@ def feedback_approve(
     item = _lock(item, expected_version)
     _require(actor, permissions.APPROVE_FEEDBACK, item)
     now = timezone.now()
-    item.approved_at = now
+    # The first approval stays: the 766 timings judge the first answer, not a review's.
+    item.approved_at = item.approved_at or now
     item.approved_by = _user(actor)
     item.publish_due_at = deadlines.due_after(
         item.unit, now, deadlines.limits_for(item.unit).publish

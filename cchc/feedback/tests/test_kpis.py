@@ -100,3 +100,26 @@ def test_late_and_disputed_items_lower_satisfaction(clerk, principal, colleague,
     assert (satisfaction.numerator, satisfaction.denominator) == (1, 3)
     assert open_late.numerator == 2  # the unanswered one and the reopened one are past due
     assert "đang mở" in open_late.display()
+
+
+@pytest.mark.django_db
+def test_a_dispute_does_not_turn_a_late_answer_into_an_on_time_one(
+    clerk, principal, colleague, school
+) -> None:
+    with later(at(2026, 3, 2, 9, 0)):
+        item = services.feedback_receive(
+            actor=clerk.user, unit=school, channel="letter", data=dict(SENDER)
+        )
+    item = answered(item, clerk, principal, colleague, when=(2026, 3, 30, 9, 0))  # due 23/03
+    with later(at(2026, 3, 31, 9, 0)):
+        item = services.feedback_dispute(item=item, reason="Tôi chưa đồng ý với câu trả lời.")
+        item = services.feedback_assign(actor=clerk.user, item=item, assignee=colleague)
+        item = services.feedback_draft(actor=colleague.user, item=item, answer="Trả lời lại.")
+        item = services.feedback_approve(actor=principal.user, item=item)
+
+    with later(at(2026, 5, 4, 9, 0)):
+        on_time = registry.measure("feedback_on_time_rate", _units(school), Period.year(2026))
+
+    assert item.approved_at == at(2026, 3, 30, 9, 0)  # the first answer is what 766 judges
+    assert item.due_at > item.initial_due_at
+    assert (on_time.numerator, on_time.denominator) == (0, 1)
