@@ -9,12 +9,12 @@ PORT   ?= 8000
 # The demo runs like production (DEBUG off) but over plain HTTP on the loopback address.
 DEMO_ENV := DEBUG=0 HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY_FILE=var/secret_key
 
-.PHONY: demo test install system-packages serve worker lint clean-venv
+.PHONY: demo test install system-packages serve worker pdf-server lint clean-venv
 
-# Debian packages the whole suite needs: Chromium (browser tests), LibreOffice and fonts (DOCX to
-# PDF), poppler (reading PDFs back). Installed when missing and running as root; otherwise the
+# Debian packages the whole suite needs: Chromium (browser tests), LibreOffice, its Python bridge
+# (the warm converter, `cchc pdf_server`) and fonts (DOCX to PDF), poppler (reading PDFs back). Installed when missing and running as root; otherwise the
 # command to run is printed.
-DEB_PACKAGES := chromium chromium-driver libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core poppler-utils softhsm2 opensc
+DEB_PACKAGES := chromium chromium-driver libreoffice-writer-nogui python3-uno fonts-liberation2 fonts-dejavu-core poppler-utils softhsm2 opensc
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,19 +37,28 @@ demo: install var/secret_key
 	$(DEMO_ENV) $(BIN)/cchc seed_demo
 	$(DEMO_ENV) $(BIN)/cchc collectstatic --noinput -v0
 	@echo "Mở http://$(HOST):$(PORT)/ — đăng nhập cán bộ tại http://$(HOST):$(PORT)/tai-khoan/dang-nhap/"
+	$(DEMO_ENV) $(BIN)/cchc pdf_server > var/pdf_server.log 2>&1 & pdf=$$!; \
+	trap 'kill $$pdf 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 4 config.wsgi:application
 
 serve: install var/secret_key
+	$(DEMO_ENV) $(BIN)/cchc pdf_server > var/pdf_server.log 2>&1 & pdf=$$!; \
+	trap 'kill $$pdf 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 4 config.wsgi:application
 
 worker: install var/secret_key
 	$(DEMO_ENV) $(BIN)/cchc db_worker --no-reload
+
+# The warm LibreOffice for papers (make demo and make serve start it beside the app server).
+pdf-server: install var/secret_key
+	$(DEMO_ENV) $(BIN)/cchc pdf_server
 
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="yes"; \
 	command -v soffice >/dev/null 2>&1 || missing="yes"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="yes"; \
+	/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing="yes"; \
 	test -f /usr/lib/softhsm/libsofthsm2.so || missing="yes"; \
 	fc-list 2>/dev/null | grep -q "Liberation Serif" || missing="yes"; \
 	if [ -n "$$missing" ]; then \

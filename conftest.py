@@ -92,3 +92,43 @@ def _fresh_cache() -> None:
 
     for alias in ("default", "ratelimit", "pages"):
         caches[alias].clear()
+
+
+@pytest.fixture(scope="session")
+def pdf_server() -> Iterator[str]:
+    """A warm converter (`cchc pdf_server`, unoserver + LibreOffice) on a free loopback port.
+
+    Yields its HOST:PORT; skips nothing: a machine without python3-uno fails the tests that ask
+    for it, since CI installs it.
+    """
+    import subprocess
+    import sys
+    import time
+
+    from cchc.core.official_docs import converter
+
+    address = ("127.0.0.1", _free_port())
+    listen = f"{address[0]}:{address[1]}"
+    process = subprocess.Popen(  # noqa: S603 - fixed argument list
+        [sys.executable, "-m", "cchc.cli", "pdf_server", "--listen", listen],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 90
+    while not converter.server_is_up(address, 1):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("cchc pdf_server did not start (python3-uno and LibreOffice installed?)")
+        time.sleep(0.5)
+    try:
+        yield listen
+    finally:
+        import signal
+
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)

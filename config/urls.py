@@ -12,6 +12,7 @@ admin.site.index_title = "Danh mục dữ liệu"
 
 urlpatterns = [
     path("healthz", core_views.health, name="health"),
+    path("cai-dat/", include("cchc.organizations.setup_urls")),
     # Public pages first: they take the most traffic (look-ups from receipt QR codes).
     path("", include("cchc.portal.urls")),
     path("quan-tri/", admin.site.urls),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("quan-ly/", include("cchc.plans.urls")),
     path("quan-ly/", include("cchc.dossiers.urls")),
     path("quan-ly/", include("cchc.documents.urls")),
+    path("quan-ly/", include("cchc.backups.urls")),
 ]
 
 handler400 = "cchc.core.views.bad_request"

@@ -55,6 +55,8 @@ STAFF_URLS = {
     "dossiers:attachment": lambda unit: reverse(
         "dossiers:attachment", args=[_attachment_of(unit).pk]
     ),
+    # issue 8 (one-stop desk, second pass)
+    "dossiers:undated": lambda unit: reverse("dossiers:undated"),
     # E-office pages of the documents app.
     "documents:incoming": lambda unit: reverse("documents:incoming") + "?q=",
     "documents:incoming_detail": lambda unit: reverse(
@@ -86,6 +88,10 @@ STAFF_URLS = {
     ),
     "documents:certificates": lambda unit: reverse("documents:certificates"),
     "documents:verify": lambda unit: reverse("documents:verify"),
+}
+# Backups: system-wide, superuser only (cchc/backups).
+STAFF_URLS |= {
+    "backups:status": lambda unit: reverse("backups:status"),
 }
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
 POST_URLS = {
@@ -120,7 +126,8 @@ UNIT_OBJECT_URLS = [
 # URLs that name a unit explicitly: another school's must answer 403 or 404.
 UNIT_SCOPED = ["organizations:unit_detail", "workdays:year", *UNIT_OBJECT_URLS]
 API_UNIT_SCOPED = ["/api/v1/units/{id}", "/api/v1/units/{id}/staff"]
-PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api"}
+# "setup" is the first-run page: public while no unit exists, 404 for ever after.
+PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api", "setup"}
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 from cchc.accounts import permissions
+from cchc.core.conflicts import Conflict
 from cchc.core.numbers import MAX_ID, parse_id
 from cchc.core.ratelimit import hit
 from cchc.dossiers import selectors, services
@@ -198,6 +199,8 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Status:
             subject=payload.subject,
             external_code=payload.external_code,
         )
+    except Conflict as error:
+        raise HttpError(409, " ".join(error.messages)) from None
     except ValidationError as error:
         raise HttpError(422, " ".join(error.messages)) from None
     return Status(201, _out(dossier))
@@ -246,7 +249,7 @@ def dossier_transition(request: HttpRequest, code: str, payload: TransitionIn) -
             actor=user,
             dossier=dossier,
             reason=payload.reason,
-            new_due_at=payload.new_due_at or dossier.due_at,
+            new_due_at=payload.new_due_at,
             expected_version=version,
         ),
     }

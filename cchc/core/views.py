@@ -81,6 +81,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):  # API clients parse JSON, even from a crash
+        return _error(request, 500, "Lỗi hệ thống", "Đã xảy ra lỗi hệ thống; hãy thử lại sau.")
     return render(
         request,
         "error.html",

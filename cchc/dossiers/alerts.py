@@ -28,6 +28,7 @@ def digest_lists(now: datetime | None = None) -> dict[int, dict[str, list[Dossie
     today = now.astimezone(VN).date()
     open_dossiers = (
         Dossier.objects.filter(status__in=OPEN, due_at__isnull=False)
+        .with_late_flag(now)
         .select_related("unit", "procedure", "assignee", "apology")
         .order_by("due_at")
     )
@@ -47,7 +48,7 @@ def digest_lists(now: datetime | None = None) -> dict[int, dict[str, list[Dossie
                 ).values_list("pk", flat=True)
             )
         has_apology = hasattr(dossier, "apology")
-        if dossier.due_at < now and not has_apology:
+        if dossier.is_overdue and not has_apology:
             kind = "late"
         elif now <= dossier.effective_due_at <= horizon[unit_id]:
             kind = "due_soon"

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from cchc.dossiers.models import Dossier, HandOverResult, Procedure, TimeLimitUnit
-from cchc.organizations.models import Unit
+from cchc.organizations.models import DeadlineMode, Unit
 from cchc.workdays.calendar import WorkCalendar
-from cchc.workdays.services import calendar_for_unit, due_for_unit
+from cchc.workdays.services import calendar_for_unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -25,14 +25,22 @@ def end_of_day(calendar: WorkCalendar, day) -> datetime:
     return datetime.combine(day, calendar.hours.day_end, tzinfo=VN)
 
 
-def _apply_cutoff(calendar: WorkCalendar, procedure: Procedure, received_at: datetime) -> datetime:
-    """A procedure may publish its own cut-off (e.g. 11:00): a receipt after it counts as made at
-    the start of the next working day; the calendar's default 15:00 still applies otherwise."""
-    if procedure.cutoff is None:
-        return received_at
-    local = received_at.astimezone(VN)
-    if local.time() <= procedure.cutoff and calendar.is_working_day(local.date()):
-        return received_at
+def cutoff_applies(procedure: Procedure) -> bool:
+    """The 15:00 cut-off (Decree 61 Art. 18; domain.md 1.2-1.3; domain-2025.md 3.1) is the rule
+    for same-day procedures; a procedure counted in days follows it only where its published
+    decision or the unit's rule says so: then the catalogue gives it a cut-off time (`cutoff`,
+    empty by default)."""
+    return procedure.time_limit_unit == TimeLimitUnit.SAME_DAY or procedure.cutoff is not None
+
+
+def counting_start(calendar: WorkCalendar, procedure: Procedure, received_at: datetime) -> datetime:
+    """The moment the legal clock counts from: the receipt itself on a working day (before the
+    cut-off where it applies), else the first session of the next working day."""
+    local = _aware(received_at).astimezone(VN)
+    cutoff = procedure.cutoff or calendar.cutoff
+    late = cutoff_applies(procedure) and local.time() > cutoff
+    if calendar.is_working_day(local.date()) and not late:
+        return local
     next_day = calendar.next_working_day(local.date())
     return datetime.combine(next_day, calendar.hours.sessions[0][0], tzinfo=VN)
 
@@ -41,34 +49,56 @@ def supplement_deadline(dossier: Dossier) -> datetime:
     """The last moment to ask for papers after acceptance (Decree 61 Art. 19(4): 3 working
     days unless the procedure says otherwise)."""
     calendar = calendar_for_unit(dossier.unit)
-    start = calendar.effective_receipt_date(dossier.received_at.astimezone(VN))
+    start = counting_start(calendar, dossier.procedure, dossier.received_at).date()
     day = calendar.add_working_days(start, dossier.procedure.supplement_within_days)
     return end_of_day(calendar, day)
 
 
 def compute_due(unit: Unit, procedure: Procedure, received_at: datetime) -> datetime | None:
-    """The legal due moment of a dossier received (accepted) at `received_at`.
+    """The legal due moment of a dossier received (accepted) at `received_at`; None only for a
+    procedure without a legal time limit, which may not receive dossiers (`start_clock`).
 
-    Working days follow the unit's rule (default: the day of receipt is not counted, receipts
-    after the 15:00 cut-off count from the next working day; domain.md 1.3). "Trong ngày" means
-    before the end of that working day, or of the next one after the cut-off.
+    Whole working days follow the unit's rule (default: the day of receipt is not counted, the
+    due moment is the end of the last working day). A half day is 4 working hours and is never
+    rounded: 0,5 day = 4 hours, 1,5 days = 12 hours counted from the receipt (the N x 8-hour
+    rule). "Trong ngày" ends with that working day. Where the 15:00 cut-off applies
+    (`cutoff_applies`) a later receipt counts from the next working day.
     """
+    if procedure.time_limit_unit == TimeLimitUnit.PLAN or (
+        procedure.time_limit_unit != TimeLimitUnit.SAME_DAY
+        and (procedure.time_limit_value is None or procedure.time_limit_value <= 0)
+    ):
+        return None
     calendar = calendar_for_unit(unit)
-    received_at = _apply_cutoff(calendar, procedure, _aware(received_at))
-    limit = procedure.time_limit_value
-    if procedure.time_limit_unit == TimeLimitUnit.PLAN:
-        return None
+    start = counting_start(calendar, procedure, received_at)
     if procedure.time_limit_unit == TimeLimitUnit.SAME_DAY:
-        return _aware(calendar.same_day_due(received_at))
-    if limit is None:
-        return None
+        return end_of_day(calendar, start.date())
+    limit = Decimal(procedure.time_limit_value)
     if procedure.time_limit_unit == TimeLimitUnit.WORKING_HOURS:
-        return _aware(calendar.add_working_hours(received_at, Decimal(limit)))
-    days = int(Decimal(limit).to_integral_value())
-    due = due_for_unit(unit=unit, received_at=received_at.astimezone(VN), days=days)
-    if isinstance(due, datetime):
-        return _aware(due)
-    return end_of_day(calendar, due)
+        return _aware(calendar.add_working_hours(start, limit))
+    if limit != limit.to_integral_value() or unit.deadline_mode == DeadlineMode.WORKING_HOURS:
+        return _aware(calendar.add_working_hours(start, limit * 8))
+    return end_of_day(calendar, calendar.add_working_days(start.date(), int(limit)))
+
+
+def explain_due(dossier: Dossier) -> list[str] | None:
+    """How the due date of a dossier counted in whole working days was reached, with the
+    cut-off choice said in words (shown on the dossier page)."""
+    procedure = dossier.procedure
+    if dossier.received_at is None or procedure.time_limit_unit != TimeLimitUnit.WORKING_DAYS:
+        return None
+    limit = procedure.time_limit_value
+    if limit is None or limit != limit.to_integral_value():
+        return None
+    calendar = calendar_for_unit(dossier.unit)
+    start = counting_start(calendar, procedure, dossier.received_at)
+    lines = calendar.explain(start.date(), int(limit)).lines()
+    if cutoff_applies(procedure):
+        hour = (procedure.cutoff or calendar.cutoff).strftime("%H:%M")
+        rule = f"Thủ tục áp dụng giờ chốt {hour}: hồ sơ nhận sau giờ này tính từ ngày làm việc sau."
+    else:
+        rule = "Thủ tục không áp dụng giờ chốt 15:00: hồ sơ tính từ ngày tiếp nhận."
+    return [rule, *lines]
 
 
 def extend_by_pause(dossier: Dossier, paused_from: datetime, resumed_at: datetime) -> datetime:

@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.core.audit import audit_record
+from cchc.dossiers import deadlines, services
 from cchc.dossiers import procedures as procedure_services
-from cchc.dossiers import services
 from cchc.dossiers.deadlines import VN
 from cchc.dossiers.models import Channel, Dossier, Procedure
 from cchc.organizations.models import Staff, Unit
+from cchc.workdays.calendar import WorkCalendar
+from cchc.workdays.services import calendar_for_unit
 
 SCHOOL_CODE = "000.31.41.H29"
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Ngô"]
@@ -47,13 +49,42 @@ def _name(rng: random.Random) -> str:
     return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
 
 
+# The packaged catalogue leaves the re-admission time limit unconfirmed (domain.md 7, row 2), so
+# a real school must take it from its province's decision; the demo school has "its" decision.
+READMISSION = "Xin học lại đối với học sinh trung học cơ sở"
+READMISSION_LIMIT = {
+    "time_limit_value": "5",
+    "time_limit_unit": "working_days",
+    "time_limit_text": "05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ",
+}
+
+
+def _seed_procedures(school: Unit, clerk: User | None) -> None:
+    from cchc.dossiers import catalogue
+
+    for record in catalogue.load_seed():
+        if record["name"] == READMISSION:
+            record = {
+                **record,
+                **READMISSION_LIMIT,
+                "unconfirmed": [
+                    key for key in record["unconfirmed"] if key not in READMISSION_LIMIT
+                ],
+                "sources": [
+                    *record["sources"],
+                    "Dữ liệu mẫu: thời hạn theo quyết định công bố thủ tục của tỉnh (giả định).",
+                ],
+            }
+        procedure_services.procedure_upsert(actor=clerk, unit=school, record=record)
+
+
 def seed_demo_data(*, dossiers: int = 320, **_options: object) -> list[str]:
     school = Unit.objects.filter(code=SCHOOL_CODE).first()
     if school is None:
         return []
     clerk = User.objects.filter(username="thuyltt").first()
     if not Procedure.objects.filter(unit=school).exists():
-        procedure_services.procedure_seed_defaults(actor=clerk, unit=school)
+        _seed_procedures(school, clerk)
     if Dossier.objects.filter(unit=school).exists():
         return []
     made = seed_dossiers(school, count=dossiers, actor=clerk)
@@ -69,7 +100,8 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User | None, seed: int = 202
     """Run each dossier through the real services, moving the clock by hand (timezone.now is
     what the services read, so each step is patched to its historical moment)."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
-    procedures = [p for p in Procedure.objects.filter(unit=unit) if p.time_limit_unit != "plan"]
+    procedures = [p for p in Procedure.objects.filter(unit=unit) if p.has_legal_time_limit]
+    calendar = calendar_for_unit(unit)
     staff = list(Staff.objects.filter(unit=unit, is_active=True))
     principal = User.objects.filter(
         staff__unit=unit, staff__role_assignments__role="principal"
@@ -104,7 +136,7 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User | None, seed: int = 202
                 received_at=r,
             ),
         )
-        _advance(dossier, rng, actor, principal, today)
+        _advance(dossier, rng, actor, principal, today, calendar)
         made += 1
     audit_record(
         actor=None,
@@ -125,12 +157,31 @@ def _with_clock(moment: datetime, action):
         timezone.now = original  # type: ignore[assignment]
 
 
-def _advance(dossier: Dossier, rng: random.Random, actor, principal, today) -> None:
+def _office(calendar: WorkCalendar, moment: datetime) -> datetime:
+    """The moment itself if it falls in office hours of a working day, else the next session
+    start (plus a few minutes): demo events happen when the office is open, never at 00:00."""
+    local = moment.astimezone(VN)
+    day = local.date()
+    while True:
+        if calendar.is_working_day(day):
+            for start, end in calendar.hours.sessions:
+                begin = datetime.combine(day, start, tzinfo=VN)
+                finish = datetime.combine(day, end, tzinfo=VN)
+                if local < finish:
+                    return max(local, begin + timedelta(minutes=10))
+        day = calendar.next_working_day(day)
+        local = datetime.combine(day, time(0, 0), tzinfo=VN)
+
+
+def _advance(dossier: Dossier, rng: random.Random, actor, principal, today, calendar) -> None:
     if dossier.due_at is None:
         return
-    if dossier.assignee is not None and dossier.received_at + timedelta(hours=2) < timezone.now():
+    if dossier.assignee is not None:
+        moment = _office(calendar, dossier.received_at + timedelta(hours=2))
+        if moment.date() >= today:
+            return
         dossier = _with_clock(
-            dossier.received_at + timedelta(hours=2),
+            moment,
             lambda: services.dossier_hand_over(
                 actor=actor,
                 dossier=dossier,
@@ -142,7 +193,9 @@ def _advance(dossier: Dossier, rng: random.Random, actor, principal, today) -> N
     due = dossier.due_at
     roll = rng.random()
     if roll < 0.08 and dossier.procedure.max_supplements:
-        asked = dossier.received_at + timedelta(hours=20)
+        asked = _office(calendar, dossier.received_at + timedelta(hours=20))
+        if asked >= deadlines.supplement_deadline(dossier) or asked.date() >= today:
+            return
         dossier = _with_clock(
             asked,
             lambda: services.dossier_request_supplement(
@@ -152,29 +205,36 @@ def _advance(dossier: Dossier, rng: random.Random, actor, principal, today) -> N
                 reason="Thiếu giấy tờ",
             ),
         )
-        back = asked + timedelta(days=2)
+        back = _office(calendar, asked + timedelta(days=2))
         if back.date() >= today:
             return
         dossier = _with_clock(
             back, lambda: services.dossier_supplement_received(actor=actor, dossier=dossier)
         )
         due = dossier.due_at
+    due_day = due.astimezone(VN).date()
     late = roll > 0.96
-    if late and rng.random() < 0.6 and due.date() - timedelta(days=3) > dossier.received_at.date():
-        moment = due - timedelta(days=3)
-        if moment.date() < today:
+    if late and rng.random() < 0.6:
+        moment = _office(calendar, due - timedelta(days=3))
+        new_day = calendar.add_working_days(due_day, 3)
+        if dossier.received_at < moment and moment.date() < min(today, due_day):
             _with_clock(
                 moment,
                 lambda: services.dossier_apologize(
                     actor=principal,
                     dossier=dossier,
                     reason="Chờ xác nhận học bạ từ trường cũ",
-                    new_due_at=due + timedelta(days=3),
+                    new_due_at=deadlines.end_of_day(calendar, new_day),
                 ),
             )
             dossier.refresh_from_db()
-    finished = due + timedelta(days=2) if late else due - timedelta(hours=rng.randint(2, 40))
-    finished = max(finished, dossier.received_at + timedelta(hours=1))
+    if late:
+        finished = _office(calendar, due + timedelta(days=2))
+    else:
+        earliest = dossier.received_at + timedelta(hours=1)
+        finished = _office(calendar, max(due - timedelta(hours=rng.randint(2, 40)), earliest))
+        if finished > due:
+            finished = max(earliest, due - timedelta(minutes=30))
     if finished.date() >= today:
         return
     dossier = _with_clock(
@@ -186,6 +246,6 @@ def _advance(dossier: Dossier, rng: random.Random, actor, principal, today) -> N
             note="",
         ),
     )
-    returned = finished + timedelta(hours=rng.randint(1, 30))
+    returned = _office(calendar, finished + timedelta(hours=rng.randint(1, 30)))
     if returned.date() < today:
         _with_clock(returned, lambda: services.dossier_return(actor=actor, dossier=dossier))

@@ -13,6 +13,17 @@ from cchc.organizations.models import Staff, Unit
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class OwnIds:
+    """Forms shown together on the dossier page get ids of their own (`apology_reason`, not a
+    second `id_reason`): one id per element, labels and hints that point at the right field."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ApplicantFields(forms.Form):
     applicant_name = forms.CharField(
         label="Họ và tên người nộp",
@@ -96,21 +107,27 @@ class IntakeForm(ApplicantFields):
         self.fields["documents"].choices = [(n, n) for n in names]
 
 
-class AttachForm(forms.Form):
+class AttachForm(OwnIds, forms.Form):
+    id_prefix = "attach"
+
     document_name = forms.CharField(label="Tên giấy tờ", max_length=300, required=False)
     file = forms.FileField(
         label="Tệp quét (PDF, JPG, PNG)", error_messages={"required": "Hãy chọn tệp."}
     )
 
 
-class SupplementForm(forms.Form):
+class SupplementForm(OwnIds, forms.Form):
+    id_prefix = "supplement"
+
     items = forms.CharField(
         label="Giấy tờ cần bổ sung (mỗi dòng một loại)", widget=forms.Textarea(attrs={"rows": 3})
     )
     reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class HandOverForm(forms.Form):
+class HandOverForm(OwnIds, forms.Form):
+    id_prefix = "handover"
+
     to_staff = forms.ModelChoiceField(label="Chuyển cho", queryset=Staff.objects.none())
     step = forms.ChoiceField(label="Bước", choices=Step.choices)
     note = forms.CharField(label="Ghi chú", required=False)
@@ -120,9 +137,11 @@ class HandOverForm(forms.Form):
         self.fields["to_staff"].queryset = Staff.objects.filter(unit=unit, is_active=True)
 
 
-class ApologyForm(forms.Form):
+class ApologyForm(OwnIds, forms.Form):
+    id_prefix = "apology"
+
     reason = forms.CharField(label="Lý do chậm", widget=forms.Textarea(attrs={"rows": 2}))
-    new_due_on = forms.DateField(
+    new_due_at = forms.DateField(
         label="Ngày hẹn trả mới",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=DATE_INPUT,
@@ -130,7 +149,21 @@ class ApologyForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DueDateForm(forms.Form):
+    """One row of the page of dossiers without a due date."""
+
+    due_on = forms.DateField(
+        label="Hạn trả kết quả",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=DATE_INPUT,
+        error_messages={"invalid": "Ngày không hợp lệ.", "required": "Hãy chọn ngày."},
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class DecisionForm(OwnIds, forms.Form):
+    id_prefix = "decision"
+
     granted = forms.TypedChoiceField(
         label="Kết quả",
         choices=[("1", "Giải quyết (có kết quả)"), ("0", "Từ chối, có lý do")],

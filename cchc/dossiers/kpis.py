@@ -1,8 +1,9 @@
 """Dossier indicators, each one or two aggregate queries (design.md: SQL, not Python loops).
 
-On-time is judged against the original due date; an apology's new date does not change it
-(domain.md 1.4). The 766 variant subtracts the citizen's supplement time and counts any dossier
-with more than one supplement request as late (domain.md 1.3, 2).
+On-time is judged by the one definition of "late" in `DossierQuerySet`: against the legal due
+date, never an apology's new date (domain.md 1.4). The 766 variant subtracts the citizen's
+supplement time and counts any dossier with more than one supplement request as late
+(domain.md 1.3, 2.2).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cchc.dossiers.deadlines import VN
-from cchc.dossiers.models import Apology, Channel, Dossier, DossierPause
-from cchc.dossiers.workflow import CLOCK_RUNNING, DossierStatus
+from cchc.dossiers.models import LATE, ON_TIME, Apology, Channel, Dossier, DossierPause
+from cchc.dossiers.workflow import DossierStatus
 from cchc.kpi.registry import Measure, Period, indicator
 from cchc.organizations.models import Unit
 
@@ -40,13 +41,16 @@ def _window(period: Period) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _resolved(units: QuerySet[Unit], period: Period) -> QuerySet[Dossier]:
-    """Dossiers whose result came out in the period, plus open ones already past due in it."""
+def _counted(units: QuerySet[Unit], period: Period) -> QuerySet[Dossier]:
+    """Accepted dossiers received or processed in the period (domain.md 2.2): received before
+    its end and not ended before its start, each measured by the one definition of "late"
+    (`DossierQuerySet.with_measure`) at its end, or at the period end if still open then."""
     start, end = _window(period)
-    now = min(timezone.now(), end)
-    return Dossier.objects.filter(unit__in=units, due_at__isnull=False).filter(
-        Q(result_at__gte=start, result_at__lt=end)
-        | Q(status__in=CLOCK_RUNNING, due_at__gte=start, due_at__lt=now)
+    at = min(timezone.now(), end)
+    return (
+        Dossier.objects.filter(unit__in=units, received_at__isnull=False, received_at__lt=end)
+        .with_measure(at)
+        .filter(Q(ended_moment__isnull=True) | Q(ended_moment__gte=start))
     )
 
 
@@ -56,9 +60,9 @@ def _resolved(units: QuerySet[Unit], period: Period) -> QuerySet[Dossier]:
     source="Nghị định 118/2025/NĐ-CP; Quyết định 766/QĐ-TTg chỉ số 2.1; Kế hoạch CCHC mục tiêu 2",
 )
 def dossier_on_time_rate(units: QuerySet[Unit], period: Period) -> Measure:
-    row = _resolved(units, period).aggregate(
-        n=Count("id", filter=Q(result_at__isnull=False, result_at__lte=F("due_at"))), d=Count("id")
-    )
+    """Every accepted dossier of the period; on time when finished, stopped or still running
+    within its legal due date. One without a due date cannot be on time (it must be dated)."""
+    row = _counted(units, period).aggregate(n=Count("id", filter=ON_TIME), d=Count("id"))
     return Measure(row["n"], row["d"])
 
 
@@ -68,6 +72,9 @@ def dossier_on_time_rate(units: QuerySet[Unit], period: Period) -> Measure:
     source="Quyết định 766/QĐ-TTg",
 )
 def dossier_on_time_rate_766(units: QuerySet[Unit], period: Period) -> Measure:
+    """Indicator 2.1 as domain.md 2.2 describes it: the same dossiers and moments, less the
+    citizen's supplement time, against the first appointment; more than one supplement request
+    is overdue."""
     lost = (
         # Only pauses after acceptance: a supplement asked at intake happened before the clock.
         DossierPause.objects.filter(
@@ -82,10 +89,10 @@ def dossier_on_time_rate_766(units: QuerySet[Unit], period: Period) -> Measure:
         .values("total")
     )
     dossiers = (
-        _resolved(units, period)
+        _counted(units, period)
         .annotate(lost=Coalesce(Subquery(lost, output_field=DurationField()), Value(timedelta(0))))
         .annotate(
-            net_end=ExpressionWrapper(F("result_at") - F("lost"), output_field=DateTimeField())
+            net_end=ExpressionWrapper(F("measured_at") - F("lost"), output_field=DateTimeField())
         )
     )
     row = dossiers.aggregate(
@@ -93,7 +100,6 @@ def dossier_on_time_rate_766(units: QuerySet[Unit], period: Period) -> Measure:
             "id",
             # Against the first due date: the restart/extension rules already moved `due_at`.
             filter=Q(
-                result_at__isnull=False,
                 supplement_count__lte=1,
                 net_end__lte=Coalesce(F("initial_due_at"), F("due_at")),
             ),
@@ -109,9 +115,10 @@ def dossier_on_time_rate_766(units: QuerySet[Unit], period: Period) -> Measure:
     source="Nghị định 61/2018 Điều 19 khoản 9; Kế hoạch CCHC nhiệm vụ 3.4",
 )
 def late_apology_rate(units: QuerySet[Unit], period: Period) -> Measure:
-    late = _resolved(units, period).filter(Q(result_at__gt=F("due_at")) | Q(result_at__isnull=True))
-    row = late.aggregate(
-        n=Count("id", filter=Q(pk__in=Apology.objects.values("dossier"))), d=Count("id")
+    row = (
+        _counted(units, period)
+        .filter(LATE)
+        .aggregate(n=Count("id", filter=Q(pk__in=Apology.objects.values("dossier"))), d=Count("id"))
     )
     return Measure(row["n"], row["d"])
 

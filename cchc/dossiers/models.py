@@ -3,8 +3,13 @@ attachments, and the row-locked counters that give gap-free codes and book entri
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cchc.core.models import TimeStampedModel
@@ -65,7 +70,15 @@ class Procedure(TimeStampedModel):
         default=TimeLimitUnit.WORKING_DAYS,
     )
     time_limit_text = models.CharField("Thời hạn (nguyên văn)", max_length=300, blank=True)
-    cutoff = models.TimeField("Giờ chốt tiếp nhận", null=True, blank=True)
+    cutoff = models.TimeField(
+        "Giờ chốt tiếp nhận",
+        null=True,
+        blank=True,
+        help_text="Bắt buộc với thủ tục giải quyết trong ngày (thường 15:00). Với thủ tục tính "
+        "theo ngày, để trống nếu không áp dụng (mặc định): hồ sơ nhận trong ngày làm việc tính từ "
+        "ngày đó; ghi giờ chốt khi quyết định công bố hoặc quy chế của đơn vị quy định hồ sơ nhận "
+        "sau giờ đó tính từ ngày làm việc tiếp theo (Nghị định 61/2018 Điều 18).",
+    )
     target_users = models.TextField("Đối tượng thực hiện", blank=True)
     implementing_body = models.TextField("Cơ quan thực hiện", blank=True)
     result = models.TextField("Kết quả thực hiện", blank=True)
@@ -120,8 +133,28 @@ class Procedure(TimeStampedModel):
         return self.online_level != OnlineLevel.NONE and "online" in self.channels
 
     @property
+    def has_legal_time_limit(self) -> bool:
+        """A limit the desk can turn into a due date, confirmed (not in `unconfirmed`): without
+        one a procedure is neither published nor receives dossiers (issue 8 point 1)."""
+        if {"time_limit_value", "time_limit_unit"} & set(self.unconfirmed or []):
+            return False
+        if self.time_limit_unit == TimeLimitUnit.SAME_DAY:
+            return True
+        if self.time_limit_unit == TimeLimitUnit.PLAN:
+            return False
+        return self.time_limit_value is not None and self.time_limit_value > Decimal(0)
+
+    @property
     def time_limit_display(self) -> str:
+        """The limit as staff read it, the verbatim text first (it may be an internal note)."""
         if self.time_limit_text:
+            return self.time_limit_text
+        return self.time_limit_public
+
+    @property
+    def time_limit_public(self) -> str:
+        """The limit as published: never an unconfirmed note ("Chưa xác định…")."""
+        if self.time_limit_text and "time_limit_text" not in (self.unconfirmed or []):
             return self.time_limit_text
         if self.time_limit_unit == TimeLimitUnit.SAME_DAY:
             return "Trong ngày"
@@ -129,6 +162,61 @@ class Procedure(TimeStampedModel):
             return self.get_time_limit_unit_display()
         value = f"{self.time_limit_value.normalize():f}".replace(".", ",")
         return f"{value} {self.get_time_limit_unit_display()}"
+
+
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    """The one definition of "late" (issue 18): every page, list, alert and indicator asks here.
+
+    A dossier is measured at the first of its result, its return or its stop/withdrawal/refusal
+    when that came by `at`; one waiting for the citizen's papers at the start of that wait (the
+    clock stops, Decree 61 Art. 19(4); domain.md 2.2); any other open one at `at`. It is late
+    when that moment is after its legal due date (`due_at`, which a restart after a supplement
+    moves; an apology's new date never does, domain.md 1.4). Only accepted dossiers (the clock
+    started) with a due date are ever late.
+    """
+
+    def with_measure(self, at: datetime) -> DossierQuerySet:
+        open_pause = (
+            DossierPause.objects.filter(dossier=OuterRef("pk"), ended_at__isnull=True)
+            .order_by("-started_at")
+            .values("started_at")[:1]
+        )
+        return self.annotate(
+            ended_moment=Coalesce(F("result_at"), F("returned_at"), F("stopped_at")),
+        ).annotate(
+            measured_at=Case(
+                When(ended_moment__lte=at, then=F("ended_moment")),
+                When(
+                    status=DossierStatus.SUPPLEMENT,
+                    then=Coalesce(
+                        Subquery(open_pause, output_field=models.DateTimeField()), Value(at)
+                    ),
+                ),
+                default=Value(at),
+                output_field=models.DateTimeField(),
+            )
+        )
+
+    def with_late_flag(self, at: datetime | None = None) -> DossierQuerySet:
+        """Each row with `is_overdue` (the same definition), for lists that mark late rows."""
+        return self.with_measure(at or timezone.now()).annotate(
+            is_overdue=Case(
+                When(LATE, then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def late(self, at: datetime | None = None) -> DossierQuerySet:
+        return self.with_measure(at or timezone.now()).filter(LATE)
+
+    def on_time(self, at: datetime | None = None) -> DossierQuerySet:
+        return self.with_measure(at or timezone.now()).filter(ON_TIME)
+
+
+# Filters on `with_measure`: the accepted, dated dossiers past / within their legal due date.
+LATE = Q(received_at__isnull=False, due_at__isnull=False, measured_at__gt=F("due_at"))
+ON_TIME = Q(received_at__isnull=False, due_at__isnull=False, measured_at__lte=F("due_at"))
 
 
 class Dossier(TimeStampedModel):
@@ -169,6 +257,7 @@ class Dossier(TimeStampedModel):
     new_due_at = models.DateTimeField("Hẹn lại ngày trả", null=True, blank=True)
     result_at = models.DateTimeField("Thời điểm có kết quả", null=True, blank=True)
     returned_at = models.DateTimeField("Thời điểm trả kết quả", null=True, blank=True)
+    stopped_at = models.DateTimeField("Thời điểm dừng, rút hoặc từ chối", null=True, blank=True)
     result_kind = models.CharField("Loại kết quả", max_length=20, blank=True)
     result_note = models.TextField("Nội dung kết quả", blank=True)
     supplement_count = models.PositiveSmallIntegerField("Số lần yêu cầu bổ sung", default=0)
@@ -191,6 +280,8 @@ class Dossier(TimeStampedModel):
     book_entry = models.PositiveIntegerField("Số thứ tự trong sổ", null=True, blank=True)
     version = models.PositiveIntegerField("Phiên bản", default=1)
 
+    objects = DossierQuerySet.as_manager()
+
     class Meta:
         verbose_name = "Hồ sơ TTHC"
         verbose_name_plural = "Hồ sơ TTHC"
@@ -211,18 +302,12 @@ class Dossier(TimeStampedModel):
     def finished_at(self):
         return self.result_at or self.returned_at
 
-    def is_late(self, now=None) -> bool:
-        """Late against the original due date (an apology does not make it on time).
-
-        While the citizen is supplementing the clock is stopped (Decree 61 Art. 19(4)), so a
-        dossier waiting for papers is not late.
-        """
-        if self.due_at is None:
+    def is_late(self, now: datetime | None = None) -> bool:
+        """Late by the one definition in `DossierQuerySet` (an apology does not make it on
+        time; waiting for the citizen's papers is not late)."""
+        if self.pk is None or self.due_at is None:
             return False
-        if self.status == DossierStatus.SUPPLEMENT and self.finished_at is None:
-            return False
-        moment = self.finished_at or now or timezone.now()
-        return moment > self.due_at
+        return type(self).objects.filter(pk=self.pk).late(now).exists()
 
 
 class HandOverResult(models.TextChoices):
@@ -290,6 +375,11 @@ class Apology(TimeStampedModel):
     original_due_at = models.DateTimeField("Hạn ban đầu")
     new_due_at = models.DateTimeField("Hẹn lại")
     signer_name = models.CharField("Người ký", max_length=200)
+    issued_late = models.BooleanField(
+        "Gửi muộn",
+        default=False,
+        help_text="Lập sau thời điểm chậm nhất (01 ngày làm việc trước hạn trả kết quả).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 
-from cchc.core.official_docs import OfficialDocError
+from cchc.core.official_docs import OfficialDocError, converter, layout
 from cchc.dossiers import papers
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import DossierStatus
@@ -166,16 +168,36 @@ def build(dossier: Dossier, kind: str, *, show_personal: bool = True) -> Any:
     return papers.control_sheet(unit, info)
 
 
+def _layout_version() -> str:
+    """Changes whenever the code that draws the papers changes, so a new layout is never stale."""
+    digest = hashlib.sha256()
+    for module in (papers, layout):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_LAYOUT_VERSION = _layout_version()
+
+
 def render_paper(
     dossier: Dossier, kind: str, fmt: str, *, show_personal: bool
 ) -> tuple[bytes, str, str]:
+    """The paper's bytes; a PDF of an unchanged dossier (same version) is made only once."""
     if fmt not in ("docx", "pdf"):
         raise PaperUnavailable("Chỉ tải được định dạng docx hoặc pdf.")
-    document = build(dossier, kind, show_personal=show_personal)
-    try:
-        content = papers.render(document, fmt)
-    except OfficialDocError as error:
-        raise PaperUnavailable(str(error)) from None
+    key = converter.record_key(
+        "dossier-paper", dossier.pk, dossier.version, dossier.updated_at.isoformat(), kind,
+        show_personal, dossier.unit.updated_at.isoformat(), _LAYOUT_VERSION,
+    )  # fmt: skip
+    content = converter.stored_paper(key) if fmt == "pdf" else None
+    if content is None:
+        document = build(dossier, kind, show_personal=show_personal)
+        try:
+            content = papers.render(document, fmt)
+        except OfficialDocError as error:
+            raise PaperUnavailable(str(error)) from None
+        if fmt == "pdf":
+            converter.store_paper(key, content)
     content_type = DOCX_TYPE if fmt == "docx" else "application/pdf"
     return content, content_type, f"{kind}-{dossier.code}.{fmt}"
 

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.conflicts import unique_or_conflict
 from cchc.dossiers import catalogue
 from cchc.dossiers.models import Procedure
 from cchc.organizations.models import Unit
@@ -69,7 +70,10 @@ def procedure_upsert(*, actor: Any, unit: Unit, record: dict[str, Any]) -> Proce
     procedure = existing or Procedure(unit=unit, name=record["name"], valid_from=valid_from)
     for name, value in _values(record).items():
         setattr(procedure, name, value)
-    procedure.save()
+    # Published only with a confirmed legal time limit (issue 8 point 1).
+    procedure.is_published = procedure.has_legal_time_limit
+    with unique_or_conflict({"name": f"Thủ tục «{procedure.name}» vừa được người khác lưu."}):
+        procedure.save()
     audit_record(
         actor=actor,
         verb="procedure.update" if existing else "procedure.create",

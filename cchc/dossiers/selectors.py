@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from cchc.accounts import permissions
 from cchc.core.numbers import parse_id
 from cchc.dossiers.catalogue import search_key
 from cchc.dossiers.models import Dossier, Procedure
-from cchc.dossiers.workflow import CLOCK_RUNNING, FINAL, DossierStatus
+from cchc.dossiers.workflow import FINAL, HAS_RESULT, DossierStatus
 from cchc.organizations.models import Unit
 
 
@@ -73,11 +73,7 @@ def dossier_list_for_user(
     if received_to:
         dossiers = dossiers.filter(received_at__date__lte=received_to)
     if late_only:
-        now = timezone.now()
-        dossiers = dossiers.filter(
-            Q(status__in=CLOCK_RUNNING, due_at__lt=now)
-            | Q(result_at__isnull=False, due_at__lt=F("result_at"))
-        )
+        dossiers = dossiers.late()
     return dossiers
 
 
@@ -92,12 +88,22 @@ def queue_for_user(*, user: Any) -> QuerySet[Dossier]:
 
 def late_without_apology(*, user: Any) -> QuerySet[Dossier]:
     """Open dossiers past their original due date with no apology: shown in red to the head."""
-    now = timezone.now()
     return (
         dossier_list_for_user(user=user)
-        .filter(status__in=CLOCK_RUNNING, due_at__lt=now)
+        .exclude(status__in=FINAL | HAS_RESULT)
+        .late()
         .filter(apology__isnull=True)
         .order_by("due_at")
+    )
+
+
+def undated_for_user(*, user: Any) -> QuerySet[Dossier]:
+    """Accepted, open dossiers without a due date, oldest receipt first (to be dated)."""
+    return (
+        dossier_list_for_user(user=user)
+        .exclude(status__in=FINAL | HAS_RESULT)
+        .filter(received_at__isnull=False, due_at__isnull=True)
+        .order_by("received_at", "id")
     )
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.conflicts import unique_or_conflict
 from cchc.dossiers import deadlines
 from cchc.dossiers.models import (
     Apology,
@@ -38,6 +39,7 @@ from cchc.dossiers.workflow import (
     can_transition,
 )
 from cchc.organizations.models import Staff, Unit
+from cchc.workdays.services import calendar_for_unit
 
 S = DossierStatus
 ID_NUMBER = re.compile(r"^\d{12}$")
@@ -159,6 +161,7 @@ _WATCHED = [
     "received_at",
     "result_at",
     "returned_at",
+    "stopped_at",
     "supplement_count",
     "result_kind",
     "version",
@@ -190,7 +193,7 @@ def _move(
         from_status=from_status,
         to_status=to_status,
         step=dossier.step,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=_user(actor),
         giver=_actor_name(actor),
         receiver=receiver,
         result=result,
@@ -207,6 +210,38 @@ def _move(
     )
     transaction.on_commit(partial(forget_version, dossier.code))
     return dossier
+
+
+def _user(actor: Any) -> Any:
+    """The actor as a user row to point at, or None for the system."""
+    return actor if getattr(actor, "pk", None) else None
+
+
+def require_legal_time_limit(procedure: Procedure) -> None:
+    """No dossier without a deadline (issue 8 point 1): a procedure whose legal time limit is
+    unknown or unconfirmed receives no dossier until the catalogue gives one."""
+    if not procedure.has_legal_time_limit:
+        raise ValidationError(
+            {
+                "procedure": f"Thủ tục “{procedure.name}” chưa có thời hạn giải quyết theo quy "
+                "định đã được xác nhận nên chưa thể tiếp nhận hồ sơ. Hãy cập nhật thời hạn trong "
+                "danh mục thủ tục."
+            }
+        )
+
+
+def start_clock(dossier: Dossier, *, actor: Any, at: datetime) -> None:
+    """The one place the legal clock starts (acceptance of a complete dossier, Decree 61
+    Art. 17): receipt moment and receiver, due date (kept as the first due date for the 766
+    index) and the book entry. The caller saves the dossier in its transaction."""
+    require_legal_time_limit(dossier.procedure)
+    dossier.received_at = at
+    dossier.received_by = _user(actor)
+    dossier.due_at = dossier.initial_due_at = deadlines.compute_due(
+        dossier.unit, dossier.procedure, at
+    )
+    if not dossier.book_entry:
+        dossier.book_entry = next_number(dossier.unit, f"book:{at.astimezone(deadlines.VN).year}")
 
 
 def _notify(dossier: Dossier, kind: str) -> None:
@@ -241,6 +276,7 @@ def dossier_receive(
         raise ValidationError({"channel": "Kênh nộp không hợp lệ."})
     if assignee is not None and assignee.unit_id != unit.pk:
         raise ValidationError({"assignee": "Người xử lý phải thuộc đơn vị."})
+    require_legal_time_limit(procedure)
     fields = _clean_applicant(applicant)
     checklist = _checklist(procedure, provided_documents)
     now = received_at or timezone.now()
@@ -251,8 +287,7 @@ def dossier_receive(
             raise ValidationError({"external_code": f"Mã hồ sơ {code} đã có trong hệ thống."})
     else:
         code, is_external = make_code(unit, local_day), False
-    due = deadlines.compute_due(unit, procedure, now)
-    dossier = Dossier.objects.create(
+    dossier = Dossier(
         unit=unit,
         procedure=procedure,
         code=code,
@@ -262,19 +297,18 @@ def dossier_receive(
         subject=subject.strip()[:300],
         documents=checklist,
         submitted_at=now,
-        received_at=now,
-        due_at=due,
-        initial_due_at=due,
         assignee=assignee,
-        received_by=actor if getattr(actor, "pk", None) else None,
-        book_entry=next_number(unit, f"book:{local_day.year}"),
         **fields,
     )
+    start_clock(dossier, actor=actor, at=now)
+    taken = {"external_code": f"Mã hồ sơ {code} đã có trong hệ thống."}
+    with unique_or_conflict(taken):  # two receipts of one external code at the same moment
+        dossier.save(force_insert=True)
     DossierEvent.objects.create(
         dossier=dossier,
         at=now,
         to_status=S.ACCEPTED,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=_user(actor),
         giver=dossier.applicant_name,
         receiver=_actor_name(actor),
         note=f"Tiếp nhận hồ sơ ({dossier.get_channel_display().lower()})",
@@ -303,6 +337,7 @@ def dossier_submit_online(
     """A citizen's online submission: a code at once; the clock starts only at acceptance."""
     if not procedure.accepts_online or procedure.unit_id != unit.pk or not procedure.is_published:
         raise ValidationError("Thủ tục này chưa nhận hồ sơ trực tuyến.")
+    require_legal_time_limit(procedure)
     fields = _clean_applicant(applicant)
     if not fields["applicant_phone"] and not fields["applicant_email"]:
         raise ValidationError(
@@ -353,15 +388,7 @@ def dossier_accept(
         # A dossier waiting for papers asked at intake is accepted by "supplement received";
         # anything else already has its receipt time, which must never be rewritten.
         raise InvalidTransition(dossier.status, S.ACCEPTED)
-    now = timezone.now()
-    dossier.received_at = now
-    dossier.received_by = actor if getattr(actor, "pk", None) else None
-    dossier.due_at = dossier.initial_due_at = deadlines.compute_due(
-        dossier.unit, dossier.procedure, now
-    )
-    dossier.book_entry = dossier.book_entry or next_number(
-        dossier.unit, f"book:{now.astimezone(deadlines.VN).year}"
-    )
+    start_clock(dossier, actor=actor, at=timezone.now())
     if assignee is not None:
         dossier.assignee = assignee
     return _move(
@@ -447,7 +474,7 @@ def dossier_request_supplement(
         started_at=timezone.now(),
         reason=reason.strip(),
         items=items,
-        requested_by=actor if getattr(actor, "pk", None) else None,
+        requested_by=_user(actor),
     )
     _move(
         actor=actor,
@@ -475,13 +502,7 @@ def dossier_supplement_received(
         pause.ended_at = now
         pause.save(update_fields=["ended_at"])
     if dossier.received_at is None:  # asked at intake: this is the acceptance
-        dossier.received_at = now
-        dossier.due_at = dossier.initial_due_at = deadlines.compute_due(
-            dossier.unit, dossier.procedure, now
-        )
-        dossier.book_entry = dossier.book_entry or next_number(
-            dossier.unit, f"book:{now.astimezone(deadlines.VN).year}"
-        )
+        start_clock(dossier, actor=actor, at=now)
         return _move(
             actor=actor,
             dossier=dossier,
@@ -502,52 +523,109 @@ def dossier_supplement_received(
     )
 
 
+def apology_allowed(dossier: Dossier) -> bool:
+    """An apology (Mẫu 04) is possible once for an accepted dossier whose clock runs or waits
+    for papers, also after its apology deadline has passed (it is then recorded as late)."""
+    return (
+        dossier.status in CLOCK_RUNNING | {S.SUPPLEMENT}
+        and dossier.due_at is not None
+        and not Apology.objects.filter(dossier=dossier).exists()
+    )
+
+
+def _check_new_due(dossier: Dossier, new_due_at: datetime | None, now: datetime) -> None:
+    """The new date: a working day of the unit, after today and after the current due date."""
+    if new_due_at is None:
+        raise ValidationError({"new_due_at": "Hãy chọn ngày hẹn trả kết quả mới."})
+    calendar = calendar_for_unit(dossier.unit)
+    day = new_due_at.astimezone(deadlines.VN).date()
+    if not calendar.is_working_day(day):
+        weekday = "Chủ nhật" if day.weekday() == 6 else "ngày nghỉ"
+        raise ValidationError(
+            {"new_due_at": f"Ngày {day:%d/%m/%Y} là {weekday}, không phải ngày làm việc."}
+        )
+    if day <= now.astimezone(deadlines.VN).date():
+        raise ValidationError({"new_due_at": "Ngày hẹn mới phải sau ngày hôm nay."})
+    due_day = dossier.due_at.astimezone(deadlines.VN).date()
+    if day <= due_day:
+        raise ValidationError(
+            {"new_due_at": f"Ngày hẹn mới phải sau hạn trả kết quả hiện tại ({due_day:%d/%m/%Y})."}
+        )
+
+
 @transaction.atomic
 def dossier_apologize(
     *,
     actor: Any,
     dossier: Dossier,
     reason: str,
-    new_due_at: datetime,
+    new_due_at: datetime | None,
     expected_version: int | None = None,
 ) -> Apology:
-    """Apology and new appointment (Mẫu 04): once, no later than one working day before the due
-    date; the original due date is kept, so the dossier still counts as late if it is."""
+    """Apology and new appointment (Mẫu 04, Decree 61 Art. 19(9)): once per dossier. Due no
+    later than one working day before the due date; one made later is still made (the citizen
+    is owed it) and recorded as late-issued. The original due date is kept, so the dossier
+    still counts as late if it is."""
     dossier = _lock(dossier, expected_version)
     _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
-    if dossier.status not in CLOCK_RUNNING | {S.SUPPLEMENT}:
-        raise ValidationError("Chỉ gửi văn bản xin lỗi cho hồ sơ đang giải quyết.")
+    if dossier.status not in CLOCK_RUNNING | {S.SUPPLEMENT} or dossier.due_at is None:
+        raise ValidationError(
+            "Chỉ gửi văn bản xin lỗi cho hồ sơ đã tiếp nhận, đang giải quyết và đã có hạn trả."
+        )
     if Apology.objects.filter(dossier=dossier).exists():
         raise ValidationError("Hồ sơ đã có văn bản xin lỗi và hẹn lại; chỉ được hẹn lại một lần.")
     if not reason.strip():
         raise ValidationError({"reason": "Hãy nêu lý do chậm giải quyết."})
-    deadline = deadlines.apology_deadline(dossier)
     now = timezone.now()
-    if deadline is not None and now > deadline:
-        raise ValidationError(
-            "Đã quá thời điểm gửi văn bản xin lỗi (chậm nhất 01 ngày làm việc trước hạn trả "
-            f"kết quả {dossier.due_at.astimezone(deadlines.VN):%d/%m/%Y})."
-        )
-    if dossier.due_at is not None and new_due_at <= dossier.due_at:
-        raise ValidationError({"new_due_at": "Ngày hẹn mới phải sau hạn trả kết quả ban đầu."})
+    _check_new_due(dossier, new_due_at, now)
+    deadline = deadlines.apology_deadline(dossier)
+    late = deadline is not None and now > deadline
     apology = Apology.objects.create(
         dossier=dossier,
         reason=reason.strip(),
-        original_due_at=dossier.due_at or now,
+        original_due_at=dossier.due_at,
         new_due_at=new_due_at,
         signer_name=_actor_name(actor),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        issued_late=late,
+        created_by=_user(actor),
     )
     dossier.new_due_at = new_due_at
     _move(
         actor=actor,
         dossier=dossier,
         to_status=dossier.status,
-        note=f"Xin lỗi, hẹn lại ngày {new_due_at.astimezone(deadlines.VN):%d/%m/%Y}: {reason}",
+        note=f"Xin lỗi, hẹn lại ngày {new_due_at.astimezone(deadlines.VN):%d/%m/%Y}: {reason}"
+        + (" (gửi muộn)" if late else ""),
         verb="dossier.apologize",
     )
     _notify(dossier, "new_date")
     return apology
+
+
+@transaction.atomic
+def dossier_set_due(
+    *, actor: Any, dossier: Dossier, due_on: date, expected_version: int | None = None
+) -> Dossier:
+    """Date a dossier received without a due date (before issue 8 a procedure could lack a
+    legal time limit): the clerk writes the appointment given to the citizen."""
+    dossier = _lock(dossier, expected_version)
+    _require_staff_of(actor, dossier.unit, permissions.RECEIVE_DOSSIERS)
+    if dossier.due_at is not None or dossier.received_at is None:
+        raise ValidationError("Hồ sơ này đã có hạn trả kết quả hoặc chưa được tiếp nhận.")
+    calendar = calendar_for_unit(dossier.unit)
+    if not calendar.is_working_day(due_on):
+        raise ValidationError({"due_on": f"Ngày {due_on:%d/%m/%Y} không phải ngày làm việc."})
+    if due_on < dossier.received_at.astimezone(deadlines.VN).date():
+        raise ValidationError({"due_on": "Hạn trả không thể trước ngày tiếp nhận."})
+    dossier.due_at = dossier.initial_due_at = deadlines.end_of_day(calendar, due_on)
+    return _move(
+        actor=actor,
+        dossier=dossier,
+        to_status=dossier.status,
+        note=f"Ghi hạn trả kết quả {due_on:%d/%m/%Y} cho hồ sơ tiếp nhận khi chưa có thời hạn",
+        verb="dossier.set_due",
+        public=False,
+    )
 
 
 @transaction.atomic
@@ -605,6 +683,7 @@ def dossier_refuse_at_intake(
     if not reason.strip():
         raise ValidationError({"reason": "Hãy nêu lý do từ chối."})
     dossier.result_note = reason.strip()
+    dossier.stopped_at = timezone.now()
     return _move(
         actor=actor,
         dossier=dossier,
@@ -637,6 +716,7 @@ def dossier_stop(
         pause.save(update_fields=["ended_at"])
     label = "Rút hồ sơ theo đề nghị của công dân" if withdrawal else "Dừng giải quyết"
     dossier.result_note = reason.strip()
+    dossier.stopped_at = timezone.now()
     return _move(
         actor=actor,
         dossier=dossier,

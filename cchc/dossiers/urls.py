@@ -8,6 +8,7 @@ urlpatterns = [
     path("ho-so/", views.queue, name="queue"),
     path("ho-so/tiep-nhan/", views.intake, name="intake"),
     path("ho-so/so-theo-doi/", views.book, name="book"),
+    path("ho-so/chua-co-han/", views.undated, name="undated"),
     path("ho-so/thu-tuc/", views.procedure_list, name="procedures"),
     path("ho-so/<int:pk>/", views.detail, name="detail"),
     path("ho-so/<int:pk>/xu-ly/", views.act, name="act"),

@@ -14,15 +14,18 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
 from cchc.core.form_errors import add_validation_errors
+from cchc.core.numbers import parse_id
 from cchc.dossiers import deadlines, exports, papers_service, procedures, selectors, services
 from cchc.dossiers.forms import (
     ApologyForm,
     AttachForm,
     DecisionForm,
+    DueDateForm,
     HandOverForm,
     IntakeForm,
     ProcedureImportForm,
@@ -50,7 +53,42 @@ def queue(request: HttpRequest) -> HttpResponse:
         "late": selectors.late_without_apology(user=request.user)[:100],
         "can_receive": permissions.can(request.user, permissions.RECEIVE_DOSSIERS),
     }
+    if context["can_receive"]:
+        context["undated"] = selectors.undated_for_user(user=request.user).count()
     return render(request, "dossiers/dossier_queue.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def undated(request: HttpRequest) -> HttpResponse:
+    """Dossiers received without a due date (before every procedure had to have a legal time
+    limit): the clerk writes the appointment given to the citizen, one row at a time."""
+    permissions.require(request.user, permissions.RECEIVE_DOSSIERS)
+    errors: dict[int, str] = {}
+    status = 200
+    if request.method == "POST":
+        dossier = selectors.dossier_get_for_user(
+            user=request.user, pk=parse_id(request.POST.get("dossier")) or 0
+        )
+        form = DueDateForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(" ".join(e for es in form.errors.values() for e in es))
+            services.dossier_set_due(
+                actor=request.user,
+                dossier=dossier,
+                due_on=form.cleaned_data["due_on"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            errors[dossier.pk] = " ".join(error.messages)
+            status = 422
+        else:
+            messages.success(request, f"Đã ghi hạn trả kết quả cho hồ sơ {dossier.code}.")
+            return redirect("dossiers:undated")
+    rows = selectors.undated_for_user(user=request.user)
+    context = {"rows": [(d, errors.get(d.pk, "")) for d in rows]}
+    return render(request, "dossiers/dossier_undated.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,15 +138,8 @@ def _receive_with_scan(request: HttpRequest, unit: Any, data: dict[str, Any]) ->
 
 def _detail_context(request: HttpRequest, dossier: Any, **forms: Any) -> dict[str, Any]:
     unit = dossier.unit
-    explanation = None
-    if (
-        dossier.received_at
-        and dossier.procedure.time_limit_unit == "working_days"
-        and (dossier.procedure.time_limit_value is not None)
-    ):
-        calendar = calendar_for_unit(unit)
-        effective = calendar.effective_receipt_date(dossier.received_at.astimezone(deadlines.VN))
-        explanation = calendar.explain(effective, int(dossier.procedure.time_limit_value)).lines()
+    explanation = deadlines.explain_due(dossier)
+    apology_deadline = deadlines.apology_deadline(dossier)
     may_act = services.may_act(request.user, dossier)
     return {
         "dossier": dossier,
@@ -118,7 +149,8 @@ def _detail_context(request: HttpRequest, dossier: Any, **forms: Any) -> dict[st
         "left": deadlines.working_days_left(dossier),
         "late": dossier.is_late(),
         "explanation": explanation,
-        "apology_deadline": deadlines.apology_deadline(dossier),
+        "apology_deadline": apology_deadline,
+        "apology_overdue": apology_deadline is not None and apology_deadline < timezone.now(),
         "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA, unit),
         "may_act": may_act,
         "allowed": _allowed_actions(dossier) if may_act else [],
@@ -126,7 +158,8 @@ def _detail_context(request: HttpRequest, dossier: Any, **forms: Any) -> dict[st
         "handover_form": forms.get("handover_form") or HandOverForm(unit=unit),
         "apology_form": forms.get("apology_form") or ApologyForm(),
         "decision_form": forms.get("decision_form") or DecisionForm(),
-        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "refuse_form": forms.get("refuse_form") or ReasonForm(auto_id="refuse_%s"),
+        "stop_form": forms.get("stop_form") or ReasonForm(auto_id="stop_%s"),
         "attach_form": forms.get("attach_form") or AttachForm(),
         "may_attach": permissions.can(request.user, permissions.RECEIVE_DOSSIERS, unit),
         "papers": papers_service.available(dossier),
@@ -143,9 +176,7 @@ def _allowed_actions(dossier: Any) -> list[str]:
         actions += ["hand_over", "supplement", "decide"]
     if status == s.SUPPLEMENT:
         actions += ["supplement_received"]
-    if status in (s.ACCEPTED, s.PROCESSING, s.SUPPLEMENT, s.PAYMENT) and not hasattr(
-        dossier, "apology"
-    ):
+    if services.apology_allowed(dossier):
         actions += ["apologize"]
     if status == s.DONE:
         actions += ["return"]
@@ -210,8 +241,8 @@ def _action_form(action: str, request: HttpRequest, dossier: Any) -> tuple[str, 
         "hand_over": ("handover_form", HandOverForm(data, unit=dossier.unit)),
         "apologize": ("apology_form", ApologyForm(data)),
         "decide": ("decision_form", DecisionForm(data)),
-        "refuse": ("reason_form", ReasonForm(data)),
-        "stop": ("reason_form", ReasonForm(data)),
+        "refuse": ("refuse_form", ReasonForm(data, auto_id="refuse_%s")),
+        "stop": ("stop_form", ReasonForm(data, auto_id="stop_%s")),
         "attach": ("attach_form", AttachForm(data, request.FILES)),
     }.get(action, ("", None))
 
@@ -252,7 +283,7 @@ def _run(action: str, request: HttpRequest, dossier: Any, form: Any, expected: i
         )
     elif action == "apologize":
         calendar = calendar_for_unit(dossier.unit)
-        new_due = deadlines.end_of_day(calendar, data["new_due_on"])
+        new_due = deadlines.end_of_day(calendar, data["new_due_at"])
         services.dossier_apologize(
             actor=user,
             dossier=dossier,
@@ -388,7 +419,10 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
         else:
             status = 422
     context = {
-        "procedures": selectors.procedures_current(unit),
+        "rows": [
+            (p, [procedures.catalogue.LABELS.get(key, key) for key in p.unconfirmed or []])
+            for p in selectors.procedures_current(unit)
+        ],
         "form": form,
         "problems": problems,
         "can_manage": can_manage,

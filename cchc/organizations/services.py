@@ -8,6 +8,7 @@ from django.db import transaction
 
 from cchc.accounts.models import Role, RoleAssignment
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.conflicts import unique_or_conflict
 from cchc.organizations.models import Group, Staff, Unit
 
 
@@ -21,7 +22,8 @@ def unit_create(*, actor: Any, parent: Unit | None = None, **fields: Any) -> Uni
     """Create a unit under `parent`; its tree path is derived from the parent's."""
     unit = Unit(parent=parent, path="", **fields)
     unit.full_clean(exclude=["path"])
-    unit.save()
+    with unique_or_conflict({"code": f"Mã định danh {unit.code} vừa được dùng cho đơn vị khác."}):
+        unit.save()
     unit.path = _path_for(unit)
     unit.save(update_fields=["path"])
     audit_record(actor=actor, verb="unit.create", obj=unit, unit=unit, after=snapshot(unit))
@@ -36,7 +38,8 @@ def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
     for name, value in fields.items():
         setattr(unit, name, value)
     unit.full_clean(exclude=["path"])
-    unit.save()
+    with unique_or_conflict({"code": f"Mã định danh {unit.code} vừa được dùng cho đơn vị khác."}):
+        unit.save()
     audit_record(
         actor=actor, verb="unit.update", obj=unit, unit=unit, before=before, after=snapshot(unit)
     )
@@ -49,7 +52,8 @@ def group_create(
 ) -> Group:
     group = Group(unit=unit, name=name, head=head, supervisor=supervisor)
     group.full_clean()
-    group.save()
+    with unique_or_conflict({"name": f"Đơn vị đã có tổ «{name}»."}):
+        group.save()
     audit_record(actor=actor, verb="group.create", obj=group, unit=unit, after=snapshot(group))
     return group
 
@@ -112,8 +116,9 @@ def staff_set_roles(*, actor: Any, staff: Staff, roles: list[str]) -> Staff:
     before = sorted(staff.role_assignments.values_list("role", flat=True))
     wanted = {r for r in roles if r != Role.STAFF}
     staff.role_assignments.exclude(role__in=wanted).delete()
-    for role in wanted - set(before):
-        RoleAssignment.objects.create(staff=staff, role=role)
+    with unique_or_conflict():  # two admins saving the same person's roles at once
+        for role in wanted - set(before):
+            RoleAssignment.objects.create(staff=staff, role=role)
     audit_record(
         actor=actor,
         verb="staff.set_roles",

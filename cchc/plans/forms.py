@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from cchc.accounts.models import Role
 from cchc.kpi.registry import KNOWN_CODES
 from cchc.organizations.models import Staff, Unit
 from cchc.plans.models import ActivityKind, Plan, Recurrence, Task, TaskStatus
@@ -49,14 +50,32 @@ class PlanUploadForm(forms.Form):
     )
 
 
+_CREATABLE_ROLES = [
+    (role, label)
+    for role, label in Role.choices
+    if role not in (Role.COMMUNE_OFFICER, Role.SYSTEM_ADMIN)
+]
+
+
 class ImportReviewForm(forms.Form):
-    """Header corrections plus one choice per assignment (staff) and per target (KPI)."""
+    """Header corrections, the person behind each assignment (an existing staff member, or a
+    new one created with a role), the KPI of each target and the owner of each target and task.
+
+    Owners are chosen among "the people of the plan" (value ``a<i>``: whoever assignment i
+    becomes once saved, even if created in this very step) and the other staff (``s<pk>``).
+    """
 
     reference = forms.CharField(label="Số, ký hiệu", max_length=80, required=False)
     title = forms.CharField(label="Trích yếu", max_length=500)
     year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100)
     issued_on = forms.DateField(
         label="Ngày ban hành", required=False, input_formats=DATE_FORMATS, widget=DATE_INPUT
+    )
+    place = forms.CharField(
+        label="Địa danh",
+        max_length=100,
+        required=False,
+        help_text="In ở dòng ngày tháng của văn bản: “Bình Hưng, ngày … tháng … năm …”.",
     )
 
     def __init__(self, *args: Any, report: dict[str, Any], unit: Unit, **kwargs: Any) -> None:
@@ -66,20 +85,48 @@ class ImportReviewForm(forms.Form):
             "title": data.get("title") or "",
             "year": data.get("year"),
             "issued_on": data.get("date"),
+            "place": report.get("place") or "",
         }
         super().__init__(*args, initial=initial, **kwargs)
         staff = list(Staff.objects.filter(unit=unit, is_active=True).order_by("full_name"))
         people = [("", "— Không gắn với viên chức —")] + [(s.pk, s.full_name) for s in staff]
+        plan_people: list[tuple[str, str]] = []
+        linked: set[int] = set()
         for i, match in enumerate(report["matches"]):
+            item = match["assignment"]
             candidates = match["candidates"]
-            self.fields[f"assignment_{i}"] = forms.TypedChoiceField(
-                label=f"{match['assignment'].get('name') or match['assignment'].get('title')}",
-                choices=people,
+            if match["status"] == "matched":
+                initial_choice: Any = candidates[0].pk
+                linked.add(candidates[0].pk)
+            elif match["status"] == "new":
+                initial_choice = "new"
+            else:
+                initial_choice = ""
+            choices = list(people)
+            if item.get("name"):
+                choices.insert(1, ("new", f"➕ Tạo mới “{item['name']}”"))
+            self.fields[f"assignment_{i}"] = forms.ChoiceField(
+                label=f"{item.get('name') or item.get('title')}",
+                choices=choices,
                 required=False,
-                coerce=int,
-                empty_value=None,
-                initial=candidates[0].pk if len(candidates) == 1 else "",
+                initial=initial_choice,
             )
+            if item.get("name"):
+                self.fields[f"assignment_{i}_role"] = forms.ChoiceField(
+                    label=f"Vai trò nếu tạo mới “{item['name']}”",
+                    choices=_CREATABLE_ROLES,
+                    initial=match["role"],
+                    required=False,
+                )
+                plan_people.append(
+                    (f"a{i}", f"{item['name']} ({item.get('title') or 'theo kế hoạch'})")
+                )
+        others = [(f"s{s.pk}", s.full_name) for s in staff if s.pk not in linked]
+        owner_choices = [
+            ("", "— Chưa phân công —"),
+            ("Người có tên trong kế hoạch", plan_people),
+            ("Viên chức khác của đơn vị", others),
+        ]
         kpis = [("", "— Không gắn chỉ số —"), *sorted(KNOWN_CODES.items(), key=lambda kv: kv[1])]
         for i, target in enumerate(data.get("targets", [])):
             self.fields[f"target_{i}"] = forms.ChoiceField(
@@ -88,19 +135,49 @@ class ImportReviewForm(forms.Form):
                 required=False,
                 initial=target.get("kpi") or "",
             )
+            guess = report["target_owners"][i]
+            self.fields[f"target_owner_{i}"] = forms.ChoiceField(
+                label=f"Người chịu trách nhiệm mục tiêu {target.get('number')}",
+                choices=owner_choices,
+                required=False,
+                initial=f"a{guess}" if guess is not None else "",
+            )
+        for i, task in enumerate(data.get("tasks", [])):
+            guess = report["task_owners"][i]
+            self.fields[f"task_owner_{i}"] = forms.ChoiceField(
+                label=f"Người chủ trì nhiệm vụ {task.get('number')}",
+                choices=owner_choices,
+                required=False,
+                initial=f"a{guess}" if guess is not None else "",
+            )
+        self._task_numbers = [task["number"] for task in data.get("tasks", [])]
 
     def corrections(self) -> dict[str, Any]:
         cleaned = self.cleaned_data
+
+        def indexed(prefix: str) -> dict[int, Any]:
+            return {
+                int(key[len(prefix) :]): value
+                for key, value in cleaned.items()
+                if key.startswith(prefix) and key[len(prefix) :].isdigit()
+            }
+
         return {
             "reference": cleaned.get("reference") or "",
             "title": cleaned["title"],
             "year": cleaned["year"],
             "issued_on": cleaned.get("issued_on"),
-            "assignment_staff": {
-                int(k.split("_")[1]): v for k, v in cleaned.items() if k.startswith("assignment_")
+            "place": cleaned.get("place") or "",
+            "assignment_staff": {i: v or None for i, v in indexed("assignment_").items()},
+            "assignment_role": {
+                int(key.split("_")[1]): value
+                for key, value in cleaned.items()
+                if key.startswith("assignment_") and key.endswith("_role")
             },
-            "target_kpi": {
-                int(k.split("_")[1]): v for k, v in cleaned.items() if k.startswith("target_")
+            "target_kpi": indexed("target_"),
+            "target_owner": indexed("target_owner_"),
+            "task_owner": {
+                self._task_numbers[i]: value for i, value in indexed("task_owner_").items()
             },
         }
 

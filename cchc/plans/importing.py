@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import unicodedata
+import re
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -19,7 +19,8 @@ from django.db import transaction
 from cchc.accounts import permissions
 from cchc.accounts.models import Role
 from cchc.core.audit import audit_record
-from cchc.organizations.models import Staff, Unit
+from cchc.organizations.models import Group, Staff, Unit
+from cchc.plans import linking
 from cchc.plans.models import (
     Assignment,
     Plan,
@@ -39,18 +40,48 @@ class PlanImportError(ValueError):
     """A file that cannot become a plan; the message is for the user, in Vietnamese."""
 
 
-def _name_key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+class DuplicatePlan(PlanImportError):
+    """The unit already has this plan (same reference and year, or same title and year)."""
+
+    def __init__(self, existing: Plan) -> None:
+        self.existing = existing
+        name = f"số {existing.reference}" if existing.reference else f"“{existing.title}”"
+        super().__init__(
+            f"Đơn vị đã có kế hoạch {name} năm {existing.year}; kế hoạch không được lưu lần hai."
+        )
 
 
-def staff_matches(unit: Unit, name: str) -> list[Staff]:
-    """Staff of `unit` whose full name equals `name` (case, spacing and composition ignored)."""
+def same_plan(unit: Unit, *, number: str, symbol: str, year: int, title: str) -> Plan | None:
+    """The unit's plan this import repeats: same number/symbol and year; for a plan without a
+    reference (a draft pasted without its header), same title and year."""
+    plans = Plan.objects.filter(unit=unit, year=year)
+    if symbol:
+        return plans.filter(number=number, symbol=symbol).order_by("pk").first()
+    key = linking.name_key(title)
+    return next((p for p in plans.order_by("pk") if linking.name_key(p.title) == key), None)
+
+
+def staff_matches(unit: Unit, name: str, title: str = "") -> list[Staff]:
+    """Active staff of `unit` who are the person named `name` with `title` in a plan.
+
+    Diacritics, case and spacing are ignored ("Nguyen Thi Thanh Trang" is "Nguyễn Thị Thanh
+    Trang"). When several share the folded name, those whose roles fit the title are preferred;
+    a bare title with no name ("Hiệu trưởng") finds the only holder of that role.
+    """
+    wanted_role = linking.role_for_title(title) if title else Role.STAFF
+    staff = Staff.objects.filter(unit=unit, is_active=True).prefetch_related("role_assignments")
     if not name.strip():
-        return []
-    key = _name_key(name)
-    return [
-        s for s in Staff.objects.filter(unit=unit, is_active=True) if _name_key(s.full_name) == key
-    ]
+        if wanted_role == Role.STAFF:
+            return []
+        holders = [s for s in staff if wanted_role in {r.role for r in s.role_assignments.all()}]
+        return holders if len(holders) == 1 else []
+    key = linking.name_key(name)
+    found = [s for s in staff if linking.name_key(s.full_name) == key]
+    if len(found) > 1 and wanted_role != Role.STAFF:
+        fitting = [s for s in found if wanted_role in {r.role for r in s.role_assignments.all()}]
+        if fitting:
+            return fitting
+    return found
 
 
 def _storable(parsed: ParsedPlan) -> dict[str, Any]:
@@ -67,42 +98,82 @@ def _recurrence_for(text: str) -> str:
     return Recurrence.ONCE
 
 
+def default_place(unit: Unit) -> str:
+    """The place name of a unit's papers: its commune's name without "Ủy ban nhân dân xã"."""
+    commune = unit.parent if unit.parent_id else unit
+    name = re.sub(
+        r"^(ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+(xã|phường|thị trấn|đặc khu)\s+",
+        "",
+        commune.name.strip(),
+        flags=re.IGNORECASE,
+    )
+    return name if name != commune.name.strip() else ""
+
+
 def preview_report(pending: PlanImport) -> dict[str, Any]:
-    """What was recognised and what was not, with staff matches for each assignment."""
+    """What was recognised and what was not, with staff matches for each assignment and the
+    owners guessed for each target and task (all changeable in the review)."""
     data = pending.parsed
+    assignments = data.get("assignments", [])
     matches = []
-    for item in data.get("assignments", []):
-        found = staff_matches(pending.unit, item.get("name", ""))
+    for item in assignments:
+        found = staff_matches(pending.unit, item.get("name", ""), item.get("title", ""))
         if not item.get("name"):
-            status = "group"
+            status = "group" if not found else "matched"
         elif len(found) == 1:
             status = "matched"
         elif found:
             status = "ambiguous"
         else:
-            status = "unmatched"
-        matches.append({"assignment": item, "candidates": found, "status": status})
+            status = "new"
+        matches.append(
+            {
+                "assignment": item,
+                "candidates": found,
+                "status": status,
+                "role": linking.role_for_title(item.get("title", "")),
+                "group": linking.group_for_title(item.get("title", "")),
+            }
+        )
     problems = list(data.get("warnings", []))
+    roles = dict(Role.choices)
     for m in matches:
-        if m["status"] == "unmatched":
+        name = m["assignment"]["name"]
+        if m["status"] == "new":
             problems.append(
-                f"Không tìm thấy viên chức tên “{m['assignment']['name']}” trong đơn vị: "
-                "hãy chọn người tương ứng hoặc để trống."
+                f"“{name}” chưa có trong danh sách viên chức: khi lưu sẽ tạo mới với vai trò "
+                f"{roles[m['role']]} (có thể chọn người khác hoặc không gắn)."
             )
         elif m["status"] == "ambiguous":
             problems.append(
-                f"Có {len(m['candidates'])} viên chức cùng tên “{m['assignment']['name']}”: "
-                "hãy chọn đúng người."
+                f"Có {len(m['candidates'])} viên chức cùng tên “{name}”: hãy chọn đúng người."
             )
+    targets = data.get("targets", [])
+    tasks = data.get("tasks", [])
+    target_guess = linking.guess_target_owners(assignments, targets)
+    task_guess = linking.guess_task_owners(assignments, tasks)
+    if not data.get("place"):
+        problems.append("Kế hoạch không ghi địa danh: hãy kiểm tra ô “Địa danh” ở dưới.")
     return {
         "data": data,
         "matches": matches,
         "problems": problems,
+        "place": data.get("place") or default_place(pending.unit),
+        "target_owners": target_guess,
+        "task_owners": task_guess,
+        "target_reasons": [
+            linking.reason(assignments[i], t) if i is not None else ""
+            for t, i in zip(targets, target_guess, strict=True)
+        ],
+        "task_reasons": [
+            linking.reason(assignments[i], t) if i is not None else ""
+            for t, i in zip(tasks, task_guess, strict=True)
+        ],
         "counts": {
             "basis": len(data.get("basis", [])),
-            "targets": len(data.get("targets", [])),
-            "tasks": len(data.get("tasks", [])),
-            "assignments": len(data.get("assignments", [])),
+            "targets": len(targets),
+            "tasks": len(tasks),
+            "assignments": len(assignments),
         },
     }
 
@@ -146,16 +217,90 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
+NEW_PERSON: Final = "new"
+
+
+def _people(
+    *, actor: Any, unit: Unit, data: dict[str, Any], fix: dict[str, Any]
+) -> list[Staff | None]:
+    """The staff each assignment stands for: the one chosen in the review, a match, or a person
+    created in place with the role their title implies (the review's default for a newcomer)."""
+    from cchc.organizations import services as organizations
+
+    chosen = {int(k): v for k, v in (fix.get("assignment_staff") or {}).items()}
+    roles = {int(k): v for k, v in (fix.get("assignment_role") or {}).items()}
+    staff_by_id = {s.pk: s for s in Staff.objects.filter(unit=unit, is_active=True)}
+    people: list[Staff | None] = []
+    for i, item in enumerate(data.get("assignments", [])):
+        choice = chosen.get(i, "auto")
+        if choice == "auto":
+            found = staff_matches(unit, item.get("name", ""), item.get("title", ""))
+            if len(found) == 1:
+                people.append(found[0])
+                continue
+            choice = NEW_PERSON if not found and item.get("name") else None
+        if choice != NEW_PERSON:
+            people.append(staff_by_id.get(int(choice)) if choice else None)
+            continue
+        if not item.get("name"):
+            people.append(None)
+            continue
+        role = roles.get(i) or linking.role_for_title(item.get("title", ""))
+        group_name = linking.group_for_title(item.get("title", ""))
+        group = None
+        if group_name:
+            group = Group.objects.filter(unit=unit, name__iexact=group_name).first()
+            if group is None:
+                group = organizations.group_create(actor=actor, unit=unit, name=group_name)
+        person = organizations.staff_create(
+            actor=actor,
+            unit=unit,
+            full_name=" ".join(item["name"].split()),
+            position=(item.get("title") or "")[:200],
+            group=group,
+            roles=[role],
+        )
+        if group is not None and group.head_id is None:
+            organizations.group_set_leaders(
+                actor=actor, group=group, head=person, supervisor=group.supervisor
+            )
+        people.append(person)
+    return people
+
+
+def _owner(ref: Any, *, people: list[Staff | None], staff_by_id: dict[int, Staff]) -> Staff | None:
+    """An owner chosen in the review: "a3" (the person of assignment 3) or "s12" / 12 (staff)."""
+    if ref in (None, ""):
+        return None
+    text = str(ref)
+    if text.startswith("a") and text[1:].isdigit():
+        index = int(text[1:])
+        return people[index] if index < len(people) else None
+    if text.startswith("s"):
+        text = text[1:]
+    return staff_by_id.get(int(text)) if text.isdigit() else None
+
+
 @transaction.atomic
 def plan_import_confirm(
     *,
     actor: Any,
     pending: PlanImport,
     corrections: dict[str, Any] | None = None,
+    replace: bool = False,
 ) -> Plan:
-    """Create the plan from a reviewed import. `corrections` may override header fields,
-    assignment staff (`assignment_staff`: {index: staff_id | None}), target KPI codes
-    (`target_kpi`: {index: code}) and task owners (`task_owner`: {number: staff_id})."""
+    """Create the plan from a reviewed import.
+
+    The same plan twice (see `same_plan`) raises DuplicatePlan, unless `replace`: then the new
+    text takes the old plan's place and the progress recorded on the old tasks (status,
+    evidence, comments, activities, done periods) moves to the tasks of the same number.
+
+    `corrections` may override header fields (reference, title, year, issued_on, place) and the
+    people: `assignment_staff` {index: staff_id | "new" | None}, `assignment_role` {index: role}
+    for people created in place, `target_kpi` {index: code}, `target_owner` {index: "a<i>" |
+    "s<pk>"}, `task_owner` {task number: "a<i>" | "s<pk>" | staff_id}. Without corrections the
+    review's proposals apply: matched people linked, newcomers created, owners guessed.
+    """
     pending = PlanImport.objects.select_for_update().get(pk=pending.pk)
     unit = pending.unit
     permissions.require(actor, permissions.MANAGE_PLANS, unit)
@@ -168,17 +313,28 @@ def plan_import_confirm(
         date.fromisoformat(data["date"]) if data.get("date") else None
     )
     number, symbol = _split_reference(fix.get("reference") or data.get("symbol") or "")
+    title = (fix.get("title") or data.get("title") or "Kế hoạch cải cách hành chính")[:500]
+    existing = same_plan(unit, number=number, symbol=symbol, year=int(year), title=title)
+    if existing is not None and not replace:
+        raise DuplicatePlan(existing)
+    people = _people(actor=actor, unit=unit, data=data, fix=fix)
     owner_default = _default_owner(unit)
     staff_by_id = {s.pk: s for s in Staff.objects.filter(unit=unit)}
+    assignments = data.get("assignments", [])
+
+    def guessed(index: int | None) -> Staff | None:
+        return (people[index] if index is not None else None) or owner_default
+
+    place = fix.get("place")
     plan = Plan.objects.create(
         unit=unit,
         number=number,
         symbol=symbol,
-        title=(fix.get("title") or data.get("title") or "Kế hoạch cải cách hành chính")[:500],
+        title=title,
         year=int(year),
         issued_on=issued_on,
-        place=data.get("place") or "",
-        signer=_signer(unit, data.get("signer")),
+        place=(place if place is not None else data.get("place") or default_place(unit))[:100],
+        signer=_signer(unit, data.get("signer"), data.get("signer_title")),
         signer_name=data.get("signer") or "",
         signer_title=data.get("signer_title") or "",
         parent=_parent_plan(unit, data),
@@ -195,7 +351,10 @@ def plan_import_confirm(
             plan=plan, order=i, text=basis["text"], references=basis.get("references", [])
         )
     target_kpi = {int(k): v for k, v in (fix.get("target_kpi") or {}).items()}
-    for i, target in enumerate(data.get("targets", [])):
+    target_owner = {int(k): v for k, v in (fix.get("target_owner") or {}).items()}
+    targets = data.get("targets", [])
+    target_guess = linking.guess_target_owners(assignments, targets)
+    for i, target in enumerate(targets):
         value = target.get("value")
         numeric = _decimal(value)
         Target.objects.create(
@@ -208,10 +367,16 @@ def plan_import_confirm(
             value_label="" if numeric is not None or value is None else str(value),
             unit_label=target.get("unit") or "",
             kpi_code=target_kpi.get(i, target.get("kpi") or "") or "",
+            owner=_owner(target_owner[i], people=people, staff_by_id=staff_by_id)
+            or (owner_default if target_owner[i] else None)
+            if i in target_owner
+            else guessed(target_guess[i]),
         )
     task_owner = {str(k): v for k, v in (fix.get("task_owner") or {}).items()}
+    tasks = data.get("tasks", [])
+    task_guess = linking.guess_task_owners(assignments, tasks)
     groups: dict[str, Task] = {}
-    for i, task in enumerate(data.get("tasks", [])):
+    for i, task in enumerate(tasks):
         group_number = task.get("group_number") or task["number"].split(".")[0]
         if group_number not in groups:
             groups[group_number] = Task.objects.create(
@@ -222,11 +387,15 @@ def plan_import_confirm(
                 recurrence=Recurrence.CONTINUOUS,
                 owner=owner_default,
             )
-        owner_id = task_owner.get(task["number"])
-        if not owner_id and task.get("owner"):
-            # A task table's "Người thực hiện" column names the owner.
-            named = staff_matches(unit, task["owner"])
-            owner_id = named[0].pk if len(named) == 1 else None
+        if task["number"] in task_owner:
+            ref = task_owner[task["number"]]
+            owner = _owner(ref, people=people, staff_by_id=staff_by_id) or (
+                owner_default if ref else None
+            )
+        else:
+            named = staff_matches(unit, task["owner"]) if task.get("owner") else []
+            # A task table's "Người thực hiện" column names the owner; else the duties do.
+            owner = named[0] if len(named) == 1 else guessed(task_guess[i])
         text = task.get("text") or task["title"]
         Task.objects.create(
             plan=plan,
@@ -235,22 +404,15 @@ def plan_import_confirm(
             number=task["number"],
             title=task["title"][:300],
             text=text,
-            owner=staff_by_id.get(int(owner_id)) if owner_id else owner_default,
+            owner=owner,
             recurrence=_recurrence_for(text),
             due_on=date(int(year), 12, 31),
         )
-    assignment_staff = {int(k): v for k, v in (fix.get("assignment_staff") or {}).items()}
-    for i, item in enumerate(data.get("assignments", [])):
-        if i in assignment_staff:
-            chosen = assignment_staff[i]
-            staff = staff_by_id.get(int(chosen)) if chosen else None
-        else:
-            found = staff_matches(unit, item.get("name", ""))
-            staff = found[0] if len(found) == 1 else None
+    for i, item in enumerate(assignments):
         Assignment.objects.create(
             plan=plan,
             order=i,
-            staff=staff,
+            staff=people[i],
             name=item.get("name") or item.get("title", ""),
             honorific=item.get("honorific", ""),
             title=item.get("title", ""),
@@ -260,6 +422,17 @@ def plan_import_confirm(
 
     for task in plan.tasks.filter(parent__isnull=False):
         task_sync_occurrences(task=task)
+    if existing is not None:
+        _carry_over(old=existing, new=plan)
+        audit_record(
+            actor=actor,
+            verb="plan.replace",
+            obj=plan,
+            unit=unit,
+            before={"plan": existing.pk, "reference": existing.reference},
+            after={"plan": plan.pk, "file": pending.filename},
+        )
+        existing.delete()
     pending.plan = plan
     pending.save(update_fields=["plan", "updated_at"])
     audit_record(
@@ -271,12 +444,42 @@ def plan_import_confirm(
             "title": plan.title,
             "reference": plan.reference,
             "file": pending.filename,
-            "targets": len(data.get("targets", [])),
-            "tasks": len(data.get("tasks", [])),
-            "assignments": len(data.get("assignments", [])),
+            "targets": len(targets),
+            "tasks": len(tasks),
+            "assignments": len(assignments),
+            "people_linked": sum(p is not None for p in people),
         },
     )
     return plan
+
+
+def _carry_over(*, old: Plan, new: Plan) -> None:
+    """Move what was recorded on `old` to the tasks of the same number in `new`."""
+    from cchc.plans.models import Activity, Evidence, TaskComment, TaskOccurrence
+
+    new_tasks = {t.number: t for t in new.tasks.all()}
+    for task in old.tasks.prefetch_related("collaborators", "occurrences"):
+        target = new_tasks.get(task.number)
+        if target is None:
+            continue
+        target.status, target.progress = task.status, task.progress
+        target.completed_on, target.review_cadence = task.completed_on, task.review_cadence
+        target.save(update_fields=["status", "progress", "completed_on", "review_cadence"])
+        target.collaborators.set(task.collaborators.all())
+        periods = {(o.period_label, o.period_start): o for o in target.occurrences.all()}
+        for occurrence in task.occurrences.all():
+            twin = periods.get((occurrence.period_label, occurrence.period_start))
+            if twin is None:
+                continue
+            TaskOccurrence.objects.filter(pk=twin.pk).update(
+                status=occurrence.status, completed_on=occurrence.completed_on
+            )
+            Evidence.objects.filter(occurrence=occurrence).update(occurrence=twin)
+        Evidence.objects.filter(task=task).update(task=target)
+        TaskComment.objects.filter(task=task).update(task=target)
+        Activity.objects.filter(task=task).update(task=target)
+    Plan.objects.filter(parent=old).update(parent=new)
+    PlanImport.objects.filter(plan=old).update(plan=new)
 
 
 def _split_reference(reference: str) -> tuple[str, str]:
@@ -288,8 +491,8 @@ def _split_reference(reference: str) -> tuple[str, str]:
     return "", reference[:60]
 
 
-def _signer(unit: Unit, name: str | None) -> Staff | None:
-    found = staff_matches(unit, name or "")
+def _signer(unit: Unit, name: str | None, title: str | None = None) -> Staff | None:
+    found = staff_matches(unit, name or "", title or "")
     return found[0] if len(found) == 1 else None
 
 

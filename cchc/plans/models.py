@@ -110,6 +110,14 @@ class Target(TimeStampedModel):
     )
     unit_label = models.CharField("Đơn vị đo", max_length=30, blank=True)
     kpi_code = models.CharField("Chỉ số gắn kèm", max_length=60, blank=True)
+    owner = models.ForeignKey(
+        "organizations.Staff",
+        verbose_name="Người chịu trách nhiệm",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_targets",
+    )
 
     class Meta:
         verbose_name = "Mục tiêu"

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cchc.accounts import permissions
@@ -129,14 +129,17 @@ def task_sync_occurrences(*, task: Task) -> list[TaskOccurrence]:
     for label, start, end in wanted:
         if (label, start) in existing:
             continue
-        created.append(
-            TaskOccurrence.objects.create(
-                task=task,
-                period_label=label,
-                period_start=start,
-                due_on=_last_working_day_until(calendar, end),
-            )
-        )
+        try:
+            with transaction.atomic():  # a concurrent sync may have just created this period
+                occurrence = TaskOccurrence.objects.create(
+                    task=task,
+                    period_label=label,
+                    period_start=start,
+                    due_on=_last_working_day_until(calendar, end),
+                )
+        except IntegrityError:
+            continue
+        created.append(occurrence)
     return created
 
 

@@ -85,11 +85,25 @@ def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report,
         "form": form,
         "target_rows": [
-            {"target": t, "field": form[f"target_{i}"]}
+            {
+                "target": t,
+                "field": form[f"target_{i}"],
+                "owner": form[f"target_owner_{i}"],
+                "reason": report["target_reasons"][i],
+            }
             for i, t in enumerate(report["data"].get("targets", []))
         ],
+        "task_rows": [
+            {"task": t, "owner": form[f"task_owner_{i}"], "reason": report["task_reasons"][i]}
+            for i, t in enumerate(report["data"].get("tasks", []))
+        ],
         "assignment_rows": [
-            {"match": m, "field": form[f"assignment_{i}"]} for i, m in enumerate(report["matches"])
+            {
+                "match": m,
+                "field": form[f"assignment_{i}"],
+                "role": form[f"assignment_{i}_role"] if m["assignment"].get("name") else None,
+            }
+            for i, m in enumerate(report["matches"])
         ],
     }
     status = 422 if form.errors else 200

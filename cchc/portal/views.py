@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cchc.core.form_errors import add_validation_errors
@@ -18,6 +18,7 @@ from cchc.dossiers import selectors as dossier_selectors
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.forms import LookupForm, OnlineSubmissionForm
 from cchc.dossiers.uploads import UploadRejected, attach_public_uploads
+from cchc.organizations import installation
 from cchc.organizations.models import Unit, UnitKind
 
 
@@ -47,8 +48,17 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The installation's own unit: contact details and what citizens can do here."""
-    return render(request, "portal/unit_home.html", {"unit": _home_unit()})
+    """The installation's own unit: contact details and what citizens can do here.
+
+    On a fresh install (no unit yet) this is where the installer lands: send them to set-up.
+    """
+    try:
+        unit = _home_unit()
+    except Http404:
+        if installation.setup_is_open():
+            return redirect("setup:setup")
+        raise
+    return render(request, "portal/unit_home.html", {"unit": unit})
 
 
 @require_safe

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
 from cchc.accounts import permissions
@@ -99,8 +99,31 @@ def override_set(*, actor: Any, unit: Unit, on: date, is_working: bool, reason: 
     permissions.require(actor, permissions.MANAGE_WORKDAYS, unit)
     _check(unit, on, reason)
     existing = CalendarOverride.objects.select_for_update().filter(unit=unit, date=on).first()
-    before = snapshot(existing) if existing else None
-    override = existing or CalendarOverride(unit=unit, date=on)
+    if existing is None:
+        # A double-click sends two "new date" requests: both find no row, one insert wins the
+        # unique (unit, date) key and the other becomes an update of the row it lost to.
+        try:
+            with transaction.atomic():
+                override = CalendarOverride.objects.create(
+                    unit=unit,
+                    date=on,
+                    is_working=is_working,
+                    reason=reason.strip(),
+                    created_by=actor if getattr(actor, "pk", None) else None,
+                )
+        except IntegrityError:
+            existing = CalendarOverride.objects.select_for_update().get(unit=unit, date=on)
+        else:
+            audit_record(
+                actor=actor,
+                verb="workdays.override_set",
+                obj=override,
+                unit=unit,
+                after=snapshot(override),
+            )
+            return override
+    before = snapshot(existing)
+    override = existing
     override.is_working, override.reason = is_working, reason.strip()
     override.created_by = actor if getattr(actor, "pk", None) else None
     override.save()

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cchc.documents",
     "cchc.api",
     "cchc.portal",
+    "cchc.backups",
 ]
 
 MIDDLEWARE = [
@@ -75,12 +76,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cchc.core.middleware.RejectControlCharactersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cchc.accounts.middleware.RequireOtpMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "cchc.core.middleware.ConflictMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -169,8 +172,11 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Where `cchc backup` and the nightly job write archives (7 daily, 4 weekly, 12 monthly kept).
+CCHC_BACKUP_DIR = Path(env.str("CCHC_BACKUP_DIR", default=str(VAR_DIR / "backups")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # New uploads appear only after their transaction commits (cchc/backups/storage.py).
+    "default": {"BACKEND": "cchc.backups.storage.CommitSafeStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -234,6 +240,15 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
+# Official papers (PDF): the warm LibreOffice supervised by `cchc pdf_server` (empty: always start
+# a LibreOffice per paper), the seconds one conversion may take, how many papers one process may
+# wait for at once, and where converted papers are kept (content-addressed, a cache: not backed up).
+PDF_SERVER = env.str("PDF_SERVER", default="127.0.0.1:2003")
+PDF_TIMEOUT = env.int("PDF_TIMEOUT", default=60)
+PDF_MAX_WAITING = env.int("PDF_MAX_WAITING", default=8)
+PDF_STORE_DIR = env.str("PDF_STORE_DIR", default=str(VAR_DIR / "cache" / "papers"))
+# The Python that has LibreOffice's uno module (Debian's python3-uno), used by `cchc pdf_server`.
+UNO_PYTHON = env.str("UNO_PYTHON", default="/usr/bin/python3")
 CCHC_SITE_NAME = env.str("CCHC_SITE_NAME", default="Hệ thống quản lý cải cách hành chính")
 
 LOGGING = {

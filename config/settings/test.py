@@ -25,6 +25,11 @@ from pathlib import Path  # noqa: E402
 STATIC_ROOT = Path(tempfile.gettempdir()) / "cchc-test-static"
 STATIC_ROOT.mkdir(exist_ok=True)
 
+# Papers are converted afresh in tests unless a test asks for the store; the warm converter is
+# the session's own (conftest.py starts one when LibreOffice and python3-uno are there).
+PDF_STORE_DIR = ""
+PDF_SERVER = ""
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},

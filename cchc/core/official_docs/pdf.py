@@ -1,7 +1,9 @@
 """DOCX → PDF with LibreOffice headless (recipes.md section 4).
 
-Every call runs its own soffice process with a private, throw-away user profile
-(`-env:UserInstallation`): two processes sharing a profile block each other, and the service
+`docx_to_pdf` goes through `converter.py` (stored papers, then a warm LibreOffice); the cold
+path below is its fallback. Every cold call runs its own soffice process with a private,
+throw-away user profile (`-env:UserInstallation`): two processes sharing a profile block each
+other, and the service
 account's own profile is never touched. Fonts: Times New Roman is rendered with the
 metric-compatible Liberation Serif, which needs Debian's fonts-liberation2 for Vietnamese glyphs.
 """
@@ -18,6 +20,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from django.conf import settings
+
+from cchc.core.official_docs import converter
 from cchc.core.official_docs.layout import OfficialDocError
 
 _INSTALL_HINT = "cần cài các gói libreoffice-writer-nogui và fonts-liberation2"
@@ -53,8 +58,19 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def docx_to_pdf(docx: bytes, *, timeout: float = 60) -> bytes:
-    """Convert DOCX bytes to PDF bytes; raise OfficialDocError with a Vietnamese message."""
+def docx_to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
+    """Convert DOCX bytes to PDF bytes; raise OfficialDocError with a Vietnamese message.
+
+    The stored paper when this content was converted before, else the warm converter
+    (`converter.py`), else a cold LibreOffice process of our own.
+    """
+    _check_docx(docx)
+    seconds = timeout if timeout is not None else float(getattr(settings, "PDF_TIMEOUT", 60))
+    return converter.convert(docx, timeout=seconds, cold=cold_docx_to_pdf)
+
+
+def cold_docx_to_pdf(docx: bytes, *, timeout: float = 60) -> bytes:
+    """Convert with a LibreOffice process started for this paper alone (the slow, sure path)."""
     binary = _soffice()
     if binary is None:
         raise OfficialDocError(

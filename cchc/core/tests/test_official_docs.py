@@ -37,6 +37,7 @@ from cchc.core.official_docs import (
     libreoffice_available,
     reference,
 )
+from cchc.core.official_docs.pdf import cold_docx_to_pdf
 
 FONT = "Times New Roman"
 LOOKUP_URL = "https://cchc.example.vn/tra-cuu/000.00.01.H29-260305-0001"
@@ -533,7 +534,7 @@ def test_missing_libreoffice_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -
 
     assert not libreoffice_available()
     with pytest.raises(OfficialDocError, match="Không tìm thấy LibreOffice"):
-        docx_to_pdf(build_docx(plan_document()))
+        cold_docx_to_pdf(build_docx(plan_document()))
 
 
 def test_hung_libreoffice_is_killed_at_the_timeout(
@@ -549,7 +550,7 @@ def test_hung_libreoffice_is_killed_at_the_timeout(
 
     started = time.perf_counter()
     with pytest.raises(OfficialDocError, match="trong 1 giây"):
-        docx_to_pdf(build_docx(plan_document()), timeout=1)
+        cold_docx_to_pdf(build_docx(plan_document()), timeout=1)
 
     assert time.perf_counter() - started < 10
     with pytest.raises(ProcessLookupError):

@@ -108,7 +108,8 @@ def test_review_flags_unknown_and_ambiguous_names(principal, school, seed_bytes)
         .content.decode()
     )
 
-    assert "Không tìm thấy viên chức tên “La Nguyễn Hoàng Anh”" in body
+    assert "“La Nguyễn Hoàng Anh” chưa có trong danh sách viên chức" in body
+    assert "sẽ tạo mới với vai trò Phó hiệu trưởng" in body
     assert "Có 2 viên chức cùng tên “Trần Thị Thoa”" in body
 
 

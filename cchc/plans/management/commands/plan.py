@@ -25,6 +25,12 @@ class Command(BaseCommand):
         imp.add_argument("--unit", help="Mã định danh đơn vị (mặc định: theo tên trong kế hoạch).")
         imp.add_argument("--dry-run", action="store_true", help="Chỉ đọc và báo cáo, không lưu.")
         imp.add_argument("--json", action="store_true", help="In kết quả nhận dạng dạng JSON.")
+        imp.add_argument(
+            "--replace",
+            action="store_true",
+            help="Nếu đơn vị đã có kế hoạch này (cùng số ký hiệu và năm), cập nhật theo tệp mới; "
+            "tiến độ đã ghi nhận được giữ lại.",
+        )
         remind = sub.add_parser("remind", help="Gửi thư tổng hợp nhiệm vụ cho từng người.")
         remind.add_argument("--enqueue", action="store_true", help="Đưa vào hàng đợi db_worker.")
 
@@ -33,6 +39,11 @@ class Command(BaseCommand):
             self._remind(options)
             return
         path = Path(options["file"])
+        if path.is_dir():
+            raise CommandError(
+                f"{path} là một thư mục; hãy chỉ ra một tệp kế hoạch (.txt hoặc .docx).",
+                returncode=2,
+            )
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp {path}.", returncode=2)
         try:
@@ -51,7 +62,14 @@ class Command(BaseCommand):
             pending = importing.plan_import_preview(
                 actor=actor, unit=unit, filename=path.name, data=path.read_bytes()
             )
-            plan = importing.plan_import_confirm(actor=actor, pending=pending)
+            plan = importing.plan_import_confirm(
+                actor=actor, pending=pending, replace=options["replace"]
+            )
+        except importing.DuplicatePlan as error:
+            raise CommandError(
+                f"{error} Thêm --replace để cập nhật kế hoạch đã có (#{error.existing.pk}).",
+                returncode=2,
+            ) from None
         except importing.PlanImportError as error:
             raise CommandError(str(error), returncode=2) from None
         self.stderr.write(f"Đã lưu kế hoạch #{plan.pk} cho {unit.name}.")

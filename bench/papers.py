@@ -1,0 +1,139 @@
+"""Papers benchmark: receipt (Mẫu 01), apology (Mẫu 04), plan PDF and the tracking book.
+
+Usage (from the repository root, after `make install`; needs LibreOffice and python3-uno):
+    .venv/bin/python bench/papers.py [--dossiers 1000]
+    DATABASE_URL=postgres://... .venv/bin/python bench/papers.py
+
+It builds its own database (a temporary SQLite file unless DATABASE_URL is set: that database is
+flushed first) with the demo school and its demo year of dossiers, starts `cchc pdf_server` on a
+free port, and requests each paper through the real views (Django's test client, in process, so
+the time printed is server time) in three ways, in one run:
+  cold   — the old path: a LibreOffice process started for each paper (PDF_SERVER empty);
+  warm   — the warm converter, first request of that paper (nothing stored);
+  stored — the same request again (the paper served from storage).
+It prints seconds (median of the repeats) and ratios; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from statistics import median
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def setup_env(tmp: Path) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.update(
+        {"DEBUG": "0", "HTTPS": "0", "ALLOWED_HOSTS": "testserver", "LOG_LEVEL": "WARNING"}
+    )
+    os.environ.setdefault("SECRET_KEY", "bench-secret-key-" + "x" * 40)
+    os.environ.setdefault("CCHC_VAR_DIR", str(tmp))
+    sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dossiers", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="cchc-bench-papers-"))
+    setup_env(tmp)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.urls import reverse
+
+    from cchc.accounts.models import User
+    from cchc.dossiers.models import Dossier
+    from cchc.organizations import demo
+    from cchc.plans.models import Plan
+
+    call_command("migrate", verbosity=0)
+    if connection.vendor == "postgresql":
+        call_command("flush", "--noinput", verbosity=0)
+    started = time.perf_counter()
+    demo.seed_base()
+    list(demo.seed_other_apps(dossiers=args.dossiers))
+    print(
+        f"{connection.vendor}: demo school with {Dossier.objects.count()} dossiers seeded in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+
+    listen = f"127.0.0.1:{free_port()}"
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "cchc.cli", "pdf_server", "--listen", listen],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    from cchc.core.official_docs import converter
+
+    host, _, port = listen.rpartition(":")
+    while not converter.server_is_up((host, int(port)), 1):
+        time.sleep(0.5)
+
+    client = Client()
+    client.force_login(User.objects.get(username="thuyltt"))
+    receipt = Dossier.objects.filter(received_at__isnull=False).order_by("-received_at").first()
+    apology = Dossier.objects.filter(apology__isnull=False).order_by("-received_at").first()
+    plan = Plan.objects.order_by("pk").first()
+    papers = {
+        "receipt (Mẫu 01) PDF": reverse("dossiers:paper", args=[receipt.pk, "tiep-nhan", "pdf"]),
+        "plan PDF": reverse("plans:export", args=[plan.pk, "pdf"]),
+    }
+    if apology is not None:
+        papers["apology (Mẫu 04) PDF"] = reverse(
+            "dossiers:paper", args=[apology.pk, "xin-loi", "pdf"]
+        )
+    book_rows = Dossier.objects.filter(unit=receipt.unit).count()
+    papers[f"tracking book PDF ({book_rows} rows)"] = reverse("dossiers:book") + "?xuat=pdf"
+
+    def timed(url: str) -> float:
+        begin = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - begin
+        body = b"".join(response) if response.streaming else response.content
+        if response.status_code != 200 or not body.startswith(b"%PDF"):
+            raise SystemExit(f"{url}: {response.status_code} {body[:200]!r}")
+        return elapsed
+
+    print(f"{'paper':38} {'cold':>8} {'warm 1st':>9} {'stored':>8} {'cold/warm':>10}")
+    try:
+        for name, url in papers.items():
+            repeats = 1 if "book" in name else args.repeat
+            with override_settings(PDF_SERVER="", PDF_STORE_DIR=""):
+                cold = median(timed(url) for _ in range(repeats))
+            warm_runs, stored_runs = [], []
+            for i in range(repeats):
+                store = tmp / f"store-{name[:6]}-{i}"
+                with override_settings(PDF_SERVER=listen, PDF_STORE_DIR=str(store)):
+                    warm_runs.append(timed(url))
+                    stored_runs.append(timed(url))
+            warm, stored = median(warm_runs), median(stored_runs)
+            print(f"{name:38} {cold:8.3f} {warm:9.3f} {stored:8.3f} {cold / warm:9.1f}x")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
+    print(f"paths taken: {converter.stats}  (settings.PDF_TIMEOUT={settings.PDF_TIMEOUT}s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""`cchc pdf_server [--listen HOST:PORT]`: keep a LibreOffice warm for papers, restart it on death.
+
+unoserver (a Python package run by the Python that has LibreOffice's `uno` module, Debian's
+python3-uno) owns one LibreOffice and answers XML-RPC conversions. This command supervises it:
+it starts unoserver, checks it answers, and starts a new one when LibreOffice dies, hangs past
+the conversion timeout (unoserver then exits), or stops answering. Run it beside the app server
+(`make demo` and `make worker` do; docs/deployment.md has the systemd unit).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cchc.core.official_docs import converter
+
+_HEALTH_EVERY_S = 10
+_FAILED_CHECKS_BEFORE_RESTART = 3
+_START_GRACE_S = 40
+
+
+def _unoserver_path(folder: Path) -> Path:
+    """A folder holding only the unoserver package, for a Python that is not this venv's."""
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = importlib.util.find_spec("unoserver")
+    if spec is None or not spec.submodule_search_locations:
+        raise CommandError("Thiếu gói unoserver (pip install -e . cài nó).")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    for item in package.parent.iterdir():
+        if item.name == "unoserver" or (
+            item.name.startswith("unoserver-") and item.name.endswith(".dist-info")
+        ):
+            with contextlib.suppress(FileExistsError):
+                (folder / item.name).symlink_to(item)
+    return folder
+
+
+def uno_python() -> str:
+    """The Python with LibreOffice's `uno` module (Debian: python3-uno for /usr/bin/python3)."""
+    python = str(getattr(settings, "UNO_PYTHON", "/usr/bin/python3"))
+    found = shutil.which(python)
+    if found is None:
+        raise CommandError(f"Không tìm thấy {python} (đặt UNO_PYTHON).")
+    check = subprocess.run(  # noqa: S603 - fixed argument list
+        [found, "-c", "import uno"], capture_output=True, check=False, timeout=30
+    )
+    if check.returncode != 0:
+        raise CommandError(
+            f"{found} không có mô-đun uno của LibreOffice: cài gói python3-uno "
+            "(apt-get install python3-uno) hoặc đặt UNO_PYTHON."
+        )
+    return found
+
+
+class Command(BaseCommand):
+    help = "Giữ LibreOffice chạy sẵn để in giấy tờ PDF nhanh; tự khởi động lại khi nó dừng."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--listen", default="", help="HOST:PORT (mặc định: PDF_SERVER, 127.0.0.1:2003)."
+        )
+        parser.add_argument(
+            "--timeout",
+            type=int,
+            default=0,
+            help="Giây tối đa cho một lần chuyển (mặc định PDF_TIMEOUT, 60).",
+        )
+        parser.add_argument(
+            "--once", action="store_true", help="Không khởi động lại (dùng khi kiểm thử)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        listen = options["listen"] or str(getattr(settings, "PDF_SERVER", "") or "127.0.0.1:2003")
+        host, _, port_text = listen.rpartition(":")
+        try:
+            port = int(port_text)
+        except ValueError:
+            raise CommandError("--listen phải có dạng HOST:PORT, ví dụ 127.0.0.1:2003.") from None
+        if not 1025 <= port <= 65535:
+            raise CommandError("Cổng phải từ 1025 đến 65535.")
+        host = host or "127.0.0.1"
+        timeout = options["timeout"] or int(getattr(settings, "PDF_TIMEOUT", 60))
+        python = uno_python()
+        stopping = False
+
+        def stop(signum: int, frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        backoff = 1.0
+        with tempfile.TemporaryDirectory(prefix="cchc-unoserver-") as tmp:
+            path = _unoserver_path(Path(tmp) / "path")
+            profile = Path(tmp) / "profile"
+            command = [
+                python, "-m", "unoserver.server",
+                "--interface", host, "--port", str(port),
+                "--uno-port", str(port - 1),
+                "--conversion-timeout", str(timeout),
+                "--user-installation", str(profile),
+            ]  # fmt: skip
+            env = {**os.environ, "PYTHONPATH": str(path)}
+            while not stopping:
+                started = time.monotonic()
+                self.stdout.write(f"Khởi động máy chuyển PDF trên {host}:{port}.")
+                process = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
+                reason = self._watch(process, (host, port), started, lambda: stopping)
+                _kill_group(process)
+                if stopping or options["once"]:
+                    break
+                self.stderr.write(f"Máy chuyển PDF dừng ({reason}); khởi động lại.")
+                # A converter that dies at once (no LibreOffice, port taken) must not spin.
+                backoff = 1.0 if time.monotonic() - started > 60 else min(backoff * 2, 30)
+                time.sleep(backoff)
+        self.stdout.write("Đã dừng máy chuyển PDF.")
+
+    def _watch(
+        self,
+        process: subprocess.Popen[bytes],
+        address: tuple[str, int],
+        started: float,
+        stopping: Any,
+    ) -> str:
+        failed = 0
+        last_check = time.monotonic()
+        while not stopping():
+            if process.poll() is not None:
+                return f"mã thoát {process.returncode}"
+            time.sleep(0.5)
+            now = time.monotonic()
+            if now - last_check < _HEALTH_EVERY_S:
+                continue
+            last_check = now
+            if converter.server_is_up(address, 5):
+                failed = 0
+                continue
+            # LibreOffice takes a few seconds to start: silence then is not a hang.
+            if now - started > _START_GRACE_S:
+                failed += 1
+            if failed >= _FAILED_CHECKS_BEFORE_RESTART:
+                return "không trả lời"
+        return "được yêu cầu dừng"
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """unoserver and its LibreOffice share the session we gave them: stop both."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -1,0 +1,146 @@
+"""Request guards that apply to every page, public or staff, and to the API.
+
+`RejectControlCharactersMiddleware` is the one place where NUL and other control characters are
+refused (400 on pages; on the API its usual 422 with one error per field): PostgreSQL cannot
+store or even compare a string with NUL (a DataError, i.e. a 500), and no name, note or search
+term of a real user contains a control character. Checking here, before any view runs, covers
+every query string, path, form and JSON body at once, instead of page by page. Tab, line
+feed and carriage return stay allowed (multi-line notes).
+
+`ConflictMiddleware` is the safety net behind `cchc.core.conflicts`: a unique-key violation that
+a service did not turn into a Conflict still answers 409 in Vietnamese, not 500.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.shortcuts import render
+
+from cchc.core.conflicts import CONFLICT_MESSAGE, Conflict
+
+logger = logging.getLogger(__name__)
+
+# C0 controls except tab, LF and CR, plus DEL.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = (
+    "Dữ liệu gửi lên chứa ký tự điều khiển không hợp lệ (ví dụ ký tự NUL). "
+    "Hãy xóa ký tự đó rồi gửi lại."
+)
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def has_control_characters(text: str) -> bool:
+    return CONTROL.search(text) is not None
+
+
+def _field_message(text: str) -> str:
+    if "\x00" in text:
+        return "chứa ký tự không hợp lệ (NUL)"
+    return "chứa ký tự điều khiển không hợp lệ"
+
+
+def _json_problems(value: Any, path: str) -> Iterable[tuple[str, str]]:
+    """(dotted path, text) of every key and string of a decoded JSON document that is bad."""
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            if has_control_characters(item):
+                yield where, item
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if has_control_characters(key):
+                    yield where, key
+                stack.append((f"{where}.{key}", child))
+        elif isinstance(item, list):
+            stack.extend((f"{where}.{i}", child) for i, child in enumerate(item))
+
+
+def _problems(request: HttpRequest) -> list[tuple[str, str]]:
+    """(where, text) of every control character the request carries, path first."""
+    found: list[tuple[str, str]] = []
+    if has_control_characters(request.path):
+        found.append(("path", request.path))
+    for key, values in request.GET.lists():
+        found.extend(
+            (f"query.{key}", text) for text in [key, *values] if has_control_characters(text)
+        )
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return found
+    content_type = request.content_type or ""
+    if content_type in _FORM_TYPES:
+        for key, values in request.POST.lists():
+            found.extend(
+                (f"payload.{key}", text) for text in [key, *values] if has_control_characters(text)
+            )
+        for key, upload in request.FILES.items():
+            if has_control_characters(upload.name or ""):
+                found.append((f"payload.{key}", upload.name or ""))
+    elif content_type == "application/json" or content_type.endswith("+json"):
+        try:
+            document = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            return found  # the view answers malformed JSON with its own message
+        found.extend(_json_problems(document, "payload"))
+    return found
+
+
+def _refuse(request: HttpRequest, problems: list[tuple[str, str]]) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # The API's shape for invalid input (cchc.api.api.on_invalid): 422, one entry per field.
+        errors = [{"field": where, "message": _field_message(text)} for where, text in problems]
+        return JsonResponse(
+            {
+                "detail": "Dữ liệu gửi lên không hợp lệ.",
+                "errors": errors,
+                "message": CONTROL_MESSAGE,
+            },
+            status=422,
+        )
+    return _bad_request(request, 400, CONTROL_MESSAGE)
+
+
+def _bad_request(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    title = "Yêu cầu không hợp lệ" if status == 400 else "Dữ liệu vừa thay đổi"
+    context = {"title": title, "message": message, "status": status}
+    return render(request, "error.html", context, status=status)
+
+
+class RejectControlCharactersMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            problems = _problems(request)
+        except (RequestDataTooBig, TooManyFieldsSent, UnreadablePostError):
+            problems = []  # let Django's own handling answer these as it always has
+        if problems:
+            return _refuse(request, problems)
+        return self.get_response(request)
+
+
+class ConflictMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Conflict):
+            return _bad_request(request, 409, " ".join(exception.messages))
+        if isinstance(exception, IntegrityError):
+            logger.warning("Unique-key race answered 409 at %s: %s", request.path, exception)
+            return _bad_request(request, 409, CONFLICT_MESSAGE)
+        return None

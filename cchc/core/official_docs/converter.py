@@ -1,0 +1,228 @@
+"""DOCX → PDF through a warm LibreOffice (unoserver), with papers stored once made.
+
+A cold `soffice --convert-to` costs 1–3 s per paper on a 2-core school PC, most of it starting
+LibreOffice; a clerk printing a receipt for each parent in a queue waits for that every time.
+Here LibreOffice stays running behind unoserver (`cchc pdf_server` supervises it and restarts it
+when it dies) and each paper is an XML-RPC call of ~0.1 s. When no converter answers (a fresh
+install, a test machine), the cold path of `pdf.py` is used, so a paper is never refused only
+because the warm converter is down.
+
+Papers are content-addressed: the key is a hash of the DOCX's parts (not of the zip bytes, whose
+entry timestamps change on every build), so an unchanged record serves the stored PDF and a
+changed one can never get its old paper back, in any process or on any host sharing the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import tempfile
+import threading
+import xmlrpc.client
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from cchc.core.official_docs.layout import OfficialDocError
+
+logger = logging.getLogger(__name__)
+
+# unoserver's XML-RPC API version this client speaks (unoserver 3.x).
+_API_VERSION = "3"
+
+
+@dataclass
+class ConverterStats:
+    """Counts for the bench and the tests: which path each paper took."""
+
+    stored: int = 0
+    warm: int = 0
+    cold: int = 0
+
+
+stats = ConverterStats()
+_slots_lock = threading.Lock()
+_slots: threading.BoundedSemaphore | None = None
+
+
+def _setting(name: str, default: object) -> object:
+    return getattr(settings, name, default)
+
+
+def server_address() -> tuple[str, int] | None:
+    """The warm converter's (host, port), or None when it is switched off (PDF_SERVER=)."""
+    value = str(_setting("PDF_SERVER", "127.0.0.1:2003")).strip()
+    if not value:
+        return None
+    host, _, port = value.rpartition(":")
+    return (host or "127.0.0.1", int(port))
+
+
+def _queue() -> threading.BoundedSemaphore:
+    """A bound on the papers one process waits for at once, so a burst cannot pile up threads."""
+    global _slots
+    with _slots_lock:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore(int(_setting("PDF_MAX_WAITING", 8)))
+        return _slots
+
+
+def paper_key(docx: bytes) -> str:
+    """A stable hash of the document's parts: equal for equal content, whatever the zip dates."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        for name in sorted(archive.namelist()):
+            digest.update(name.encode() + b"\0")
+            digest.update(hashlib.sha256(archive.read(name)).digest())
+    return digest.hexdigest()
+
+
+def record_key(*parts: object) -> str:
+    """A key for a paper by what it is made from (record, version, layout), not by its bytes.
+
+    Lets a caller skip even building the DOCX when the record has not changed; the caller must
+    name every input of the paper (its version counter, the layout's code version, who asks).
+    """
+    text = "\x1f".join(str(part) for part in parts)
+    return "r" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def stored_paper(key: str) -> bytes | None:
+    """The PDF stored under `key` (from `record_key` or `paper_key`), or None."""
+    found = _stored(key)
+    if found is not None:
+        stats.stored += 1
+    return found
+
+
+def store_paper(key: str, pdf: bytes) -> None:
+    """Keep `pdf` under `key` for the next request (atomic; a cache, never backed up)."""
+    _store(key, pdf)
+
+
+def _store_dir() -> Path | None:
+    folder = str(_setting("PDF_STORE_DIR", "")).strip()
+    return Path(folder) if folder else None
+
+
+def _stored(key: str) -> bytes | None:
+    folder = _store_dir()
+    if folder is None:
+        return None
+    path = folder / key[:2] / f"{key}.pdf"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(b"%PDF"):
+        return None
+    os.utime(path)  # last use, for the sweep of papers nobody asked for in a long time
+    return data
+
+
+def _store(key: str, pdf: bytes) -> None:
+    """Write to a temporary name, then rename: a reader never sees half a PDF."""
+    folder = _store_dir()
+    if folder is None:
+        return
+    target = folder / key[:2] / f"{key}.pdf"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".tmp") as tmp:
+            tmp.write(pdf)
+        os.replace(tmp.name, target)
+    except OSError as exc:  # a full or read-only disk must not stop the paper itself
+        logger.warning("Could not store paper %s: %s", key, exc)
+
+
+def _warm(docx: bytes, address: tuple[str, int], timeout: float) -> bytes | None:
+    """The PDF from the warm converter; None when none is listening (use the cold path)."""
+    host, port = address
+    transport = _TimeoutTransport(timeout)
+    proxy = xmlrpc.client.ServerProxy(f"http://{host}:{port}", allow_none=True, transport=transport)
+    try:
+        info = proxy.info()
+        if str(info.get("api")) != _API_VERSION:
+            logger.warning("Unexpected unoserver API %s; using the cold path", info.get("api"))
+            return None
+        result = proxy.convert(
+            None,
+            xmlrpc.client.Binary(docx),
+            None,
+            "pdf",
+            "writer_pdf_Export",
+            [],
+            False,
+            None,
+            None,
+        )
+    except (ConnectionRefusedError, ConnectionResetError, FileNotFoundError):
+        return None
+    except TimeoutError:
+        raise OfficialDocError(
+            f"Máy chuyển PDF không trả lời trong {timeout:g} giây; vui lòng thử lại."
+        ) from None
+    except (OSError, xmlrpc.client.Error) as exc:
+        # A fault is a LibreOffice that just died (a disposed bridge) as often as a bad file: the
+        # cold path either makes the paper or gives the definitive error.
+        logger.warning("Warm PDF converter failed (%s); using the cold path", exc)
+        return None
+    data = result.data if isinstance(result, xmlrpc.client.Binary) else None
+    if not data or not data.startswith(b"%PDF"):
+        raise OfficialDocError("Máy chuyển PDF trả về một tệp không phải PDF.")
+    return data
+
+
+class _TimeoutTransport(xmlrpc.client.Transport):
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self._timeout = timeout
+
+    def make_connection(self, host: object) -> object:  # type: ignore[override]
+        connection = super().make_connection(host)  # type: ignore[arg-type]
+        connection.timeout = self._timeout
+        return connection
+
+
+def convert(docx: bytes, *, timeout: float, cold: object) -> bytes:
+    """Stored paper, else the warm converter, else `cold(docx, timeout=...)`; stores the result."""
+    key = paper_key(docx)
+    stored = _stored(key)
+    if stored is not None:
+        stats.stored += 1
+        return stored
+    slots = _queue()
+    if not slots.acquire(timeout=timeout):
+        raise OfficialDocError("Máy chuyển PDF đang bận, vui lòng thử lại sau ít phút.")
+    try:
+        pdf = None
+        address = server_address()
+        if address is not None:
+            pdf = _warm(docx, address, timeout)
+        if pdf is not None:
+            stats.warm += 1
+        else:
+            pdf = cold(docx, timeout=timeout)  # type: ignore[operator]
+            stats.cold += 1
+    finally:
+        slots.release()
+    _store(key, pdf)
+    return pdf
+
+
+def server_is_up(address: tuple[str, int] | None = None, timeout: float = 2) -> bool:
+    """Whether a warm converter answers on `address` (health page, supervisor, tests)."""
+    address = address or server_address()
+    if address is None:
+        return False
+    proxy = xmlrpc.client.ServerProxy(
+        f"http://{address[0]}:{address[1]}", transport=_TimeoutTransport(timeout)
+    )
+    try:
+        return str(proxy.info().get("api")) == _API_VERSION
+    except (OSError, xmlrpc.client.Error):
+        return False

@@ -1,0 +1,191 @@
+"""The warm converter: same paper as the cold path, restarted when it dies, stored papers.
+
+These run against a real `cchc pdf_server` (unoserver + LibreOffice) started for the session.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cchc.core.official_docs import OfficialDocError, build_docx, converter, docx_to_pdf
+from cchc.core.official_docs.pdf import cold_docx_to_pdf
+from cchc.core.tests.test_official_docs import plan_document, require_tools
+
+
+def text_of(pdf: bytes, tmp_path: Path, name: str) -> str:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(  # noqa: S603
+        ["pdftotext", "-layout", str(path), "-"],  # noqa: S607
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    ).stdout
+
+
+@pytest.fixture
+def warm(settings, pdf_server: str) -> str:
+    settings.PDF_SERVER = pdf_server
+    settings.PDF_STORE_DIR = ""
+    return pdf_server
+
+
+def soffice_pid(listen: str) -> int:
+    """The LibreOffice behind the converter on `listen` (its UNO port is the port minus one)."""
+    uno_port = int(listen.rpartition(":")[2]) - 1
+    out = subprocess.run(  # noqa: S603
+        ["pgrep", "-f", f"soffice.bin.*port={uno_port}"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    assert out, "no LibreOffice found behind the converter"
+    return int(out[0])
+
+
+def test_warm_paper_reads_exactly_as_the_cold_one(warm: str, tmp_path: Path) -> None:
+    require_tools()
+    docx = build_docx(plan_document(tasks=4))
+    before = converter.stats.warm
+
+    warm_pdf = docx_to_pdf(docx)
+    cold_pdf = cold_docx_to_pdf(docx)
+
+    assert converter.stats.warm == before + 1
+    assert text_of(warm_pdf, tmp_path, "warm") == text_of(cold_pdf, tmp_path, "cold")
+    assert "KẾ HOẠCH" in text_of(warm_pdf, tmp_path, "again")
+
+
+def test_dead_libreoffice_is_restarted_and_papers_still_come(warm: str) -> None:
+    require_tools()
+    docx = build_docx(plan_document())
+    docx_to_pdf(docx)
+    old = soffice_pid(warm)
+
+    os.kill(old, signal.SIGKILL)
+    pdf = docx_to_pdf(docx)  # while it restarts: the cold path answers
+    deadline = time.monotonic() + 90
+    host, _, port = warm.rpartition(":")
+    while not converter.server_is_up((host, int(port)), 1):
+        assert time.monotonic() < deadline, "the supervisor did not restart the converter"
+        time.sleep(0.5)
+    before = converter.stats.warm
+    again = docx_to_pdf(docx)
+
+    assert pdf.startswith(b"%PDF")
+    assert again.startswith(b"%PDF")
+    assert converter.stats.warm == before + 1
+    assert soffice_pid(warm) != old
+
+
+def test_no_converter_listening_falls_back_to_a_cold_libreoffice(settings) -> None:
+    require_tools()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    settings.PDF_SERVER = f"127.0.0.1:{closed_port}"
+    settings.PDF_STORE_DIR = ""
+    before = converter.stats.cold
+
+    pdf = docx_to_pdf(build_docx(plan_document()))
+
+    assert pdf.startswith(b"%PDF")
+    assert converter.stats.cold == before + 1
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A converter that accepts the connection and never answers (a hung LibreOffice)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def test_a_hung_converter_fails_with_a_clear_message_within_the_timeout(
+    settings, silent_server: str
+) -> None:
+    settings.PDF_SERVER = silent_server
+    settings.PDF_STORE_DIR = ""
+    started = time.monotonic()
+
+    with pytest.raises(OfficialDocError, match="không trả lời trong 1 giây"):
+        docx_to_pdf(build_docx(plan_document()), timeout=1)
+
+    assert time.monotonic() - started < 10
+
+
+def test_a_full_queue_says_so(settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings.PDF_STORE_DIR = ""
+    full = threading.BoundedSemaphore(1)
+    full.acquire()
+    monkeypatch.setattr(converter, "_slots", full)
+
+    with pytest.raises(OfficialDocError, match="đang bận"):
+        docx_to_pdf(build_docx(plan_document()), timeout=0.2)
+
+
+def test_an_unchanged_paper_is_converted_once_and_a_changed_one_anew(
+    settings, warm: str, tmp_path: Path
+) -> None:
+    require_tools()
+    settings.PDF_STORE_DIR = str(tmp_path / "papers")
+    first = build_docx(plan_document(tasks=2))
+    rebuilt = build_docx(plan_document(tasks=2))  # same content, new zip timestamps
+    changed = build_docx(plan_document(tasks=3))
+    stored, made = converter.stats.stored, converter.stats.warm
+
+    one = docx_to_pdf(first)
+    two = docx_to_pdf(rebuilt)
+    three = docx_to_pdf(changed)
+
+    assert one == two
+    assert converter.stats.stored == stored + 1
+    assert converter.stats.warm == made + 2
+    assert three != one
+    assert "3." in text_of(three, tmp_path, "changed")
+    assert len(list((tmp_path / "papers").rglob("*.pdf"))) == 2
+
+
+def test_the_paper_key_ignores_zip_dates_but_not_content() -> None:
+    a = build_docx(plan_document(tasks=2))
+    time.sleep(1.1)
+    b = build_docx(plan_document(tasks=2))
+
+    assert converter.paper_key(a) == converter.paper_key(b)
+    assert converter.paper_key(a) != converter.paper_key(build_docx(plan_document(tasks=3)))
+
+
+def test_pdf_server_refuses_a_bad_address() -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="HOST:PORT"):
+        call_command("pdf_server", "--listen", "127.0.0.1:abc")

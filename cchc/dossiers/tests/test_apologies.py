@@ -1,0 +1,112 @@
+"""Issue 8 points 5-6: an apology for every late dossier, with a new date that makes sense."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from cchc.dossiers import services
+from cchc.dossiers.models import Dossier
+from tests.fixtures import client_for
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=VN)
+
+
+def later(when: datetime):
+    return mock.patch("django.utils.timezone.now", return_value=when)
+
+
+@pytest.fixture
+def late_dossier(clerk, school, transfer) -> Dossier:
+    """Received Mon 30/11/2026 09:00, due Mon 07/12/2026 17:00; looked at on Tue 08/12."""
+    with later(at(2026, 11, 30, 9, 0)):
+        return services.dossier_receive(
+            actor=clerk.user,
+            unit=school,
+            procedure=transfer,
+            applicant={"applicant_name": "Nguyễn Văn An", "applicant_phone": "0912345678"},
+            provided_documents=[d["name"] for d in transfer.documents],
+        )
+
+
+@pytest.mark.django_db
+def test_a_late_dossier_is_offered_the_apology_with_no_past_deadline(
+    principal, late_dossier
+) -> None:
+    with later(at(2026, 12, 8, 9, 0)):
+        page = client_for(principal).get(reverse("dossiers:detail", args=[late_dossier.pk]))
+
+    body = page.content.decode()
+    assert 'value="apologize"' in body
+    assert "đã quá thời điểm chậm nhất 04/12/2026" in body
+    assert "(chậm nhất 04/12/2026)" not in body
+
+
+@pytest.mark.django_db
+def test_the_apology_is_not_offered_once_made(principal, late_dossier) -> None:
+    with later(at(2026, 12, 8, 9, 0)):
+        services.dossier_apologize(
+            actor=principal.user,
+            dossier=late_dossier,
+            reason="Chờ học bạ",
+            new_due_at=at(2026, 12, 10, 17, 0),
+        )
+        page = client_for(principal).get(reverse("dossiers:detail", args=[late_dossier.pk]))
+
+    assert 'value="apologize"' not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_sunday_is_refused_on_the_form_which_stays_open(principal, late_dossier) -> None:
+    with later(at(2026, 12, 8, 9, 0)):
+        response = client_for(principal).post(
+            reverse("dossiers:act", args=[late_dossier.pk]),
+            {
+                "action": "apologize",
+                "version": late_dossier.version,
+                "reason": "Chờ học bạ",
+                "new_due_at": "2026-12-13",
+            },
+        )
+
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert "Ngày 13/12/2026 là Chủ nhật, không phải ngày làm việc." in body
+    assert '<details id="apology" open>' in body
+    assert 'id="apology_new_due_at_error"' in body
+    assert not hasattr(Dossier.objects.get(pk=late_dossier.pk), "apology")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("new_day", "message"),
+    [
+        (at(2026, 12, 8, 17, 0), "phải sau ngày hôm nay"),
+        (at(2026, 12, 7, 17, 0), "phải sau ngày hôm nay"),
+    ],
+)
+def test_the_new_date_is_a_working_day_after_today(principal, late_dossier, new_day, message):
+    with later(at(2026, 12, 8, 9, 0)), pytest.raises(ValidationError, match=message):
+        services.dossier_apologize(
+            actor=principal.user, dossier=late_dossier, reason="Chờ", new_due_at=new_day
+        )
+
+
+@pytest.mark.django_db
+def test_the_new_date_is_after_the_current_due_date(principal, late_dossier) -> None:
+    with later(at(2026, 12, 2, 9, 0)), pytest.raises(ValidationError, match="07/12/2026"):
+        services.dossier_apologize(
+            actor=principal.user,
+            dossier=late_dossier,
+            reason="Chờ",
+            new_due_at=at(2026, 12, 4, 17, 0),
+        )
