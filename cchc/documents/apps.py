@@ -4,7 +4,9 @@ from django.apps import AppConfig
 def _may_view(user: object) -> bool:
     from cchc.accounts import permissions
 
-    return permissions.can(user, permissions.VIEW_DOCUMENTS)
+    return permissions.can(user, permissions.VIEW_DOCUMENTS) or permissions.can(
+        user, permissions.DRAFT_DOCUMENTS
+    )
 
 
 class DocumentsConfig(AppConfig):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -21,23 +22,39 @@ def _date(raw: str | None) -> date | None:
         return None
 
 
+def _own_only(user: Any) -> Any:
+    """Staff without the register permission see only what concerns them (None: everything
+    in their units). Anyone else is refused."""
+    if permissions.can(user, permissions.VIEW_DOCUMENTS):
+        return None
+    staff = permissions.acting_staff(user)
+    if staff is None or not permissions.can(user, permissions.DRAFT_DOCUMENTS, staff.unit):
+        raise PermissionDenied("Bạn không có quyền xem sổ văn bản.")
+    return staff
+
+
 def incoming_for_user(
     *, user: Any, filters: dict[str, str] | None = None
 ) -> QuerySet[IncomingDocument]:
-    permissions.require(user, permissions.VIEW_DOCUMENTS)
+    """The register; a teacher sees the non-secret documents they lead or help with."""
+    own = _own_only(user)
     rows = permissions.scope_to_units(IncomingDocument.objects.all(), user).select_related(
         "unit", "lead_handler"
     )
+    if own is not None:
+        rows = rows.filter(Q(lead_handler=own) | Q(collaborators=own), secrecy="").distinct()
     return _filter(rows, filters or {}, date_field="received_at__date", ref_field="reference")
 
 
 def outgoing_for_user(
     *, user: Any, filters: dict[str, str] | None = None
 ) -> QuerySet[OutgoingDocument]:
-    permissions.require(user, permissions.VIEW_DOCUMENTS)
+    own = _own_only(user)
     rows = permissions.scope_to_units(OutgoingDocument.objects.all(), user).select_related(
         "unit", "signer", "drafter"
     )
+    if own is not None:
+        rows = rows.filter(Q(drafter=own) | Q(signer=own))
     return _filter(rows, filters or {}, date_field="issued_on", ref_field="symbol")
 
 

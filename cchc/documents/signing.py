@@ -444,13 +444,13 @@ class SignatureReport:
         return "Chữ ký hợp lệ: văn bản toàn vẹn, chứng thư tin cậy."
 
 
-@_off_event_loop
 def _common_name(name: object) -> str:
     """The CN of an asn1crypto Name ("Nguyễn Thị Thanh Trang"), else its readable form."""
     native = getattr(name, "native", {}) or {}
     return str(native.get("common_name") or getattr(name, "human_friendly", ""))
 
 
+@_off_event_loop
 def verify_pdf(data: bytes, roots_pem: list[str]) -> list[SignatureReport]:
     """Validate every signature in a PDF against the configured roots, offline."""
     from pyhanko.keys import load_certs_from_pemder_data

@@ -215,3 +215,51 @@ def test_draft_as_word_in_decree_30_layout(clerk, principal, school) -> None:
     assert "Thử nghiệm, ngày … tháng … năm …" in everything  # the commune, not the unit
     assert "Nơi nhận" in everything
     assert principal.full_name in everything
+
+
+@pytest.mark.django_db
+def test_teacher_sees_only_what_concerns_them(clerk, principal, colleague, school) -> None:
+    mine = services.incoming_register(
+        actor=clerk.user,
+        unit=school,
+        data={
+            "author": "UBND xã",
+            "reference": "12/KH-UBND",
+            "issued_on": date(2026, 3, 2),
+            "summary": "Việc của thầy Lợi",
+            "channel": "electronic",
+        },
+    )
+    services.incoming_register(
+        actor=clerk.user,
+        unit=school,
+        data={
+            "author": "UBND xã",
+            "reference": "13/KH-UBND",
+            "issued_on": date(2026, 3, 2),
+            "summary": "Việc của người khác",
+            "channel": "electronic",
+        },
+    )
+    mine = services.incoming_present(actor=clerk.user, doc=mine)
+    services.incoming_assign(
+        actor=principal.user,
+        doc=mine,
+        instructions="Thầy Lợi chủ trì.",
+        lead=colleague,
+        collaborators=[],
+        due_on=None,
+    )
+    teacher = client_for(colleague)
+
+    page = teacher.get(reverse("documents:incoming")).content.decode()
+    assert "Việc của thầy Lợi" in page
+    assert "Việc của người khác" not in page
+    detail = teacher.get(reverse("documents:incoming_detail", args=[mine.pk])).content.decode()
+    assert "Đã giải quyết xong" in detail
+    assert (
+        teacher.post(
+            reverse("documents:incoming_act", args=[mine.pk]), {"action": "finish", "version": 3}
+        ).status_code
+        == 302
+    )
