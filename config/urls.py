@@ -23,6 +23,7 @@ urlpatterns = [
     path("quan-ly/", include("cchc.workdays.urls")),
     path("quan-ly/", include("cchc.plans.urls")),
     path("quan-ly/", include("cchc.dossiers.urls")),
+    path("quan-ly/", include("cchc.kpi.urls")),
     path("quan-ly/", include("cchc.backups.urls")),
     path("quan-ly/", include("cchc.feedback.urls")),
     path("quan-ly/", include("cchc.surveys.urls")),

@@ -144,6 +144,11 @@ STAFF_URLS |= {
     "documents:certificates": lambda unit: reverse("documents:certificates"),
     "documents:verify": lambda unit: reverse("documents:verify"),
 }
+# KPI pages (issue 16): a unit's indicators (?don_vi= names one), the commune roll-up.
+STAFF_URLS |= {
+    "kpi:unit": lambda unit: reverse("kpi:unit") + f"?don_vi={unit.pk}",
+    "kpi:rollup": lambda unit: reverse("kpi:rollup"),
+}
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
 POST_URLS = {
     "payments:bill_cash",
@@ -191,7 +196,7 @@ UNIT_OBJECT_URLS = [
     "documents:outgoing_docx",
 ]
 # URLs that name a unit explicitly: another school's must answer 403 or 404.
-UNIT_SCOPED = ["organizations:unit_detail", "workdays:year", *UNIT_OBJECT_URLS]
+UNIT_SCOPED = ["organizations:unit_detail", "workdays:year", "kpi:unit", *UNIT_OBJECT_URLS]
 API_UNIT_SCOPED = ["/api/v1/units/{id}", "/api/v1/units/{id}/staff"]
 # "setup" is the first-run page: public while no unit exists, 404 for ever after.
 PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api", "setup"}

@@ -1,12 +1,37 @@
 from django.apps import AppConfig
 
 
+def _has_units_below(user: object) -> bool:
+    from cchc.accounts import permissions
+
+    staff = permissions.acting_staff(user)  # type: ignore[arg-type]
+    return (
+        staff is not None
+        and permissions.visible_units(user)
+        .filter(  # type: ignore[arg-type]
+            parent_id=staff.unit_id
+        )
+        .exists()
+    )
+
+
 class KpiConfig(AppConfig):
     name = "cchc.kpi"
     label = "kpi"
     verbose_name = "Chỉ số"
 
     def ready(self) -> None:
+        from cchc.accounts import permissions
+        from cchc.core.navigation import NavItem, register_nav
         from cchc.kpi.registry import autodiscover
 
         autodiscover()
+        register_nav(
+            NavItem(
+                "Chỉ số",
+                "kpi:unit",
+                order=18,
+                allowed=lambda user: permissions.can(user, permissions.VIEW_PLANS),
+            )
+        )
+        register_nav(NavItem("Các trường", "kpi:rollup", order=19, allowed=_has_units_below))

@@ -29,6 +29,7 @@ class Figure:
     goal: str = ""
     status: str = ""
     status_label: str = ""
+    tone: str = "neutral"
 
     def as_dict(self) -> dict[str, Any]:
         value = self.measure.value
@@ -63,8 +64,11 @@ def _goal(target: Any) -> str:
     return f"{target.comparator or '='} {number}{target.unit_label or ''}".strip()
 
 
-def unit_figures(unit: Unit, period: Period, *, today: date | None = None) -> list[Figure]:
-    """Every registered indicator of `unit` over `period`, each with its plan target if bound."""
+def unit_figures(
+    unit: Unit, period: Period, *, today: date | None = None, codes: list[str] | None = None
+) -> list[Figure]:
+    """Every registered indicator (or those of `codes`) of `unit` over `period`, each with the
+    plan target bound to it, if any."""
     units = Unit.objects.filter(pk=unit.pk)
     bound: dict[str, Any] = {}
     plan = Plan.objects.filter(unit=unit, year=period.start.year).order_by("-pk").first()
@@ -74,6 +78,8 @@ def unit_figures(unit: Unit, period: Period, *, today: date | None = None) -> li
                 bound.setdefault(row.target.kpi_code, row)
     figures = []
     for found in registry.all_indicators():
+        if codes is not None and found.code not in codes:
+            continue
         row = bound.get(found.code)
         measure = row.measure if row is not None else found.compute(units, period)
         figures.append(
@@ -85,6 +91,7 @@ def unit_figures(unit: Unit, period: Period, *, today: date | None = None) -> li
                 goal=_goal(row.target) if row else "",
                 status=row.status if row else "",
                 status_label=row.label if row else "",
+                tone=row.tone if row else "neutral",
             )
         )
     return figures
@@ -102,3 +109,54 @@ def trend(
         .order_by("day")
     )
     return [(row["day"], Measure(row["n"], row["d"]).value) for row in rows]
+
+
+# The nine targets of a school's plan, in the plan's order (design.md section 1).
+TARGET_CODES: tuple[str, ...] = (
+    "cchc_self_score",
+    "dossier_on_time_rate",
+    "satisfaction_rate",
+    "feedback_on_time_rate",
+    "e_payment_staff_rate",
+    "e_workplace_rate",
+    "e_document_rate",
+    "digital_signature_rate",
+    "official_email_rate",
+)
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One school in the commune's roll-up."""
+
+    unit: Unit
+    has_plan: bool
+    figures: list[Figure]
+
+    @property
+    def met(self) -> int:
+        return sum(1 for figure in self.figures if figure.status == "met")
+
+    @property
+    def missed(self) -> int:
+        return sum(1 for figure in self.figures if figure.status in ("missed", "at_risk"))
+
+
+def rollup(units: QuerySet[Unit], period: Period) -> tuple[list[UnitRow], list[Figure]]:
+    """Each unit's target figures side by side, ranked by targets met, and the total row.
+
+    The total adds each indicator's parts over the units (never an average of percentages).
+    """
+    codes = [code for code in TARGET_CODES if registry.get(code) is not None]
+    rows = []
+    for unit in units.order_by("name"):
+        by_code = {f.indicator.code: f for f in unit_figures(unit, period, codes=codes)}
+        has_plan = Plan.objects.filter(unit=unit, year=period.start.year).exists()
+        rows.append(UnitRow(unit, has_plan, [by_code[code] for code in codes]))
+    rows.sort(key=lambda row: (-row.met, row.missed, row.unit.name))
+    totals = []
+    for index, code in enumerate(codes):
+        parts = [row.figures[index].measure for row in rows]
+        total = sum(parts[1:], parts[0]) if parts else Measure()
+        totals.append(Figure(indicator=registry.get(code), measure=total))  # type: ignore[arg-type]
+    return rows, totals

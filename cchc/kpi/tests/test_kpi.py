@@ -137,3 +137,63 @@ def test_snapshots_are_one_row_per_unit_code_and_day_and_roll_up_by_parts(
 def test_snapshot_refuses_a_day_not_yet_come(school) -> None:
     with pytest.raises(CommandError, match="chưa tới"):
         call_command("kpi", "snapshot", "--day", "2999-01-01")
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@pytest.mark.django_db
+def test_unit_page_shows_every_indicator_with_its_definition(principal) -> None:
+    from django.urls import reverse
+
+    from tests.fixtures import client_for
+
+    response = client_for(principal).get(reverse("kpi:unit") + "?ky=2026-Q1")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "01/01/2026–31/03/2026" in body
+    assert body.count('class="definition"') == len(registry.all_indicators())
+    assert registry.definition_of("e_workplace_rate") in body
+
+
+@pytest.mark.django_db
+def test_unit_page_explains_a_bad_period(principal) -> None:
+    from django.urls import reverse
+
+    from tests.fixtures import client_for
+
+    response = client_for(principal).get(reverse("kpi:unit") + "?ky=quy-1")
+
+    assert response.status_code == 400
+    assert "không hợp lệ" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_commune_sees_each_school_ranked_with_a_summed_total(
+    commune_officer, school, other_school, principal, clerk
+) -> None:
+    from django.urls import reverse
+
+    from tests.fixtures import client_for
+
+    _work(principal.user, school, datetime(2026, 3, 3, 9, 0, tzinfo=VN))
+
+    body = client_for(commune_officer).get(reverse("kpi:rollup") + "?ky=2026-Q1").content.decode()
+
+    assert school.name in body
+    assert other_school.name in body
+    assert "chưa có kế hoạch" in body
+    assert "Tổng cộng" in body
+
+
+@pytest.mark.django_db
+def test_a_school_has_no_rollup_and_no_menu_entry_for_it(principal) -> None:
+    from django.urls import reverse
+
+    from tests.fixtures import client_for
+
+    client = client_for(principal)
+
+    assert client.get(reverse("kpi:rollup")).status_code == 404
+    assert reverse("kpi:rollup") not in client.get(reverse("kpi:unit")).content.decode()

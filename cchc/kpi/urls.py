@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cchc.kpi import views
+
+app_name = "kpi"
+
+urlpatterns = [
+    path("chi-so/", views.unit_dashboard, name="unit"),
+    path("chi-so/tong-hop/", views.commune_rollup, name="rollup"),
+]
