@@ -14,17 +14,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import logging
 import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from asn1crypto import x509 as asn1_x509
@@ -37,6 +40,23 @@ from django.utils import timezone
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_PDF_BYTES = 20 * 1024 * 1024
+_T = TypeVar("_T")
+
+
+def outside_event_loop(func: Callable[..., _T], /, *args: Any, **kwargs: Any) -> _T:
+    """Call one of pyHanko's synchronous entry points, which run `asyncio.run()` inside.
+
+    That fails in a thread whose event loop is already running (an ASGI worker; Playwright's
+    browser in the test session), so there the call runs in a thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pyhanko") as pool:
+        return pool.submit(func, *args, **kwargs).result()
+
+
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
 
@@ -363,7 +383,9 @@ def sign_pdf(
         )
     out = BytesIO()
     try:
-        signers.PdfSigner(meta, signer=signer, stamp_style=style).sign_pdf(writer, output=out)
+        outside_event_loop(
+            signers.PdfSigner(meta, signer=signer, stamp_style=style).sign_pdf, writer, output=out
+        )
     except HankoSigningError as error:
         raise SigningError(f"Ký số không thành công: {error}") from None
     return out.getvalue()
@@ -419,7 +441,7 @@ def verify_pdf(data: bytes, roots_pem: list[str]) -> list[SignatureReport]:
         cert = embedded.signer_cert
         problems: list[str] = []
         try:
-            status = validate_pdf_signature(embedded, context)
+            status = outside_event_loop(validate_pdf_signature, embedded, context)
         except (SignatureValidationError, ValueError) as error:
             reports.append(
                 SignatureReport(

@@ -271,7 +271,8 @@ def test_garbled_urls_are_4xx_or_ignored_never_500(url, clerk) -> None:
 
     response = client.get(url)
 
-    assert response.status_code in (200, 404)
+    # A NUL anywhere in the request is refused by the one control-character guard (400).
+    assert response.status_code in (200, 400, 404)
 
 
 @pytest.mark.django_db
