@@ -159,6 +159,11 @@ STAFF_URLS |= {
     "documents:certificates": lambda unit: reverse("documents:certificates"),
     "documents:verify": lambda unit: reverse("documents:verify"),
 }
+# KPI pages (issue 16): a unit's indicators (?don_vi= names one), the commune roll-up.
+STAFF_URLS |= {
+    "kpi:unit": lambda unit: reverse("kpi:unit") + f"?don_vi={unit.pk}",
+    "kpi:rollup": lambda unit: reverse("kpi:rollup"),
+}
 # POST-only views: an outsider's POST naming another unit must be refused without effect.
 POST_URLS = {
     "payments:bill_cash",
@@ -213,6 +218,7 @@ UNIT_SCOPED = [
     "organizations:unit_detail",
     "workdays:year",
     "kpi:overview",
+    "kpi:unit",
     *UNIT_OBJECT_URLS,
 ]
 API_UNIT_SCOPED = ["/api/v1/units/{id}", "/api/v1/units/{id}/staff"]

@@ -1,6 +1,20 @@
 from django.apps import AppConfig
 
 
+def _has_units_below(user: object) -> bool:
+    from cchc.accounts import permissions
+
+    staff = permissions.acting_staff(user)  # type: ignore[arg-type]
+    return (
+        staff is not None
+        and permissions.visible_units(user)
+        .filter(  # type: ignore[arg-type]
+            parent_id=staff.unit_id
+        )
+        .exists()
+    )
+
+
 class KpiConfig(AppConfig):
     name = "cchc.kpi"
     label = "kpi"
@@ -20,3 +34,12 @@ class KpiConfig(AppConfig):
                 allowed=lambda user: permissions.VIEW_PLANS in permissions.permissions_of(user),
             )
         )
+        register_nav(
+            NavItem(
+                "Chỉ số",
+                "kpi:unit",
+                order=18,
+                allowed=lambda user: permissions.can(user, permissions.VIEW_PLANS),
+            )
+        )
+        register_nav(NavItem("Các trường", "kpi:rollup", order=19, allowed=_has_units_below))

@@ -8,7 +8,9 @@ percentages, and is "not measurable" when the denominator is zero.
 
 from __future__ import annotations
 
+import calendar
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +19,10 @@ from typing import Any, Literal
 
 from django.apps import apps
 
+from cchc.kpi.definitions import DEFINITIONS
 from cchc.kpi.intervals import wilson_interval
+
+_PERIOD = re.compile(r"(?P<year>\d{4})(?:-(?P<kind>Q|H|)(?P<number>\d{1,2}))?")
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,38 @@ class Period:
     @classmethod
     def year(cls, year: int) -> Period:
         return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """A reporting period from "2026", "2026-Q1" … "2026-Q4", "2026-H1"/"H2" or "2026-11".
+
+        Raises ValueError with a Vietnamese message, so commands and pages can show it.
+        """
+        match = _PERIOD.fullmatch(text.strip().upper())
+        if match is None:
+            raise ValueError(
+                f"Kỳ «{text}» không hợp lệ: dùng 2026, 2026-Q1…Q4, 2026-H1, 2026-H2 hoặc 2026-11."
+            )
+        year = int(match["year"])
+        if not 2000 <= year <= 2100:
+            raise ValueError(f"Năm {year} nằm ngoài khoảng 2000–2100.")
+        kind, number = match["kind"], int(match["number"] or 0)
+        if kind is None:
+            return cls.year(year)
+        first_month, months = {"Q": (3 * number - 2, 3), "H": (6 * number - 5, 6)}.get(
+            kind, (number, 1)
+        )
+        if (kind == "Q" and not 1 <= number <= 4) or (kind == "H" and not 1 <= number <= 2):
+            raise ValueError(f"Kỳ «{text}» không có: quý 1–4, nửa năm H1 hoặc H2.")
+        if kind == "" and not 1 <= number <= 12:
+            raise ValueError(f"Tháng {number} không có.")
+        last_month = first_month + months - 1
+        last_day = calendar.monthrange(year, last_month)[1]
+        return cls(date(year, first_month, 1), date(year, last_month, last_day))
+
+    def up_to(self, day: date) -> Period:
+        """The part of the period up to and including `day` (a snapshot taken that day)."""
+        return Period(self.start, min(self.end, max(day, self.start)))
 
     def __str__(self) -> str:
         return f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
@@ -99,6 +136,10 @@ class Indicator:
     better: Literal["higher", "lower"]
     source: str
     compute: Callable[[Any, Period], Measure]
+    # What is counted, in Vietnamese, shown beside every figure (numerator ÷ denominator).
+    definition: str = ""
+    # The app that computes it (e.g. "dossiers"), so a missing module can be named.
+    module: str = ""
 
 
 _REGISTRY: dict[str, Indicator] = {}
@@ -127,9 +168,13 @@ def indicator(
     unit: str = "%",
     better: Literal["higher", "lower"] = "higher",
     source: str = "",
+    definition: str = "",
 ) -> Callable[[Callable[[Any, Period], Measure]], Callable[[Any, Period], Measure]]:
+    """Register an indicator; `definition` (Vietnamese) says what is counted over what."""
+
     def register(func: Callable[[Any, Period], Measure]) -> Callable[[Any, Period], Measure]:
-        _REGISTRY[code] = Indicator(code, name, unit, better, source, func)
+        module = func.__module__.removeprefix("cchc.").split(".")[0]
+        _REGISTRY[code] = Indicator(code, name, unit, better, source, func, definition, module)
         KNOWN_CODES[code] = name  # the measuring module's own wording wins over the placeholder
         return func
 
@@ -154,6 +199,22 @@ def measure(code: str | None, units: Any, period: Period) -> Measure:
 
 def name_of(code: str | None) -> str:
     return KNOWN_CODES.get(code or "", code or "")
+
+
+def definition_of(code: str | None) -> str:
+    """What the indicator counts, or why it has no figure yet (the module that would measure it)."""
+    found = _REGISTRY.get(code or "")
+    if found is not None:
+        return found.definition or DEFINITIONS.get(found.code, "")
+    if code in MISSING_MODULES:
+        return f"Chưa đo được: cần phân hệ {MISSING_MODULES[code]}."
+    return ""
+
+
+# Codes a plan may bind to whose measuring module is not built yet, with that module's name.
+MISSING_MODULES: dict[str, str] = {
+    "cchc_self_score": "tự đánh giá Chỉ số CCHC (kpi)",
+}
 
 
 def autodiscover() -> None:

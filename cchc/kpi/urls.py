@@ -4,4 +4,8 @@ from cchc.kpi import views
 
 app_name = "kpi"
 
-urlpatterns = [path("tong-quan/", views.overview, name="overview")]
+urlpatterns = [
+    path("tong-quan/", views.overview, name="overview"),
+    path("chi-so/", views.unit_dashboard, name="unit"),
+    path("chi-so/tong-hop/", views.commune_rollup, name="rollup"),
+]

@@ -1,14 +1,22 @@
-"""The landing page after log-in: the plan's targets at a glance and this month's tasks."""
+"""Staff pages of the KPI app: the landing page (the plan at a glance), a unit's indicators
+with trends, and the commune's roll-up."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from cchc.accounts import permissions
+from cchc.kpi import selectors
 from cchc.kpi.overview import overview_for_user
+from cchc.kpi.registry import Period
+from cchc.kpi.sparkline import sparkline
+from cchc.organizations.models import Unit
 
 
 @require_safe
@@ -19,3 +27,76 @@ def overview(request: HttpRequest) -> HttpResponse:
         user=request.user, unit_id=request.GET.get("don_vi"), today=timezone.localdate()
     )
     return render(request, "kpi/overview.html", {"overview": data})
+
+
+def _period(request: HttpRequest) -> tuple[Period, str]:
+    """The period asked for in ?ky= (default: this year), and an error to show if it was bad."""
+    text = request.GET.get("ky", "").strip()
+    default = Period.year(timezone.localdate().year)
+    if not text:
+        return default, ""
+    try:
+        return Period.parse(text), ""
+    except ValueError as error:
+        return default, str(error)
+
+
+@require_safe
+@login_required
+def unit_dashboard(request: HttpRequest) -> HttpResponse:
+    """Every indicator of one unit: value, what it counts, the plan's goal, status and trend."""
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    visible = permissions.visible_units(request.user)
+    chosen = request.GET.get("don_vi", "")
+    if chosen:
+        unit = visible.filter(pk=chosen).first() if chosen.isdigit() else None
+        if unit is None:
+            raise Http404("Không tìm thấy đơn vị.")
+    else:
+        unit = permissions.acting_unit_or_404(request.user)
+    period, error = _period(request)
+    today = timezone.localdate()
+    single = Unit.objects.filter(pk=unit.pk)
+    since = max(period.start, min(period.end, today) - timedelta(days=180))
+    rows = [
+        (
+            figure,
+            sparkline(
+                selectors.trend(single, figure.indicator.code, since=since, until=period.end),
+                label=f"Diễn biến {figure.indicator.name}",
+            ),
+        )
+        for figure in selectors.unit_figures(unit, period, today=today)
+    ]
+    context = {
+        "unit": unit,
+        "period": period,
+        "period_text": request.GET.get("ky", ""),
+        "error": error,
+        "rows": rows,
+        "others": visible.exclude(pk=unit.pk).order_by("name")[:200],
+    }
+    return render(request, "kpi/unit_dashboard.html", context, status=400 if error else 200)
+
+
+@require_safe
+@login_required
+def commune_rollup(request: HttpRequest) -> HttpResponse:
+    """The commune's schools side by side on the plan's targets, ranked, with the total."""
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    unit = permissions.acting_unit_or_404(request.user)
+    children = permissions.visible_units(request.user).filter(parent=unit)
+    if not children.exists():
+        raise Http404("Đơn vị của bạn không có đơn vị trực thuộc để tổng hợp.")
+    period, error = _period(request)
+    rows, totals = selectors.rollup(children, period)
+    context = {
+        "unit": unit,
+        "period": period,
+        "period_text": request.GET.get("ky", ""),
+        "error": error,
+        "rows": rows,
+        "totals": totals,
+        "without_plan": [row.unit for row in rows if not row.has_plan],
+    }
+    return render(request, "kpi/commune_rollup.html", context, status=400 if error else 200)

@@ -118,6 +118,7 @@ class TargetStatus:
     label: str
     tone: str
     kpi_name: str
+    kpi_definition: str = ""
 
 
 _STATUS = {
@@ -155,13 +156,16 @@ def _satisfies(target: Target, measure: Measure) -> bool | None:
     }[target.comparator]
 
 
-def target_statuses(plan: Plan, *, today: date | None = None) -> list[TargetStatus]:
-    """Each target with its live value over the plan's unit and year, and whether it is met.
+def target_statuses(
+    plan: Plan, *, today: date | None = None, period: Period | None = None
+) -> list[TargetStatus]:
+    """Each target with its live value over the plan's unit and year (or `period`), and whether
+    it is met.
 
-    While the year runs, a target not yet met is "at risk"; once the year is over it is missed.
+    While the period runs, a target not yet met is "at risk"; once it is over it is missed.
     """
     today = today or timezone.localdate()
-    period = Period.year(plan.year)
+    period = period or Period.year(plan.year)
     units = Unit.objects.filter(pk=plan.unit_id)
     out = []
     for target in plan.targets.all():
@@ -175,7 +179,15 @@ def target_statuses(plan: Plan, *, today: date | None = None) -> list[TargetStat
             status = "missed" if today > period.end else "at_risk"
         label, tone = _STATUS[status]
         out.append(
-            TargetStatus(target, measure, status, label, tone, registry.name_of(target.kpi_code))
+            TargetStatus(
+                target,
+                measure,
+                status,
+                label,
+                tone,
+                registry.name_of(target.kpi_code),
+                registry.definition_of(target.kpi_code),
+            )
         )
     return out
 

@@ -226,6 +226,8 @@ _KPI_RULES: tuple[tuple[str, str, str | None, bool], ...] = (
         r"xu ly|phan hoi|tra loi|giai quyet",
         False,
     ),
+    # "100% viên chức ứng dụng thanh toán điện tử": counts staff who collect cashless, not payments.
+    ("e_payment_staff_rate", r"vien chuc[^.;]{0,40}thanh toan", None, True),
     (
         "cashless_rate",
         r"thanh toan (?:dien tu|truc tuyen|khong dung tien mat|qua (?:ngan hang|tai khoan))"
@@ -233,6 +235,8 @@ _KPI_RULES: tuple[tuple[str, str, str | None, bool], ...] = (
         None,
         False,
     ),
+    # Target 6 "Xây dựng môi trường làm việc điện tử": its own indicator, use of the system.
+    ("e_workplace_rate", r"moi truong lam viec dien tu|van phong dien tu|van phong so", None, True),
     ("e_document_rate", r"van ban|tai lieu", r"dien tu|moi truong mang|truc tuyen", False),
     ("digital_signature_rate", r"chu ky so|ky so|ky dien tu", None, False),
     (

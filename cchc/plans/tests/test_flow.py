@@ -246,6 +246,17 @@ def test_dashboard_shows_live_values_and_unmeasured_targets(plan, principal) -> 
 
 
 @pytest.mark.django_db
+def test_dashboard_shows_what_each_bound_indicator_counts(plan, principal) -> None:
+    from cchc.kpi.registry import definition_of
+
+    body = client_for(principal).get(reverse("plans:detail", args=[plan.pk])).content.decode()
+
+    assert "Cách tính" in body
+    assert definition_of("digital_signature_rate") in body
+    assert definition_of("cchc_self_score") in body  # target 1: says which module is missing
+
+
+@pytest.mark.django_db
 def test_overdue_task_is_listed_first_and_flagged(plan, principal) -> None:
     task = plan.tasks.get(number="3.5")
     Task.objects.filter(pk=task.pk).update(due_on=date(2026, 1, 30))

@@ -1,0 +1,162 @@
+"""Reads of the KPI app: every indicator of a unit with its goal and status, and trends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from cchc.kpi import registry
+from cchc.kpi.models import Snapshot
+from cchc.kpi.registry import Measure, Period
+from cchc.organizations.models import Unit
+from cchc.plans.models import Plan
+from cchc.plans.selectors import target_statuses
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator of a unit over a period, with the plan target bound to it (if any)."""
+
+    indicator: registry.Indicator
+    measure: Measure
+    target_number: str = ""
+    target_text: str = ""
+    goal: str = ""
+    status: str = ""
+    status_label: str = ""
+    tone: str = "neutral"
+
+    def as_dict(self) -> dict[str, Any]:
+        value = self.measure.value
+        return {
+            "code": self.indicator.code,
+            "name": self.indicator.name,
+            "definition": registry.definition_of(self.indicator.code),
+            "module": self.indicator.module,
+            "unit": self.indicator.unit,
+            "better": self.indicator.better,
+            "value": None if value is None else float(round(value, 2)),
+            "numerator": _number(self.measure.numerator),
+            "denominator": _number(self.measure.denominator),
+            "display": self.measure.display(),
+            "target": self.target_number or None,
+            "goal": self.goal or None,
+            "status": self.status or None,
+            "status_label": self.status_label or None,
+        }
+
+
+def _number(value: int | Decimal) -> int | float:
+    return int(value) if Decimal(value) == int(value) else float(value)
+
+
+def _goal(target: Any) -> str:
+    if target.value_label:
+        return f"{target.get_comparator_display() or ''} {target.value_label}".strip()
+    if target.value is None:
+        return ""
+    number = f"{target.value.normalize():f}".replace(".", ",")
+    return f"{target.comparator or '='} {number}{target.unit_label or ''}".strip()
+
+
+def unit_figures(
+    unit: Unit, period: Period, *, today: date | None = None, codes: list[str] | None = None
+) -> list[Figure]:
+    """Every registered indicator (or those of `codes`) of `unit` over `period`, each with the
+    plan target bound to it, if any."""
+    units = Unit.objects.filter(pk=unit.pk)
+    bound: dict[str, Any] = {}
+    plan = Plan.objects.filter(unit=unit, year=period.start.year).order_by("-pk").first()
+    if plan is not None:
+        for row in target_statuses(plan, today=today, period=period):
+            if row.target.kpi_code:
+                bound.setdefault(row.target.kpi_code, row)
+    figures = []
+    for found in registry.all_indicators():
+        if codes is not None and found.code not in codes:
+            continue
+        row = bound.get(found.code)
+        measure = row.measure if row is not None else found.compute(units, period)
+        figures.append(
+            Figure(
+                indicator=found,
+                measure=measure,
+                target_number=row.target.number if row else "",
+                target_text=row.target.text if row else "",
+                goal=_goal(row.target) if row else "",
+                status=row.status if row else "",
+                status_label=row.label if row else "",
+                tone=row.tone if row else "neutral",
+            )
+        )
+    return figures
+
+
+def trend(
+    units: QuerySet[Unit], code: str, *, since: date, until: date | None = None
+) -> list[tuple[date, Decimal | None]]:
+    """The indicator's value on each snapshot day, summing the units' parts (never averaging)."""
+    until = until or timezone.localdate()
+    rows = (
+        Snapshot.objects.filter(unit__in=units, code=code, day__gte=since, day__lte=until)
+        .values("day")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by("day")
+    )
+    return [(row["day"], Measure(row["n"], row["d"]).value) for row in rows]
+
+
+# The nine targets of a school's plan, in the plan's order (design.md section 1).
+TARGET_CODES: tuple[str, ...] = (
+    "cchc_self_score",
+    "dossier_on_time_rate",
+    "satisfaction_rate",
+    "feedback_on_time_rate",
+    "e_payment_staff_rate",
+    "e_workplace_rate",
+    "e_document_rate",
+    "digital_signature_rate",
+    "official_email_rate",
+)
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One school in the commune's roll-up."""
+
+    unit: Unit
+    has_plan: bool
+    figures: list[Figure]
+
+    @property
+    def met(self) -> int:
+        return sum(1 for figure in self.figures if figure.status == "met")
+
+    @property
+    def missed(self) -> int:
+        return sum(1 for figure in self.figures if figure.status in ("missed", "at_risk"))
+
+
+def rollup(units: QuerySet[Unit], period: Period) -> tuple[list[UnitRow], list[Figure]]:
+    """Each unit's target figures side by side, ranked by targets met, and the total row.
+
+    The total adds each indicator's parts over the units (never an average of percentages).
+    """
+    codes = [code for code in TARGET_CODES if registry.get(code) is not None]
+    rows = []
+    for unit in units.order_by("name"):
+        by_code = {f.indicator.code: f for f in unit_figures(unit, period, codes=codes)}
+        has_plan = Plan.objects.filter(unit=unit, year=period.start.year).exists()
+        rows.append(UnitRow(unit, has_plan, [by_code[code] for code in codes]))
+    rows.sort(key=lambda row: (-row.met, row.missed, row.unit.name))
+    totals = []
+    for index, code in enumerate(codes):
+        parts = [row.figures[index].measure for row in rows]
+        total = sum(parts[1:], parts[0]) if parts else Measure()
+        totals.append(Figure(indicator=registry.get(code), measure=total))  # type: ignore[arg-type]
+    return rows, totals
