@@ -23,6 +23,10 @@ DEFINITIONS: dict[str, str] = {
     "late_apology_rate": (
         "Số hồ sơ quá hạn đã có văn bản xin lỗi (Mẫu 04) ÷ tổng số hồ sơ quá hạn trong kỳ."
     ),
+    "apology_on_time_rate": (
+        "Số văn bản xin lỗi gửi kịp thời (chậm nhất 01 ngày làm việc trước hạn trả kết quả) ÷ "
+        "số văn bản xin lỗi đã gửi trong kỳ (gửi muộn vẫn tính ở mẫu số)."
+    ),
     "dossier_online_rate": "Số hồ sơ nộp trực tuyến ÷ tổng số hồ sơ tiếp nhận trong kỳ.",
     # surveys (target 3)
     "satisfaction_rate": (

@@ -28,6 +28,7 @@ from typing import Any, Final
 
 from cchc.accounts.models import Role
 from cchc.plans.parsing import fold, match_kpi
+from cchc.plans.parsing.figures import kpi_family
 
 # Themes of duties and tasks, on folded text (no diacritics, lower case).
 THEMES: Final[dict[str, str]] = {
@@ -125,10 +126,13 @@ def guess_target_owners(
         for i, item in enumerate(assignments)
         if role_for_title(item.get("title", "")) == Role.VICE_PRINCIPAL
     ]
-    duty_kpis = {i: {match_kpi(d) for d in assignments[i].get("duties", [])} - {None} for i in vice}
+    duty_kpis = {
+        i: {kpi_family(match_kpi(d)) for d in assignments[i].get("duties", [])} - {None}
+        for i in vice
+    }
     owners: list[int | None] = []
     for target in targets:
-        code = target.get("kpi")
+        code = kpi_family(target.get("kpi"))
         named = [i for i in vice if code and code in duty_kpis[i]]
         owners.append(named[0] if named else head)
     return owners

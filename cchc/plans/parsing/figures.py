@@ -18,7 +18,7 @@ from cchc.documents.references import SYMBOL_TAIL, find_references, type_name
 from cchc.plans.parsing.reading import fold
 from cchc.plans.parsing.types import DocumentReference
 
-__all__ = ["extract_references", "match_kpi", "short_title", "target_figure"]
+__all__ = ["extract_references", "kpi_family", "match_kpi", "short_title", "target_figure"]
 
 
 # =========================================================================== symbols and dates
@@ -227,7 +227,7 @@ _KPI_RULES: tuple[tuple[str, str, str | None, bool], ...] = (
         False,
     ),
     # "100% viên chức ứng dụng thanh toán điện tử": counts staff who collect cashless, not payments.
-    ("e_payment_staff_rate", r"vien chuc[^.;]{0,40}thanh toan", None, True),
+    ("e_payment_staff_rate", r"vien chuc[^.;]{0,40}thanh toan", None, False),
     (
         "cashless_rate",
         r"thanh toan (?:dien tu|truc tuyen|khong dung tien mat|qua (?:ngan hang|tai khoan))"
@@ -236,7 +236,7 @@ _KPI_RULES: tuple[tuple[str, str, str | None, bool], ...] = (
         False,
     ),
     # Target 6 "Xây dựng môi trường làm việc điện tử": its own indicator, use of the system.
-    ("e_workplace_rate", r"moi truong lam viec dien tu|van phong dien tu|van phong so", None, True),
+    ("e_workplace_rate", r"moi truong lam viec dien tu|van phong (?:dien tu|so)", None, False),
     ("e_document_rate", r"van ban|tai lieu", r"dien tu|moi truong mang|truc tuyen", False),
     ("digital_signature_rate", r"chu ky so|ky so|ky dien tu", None, False),
     (
@@ -247,6 +247,21 @@ _KPI_RULES: tuple[tuple[str, str, str | None, bool], ...] = (
     ),
 )
 _KPI_BEATS_E_DOCUMENT = ("digital_signature_rate", "official_email_rate")
+
+
+# Codes that measure the same subject from another side: a duty that names one names them all
+# ("ứng dụng thanh toán điện tử … đạt 100%" is about the cashless figures, whichever is bound).
+_KPI_FAMILY = {
+    "cashless_value_rate": "cashless_rate",
+    "e_payment_staff_rate": "cashless_rate",
+    "dossier_on_time_rate_766": "dossier_on_time_rate",
+    "outgoing_signed_rate": "digital_signature_rate",
+}
+
+
+def kpi_family(code: str | None) -> str | None:
+    """The subject a KPI code measures, shared by its variants (see `_KPI_FAMILY`)."""
+    return _KPI_FAMILY.get(code or "", code)
 
 
 def match_kpi(text: str) -> str | None:

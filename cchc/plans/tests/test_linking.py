@@ -45,7 +45,7 @@ def test_principal_owns_the_whole_and_vice_principals_what_their_duties_name(see
 
     kpis = [t["kpi"] for t in seed_json["targets"]]
     assert owners[kpis.index("satisfaction_rate")] == TRAN
-    assert owners[kpis.index("cashless_rate")] == TRAN
+    assert owners[kpis.index("e_payment_staff_rate")] == TRAN
     assert owners[kpis.index("cchc_self_score")] == TRANG
     assert owners.count(TRANG) == 7
 

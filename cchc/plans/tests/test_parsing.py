@@ -138,8 +138,10 @@ def test_seed_has_nine_targets_with_figures_and_kpis(seed: ParsedPlan) -> None:
         ("2", "=", Decimal("100"), "%", "dossier_on_time_rate"),
         ("3", ">=", Decimal("95"), "%", "satisfaction_rate"),
         ("4", "=", Decimal("100"), "%", "feedback_on_time_rate"),
-        ("5", "=", Decimal("100"), "%", "cashless_rate"),
-        ("6", None, None, None, None),
+        # Target 5's words count staff ("100% viên chức ứng dụng thanh toán điện tử"), and
+        # target 6 ("môi trường làm việc điện tử") is measured by staff-weeks of work done in it.
+        ("5", "=", Decimal("100"), "%", "e_payment_staff_rate"),
+        ("6", None, None, None, "e_workplace_rate"),
         ("7", "=", Decimal("100"), "%", "e_document_rate"),
         ("8", "=", Decimal("100"), "%", "digital_signature_rate"),
         ("9", "=", Decimal("100"), "%", "official_email_rate"),
@@ -838,7 +840,7 @@ def test_decodes_control_characters_and_utf16_without_bom() -> None:
         ("Văn bản trao đổi trên môi trường điện tử 100%", "e_document_rate"),
         ("sử dụng thư điện tử công vụ", "official_email_rate"),
         ("Chỉ số cải cách hành chính xếp loại Tốt", "cchc_self_score"),
-        ("Xây dựng môi trường làm việc điện tử.", None),
+        ("Xây dựng môi trường làm việc điện tử.", "e_workplace_rate"),
         ("", None),
     ],
 )
