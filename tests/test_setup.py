@@ -197,3 +197,20 @@ def test_seed_demo_builds_plan_and_dossiers() -> None:
     survey = Campaign.objects.get(unit=school, kind="survey")
     assert survey.results_published
     assert survey.responses.count() == 160
+    # Procedure fees (issue 15 item 5): billed at reception, mostly paid by transfer, so 766
+    # indicator 3.6 shows a live figure; demo payments only on working days.
+    from django.utils import timezone
+
+    from cchc.kpi.registry import Period, measure
+    from cchc.payments.models import Bill, Payment
+
+    bills = Bill.objects.filter(unit=school, kind="procedure")
+    fee_dossiers = Dossier.objects.filter(unit=school, procedure__fee_vnd__gt=0)
+    assert bills.count() == fee_dossiers.exclude(received_at=None).count() > 3
+    paid = Payment.objects.filter(bill__in=bills)
+    assert paid.filter(method="transfer").count() > paid.filter(method="cash").count()
+    assert all(p.paid_on.weekday() < 6 for p in paid)
+    units = Unit.objects.filter(pk=school.pk)
+    fee_rate = measure("procedure_fee_online_rate", units, Period.year(timezone.localdate().year))
+    assert fee_rate.is_measurable
+    assert 0 < fee_rate.value < 100

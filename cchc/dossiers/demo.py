@@ -58,6 +58,13 @@ READMISSION_LIMIT = {
     "time_limit_text": "05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ",
 }
 
+# The packaged catalogue says "Theo quy định" for the fee of a copy from the original register
+# and leaves the amount unconfirmed; the demo school has "its" province's figure, so the demo
+# has fee-bearing dossiers, their bills and a live 766 indicator 3.6 (payments/demo.py).
+COPY_FROM_REGISTER = "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc"
+COPY_FEE = {"fee_vnd": 10000, "fee_text": "10.000 đồng/bản sao"}
+DEMO_FEE_SOURCE = "Dữ liệu mẫu: lệ phí theo quyết định công bố thủ tục của tỉnh (giả định)."
+
 
 def _seed_procedures(school: Unit, clerk: User | None) -> None:
     from cchc.dossiers import catalogue
@@ -74,6 +81,13 @@ def _seed_procedures(school: Unit, clerk: User | None) -> None:
                     *record["sources"],
                     "Dữ liệu mẫu: thời hạn theo quyết định công bố thủ tục của tỉnh (giả định).",
                 ],
+            }
+        if record["name"] == COPY_FROM_REGISTER:
+            record = {
+                **record,
+                **COPY_FEE,
+                "unconfirmed": [k for k in record["unconfirmed"] if k not in COPY_FEE],
+                "sources": [*record["sources"], DEMO_FEE_SOURCE],
             }
         procedure_services.procedure_upsert(actor=clerk, unit=school, record=record)
 

@@ -89,6 +89,12 @@ _COMPACT_PT = 11
 _SIGNATURE_GAP_CM = 1.2
 _QR_CM = 2.0
 _CAPTION_PT = 8
+# With more than one code beside the signatures every code is a little smaller, so that the
+# signatures keep their room and the receipt its one A5 page (a phone still reads 1.5 cm).
+_SMALL_QR_CM = 1.5
+_SMALL_QR_PAD_CM = 0.15
+_SMALL_CAPTION_PT = 7
+_QR_PAD_CM = 0.3
 _CELL_MARGIN_CM = 0.1
 
 
@@ -140,6 +146,18 @@ class HandOver:
 
 
 @dataclass(frozen=True)
+class CodeNote:
+    """What another app adds to a paper handed to the applicant (the fee's VietQR on the
+    receipt, the satisfaction-rating link): `lines` go at the end of the body, the QR code of
+    `payload` beside the signatures with its short `caption` under it. Without a payload only
+    the lines are printed (a fee already paid has nothing left to scan)."""
+
+    lines: Sequence[str] = ()
+    payload: str | None = None
+    caption: str = ""
+
+
+@dataclass(frozen=True)
 class DossierInfo:
     """What the papers print about one dossier; `due_at` is the appointment, hour included."""
 
@@ -160,6 +178,7 @@ class DossierInfo:
     lead_body: str = ""
     coordinating_bodies: str = ""
     handovers: Sequence[HandOver] = ()
+    notes: Sequence[CodeNote] = ()
 
 
 @dataclass(frozen=True)
@@ -196,6 +215,7 @@ class Paper(OfficialDocument):
     landscape: bool = False
     table_pt: float | None = None
     compact: bool = False
+    notes: Sequence[CodeNote] = ()
 
 
 # --- formatting -------------------------------------------------------------------------------
@@ -272,6 +292,7 @@ def _paper(
     side_signatures: tuple[SignatureBlock, SignatureBlock] | None = None,
     qr_png: bytes | None = None,
     table_pt: float | None = None,
+    notes: Sequence[CodeNote] = (),
 ) -> Paper:
     return Paper(
         header=_header(unit, form, issued_on),
@@ -289,7 +310,16 @@ def _paper(
         landscape=form == "07",
         table_pt=table_pt,
         compact=form != "07",
+        notes=tuple(notes),
     )
+
+
+def _with_notes(
+    body: list[Paragraph | Table], notes: Sequence[CodeNote]
+) -> list[Paragraph | Table]:
+    """The other apps' lines at the end of the body (their QR codes go beside the signatures)."""
+    lines = [line for note in notes for line in note.lines if line.strip()]
+    return [*body, _plain("\n".join(lines))] if lines else body
 
 
 def _qr_png(url: str) -> bytes:
@@ -341,7 +371,7 @@ def receipt_slip(unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | None
         unit,
         "01",
         issued_on=issued_on or received.date(),
-        body=body,
+        body=_with_notes(body, dossier.notes),
         summary=f"Mã hồ sơ: {dossier.code}",
         side_signatures=(
             SignatureBlock(title="NGƯỜI NỘP HỒ SƠ", note=SIGN_HERE, name=applicant.name),
@@ -351,6 +381,7 @@ def receipt_slip(unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | None
         ),
         qr_png=_qr_png(dossier.lookup_url),
         table_pt=10,
+        notes=dossier.notes,
     )
 
 
@@ -417,7 +448,7 @@ def refusal(
         unit,
         "03",
         issued_on=issued_on or _today(),
-        body=body,
+        body=_with_notes(body, dossier.notes),
         summary=f"Mã hồ sơ: {dossier.code}",
         side_signatures=(
             SignatureBlock(title="NGƯỜI NỘP HỒ SƠ", note=SIGN_HERE, name=applicant.name),
@@ -425,6 +456,7 @@ def refusal(
                 title="NGƯỜI TIẾP NHẬN HỒ SƠ", note=SIGN_HERE, name=dossier.receiver_name
             ),
         ),
+        notes=dossier.notes,
     )
 
 
@@ -685,9 +717,9 @@ def _finish(docx: bytes, paper: Paper) -> bytes:
     if paper.landscape:
         _turn_landscape(document)
     if paper.side_signatures:
-        _add_side_signatures(
-            document, paper.side_signatures, qr_png=paper.qr_png, qr_caption=paper.qr_caption
-        )
+        codes = [(paper.qr_png, paper.qr_caption)] if paper.qr_png else []
+        codes += [(_qr_png(n.payload), n.caption) for n in paper.notes if n.payload]
+        _add_side_signatures(document, paper.side_signatures, codes=codes)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -813,14 +845,18 @@ def _add_side_signatures(
     document: DocxDocument,
     signatures: tuple[SignatureBlock, SignatureBlock],
     *,
-    qr_png: bytes | None,
-    qr_caption: str,
+    codes: Sequence[tuple[bytes, str]] = (),
 ) -> None:
-    """Submitter left, officer right (and the look-up QR code beside them), kept together."""
+    """Submitter left, officer right (and the QR codes beside them: the look-up code, and those
+    other apps add), kept together."""
     text_cm = _text_width_cm(document)
-    qr_cm = _QR_CM + 0.3 if qr_png else 0.0
-    side_cm = (text_cm - qr_cm) / 2
-    widths = [side_cm, side_cm, qr_cm] if qr_cm else [side_cm, side_cm]
+    code_cm, pad_cm, caption_pt = (
+        (_QR_CM, _QR_PAD_CM, _CAPTION_PT)
+        if len(codes) < 2
+        else (_SMALL_QR_CM, _SMALL_QR_PAD_CM, _SMALL_CAPTION_PT)
+    )
+    side_cm = (text_cm - len(codes) * (code_cm + pad_cm)) / 2
+    widths = [side_cm, side_cm] + [code_cm + pad_cm] * len(codes)
 
     spacer = document.add_paragraph()
     spacer.paragraph_format.space_after = Pt(0)
@@ -836,19 +872,22 @@ def _add_side_signatures(
     for cell, signature in zip(cells, signatures, strict=False):
         for text in (signature.authority, signature.title):
             if text.strip():
-                _line(cell, text.strip().upper(), size_pt=_SIGNATURE_PT, bold=True)
+                text = text.strip().upper()
+                words = text.split()
+                if len(codes) > 1 and len(words) > 2:  # narrow: two lines each, names aligned
+                    text = " ".join(words[:-2]) + "\n" + " ".join(words[-2:])
+                _line(cell, text, size_pt=_SIGNATURE_PT, bold=True)
         if signature.note.strip():
             _line(cell, signature.note.strip(), size_pt=_SIGNATURE_PT, italic=True)
         name = _line(cell, signature.name.strip(), size_pt=_SIGNATURE_PT, bold=True)
         name.paragraph_format.space_before = Cm(_SIGNATURE_GAP_CM)
-    if qr_cm and qr_png:
-        cell = cells[2]
+    for cell, (png, caption) in zip(cells[2:], codes, strict=True):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        _line(cell, "", size_pt=_CAPTION_PT).add_run().add_picture(
-            io.BytesIO(qr_png), width=Cm(_QR_CM)
+        _line(cell, "", size_pt=caption_pt).add_run().add_picture(
+            io.BytesIO(png), width=Cm(code_cm)
         )
-        for caption in qr_caption.splitlines():
-            _line(cell, caption.strip(), size_pt=_CAPTION_PT, italic=True)
+        for line in caption.splitlines():
+            _line(cell, line.strip(), size_pt=caption_pt, italic=True)
     for cell in cells:
         first = cell.paragraphs[0]
         if len(cell.paragraphs) > 1 and not first.runs:

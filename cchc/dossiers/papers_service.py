@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from cchc.core.official_docs import OfficialDocError, converter, layout
-from cchc.dossiers import papers
+from cchc.dossiers import hooks, papers
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import DossierStatus
 
@@ -72,7 +72,9 @@ def lookup_url(dossier: Dossier) -> str:
     return f"{base}{reverse('portal:lookup_code', args=[dossier.code])}"
 
 
-def dossier_info(dossier: Dossier, *, show_personal: bool = True) -> papers.DossierInfo:
+def dossier_info(
+    dossier: Dossier, *, show_personal: bool = True, notes: list[papers.CodeNote] | None = None
+) -> papers.DossierInfo:
     """The paper's data; without the right to see personal data the ID number, phone, e-mail
     and address are left blank (the clerk who prints the receipt for the applicant has it)."""
     events = list(dossier.events.all())
@@ -116,6 +118,7 @@ def dossier_info(dossier: Dossier, *, show_personal: bool = True) -> papers.Doss
         new_due_at=dossier.new_due_at,
         lead_body=dossier.unit.name,
         handovers=handovers,
+        notes=tuple(notes or ()),
     )
 
 
@@ -134,10 +137,21 @@ def _head(dossier: Dossier) -> tuple[str, str]:
     return (head.full_name, head.position or "Hiệu trưởng") if head else ("", "Thủ trưởng đơn vị")
 
 
-def build(dossier: Dossier, kind: str, *, show_personal: bool = True) -> Any:
-    unit, info = unit_info(dossier.unit), dossier_info(dossier, show_personal=show_personal)
+def build(
+    dossier: Dossier,
+    kind: str,
+    *,
+    show_personal: bool = True,
+    notes: list[papers.CodeNote] | None = None,
+) -> Any:
+    """The paper; `notes` are what other apps print on it (`hooks.paper_notes`), asked for
+    here unless the caller already has them."""
     if kind not in dict(available(dossier)):
         raise PaperUnavailable("Hồ sơ này chưa có loại giấy tờ đó.")
+    if notes is None:
+        notes = hooks.paper_notes(dossier, kind)
+    unit = unit_info(dossier.unit)
+    info = dossier_info(dossier, show_personal=show_personal, notes=notes)
     if kind == "tiep-nhan":
         return papers.receipt_slip(unit, info)
     if kind == "bo-sung":
@@ -188,13 +202,15 @@ def render_paper(
     """The paper's bytes; a PDF of an unchanged dossier (same version) is made only once."""
     if fmt not in ("docx", "pdf"):
         raise PaperUnavailable("Chỉ tải được định dạng docx hoặc pdf.")
+    # The notes come from other apps (a bill paid since drops its VietQR): part of the key.
+    notes = hooks.paper_notes(dossier, kind) if kind in dict(available(dossier)) else []
     key = converter.record_key(
         "dossier-paper", dossier.pk, dossier.version, dossier.updated_at.isoformat(), kind,
-        show_personal, dossier.unit.updated_at.isoformat(), _LAYOUT_VERSION,
+        show_personal, dossier.unit.updated_at.isoformat(), _LAYOUT_VERSION, repr(notes),
     )  # fmt: skip
     content = converter.stored_paper(key) if fmt == "pdf" else None
     if content is None:
-        document = build(dossier, kind, show_personal=show_personal)
+        document = build(dossier, kind, show_personal=show_personal, notes=notes)
         try:
             content = papers.render(document, fmt)
         except OfficialDocError as error:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.conflicts import unique_or_conflict
-from cchc.dossiers import deadlines
+from cchc.dossiers import deadlines, hooks
 from cchc.dossiers.models import (
     CHANNEL_DELIVERY,
     Apology,
@@ -361,6 +361,7 @@ def dossier_receive(
             dossier, ["code", "procedure", "channel", "status", "received_at", "due_at"]
         ),
     )
+    hooks.dossier_received(dossier, actor)
     return dossier
 
 
@@ -581,13 +582,15 @@ def dossier_accept(
     start_clock(dossier, actor=actor, at=timezone.now())
     if assignee is not None:
         dossier.assignee = assignee
-    return _move(
+    dossier = _move(
         actor=actor,
         dossier=dossier,
         to_status=S.ACCEPTED,
         note="Tiếp nhận hồ sơ hợp lệ",
         verb="dossier.accept",
     )
+    hooks.dossier_received(dossier, actor)
+    return dossier
 
 
 # ---------------------------------------------------------------- processing
@@ -693,13 +696,15 @@ def dossier_supplement_received(
         pause.save(update_fields=["ended_at"])
     if dossier.received_at is None:  # asked at intake: this is the acceptance
         start_clock(dossier, actor=actor, at=now)
-        return _move(
+        dossier = _move(
             actor=actor,
             dossier=dossier,
             to_status=S.ACCEPTED,
             note="Đã nhận đủ hồ sơ bổ sung",
             verb="dossier.supplement_received",
         )
+        hooks.dossier_received(dossier, actor)
+        return dossier
     if dossier.procedure.supplement_rule == SupplementRule.RESTART:
         dossier.due_at = deadlines.compute_due(dossier.unit, dossier.procedure, now)
     elif pause is not None and dossier.due_at is not None:

@@ -9,6 +9,11 @@ class PaymentsConfig(AppConfig):
     def ready(self) -> None:
         from cchc.accounts import permissions
         from cchc.core.navigation import NavItem, register_nav
+        from cchc.dossiers import hooks
+        from cchc.payments import dossier_hooks
+
+        hooks.register_receipt_listener(dossier_hooks.bill_at_receipt)
+        hooks.register_paper_note(dossier_hooks.fee_note)
 
         register_nav(
             NavItem(

@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from cchc.accounts.models import User
 from cchc.organizations.models import Staff, Unit
 from cchc.payments import services
-from cchc.payments.models import Bill, Fee
+from cchc.payments.models import Bill, BillKind, Fee
 from cchc.workdays.services import calendar_for_unit
 
 SCHOOL_CODE = "000.31.41.H29"
@@ -122,7 +122,8 @@ def seed_demo_data(**_options: object) -> list[str]:
     made = seed_payments(school, actor=clerk)
     return [
         f"Đã tạo {made['bills']} khoản thu mẫu, {made['transfers']} khoản chuyển khoản đối soát "
-        f"qua sao kê, {made['cash']} khoản tiền mặt cho {school.short_name}."
+        f"qua sao kê, {made['cash']} khoản tiền mặt cho {school.short_name}; "
+        f"{made['procedure_bills']} khoản lệ phí TTHC lập khi tiếp nhận hồ sơ."
     ]
 
 
@@ -208,7 +209,7 @@ def seed_payments(school: Unit, *, actor: User | None, seed: int = 2026) -> dict
     today = timezone.localdate()
     staff = {s.user.username: s for s in Staff.objects.filter(unit=school).select_related("user")}
     class_list = _class_list(rng)
-    counts = {"bills": 0, "transfers": 0, "cash": 0}
+    counts = {"bills": 0, "transfers": 0, "cash": 0, "procedure_bills": 0}
     events: list[tuple[datetime, Callable[[], Any]]] = []
     reference = 0
     for name, amount, period, issued_on, due_on, basis in FEES:
@@ -289,6 +290,62 @@ def seed_payments(school: Unit, *, actor: User | None, seed: int = 2026) -> dict
         rows.append((pay_days[-1], f"X{fee.pk:03d}2", -11000, "Phi quan ly tai khoan"))
         import_at = min(_at(_next_working_day(calendar, pay_days[-1]), 16, 10), now)
         events.append((import_at, partial(_import, school, actor, fee, rows, counts)))
+    events += _procedure_fee_events(school, actor, calendar, counts, seed=seed)
     for moment, action in sorted(events, key=lambda e: e[0]):
         _with_clock(moment, action)
     return counts
+
+
+def _procedure_fee_events(
+    school: Unit, actor: User | None, calendar: Any, counts: dict[str, int], *, seed: int
+) -> list[tuple[datetime, Callable[[], Any]]]:
+    """The procedure-fee bills the dossier desk made at reception (dossiers/demo.py gives the
+    copy-from-register procedure a fee): most paid by transfer that day or the next working
+    day, a few in cash at the desk, the latest few still open, so 766 indicator 3.6
+    (`procedure_fee_online_rate`) shows a live figure. One statement per month."""
+    rng = random.Random(seed + 36)  # noqa: S311 - reproducible demo data, not security
+    now, today = timezone.now(), timezone.localdate()
+    bills = Bill.objects.filter(unit=school, kind=BillKind.PROCEDURE, payments__isnull=True)
+    events: list[tuple[datetime, Callable[[], Any]]] = []
+    months: dict[tuple[int, int], list[tuple[date, str, int, str]]] = {}
+    for bill in bills.order_by("issued_on", "code"):
+        counts["procedure_bills"] += 1
+        day = bill.issued_on
+        if not calendar.is_working_day(day) or rng.random() < 0.5:
+            day = _next_working_day(calendar, day)
+        roll = rng.random()
+        if day >= today or roll >= 0.92:
+            continue  # still to pay
+        if roll < 0.8:
+            row = (day, f"LP{bill.pk:07d}", bill.amount_vnd, _note(rng, bill))
+            months.setdefault((day.year, day.month), []).append(row)
+        else:
+            moment = _at(day, 10, rng.randint(0, 50))
+            reason = "Người nộp hồ sơ nộp lệ phí tại bộ phận tiếp nhận"
+            events.append(
+                (
+                    moment,
+                    lambda b=bill, d=day, r=reason: services.cash_payment_record(
+                        actor=actor, bill=b, amount_vnd=b.amount_vnd, paid_on=d, reason=r,
+                        notify=False,
+                    ),
+                )
+            )  # fmt: skip
+            counts["cash"] += 1
+    for (year, month), rows in months.items():
+        last = max(row[0] for row in rows)
+        import_at = _at(_next_working_day(calendar, last), 16, 10)
+        if import_at > now:  # the statement of a day this week: read the same afternoon
+            import_at = _at(last, 16, 45)
+        name = f"sao-ke-le-phi-{year}-{month:02d}.csv"
+        events.append((import_at, partial(_import_named, school, actor, name, rows, counts)))
+    return events
+
+
+def _import_named(
+    school: Unit, actor: User | None, filename: str, rows: list, counts: dict[str, int]
+) -> None:
+    result = services.statement_import(
+        actor=actor, unit=school, filename=filename, content=_statement(rows), notify=False
+    )
+    counts["transfers"] += len(result.matched)

@@ -9,6 +9,10 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from cchc.accounts import permissions
         from cchc.core.navigation import NavItem, register_nav
+        from cchc.dossiers import hooks
+        from cchc.surveys.services import rating_paper_note
+
+        hooks.register_paper_note(rating_paper_note)
 
         register_nav(
             NavItem(

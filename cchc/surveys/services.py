@@ -651,6 +651,22 @@ def survey_rating_link_for_dossier(dossier: Any) -> str:
     return f"{base}{reverse('portal:survey_rate', args=[rating_token(dossier)])}"
 
 
+# The dossier papers handed to the applicant that carry the rating QR (issue 13 item 3): the
+# receipt (Mẫu 01), and the refusal (Mẫu 03) which is the result when a dossier is refused.
+RATING_PAPERS = ("tiep-nhan", "tu-choi")
+RATING_CAPTION = "Đánh giá mức độ hài lòng"
+
+
+def rating_paper_note(dossier: Any, kind: str) -> Any:
+    """The rating QR and its one-line caption for a dossier paper (registered on
+    `cchc.dossiers.hooks` in `SurveysConfig.ready`); None on papers the applicant keeps not."""
+    from cchc.dossiers.papers import CodeNote
+
+    if kind not in RATING_PAPERS:
+        return None
+    return CodeNote(payload=survey_rating_link_for_dossier(dossier), caption=RATING_CAPTION)
+
+
 def rating_open_for(dossier: Any) -> bool:
     """A dossier is rated once its handling is over: result out, returned, refused or stopped."""
     from cchc.dossiers.workflow import DossierStatus as S
