@@ -18,6 +18,9 @@ class NavItem:
     order: int = 100
     # Called with the user; None means "every signed-in staff member".
     allowed: Callable[[Any], bool] | None = None
+    # The page works on the user's own unit: hidden from an account with no staff record (the
+    # system administrator), for whom it and its buttons would only answer 404.
+    needs_unit: bool = False
 
 
 _ITEMS: list[NavItem] = []
@@ -32,4 +35,10 @@ def register_nav(item: NavItem) -> None:
 def nav_for(user: Any) -> list[NavItem]:
     if user is None or not user.is_authenticated:
         return []
-    return [i for i in _ITEMS if i.allowed is None or i.allowed(user)]
+    # The staff record by its related name: core imports no other app of ours.
+    has_unit = getattr(user, "staff", None) is not None
+    return [
+        i
+        for i in _ITEMS
+        if (has_unit or not i.needs_unit) and (i.allowed is None or i.allowed(user))
+    ]

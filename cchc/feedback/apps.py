@@ -18,6 +18,7 @@ class FeedbackConfig(AppConfig):
             NavItem(
                 "Phản ánh, kiến nghị",
                 "feedback:list",
+                needs_unit=True,
                 order=14,
                 allowed=lambda user: (
                     permissions.can(user, permissions.VIEW_FEEDBACK)
@@ -29,6 +30,7 @@ class FeedbackConfig(AppConfig):
             NavItem(
                 "Thanh tra nhân dân",
                 "feedback:inspection",
+                needs_unit=True,
                 order=15,
                 allowed=lambda user: permissions.can(user, permissions.INSPECT_FEEDBACK),
             )

@@ -38,6 +38,7 @@ class KpiConfig(AppConfig):
             NavItem(
                 "Chỉ số",
                 "kpi:unit",
+                needs_unit=True,
                 order=18,
                 allowed=lambda user: permissions.can(user, permissions.VIEW_PLANS),
             )

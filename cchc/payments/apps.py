@@ -19,6 +19,7 @@ class PaymentsConfig(AppConfig):
             NavItem(
                 "Thu phí",
                 "payments:bills",
+                needs_unit=True,
                 order=14,
                 allowed=lambda user: permissions.can(user, permissions.VIEW_PAYMENTS),
             )

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse as django_reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -107,6 +108,8 @@ def _bill_page(
         "can_manage": can_manage,
         "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA, bill.unit),
         "public_url": papers.public_url(bill),
+        # The link staff click opens on this server; the printed address is CCHC_PUBLIC_URL's.
+        "public_path": django_reverse("portal:payment", args=[bill.code]),
     }
     return render(request, "payments/bill_detail.html", context, status=status)
 

@@ -18,6 +18,7 @@ class SurveysConfig(AppConfig):
             NavItem(
                 "Khảo sát hài lòng",
                 "surveys:campaigns",
+                needs_unit=True,
                 order=14,
                 allowed=lambda user: permissions.can(user, permissions.VIEW_SURVEYS),
             )

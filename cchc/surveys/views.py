@@ -75,8 +75,10 @@ def _detail_context(request: HttpRequest, campaign: Any, **extra: Any) -> dict[s
         {
             "can_manage": permissions.can(request.user, permissions.MANAGE_SURVEYS, campaign.unit),
             "link": link if campaign.kind == CampaignKind.SURVEY else "",
-            "kiosk_link": _public(reverse("portal:survey_kiosk", args=[campaign.kiosk_key])),
-            "results_link": _public(reverse("portal:survey_results", args=[campaign.public_key])),
+            # Opened by staff on this server: relative, so they work whatever address serves it
+            # (the printed link and QR use CCHC_PUBLIC_URL, the address citizens reach).
+            "kiosk_link": reverse("portal:survey_kiosk", args=[campaign.kiosk_key]),
+            "results_link": reverse("portal:survey_results", args=[campaign.public_key]),
             "invitations": campaign.invitations.count(),
             "invitations_used": campaign.invitations.filter(used_at__isnull=False).count(),
             "invitation_form": extra.get("invitation_form") or InvitationForm(),

@@ -4,7 +4,6 @@ tracking, permissions, bad input answered 4xx with Vietnamese messages."""
 from __future__ import annotations
 
 import io
-from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -95,10 +94,10 @@ def test_public_form_keeps_a_real_pdf(citizen, clerk, colleague) -> None:
 
 @pytest.mark.django_db
 def test_honeypot_and_rate_limit_stop_spam(citizen, settings) -> None:
-    with mock.patch("cchc.core.ratelimit.time.time", return_value=1_800_000_000.0):  # one window
-        trap = citizen.post(reverse("portal:feedback_submit"), {**FORM, "website": "http://x"})
-        url = reverse("portal:feedback_submit")
-        answers = [citizen.post(url, FORM).status_code for _ in range(6)]
+    # The limit is a sliding window shared by every worker: no clock to pin.
+    trap = citizen.post(reverse("portal:feedback_submit"), {**FORM, "website": "http://x"})
+    url = reverse("portal:feedback_submit")
+    answers = [citizen.post(url, FORM).status_code for _ in range(6)]
 
     assert trap.status_code == 400
     assert answers[-1] == 429
