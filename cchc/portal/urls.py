@@ -28,6 +28,11 @@ urlpatterns = [
     path("phan-anh-kien-nghi/", feedback_views.feedback_list, name="feedback_list"),
     path("phan-anh-kien-nghi/gui/", feedback_views.feedback_submit, name="feedback_submit"),
     path(
+        "phan-anh-kien-nghi/da-gui/<str:code>/",
+        feedback_views.feedback_sent,
+        name="feedback_sent",
+    ),
+    path(
         "phan-anh-kien-nghi/theo-doi/<str:code>/",
         feedback_views.feedback_track,
         name="feedback_track",
