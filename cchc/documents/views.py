@@ -89,6 +89,7 @@ def _incoming_context(request: HttpRequest, doc: Any, **forms: Any) -> dict[str,
         "tone": TONE[doc.status],
         "may_register": permissions.can(user, permissions.REGISTER_DOCUMENTS, doc.unit),
         "may_assign": permissions.can(user, permissions.APPROVE_DOCUMENTS, doc.unit),
+        "may_finish": services.may_finish(user, doc),
         "assign_form": forms.get("assign_form") or AssignForm(unit=doc.unit),
     }
 
