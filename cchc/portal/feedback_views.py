@@ -19,21 +19,22 @@ from cchc.dossiers.uploads import UploadRejected, check_upload
 from cchc.feedback import selectors, services
 from cchc.feedback.forms import DisputeForm, PublicForm, RateForm
 from cchc.feedback.models import Feedback
-from cchc.portal.views import _home_unit, _too_many
+from cchc.portal.views import _too_many, _unit
 
 
 @require_safe
-def feedback_list(request: HttpRequest) -> HttpResponse:
-    """Published answers, newest first; "hoc phi" finds "Học phí"."""
-    unit = _home_unit()
+def feedback_list(request: HttpRequest, unit_code: str | None = None) -> HttpResponse:
+    """Published answers, newest first; "hoc phi" finds "Học phí". Each unit has its own list
+    (`/don-vi/<code>/phan-anh-kien-nghi/`); the short address is the installation's unit's."""
+    unit = _unit(unit_code)
     query = request.GET.get("q", "").strip()[:100]
     page = Paginator(selectors.public_list(unit, query), 20).get_page(request.GET.get("trang"))
     return render(request, "portal/feedback_list.html", {"unit": unit, "page": page, "q": query})
 
 
 @require_safe
-def feedback_detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _home_unit()
+def feedback_detail(request: HttpRequest, code: str, unit_code: str | None = None) -> HttpResponse:
+    unit = _unit(unit_code)
     item = selectors.public_get(unit, code)
     return render(request, "portal/feedback_detail.html", {"unit": unit, "item": item})
 
@@ -42,13 +43,14 @@ SENT_KEY = "portal_feedback_sent"
 
 
 @require_http_methods(["GET", "POST"])
-def feedback_submit(request: HttpRequest) -> HttpResponse:
+def feedback_submit(request: HttpRequest, unit_code: str | None = None) -> HttpResponse:
     """The public form: a register number and a tracking code at once, and a mail.
 
     Post/redirect/get and idempotent, like the online dossier submission: each form carries a
     one-time token; a second POST of the same token (a reload, the back button, a double
-    click) leads to the first item's confirmation instead of registering it twice."""
-    unit = _home_unit()
+    click) leads to the first item's confirmation instead of registering it twice. Sent from
+    `/don-vi/<code>/phan-anh-kien-nghi/gui/`, the item lands in that unit's register."""
+    unit = _unit(unit_code)
     form = PublicForm(request.POST or None, request.FILES or None)
     token = request.POST.get("token", "") if request.method == "POST" else secrets.token_urlsafe(16)
     sent: dict[str, str] = request.session.get(SENT_KEY, {})

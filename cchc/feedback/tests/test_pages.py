@@ -413,3 +413,25 @@ def test_principal_sets_deadlines_and_templates_teacher_cannot(
     assert "Đã có mẫu trả lời" in twice.content.decode()
     assert teacher.status_code == 403
     assert item.due_at == services.deadlines.due_after(school, item.received_at, 10)
+
+
+@pytest.mark.django_db
+def test_feedback_from_another_units_page_lands_in_that_units_register(
+    citizen, school, other_school
+) -> None:
+    """A parent of school B follows "Gửi phản ánh, kiến nghị" on B's public page: the item is in
+    B's register, not the installation's school's; B's page links B's own lists."""
+    home = citizen.get(reverse("portal:unit_home", args=[other_school.code])).content.decode()
+    url = reverse("portal:unit_feedback_submit", args=[other_school.code])
+    token = citizen.get(url).context["token"]
+
+    sent = citizen.post(url, {**FORM, "token": token}, follow=True)
+
+    assert f'href="{url}"' in home
+    assert f'href="{reverse("portal:unit_feedback_list", args=[other_school.code])}"' in home
+    assert reverse("portal:unit_survey_results_list", args=[other_school.code]) in home
+    assert sent.status_code == 200
+    assert Feedback.objects.get().unit == other_school
+    assert other_school.name in sent.content.decode()
+    missing = citizen.get(reverse("portal:unit_feedback_submit", args=["KHONG.CO"]))
+    assert missing.status_code == 404
