@@ -416,6 +416,25 @@ def test_principal_sets_deadlines_and_templates_teacher_cannot(
 
 
 @pytest.mark.django_db
+def test_classification_has_no_preselected_choice_and_is_required(item, clerk) -> None:
+    """A careless "Phân loại" click used to file the item as "Không hợp lệ", the first option:
+    now nothing is chosen and submitting without a choice is a 422 in Vietnamese."""
+    clerk_client = client_for(clerk)
+    page = clerk_client.get(reverse("feedback:detail", args=[item.pk])).content.decode()
+    refused = clerk_client.post(
+        reverse("feedback:act", args=[item.pk]),
+        {"action": "classify", "classification": "", "version": item.version},
+    )
+
+    assert '<option value="" selected>' in page
+    assert 'value="invalid" selected' not in page
+    assert refused.status_code == 422
+    assert "Hãy chọn phân loại phản ánh." in refused.content.decode()
+    item.refresh_from_db()
+    assert item.classification == ""
+
+
+@pytest.mark.django_db
 def test_feedback_from_another_units_page_lands_in_that_units_register(
     citizen, school, other_school
 ) -> None:
