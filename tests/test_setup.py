@@ -44,6 +44,20 @@ def test_seed_demo_creates_the_plan_people_and_is_safe_twice(capsys) -> None:
     assert vinh_group.head.full_name == "Nguyễn Tấn Vinh"
     assert "trangntt" in capsys.readouterr().out
     _assert_book_follows_reception(school)
+    _assert_periods_completed_on_working_days(school)
+
+
+def _assert_periods_completed_on_working_days(school) -> None:
+    """Demo data obeys the same rules as real data: no completion on a Sunday or a day off."""
+    from cchc.plans.models import TaskOccurrence
+    from cchc.workdays.services import calendar_for_unit
+
+    calendar = calendar_for_unit(school)
+    days = TaskOccurrence.objects.filter(
+        task__plan__unit=school, completed_on__isnull=False
+    ).values_list("completed_on", flat=True)
+    assert days
+    assert [d for d in days if not calendar.is_working_day(d)] == []
 
 
 def _assert_book_follows_reception(school) -> None:
