@@ -43,6 +43,36 @@ def test_seed_demo_creates_the_plan_people_and_is_safe_twice(capsys) -> None:
     vinh_group = Group.objects.get(unit=school, name="Tổ Tin học, Lịch sử - Địa lý")
     assert vinh_group.head.full_name == "Nguyễn Tấn Vinh"
     assert "trangntt" in capsys.readouterr().out
+    _assert_book_follows_reception(school)
+    _assert_periods_completed_on_working_days(school)
+
+
+def _assert_periods_completed_on_working_days(school) -> None:
+    """Demo data obeys the same rules as real data: no completion on a Sunday or a day off."""
+    from cchc.plans.models import TaskOccurrence
+    from cchc.workdays.services import calendar_for_unit
+
+    calendar = calendar_for_unit(school)
+    days = TaskOccurrence.objects.filter(
+        task__plan__unit=school, completed_on__isnull=False
+    ).values_list("completed_on", flat=True)
+    assert days
+    assert [d for d in days if not calendar.is_working_day(d)] == []
+
+
+def _assert_book_follows_reception(school) -> None:
+    """domain.md: the tracking book is numbered continuously in reception order in the year."""
+    from django.utils import timezone
+
+    from cchc.dossiers.models import Dossier
+
+    rows = Dossier.objects.filter(unit=school, book_entry__isnull=False).order_by("received_at")
+    by_year: dict[int, list[int]] = {}
+    for received_at, entry in rows.values_list("received_at", "book_entry"):
+        by_year.setdefault(timezone.localtime(received_at).year, []).append(entry)
+    assert by_year
+    for entries in by_year.values():
+        assert entries == sorted(entries)
 
 
 @pytest.mark.django_db

@@ -84,14 +84,12 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
 
 def _incoming_context(request: HttpRequest, doc: Any, **forms: Any) -> dict[str, Any]:
     user = request.user
-    staff = permissions.acting_staff(user)
     return {
         "doc": doc,
         "tone": TONE[doc.status],
         "may_register": permissions.can(user, permissions.REGISTER_DOCUMENTS, doc.unit),
         "may_assign": permissions.can(user, permissions.APPROVE_DOCUMENTS, doc.unit),
-        "may_finish": permissions.can(user, permissions.APPROVE_DOCUMENTS, doc.unit)
-        or (staff is not None and staff.pk == doc.lead_handler_id),
+        "may_finish": services.may_finish(user, doc),
         "assign_form": forms.get("assign_form") or AssignForm(unit=doc.unit),
     }
 

@@ -124,6 +124,9 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User | None, seed: int = 202
     start = today.replace(month=1, day=1)
     days = (today - start).days
     made = 0
+    # Draw every reception moment first and receive in that order: the tracking book numbers
+    # continuously in reception order within the year (domain.md), as at a real counter.
+    moments: list[tuple[datetime, Procedure]] = []
     for _ in range(count):
         offset = rng.randint(0, max(days - 1, 1))
         day = start + timedelta(days=offset)
@@ -133,6 +136,9 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User | None, seed: int = 202
             continue
         procedure = rng.choice(procedures)
         received = _at(day, rng.choice([7, 8, 9, 10, 13, 14, 15, 16]), rng.randint(0, 59))
+        moments.append((received, procedure))
+    moments.sort(key=lambda pair: pair[0])
+    for received, procedure in moments:
         dossier = _with_clock(
             received,
             lambda p=procedure, r=received: services.dossier_receive(

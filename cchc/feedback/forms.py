@@ -85,7 +85,12 @@ class PublicForm(SenderFields):
 
 
 class ClassifyForm(forms.Form):
-    classification = forms.ChoiceField(label="Phân loại", choices=Classification.choices)
+    # No class is preselected: "Không hợp lệ" as the first option was kept by a careless click.
+    classification = forms.ChoiceField(
+        label="Phân loại",
+        choices=[("", "— Chọn phân loại —"), *Classification.choices],
+        error_messages={"required": "Hãy chọn phân loại phản ánh."},
+    )
     assignee = forms.ModelChoiceField(
         label="Người xử lý", queryset=Staff.objects.none(), required=False
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 
 from django.db import transaction
@@ -12,6 +12,8 @@ from cchc.core.audit import audit_record
 from cchc.organizations.models import Staff, Unit
 from cchc.plans import importing, services
 from cchc.plans.models import ActivityKind, InitiativeStatus, Plan, Task, TaskStatus
+from cchc.workdays.calendar import WorkCalendar
+from cchc.workdays.services import calendar_for_unit
 
 SCHOOL_CODE = "000.31.41.H29"
 SEED_FILE = "ke-hoach-cchc-2026.txt"
@@ -56,6 +58,7 @@ def seed_demo_data(**_options: object) -> list[str]:
     plan.place = "Bình Hưng"
     plan.save(update_fields=["place"])
     staff = {s.full_name: s for s in Staff.objects.filter(unit=school)}
+    calendar = calendar_for_unit(school)
     for number, (owner, due_on, progress, status, completed_on) in PROGRESS.items():
         task = Task.objects.get(plan=plan, number=number)
         services.task_plan(
@@ -72,7 +75,9 @@ def seed_demo_data(**_options: object) -> list[str]:
         for occurrence in task.occurrences.filter(due_on__lt=date(2026, 11, 28)):
             late = LATE_QUARTERS.get((number, occurrence.period_label), -3)
             occurrence.status = TaskStatus.DONE
-            occurrence.completed_on = date.fromordinal(occurrence.due_on.toordinal() + late)
+            occurrence.completed_on = _working_day_on_or_before(
+                calendar, occurrence.due_on + timedelta(days=late)
+            )
             occurrence.save(update_fields=["status", "completed_on", "updated_at"])
     audit_record(
         actor=None,
@@ -83,6 +88,13 @@ def seed_demo_data(**_options: object) -> list[str]:
     )
     _activities(school, plan, principal, staff)
     return [f"Đã nhập kế hoạch CCHC 2026 của {school.short_name} ({plan.tasks.count()} nhiệm vụ)."]
+
+
+def _working_day_on_or_before(calendar: WorkCalendar, day: date) -> date:
+    """Demo data obeys the real rules: a period is completed on a working day, never a Sunday."""
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return day
 
 
 def _activities(school: Unit, plan: Plan, principal: User, staff: dict[str, Staff]) -> None:

@@ -323,10 +323,22 @@ def _comment(actor: Any, task: Task, text: str) -> TaskComment:
 
 
 @transaction.atomic
+def may_comment(actor: Any, task: Task) -> bool:
+    """Only the unit's own staff discuss its tasks (the commune reads them, it does not chat).
+
+    One rule for the service and the page, so the page never offers a form that answers 403.
+    """
+    if actor.is_superuser:
+        return True
+    if not permissions.can(actor, permissions.VIEW_PLANS, task.plan.unit):
+        return False
+    staff = permissions.acting_staff(actor)
+    return staff is not None and staff.unit_id == task.plan.unit_id
+
+
 def comment_add(*, actor: Any, task: Task, text: str) -> TaskComment:
     permissions.require(actor, permissions.VIEW_PLANS, task.plan.unit)
-    staff = permissions.acting_staff(actor)
-    if (staff is None or staff.unit_id != task.plan.unit_id) and not actor.is_superuser:
+    if not may_comment(actor, task):
         raise PermissionDenied("Chỉ viên chức của đơn vị được trao đổi về nhiệm vụ.")
     if not text.strip():
         raise ValidationError({"text": "Hãy nhập nội dung trao đổi."})

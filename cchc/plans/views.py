@@ -157,6 +157,7 @@ def _task_context(request: HttpRequest, task: Any, **forms: Any) -> dict[str, An
         "collaborators": task.collaborators.all(),
         "may_update": may_update,
         "can_manage": can_manage,
+        "may_comment": services.may_comment(request.user, task),
         "today": timezone.localdate(),
         "progress_form": forms.get("progress_form")
         or TaskProgressForm(

@@ -3,11 +3,13 @@ the sender's tracking page with rating and dispute (from the link in the mail)."
 
 from __future__ import annotations
 
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -16,38 +18,51 @@ from cchc.core.ratelimit import hit
 from cchc.dossiers.uploads import UploadRejected, check_upload
 from cchc.feedback import selectors, services
 from cchc.feedback.forms import DisputeForm, PublicForm, RateForm
-from cchc.portal.views import _home_unit, _too_many
+from cchc.feedback.models import Feedback
+from cchc.portal.views import _too_many, _unit
 
 
 @require_safe
-def feedback_list(request: HttpRequest) -> HttpResponse:
-    """Published answers, newest first; "hoc phi" finds "Học phí"."""
-    unit = _home_unit()
+def feedback_list(request: HttpRequest, unit_code: str | None = None) -> HttpResponse:
+    """Published answers, newest first; "hoc phi" finds "Học phí". Each unit has its own list
+    (`/don-vi/<code>/phan-anh-kien-nghi/`); the short address is the installation's unit's."""
+    unit = _unit(unit_code)
     query = request.GET.get("q", "").strip()[:100]
     page = Paginator(selectors.public_list(unit, query), 20).get_page(request.GET.get("trang"))
     return render(request, "portal/feedback_list.html", {"unit": unit, "page": page, "q": query})
 
 
 @require_safe
-def feedback_detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = _home_unit()
+def feedback_detail(request: HttpRequest, code: str, unit_code: str | None = None) -> HttpResponse:
+    unit = _unit(unit_code)
     item = selectors.public_get(unit, code)
     return render(request, "portal/feedback_detail.html", {"unit": unit, "item": item})
 
 
+SENT_KEY = "portal_feedback_sent"
+
+
 @require_http_methods(["GET", "POST"])
-def feedback_submit(request: HttpRequest) -> HttpResponse:
-    """The public form: a register number and a tracking code at once, and a mail."""
-    unit = _home_unit()
+def feedback_submit(request: HttpRequest, unit_code: str | None = None) -> HttpResponse:
+    """The public form: a register number and a tracking code at once, and a mail.
+
+    Post/redirect/get and idempotent, like the online dossier submission: each form carries a
+    one-time token; a second POST of the same token (a reload, the back button, a double
+    click) leads to the first item's confirmation instead of registering it twice. Sent from
+    `/don-vi/<code>/phan-anh-kien-nghi/gui/`, the item lands in that unit's register."""
+    unit = _unit(unit_code)
     form = PublicForm(request.POST or None, request.FILES or None)
+    token = request.POST.get("token", "") if request.method == "POST" else secrets.token_urlsafe(16)
+    sent: dict[str, str] = request.session.get(SENT_KEY, {})
+    context = {"unit": unit, "form": form, "token": token}
     if request.method == "POST":
+        if token in sent:
+            return redirect("portal:feedback_sent", code=sent[token])
         if not hit(request, "feedback", per_minute=5):
             return _too_many(request)
         if request.POST.get("website"):
             form.add_error(None, "Không gửi được phản ánh. Nếu bạn là người, hãy để trống ô cuối.")
-            return render(
-                request, "portal/feedback_submit.html", {"unit": unit, "form": form}, status=400
-            )
+            return render(request, "portal/feedback_submit.html", context, status=400)
         if form.is_valid():
             try:
                 upload = form.cleaned_data.get("attachment")
@@ -62,16 +77,23 @@ def feedback_submit(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 add_validation_errors(form, error)
             else:
-                link = reverse("portal:feedback_track", args=[item.tracking_code])
-                return render(
-                    request,
-                    "portal/feedback_done.html",
-                    {"unit": unit, "item": item, "link": f"{link}?k={item.access_key}"},
-                )
+                code = item.tracking_code
+                request.session[SENT_KEY] = {**sent, token or code: code}
+                return redirect("portal:feedback_sent", code=item.tracking_code)
     status = 422 if form.errors else 200
-    return render(
-        request, "portal/feedback_submit.html", {"unit": unit, "form": form}, status=status
-    )
+    return render(request, "portal/feedback_submit.html", context, status=status)
+
+
+@require_safe
+def feedback_sent(request: HttpRequest, code: str) -> HttpResponse:
+    """The confirmation after a submission, for the browser that sent it only (the session):
+    the register number, the due date and the private tracking link with its secret."""
+    if code not in request.session.get(SENT_KEY, {}).values():
+        raise Http404("Không tìm thấy phản ánh.")
+    item = get_object_or_404(Feedback.objects.select_related("unit"), tracking_code=code)
+    link = reverse("portal:feedback_track", args=[item.tracking_code])
+    context = {"unit": item.unit, "item": item, "link": f"{link}?k={item.access_key}"}
+    return render(request, "portal/feedback_done.html", context)
 
 
 @require_http_methods(["GET", "POST"])

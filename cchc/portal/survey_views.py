@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cchc.core.ratelimit import hit
-from cchc.portal.views import _home_unit, _too_many
+from cchc.portal.views import _too_many, _unit
 from cchc.surveys import reporting, selectors, services
 from cchc.surveys.models import (
     NO_OPINION,
@@ -294,8 +294,9 @@ def survey_rate(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
-def survey_results_list(request: HttpRequest) -> HttpResponse:
-    unit = _home_unit()
+def survey_results_list(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """Published survey results of one unit (`/don-vi/<code>/…`), else the installation's."""
+    unit = _unit(code)
     return render(
         request,
         "portal/survey_results_list.html",

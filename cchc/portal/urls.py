@@ -19,6 +19,26 @@ urlpatterns = [
         views.blank_form,
         name="unit_blank_form",
     ),
+    path(
+        "don-vi/<str:unit_code>/phan-anh-kien-nghi/",
+        feedback_views.feedback_list,
+        name="unit_feedback_list",
+    ),
+    path(
+        "don-vi/<str:unit_code>/phan-anh-kien-nghi/gui/",
+        feedback_views.feedback_submit,
+        name="unit_feedback_submit",
+    ),
+    path(
+        "don-vi/<str:unit_code>/phan-anh-kien-nghi/<str:code>/",
+        feedback_views.feedback_detail,
+        name="unit_feedback_detail",
+    ),
+    path(
+        "don-vi/<str:code>/khao-sat/ket-qua/",
+        survey_views.survey_results_list,
+        name="unit_survey_results_list",
+    ),
     path("nop-ho-so/da-nop/<str:code>/", views.submitted, name="submitted"),
     path("thu-tuc/", views.procedure_list, name="procedures"),
     path("thu-tuc/<int:pk>/", views.procedure_detail, name="procedure_detail"),
@@ -27,6 +47,11 @@ urlpatterns = [
     path("tra-cuu/<str:code>/", views.lookup, name="lookup_code"),
     path("phan-anh-kien-nghi/", feedback_views.feedback_list, name="feedback_list"),
     path("phan-anh-kien-nghi/gui/", feedback_views.feedback_submit, name="feedback_submit"),
+    path(
+        "phan-anh-kien-nghi/da-gui/<str:code>/",
+        feedback_views.feedback_sent,
+        name="feedback_sent",
+    ),
     path(
         "phan-anh-kien-nghi/theo-doi/<str:code>/",
         feedback_views.feedback_track,

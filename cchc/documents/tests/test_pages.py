@@ -263,3 +263,36 @@ def test_teacher_sees_only_what_concerns_them(clerk, principal, colleague, schoo
         ).status_code
         == 302
     )
+
+
+@pytest.mark.django_db
+def test_finish_button_only_for_who_may_finish(
+    clerk, principal, colleague, commune_officer, school
+) -> None:
+    """The commune officer reads the school's incoming document but may not close it: the page
+    does not offer "Đã giải quyết xong" (it would answer 403); the school's principal sees it."""
+    from cchc.documents.tests.test_lifecycle import INCOMING
+
+    doc = services.incoming_register(actor=clerk.user, unit=school, data=INCOMING)
+    doc = services.incoming_present(actor=clerk.user, doc=doc)
+    services.incoming_assign(
+        actor=principal.user,
+        doc=doc,
+        instructions="Đ/c Lợi chủ trì.",
+        lead=colleague,
+        collaborators=[],
+        due_on=None,
+    )
+    url = reverse("documents:incoming_detail", args=[doc.pk])
+
+    commune = client_for(commune_officer).get(url)
+    own = client_for(principal).get(url)
+    refused = client_for(commune_officer).post(
+        reverse("documents:incoming_act", args=[doc.pk]), {"action": "finish"}
+    )
+
+    assert commune.status_code == 200
+    assert 'value="finish"' not in commune.content.decode()
+    assert 'value="finish"' in own.content.decode()
+    assert refused.status_code == 403
+

@@ -55,7 +55,7 @@ def test_public_post_bad_input(citizen, change, status, text) -> None:
 
 @pytest.mark.django_db
 def test_public_post_is_rate_limited(citizen) -> None:
-    # The limit is a sliding window shared by every worker: six posts in a row, the sixth refused.
+    # One sliding window of 5 slots (cchc.core.ratelimit.take_slot).
     codes = [_post(citizen, "/api/v1/public/feedback", dict(SENDER)).status_code for _ in "123456"]
 
     assert codes[-1] == 429

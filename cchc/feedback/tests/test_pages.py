@@ -37,15 +37,36 @@ def _home(settings, school, tmp_path) -> None:
 
 @pytest.mark.django_db
 def test_public_form_records_and_shows_tracking_link(citizen) -> None:
-    response = citizen.post(reverse("portal:feedback_submit"), FORM)
+    response = citizen.post(reverse("portal:feedback_submit"), FORM, follow=True)
 
     assert response.status_code == 200
     item = Feedback.objects.get()
+    assert response.redirect_chain == [
+        (reverse("portal:feedback_sent", args=[item.tracking_code]), 302)
+    ]
     body = response.content.decode()
     assert item.tracking_code in body
     assert f"k={item.access_key}" in body
     assert item.channel == "web"
     assert item.status == "received"
+
+
+@pytest.mark.django_db
+def test_public_form_reload_after_submit_registers_one_item(citizen) -> None:
+    """Post/redirect/get with a one-time token: re-sending the same form (a reload, the back
+    button) lands on the first item's confirmation instead of a second register entry."""
+    url = reverse("portal:feedback_submit")
+    token = citizen.get(url).context["token"]
+
+    first = citizen.post(url, {**FORM, "token": token})
+    again = citizen.post(url, {**FORM, "token": token})
+    item = Feedback.objects.get()
+    sent = reverse("portal:feedback_sent", args=[item.tracking_code])
+
+    assert (first.status_code, first["Location"]) == (302, sent)
+    assert (again.status_code, again["Location"]) == (302, sent)
+    assert citizen.get(sent).status_code == 200
+    assert Client().get(sent).status_code == 404  # another browser does not see the secret link
 
 
 @pytest.mark.django_db
@@ -94,7 +115,7 @@ def test_public_form_keeps_a_real_pdf(citizen, clerk, colleague) -> None:
 
 @pytest.mark.django_db
 def test_honeypot_and_rate_limit_stop_spam(citizen, settings) -> None:
-    # The limit is a sliding window shared by every worker: no clock to pin.
+    # One sliding window of 5 slots (cchc.core.ratelimit.take_slot): the trap takes one.
     trap = citizen.post(reverse("portal:feedback_submit"), {**FORM, "website": "http://x"})
     url = reverse("portal:feedback_submit")
     answers = [citizen.post(url, FORM).status_code for _ in range(6)]
@@ -323,7 +344,7 @@ def test_register_prints_as_docx_and_pdf_that_open(clerk, school, tmp_path) -> N
 def test_public_form_without_contact_is_kept_as_invalid_with_reason(citizen) -> None:
     bare = {**FORM, "sender_name": "", "sender_phone": "", "sender_email": "", "sender_address": ""}
 
-    response = citizen.post(reverse("portal:feedback_submit"), bare)
+    response = citizen.post(reverse("portal:feedback_submit"), bare, follow=True)
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -392,3 +413,44 @@ def test_principal_sets_deadlines_and_templates_teacher_cannot(
     assert "Đã có mẫu trả lời" in twice.content.decode()
     assert teacher.status_code == 403
     assert item.due_at == services.deadlines.due_after(school, item.received_at, 10)
+
+
+@pytest.mark.django_db
+def test_classification_has_no_preselected_choice_and_is_required(item, clerk) -> None:
+    """A careless "Phân loại" click used to file the item as "Không hợp lệ", the first option:
+    now nothing is chosen and submitting without a choice is a 422 in Vietnamese."""
+    clerk_client = client_for(clerk)
+    page = clerk_client.get(reverse("feedback:detail", args=[item.pk])).content.decode()
+    refused = clerk_client.post(
+        reverse("feedback:act", args=[item.pk]),
+        {"action": "classify", "classification": "", "version": item.version},
+    )
+
+    assert '<option value="" selected>' in page
+    assert 'value="invalid" selected' not in page
+    assert refused.status_code == 422
+    assert "Hãy chọn phân loại phản ánh." in refused.content.decode()
+    item.refresh_from_db()
+    assert item.classification == ""
+
+
+@pytest.mark.django_db
+def test_feedback_from_another_units_page_lands_in_that_units_register(
+    citizen, school, other_school
+) -> None:
+    """A parent of school B follows "Gửi phản ánh, kiến nghị" on B's public page: the item is in
+    B's register, not the installation's school's; B's page links B's own lists."""
+    home = citizen.get(reverse("portal:unit_home", args=[other_school.code])).content.decode()
+    url = reverse("portal:unit_feedback_submit", args=[other_school.code])
+    token = citizen.get(url).context["token"]
+
+    sent = citizen.post(url, {**FORM, "token": token}, follow=True)
+
+    assert f'href="{url}"' in home
+    assert f'href="{reverse("portal:unit_feedback_list", args=[other_school.code])}"' in home
+    assert reverse("portal:unit_survey_results_list", args=[other_school.code]) in home
+    assert sent.status_code == 200
+    assert Feedback.objects.get().unit == other_school
+    assert other_school.name in sent.content.decode()
+    missing = citizen.get(reverse("portal:unit_feedback_submit", args=["KHONG.CO"]))
+    assert missing.status_code == 404

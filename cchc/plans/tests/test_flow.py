@@ -589,3 +589,21 @@ def test_commune_officer_reads_school_plan_but_cannot_edit(plan, commune_officer
 
     assert page.status_code == 200
     assert edit.status_code == 403
+
+
+@pytest.mark.django_db
+def test_comment_form_only_for_the_units_own_staff(plan, principal, commune_officer) -> None:
+    """The commune officer reads a school task but may not discuss it: no comment form on his
+    page (posting answers 403); the school's own staff keep the form."""
+    task = plan.tasks.get(number="1.1")
+    url = reverse("plans:task_detail", args=[task.pk])
+    action = reverse("plans:task_comment", args=[task.pk])
+
+    commune = client_for(commune_officer).get(url)
+    own = client_for(principal).get(url)
+    refused = client_for(commune_officer).post(action, {"text": "Ý kiến của xã"})
+
+    assert commune.status_code == 200
+    assert action not in commune.content.decode()
+    assert action in own.content.decode()
+    assert refused.status_code == 403
