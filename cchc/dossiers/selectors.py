@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db import connection
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.numbers import parse_id
 from cchc.dossiers.catalogue import search_key
-from cchc.dossiers.models import Dossier, DossierPause, Procedure
+from cchc.dossiers.models import Dossier, DossierEvent, DossierPause, Procedure
 from cchc.dossiers.workflow import FINAL, HAS_RESULT, DossierStatus
 from cchc.organizations.models import Unit
 
@@ -201,41 +204,74 @@ class PublicDossier:
     phone_matched: bool | None = None  # None: no digits given; False: they do not match
 
 
-# Only the columns the look-up page shows (and the phone, to check its last 4 digits).
-_LOOKUP_FIELDS = (
-    "code",
-    "status",
-    "applicant_name",
-    "applicant_phone",
-    "submitted_at",
-    "received_at",
-    "due_at",
-    "new_due_at",
-    "result_at",
-    "returned_at",
-    "procedure__name",
-    "unit__name",
-    "public_events__at",
-    "public_events__to_status",
-    "public_events__note",
+_LookupRow = namedtuple(
+    "_LookupRow",
+    "code status applicant_name applicant_phone submitted_at received_at due_at new_due_at "
+    "result_at returned_at procedure_name unit_name event_at event_status event_note",
 )
+
+
+@cache
+def _lookup_sql() -> str:
+    """The look-up's one statement, written once from the models' table and column names.
+
+    Only the columns the page shows (and the phone, to check its last 4 digits): the dossier by
+    its unique `code` index, the procedure's and unit's names by primary key, and its public
+    steps through a LEFT JOIN on the events' `dossier_id` index, one row per step. Written as
+    SQL rather than an ORM query, whose compilation cost as much as the query and the page
+    together (measured: ~2 ms of ~5 ms per look-up on SQLite).
+    """
+    quote = connection.ops.quote_name
+    d, p, u, e = (m._meta for m in (Dossier, Procedure, Unit, DossierEvent))
+
+    def col(alias: str, meta: Any, name: str) -> str:
+        return f"{alias}.{quote(meta.get_field(name).column)}"
+
+    columns = [
+        col("d", d, name)
+        for name in (
+            "code",
+            "status",
+            "applicant_name",
+            "applicant_phone",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "new_due_at",
+            "result_at",
+            "returned_at",
+        )
+    ]
+    columns += [col("p", p, "name"), col("u", u, "name")]
+    columns += [col("e", e, "at"), col("e", e, "to_status"), col("e", e, "note")]
+    return (
+        f"SELECT {', '.join(columns)} FROM {quote(d.db_table)} d"  # noqa: S608 - names are ours
+        f" JOIN {quote(p.db_table)} p ON p.{quote(p.pk.column)} = {col('d', d, 'procedure')}"
+        f" JOIN {quote(u.db_table)} u ON u.{quote(u.pk.column)} = {col('d', d, 'unit')}"
+        f" LEFT JOIN {quote(e.db_table)} e ON {col('e', e, 'dossier')} = d.{quote(d.pk.column)}"
+        f" AND {col('e', e, 'is_public')} = %s"
+        f" WHERE {col('d', d, 'code')} = %s"
+        f" ORDER BY {col('e', e, 'at')}, e.{quote(e.pk.column)}"
+    )
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive UTC datetimes to a plain cursor (the ORM would convert them)."""
+    if value is not None and timezone.is_naive(value):
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 def public_lookup(code: str, *, phone_last4: str = "") -> PublicDossier | None:
     """What a citizen may see of a dossier by its code; details only with the phone's last 4.
 
-    One query whatever the code (issue 11 item 2): the dossier by its unique code index, its
-    procedure's and unit's names, and its public steps (a LEFT JOIN on the events' dossier index,
-    one row per step), only the columns the page shows, no model instances. Nothing is cached,
-    so a change is visible at once from every worker and host. A second query reads the latest
+    One indexed query whatever the code (issue 11 item 2, `_lookup_sql`). Nothing is cached, so
+    a change is visible at once from every worker and host. A second query reads the latest
     supplement request only when the phone matched and the dossier waits for a supplement.
     """
-    rows = list(
-        Dossier.objects.filter(code=code.strip().upper())
-        .annotate(public_events=FilteredRelation("events", condition=Q(events__is_public=True)))
-        .order_by("public_events__at", "public_events__id")
-        .values_list(*_LOOKUP_FIELDS, named=True)
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_lookup_sql(), [True, code.strip().upper()])
+        rows = [_LookupRow(*row) for row in cursor.fetchall()]
     if not rows:
         return None
     dossier = rows[0]
@@ -254,25 +290,25 @@ def public_lookup(code: str, *, phone_last4: str = "") -> PublicDossier | None:
     )
     return PublicDossier(
         code=dossier.code,
-        procedure=dossier.procedure__name,
-        unit=dossier.unit__name,
+        procedure=dossier.procedure_name,
+        unit=dossier.unit_name,
         applicant=dossier.applicant_name if verified else mask_name(dossier.applicant_name),
         status=DossierStatus(dossier.status).label,
         status_code=dossier.status,
-        submitted_at=dossier.submitted_at,
-        received_at=dossier.received_at,
-        due_at=dossier.due_at,
-        new_due_at=dossier.new_due_at,
-        result_at=dossier.result_at,
-        returned_at=dossier.returned_at,
+        submitted_at=_aware(dossier.submitted_at),
+        received_at=_aware(dossier.received_at),
+        due_at=_aware(dossier.due_at),
+        new_due_at=_aware(dossier.new_due_at),
+        result_at=_aware(dossier.result_at),
+        returned_at=_aware(dossier.returned_at),
         steps=[
             PublicStep(
-                row.public_events__at,
-                DossierStatus(row.public_events__to_status).label,
-                row.public_events__note if verified else "",
+                _aware(row.event_at),
+                DossierStatus(row.event_status).label,
+                row.event_note if verified else "",
             )
             for row in rows
-            if row.public_events__at is not None
+            if row.event_at is not None
         ],
         supplement_items=pause["items"] if pause else None,
         supplement_reason=pause["reason"] if pause else None,
