@@ -360,9 +360,10 @@ def main() -> None:
     if args.baseline:
         runs.insert(0, (f"trước ({args.baseline})", baseline_tree(args.baseline), 5))
     target = 0.6 if connection.vendor == "sqlite" else 0.5
+    limit_cache = os.environ.get("RATELIMIT_CACHE_URL", "CSDL dùng chung")
     print(
         f"granian 2 worker, wrk -t2 -c32; mỗi yêu cầu tra cứu từ một địa chỉ khác (giới hạn "
-        f"30/phút dùng chung, bộ đệm CSDL); mục tiêu tra cứu lần đầu >= {target} x /healthz"
+        f"30/phút, bộ đệm {limit_cache}); mục tiêu tra cứu lần đầu >= {target} x /healthz"
     )
     for label, source, seed in runs:
         trivial, cold, hot = serve_and_measure(codes, args.seconds, source=source, seed=seed)
