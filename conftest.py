@@ -90,7 +90,7 @@ def _fresh_cache() -> None:
     """Rate-limit counters live in the cache; each test starts with none."""
     from django.core.cache import caches
 
-    for alias in ("default", "ratelimit", "pages"):
+    for alias in ("default", "ratelimit"):
         caches[alias].clear()
 
 

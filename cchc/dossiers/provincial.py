@@ -12,7 +12,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -22,7 +21,6 @@ from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
 from cchc.dossiers.deadlines import VN, compute_due
 from cchc.dossiers.models import Channel, Dossier, DossierEvent, Procedure
-from cchc.dossiers.selectors import forget_version
 from cchc.dossiers.workflow import PORTAL_CODE, DossierStatus
 from cchc.organizations.models import Unit
 from cchc.workdays.services import calendar_for_unit
@@ -208,7 +206,6 @@ def _import_row(actor: Any, unit: Unit, values: dict[str, Any], report: ImportRe
             before=before,
             after=snapshot(existing, _MIRRORED),
         )
-        transaction.on_commit(partial(forget_version, code))
         report.updated.append(code)
         return
     procedure = _procedure(unit, values)

@@ -32,7 +32,6 @@ from cchc.dossiers.models import (
     ResultDelivery,
     SupplementRule,
 )
-from cchc.dossiers.selectors import forget_version
 from cchc.dossiers.workflow import (
     CLOCK_RUNNING,
     HAS_RESULT,
@@ -243,7 +242,6 @@ def _move(
         before=before,
         after=snapshot(dossier, _WATCHED) | ({"note": note} if note else {}),
     )
-    transaction.on_commit(partial(forget_version, dossier.code))
     return dossier
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import time
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -207,27 +205,13 @@ def submitted(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/submit_done.html", context)
 
 
-_CODE = re.compile(r"^[A-Za-z0-9.\-]{6,60}$")
-_PHONE4 = re.compile(r"^\d{4}$")
-
-
-def _cached_lookup_key(request: HttpRequest, code: str, phone: str) -> str | None:
-    """Anonymous look-ups of an existing dossier are cached per dossier version: one indexed
-    query decides whether the stored page is still current."""
-    if request.user.is_authenticated or not _CODE.match(code):
-        return None
-    if phone and not _PHONE4.match(phone):
-        return None
-    version = dossier_selectors.dossier_version(code)
-    if version is None:
-        return None
-    digest = hashlib.sha256(f"{code.upper()}|{phone}".encode()).hexdigest()[:32]
-    return f"lookup:{digest}:{version}"
-
-
 @require_safe
 def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
-    """Look a dossier up by its code (typed, or from the QR on the receipt)."""
+    """Look a dossier up by its code (typed, or from the QR on the receipt).
+
+    Not cached: `public_lookup` is one indexed query, as cheap for the first request of a code
+    as for the hundredth, and never stale whichever worker or host answers (issue 11 item 2).
+    """
     data = request.GET.copy()
     if code and "code" not in data:
         data["code"] = code
@@ -239,13 +223,6 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
         digits = re.sub(r"\D", "", data.get("phone_last4", ""))
         if len(digits) > 4 and re.fullmatch(r"[\d\s.+()\-]+", data.get("phone_last4", "")):
             data["phone_last4"] = digits[-4:]
-        # Hot path (QR scans, refreshes): a well-formed request for a cached page skips the form.
-        key = _cached_lookup_key(
-            request, data.get("code", "").strip(), data.get("phone_last4", "").strip()
-        )
-        cached = caches["pages"].get(key) if key else None
-        if cached is not None:
-            return HttpResponse(cached)
     form = LookupForm(data if data else None)
     result = None
     status = 200
@@ -261,13 +238,4 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
                 status = 404
         else:
             status = 422
-    response = render(
-        request, "portal/lookup.html", {"form": form, "result": result}, status=status
-    )
-    if result is not None and status == 200:
-        key = _cached_lookup_key(
-            request, form.cleaned_data["code"], form.cleaned_data.get("phone_last4") or ""
-        )
-        if key:
-            caches["pages"].set(key, response.content, timeout=600)
-    return response
+    return render(request, "portal/lookup.html", {"form": form, "result": result}, status=status)

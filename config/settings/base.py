@@ -278,12 +278,6 @@ CACHES = {
         env.str("CACHE_URL", default="dbcache://cchc_ratelimit"),
         MAX_ENTRIES=1_000_000,
     ),
-    # Rendered public look-up pages, keyed by the dossier's version (never stale).
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "cchc-pages",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
 }
 # The audit log's HMAC key: a file outside the database, like the secret key (created on first use
 # when missing; `make demo` writes var/audit_key). Back it up with the database: without it the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from datetime import datetime, timedelta
 from unittest import mock
@@ -275,7 +276,7 @@ def test_public_lookup_masks_name_until_phone_check(dossier, citizen) -> None:
 
 
 @pytest.mark.django_db
-def test_cached_public_lookup_shows_a_new_status_at_once(
+def test_public_lookup_shows_a_new_status_at_once(
     dossier, principal, citizen, django_capture_on_commit_callbacks
 ) -> None:
     url = reverse("portal:lookup_code", args=[dossier.code])
@@ -453,25 +454,42 @@ def test_kpis_count_on_time_late_and_apologies(dossier, principal, school) -> No
 
 
 @pytest.mark.django_db
-def test_change_by_another_worker_shows_after_the_version_ttl(
-    dossier, citizen, monkeypatch
+def test_public_lookup_is_one_query_whatever_the_steps(
+    dossier, principal, citizen, django_assert_max_num_queries
 ) -> None:
-    from django.db.models import F
-
-    from cchc.dossiers import selectors as dossier_selectors
-
     url = reverse("portal:lookup_code", args=[dossier.code])
-    citizen.get(url)
-    # Another worker changes the dossier: this process is not told (no forget_version).
-    Dossier.objects.filter(pk=dossier.pk).update(status=S.DONE, version=F("version") + 1)
+    with mock.patch("django.utils.timezone.now", return_value=at(2026, 3, 3, 9, 0)):
+        services.dossier_request_supplement(
+            actor=principal.user, dossier=dossier, items=["Học bạ"], reason="Thiếu học bạ"
+        )
 
-    stale = citizen.get(url).content.decode()
-    monkeypatch.setattr(dossier_selectors, "VERSION_TTL_SECONDS", 0)
-    dossier_selectors.caches["pages"].delete(dossier_selectors._version_key(dossier.code))
-    fresh = citizen.get(url).content.decode()
+    with django_assert_max_num_queries(1):
+        masked = citizen.get(url).content.decode()
+    with django_assert_max_num_queries(1):
+        wrong_digits = citizen.get(url + "?phone_last4=0000").content.decode()
+    # The supplement request (items, reason) is the one read that waits for the phone check.
+    with django_assert_max_num_queries(2):
+        verified = citizen.get(url + "?phone_last4=5678").content.decode()
 
-    assert "Được tiếp nhận" in stale  # within the TTL the cached page may lag
-    assert "Đã xử lý xong" in fresh
+    assert "N*** V*** An" in masked
+    assert "Nguyễn Văn An" not in masked
+    assert "Học bạ" not in masked
+    assert "Học bạ" not in wrong_digits
+    assert "Nguyễn Văn An" in verified
+    assert "Cần bổ sung" in verified
+    assert "Thiếu học bạ" in verified
+    steps = re.findall(r"<li><strong>(\d\d/\d\d/\d{4} \d\d:\d\d)</strong> — ([^<:]+)", verified)
+    assert [label for _, label in steps] == ["Được tiếp nhận", "Yêu cầu bổ sung giấy tờ"]
+
+
+@pytest.mark.django_db
+def test_public_lookup_of_an_unknown_code_is_one_query(
+    citizen, django_assert_max_num_queries
+) -> None:
+    with django_assert_max_num_queries(1):
+        response = citizen.get(reverse("portal:lookup_code", args=["000.00.01.H29-260302-9999"]))
+
+    assert response.status_code == 404
 
 
 @pytest.mark.django_db
