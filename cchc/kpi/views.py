@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
-from cchc.kpi import selectors
+from cchc.kpi import index766, selectors
 from cchc.kpi.registry import Period
 from cchc.kpi.sparkline import sparkline
 from cchc.organizations.models import Unit
@@ -65,6 +65,40 @@ def unit_dashboard(request: HttpRequest) -> HttpResponse:
         "others": visible.exclude(pk=unit.pk).order_by("name")[:200],
     }
     return render(request, "kpi/unit_dashboard.html", context, status=400 if error else 200)
+
+
+def _chosen_unit(request: HttpRequest) -> Unit:
+    chosen = request.GET.get("don_vi", "")
+    if not chosen:
+        return permissions.acting_unit_or_404(request.user)
+    unit = (
+        permissions.visible_units(request.user).filter(pk=chosen).first()
+        if chosen.isdigit()
+        else None
+    )
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    return unit
+
+
+@require_safe
+@login_required
+def index766_page(request: HttpRequest) -> HttpResponse:
+    """The 766 index of one unit and period: each group and indicator, N/A marked, rescaled."""
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    unit = _chosen_unit(request)
+    period, error = _period(request)
+    context = {
+        "unit": unit,
+        "period": period,
+        "period_text": request.GET.get("ky", ""),
+        "error": error,
+        "index": index766.compute(unit, period),
+        "others": permissions.visible_units(request.user)
+        .exclude(pk=unit.pk)
+        .order_by("name")[:200],
+    }
+    return render(request, "kpi/index766.html", context, status=400 if error else 200)
 
 
 @require_safe
