@@ -212,6 +212,12 @@ STAFF_URLS |= {
 }
 POST_URLS |= {"kpi:assessment_start", "kpi:assessment_act"}
 UNIT_SCOPED += ["kpi:index766", "kpi:assessment"]
+# Periodic reports (issue 16, item 5): a school its own unit, the commune any unit below.
+STAFF_URLS |= {
+    "reports:index": lambda unit: reverse("reports:index"),
+    "reports:download": lambda unit: reverse("reports:download") + f"?don_vi={unit.pk}&ky=2026",
+}
+UNIT_SCOPED += ["reports:download"]
 
 
 def _assessment_of(unit):

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cchc.api",
     "cchc.portal",
     "cchc.backups",
+    "cchc.reports",
 ]
 
 MIDDLEWARE = [
