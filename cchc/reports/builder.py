@@ -93,21 +93,24 @@ def _plan_reference(plan: Plan) -> str:
     return f"Kế hoạch {number}{day}".replace("  ", " ").strip()
 
 
-def _target_rows(req: ReportRequest, figures: list[selectors.Figure]) -> list[list[str]]:
-    bound = [f for f in figures if f.target_number]
-    if bound:
-        bound.sort(key=lambda f: [int(p) if p.isdigit() else 0 for p in f.target_number.split(".")])
-        return [
-            [
-                f.target_number,
-                f.target_text or f.indicator.name,
-                f.goal,
-                f.measure.display(),
-                f.status_label or "Chưa đo được",
-            ]
-            for f in bound
-        ]
+def _target_rows(plan: Plan | None, figures: list[selectors.Figure]) -> list[list[str]]:
+    """One row per plan target, in the plan's order, with the goal as the plan words it; without
+    a plan, the nine target indicators without goals."""
     by_code = {f.indicator.code: f for f in figures}
+    if plan is not None and plan.targets.exists():
+        rows = []
+        for target in plan.targets.all():
+            figure = by_code.get(target.kpi_code)
+            rows.append(
+                [
+                    target.number,
+                    target.text,
+                    target.goal_display,
+                    figure.measure.display() if figure else "Chưa gắn chỉ số",
+                    (figure.status_label if figure else "") or "Chưa đo được",
+                ]
+            )
+        return rows
     rows = []
     for number, code in enumerate(selectors.TARGET_CODES, start=1):
         figure = by_code.get(code)
@@ -164,7 +167,7 @@ def collect(req: ReportRequest) -> ReportData:
         name=name,
         plan=plan,
         figures=figures,
-        targets=_target_rows(req, figures),
+        targets=_target_rows(plan, figures),
         tasks=_task_rows(plan, period),
         index=index766.compute(req.unit, period),
         assessment=Assessment.objects.filter(unit=req.unit, year=period.start.year).first(),
@@ -198,7 +201,7 @@ def report_document(data: ReportData) -> OfficialDocument:
     unit = data.unit
     plan = data.plan
     intro = (
-        f"Thực hiện {_plan_reference(plan)} của {unit.name} về thực hiện công tác cải cách hành "
+        f"Thực hiện {_plan_reference(plan)} về thực hiện công tác cải cách hành "
         f"chính năm {data.period.start.year}, "
         if plan is not None
         else ""

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from cchc.kpi import index766, registry, selectors, services
 from cchc.kpi.registry import Period
+from cchc.kpi.templatetags.kpi_format import diem
 from cchc.organizations.models import Unit
 
 
@@ -93,18 +94,18 @@ class Command(BaseCommand):
         for group in result.groups:
             table.add_row(
                 f"Nhóm {group.code}. {group.title}",
-                str(group.max_points),
+                diem(group.max_points),
                 "",
                 "",
-                str(group.points),
+                diem(group.points),
             )
             for item in group.items:
                 table.add_row(
                     f"  {item.code}. {item.title}",
-                    str(item.max_points),
+                    diem(item.max_points),
                     item.measure.display() if item.measure else "",
-                    f"{item.target}%" if item.target else "",
-                    str(item.points) if item.counted else f"N/A ({item.status_label})",
+                    f"{diem(item.target)}%" if item.target else "",
+                    diem(item.points) if item.counted else f"N/A ({item.status_label})",
                 )
         Console(file=self.stdout, highlight=False, width=160).print(table)
         self.stdout.write(f"Tổng (thang 100): {result.rescale_text()}")
