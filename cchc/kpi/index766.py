@@ -117,7 +117,7 @@ class Index766:
 
     def rescale_text(self) -> str:
         if self.total is None:
-            return "Không có chỉ số nào đo được trong kỳ: chưa tính được điểm 766."
+            return "Không có chỉ số nào đo được trong kỳ: chưa tính được điểm 766"
         return (
             f"{_num(self.earned)} điểm đạt ÷ {_num(self.applicable_max)} điểm tối đa áp dụng "
             f"(trên {_num(self.nominal_max)}) × 100 = {_num(self.total)}"

@@ -21,7 +21,7 @@ from cchc.organizations.models import Unit
     "cchc_self_score",
     name="Xếp loại Chỉ số CCHC (tự đánh giá, xã thẩm định)",
     unit="xếp loại",
-    source="Kế hoạch CCHC mục tiêu 1; bộ tiêu chí và thang xếp loại của tỉnh (domain.md mục 3)",
+    source="Kế hoạch CCHC mục tiêu 1; bộ tiêu chí và thang xếp loại Chỉ số CCHC của tỉnh",
     definition=(
         "Xếp loại theo tổng điểm bộ tiêu chí Chỉ số CCHC của năm ÷ điểm tối đa áp dụng "
         "(tiêu chí không có số liệu được loại khỏi điểm tối đa): điểm xã thẩm định khi đã chốt, "
