@@ -26,8 +26,12 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "units": _units(request)[:500],
         "acting": permissions.acting_staff(request.user),
-        "periods": [(f"{year}-Q{q}", period_name(f"{year}-Q{q}")) for q in range(1, quarter + 1)]
-        + [(f"{year}-H1", period_name(f"{year}-H1")), (str(year), period_name(str(year)))],
+        "periods": [
+            (text, period_name(text))
+            for text in [f"{year}-Q{q}" for q in range(quarter, 0, -1)]
+            + [f"{year}-H{h}" for h in ((2, 1) if quarter >= 3 else (1,))]
+            + [str(year), str(year - 1)]
+        ],
         "formats": FORMATS,
     }
     return render(request, "reports/index.html", context)
