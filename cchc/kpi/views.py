@@ -120,5 +120,7 @@ def commune_rollup(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "totals": totals,
         "without_plan": [row.unit for row in rows if not row.has_plan],
+        # The 766 total of each school, rescaled over what applies (index766.py).
+        "index766": {row.unit.pk: index766.compute(row.unit, period) for row in rows},
     }
     return render(request, "kpi/commune_rollup.html", context, status=400 if error else 200)

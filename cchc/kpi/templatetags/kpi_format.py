@@ -15,3 +15,9 @@ def diem(value: Decimal | int | float | None) -> str:
         return ""
     number = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
     return f"{number:f}".replace(".", ",")
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    """`mapping[key]` in a template (None when absent)."""
+    return mapping.get(key)

@@ -143,3 +143,12 @@ def test_command_prints_json_and_page_marks_na(school, principal, outsider) -> N
     assert "chưa tính được" in body
     page = reverse("kpi:index766") + f"?don_vi={school.pk}"
     assert client_for(outsider).get(page).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_commune_rollup_shows_each_schools_766_total(school, other_school, commune_officer):
+    body = client_for(commune_officer).get(reverse("kpi:rollup") + "?ky=2026-Q1").content.decode()
+
+    assert "Chỉ số 766 (thang 100)" in body
+    assert body.count("chưa tính được") == 2  # neither school has data: N/A, never 0
+    assert f"{reverse('kpi:index766')}?don_vi={other_school.pk}" in body
