@@ -30,6 +30,7 @@ urlpatterns = [
     path("quan-ly/", include("cchc.surveys.urls")),
     path("quan-ly/", include("cchc.payments.urls")),
     path("quan-ly/", include("cchc.documents.urls")),
+    path("quan-ly/", include("cchc.reports.urls")),
 ]
 
 handler400 = "cchc.core.views.bad_request"

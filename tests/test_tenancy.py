@@ -224,6 +224,32 @@ UNIT_SCOPED = [
 API_UNIT_SCOPED = ["/api/v1/units/{id}", "/api/v1/units/{id}/staff"]
 # "setup" is the first-run page: public while no unit exists, 404 for ever after.
 PUBLIC_NAMESPACES = {"portal", "accounts", "admin", "api", "setup"}
+# KPI: the 766 index and the reform-index self-assessment (issue 16, items 3 and 4).
+STAFF_URLS |= {
+    "kpi:index766": lambda unit: reverse("kpi:index766") + f"?don_vi={unit.pk}",
+    "kpi:assessment": lambda unit: reverse("kpi:assessment") + f"?don_vi={unit.pk}&nam=2026",
+    "kpi:assessment_list": lambda unit: reverse("kpi:assessment_list") + "?nam=2026",
+    "kpi:assessment_start": lambda unit: reverse("kpi:assessment_start"),
+    "kpi:assessment_act": lambda unit: reverse(
+        "kpi:assessment_act", args=[_assessment_of(unit).pk]
+    ),
+}
+POST_URLS |= {"kpi:assessment_start", "kpi:assessment_act"}
+UNIT_SCOPED += ["kpi:index766", "kpi:assessment"]
+# Periodic reports (issue 16, item 5): a school its own unit, the commune any unit below.
+STAFF_URLS |= {
+    "reports:index": lambda unit: reverse("reports:index"),
+    "reports:download": lambda unit: reverse("reports:download") + f"?don_vi={unit.pk}&ky=2026",
+}
+UNIT_SCOPED += ["reports:download"]
+
+
+def _assessment_of(unit):
+    from cchc.kpi.models import Assessment
+
+    return Assessment.objects.get_or_create(
+        unit=unit, year=2026, defaults={"rubric_code": "thu", "rubric_version": "1"}
+    )[0]
 
 
 @pytest.fixture(autouse=True)

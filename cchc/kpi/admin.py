@@ -1,23 +1,43 @@
-"""Indicator snapshots in the admin: read-only (taken by `cchc kpi snapshot` each night)."""
-
-from __future__ import annotations
-
-from typing import Any
+"""Admin: read-only. Snapshots are recomputed by `cchc kpi snapshot`; assessments change only
+through their workflow (cchc/kpi/assessments.py), which audits every step."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from cchc.kpi.models import Snapshot
+from cchc.kpi.models import Assessment, CriterionScore, Snapshot
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
-    list_display = ("day", "unit", "code", "numerator", "denominator", "label")
-    list_filter = ("code", "day")
-    search_fields = ("code", "unit__name")
+class SnapshotAdmin(ReadOnly):
+    list_display = ["unit", "code", "day", "numerator", "denominator", "label"]
+    list_filter = ["code"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ScoreInline(admin.TabularInline):
+    model = CriterionScore
+    extra = 0
+    can_delete = False
+    readonly_fields = ["code", "title", "max_points", "measured", "self_points", "final_points"]
+    fields = readonly_fields
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnly):
+    list_display = ["unit", "year", "status", "self_points", "final_points", "max_points"]
+    list_filter = ["status", "year"]
+    inlines = [ScoreInline]
+
+
+@admin.register(CriterionScore)
+class CriterionScoreAdmin(ReadOnly):
+    list_display = ["assessment", "code", "self_points", "final_points"]

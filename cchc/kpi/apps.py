@@ -44,3 +44,11 @@ class KpiConfig(AppConfig):
             )
         )
         register_nav(NavItem("Các trường", "kpi:rollup", order=19, allowed=_has_units_below))
+        register_nav(
+            NavItem(
+                "Tự đánh giá CCHC",
+                "kpi:assessment_list",
+                order=20,
+                allowed=lambda user: permissions.can(user, permissions.VIEW_PLANS),
+            )
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 
 from cchc.core.models import TimeStampedModel
@@ -36,3 +38,102 @@ class Snapshot(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.day:%d/%m/%Y}"
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Đơn vị đang tự chấm"
+    SUBMITTED = "submitted", "Chờ xã thẩm định"
+    FINAL = "final", "Đã thẩm định (chính thức)"
+
+
+class Assessment(TimeStampedModel):
+    """A unit's reform-index self-assessment for one year, scored by the unit, appraised above.
+
+    The rubric's code and version are kept, and each criterion's row copies its title and
+    maximum, so changing the rubric later never rewrites a past assessment.
+    """
+
+    unit = models.ForeignKey(
+        "organizations.Unit", verbose_name="Đơn vị", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("Năm")
+    rubric_code = models.CharField("Bộ tiêu chí", max_length=64)
+    rubric_version = models.CharField("Phiên bản bộ tiêu chí", max_length=32)
+    status = models.CharField(
+        "Trạng thái", max_length=16, choices=AssessmentStatus.choices, default="draft"
+    )
+    self_points = models.DecimalField("Điểm tự chấm", max_digits=7, decimal_places=2, default=0)
+    final_points = models.DecimalField(
+        "Điểm thẩm định", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    max_points = models.DecimalField(
+        "Điểm tối đa áp dụng", max_digits=7, decimal_places=2, default=0
+    )
+    self_rating = models.CharField("Tự xếp loại", max_length=40, blank=True)
+    final_rating = models.CharField("Xếp loại chính thức", max_length=40, blank=True)
+    submitted_at = models.DateTimeField("Gửi thẩm định lúc", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "organizations.Staff", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    appraised_at = models.DateTimeField("Thẩm định lúc", null=True, blank=True)
+    appraised_by = models.ForeignKey(
+        "organizations.Staff", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Bumped on every change: a form posted from an older page is refused (no silent overwrite).
+    revision = models.PositiveIntegerField("Lần sửa", default=0)
+
+    class Meta:
+        verbose_name = "Tự đánh giá Chỉ số CCHC"
+        verbose_name_plural = "Tự đánh giá Chỉ số CCHC"
+        ordering = ["-year", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="kpi_assessment_unit_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tự đánh giá CCHC {self.year} — {self.unit}"
+
+    @property
+    def points(self) -> Decimal:
+        """The figure in force: the appraised one once final, else the unit's own."""
+        if self.status == AssessmentStatus.FINAL and self.final_points is not None:
+            return self.final_points
+        return self.self_points
+
+    @property
+    def rating(self) -> str:
+        return self.final_rating if self.status == AssessmentStatus.FINAL else self.self_rating
+
+
+class CriterionScore(models.Model):
+    """One leaf criterion of an assessment: the unit's points and evidence, the appraisal."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    order = models.PositiveSmallIntegerField(default=0)
+    code = models.CharField("Mã tiêu chí", max_length=16)
+    title = models.CharField("Tiêu chí", max_length=300)
+    kind = models.CharField("Cách chấm", max_length=16)
+    kpi = models.CharField("Chỉ số", max_length=64, blank=True)
+    max_points = models.DecimalField("Điểm tối đa", max_digits=6, decimal_places=2)
+    # False when a formula's indicator has no data in the year: left out of the maximum.
+    applicable = models.BooleanField("Áp dụng", default=True)
+    measured = models.CharField("Số liệu hệ thống", max_length=300, blank=True)
+    self_points = models.DecimalField(
+        "Điểm tự chấm", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    evidence = models.TextField("Minh chứng", blank=True)
+    final_points = models.DecimalField(
+        "Điểm thẩm định", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    adjust_reason = models.TextField("Lý do điều chỉnh", blank=True)
+
+    class Meta:
+        verbose_name = "Điểm tiêu chí"
+        verbose_name_plural = "Điểm tiêu chí"
+        ordering = ["assessment", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "code"], name="kpi_score_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"

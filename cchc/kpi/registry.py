@@ -212,9 +212,7 @@ def definition_of(code: str | None) -> str:
 
 
 # Codes a plan may bind to whose measuring module is not built yet, with that module's name.
-MISSING_MODULES: dict[str, str] = {
-    "cchc_self_score": "tự đánh giá Chỉ số CCHC (kpi)",
-}
+MISSING_MODULES: dict[str, str] = {}
 
 
 def autodiscover() -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
-from cchc.kpi import selectors
+from cchc.kpi import index766, selectors
 from cchc.kpi.overview import overview_for_user
 from cchc.kpi.registry import Period
 from cchc.kpi.sparkline import sparkline
@@ -79,6 +79,40 @@ def unit_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "kpi/unit_dashboard.html", context, status=400 if error else 200)
 
 
+def _chosen_unit(request: HttpRequest) -> Unit:
+    chosen = request.GET.get("don_vi", "")
+    if not chosen:
+        return permissions.acting_unit_or_404(request.user)
+    unit = (
+        permissions.visible_units(request.user).filter(pk=chosen).first()
+        if chosen.isdigit()
+        else None
+    )
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    return unit
+
+
+@require_safe
+@login_required
+def index766_page(request: HttpRequest) -> HttpResponse:
+    """The 766 index of one unit and period: each group and indicator, N/A marked, rescaled."""
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    unit = _chosen_unit(request)
+    period, error = _period(request)
+    context = {
+        "unit": unit,
+        "period": period,
+        "period_text": request.GET.get("ky", ""),
+        "error": error,
+        "index": index766.compute(unit, period),
+        "others": permissions.visible_units(request.user)
+        .exclude(pk=unit.pk)
+        .order_by("name")[:200],
+    }
+    return render(request, "kpi/index766.html", context, status=400 if error else 200)
+
+
 @require_safe
 @login_required
 def commune_rollup(request: HttpRequest) -> HttpResponse:
@@ -98,5 +132,7 @@ def commune_rollup(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "totals": totals,
         "without_plan": [row.unit for row in rows if not row.has_plan],
+        # The 766 total of each school, rescaled over what applies (index766.py).
+        "index766": {row.unit.pk: index766.compute(row.unit, period) for row in rows},
     }
     return render(request, "kpi/commune_rollup.html", context, status=400 if error else 200)

@@ -451,4 +451,6 @@ def seed_other_apps(**options: Any) -> list[str]:
                 raise
             continue
         lines += module.seed_demo_data(**options)
+    # Last: the reform-index self-assessment reads the figures every app above just made.
+    lines += importlib.import_module("cchc.kpi.demo_assessment").seed_demo_assessment(**options)
     return lines

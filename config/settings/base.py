@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "cchc.portal",
     "cchc.audit",
     "cchc.backups",
+    "cchc.reports",
 ]
 
 MIDDLEWARE = [

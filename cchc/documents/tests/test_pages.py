@@ -295,4 +295,3 @@ def test_finish_button_only_for_who_may_finish(
     assert 'value="finish"' not in commune.content.decode()
     assert 'value="finish"' in own.content.decode()
     assert refused.status_code == 403
-

@@ -51,7 +51,12 @@ def test_every_registered_indicator_says_what_it_counts() -> None:
 
 
 def test_an_indicator_whose_module_is_missing_names_that_module() -> None:
-    assert "Chưa đo được" in registry.definition_of("cchc_self_score")
+    assert registry.definition_of("cchc_self_score")
+    registry.MISSING_MODULES["future_code"] = "thử (kpi)"
+    try:
+        assert "Chưa đo được: cần phân hệ thử" in registry.definition_of("future_code")
+    finally:
+        del registry.MISSING_MODULES["future_code"]
 
 
 def test_working_weeks_skip_the_tet_holiday_week() -> None:

@@ -11,8 +11,9 @@ from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
-from cchc.kpi import registry, selectors, services
+from cchc.kpi import index766, registry, selectors, services
 from cchc.kpi.registry import Period
+from cchc.kpi.templatetags.kpi_format import diem
 from cchc.organizations.models import Unit
 
 
@@ -34,6 +35,12 @@ class Command(BaseCommand):
             "--period", default=str(timezone.localdate().year), help="2026, 2026-Q1, 2026-H1…"
         )
         show.add_argument("--json", action="store_true", help="In JSON.")
+        i766 = sub.add_parser("index766", help="Chỉ số 766 của một đơn vị trong một kỳ.")
+        i766.add_argument("--unit", required=True, help="Mã định danh của đơn vị.")
+        i766.add_argument(
+            "--period", default=str(timezone.localdate().year), help="2026, 2026-Q1, 2026-H1…"
+        )
+        i766.add_argument("--json", action="store_true", help="In JSON.")
         snap = sub.add_parser("snapshot", help="Chụp chỉ số của mọi đơn vị cho một ngày.")
         snap.add_argument("--day", help="YYYY-MM-DD (mặc định: hôm nay); chụp lại ngày đã qua.")
         snap.add_argument("--unit", help="Chỉ một đơn vị (mã định danh).")
@@ -47,6 +54,9 @@ class Command(BaseCommand):
             period = Period.parse(options["period"])
         except ValueError as error:
             raise CommandError(str(error)) from None
+        if options["action"] == "index766":
+            self._index766(unit, period, as_json=options["json"])
+            return
         figures = selectors.unit_figures(unit, period)
         if options["json"]:
             payload = {
@@ -72,6 +82,33 @@ class Command(BaseCommand):
                 figure.status_label,
             )
         Console(file=self.stdout, highlight=False, width=160).print(table)
+
+    def _index766(self, unit: Unit, period: Period, *, as_json: bool) -> None:
+        result = index766.compute(unit, period)
+        if as_json:
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+            return
+        table = Table(title=f"Chỉ số 766 — {unit.name} — {period}")
+        for column in ("Chỉ số", "Tối đa", "Tỷ lệ", "Ngưỡng", "Điểm"):
+            table.add_column(column)
+        for group in result.groups:
+            table.add_row(
+                f"Nhóm {group.code}. {group.title}",
+                diem(group.max_points),
+                "",
+                "",
+                diem(group.points),
+            )
+            for item in group.items:
+                table.add_row(
+                    f"  {item.code}. {item.title}",
+                    diem(item.max_points),
+                    item.measure.display() if item.measure else "",
+                    f"{diem(item.target)}%" if item.target else "",
+                    diem(item.points) if item.counted else f"N/A ({item.status_label})",
+                )
+        Console(file=self.stdout, highlight=False, width=160).print(table)
+        self.stdout.write(f"Tổng (thang 100): {result.rescale_text()}")
 
     def _snapshot(self, options: dict[str, Any]) -> None:
         try:

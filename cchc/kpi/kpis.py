@@ -1,0 +1,40 @@
+"""Target 1, "Chỉ số CCHC đạt từ loại tốt trở lên": the rating of the year's self-assessment.
+
+The official figure is the commune's appraisal once final; before that, the unit's own score.
+The parts are points over the applicable maximum, so a commune's total adds its schools' points
+(design.md section 1); the rating label is given for one unit only.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from cchc.kpi.models import Assessment
+from cchc.kpi.registry import Measure, Period, indicator
+from cchc.kpi.rubric import current_rubric
+from cchc.organizations.models import Unit
+
+
+@indicator(
+    "cchc_self_score",
+    name="Xếp loại Chỉ số CCHC (tự đánh giá, xã thẩm định)",
+    unit="xếp loại",
+    source="Kế hoạch CCHC mục tiêu 1; bộ tiêu chí và thang xếp loại Chỉ số CCHC của tỉnh",
+    definition=(
+        "Xếp loại theo tổng điểm bộ tiêu chí Chỉ số CCHC của năm ÷ điểm tối đa áp dụng "
+        "(tiêu chí không có số liệu được loại khỏi điểm tối đa): điểm xã thẩm định khi đã chốt, "
+        "trước đó là điểm đơn vị tự chấm. Thang: Xuất sắc ≥ 90%, Tốt ≥ 80%, Khá ≥ 70%, "
+        "Trung bình ≥ 50%, dưới 50% Yếu (hoặc thang của tỉnh)."
+    ),
+)
+def cchc_self_score(units: QuerySet[Unit], period: Period) -> Measure:
+    assessments = list(Assessment.objects.filter(unit__in=units, year=period.start.year))
+    if not assessments:
+        return Measure()
+    points = sum((a.points for a in assessments), Decimal(0))
+    maximum = sum((a.max_points for a in assessments), Decimal(0))
+    if len(assessments) == 1 and maximum:
+        return Measure(points, maximum, label=current_rubric().rating(points, maximum))
+    return Measure(points, maximum)

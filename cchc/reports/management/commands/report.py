@@ -1,0 +1,40 @@
+"""`cchc report build --unit CODE --period 2026-Q1|2026-H1|2026 --format docx|pdf|xlsx -o FILE`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cchc.core.official_docs import OfficialDocError
+from cchc.organizations.models import Unit
+from cchc.reports.builder import FORMATS, ReportRequest, report_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Báo cáo kết quả CCHC theo quý, 6 tháng, năm (thể thức Nghị định 30/2020) và phụ lục XLSX."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        build = sub.add_parser("build", help="Lập báo cáo của một đơn vị cho một kỳ.")
+        build.add_argument("--unit", required=True, help="Mã định danh của đơn vị.")
+        build.add_argument("--period", required=True, help="2026-Q1…Q4, 2026-H1, 2026-H2, 2026.")
+        build.add_argument("--format", default="docx", help="docx, pdf hoặc xlsx.")
+        build.add_argument("-o", "--output", required=True, help="Tệp ghi ra.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        unit = Unit.objects.filter(code=options["unit"].strip()).first()
+        if unit is None:
+            raise CommandError(f"Không có đơn vị mã định danh «{options['unit']}».")
+        fmt = options["format"].strip().lower()
+        if fmt not in FORMATS:
+            raise CommandError("--format phải là docx, pdf hoặc xlsx.")
+        try:
+            content, _type, _name = report_file(ReportRequest(unit, options["period"]), fmt)
+        except (ValueError, OfficialDocError) as error:
+            raise CommandError(str(error)) from None
+        Path(options["output"]).write_bytes(content)
+        self.stdout.write(f"Đã ghi {options['output']} ({len(content)} byte).")
