@@ -164,7 +164,7 @@ def seed() -> None:
             title=f"Nhiệm vụ {n}",
             recurrence=Recurrence.ONCE,
         )
-    _, raw = api_token_create(user=principal.user, name="kill test")
+    _, raw = api_token_create(user=principal.user, name="kill test", second_factor_passed=True)
     var = Path(os.environ["CCHC_VAR_DIR"])
     (var / "token").write_text(raw)
     leaves = Task.objects.filter(parent__isnull=False).order_by("pk")
