@@ -3,7 +3,7 @@ public submission POST /public/feedback (no account, the same checks as the web 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 
 from cchc.accounts import permissions
 from cchc.api.dossiers import Id, NoNul
+from cchc.api.types import BoundedDate
 from cchc.core.ratelimit import hit
 from cchc.feedback import selectors, services
 from cchc.feedback.models import Feedback
@@ -88,8 +89,8 @@ class FeedbackFilters(Schema):
     status: Annotated[str, Field(max_length=20), NoNul] = ""
     channel: Annotated[str, Field(max_length=20), NoNul] = ""
     q: Annotated[str, Field(max_length=200), NoNul] = ""
-    received_from: date | None = None
-    received_to: date | None = None
+    received_from: BoundedDate | None = None
+    received_to: BoundedDate | None = None
 
 
 class ActionIn(Schema):

@@ -305,7 +305,15 @@ class Counter:
         if procedure is None:
             procedure = re.search(r'name="procedure"[^>]*>.*?<option value="(\d+)"', html, re.S)
         self.form = {"procedure": procedure.group(1) if procedure else ""}
-        self.form["documents"] = re.findall(r'name="documents" value="([^"]+)"', html)
+        # Only the chosen procedure's checklist: a paper of another procedure is refused.
+        checklist = re.search(
+            rf'<fieldset class="checklist" data-procedure="{self.form["procedure"]}".*?</fieldset>',
+            html,
+            re.S,
+        )
+        self.form["documents"] = re.findall(
+            r'name="documents" value="([^"]+)"', checklist.group(0) if checklist else ""
+        )
 
     def receive(self, marker: str) -> int | None:
         """Post one receipt with its scan; the dossier's id when the server acknowledged it."""
