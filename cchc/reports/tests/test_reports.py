@@ -207,8 +207,7 @@ def test_school_downloads_its_own_commune_any_below_outsider_none(
 def test_pdf_is_converted_by_libreoffice(plan, school) -> None:
     from cchc.core.official_docs import libreoffice_available
 
-    if not libreoffice_available():
-        pytest.skip("LibreOffice is not installed")
+    assert libreoffice_available(), "LibreOffice is required (make test installs it)"
     content, kind, _name = report_file(ReportRequest(school, "2026"), "pdf")
 
     assert kind == "application/pdf"
