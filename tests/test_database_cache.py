@@ -43,7 +43,8 @@ def test_add_does_not_count_the_table(db_cache, monkeypatch) -> None:
     with CaptureQueriesContext(connection) as queries:
         db_cache.add("one", 1, timeout=60)
     sql = [q["sql"].upper() for q in queries.captured_queries]
-    assert len(sql) == 1 and sql[0].startswith("INSERT")
+    assert len(sql) == 1
+    assert sql[0].startswith("INSERT")
     assert not any("COUNT(" in statement for statement in sql)
 
 
@@ -54,7 +55,7 @@ def test_expired_rows_are_swept(db_cache, monkeypatch) -> None:
     monkeypatch.setattr(cache_module, "CULL_EVERY", 1)
     db_cache.add("new", 1, timeout=60)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(TABLE)}")
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(TABLE)}")  # noqa: S608
         assert cursor.fetchone()[0] == 1
 
 

@@ -46,7 +46,7 @@ class DatabaseCache(DjangoDatabaseCache):
         expires = ops.quote_name("expires")
         backend_timeout = self.get_backend_timeout(timeout)
         if backend_timeout is None:
-            expiry = datetime.max
+            expiry = datetime.max  # noqa: DTZ901 (as Django stores "never")
         else:
             expiry = datetime.fromtimestamp(backend_timeout, tz=UTC if settings.USE_TZ else None)
         expiry = expiry.replace(microsecond=0)
