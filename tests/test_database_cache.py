@@ -87,3 +87,11 @@ def test_concurrent_adds_of_one_key_have_one_winner(db_cache) -> None:
         for thread in threads:
             thread.join()
         assert sorted(results) == [False] * 7 + [True]
+
+
+def test_live_keys_names_only_unexpired_entries(db_cache) -> None:
+    db_cache.add("short", 1, timeout=1)
+    db_cache.add("long", 1, timeout=60)
+    assert db_cache.live_keys(["short", "long", "never"]) == {"short", "long"}
+    time.sleep(2.1)
+    assert db_cache.live_keys(["short", "long", "never"]) == {"long"}
