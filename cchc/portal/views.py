@@ -205,14 +205,18 @@ def submitted(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/submit_done.html", context)
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     """Look a dossier up by its code (typed, or from the QR on the receipt).
+
+    The form is posted, so the phone digits never land in an address bar, a browser's history
+    or a server's access log; the QR code's link (the code alone) stays a plain GET.
 
     Not cached: `public_lookup` is one indexed query, as cheap for the first request of a code
     as for the hundredth, and never stale whichever worker or host answers (issue 11 item 2).
     """
-    data = request.GET.copy()
+    data = request.POST.copy() if request.method == "POST" else request.GET.copy()
+    data.pop("csrfmiddlewaretoken", None)
     if code and "code" not in data:
         data["code"] = code
     if data:
