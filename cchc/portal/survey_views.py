@@ -32,6 +32,7 @@ from cchc.surveys.models import (
 DEVICE_COOKIE = "cchc_khao_sat"
 _SEGMENT = re.compile(r"^[6-9][A-Za-z0-9]{0,4}$")
 _MAX_CHOICES = 20
+ANSWERED_ON_THIS_DEVICE = "Thiết bị này đã gửi phiếu cho đợt khảo sát. Cảm ơn Ông/Bà đã tham gia."
 
 
 def _device_id(request: HttpRequest) -> str:
@@ -141,6 +142,8 @@ def _answer(
     if request.method == "GET":
         if not campaign.is_open():
             return _closed_page(request, campaign, services.closed_message(campaign), 410)
+        if channel == Channel.LINK and selectors.device_has_answered(campaign, _device_id(request)):
+            return _closed_page(request, campaign, ANSWERED_ON_THIS_DEVICE, 409)
         return _with_device(request, _form_page(request, campaign, action=action, kiosk=kiosk))
     if not hit(request, "survey-kiosk" if kiosk else "survey", per_minute=20 if kiosk else 6):
         return _too_many(request)

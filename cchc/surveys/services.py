@@ -26,7 +26,7 @@ from django.utils import timezone
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
 from cchc.organizations.models import Unit
-from cchc.surveys import definitions
+from cchc.surveys import definitions, selectors
 from cchc.surveys.models import (
     AccessMode,
     Answer,
@@ -566,11 +566,9 @@ def response_submit(
         channel = Channel.INVITATION
         segment = invitation.segment or segment
     else:
-        digest = device_hash(device_id)
-        if not digest:
+        if not device_hash(device_id):
             raise ValidationError("Trình duyệt cần bật cookie để gửi phiếu.")
-        used = Response.objects.filter(campaign=campaign, device_hash=digest).count()
-        if used >= campaign.device_limit:
+        if selectors.device_has_answered(campaign, device_id):
             raise AlreadyAnswered(
                 "Thiết bị này đã gửi phiếu cho đợt khảo sát. Cảm ơn Ông/Bà đã tham gia."
             )
