@@ -7,9 +7,11 @@ from typing import Any
 
 from django import forms
 
+from cchc.core.names import given_name_key  # noqa: F401 (the views sort handlers with it)
 from cchc.dossiers.models import Channel, Procedure, ResultDelivery
 from cchc.dossiers.workflow import Step
 from cchc.organizations.models import Staff, Unit
+from cchc.organizations.selectors import staff_choices
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -140,22 +142,6 @@ class IntakeForm(ApplicantFields):
                     f"Giấy tờ không thuộc thủ tục “{procedure.name}”: {'; '.join(foreign)}.",
                 )
         return data
-
-
-def given_name_key(full_name: str) -> tuple[str, str]:
-    """Vietnamese lists sort by the given name (the last word), then the whole name."""
-    words = full_name.split()
-    return (words[-1].casefold() if words else "", full_name.casefold())
-
-
-def staff_choices(unit: Unit) -> list[tuple[Any, str]]:
-    """Active staff of the unit for a select, by given name, with their position."""
-    people = sorted(
-        Staff.objects.filter(unit=unit, is_active=True), key=lambda s: given_name_key(s.full_name)
-    )
-    return [("", "---------")] + [
-        (s.pk, f"{s.full_name}{f' ({s.position})' if s.position else ''}") for s in people
-    ]
 
 
 class AttachForm(OwnIds, forms.Form):

@@ -9,6 +9,7 @@ from django import forms
 from cchc.feedback.models import AnswerTemplate, Kind, Rating
 from cchc.feedback.workflow import Channel, Classification, FeedbackStatus
 from cchc.organizations.models import Staff
+from cchc.organizations.selectors import staff_choices
 
 STAFF_CHANNELS = [c for c in Channel.choices if c[0] != Channel.WEB]
 
@@ -102,6 +103,7 @@ class ClassifyForm(forms.Form):
     def __init__(self, *args: Any, unit: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = Staff.objects.filter(unit=unit, is_active=True)
+        self.fields["assignee"].choices = staff_choices(unit)
 
 
 class AssignForm(forms.Form):
@@ -110,6 +112,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, unit: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = Staff.objects.filter(unit=unit, is_active=True)
+        self.fields["assignee"].choices = staff_choices(unit)
 
 
 class NoteForm(forms.Form):

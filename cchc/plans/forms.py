@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from cchc.accounts.models import Role
+from cchc.core.names import given_name_key
 from cchc.kpi.registry import KNOWN_CODES
 from cchc.organizations.models import Staff, Unit
 from cchc.plans.models import ActivityKind, Plan, Recurrence, Task, TaskStatus
@@ -88,7 +89,10 @@ class ImportReviewForm(forms.Form):
             "place": report.get("place") or "",
         }
         super().__init__(*args, initial=initial, **kwargs)
-        staff = list(Staff.objects.filter(unit=unit, is_active=True).order_by("full_name"))
+        staff = sorted(
+            Staff.objects.filter(unit=unit, is_active=True),
+            key=lambda s: given_name_key(s.full_name),
+        )
         people = [("", "— Không gắn với viên chức —")] + [(s.pk, s.full_name) for s in staff]
         plan_people: list[tuple[str, str]] = []
         linked: set[int] = set()
