@@ -41,6 +41,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.core.spreadsheets import workbook_bytes
+from cchc.core.text import fold
 
 __all__ = [
     "CHANNELS",
@@ -198,11 +199,8 @@ class RowProblem:
         return f"{where}: {self.message}"
 
 
-def search_key(text: str) -> str:
-    """Fold text the way the public page searches: lower case, no diacritics, đ → d."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.lower().split())
+# Text is folded the way the public page searches: lower case, no diacritics, đ → d.
+search_key = fold
 
 
 # --------------------------------------------------------------------------- validation

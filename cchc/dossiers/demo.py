@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.core.audit import audit_record
+from cchc.core.timezones import VN
 from cchc.dossiers import deadlines, services
 from cchc.dossiers import procedures as procedure_services
-from cchc.dossiers.deadlines import VN
 from cchc.dossiers.models import Channel, Dossier, Procedure
 from cchc.organizations.models import Staff, Unit
 from cchc.workdays.calendar import WorkCalendar

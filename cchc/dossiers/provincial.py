@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -19,7 +18,9 @@ from openpyxl import load_workbook
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
-from cchc.dossiers.deadlines import VN, compute_due
+from cchc.core.text import fold
+from cchc.core.timezones import VN
+from cchc.dossiers.deadlines import compute_due
 from cchc.dossiers.models import Channel, Dossier, DossierEvent, Procedure
 from cchc.dossiers.workflow import PORTAL_CODE, DossierStatus
 from cchc.organizations.models import Unit
@@ -30,9 +31,7 @@ _BY_PORTAL_CODE = {number: status for status, number in PORTAL_CODE.items()}
 
 
 def _key(text: Any) -> str:
-    raw = str(text or "").replace("đ", "d").replace("Đ", "D")
-    plain = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode()
-    return " ".join(plain.lower().split())
+    return fold(str(text or ""))
 
 
 HEADERS = {

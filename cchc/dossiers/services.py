@@ -19,6 +19,7 @@ from django.utils import timezone
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.conflicts import unique_or_conflict
+from cchc.core.timezones import VN
 from cchc.dossiers import deadlines, hooks
 from cchc.dossiers.models import (
     CHANNEL_DELIVERY,
@@ -274,7 +275,7 @@ def start_clock(dossier: Dossier, *, actor: Any, at: datetime) -> None:
         dossier.unit, dossier.procedure, at
     )
     if not dossier.book_entry:
-        dossier.book_entry = next_number(dossier.unit, f"book:{at.astimezone(deadlines.VN).year}")
+        dossier.book_entry = next_number(dossier.unit, f"book:{at.astimezone(VN).year}")
 
 
 def _notify(dossier: Dossier, kind: str) -> None:
@@ -316,7 +317,7 @@ def dossier_receive(
     fields = _clean_applicant(applicant)
     checklist = _checklist(procedure, provided_documents)
     now = received_at or timezone.now()
-    local_day = now.astimezone(deadlines.VN).date()
+    local_day = now.astimezone(VN).date()
     if external_code:
         code, is_external = clean_external_code(external_code), True
         if Dossier.objects.filter(code=code).exists():
@@ -395,7 +396,7 @@ def _counter_dossier(
     return Dossier.objects.create(
         unit=unit,
         procedure=procedure,
-        code=make_code(unit, now.astimezone(deadlines.VN).date()),
+        code=make_code(unit, now.astimezone(VN).date()),
         channel=channel,
         status=status,
         subject=subject.strip()[:300],
@@ -536,7 +537,7 @@ def dossier_submit_online(
     dossier = Dossier.objects.create(
         unit=unit,
         procedure=procedure,
-        code=make_code(unit, now.astimezone(deadlines.VN).date()),
+        code=make_code(unit, now.astimezone(VN).date()),
         channel=Channel.ONLINE,
         status=S.NEW,
         subject=subject.strip()[:300],
@@ -656,7 +657,7 @@ def dossier_request_supplement(
             raise ValidationError(
                 f"Đã quá hạn yêu cầu bổ sung ({dossier.procedure.supplement_within_days:02d} ngày "
                 "làm việc kể từ khi tiếp nhận, đến "
-                f"{deadline.astimezone(deadlines.VN):%d/%m/%Y}; Nghị định 61/2018 Điều 19 "
+                f"{deadline.astimezone(VN):%d/%m/%Y}; Nghị định 61/2018 Điều 19 "
                 "khoản 4): hồ sơ phải được giải quyết, hoặc từ chối bằng văn bản có lý do."
             )
     dossier.supplement_count += 1
@@ -731,15 +732,15 @@ def _check_new_due(dossier: Dossier, new_due_at: datetime | None, now: datetime)
     if new_due_at is None:
         raise ValidationError({"new_due_at": "Hãy chọn ngày hẹn trả kết quả mới."})
     calendar = calendar_for_unit(dossier.unit)
-    day = new_due_at.astimezone(deadlines.VN).date()
+    day = new_due_at.astimezone(VN).date()
     if not calendar.is_working_day(day):
         weekday = "Chủ nhật" if day.weekday() == 6 else "ngày nghỉ"
         raise ValidationError(
             {"new_due_at": f"Ngày {day:%d/%m/%Y} là {weekday}, không phải ngày làm việc."}
         )
-    if day <= now.astimezone(deadlines.VN).date():
+    if day <= now.astimezone(VN).date():
         raise ValidationError({"new_due_at": "Ngày hẹn mới phải sau ngày hôm nay."})
-    due_day = dossier.due_at.astimezone(deadlines.VN).date()
+    due_day = dossier.due_at.astimezone(VN).date()
     if day <= due_day:
         raise ValidationError(
             {"new_due_at": f"Ngày hẹn mới phải sau hạn trả kết quả hiện tại ({due_day:%d/%m/%Y})."}
@@ -787,7 +788,7 @@ def dossier_apologize(
         actor=actor,
         dossier=dossier,
         to_status=dossier.status,
-        note=f"Xin lỗi, hẹn lại ngày {new_due_at.astimezone(deadlines.VN):%d/%m/%Y}: {reason}"
+        note=f"Xin lỗi, hẹn lại ngày {new_due_at.astimezone(VN):%d/%m/%Y}: {reason}"
         + (" (gửi muộn)" if late else ""),
         verb="dossier.apologize",
     )
@@ -808,7 +809,7 @@ def dossier_set_due(
     calendar = calendar_for_unit(dossier.unit)
     if not calendar.is_working_day(due_on):
         raise ValidationError({"due_on": f"Ngày {due_on:%d/%m/%Y} không phải ngày làm việc."})
-    if due_on < dossier.received_at.astimezone(deadlines.VN).date():
+    if due_on < dossier.received_at.astimezone(VN).date():
         raise ValidationError({"due_on": "Hạn trả không thể trước ngày tiếp nhận."})
     dossier.due_at = dossier.initial_due_at = deadlines.end_of_day(calendar, due_on)
     return _move(

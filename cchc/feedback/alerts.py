@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cchc.accounts.models import Role
-from cchc.feedback.deadlines import VN
+from cchc.core.timezones import VN
 from cchc.feedback.models import Feedback
 from cchc.feedback.workflow import OPEN, FeedbackStatus
 from cchc.organizations.models import Staff

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.core.audit import audit_record
+from cchc.core.timezones import VN
 from cchc.feedback import services
-from cchc.feedback.deadlines import VN
 from cchc.feedback.models import AnswerTemplate, Feedback
 from cchc.organizations.models import Staff, Unit
 from cchc.workdays.services import calendar_for_unit

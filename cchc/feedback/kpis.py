@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cchc.feedback.deadlines import VN
+from cchc.core.timezones import VN
 from cchc.feedback.models import Feedback, Rating
 from cchc.feedback.workflow import ONLINE_CHANNELS, OPEN, FeedbackStatus
 from cchc.kpi.registry import Measure, Period, indicator

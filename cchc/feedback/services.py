@@ -22,6 +22,7 @@ from django.utils import timezone
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.text import fold
+from cchc.core.timezones import VN
 from cchc.feedback import deadlines, redaction
 from cchc.feedback.models import (
     Feedback,
@@ -272,7 +273,7 @@ def _create(
     sender = clean_sender(data)
     title, content = clean_content(data.get("title", ""), data.get("content", ""))
     now = received_at or timezone.now()
-    year = now.astimezone(deadlines.VN).year
+    year = now.astimezone(VN).year
     limits = deadlines.limits_for(unit)
     item = Feedback(
         unit=unit,

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.accounts.models import Role
@@ -309,7 +310,7 @@ def plan_import_confirm(
         raise PlanImportError("Kế hoạch này đã được lưu rồi.")
     fix = corrections or {}
     data = pending.parsed
-    year = fix.get("year") or data.get("year") or date.today().year  # noqa: DTZ011
+    year = fix.get("year") or data.get("year") or timezone.localdate().year
     issued_on = fix.get("issued_on") or (
         date.fromisoformat(data["date"]) if data.get("date") else None
     )
