@@ -37,6 +37,7 @@ class Role(models.TextChoices):
     CLERK = "clerk", "Văn thư (tiếp nhận hồ sơ)"
     INSPECTION_HEAD = "inspection_head", "Trưởng ban Thanh tra nhân dân"
     IT_LEAD = "it_lead", "Phụ trách công nghệ thông tin"
+    ACCOUNTANT = "accountant", "Kế toán"
     STAFF = "staff", "Viên chức, người lao động"
     COMMUNE_OFFICER = "commune_officer", "Cán bộ phụ trách CCHC cấp xã"
     SYSTEM_ADMIN = "system_admin", "Quản trị hệ thống"

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.text import fold
 from cchc.core.timezones import VN
 from cchc.dossiers.deadlines import compute_due
@@ -199,7 +200,7 @@ def _import_row(actor: Any, unit: Unit, values: dict[str, Any], report: ImportRe
         )
         audit_record(
             actor=actor,
-            verb="dossier.import_update",
+            verb=AuditVerb.DOSSIER_IMPORT_UPDATE,
             obj=existing,
             unit=unit,
             before=before,
@@ -237,7 +238,7 @@ def _import_row(actor: Any, unit: Unit, values: dict[str, Any], report: ImportRe
     )
     audit_record(
         actor=actor,
-        verb="dossier.import_create",
+        verb=AuditVerb.DOSSIER_IMPORT_CREATE,
         obj=dossier,
         unit=unit,
         after=snapshot(dossier, ["code", *_MIRRORED]),

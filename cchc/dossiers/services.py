@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.conflicts import unique_or_conflict
 from cchc.core.timezones import VN
 from cchc.dossiers import deadlines, hooks
@@ -211,7 +212,7 @@ def _move(
     note: str = "",
     receiver: str = "",
     result: str = "",
-    verb: str = "dossier.transition",
+    verb: AuditVerb = AuditVerb.DOSSIER_TRANSITION,
     public: bool = True,
 ) -> Dossier:
     """Apply one transition on a locked dossier: event, version bump, audit."""
@@ -353,7 +354,7 @@ def dossier_receive(
     )
     audit_record(
         actor=actor,
-        verb="dossier.receive",
+        verb=AuditVerb.DOSSIER_RECEIVE,
         obj=dossier,
         unit=unit,
         after=snapshot(
@@ -459,7 +460,7 @@ def dossier_counter_guidance(
     )
     audit_record(
         actor=actor,
-        verb="dossier.counter_guidance",
+        verb=AuditVerb.DOSSIER_COUNTER_GUIDANCE,
         obj=dossier,
         unit=unit,
         after=snapshot(dossier, ["code", "procedure", "channel", "status"]) | {"items": items},
@@ -506,7 +507,7 @@ def dossier_counter_refusal(
     )
     audit_record(
         actor=actor,
-        verb="dossier.counter_refusal",
+        verb=AuditVerb.DOSSIER_COUNTER_REFUSAL,
         obj=dossier,
         unit=unit,
         after=snapshot(dossier, ["code", "procedure", "channel", "status", "result_note"]),
@@ -554,7 +555,7 @@ def dossier_submit_online(
     )
     audit_record(
         actor=None,
-        verb="dossier.submit_online",
+        verb=AuditVerb.DOSSIER_SUBMIT_ONLINE,
         obj=dossier,
         unit=unit,
         after=snapshot(dossier, ["code", "procedure", "channel", "status", "submitted_at"]),
@@ -586,7 +587,7 @@ def dossier_accept(
         dossier=dossier,
         to_status=S.ACCEPTED,
         note="Tiếp nhận hồ sơ hợp lệ",
-        verb="dossier.accept",
+        verb=AuditVerb.DOSSIER_ACCEPT,
     )
     hooks.dossier_received(dossier, actor)
     return dossier
@@ -627,7 +628,7 @@ def dossier_hand_over(
         receiver=to_staff.full_name,
         result=result,
         note=note,
-        verb="dossier.hand_over",
+        verb=AuditVerb.DOSSIER_HAND_OVER,
     )
 
 
@@ -673,7 +674,7 @@ def dossier_request_supplement(
         dossier=dossier,
         to_status=S.SUPPLEMENT,
         note="Cần bổ sung: " + "; ".join(items),
-        verb="dossier.request_supplement",
+        verb=AuditVerb.DOSSIER_REQUEST_SUPPLEMENT,
     )
     _notify(dossier, "supplement")
     return dossier
@@ -700,7 +701,7 @@ def dossier_supplement_received(
             dossier=dossier,
             to_status=S.ACCEPTED,
             note="Đã nhận đủ hồ sơ bổ sung",
-            verb="dossier.supplement_received",
+            verb=AuditVerb.DOSSIER_SUPPLEMENT_RECEIVED,
         )
         hooks.dossier_received(dossier, actor)
         return dossier
@@ -713,7 +714,7 @@ def dossier_supplement_received(
         dossier=dossier,
         to_status=S.PROCESSING,
         note="Đã nhận đủ hồ sơ bổ sung",
-        verb="dossier.supplement_received",
+        verb=AuditVerb.DOSSIER_SUPPLEMENT_RECEIVED,
     )
 
 
@@ -790,7 +791,7 @@ def dossier_apologize(
         to_status=dossier.status,
         note=f"Xin lỗi, hẹn lại ngày {new_due_at.astimezone(VN):%d/%m/%Y}: {reason}"
         + (" (gửi muộn)" if late else ""),
-        verb="dossier.apologize",
+        verb=AuditVerb.DOSSIER_APOLOGIZE,
     )
     _notify(dossier, "new_date")
     return apology
@@ -817,7 +818,7 @@ def dossier_set_due(
         dossier=dossier,
         to_status=dossier.status,
         note=f"Ghi hạn trả kết quả {due_on:%d/%m/%Y} cho hồ sơ tiếp nhận khi chưa có thời hạn",
-        verb="dossier.set_due",
+        verb=AuditVerb.DOSSIER_SET_DUE,
         public=False,
     )
 
@@ -847,7 +848,7 @@ def dossier_decide(
         to_status=S.DONE,
         result=deadlines.step_result(now, dossier.due_at),
         note=("Có kết quả" if granted else "Từ chối: ") + (note if not granted else ""),
-        verb="dossier.decide",
+        verb=AuditVerb.DOSSIER_DECIDE,
     )
     _notify(dossier, "result_ready")
     return dossier
@@ -863,7 +864,7 @@ def dossier_return(*, actor: Any, dossier: Dossier, expected_version: int | None
         dossier=dossier,
         to_status=S.RETURNED,
         note="Đã trả kết quả",
-        verb="dossier.return",
+        verb=AuditVerb.DOSSIER_RETURN,
     )
 
 
@@ -883,7 +884,7 @@ def dossier_refuse_at_intake(
         dossier=dossier,
         to_status=S.REJECTED,
         note=f"Từ chối: {reason}",
-        verb="dossier.refuse",
+        verb=AuditVerb.DOSSIER_REFUSE,
     )
 
 
@@ -916,7 +917,7 @@ def dossier_stop(
         dossier=dossier,
         to_status=S.STOPPED,
         note=f"{label}: {reason}",
-        verb="dossier.stop",
+        verb=AuditVerb.DOSSIER_STOP,
     )
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from cchc.accounts import permissions
 from cchc.accounts.models import Role
 from cchc.core.audit import audit_record
+from cchc.core.audit_verbs import AuditVerb
 from cchc.organizations.models import Group, Staff, Unit
 from cchc.plans import linking
 from cchc.plans.models import (
@@ -428,7 +429,7 @@ def plan_import_confirm(
         _carry_over(old=existing, new=plan)
         audit_record(
             actor=actor,
-            verb="plan.replace",
+            verb=AuditVerb.PLAN_REPLACE,
             obj=plan,
             unit=unit,
             before={"plan": existing.pk, "reference": existing.reference},
@@ -439,7 +440,7 @@ def plan_import_confirm(
     pending.save(update_fields=["plan", "updated_at"])
     audit_record(
         actor=actor,
-        verb="plan.import",
+        verb=AuditVerb.PLAN_IMPORT,
         obj=plan,
         unit=unit,
         after={
