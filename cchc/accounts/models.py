@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from cchc.core.constraints import one_of
 from cchc.core.models import TimeStampedModel
 
 
@@ -59,7 +60,9 @@ class RoleAssignment(TimeStampedModel):
         verbose_name_plural = "Phân công vai trò"
         ordering = ["staff", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["staff", "role"], name="role_assignment_unique")
+            models.UniqueConstraint(fields=["staff", "role"], name="role_assignment_unique"),
+            # A role the permission table does not know would grant nothing, silently.
+            one_of("role", Role, name="role_assignment_role_valid", label="Vai trò"),
         ]
 
     def __str__(self) -> str:

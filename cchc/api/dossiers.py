@@ -20,6 +20,7 @@ from cchc.core.numbers import MAX_ID, parse_id
 from cchc.core.ratelimit import hit
 from cchc.core.timezones import VN
 from cchc.dossiers import selectors, services
+from cchc.dossiers.channels import Channel
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import InvalidTransition
 
@@ -70,7 +71,7 @@ class DossierIn(Schema):
     documents: list[Annotated[str, Field(max_length=300), NoNul]] = Field(
         default=[], max_length=100
     )
-    channel: Annotated[str, Field(max_length=10), NoNul] = "1"  # checked by the service
+    channel: Annotated[str, Field(max_length=16), NoNul] = Channel.IN_PERSON  # service checks
     external_code: Annotated[str, Field(max_length=60), NoNul] = ""
 
 

@@ -42,6 +42,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.core.spreadsheets import workbook_bytes
 from cchc.core.text import fold
+from cchc.dossiers.channels import Channel
 
 __all__ = [
     "CHANNELS",
@@ -69,11 +70,7 @@ UNITS: Final[Mapping[str, str]] = {
     "plan": "theo kế hoạch",
 }
 #: Submission channels of Decree 118/2025 Art. 15 (domain-2025.md §3.1).
-CHANNELS: Final[Mapping[str, str]] = {
-    "in_person": "Trực tiếp",
-    "post": "Bưu chính",
-    "online": "Trực tuyến",
-}
+CHANNELS: Final[Mapping[str, str]] = {channel.value: channel.label for channel in Channel}
 ONLINE_LEVELS: Final[Mapping[str, str]] = {
     "full": "Toàn trình",
     "partial": "Một phần",

@@ -21,6 +21,7 @@ from cchc.core.audit import audit_record, snapshot
 from cchc.core.audit_verbs import AuditVerb
 from cchc.core.text import fold
 from cchc.core.timezones import VN
+from cchc.dossiers.channels import PORTAL_CODES
 from cchc.dossiers.deadlines import compute_due
 from cchc.dossiers.models import Channel, Dossier, DossierEvent, Procedure
 from cchc.dossiers.workflow import PORTAL_CODE, DossierStatus
@@ -50,14 +51,8 @@ HEADERS = {
     "channel": {"kenh", "kenh nop", "hinh thuc nop"},
 }
 _STATUS_BY_LABEL = {_key(s.label): s.value for s in DossierStatus}
-_CHANNELS = {
-    "1": Channel.IN_PERSON,
-    "truc tiep": Channel.IN_PERSON,
-    "2": Channel.ONLINE,
-    "truc tuyen": Channel.ONLINE,
-    "3": Channel.POST,
-    "buu chinh": Channel.POST,
-}
+# The portal's spreadsheets give the KenhThucHien number or the channel's name.
+_CHANNELS = {**PORTAL_CODES, **{_key(c.label): c for c in Channel}, **{c.value: c for c in Channel}}
 
 
 class ProvincialImportError(ValueError):

@@ -22,8 +22,8 @@ from cchc.core.audit_verbs import AuditVerb
 from cchc.core.conflicts import unique_or_conflict
 from cchc.core.timezones import VN
 from cchc.dossiers import deadlines, hooks
+from cchc.dossiers.channels import COUNTER_CHANNELS
 from cchc.dossiers.models import (
-    CHANNEL_DELIVERY,
     Apology,
     Channel,
     Counter,
@@ -336,7 +336,7 @@ def dossier_receive(
         documents=checklist,
         submitted_at=now,
         assignee=assignee,
-        result_delivery=result_delivery or CHANNEL_DELIVERY.get(channel, ""),
+        result_delivery=result_delivery or channel,
         **fields,
     )
     start_clock(dossier, actor=actor, at=now)
@@ -390,7 +390,7 @@ def _counter_dossier(
     _require_staff_of(actor, unit, permissions.RECEIVE_DOSSIERS)
     if procedure.unit_id != unit.pk:
         raise ValidationError({"procedure": "Thủ tục không thuộc đơn vị."})
-    if channel not in (Channel.IN_PERSON, Channel.POST):
+    if channel not in COUNTER_CHANNELS:
         raise ValidationError({"channel": "Kênh nộp không hợp lệ."})
     fields = _clean_applicant(applicant)
     now = timezone.now()

@@ -52,7 +52,7 @@ def digest_lists(now: datetime | None = None) -> dict[int, dict[str, list[Feedba
             if item.publish_due_at is None or item.publish_due_at > horizon[item.unit_id]:
                 continue
             kind = "unpublished"
-        elif item.due_at < now:
+        elif item.is_late(now):
             kind = "late"
         elif item.due_at <= horizon[item.unit_id]:
             kind = "due_soon"

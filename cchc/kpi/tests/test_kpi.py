@@ -7,20 +7,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from io import StringIO
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from cchc.core.audit import audit_record
 from cchc.core.audit_verbs import AuditVerb
+from cchc.core.timezones import VN
 from cchc.kpi import registry, selectors, services
 from cchc.kpi.models import Snapshot
 from cchc.kpi.registry import Period, measure
 from cchc.organizations.kpis import working_weeks
 from cchc.organizations.models import Unit
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.mark.parametrize(
