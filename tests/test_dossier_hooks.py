@@ -13,12 +13,12 @@ import re
 from datetime import datetime
 from pathlib import Path
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
 
 from cchc.core.models import AuditEvent
+from cchc.core.timezones import VN
 from cchc.dossiers import hooks, papers_service, services
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.test_papers import (
@@ -36,7 +36,6 @@ from cchc.payments.tests.qr_reading import png_pixels, read_qr
 from cchc.payments.vietqr import decode
 from cchc.surveys.services import survey_rating_link_for_dossier
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 FEE = 20000
 APPLICANT = {
     "applicant_name": "Nguyễn Văn An",

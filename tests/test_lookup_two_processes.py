@@ -15,16 +15,15 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 
+from cchc.core.timezones import VN
 from cchc.dossiers import procedures, services
 from tests.test_shared_limits import _database_url, _free_port, _wait
 
 ROOT = Path(__file__).resolve().parent.parent
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _page(port: int, code: str) -> str:

@@ -333,7 +333,7 @@ def _dossier_of(unit):
         defaults={
             "unit": unit,
             "procedure": procedure,
-            "channel": "1",
+            "channel": "in_person",
             "status": "accepted",
             "applicant_name": "Người dân trường khác",
             "received_at": timezone.now(),

@@ -85,6 +85,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | {VIEW_AUDIT, VIEW_DOSSIERS, INSPECT_FEEDBACK, VIEW_SURVEYS}
     | {VIEW_PAYMENTS, VIEW_DOCUMENTS},
     Role.IT_LEAD: _EVERY_STAFF | {VIEW_AUDIT},
+    # The accountant keeps the fee ledger: bills, bank statements, cash with its reason and the
+    # receipts ("Lưu: Kế toán" on every receipt; Official letter 2741/BGDĐT-KHTC, domain.md 9).
+    Role.ACCOUNTANT: _EVERY_STAFF | {VIEW_PAYMENTS, MANAGE_PAYMENTS},
     Role.STAFF: _EVERY_STAFF | {DRAFT_DOCUMENTS},
     # Read-only over the commune and every unit below it (issue 2: read-only by default).
     Role.COMMUNE_OFFICER: _EVERY_STAFF

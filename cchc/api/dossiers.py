@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Final
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -19,14 +18,15 @@ from cchc.api.types import BoundedDate
 from cchc.core.conflicts import Conflict
 from cchc.core.numbers import MAX_ID, parse_id
 from cchc.core.ratelimit import hit
+from cchc.core.timezones import VN
 from cchc.dossiers import selectors, services
+from cchc.dossiers.channels import Channel
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import InvalidTransition
 
 router = Router(tags=["Hồ sơ TTHC"])
 public_router = Router(tags=["Tra cứu công khai"])
 
-VN: Final = ZoneInfo("Asia/Ho_Chi_Minh")
 # The workday calendar covers these years; a date outside them is a typo, and one near the
 # datetime limits would overflow when converted to UTC for storage.
 FIRST_YEAR: Final = 1990
@@ -71,7 +71,7 @@ class DossierIn(Schema):
     documents: list[Annotated[str, Field(max_length=300), NoNul]] = Field(
         default=[], max_length=100
     )
-    channel: Annotated[str, Field(max_length=10), NoNul] = "1"  # checked by the service
+    channel: Annotated[str, Field(max_length=16), NoNul] = Channel.IN_PERSON  # service checks
     external_code: Annotated[str, Field(max_length=60), NoNul] = ""
 
 

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.models import AuditChainHead, AuditEvent
 
 
@@ -29,7 +30,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             audit_record(
                 actor=request.user,
-                verb=f"admin.{'change' if change else 'add'}",
+                verb=AuditVerb.ADMIN_CHANGE if change else AuditVerb.ADMIN_ADD,
                 obj=obj,
                 unit=self.unit_of(obj),
                 before=before,
@@ -42,7 +43,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
             unit = self.unit_of(obj)
             if unit is not None and unit.pk == obj.pk:
                 unit = None
-            audit_record(actor=request.user, verb="admin.delete", obj=obj, unit=unit, before=before)
+            audit_record(
+                actor=request.user, verb=AuditVerb.ADMIN_DELETE, obj=obj, unit=unit, before=before
+            )
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
@@ -57,7 +60,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             for obj in formset.deleted_objects:
                 audit_record(
                     actor=request.user,
-                    verb="admin.delete",
+                    verb=AuditVerb.ADMIN_DELETE,
                     obj=obj,
                     unit=parent_unit,
                     before=snapshot(obj),
@@ -68,7 +71,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 obj.save()
                 audit_record(
                     actor=request.user,
-                    verb="admin.add" if is_new else "admin.change",
+                    verb=AuditVerb.ADMIN_ADD if is_new else AuditVerb.ADMIN_CHANGE,
                     obj=obj,
                     unit=parent_unit,
                     after=snapshot(obj),

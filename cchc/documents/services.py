@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.documents import signing
 from cchc.documents.models import (
     Amends,
@@ -146,7 +147,7 @@ def incoming_register(
         doc.save()
         audit_record(
             actor=actor,
-            verb="documents.incoming.register",
+            verb=AuditVerb.DOCUMENTS_INCOMING_REGISTER,
             obj=doc,
             unit=unit,
             after=snapshot(doc, _INCOMING_WATCHED),
@@ -165,7 +166,7 @@ def _move_incoming(
     actor: Any,
     doc: IncomingDocument,
     to: str,
-    verb: str,
+    verb: AuditVerb,
     changes: dict[str, Any],
     expected_version: int | None,
 ) -> IncomingDocument:
@@ -201,7 +202,7 @@ def incoming_present(
         actor,
         doc,
         IS.PRESENTED,
-        "documents.incoming.present",
+        AuditVerb.DOCUMENTS_INCOMING_PRESENT,
         {"presented_at": timezone.now()},
         expected_version,
     )
@@ -227,7 +228,7 @@ def incoming_assign(
         actor,
         doc,
         IS.ASSIGNED,
-        "documents.incoming.assign",
+        AuditVerb.DOCUMENTS_INCOMING_ASSIGN,
         {
             "instructions": instructions.strip(),
             "lead_handler": lead,
@@ -259,7 +260,7 @@ def incoming_finish(
         actor,
         doc,
         IS.DONE,
-        "documents.incoming.finish",
+        AuditVerb.DOCUMENTS_INCOMING_FINISH,
         {"done_at": timezone.now()},
         expected_version,
     )
@@ -276,7 +277,7 @@ def incoming_confirm_receipt(*, actor: Any, doc: IncomingDocument) -> IncomingDo
         actor,
         doc,
         doc.status,
-        "documents.incoming.confirm",
+        AuditVerb.DOCUMENTS_INCOMING_CONFIRM,
         {"receipt_confirmed_at": timezone.now()},
         None,
     )
@@ -382,7 +383,7 @@ def outgoing_create(
         )
         audit_record(
             actor=actor,
-            verb="documents.outgoing.create",
+            verb=AuditVerb.DOCUMENTS_OUTGOING_CREATE,
             obj=doc,
             unit=unit,
             after=snapshot(doc, _OUT_WATCHED),
@@ -401,7 +402,7 @@ def _move_outgoing(
     actor: Any,
     doc: OutgoingDocument,
     to: str,
-    verb: str,
+    verb: AuditVerb,
     expected_version: int | None,
     **changes: Any,
 ) -> OutgoingDocument:
@@ -441,7 +442,7 @@ def outgoing_update(
         doc.save()
         audit_record(
             actor=actor,
-            verb="documents.outgoing.update",
+            verb=AuditVerb.DOCUMENTS_OUTGOING_UPDATE,
             obj=doc,
             unit=doc.unit,
             before=before,
@@ -450,19 +451,27 @@ def outgoing_update(
     return doc
 
 
+# The review moves of an outgoing draft and the verb each records.
+_REVIEW_VERBS: dict[str, AuditVerb] = {
+    OS.REVIEW: AuditVerb.DOCUMENTS_OUTGOING_REVIEW,
+    OS.APPROVED: AuditVerb.DOCUMENTS_OUTGOING_APPROVED,
+    OS.DRAFT: AuditVerb.DOCUMENTS_OUTGOING_DRAFT,
+}
+
+
 def outgoing_transition(
     *, actor: Any, doc: OutgoingDocument, to: str, expected_version: int | None = None
 ) -> OutgoingDocument:
     """Submit for review (drafter), approve or send back (leader)."""
     needed = DRAFT if to in (OS.REVIEW,) else APPROVE
     permissions.require(actor, needed, doc.unit)
-    if to not in (OS.REVIEW, OS.APPROVED, OS.DRAFT):
+    if to not in _REVIEW_VERBS:
         raise ValidationError("Thao tác không hợp lệ.")
     with transaction.atomic():
         doc = _lock_outgoing(doc, expected_version)
         if to == OS.APPROVED and doc.signer_id is None:
             raise ValidationError("Chọn người ký trước khi duyệt.")
-        return _move_outgoing(actor, doc, to, f"documents.outgoing.{to}", None)
+        return _move_outgoing(actor, doc, to, _REVIEW_VERBS[to], None)
 
 
 def outgoing_number(
@@ -492,7 +501,7 @@ def outgoing_number(
                 actor,
                 doc,
                 OS.NUMBERED,
-                "documents.outgoing.number",
+                AuditVerb.DOCUMENTS_OUTGOING_NUMBER,
                 None,
                 number=number,
                 year=today.year,
@@ -627,7 +636,7 @@ def outgoing_sign(
             purpose=f"Ký văn bản {doc.symbol}",
             signed_at=timezone.now(),
         )
-        return _move_outgoing(actor, doc, OS.SIGNED, "documents.outgoing.sign", None)
+        return _move_outgoing(actor, doc, OS.SIGNED, AuditVerb.DOCUMENTS_OUTGOING_SIGN, None)
 
 
 def sign_pdf_as_unit(
@@ -671,7 +680,7 @@ def sign_pdf_as_unit(
         )
         audit_record(
             actor=actor,
-            verb="documents.unit_sign",
+            verb=AuditVerb.DOCUMENTS_UNIT_SIGN,
             unit=unit,
             object_type="pdf",
             object_id=purpose[:60],
@@ -705,7 +714,12 @@ def outgoing_release(
             f"{doc.year}-{doc.number:02d}-phat-hanh.pdf", ContentFile(signed), save=False
         )
         doc = _move_outgoing(
-            actor, doc, OS.RELEASED, "documents.outgoing.release", None, released_at=timezone.now()
+            actor,
+            doc,
+            OS.RELEASED,
+            AuditVerb.DOCUMENTS_OUTGOING_RELEASE,
+            None,
+            released_at=timezone.now(),
         )
         mailing.queue_deliveries(doc, sent_by=_staff(actor))
     return doc
@@ -718,9 +732,14 @@ def outgoing_release_secret(*, actor: Any, doc: OutgoingDocument) -> OutgoingDoc
         raise ValidationError("Văn bản thường phải được ký số trước khi phát hành.")
     with transaction.atomic():
         doc = _lock_outgoing(doc, None)
-        doc = _move_outgoing(actor, doc, OS.SIGNED, "documents.outgoing.paper_signed", None)
+        doc = _move_outgoing(actor, doc, OS.SIGNED, AuditVerb.DOCUMENTS_OUTGOING_PAPER_SIGNED, None)
         return _move_outgoing(
-            actor, doc, OS.RELEASED, "documents.outgoing.release", None, released_at=timezone.now()
+            actor,
+            doc,
+            OS.RELEASED,
+            AuditVerb.DOCUMENTS_OUTGOING_RELEASE,
+            None,
+            released_at=timezone.now(),
         )
 
 
@@ -752,7 +771,7 @@ def certificate_add_pkcs12(
         record.save()
         audit_record(
             actor=actor,
-            verb="documents.certificate.add",
+            verb=AuditVerb.DOCUMENTS_CERTIFICATE_ADD,
             obj=record,
             unit=unit,
             after={"serial": info.serial, "subject": info.subject},
@@ -799,7 +818,7 @@ def certificate_add_pkcs11(
         record.save()
         audit_record(
             actor=actor,
-            verb="documents.certificate.add",
+            verb=AuditVerb.DOCUMENTS_CERTIFICATE_ADD,
             obj=record,
             unit=unit,
             after={"serial": info.serial, "subject": info.subject, "kind": "pkcs11"},
@@ -836,7 +855,7 @@ def trusted_root_add(*, actor: Any, name: str, pem: str) -> TrustedRoot:
             )
             audit_record(
                 actor=actor,
-                verb="documents.root.add",
+                verb=AuditVerb.DOCUMENTS_ROOT_ADD,
                 obj=root,
                 after={"name": name, "fingerprint": digest},
             )

@@ -29,7 +29,6 @@ from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -39,7 +38,8 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.utils import timezone
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
+from cchc.core.timezones import VN
+
 MAX_PDF_BYTES = 20 * 1024 * 1024
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 

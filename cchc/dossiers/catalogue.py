@@ -41,6 +41,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.core.spreadsheets import workbook_bytes
+from cchc.core.text import fold
+from cchc.dossiers.channels import Channel
 
 __all__ = [
     "CHANNELS",
@@ -68,11 +70,7 @@ UNITS: Final[Mapping[str, str]] = {
     "plan": "theo kế hoạch",
 }
 #: Submission channels of Decree 118/2025 Art. 15 (domain-2025.md §3.1).
-CHANNELS: Final[Mapping[str, str]] = {
-    "in_person": "Trực tiếp",
-    "post": "Bưu chính",
-    "online": "Trực tuyến",
-}
+CHANNELS: Final[Mapping[str, str]] = {channel.value: channel.label for channel in Channel}
 ONLINE_LEVELS: Final[Mapping[str, str]] = {
     "full": "Toàn trình",
     "partial": "Một phần",
@@ -198,11 +196,8 @@ class RowProblem:
         return f"{where}: {self.message}"
 
 
-def search_key(text: str) -> str:
-    """Fold text the way the public page searches: lower case, no diacritics, đ → d."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.lower().split())
+# Text is folded the way the public page searches: lower case, no diacritics, đ → d.
+search_key = fold
 
 
 # --------------------------------------------------------------------------- validation

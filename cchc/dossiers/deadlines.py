@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from cchc.core.timezones import VN
 from cchc.dossiers.models import Dossier, HandOverResult, Procedure, TimeLimitUnit
 from cchc.organizations.models import DeadlineMode, Unit
 from cchc.workdays.calendar import WorkCalendar
 from cchc.workdays.services import calendar_for_unit
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _aware(moment: datetime) -> datetime:

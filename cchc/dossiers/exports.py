@@ -13,8 +13,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cchc.core.spreadsheets import append_row, workbook_bytes
+from cchc.core.timezones import VN
 from cchc.dossiers import papers
-from cchc.dossiers.deadlines import VN
 from cchc.dossiers.models import Dossier
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

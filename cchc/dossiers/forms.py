@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from cchc.core.names import given_name_key  # noqa: F401 (the views sort handlers with it)
+from cchc.dossiers.channels import COUNTER_CHANNELS
 from cchc.dossiers.models import Channel, Procedure, ResultDelivery
 from cchc.dossiers.workflow import Step
 from cchc.organizations.models import Staff, Unit
@@ -69,7 +70,7 @@ class IntakeForm(ApplicantFields):
     )
     channel = forms.ChoiceField(
         label="Kênh nộp",
-        choices=[(Channel.IN_PERSON, "Trực tiếp"), (Channel.POST, "Bưu chính")],
+        choices=[(channel.value, channel.label) for channel in COUNTER_CHANNELS],
         initial=Channel.IN_PERSON,
     )
     documents = forms.MultipleChoiceField(

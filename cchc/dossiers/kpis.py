@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cchc.dossiers.deadlines import VN
+from cchc.core.timezones import VN
 from cchc.dossiers.models import LATE, ON_TIME, Apology, Channel, Dossier, DossierPause
 from cchc.dossiers.workflow import DossierStatus
 from cchc.kpi.registry import Measure, Period, indicator

@@ -24,7 +24,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import segno
 from docx import Document
@@ -49,8 +48,8 @@ from cchc.core.official_docs import (
     build_docx,
     docx_to_pdf,
 )
+from cchc.core.timezones import VN
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 QR_CAPTION = "Quét mã để tra cứu hồ sơ"
 SIGN_HERE = "(Ký và ghi rõ họ tên)"
 BLANK = "…"
@@ -223,7 +222,7 @@ class Paper(OfficialDocument):
 
 def _local(value: datetime) -> datetime:
     """Vietnam time; a naive datetime is taken to be Vietnam time already."""
-    return value.astimezone(LOCAL_TZ) if value.tzinfo is not None else value
+    return value.astimezone(VN) if value.tzinfo is not None else value
 
 
 def _day(value: datetime | date | None) -> str:
@@ -251,7 +250,7 @@ def _or_blank(value: str) -> str:
 
 
 def _today() -> date:
-    return datetime.now(LOCAL_TZ).date()
+    return datetime.now(VN).date()
 
 
 def _procedure(dossier: DossierInfo) -> str:

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.conflicts import unique_or_conflict
 from cchc.dossiers import catalogue
 from cchc.dossiers.models import Procedure
@@ -76,7 +77,7 @@ def procedure_upsert(*, actor: Any, unit: Unit, record: dict[str, Any]) -> Proce
         procedure.save()
     audit_record(
         actor=actor,
-        verb="procedure.update" if existing else "procedure.create",
+        verb=AuditVerb.PROCEDURE_UPDATE if existing else AuditVerb.PROCEDURE_CREATE,
         obj=procedure,
         unit=unit,
         before=before,

@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.conflicts import unique_or_conflict
+from cchc.core.timezones import VN
 from cchc.dossiers import deadlines, hooks
+from cchc.dossiers.channels import COUNTER_CHANNELS
 from cchc.dossiers.models import (
-    CHANNEL_DELIVERY,
     Apology,
     Channel,
     Counter,
@@ -210,7 +212,7 @@ def _move(
     note: str = "",
     receiver: str = "",
     result: str = "",
-    verb: str = "dossier.transition",
+    verb: AuditVerb = AuditVerb.DOSSIER_TRANSITION,
     public: bool = True,
 ) -> Dossier:
     """Apply one transition on a locked dossier: event, version bump, audit."""
@@ -274,7 +276,7 @@ def start_clock(dossier: Dossier, *, actor: Any, at: datetime) -> None:
         dossier.unit, dossier.procedure, at
     )
     if not dossier.book_entry:
-        dossier.book_entry = next_number(dossier.unit, f"book:{at.astimezone(deadlines.VN).year}")
+        dossier.book_entry = next_number(dossier.unit, f"book:{at.astimezone(VN).year}")
 
 
 def _notify(dossier: Dossier, kind: str) -> None:
@@ -316,7 +318,7 @@ def dossier_receive(
     fields = _clean_applicant(applicant)
     checklist = _checklist(procedure, provided_documents)
     now = received_at or timezone.now()
-    local_day = now.astimezone(deadlines.VN).date()
+    local_day = now.astimezone(VN).date()
     if external_code:
         code, is_external = clean_external_code(external_code), True
         if Dossier.objects.filter(code=code).exists():
@@ -334,7 +336,7 @@ def dossier_receive(
         documents=checklist,
         submitted_at=now,
         assignee=assignee,
-        result_delivery=result_delivery or CHANNEL_DELIVERY.get(channel, ""),
+        result_delivery=result_delivery or channel,
         **fields,
     )
     start_clock(dossier, actor=actor, at=now)
@@ -352,7 +354,7 @@ def dossier_receive(
     )
     audit_record(
         actor=actor,
-        verb="dossier.receive",
+        verb=AuditVerb.DOSSIER_RECEIVE,
         obj=dossier,
         unit=unit,
         after=snapshot(
@@ -388,14 +390,14 @@ def _counter_dossier(
     _require_staff_of(actor, unit, permissions.RECEIVE_DOSSIERS)
     if procedure.unit_id != unit.pk:
         raise ValidationError({"procedure": "Thủ tục không thuộc đơn vị."})
-    if channel not in (Channel.IN_PERSON, Channel.POST):
+    if channel not in COUNTER_CHANNELS:
         raise ValidationError({"channel": "Kênh nộp không hợp lệ."})
     fields = _clean_applicant(applicant)
     now = timezone.now()
     return Dossier.objects.create(
         unit=unit,
         procedure=procedure,
-        code=make_code(unit, now.astimezone(deadlines.VN).date()),
+        code=make_code(unit, now.astimezone(VN).date()),
         channel=channel,
         status=status,
         subject=subject.strip()[:300],
@@ -458,7 +460,7 @@ def dossier_counter_guidance(
     )
     audit_record(
         actor=actor,
-        verb="dossier.counter_guidance",
+        verb=AuditVerb.DOSSIER_COUNTER_GUIDANCE,
         obj=dossier,
         unit=unit,
         after=snapshot(dossier, ["code", "procedure", "channel", "status"]) | {"items": items},
@@ -505,7 +507,7 @@ def dossier_counter_refusal(
     )
     audit_record(
         actor=actor,
-        verb="dossier.counter_refusal",
+        verb=AuditVerb.DOSSIER_COUNTER_REFUSAL,
         obj=dossier,
         unit=unit,
         after=snapshot(dossier, ["code", "procedure", "channel", "status", "result_note"]),
@@ -536,7 +538,7 @@ def dossier_submit_online(
     dossier = Dossier.objects.create(
         unit=unit,
         procedure=procedure,
-        code=make_code(unit, now.astimezone(deadlines.VN).date()),
+        code=make_code(unit, now.astimezone(VN).date()),
         channel=Channel.ONLINE,
         status=S.NEW,
         subject=subject.strip()[:300],
@@ -553,7 +555,7 @@ def dossier_submit_online(
     )
     audit_record(
         actor=None,
-        verb="dossier.submit_online",
+        verb=AuditVerb.DOSSIER_SUBMIT_ONLINE,
         obj=dossier,
         unit=unit,
         after=snapshot(dossier, ["code", "procedure", "channel", "status", "submitted_at"]),
@@ -585,7 +587,7 @@ def dossier_accept(
         dossier=dossier,
         to_status=S.ACCEPTED,
         note="Tiếp nhận hồ sơ hợp lệ",
-        verb="dossier.accept",
+        verb=AuditVerb.DOSSIER_ACCEPT,
     )
     hooks.dossier_received(dossier, actor)
     return dossier
@@ -626,7 +628,7 @@ def dossier_hand_over(
         receiver=to_staff.full_name,
         result=result,
         note=note,
-        verb="dossier.hand_over",
+        verb=AuditVerb.DOSSIER_HAND_OVER,
     )
 
 
@@ -656,7 +658,7 @@ def dossier_request_supplement(
             raise ValidationError(
                 f"Đã quá hạn yêu cầu bổ sung ({dossier.procedure.supplement_within_days:02d} ngày "
                 "làm việc kể từ khi tiếp nhận, đến "
-                f"{deadline.astimezone(deadlines.VN):%d/%m/%Y}; Nghị định 61/2018 Điều 19 "
+                f"{deadline.astimezone(VN):%d/%m/%Y}; Nghị định 61/2018 Điều 19 "
                 "khoản 4): hồ sơ phải được giải quyết, hoặc từ chối bằng văn bản có lý do."
             )
     dossier.supplement_count += 1
@@ -672,7 +674,7 @@ def dossier_request_supplement(
         dossier=dossier,
         to_status=S.SUPPLEMENT,
         note="Cần bổ sung: " + "; ".join(items),
-        verb="dossier.request_supplement",
+        verb=AuditVerb.DOSSIER_REQUEST_SUPPLEMENT,
     )
     _notify(dossier, "supplement")
     return dossier
@@ -699,7 +701,7 @@ def dossier_supplement_received(
             dossier=dossier,
             to_status=S.ACCEPTED,
             note="Đã nhận đủ hồ sơ bổ sung",
-            verb="dossier.supplement_received",
+            verb=AuditVerb.DOSSIER_SUPPLEMENT_RECEIVED,
         )
         hooks.dossier_received(dossier, actor)
         return dossier
@@ -712,7 +714,7 @@ def dossier_supplement_received(
         dossier=dossier,
         to_status=S.PROCESSING,
         note="Đã nhận đủ hồ sơ bổ sung",
-        verb="dossier.supplement_received",
+        verb=AuditVerb.DOSSIER_SUPPLEMENT_RECEIVED,
     )
 
 
@@ -731,15 +733,15 @@ def _check_new_due(dossier: Dossier, new_due_at: datetime | None, now: datetime)
     if new_due_at is None:
         raise ValidationError({"new_due_at": "Hãy chọn ngày hẹn trả kết quả mới."})
     calendar = calendar_for_unit(dossier.unit)
-    day = new_due_at.astimezone(deadlines.VN).date()
+    day = new_due_at.astimezone(VN).date()
     if not calendar.is_working_day(day):
         weekday = "Chủ nhật" if day.weekday() == 6 else "ngày nghỉ"
         raise ValidationError(
             {"new_due_at": f"Ngày {day:%d/%m/%Y} là {weekday}, không phải ngày làm việc."}
         )
-    if day <= now.astimezone(deadlines.VN).date():
+    if day <= now.astimezone(VN).date():
         raise ValidationError({"new_due_at": "Ngày hẹn mới phải sau ngày hôm nay."})
-    due_day = dossier.due_at.astimezone(deadlines.VN).date()
+    due_day = dossier.due_at.astimezone(VN).date()
     if day <= due_day:
         raise ValidationError(
             {"new_due_at": f"Ngày hẹn mới phải sau hạn trả kết quả hiện tại ({due_day:%d/%m/%Y})."}
@@ -787,9 +789,9 @@ def dossier_apologize(
         actor=actor,
         dossier=dossier,
         to_status=dossier.status,
-        note=f"Xin lỗi, hẹn lại ngày {new_due_at.astimezone(deadlines.VN):%d/%m/%Y}: {reason}"
+        note=f"Xin lỗi, hẹn lại ngày {new_due_at.astimezone(VN):%d/%m/%Y}: {reason}"
         + (" (gửi muộn)" if late else ""),
-        verb="dossier.apologize",
+        verb=AuditVerb.DOSSIER_APOLOGIZE,
     )
     _notify(dossier, "new_date")
     return apology
@@ -808,7 +810,7 @@ def dossier_set_due(
     calendar = calendar_for_unit(dossier.unit)
     if not calendar.is_working_day(due_on):
         raise ValidationError({"due_on": f"Ngày {due_on:%d/%m/%Y} không phải ngày làm việc."})
-    if due_on < dossier.received_at.astimezone(deadlines.VN).date():
+    if due_on < dossier.received_at.astimezone(VN).date():
         raise ValidationError({"due_on": "Hạn trả không thể trước ngày tiếp nhận."})
     dossier.due_at = dossier.initial_due_at = deadlines.end_of_day(calendar, due_on)
     return _move(
@@ -816,7 +818,7 @@ def dossier_set_due(
         dossier=dossier,
         to_status=dossier.status,
         note=f"Ghi hạn trả kết quả {due_on:%d/%m/%Y} cho hồ sơ tiếp nhận khi chưa có thời hạn",
-        verb="dossier.set_due",
+        verb=AuditVerb.DOSSIER_SET_DUE,
         public=False,
     )
 
@@ -846,7 +848,7 @@ def dossier_decide(
         to_status=S.DONE,
         result=deadlines.step_result(now, dossier.due_at),
         note=("Có kết quả" if granted else "Từ chối: ") + (note if not granted else ""),
-        verb="dossier.decide",
+        verb=AuditVerb.DOSSIER_DECIDE,
     )
     _notify(dossier, "result_ready")
     return dossier
@@ -862,7 +864,7 @@ def dossier_return(*, actor: Any, dossier: Dossier, expected_version: int | None
         dossier=dossier,
         to_status=S.RETURNED,
         note="Đã trả kết quả",
-        verb="dossier.return",
+        verb=AuditVerb.DOSSIER_RETURN,
     )
 
 
@@ -882,7 +884,7 @@ def dossier_refuse_at_intake(
         dossier=dossier,
         to_status=S.REJECTED,
         note=f"Từ chối: {reason}",
-        verb="dossier.refuse",
+        verb=AuditVerb.DOSSIER_REFUSE,
     )
 
 
@@ -915,7 +917,7 @@ def dossier_stop(
         dossier=dossier,
         to_status=S.STOPPED,
         note=f"{label}: {reason}",
-        verb="dossier.stop",
+        verb=AuditVerb.DOSSIER_STOP,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from cchc.core.audit_verbs import AuditVerb
 from cchc.dossiers.models import Dossier, DossierAttachment, Procedure
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -77,7 +78,7 @@ def dossier_attach_scan(
     attachment.file.save(upload.name, upload, save=True)
     audit_record(
         actor=actor,
-        verb="dossier.attach",
+        verb=AuditVerb.DOSSIER_ATTACH,
         obj=dossier,
         unit=dossier.unit,
         after={"document": attachment.document_name, "file": attachment.file.name},

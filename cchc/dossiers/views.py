@@ -3,7 +3,7 @@ tracking book, procedure catalogue."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -417,7 +417,7 @@ def book(request: HttpRequest) -> HttpResponse:
         "statuses": DossierStatus.choices,
         "procedures": selectors.procedures_current(permissions.acting_unit_or_404(request.user)),
         "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
-        "now": datetime.now(tz=deadlines.VN),
+        "now": timezone.localtime(),
     }
     return render(request, "dossiers/dossier_book.html", context)
 

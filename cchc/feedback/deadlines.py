@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from cchc.core.timezones import VN
 from cchc.organizations.models import Unit
 from cchc.workdays.calendar import WorkCalendar
 from cchc.workdays.services import calendar_for_unit, due_for_unit
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)

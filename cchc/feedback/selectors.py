@@ -68,7 +68,7 @@ def feedback_list_for_user(
     if received_to:
         items = items.filter(received_at__date__lte=received_to)
     if late_only:
-        items = items.filter(status__in=OPEN, due_at__lt=timezone.now())
+        items = items.late()
     return items
 
 
@@ -107,7 +107,7 @@ def due_soon_or_late(unit: Unit, *, now: datetime | None = None, days: int = 3):
     """Open items of a unit past due, or due within `days` calendar days (the digest)."""
     now = now or timezone.now()
     items = Feedback.objects.filter(unit=unit, status__in=OPEN)
-    late = items.filter(due_at__lt=now).order_by("due_at")
+    late = items.late(now).order_by("due_at")
     soon = items.filter(due_at__gte=now, due_at__lt=now + timedelta(days=days)).order_by("due_at")
     unpublished = Feedback.objects.filter(
         unit=unit, status=FeedbackStatus.APPROVED, publish_due_at__lt=now + timedelta(days=1)

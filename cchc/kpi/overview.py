@@ -21,7 +21,7 @@ from cchc.kpi import registry
 from cchc.kpi.registry import Period
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan, PlanStatus, Task, TaskOccurrence, TaskStatus
-from cchc.plans.selectors import OPEN, TargetStatus, target_statuses
+from cchc.plans.selectors import TargetStatus, is_overdue, overdue_q, target_statuses
 
 _TREND = {
     "up": ("↑", "tăng"),
@@ -107,7 +107,7 @@ def due_this_month(plan: Plan, today: date) -> list[DueRow]:
     start = today.replace(day=1)
     end = today.replace(day=calendar.monthrange(today.year, today.month)[1])
     in_month = Q(due_on__gte=start, due_on__lte=end)
-    late = Q(due_on__lt=start, status__in=OPEN)
+    late = overdue_q(start)
     rows: list[DueRow] = []
     tasks = (
         Task.objects.filter(plan=plan, parent__isnull=False)
@@ -122,7 +122,7 @@ def due_this_month(plan: Plan, today: date) -> list[DueRow]:
                 task.due_on,
                 "",
                 task.status == TaskStatus.DONE,
-                task.status in OPEN and task.due_on < today,
+                is_overdue(task, today),
             )
         )
     occurrences = (
@@ -135,7 +135,7 @@ def due_this_month(plan: Plan, today: date) -> list[DueRow]:
     # imported mid-year does not bury this month's work under every past quarter.
     latest_late: dict[int, tuple[TaskOccurrence, int]] = {}
     for occurrence in occurrences:
-        if occurrence.status in OPEN and occurrence.due_on < today:
+        if is_overdue(occurrence, today):
             count = latest_late.get(occurrence.task_id, (occurrence, 0))[1]
             latest_late[occurrence.task_id] = (occurrence, count + 1)
             continue

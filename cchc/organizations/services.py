@@ -8,6 +8,7 @@ from django.db import transaction
 
 from cchc.accounts.models import Role, RoleAssignment
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.conflicts import unique_or_conflict
 from cchc.organizations.models import Group, Staff, Unit
 
@@ -26,7 +27,7 @@ def unit_create(*, actor: Any, parent: Unit | None = None, **fields: Any) -> Uni
         unit.save()
     unit.path = _path_for(unit)
     unit.save(update_fields=["path"])
-    audit_record(actor=actor, verb="unit.create", obj=unit, unit=unit, after=snapshot(unit))
+    audit_record(actor=actor, verb=AuditVerb.UNIT_CREATE, obj=unit, unit=unit, after=snapshot(unit))
     return unit
 
 
@@ -41,7 +42,12 @@ def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
     with unique_or_conflict({"code": f"Mã định danh {unit.code} vừa được dùng cho đơn vị khác."}):
         unit.save()
     audit_record(
-        actor=actor, verb="unit.update", obj=unit, unit=unit, before=before, after=snapshot(unit)
+        actor=actor,
+        verb=AuditVerb.UNIT_UPDATE,
+        obj=unit,
+        unit=unit,
+        before=before,
+        after=snapshot(unit),
     )
     return unit
 
@@ -54,7 +60,9 @@ def group_create(
     group.full_clean()
     with unique_or_conflict({"name": f"Đơn vị đã có tổ «{name}»."}):
         group.save()
-    audit_record(actor=actor, verb="group.create", obj=group, unit=unit, after=snapshot(group))
+    audit_record(
+        actor=actor, verb=AuditVerb.GROUP_CREATE, obj=group, unit=unit, after=snapshot(group)
+    )
     return group
 
 
@@ -67,7 +75,7 @@ def group_set_leaders(
     group.save(update_fields=["head", "supervisor", "updated_at"])
     audit_record(
         actor=actor,
-        verb="group.update",
+        verb=AuditVerb.GROUP_UPDATE,
         obj=group,
         unit=group.unit,
         before=before,
@@ -88,7 +96,7 @@ def staff_create(
         if role != Role.STAFF:
             RoleAssignment.objects.create(staff=staff, role=role)
     after = snapshot(staff) | {"roles": sorted(roles or [])}
-    audit_record(actor=actor, verb="staff.create", obj=staff, unit=unit, after=after)
+    audit_record(actor=actor, verb=AuditVerb.STAFF_CREATE, obj=staff, unit=unit, after=after)
     return staff
 
 
@@ -102,7 +110,7 @@ def staff_update(*, actor: Any, staff: Staff, **fields: Any) -> Staff:
     staff.save()
     audit_record(
         actor=actor,
-        verb="staff.update",
+        verb=AuditVerb.STAFF_UPDATE,
         obj=staff,
         unit=staff.unit,
         before=before,
@@ -121,7 +129,7 @@ def staff_set_roles(*, actor: Any, staff: Staff, roles: list[str]) -> Staff:
             RoleAssignment.objects.create(staff=staff, role=role)
     audit_record(
         actor=actor,
-        verb="staff.set_roles",
+        verb=AuditVerb.STAFF_SET_ROLES,
         obj=staff,
         unit=staff.unit,
         before={"roles": before},

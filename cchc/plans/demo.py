@@ -9,6 +9,7 @@ from django.db import transaction
 
 from cchc.accounts.models import User
 from cchc.core.audit import audit_record
+from cchc.core.audit_verbs import AuditVerb
 from cchc.organizations.models import Staff, Unit
 from cchc.plans import importing, services
 from cchc.plans.models import ActivityKind, InitiativeStatus, Plan, Task, TaskStatus
@@ -81,7 +82,7 @@ def seed_demo_data(**_options: object) -> list[str]:
             occurrence.save(update_fields=["status", "completed_on", "updated_at"])
     audit_record(
         actor=None,
-        verb="seed.demo_progress",
+        verb=AuditVerb.SEED_DEMO_PROGRESS,
         obj=plan,
         unit=school,
         after={"tasks": len(PROGRESS), "note": "tiến độ mẫu đến 28/11/2026"},

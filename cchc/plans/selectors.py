@@ -193,7 +193,13 @@ def target_statuses(
 
 
 def is_overdue(task: Task | TaskOccurrence, today: date) -> bool:
+    """The one definition of a late task or period: still open and its due day has passed."""
     return task.status in OPEN and task.due_on is not None and task.due_on < today
+
+
+def overdue_q(today: date) -> Q:
+    """`is_overdue` as a filter, for the database."""
+    return Q(status__in=OPEN, due_on__lt=today)
 
 
 def task_rows(plan: Plan, *, today: date | None = None) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.organizations.models import Staff
 from cchc.plans.models import (
     Activity,
@@ -179,7 +180,7 @@ def task_update_progress(
         _comment(actor, task, note.strip())
     audit_record(
         actor=actor,
-        verb="task.progress",
+        verb=AuditVerb.TASK_PROGRESS,
         obj=task,
         unit=task.plan.unit,
         before=before,
@@ -227,7 +228,9 @@ def task_plan(
     task_sync_occurrences(task=task)
     after = snapshot(task, fields)
     after["collaborators"] = sorted(p.pk for p in collaborators)
-    audit_record(actor=actor, verb="task.plan", obj=task, unit=unit, before=before, after=after)
+    audit_record(
+        actor=actor, verb=AuditVerb.TASK_PLAN, obj=task, unit=unit, before=before, after=after
+    )
     return task
 
 
@@ -246,7 +249,7 @@ def occurrence_complete(*, actor: Any, occurrence: TaskOccurrence, done: bool) -
     occurrence.save(update_fields=["status", "completed_on", "updated_at"])
     audit_record(
         actor=actor,
-        verb="task.occurrence",
+        verb=AuditVerb.TASK_OCCURRENCE,
         obj=occurrence,
         unit=occurrence.task.plan.unit,
         before=before,
@@ -303,7 +306,7 @@ def evidence_add(
     evidence.save()
     audit_record(
         actor=actor,
-        verb="task.evidence_add",
+        verb=AuditVerb.TASK_EVIDENCE_ADD,
         obj=evidence,
         unit=task.plan.unit,
         after={
@@ -345,7 +348,7 @@ def comment_add(*, actor: Any, task: Task, text: str) -> TaskComment:
     comment = _comment(actor, task, text.strip()[:5000])
     audit_record(
         actor=actor,
-        verb="task.comment",
+        verb=AuditVerb.TASK_COMMENT,
         obj=comment,
         unit=task.plan.unit,
         after={"task": task.number, "text": comment.text},
@@ -405,7 +408,11 @@ def activity_create(
     activity.save()
     activity.participants.set(people)
     audit_record(
-        actor=actor, verb="activity.create", obj=activity, unit=unit, after=snapshot(activity)
+        actor=actor,
+        verb=AuditVerb.ACTIVITY_CREATE,
+        obj=activity,
+        unit=unit,
+        after=snapshot(activity),
     )
     return activity
 
@@ -432,7 +439,7 @@ def initiative_set_status(*, actor: Any, activity: Activity, status: str) -> Act
     activity.save(update_fields=["initiative_status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="activity.initiative_status",
+        verb=AuditVerb.ACTIVITY_INITIATIVE_STATUS,
         obj=activity,
         unit=activity.unit,
         before=before,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,6 +30,7 @@ from cchc.core.official_docs import (
     build_docx,
     docx_to_pdf,
 )
+from cchc.core.text import ascii_slug
 from cchc.kpi import index766, selectors
 from cchc.kpi.models import Assessment
 from cchc.kpi.registry import Period
@@ -369,14 +369,8 @@ def report_xlsx(data: ReportData) -> bytes:
 
 
 def filename(data: ReportData, fmt: str) -> str:
-    ascii_name = (
-        unicodedata.normalize("NFKD", data.unit.short_name or data.unit.name)
-        .replace("đ", "d")
-        .replace("Đ", "D")
-        .encode("ascii", "ignore")
-        .decode()
-    )
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()[:40] or "don-vi"
+    slug = ascii_slug(data.unit.short_name or data.unit.name, max_length=40, fallback="don-vi")
+    slug = slug.lower()
     return f"bao-cao-cchc-{data.period.start:%Y%m%d}-{data.period.end:%Y%m%d}-{slug}.{fmt}"
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.organizations.models import Unit
 from cchc.surveys import definitions, selectors
 from cchc.surveys.models import (
@@ -134,7 +135,7 @@ def templates_install_defaults(*, actor: Any, unit: Unit) -> list[SurveyTemplate
             _write_version(template, definition["questions"], actor=actor, note="Mẫu phiếu cài sẵn")
             audit_record(
                 actor=actor,
-                verb="survey.template_install",
+                verb=AuditVerb.SURVEY_TEMPLATE_INSTALL,
                 obj=template,
                 unit=unit,
                 after=snapshot(template, ["key", "name", "purpose"]),
@@ -157,7 +158,7 @@ def template_new_version(
     moved.update(version=version)
     audit_record(
         actor=actor,
-        verb="survey.template_version",
+        verb=AuditVerb.SURVEY_TEMPLATE_VERSION,
         obj=template,
         unit=template.unit,
         after={"version": version.number, "questions": version.questions.count(), "note": note},
@@ -193,7 +194,7 @@ def dossier_campaign(unit: Unit) -> Campaign:
             )
             audit_record(
                 actor=None,
-                verb="survey.campaign_create",
+                verb=AuditVerb.SURVEY_CAMPAIGN_CREATE,
                 obj=campaign,
                 unit=unit,
                 after=snapshot(campaign, ["kind", "title", "status"]),
@@ -255,7 +256,7 @@ def campaign_create(
     )
     audit_record(
         actor=actor,
-        verb="survey.campaign_create",
+        verb=AuditVerb.SURVEY_CAMPAIGN_CREATE,
         obj=campaign,
         unit=unit,
         after=snapshot(campaign, _CAMPAIGN_FIELDS),
@@ -288,7 +289,7 @@ def campaign_set_status(*, actor: Any, campaign: Campaign, status: str) -> Campa
     campaign.save(update_fields=["status", "version_no", "updated_at"])
     audit_record(
         actor=actor,
-        verb="survey.campaign_status",
+        verb=AuditVerb.SURVEY_CAMPAIGN_STATUS,
         obj=campaign,
         unit=campaign.unit,
         before=before,
@@ -309,7 +310,7 @@ def campaign_publish(*, actor: Any, campaign: Campaign, published: bool = True) 
     campaign.save(update_fields=["results_published", "published_at", "version_no", "updated_at"])
     audit_record(
         actor=actor,
-        verb="survey.publish" if published else "survey.unpublish",
+        verb=AuditVerb.SURVEY_PUBLISH if published else AuditVerb.SURVEY_UNPUBLISH,
         obj=campaign,
         unit=campaign.unit,
         before=before,
@@ -344,7 +345,7 @@ def invitations_issue(
     )
     audit_record(
         actor=actor,
-        verb="survey.invitations_issue",
+        verb=AuditVerb.SURVEY_INVITATIONS_ISSUE,
         obj=campaign,
         unit=campaign.unit,
         after={"count": count, "segment": segment},
@@ -393,7 +394,7 @@ def invitations_email_staff(*, actor: Any, campaign: Campaign) -> int:
     ]
     audit_record(
         actor=actor,
-        verb="survey.invitations_email",
+        verb=AuditVerb.SURVEY_INVITATIONS_EMAIL,
         obj=campaign,
         unit=campaign.unit,
         after={"count": len(letters)},
@@ -604,7 +605,7 @@ def response_submit(
         invitation.save(update_fields=["used_at", "updated_at"])
     audit_record(
         actor=None,
-        verb="survey.respond",
+        verb=AuditVerb.SURVEY_RESPOND,
         obj=response,
         unit=campaign.unit,
         after={

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cchc.core.timezones import VN
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier
 from cchc.kpi.registry import Period, measure
 from cchc.organizations.models import Unit
 from tests.fixtures import client_for
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def at(*args: int) -> datetime:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from docx import Document
 
 from cchc.core.models import AuditEvent
+from cchc.core.timezones import VN
 from cchc.dossiers import services
 from cchc.dossiers.kpis import counts_by_status
 from cchc.dossiers.models import Dossier
@@ -21,7 +21,6 @@ from cchc.kpi.registry import Period
 from cchc.organizations.models import Unit
 from tests.fixtures import client_for
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 S = DossierStatus
 
 
@@ -38,7 +37,7 @@ def intake_post(transfer, documents, outcome, **extra) -> dict:
         "procedure": transfer.pk,
         "applicant_name": "Trần Thị Bích",
         "applicant_phone": "0912345678",
-        "channel": "1",
+        "channel": "in_person",
         "documents": documents,
         "outcome": outcome,
         **extra,

@@ -6,19 +6,18 @@ import json
 from datetime import datetime
 from decimal import Decimal
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cchc.core.timezones import VN
 from cchc.dossiers import procedures, services
 from cchc.dossiers.models import Dossier, Procedure
 from cchc.kpi.registry import Period, measure
 from cchc.organizations.models import DeadlineMode, Unit
 from tests.fixtures import client_for
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 APPLICANT = {"applicant_name": "Nguyễn Văn An", "applicant_phone": "0912345678"}
 
 

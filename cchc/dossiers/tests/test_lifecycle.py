@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,11 +14,11 @@ from django.utils import timezone
 
 from cchc.core.audit import audit_verify
 from cchc.core.models import AuditEvent
+from cchc.core.timezones import VN
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier, SupplementRule
 from cchc.dossiers.workflow import ALLOWED_TRANSITIONS, DossierStatus, InvalidTransition
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 S = DossierStatus
 APPLICANT = {
     "applicant_name": "Nguyễn Văn An",

@@ -7,7 +7,6 @@ import re
 import subprocess
 from datetime import datetime, timedelta
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +14,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
+from cchc.core.timezones import VN
 from cchc.dossiers import alerts, services
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import DossierStatus
@@ -22,7 +22,6 @@ from cchc.kpi.registry import Period, measure
 from cchc.organizations.models import Unit
 from tests.fixtures import client_for
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 S = DossierStatus
 APPLICANT = {
     "applicant_name": "Nguyễn Văn An",
@@ -58,7 +57,7 @@ def test_counter_intake_creates_dossier(clerk, transfer) -> None:
             "procedure": transfer.pk,
             "applicant_name": "Trần Thị Bé",
             "applicant_phone": "0987654321",
-            "channel": "1",
+            "channel": "in_person",
             "documents": [d["name"] for d in transfer.documents],
         },
     )
@@ -77,7 +76,7 @@ def test_counter_intake_bad_phone_is_422(clerk, transfer) -> None:
             "procedure": transfer.pk,
             "applicant_name": "Trần Thị Bé",
             "applicant_phone": "12",
-            "channel": "1",
+            "channel": "in_person",
             "documents": [d["name"] for d in transfer.documents],
         },
     )
@@ -92,7 +91,7 @@ def test_counter_scan_is_attached_and_a_bad_scan_saves_nothing(clerk, transfer) 
     base = {
         "procedure": transfer.pk,
         "applicant_name": "Trần Thị Bé",
-        "channel": "1",
+        "channel": "in_person",
         "documents": [d["name"] for d in transfer.documents],
     }
     client = client_for(clerk)

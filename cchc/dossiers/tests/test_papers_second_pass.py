@@ -6,7 +6,6 @@ import io
 from datetime import datetime
 from pathlib import Path
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -14,6 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from cchc.core.models import AuditEvent
+from cchc.core.timezones import VN
 from cchc.dossiers import papers, services
 from cchc.dossiers.forms import HandOverForm
 from cchc.dossiers.models import Dossier
@@ -21,7 +21,6 @@ from cchc.dossiers.tests.test_papers import A5_POINTS, pdf_info
 from tests.factories import StaffFactory
 from tests.fixtures import client_for
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 SIGN = "(Ký và ghi rõ họ tên)"
 FULL_APPLICANT = {
     "applicant_name": "Nguyễn Thị Hoàng Phương Thảo",
@@ -264,7 +263,7 @@ def test_the_counter_records_how_the_result_is_taken(clerk, principal, transfer)
         {
             "procedure": transfer.pk,
             "applicant_name": "Trần Thị Bích",
-            "channel": "1",
+            "channel": "in_person",
             "result_delivery": "post",
             "documents": [d["name"] for d in transfer.documents],
             "outcome": "receive",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -12,10 +11,10 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from cchc.core.audit import audit_verify
+from cchc.core.timezones import VN
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.provincial import ProvincialImportError, import_provincial
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 HEAD = [
     "STT",
     "Mã hồ sơ",
@@ -74,7 +73,7 @@ def test_import_creates_then_updates_then_changes_nothing(clerk, school, transfe
     assert dossier.status == "returned"
     assert dossier.received_at == datetime(2026, 3, 2, 9, 15, tzinfo=VN)
     assert dossier.due_at == datetime(2026, 3, 9, 17, 0, tzinfo=VN)
-    assert dossier.channel == "2"
+    assert dossier.channel == "online"
     assert audit_verify().ok
 
 

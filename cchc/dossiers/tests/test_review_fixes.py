@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from datetime import date, datetime, time
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
+from cchc.core.timezones import VN
 from cchc.dossiers import selectors, services
 from cchc.dossiers.provincial import import_provincial
 from cchc.dossiers.workflow import InvalidTransition
@@ -21,7 +21,6 @@ from cchc.organizations.models import Unit
 from tests.factories import StaffFactory
 from tests.fixtures import client_for
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 APPLICANT = {
     "applicant_name": "Nguyễn Văn An",
     "applicant_phone": "0912345678",

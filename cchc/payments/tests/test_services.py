@@ -140,6 +140,22 @@ def test_cash_in_the_future_or_zero_is_refused(principal, bank_school) -> None:
 
 
 @pytest.mark.django_db
+def test_cash_on_a_day_off_is_refused_in_vietnamese(principal, bank_school) -> None:
+    bill = BillFactory(unit=bank_school, amount_vnd=100000)
+
+    for day_off in (date(2026, 9, 6), date(2026, 9, 2)):  # a Sunday; National Day
+        with pytest.raises(ValidationError) as caught:
+            services.cash_payment_record(
+                actor=principal.user, bill=bill, amount_vnd=100000, paid_on=day_off, reason="x"
+            )
+        assert caught.value.message_dict["paid_on"] == [
+            f"Ngày {day_off:%d/%m/%Y} là ngày nghỉ của đơn vị: tiền mặt chỉ được thu tại bộ phận "
+            "kế toán trong ngày làm việc. Hãy ghi đúng ngày làm việc đã nhận tiền."
+        ]
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.django_db
 def test_receipts_number_from_one_each_year_per_unit(principal, bank_school, other_school) -> None:
     bills = [BillFactory(unit=bank_school, amount_vnd=10) for _ in range(3)]
     theirs = BillFactory(unit=other_school, amount_vnd=10)
