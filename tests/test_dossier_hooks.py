@@ -21,6 +21,7 @@ from docx import Document
 from cchc.core.models import AuditEvent
 from cchc.dossiers import hooks, papers_service, services
 from cchc.dossiers.models import Dossier
+from cchc.dossiers.tests.factories import FULL_APPLICANT, receive_dossier
 from cchc.dossiers.tests.test_papers import (
     A5_POINTS,
     docx_text,
@@ -211,6 +212,32 @@ def test_receipt_with_fee_and_rating_still_fits_one_a5_page(
     text = " ".join(run_tool("pdftotext", str(path), "-").split())
     assert "Lệ phí: 20.000 đ" in text
     assert "Quét VietQR nộp lệ phí" in text
+
+
+@pytest.mark.django_db
+def test_the_fullest_receipt_fits_one_a5_page(clerk, bank_school, paid_procedure, tmp_path):
+    """Every paper of the procedure handed in (the two optional ones too), the longest
+    applicant, a subject, and two codes beside the signatures besides the look-up one (the
+    fee's VietQR, the rating link): QA saw this receipt run onto a second A5 page."""
+    require_tools()
+    dossier = receive_dossier(
+        clerk,
+        paid_procedure,
+        applicant=FULL_APPLICANT,
+        subject="Cấp bản sao bằng tốt nghiệp trung học cơ sở năm 2019 cho học sinh lớp 9A",
+    )
+    docx, _, _ = papers_service.render_paper(dossier, "tiep-nhan", "docx", show_personal=True)
+    pdf, _, _ = papers_service.render_paper(dossier, "tiep-nhan", "pdf", show_personal=True)
+    path = tmp_path / "tiep-nhan.pdf"
+    path.write_bytes(pdf)
+
+    assert len(paid_procedure.documents) == 4
+    assert len(qr_texts(docx)) == 3
+    assert pdf_info(path) == (1, A5_POINTS)
+    text = " ".join(run_tool("pdftotext", str(path), "-").split())
+    assert "Phong bì dán tem ghi rõ họ tên" in text  # the fourth, optional paper
+    assert "NGƯỜI TIẾP NHẬN" in text
+    assert "Đánh giá mức độ hài lòng" in text
 
 
 @pytest.mark.django_db
