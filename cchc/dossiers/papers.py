@@ -274,6 +274,14 @@ def _with_notes(
     return [*body, _plain("\n".join(lines))] if lines else body
 
 
+def _counter_signatures(dossier: DossierInfo) -> tuple[SignatureBlock, SignatureBlock]:
+    """The submitter and the receiving officer, both signing at the counter (forms 01, 03)."""
+    return (
+        SignatureBlock(title="NGƯỜI NỘP HỒ SƠ", note=SIGN_HERE, name=dossier.applicant.name),
+        SignatureBlock(title="NGƯỜI TIẾP NHẬN HỒ SƠ", note=SIGN_HERE, name=dossier.receiver_name),
+    )
+
+
 def _qr_png(url: str) -> bytes:
     buffer = io.BytesIO()
     # Level M survives a crease or a smudge; the paper's margin is the rest of the quiet zone.
@@ -327,12 +335,7 @@ def receipt_slip(
         issued_on=issued_on or received.date(),
         body=_with_notes(body, dossier.notes),
         summary=f"Mã hồ sơ: {dossier.code}",
-        side_signatures=(
-            SignatureBlock(title="NGƯỜI NỘP HỒ SƠ", note=SIGN_HERE, name=applicant.name),
-            SignatureBlock(
-                title="NGƯỜI TIẾP NHẬN HỒ SƠ", note=SIGN_HERE, name=dossier.receiver_name
-            ),
-        ),
+        side_signatures=_counter_signatures(dossier),
         qr_png=_qr_png(dossier.lookup_url),
         table_pt=10,
         notes=dossier.notes,
@@ -404,12 +407,7 @@ def refusal(
         issued_on=issued_on or _today(),
         body=_with_notes(body, dossier.notes),
         summary=f"Mã hồ sơ: {dossier.code}",
-        side_signatures=(
-            SignatureBlock(title="NGƯỜI NỘP HỒ SƠ", note=SIGN_HERE, name=applicant.name),
-            SignatureBlock(
-                title="NGƯỜI TIẾP NHẬN HỒ SƠ", note=SIGN_HERE, name=dossier.receiver_name
-            ),
-        ),
+        side_signatures=_counter_signatures(dossier),
         notes=dossier.notes,
     )
 
@@ -576,21 +574,24 @@ def control_sheet(
     )
 
 
-# Mẫu 07 of Circular 03/2025 (domain-2025.md section 4), plus a note column.
-_BOOK_COLUMNS = [
-    ("STT", 0.9),
-    ("Mã hồ sơ", 3.0),
-    ("Tên thủ tục hành chính", 3.6),
-    ("Tên tổ chức, cá nhân", 2.6),
-    ("Địa chỉ, số điện thoại", 3.0),
-    ("Cơ quan chủ trì giải quyết", 2.4),
-    ("Nhận hồ sơ", 2.1),
-    ("Hẹn trả kết quả", 2.1),
-    ("Trả kết quả", 2.1),
-    ("Phương thức nhận kết quả", 1.8),
-    ("Ký nhận", 1.6),
-    ("Ghi chú", 2.0),
-]
+#: The columns of Mẫu 07 of Circular 03/2025 (domain-2025.md section 4), for the printed book
+#: and its spreadsheet (cchc.dossiers.exports).
+BOOK_COLUMNS = (
+    "STT",
+    "Mã hồ sơ",
+    "Tên thủ tục hành chính",
+    "Tên tổ chức, cá nhân",
+    "Địa chỉ, số điện thoại",
+    "Cơ quan chủ trì giải quyết",
+    "Nhận hồ sơ",
+    "Hẹn trả kết quả",
+    "Trả kết quả",
+    "Phương thức nhận kết quả",
+    "Ký nhận",
+)
+# The printed book adds a note column; widths in cm across the landscape A4 page.
+_BOOK_TABLE = (*BOOK_COLUMNS, "Ghi chú")
+_BOOK_WIDTHS_CM = (0.9, 3.0, 3.6, 2.6, 3.0, 2.4, 2.1, 2.1, 2.1, 1.8, 1.6, 2.0)
 
 
 def _book_time(value: datetime | None) -> str:
@@ -605,7 +606,7 @@ def tracking_book(
 ) -> OfficialDocument:
     """Mẫu 07: the dossier tracking book for one year, A4 landscape."""
     table = Table(
-        columns=[name for name, _ in _BOOK_COLUMNS],
+        columns=list(_BOOK_TABLE),
         rows=[
             [
                 f"{row.entry:02d}",
@@ -623,7 +624,7 @@ def tracking_book(
             ]
             for row in rows
         ],
-        widths_cm=[width for _, width in _BOOK_COLUMNS],
+        widths_cm=list(_BOOK_WIDTHS_CM),
     )
     return _paper(
         unit,
