@@ -12,8 +12,6 @@ import io
 import re
 from datetime import datetime
 from pathlib import Path
-from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
@@ -21,7 +19,15 @@ from docx import Document
 from cchc.core.models import AuditEvent
 from cchc.dossiers import hooks, papers_service, services
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.tests.factories import FULL_APPLICANT, receive_dossier
+from cchc.dossiers.tests.factories import (
+    APPLICANT,
+    FULL_APPLICANT,
+    MONDAY_MORNING,
+    at,
+    frozen_at,
+    receive_dossier,
+    required_documents,
+)
 from cchc.dossiers.tests.test_papers import (
     A5_POINTS,
     docx_text,
@@ -37,23 +43,8 @@ from cchc.payments.tests.qr_reading import png_pixels, read_qr
 from cchc.payments.vietqr import decode
 from cchc.surveys.services import survey_rating_link_for_dossier
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 FEE = 20000
-APPLICANT = {
-    "applicant_name": "Nguyễn Văn An",
-    "applicant_phone": "0912345678",
-    "applicant_id_number": "079123456789",
-    "applicant_email": "an@nguoidan.example",
-}
 STATEMENT = "Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Mô tả\n"
-
-
-def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=VN)
-
-
-def later(when: datetime):
-    return mock.patch("django.utils.timezone.now", return_value=when)
 
 
 @pytest.fixture
@@ -82,15 +73,9 @@ def catalogue(school, clerk):
     return {p.name: p for p in procedures.procedure_seed_defaults(actor=clerk.user, unit=school)}
 
 
-def receive(clerk, school, procedure, when: datetime | None = None) -> Dossier:
-    with later(when or at(2026, 3, 2, 9, 0)):
-        return services.dossier_receive(
-            actor=clerk.user,
-            unit=school,
-            procedure=procedure,
-            applicant=APPLICANT,
-            provided_documents=[d["name"] for d in procedure.documents if d.get("required")],
-        )
+def receive(clerk, school, procedure, when: datetime = MONDAY_MORNING) -> Dossier:
+    """Received with the required papers only (the fee and the rating need no more)."""
+    return receive_dossier(clerk, procedure, when, documents=required_documents(procedure))
 
 
 def images(docx: bytes) -> list[bytes]:
@@ -132,13 +117,13 @@ def test_online_submission_is_billed_at_acceptance_not_before(
     paid_procedure.channels = ["in_person", "online"]
     paid_procedure.is_published = True
     paid_procedure.save()
-    with later(at(2026, 3, 2, 20, 0)):
+    with frozen_at(at(2026, 3, 2, 20, 0)):
         dossier = services.dossier_submit_online(
             unit=school, procedure=paid_procedure, applicant=APPLICANT
         )
     assert not Bill.objects.exists()  # an incomplete submission owes nothing yet
 
-    with later(at(2026, 3, 3, 8, 0)):
+    with frozen_at(at(2026, 3, 3, 8, 0)):
         services.dossier_accept(actor=clerk.user, dossier=dossier)
 
     assert Bill.objects.get(dossier_code=dossier.code).amount_vnd == FEE
@@ -253,7 +238,7 @@ def test_paid_by_transfer_counts_for_766_indicator_3_6(
     assert measure("procedure_fee_online_rate", units, year).display() == "0% (0/3)"
 
     csv = f"{STATEMENT}03/03/2026,FT001,,{FEE},{bill.code} LE PHI\n".encode()
-    with later(at(2026, 3, 3, 16, 0)):
+    with frozen_at(at(2026, 3, 3, 16, 0)):
         payment_services.statement_import(
             actor=principal.user, unit=bank_school, filename="sk.csv", content=csv, notify=False
         )
@@ -282,7 +267,7 @@ def test_paid_by_transfer_counts_for_766_indicator_3_6(
 @pytest.mark.django_db
 def test_refusal_handed_back_carries_the_rating_qr(clerk, school, catalogue) -> None:
     procedure = next(p for p in catalogue.values() if not p.fee_vnd)
-    with later(at(2026, 3, 2, 10, 0)):
+    with frozen_at(at(2026, 3, 2, 10, 0)):
         dossier = services.dossier_counter_refusal(
             actor=clerk.user,
             unit=school,
