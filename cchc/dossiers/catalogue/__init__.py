@@ -15,7 +15,7 @@ against the province's decision publishing its procedures.
 - :mod:`.seed`: the packaged catalogue;
 - :mod:`.xlsx`: the spreadsheet staff edit, out and back in.
 
-Pure: no Django import, only the standard library and openpyxl.
+Pure: no Django import, only the standard library, openpyxl and cchc.core.text.
 """
 
 from cchc.dossiers.catalogue.schema import (

@@ -11,11 +11,12 @@ No Django import: the seed check and the XLSX exchange run without settings.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
+
+from cchc.core.text import fold
 
 #: Columns of the Procedure model that are not part of a record: its keys, what the catalogue
 #: derives (the search text, publication follows the confirmed time limit) and timestamps.
@@ -174,11 +175,9 @@ class RowProblem:
         return f"{where}: {self.message}"
 
 
-def search_key(text: str) -> str:
-    """Fold text the way the public page searches: lower case, no diacritics, đ → d."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.lower().split())
+#: Text folded the way the public page searches (lower case, no diacritics, đ → d): the one
+#: definition in cchc.core.text, also pure.
+search_key = fold
 
 
 def choices_text(mapping: Mapping[str, str]) -> str:
