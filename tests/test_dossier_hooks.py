@@ -28,7 +28,7 @@ from cchc.dossiers.tests.factories import (
     receive_dossier,
     required_documents,
 )
-from cchc.dossiers.tests.test_papers import (
+from cchc.dossiers.tests.paper_reading import (
     A5_POINTS,
     docx_text,
     pdf_info,

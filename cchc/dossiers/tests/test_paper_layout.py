@@ -23,7 +23,7 @@ from cchc.dossiers.tests.factories import (
     frozen_at,
     receive_dossier,
 )
-from cchc.dossiers.tests.test_papers import A5_POINTS, pdf_info
+from cchc.dossiers.tests.paper_reading import A5_POINTS, pdf_info
 from tests.factories import StaffFactory
 from tests.fixtures import client_for
 
