@@ -28,11 +28,9 @@ from cchc.documents.models import (
     SignatureEvent,
     SignatureKind,
     SigningCertificate,
-    TrustedRoot,
 )
 from cchc.documents.references import DocRefError, format_reference, parse_reference, type_name
 from cchc.documents.workflow import (
-    EDITABLE,
     INCOMING_TRANSITIONS,
     OUTGOING_TRANSITIONS,
     IncomingStatus,
@@ -425,32 +423,6 @@ def _move_outgoing(
     return doc
 
 
-def outgoing_update(
-    *, actor: Any, doc: OutgoingDocument, data: dict[str, Any], expected_version: int | None = None
-) -> OutgoingDocument:
-    permissions.require(actor, DRAFT, doc.unit)
-    clean = _clean_draft(doc.unit, data)
-    with transaction.atomic():
-        doc = _lock_outgoing(doc, expected_version)
-        if doc.status not in EDITABLE:
-            raise ValidationError("Chỉ sửa được dự thảo.")
-        before = snapshot(doc, _OUT_WATCHED)
-        for name, value in clean.items():
-            setattr(doc, name, value)
-        doc.secret_sequence = bool(doc.secrecy)
-        doc.version += 1
-        doc.save()
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.DOCUMENTS_OUTGOING_UPDATE,
-            obj=doc,
-            unit=doc.unit,
-            before=before,
-            after=snapshot(doc, _OUT_WATCHED),
-        )
-    return doc
-
-
 # The review moves of an outgoing draft and the verb each records.
 _REVIEW_VERBS: dict[str, AuditVerb] = {
     OS.REVIEW: AuditVerb.DOCUMENTS_OUTGOING_REVIEW,
@@ -839,26 +811,3 @@ def _clean_png(data: bytes | None) -> bytes:
     if not data.startswith(b"\x89PNG\r\n\x1a\n") or len(data) > 500_000:
         raise ValidationError("Ảnh chữ ký/con dấu phải là tệp PNG nền trong suốt, tối đa 500 KB.")
     return data
-
-
-def trusted_root_add(*, actor: Any, name: str, pem: str) -> TrustedRoot:
-    if not permissions.has_role(actor, "system_admin"):
-        raise PermissionDenied
-    try:
-        digest = signing.fingerprint(pem)
-    except signing.SigningError as error:
-        raise ValidationError(str(error)) from None
-    try:
-        with transaction.atomic():
-            root = TrustedRoot.objects.create(
-                name=name.strip(), certificate_pem=pem.strip(), fingerprint=digest
-            )
-            audit_record(
-                actor=actor,
-                verb=AuditVerb.DOCUMENTS_ROOT_ADD,
-                obj=root,
-                after={"name": name, "fingerprint": digest},
-            )
-    except IntegrityError:
-        raise ValidationError("Chứng thư gốc này đã có trong danh sách tin cậy.") from None
-    return root

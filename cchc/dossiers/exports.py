@@ -21,17 +21,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The columns of Mẫu 07 (Circular 03/2025, domain-2025.md section 4), then what the desk adds:
 # the apology's new date, the status and whether it was on time.
 HEADERS = [
-    "STT",
-    "Mã hồ sơ",
-    "Tên thủ tục hành chính",
-    "Tên tổ chức, cá nhân",
-    "Địa chỉ, số điện thoại",
-    "Cơ quan chủ trì giải quyết",
-    "Nhận hồ sơ",
-    "Hẹn trả kết quả",
-    "Trả kết quả",
-    "Phương thức nhận kết quả",
-    "Ký nhận",
+    *papers.BOOK_COLUMNS,
     "Hẹn lại (văn bản xin lỗi)",
     "Trạng thái",
     "Đúng hạn?",

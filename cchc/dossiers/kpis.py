@@ -161,23 +161,6 @@ def dossier_online_rate(units: QuerySet[Unit], period: Period) -> Measure:
     return Measure(row["n"], row["d"])
 
 
-def average_processing_days(units: QuerySet[Unit], period: Period) -> float | None:
-    """Mean calendar days from valid receipt to result, for dossiers resolved in the period."""
-    start, end = _window(period)
-    row = Dossier.objects.filter(
-        unit__in=units, result_at__gte=start, result_at__lt=end, received_at__isnull=False
-    ).aggregate(
-        total=Coalesce(
-            Sum(ExpressionWrapper(F("result_at") - F("received_at"), output_field=DurationField())),
-            timedelta(0),
-        ),
-        n=Count("id"),
-    )
-    if not row["n"]:
-        return None
-    return row["total"].total_seconds() / 86400 / row["n"]
-
-
 def counts_by_status(units: QuerySet[Unit], period: Period) -> dict[str, int]:
     start, end = _window(period)
     rows = (

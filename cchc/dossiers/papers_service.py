@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from cchc.core.official_docs import OfficialDocError, converter, layout
+from cchc.core.official_docs import OfficialDocError, converter, layout, ooxml
 from cchc.dossiers import hooks, papers
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import DossierStatus
@@ -188,7 +188,7 @@ def build(
 def _layout_version() -> str:
     """Changes whenever the code that draws the papers changes, so a new layout is never stale."""
     digest = hashlib.sha256()
-    for module in (papers, layout):
+    for module in (papers, layout, ooxml):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()[:16]
 

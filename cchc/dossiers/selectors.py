@@ -155,13 +155,6 @@ def dossier_get_for_user(*, user: Any, pk: int) -> Dossier:
     return dossier
 
 
-def procedure_get_for_user(*, user: Any, pk: int) -> Procedure:
-    procedure = permissions.scope_to_units(Procedure.objects.all(), user).filter(pk=pk).first()
-    if procedure is None:
-        raise Http404("Không tìm thấy thủ tục.")
-    return procedure
-
-
 # ---------------------------------------------------------------- public look-up
 
 

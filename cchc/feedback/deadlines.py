@@ -65,7 +65,3 @@ def working_days_left(
         return None
     today = (now or timezone.now()).astimezone(VN).date()
     return calendar.working_days_between(today, due_at.astimezone(VN).date())
-
-
-def calendar_of(unit: Unit) -> WorkCalendar:
-    return calendar_for_unit(unit)

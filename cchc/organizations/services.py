@@ -13,7 +13,9 @@ from cchc.core.conflicts import unique_or_conflict
 from cchc.organizations.models import Group, Staff, Unit
 
 
-def _path_for(unit: Unit) -> str:
+def unit_path(unit: Unit) -> str:
+    """The unit's materialised tree path, "000001.000007.": its parent's path and its own id
+    (the admin recomputes it when a unit moves)."""
     prefix = unit.parent.path if unit.parent_id else ""
     return f"{prefix}{unit.pk:06d}."
 
@@ -25,30 +27,9 @@ def unit_create(*, actor: Any, parent: Unit | None = None, **fields: Any) -> Uni
     unit.full_clean(exclude=["path"])
     with unique_or_conflict({"code": f"Mã định danh {unit.code} vừa được dùng cho đơn vị khác."}):
         unit.save()
-    unit.path = _path_for(unit)
+    unit.path = unit_path(unit)
     unit.save(update_fields=["path"])
     audit_record(actor=actor, verb=AuditVerb.UNIT_CREATE, obj=unit, unit=unit, after=snapshot(unit))
-    return unit
-
-
-@transaction.atomic
-def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
-    """Change a unit's details (not its place in the tree)."""
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    before = snapshot(unit)
-    for name, value in fields.items():
-        setattr(unit, name, value)
-    unit.full_clean(exclude=["path"])
-    with unique_or_conflict({"code": f"Mã định danh {unit.code} vừa được dùng cho đơn vị khác."}):
-        unit.save()
-    audit_record(
-        actor=actor,
-        verb=AuditVerb.UNIT_UPDATE,
-        obj=unit,
-        unit=unit,
-        before=before,
-        after=snapshot(unit),
-    )
     return unit
 
 

@@ -91,10 +91,6 @@ def formats() -> tuple[StatementFormat, ...]:
     return tuple(StatementFormat(**row) for row in rows)
 
 
-def format_choices() -> list[tuple[str, str]]:
-    return [(f.code, f.name) for f in formats()]
-
-
 # ----------------------------------------------------------------------------- reading files
 
 

@@ -38,7 +38,8 @@ PROGRESS = {
 LATE_QUARTERS = {("3.6", "Quý II"): 6}
 
 
-def _seed_text() -> bytes:
+def seed_plan_text() -> bytes:
+    """The school's 2026 reform plan packaged for the demo, as its file's bytes."""
     return resources.files("cchc.plans").joinpath("demo_data", SEED_FILE).read_bytes()
 
 
@@ -49,7 +50,7 @@ def seed_demo_data(**_options: object) -> list[str]:
         return []
     principal = User.objects.get(username="trangntt")
     pending = importing.plan_import_preview(
-        actor=principal, unit=school, filename=SEED_FILE, data=_seed_text()
+        actor=principal, unit=school, filename=SEED_FILE, data=seed_plan_text()
     )
     plan = importing.plan_import_confirm(
         actor=principal,

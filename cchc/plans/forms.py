@@ -12,7 +12,7 @@ from cchc.accounts.models import Role
 from cchc.core.names import given_name_key
 from cchc.kpi.registry import KNOWN_CODES
 from cchc.organizations.models import Staff, Unit
-from cchc.plans.models import ActivityKind, Plan, Recurrence, Task, TaskStatus
+from cchc.plans.models import ActivityKind, Recurrence, Task, TaskStatus
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -302,7 +302,3 @@ class ActivityForm(forms.Form):
         self.fields["participants"].queryset = Staff.objects.filter(
             unit=unit, is_active=True
         ).order_by("full_name")
-
-
-def plan_year_choices(plans: list[Plan]) -> list[int]:
-    return sorted({p.year for p in plans}, reverse=True)

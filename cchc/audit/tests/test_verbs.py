@@ -55,7 +55,7 @@ def test_every_verb_has_a_vietnamese_label_and_an_area() -> None:
 @pytest.mark.django_db
 def test_the_audit_page_filters_by_a_verb_chosen_from_the_dropdown(principal, school) -> None:
     services.staff_update(actor=principal.user, staff=principal, position="Hiệu trưởng (mới)")
-    services.unit_update(actor=principal.user, unit=school, short_name="THCS NTB")
+    services.group_create(actor=principal.user, unit=school, name="Tổ Toán - Tin")
     client = client_for(principal)
 
     page = client.get(reverse("audit:audit_list")).content.decode()
@@ -66,5 +66,5 @@ def test_the_audit_page_filters_by_a_verb_chosen_from_the_dropdown(principal, sc
     rows = re.findall(r"<tr><td>.*?</tr>", filtered.content.decode())
     assert len(rows) == 1
     assert "Sửa thông tin viên chức" in rows[0]
-    assert "Sửa thông tin đơn vị" not in rows[0]
+    assert "Tạo tổ" not in rows[0]
     assert 'value="staff.update" selected' in filtered.content.decode()

@@ -210,9 +210,15 @@ def test_receipt_slip_pdf_and_docx_carry_code_and_dates(dossier, clerk, tmp_path
 
 @pytest.mark.django_db
 def test_paper_that_does_not_apply_is_refused(dossier, clerk) -> None:
-    response = client_for(clerk).get(reverse("dossiers:paper", args=[dossier.pk, "xin-loi", "pdf"]))
+    client = client_for(clerk)
+    url = reverse("dossiers:paper", args=[dossier.pk, "xin-loi", "pdf"])
+
+    response = client.get(url)
+    shown = client.get(response["Location"])
 
     assert response.status_code == 302
+    assert response["Location"] == reverse("dossiers:detail", args=[dossier.pk])
+    assert "Hồ sơ này chưa có loại giấy tờ đó." in shown.content.decode()
 
 
 @pytest.mark.django_db
@@ -349,9 +355,14 @@ def test_online_submission_with_upload(transfer, citizen) -> None:
 def test_online_submission_refused_for_offline_procedure(catalogue, citizen) -> None:
     offline = next(p for name, p in catalogue.items() if name.startswith("Xin học lại"))
 
-    response = citizen.get(reverse("portal:submit", args=[offline.pk]))
+    url = reverse("portal:submit", args=[offline.pk])
+
+    response = citizen.get(url)
+    posted = citizen.post(url, {"applicant_name": "Lê Thị Hoa", "applicant_phone": "0911222333"})
 
     assert response.status_code == 404
+    assert posted.status_code == 404
+    assert not Dossier.objects.exists()
 
 
 # ---------------------------------------------------------------- API

@@ -15,6 +15,8 @@ from openpyxl import Workbook
 
 from cchc.core.audit import audit_verify
 from cchc.core.official_docs import libreoffice_available
+from cchc.dossiers import procedures
+from cchc.dossiers.tests.factories import receive_dossier
 from cchc.payments import papers, services
 from cchc.payments.models import Bill, BillKind, BillStatus, Payment, Receipt
 from cchc.payments.tests.factories import BillFactory, FeeFactory
@@ -314,11 +316,10 @@ def test_class_notices_carry_each_bills_vietqr(principal, bank_school) -> None:
 
 @pytest.mark.django_db
 def test_bill_for_dossier_is_created_once_for_a_fee_bearing_procedure(
-    principal, bank_school
+    principal, clerk, bank_school
 ) -> None:
-    from tests.test_tenancy import _dossier_of
-
-    dossier = _dossier_of(bank_school)
+    seeded = procedures.procedure_seed_defaults(actor=clerk.user, unit=bank_school)
+    dossier = receive_dossier(clerk, next(p for p in seeded if p.name.startswith("Chuyển trường")))
     assert services.bill_for_dossier(dossier) is None
     dossier.procedure.fee_vnd = 50000
     dossier.procedure.save()
