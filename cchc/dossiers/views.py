@@ -4,7 +4,7 @@ tracking book, procedure catalogue."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,9 +15,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from cchc.accounts import permissions
 from cchc.core.form_errors import add_validation_errors
+from cchc.core.htmx import render_partial
 from cchc.core.numbers import parse_id
 from cchc.core.refusals import REFUSALS, refusal_of
 from cchc.dossiers import (
@@ -198,6 +200,10 @@ def _receive_with_scan(request: HttpRequest, unit: Any, data: dict[str, Any]) ->
     return dossier
 
 
+DETAIL: Final = "dossiers/dossier_detail.html"
+PANEL: Final = "dossier-panel"  # the partial (and element id) htmx replaces after an action
+
+
 def _detail_context(
     request: HttpRequest, dossier: Any, kept: dict[str, ActionForm] | None = None
 ) -> dict[str, Any]:
@@ -223,7 +229,8 @@ def _detail_context(
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A dossier: applicant, documents, due date with its explanation, timeline, actions."""
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
-    return render(request, "dossiers/dossier_detail.html", _detail_context(request, dossier))
+    context = _detail_context(request, dossier)
+    return render_partial(request, DETAIL, context, target=PANEL)
 
 
 @require_POST
@@ -255,11 +262,14 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         dossier.refresh_from_db()
         kept = {name: form} if form is not None else {}
         context = _detail_context(request, dossier, kept)
-        return render(request, "dossiers/dossier_detail.html", context, status=refusal.status)
+        return render_partial(request, DETAIL, context, target=PANEL, status=refusal.status)
     if not selectors.dossier_list_for_user(user=request.user).filter(pk=dossier.pk).exists():
         # A handler who passed the dossier on no longer sees it: back to their own work.
         messages.success(request, f"Đã chuyển hồ sơ {dossier.code}.")
+        if getattr(request, "htmx", False):  # set by django-htmx's middleware
+            return HttpResponseClientRedirect(reverse("plans:my_work"))
         return redirect("plans:my_work")
+    # An htmx post follows this redirect with its headers: the page answers with the panel only.
     return redirect("dossiers:detail", pk=dossier.pk)
 
 
