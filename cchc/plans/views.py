@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cchc.accounts import permissions
 from cchc.core.form_errors import add_validation_errors
+from cchc.core.htmx import render_partial
 from cchc.core.refusals import REFUSALS, refusal_of
 from cchc.plans import exporting, importing, selectors, services
 from cchc.plans import forms as plan_forms
@@ -146,6 +147,10 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
+TASK_PAGE: Final = "plans/task_detail.html"
+PROGRESS: Final = "task-progress"  # the partial (and element id) htmx replaces after an update
+
+
 def _task_context(
     request: HttpRequest, task: Task, kept: dict[str, TaskActionForm] | None = None
 ) -> dict[str, Any]:
@@ -193,7 +198,7 @@ def _form(
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One task: progress, periods, evidence, comments and related activities."""
     task = selectors.task_get_for_user(user=request.user, pk=pk)
-    return render(request, "plans/task_detail.html", _task_context(request, task))
+    return render_partial(request, TASK_PAGE, _task_context(request, task), target=PROGRESS)
 
 
 def _task_page(
@@ -201,7 +206,7 @@ def _task_page(
 ) -> HttpResponse:
     task.refresh_from_db()
     context = _task_context(request, task, kept)
-    return render(request, "plans/task_detail.html", context, status=status)
+    return render_partial(request, TASK_PAGE, context, target=PROGRESS, status=status)
 
 
 def _task_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:

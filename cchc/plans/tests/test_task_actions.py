@@ -153,3 +153,32 @@ def test_a_refused_post_shows_the_page_with_its_message(task, colleague, setting
     assert "Chỉ nhận tệp PDF" in bad.content.decode()
     assert planned.status_code == 403
     assert "Bạn không có quyền thực hiện thao tác này." in planned.content.decode()
+
+
+@pytest.mark.django_db
+def test_progress_through_htmx_answers_with_the_progress_partial(task, clerk) -> None:
+    """The progress form posted by htmx gets back its region only, updated, with the message;
+    posted without JavaScript it gets the whole page after a redirect, as before."""
+    client = client_for(clerk)
+    url = reverse("plans:task_progress", args=[task.pk])
+    htmx = {"HX-Request": "true", "HX-Target": "task-progress"}
+
+    swapped = client.post(
+        url, {"status": "in_progress", "progress": "40", "version": "1"}, headers=htmx, follow=True
+    )
+    stale = client.post(
+        url, {"status": "done", "progress": "100", "version": "1"}, headers=htmx, follow=True
+    )
+    plain = client.post(url, {"status": "in_progress", "progress": "50", "version": "2"})
+
+    body = swapped.content.decode()
+    assert swapped.status_code == 200
+    assert body.startswith('<div id="task-progress">')
+    assert "<html" not in body
+    assert "Đã cập nhật tiến độ." in body
+    assert "Đang thực hiện · 40%" in body
+    assert 'name="version" value="2"' in body  # the next save is not stale
+    assert stale.status_code == 409
+    assert stale.content.decode().startswith('<div id="task-progress">')
+    assert "vừa được người khác cập nhật" in stale.content.decode()
+    assert plain.status_code == 302
