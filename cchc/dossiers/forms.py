@@ -9,10 +9,12 @@ from django import forms
 
 from cchc.core.names import given_name_key  # noqa: F401 (the views sort handlers with it)
 from cchc.dossiers.channels import COUNTER_CHANNELS
-from cchc.dossiers.models import Channel, Procedure, ResultDelivery
+from cchc.dossiers.deadlines import end_of_day
+from cchc.dossiers.models import Channel, Dossier, Procedure, ResultDelivery
 from cchc.dossiers.workflow import Step
 from cchc.organizations.models import Staff, Unit
 from cchc.organizations.selectors import staff_choices
+from cchc.workdays.services import calendar_for_unit
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -145,7 +147,20 @@ class IntakeForm(ApplicantFields):
         return data
 
 
-class AttachForm(OwnIds, forms.Form):
+class ActionForm(OwnIds, forms.Form):
+    """The input of one action of the dossier page (workflow.ACTIONS names its form): built for
+    the dossier, it turns what was typed into the service's arguments."""
+
+    def __init__(self, *args: Any, dossier: Dossier | None = None, **kwargs: Any) -> None:
+        self.dossier = dossier
+        super().__init__(*args, **kwargs)
+
+    def arguments(self) -> dict[str, Any]:
+        """Keyword arguments of the action's service; by default the cleaned fields."""
+        return dict(self.cleaned_data)
+
+
+class AttachForm(ActionForm):
     id_prefix = "attach"
 
     document_name = forms.CharField(label="Tên giấy tờ", max_length=300, required=False)
@@ -153,8 +168,12 @@ class AttachForm(OwnIds, forms.Form):
         label="Tệp quét (PDF, JPG, PNG)", error_messages={"required": "Hãy chọn tệp."}
     )
 
+    def arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"upload": data["file"], "document_name": data["document_name"]}
 
-class SupplementForm(OwnIds, forms.Form):
+
+class SupplementForm(ActionForm):
     id_prefix = "supplement"
 
     items = forms.CharField(
@@ -162,21 +181,28 @@ class SupplementForm(OwnIds, forms.Form):
     )
     reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
 
+    def arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"items": data["items"].splitlines(), "reason": data["reason"]}
 
-class HandOverForm(OwnIds, forms.Form):
+
+class HandOverForm(ActionForm):
     id_prefix = "handover"
 
     to_staff = forms.ModelChoiceField(label="Chuyển cho", queryset=Staff.objects.none())
     step = forms.ChoiceField(label="Bước", choices=Step.choices)
     note = forms.CharField(label="Ghi chú", required=False)
 
-    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, *args: Any, dossier: Dossier | None = None, unit: Unit | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, dossier=dossier, **kwargs)
+        unit = unit or (dossier.unit if dossier is not None else None)
         self.fields["to_staff"].queryset = Staff.objects.filter(unit=unit, is_active=True)
         self.fields["to_staff"].choices = staff_choices(unit)
 
 
-class ApologyForm(OwnIds, forms.Form):
+class ApologyForm(ActionForm):
     id_prefix = "apology"
 
     reason = forms.CharField(label="Lý do chậm", widget=forms.Textarea(attrs={"rows": 2}))
@@ -186,6 +212,14 @@ class ApologyForm(OwnIds, forms.Form):
         widget=DATE_INPUT,
         error_messages={"invalid": "Ngày không hợp lệ.", "required": "Hãy chọn ngày hẹn mới."},
     )
+
+    def arguments(self) -> dict[str, Any]:
+        """The new appointment is the end of the working day chosen, in the unit's hours."""
+        if self.dossier is None:
+            raise TypeError("ApologyForm needs the dossier it answers for")
+        calendar = calendar_for_unit(self.dossier.unit)
+        new_due = end_of_day(calendar, self.cleaned_data["new_due_at"])
+        return {"reason": self.cleaned_data["reason"], "new_due_at": new_due}
 
 
 class DueDateForm(forms.Form):
@@ -200,7 +234,7 @@ class DueDateForm(forms.Form):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
-class DecisionForm(OwnIds, forms.Form):
+class DecisionForm(ActionForm):
     id_prefix = "decision"
 
     granted = forms.TypedChoiceField(
@@ -215,12 +249,20 @@ class DecisionForm(OwnIds, forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ActionForm):
     reason = forms.CharField(
         label="Lý do",
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Hãy nêu lý do."},
     )
+
+
+class RefuseForm(ReasonForm):
+    id_prefix = "refuse"
+
+
+class StopForm(ReasonForm):
+    id_prefix = "stop"
 
 
 class OnlineSubmissionForm(ApplicantFields):

@@ -35,11 +35,10 @@ from cchc.dossiers.models import (
     SupplementRule,
 )
 from cchc.dossiers.workflow import (
-    CLOCK_RUNNING,
-    HAS_RESULT,
     DossierStatus,
     InvalidTransition,
     can_transition,
+    check_action,
 )
 from cchc.organizations.models import Staff, Unit
 from cchc.workdays.services import calendar_for_unit
@@ -50,7 +49,9 @@ PHONE = re.compile(r"^(0|\+84)(3|5|7|8|9)\d{8}$")
 
 
 class StaleDossier(ValidationError):
-    """Another person changed the dossier since the form was opened."""
+    """Another person changed the dossier since the form was opened (HTTP 409)."""
+
+    status_code = 409
 
 
 # ---------------------------------------------------------------- numbering
@@ -151,23 +152,6 @@ def _checklist(procedure: Procedure, provided: list[str]) -> list[dict[str, Any]
 
 def _require_staff_of(actor: Any, unit: Unit, permission: str) -> None:
     permissions.require(actor, permission, unit)
-
-
-def is_assigned_handler(actor: Any, dossier: Dossier) -> bool:
-    """The officer the dossier was handed to (Decree 61 Art. 19: the head assigns an officer who
-    appraises it); they may work on it without the desk's general permission."""
-    staff = permissions.acting_staff(actor)
-    return staff is not None and dossier.assignee_id == staff.pk and staff.is_active
-
-
-def _require_processor(actor: Any, dossier: Dossier) -> None:
-    if not is_assigned_handler(actor, dossier):
-        _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
-
-
-# What the assigned handler may do with the dossiers handed to them (appraise, ask for papers,
-# pass it on for signature); deciding, returning, stopping stay with the desk and the head.
-HANDLER_ACTIONS = frozenset({"hand_over", "supplement"})
 
 
 def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
@@ -574,11 +558,9 @@ def dossier_accept(
 ) -> Dossier:
     """Accept an online dossier as complete: now the legal clock starts."""
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.RECEIVE_DOSSIERS)
-    if dossier.status != S.NEW:
-        # A dossier waiting for papers asked at intake is accepted by "supplement received";
-        # anything else already has its receipt time, which must never be rewritten.
-        raise InvalidTransition(dossier.status, S.ACCEPTED)
+    # Only a new one: a dossier waiting for papers asked at intake is accepted by "supplement
+    # received"; anything else already has its receipt time, which must never be rewritten.
+    check_action(actor, dossier, "accept")
     start_clock(dossier, actor=actor, at=timezone.now())
     if assignee is not None:
         dossier.assignee = assignee
@@ -608,12 +590,9 @@ def dossier_hand_over(
 ) -> Dossier:
     """Pass the dossier to the next person/step; the event records early/on time/late."""
     dossier = _lock(dossier, expected_version)
-    _require_processor(actor, dossier)
+    check_action(actor, dossier, "hand_over")
     if to_staff.unit_id != dossier.unit_id:
         raise ValidationError({"to_staff": "Người nhận phải thuộc đơn vị."})
-    target = S.PROCESSING if dossier.status in (S.ACCEPTED, S.PROCESSING) else None
-    if target is None:
-        raise InvalidTransition(dossier.status, S.PROCESSING)
     # The step being handed over ends now: judge it against its own budget when the procedure
     # sets one (Mẫu 06), else against the dossier's due date.
     last = dossier.events.order_by("-at", "-id").first()
@@ -624,7 +603,7 @@ def dossier_hand_over(
     return _move(
         actor=actor,
         dossier=dossier,
-        to_status=target,
+        to_status=S.PROCESSING,
         receiver=to_staff.full_name,
         result=result,
         note=note,
@@ -641,26 +620,13 @@ def dossier_request_supplement(
     reason: str,
     expected_version: int | None = None,
 ) -> Dossier:
-    """Ask for missing papers once (Decree 61 Art. 15: guidance given once, completely)."""
+    """Ask for missing papers once (Decree 61 Art. 15: guidance given once, completely), within
+    the procedure's count and window (the action table's precondition)."""
     dossier = _lock(dossier, expected_version)
-    _require_processor(actor, dossier)
+    check_action(actor, dossier, "supplement")
     items = [i.strip() for i in items if i.strip()]
     if not items or not reason.strip():
         raise ValidationError({"items": "Hãy ghi rõ giấy tờ cần bổ sung và lý do."})
-    if dossier.supplement_count >= dossier.procedure.max_supplements:
-        raise ValidationError(
-            f"Thủ tục này chỉ được yêu cầu bổ sung {dossier.procedure.max_supplements} lần; "
-            "hồ sơ đã được yêu cầu đủ số lần."
-        )
-    if dossier.received_at is not None:
-        deadline = deadlines.supplement_deadline(dossier)
-        if timezone.now() > deadline:
-            raise ValidationError(
-                f"Đã quá hạn yêu cầu bổ sung ({dossier.procedure.supplement_within_days:02d} ngày "
-                "làm việc kể từ khi tiếp nhận, đến "
-                f"{deadline.astimezone(VN):%d/%m/%Y}; Nghị định 61/2018 Điều 19 "
-                "khoản 4): hồ sơ phải được giải quyết, hoặc từ chối bằng văn bản có lý do."
-            )
     dossier.supplement_count += 1
     DossierPause.objects.create(
         dossier=dossier,
@@ -686,9 +652,7 @@ def dossier_supplement_received(
 ) -> Dossier:
     """The citizen brought the papers: restart the clock or add the paused time (per rule)."""
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.RECEIVE_DOSSIERS)
-    if dossier.status != S.SUPPLEMENT:
-        raise InvalidTransition(dossier.status, S.PROCESSING)
+    check_action(actor, dossier, "supplement_received")
     now = timezone.now()
     pause = dossier.pauses.filter(ended_at__isnull=True).order_by("-started_at").first()
     if pause is not None:
@@ -715,16 +679,6 @@ def dossier_supplement_received(
         to_status=S.PROCESSING,
         note="Đã nhận đủ hồ sơ bổ sung",
         verb=AuditVerb.DOSSIER_SUPPLEMENT_RECEIVED,
-    )
-
-
-def apology_allowed(dossier: Dossier) -> bool:
-    """An apology (Mẫu 04) is possible once for an accepted dossier whose clock runs or waits
-    for papers, also after its apology deadline has passed (it is then recorded as late)."""
-    return (
-        dossier.status in CLOCK_RUNNING | {S.SUPPLEMENT}
-        and dossier.due_at is not None
-        and not Apology.objects.filter(dossier=dossier).exists()
     )
 
 
@@ -762,13 +716,7 @@ def dossier_apologize(
     is owed it) and recorded as late-issued. The original due date is kept, so the dossier
     still counts as late if it is."""
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
-    if dossier.status not in CLOCK_RUNNING | {S.SUPPLEMENT} or dossier.due_at is None:
-        raise ValidationError(
-            "Chỉ gửi văn bản xin lỗi cho hồ sơ đã tiếp nhận, đang giải quyết và đã có hạn trả."
-        )
-    if Apology.objects.filter(dossier=dossier).exists():
-        raise ValidationError("Hồ sơ đã có văn bản xin lỗi và hẹn lại; chỉ được hẹn lại một lần.")
+    check_action(actor, dossier, "apologize")
     if not reason.strip():
         raise ValidationError({"reason": "Hãy nêu lý do chậm giải quyết."})
     now = timezone.now()
@@ -834,7 +782,7 @@ def dossier_decide(
 ) -> Dossier:
     """Record the result: granted, or refused after appraisal with a written reason."""
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
+    check_action(actor, dossier, "decide")
     if not granted and not note.strip():
         raise ValidationError({"note": "Từ chối phải có lý do bằng văn bản."})
     now = timezone.now()
@@ -857,7 +805,7 @@ def dossier_decide(
 @transaction.atomic
 def dossier_return(*, actor: Any, dossier: Dossier, expected_version: int | None = None) -> Dossier:
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.RECEIVE_DOSSIERS)
+    check_action(actor, dossier, "return")
     dossier.returned_at = timezone.now()
     return _move(
         actor=actor,
@@ -874,7 +822,7 @@ def dossier_refuse_at_intake(
 ) -> Dossier:
     """Refuse to accept (Mẫu 03), for online submissions outside competence or invalid."""
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.RECEIVE_DOSSIERS)
+    check_action(actor, dossier, "refuse")
     if not reason.strip():
         raise ValidationError({"reason": "Hãy nêu lý do từ chối."})
     dossier.result_note = reason.strip()
@@ -900,9 +848,7 @@ def dossier_stop(
     """Stop processing (Mẫu 05) or accept a withdrawal; impossible once a result exists
     (Circular 03/2025 Art. 7)."""
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
-    if dossier.status in HAS_RESULT:
-        raise ValidationError("Hồ sơ đã có kết quả nên không thể dừng giải quyết; hãy trả kết quả.")
+    check_action(actor, dossier, "stop")
     if not reason.strip():
         raise ValidationError({"reason": "Hãy nêu lý do dừng giải quyết."})
     pause = dossier.pauses.filter(ended_at__isnull=True).first()
@@ -919,39 +865,6 @@ def dossier_stop(
         note=f"{label}: {reason}",
         verb=AuditVerb.DOSSIER_STOP,
     )
-
-
-def may_act(user: Any, dossier: Dossier) -> bool:
-    return permissions.can(user, permissions.PROCESS_DOSSIERS, dossier.unit) or is_assigned_handler(
-        user, dossier
-    )
-
-
-def allowed_actions(user: Any, dossier: Dossier) -> list[str]:
-    """The workflow actions this user may take on the dossier now: offered on the page only
-    when the service would accept them."""
-    s = DossierStatus
-    status = dossier.status
-    actions = []
-    if status == s.NEW:
-        actions += ["accept", "supplement", "refuse"]
-    if status in (s.ACCEPTED, s.PROCESSING):
-        actions += ["hand_over", "supplement", "decide"]
-    if status == s.SUPPLEMENT:
-        actions += ["supplement_received"]
-    if apology_allowed(dossier):
-        actions += ["apologize"]
-    if status == s.DONE:
-        actions += ["return"]
-    if status not in (s.DONE, s.RETURNED, s.REJECTED, s.STOPPED, s.NEW):
-        actions += ["stop"]
-    if "supplement" in actions and dossier.supplement_count >= dossier.procedure.max_supplements:
-        actions.remove("supplement")
-    if permissions.can(user, permissions.PROCESS_DOSSIERS, dossier.unit):
-        return actions
-    if is_assigned_handler(user, dossier):
-        return [a for a in actions if a in HANDLER_ACTIONS]
-    return []
 
 
 __all__ = [

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,6 +28,7 @@ from cchc.plans.models import (
     TaskOccurrence,
     TaskStatus,
 )
+from cchc.plans.workflow import check_task_action
 from cchc.workdays.calendar import WorkCalendar
 from cchc.workdays.services import calendar_for_unit
 
@@ -68,21 +69,13 @@ def check_link(url: str, *, field: str) -> None:
 
 
 class StaleEdit(ValidationError):
-    """Someone saved the same task since this form was opened."""
+    """Someone saved the same task since this form was opened (HTTP 409)."""
+
+    status_code = 409
 
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def may_update_task(user: Any, task: Task) -> bool:
-    """Owners and collaborators update their own task; plan managers update any in their unit."""
-    if permissions.can(user, permissions.MANAGE_PLANS, task.plan.unit):
-        return True
-    staff = permissions.acting_staff(user)
-    if staff is None or staff.unit_id != task.plan.unit_id:
-        return False
-    return task.owner_id == staff.pk or task.collaborators.filter(pk=staff.pk).exists()
 
 
 # ---------------------------------------------------------------- occurrences
@@ -159,8 +152,7 @@ def task_update_progress(
 ) -> Task:
     """Record progress; refuse silently overwriting a newer save (optimistic version check)."""
     task = Task.objects.select_for_update().select_related("plan__unit").get(pk=task.pk)
-    if not may_update_task(actor, task):
-        raise PermissionDenied("Chỉ người chủ trì, người phối hợp hoặc lãnh đạo được cập nhật.")
+    check_task_action(actor, task, "progress")
     if expected_version is not None and expected_version != task.version:
         raise StaleEdit(
             "Nhiệm vụ vừa được người khác cập nhật. Hãy tải lại trang để xem thay đổi rồi nhập lại."
@@ -204,7 +196,7 @@ def task_plan(
     """Set who does a task, by when and how often (plan managers only)."""
     task = Task.objects.select_for_update().select_related("plan__unit").get(pk=task.pk)
     unit = task.plan.unit
-    permissions.require(actor, permissions.MANAGE_PLANS, unit)
+    check_task_action(actor, task, "plan")
     if expected_version is not None and expected_version != task.version:
         raise StaleEdit("Nhiệm vụ vừa được người khác cập nhật. Hãy tải lại trang.")
     people = [p for p in [owner, *collaborators] if p is not None]
@@ -241,8 +233,7 @@ def occurrence_complete(*, actor: Any, occurrence: TaskOccurrence, done: bool) -
         .select_related("task__plan__unit")
         .get(pk=occurrence.pk)
     )
-    if not may_update_task(actor, occurrence.task):
-        raise PermissionDenied("Bạn không được cập nhật nhiệm vụ này.")
+    check_task_action(actor, occurrence.task, "occurrence")
     before = snapshot(occurrence, ["status", "completed_on"])
     occurrence.status = TaskStatus.DONE if done else TaskStatus.IN_PROGRESS
     occurrence.completed_on = _today() if done else None
@@ -290,8 +281,7 @@ def evidence_add(
     occurrence: TaskOccurrence | None = None,
 ) -> Evidence:
     """Attach a file or a link (e.g. a published feedback answer) as evidence of a task."""
-    if not may_update_task(actor, task):
-        raise PermissionDenied("Bạn không được thêm minh chứng cho nhiệm vụ này.")
+    check_task_action(actor, task, "evidence")
     if not title.strip():
         raise ValidationError({"title": "Hãy đặt tên cho minh chứng."})
     if upload is None and not url.strip():
@@ -326,23 +316,8 @@ def _comment(actor: Any, task: Task, text: str) -> TaskComment:
 
 
 @transaction.atomic
-def may_comment(actor: Any, task: Task) -> bool:
-    """Only the unit's own staff discuss its tasks (the commune reads them, it does not chat).
-
-    One rule for the service and the page, so the page never offers a form that answers 403.
-    """
-    if actor.is_superuser:
-        return True
-    if not permissions.can(actor, permissions.VIEW_PLANS, task.plan.unit):
-        return False
-    staff = permissions.acting_staff(actor)
-    return staff is not None and staff.unit_id == task.plan.unit_id
-
-
 def comment_add(*, actor: Any, task: Task, text: str) -> TaskComment:
-    permissions.require(actor, permissions.VIEW_PLANS, task.plan.unit)
-    if not may_comment(actor, task):
-        raise PermissionDenied("Chỉ viên chức của đơn vị được trao đổi về nhiệm vụ.")
+    check_task_action(actor, task, "comment")
     if not text.strip():
         raise ValidationError({"text": "Hãy nhập nội dung trao đổi."})
     comment = _comment(actor, task, text.strip()[:5000])
