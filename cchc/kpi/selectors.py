@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
+from cchc.accounts import permissions
 from cchc.kpi import registry
 from cchc.kpi.models import Snapshot
 from cchc.kpi.registry import Measure, Period
@@ -55,7 +56,7 @@ def _number(value: int | Decimal) -> int | float:
     return int(value) if Decimal(value) == int(value) else float(value)
 
 
-def _goal(target: Any) -> str:
+def goal_of(target: Any) -> str:
     if target.value_label:
         return f"{target.get_comparator_display() or ''} {target.value_label}".strip()
     if target.value is None:
@@ -88,7 +89,7 @@ def unit_figures(
                 measure=measure,
                 target_number=row.target.number if row else "",
                 target_text=row.target.text if row else "",
-                goal=_goal(row.target) if row else "",
+                goal=goal_of(row.target) if row else "",
                 status=row.status if row else "",
                 status_label=row.label if row else "",
                 tone=row.tone if row else "neutral",
@@ -109,6 +110,15 @@ def trend(
         .order_by("day")
     )
     return [(row["day"], Measure(row["n"], row["d"]).value) for row in rows]
+
+
+def has_units_below(user: Any) -> bool:
+    """Whether the user reads units below their own (a commune officer): the roll-up is theirs."""
+    staff = permissions.acting_staff(user)
+    return (
+        staff is not None
+        and permissions.visible_units(user).filter(parent_id=staff.unit_id).exists()
+    )
 
 
 # The nine targets of a school's plan, in the plan's order (design.md section 1).
