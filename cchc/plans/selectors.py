@@ -96,6 +96,16 @@ def occurrence_get_for_user(*, user: Any, pk: int) -> TaskOccurrence:
     return occurrence
 
 
+def activity_list_for_user(*, user: Any) -> QuerySet[Activity]:
+    """Activities of every unit the user may read (a commune officer: every school below him),
+    newest first, as the API lists them."""
+    return (
+        permissions.scope_to_units(Activity.objects.all(), user)
+        .select_related("task", "unit")
+        .prefetch_related("participants")
+    )
+
+
 def activity_get_for_user(*, user: Any, pk: int) -> Activity:
     activity = (
         permissions.scope_to_units(Activity.objects.select_related("unit"), user)
