@@ -33,7 +33,7 @@ from django.db.models import Count, Max, Q
 from cchc.kpi import index766, registry
 from cchc.kpi.models import Assessment, Snapshot
 from cchc.kpi.registry import Measure, Period
-from cchc.kpi.selectors import TARGET_CODES, Figure, goal_of
+from cchc.kpi.selectors import TARGET_CODES, Figure, goal_of, whole_number
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan, Target, Task, TaskOccurrence, TaskStatus
 from cchc.plans.selectors import OPEN, target_status
@@ -212,16 +212,13 @@ def read_measures(
         "unit_id", "code", "numerator", "denominator", "label"
     )
     for unit_id, code, numerator, denominator, label in rows:
-        found[unit_id][code] = Measure(_whole(numerator), _whole(denominator), label=label)
+        found[unit_id][code] = Measure(
+            whole_number(numerator), whole_number(denominator), label=label
+        )
     missing = [unit for unit in units if not found[unit.pk]]
     for unit in missing:
         found[unit.pk] = _live(unit, codes, period.up_to(day))
     return found, Source("snapshot", day, live_units=len(missing))
-
-
-def _whole(value: Decimal) -> int | Decimal:
-    """Counts come back from the snapshot as whole Decimals: show "12/15", not "12.0000/15"."""
-    return int(value) if value == int(value) else value
 
 
 def _targets(units: Sequence[Unit], year: int) -> tuple[dict[int, dict[str, Target]], set[int]]:

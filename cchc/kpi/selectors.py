@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -119,6 +119,47 @@ def has_units_below(user: Any) -> bool:
         staff is not None
         and permissions.visible_units(user).filter(parent_id=staff.unit_id).exists()
     )
+
+
+def trends(
+    units: QuerySet[Unit], codes: list[str], *, since: date, until: date, step_days: int = 7
+) -> dict[str, list[tuple[date, Decimal | None]]]:
+    """Each indicator's value every `step_days` days back from `until` (and on `since`), from
+    the snapshots, in one query for every code: a sparkline needs a point a week, not a row a day.
+    Parts are summed over the units (never averaged)."""
+    days = []
+    day = until
+    while day >= since:
+        days.append(day)
+        day -= timedelta(days=step_days)
+    if since not in days:
+        days.append(since)
+    rows = (
+        Snapshot.objects.filter(unit__in=units, code__in=codes, day__in=days)
+        .values("code", "day")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by("code", "day")
+    )
+    found: dict[str, list[tuple[date, Decimal | None]]] = {code: [] for code in codes}
+    for row in rows:
+        found[row["code"]].append((row["day"], Measure(row["n"], row["d"]).value))
+    return found
+
+
+def last_snapshot(unit: Unit, codes: list[str], day: date) -> dict[str, Measure]:
+    """The parts each indicator had on `day` (its year up to that day), for codes snapshotted."""
+    rows = Snapshot.objects.filter(unit=unit, code__in=codes, day=day).values_list(
+        "code", "numerator", "denominator", "label"
+    )
+    return {
+        code: Measure(whole_number(numerator), whole_number(denominator), label=label)
+        for code, numerator, denominator, label in rows
+    }
+
+
+def whole_number(value: Decimal) -> int | Decimal:
+    """Counts come back from a snapshot as whole Decimals: show "12/15", not "12.0000/15"."""
+    return int(value) if value == int(value) else value
 
 
 # The nine targets of a school's plan, in the plan's order (design.md section 1).

@@ -63,15 +63,19 @@ def unit_dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     single = Unit.objects.filter(pk=unit.pk)
     since = max(period.start, min(period.end, today) - timedelta(days=180))
+    figures = selectors.unit_figures(unit, period, today=today)
+    lines = selectors.trends(
+        single,
+        [figure.indicator.code for figure in figures],
+        since=since,
+        until=min(period.end, today),
+    )
     rows = [
         (
             figure,
-            sparkline(
-                selectors.trend(single, figure.indicator.code, since=since, until=period.end),
-                label=f"Diễn biến {figure.indicator.name}",
-            ),
+            sparkline(lines[figure.indicator.code], label=f"Diễn biến {figure.indicator.name}"),
         )
-        for figure in selectors.unit_figures(unit, period, today=today)
+        for figure in figures
     ]
     context = {
         "unit": unit,
