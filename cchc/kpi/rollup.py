@@ -305,7 +305,7 @@ def _flags(units: Sequence[Unit], period: Period, today: date, has_plan: set[int
 def board(units: Iterable[Unit], period: Period, *, today: date) -> Board:
     """Every school of `units` side by side over `period`: the nine targets against each plan's
     goals, late dossiers and apologies, plan progress, the 766 total and the self-assessment;
-    ranked by targets met, then fewest at risk, then the 766 total."""
+    ranked by targets met, then schools with a plan, then fewest at risk, then the 766 total."""
     schools = sorted(units, key=lambda u: u.name)
     codes = [code for code in TARGET_CODES if registry.get(code) is not None]
     wanted = list(dict.fromkeys([*codes, LATE_CODE, TASK_CODE, *index766.kpi_codes()]).keys())
@@ -371,4 +371,11 @@ def _sum(measures: Iterable[Measure]) -> Measure:
 
 def _rank_key(row: SchoolRow) -> tuple:
     total = row.index766.total if row.index766 is not None else None
-    return (-row.met, row.missed, -(total if total is not None else Decimal(-1)), row.unit.name)
+    # A school without a plan has no goal to miss: it never ranks above one measured against its.
+    return (
+        -row.met,
+        not row.has_plan,
+        row.missed,
+        -(total if total is not None else Decimal(-1)),
+        row.unit.name,
+    )
