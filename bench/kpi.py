@@ -4,6 +4,7 @@ Usage (from the repository root, after `make install`; LibreOffice for the PDF):
     .venv/bin/python bench/kpi.py [--dossiers 1000000] [--units 100] [--runs 5]
     DATABASE_URL=postgres://postgres@127.0.0.1:54329/kpi_bench .venv/bin/python bench/kpi.py
     .venv/bin/python bench/kpi.py --dossiers 50000        # a quick run
+    ... --reuse --retake   # same database after a code change: snapshot retaken, pages measured
 
 It builds its own database (a temporary SQLite file unless DATABASE_URL is set: that database is
 flushed first; with --reuse an existing bench database of the same size is kept): the demo
@@ -679,6 +680,11 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="keep the bench database if it already holds data"
     )
+    parser.add_argument(
+        "--retake",
+        action="store_true",
+        help="take yesterday's snapshot again (timed), e.g. with --reuse after a code change",
+    )
     parser.add_argument("--no-report", action="store_true", help="skip the report timings")
     args = parser.parse_args()
     if args.units < 4 or args.dossiers < args.units * 8:
@@ -717,7 +723,7 @@ def main() -> None:
         f"Cơ sở dữ liệu: {connection.vendor}; {len(schools)} trường, "
         f"{Dossier.objects.count():,} hồ sơ{' (dùng lại)' if reuse else ''}"
     )
-    if not Snapshot.objects.filter(day=yesterday).exists():
+    if args.retake or not Snapshot.objects.filter(day=yesterday).exists():
         began = time.perf_counter()
         written = services.snapshot_take(day=yesterday)
         print(
@@ -728,6 +734,8 @@ def main() -> None:
         print(f"  lịch sử ảnh chụp (dòng, sinh hàng loạt): {snapshot_history(args.history_days):,}")
     with connection.cursor() as cursor:  # fresh planner statistics after the bulk inserts
         cursor.execute("ANALYZE")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"Tải máy lúc đo (1/5/15 phút, {os.cpu_count()} lõi): {load}")
     rows = measure_pages(args.runs)
     if not args.no_report:
         rows += measure_report(args.runs)
