@@ -340,7 +340,7 @@ def book(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "statuses": DossierStatus.choices,
-        "procedures": selectors.procedures_current(permissions.acting_unit_or_404(request.user)),
+        "procedures": selectors.procedures_for_filter(request.user),
         "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
         "now": timezone.localtime(),
     }

@@ -2,17 +2,9 @@ from django.apps import AppConfig
 
 
 def _has_units_below(user: object) -> bool:
-    from cchc.accounts import permissions
+    from cchc.kpi.selectors import has_units_below
 
-    staff = permissions.acting_staff(user)  # type: ignore[arg-type]
-    return (
-        staff is not None
-        and permissions.visible_units(user)
-        .filter(  # type: ignore[arg-type]
-            parent_id=staff.unit_id
-        )
-        .exists()
-    )
+    return has_units_below(user)
 
 
 class KpiConfig(AppConfig):

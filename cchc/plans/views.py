@@ -307,11 +307,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã ghi nhận hoạt động.")
             return redirect("plans:activity_list")
-    activities = (
-        Activity.objects.filter(unit=unit)
-        .select_related("task")
-        .prefetch_related("participants")[:200]
-    )
+    activities: list[Activity] = list(selectors.activity_list_for_user(user=request.user)[:200])
     context = {
         "form": form,
         "activities": activities,

@@ -189,7 +189,7 @@ def test_commune_sees_each_school_ranked_with_a_summed_total(
 
     assert school.name in body
     assert other_school.name in body
-    assert "chưa có kế hoạch" in body
+    assert "Chưa có kế hoạch CCHC năm" in body
     assert "Tổng cộng" in body
 
 
