@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -21,7 +22,7 @@ from cchc.core.official_docs import (
 )
 from cchc.core.spreadsheets import append_row, workbook_bytes
 from cchc.kpi.scorecards import RANKING_RULE, Scorecard, period_label, rate_text, rules
-from cchc.kpi.templatetags.kpi_format import diem
+from cchc.kpi.templatetags.scorecard_format import tenth
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan
 
@@ -47,8 +48,9 @@ def filename(card: Scorecard, fmt: str) -> str:
     )
 
 
-def _score(value: object) -> str:
-    return "N/A" if value is None else diem(value)  # type: ignore[arg-type]
+def _score(value: Decimal | None) -> str:
+    """One decimal, as the circular rounds it: "1,0", "5,7"; N/A without data."""
+    return tenth(value)
 
 
 def scorecard_document(card: Scorecard, *, today: date) -> OfficialDocument:

@@ -247,6 +247,7 @@ def test_the_year_end_summary_carries_the_figures(figures, colleague):
     assert "Hoàn thành 100% nhiệm vụ" in text
     assert "75% (3/4)" in cells
     assert "1,7" in cells
+    assert "1,0" in cells  # one decimal, as the circular rounds
     assert name.endswith("phan-van-loi.docx")
 
 
