@@ -275,3 +275,21 @@ def test_the_ranked_xlsx_writes_names_as_text(figures, colleague):
     formula = next(r for r in sheet.iter_rows(min_row=4) if str(r[1].value).startswith("="))
     assert formula[1].data_type == "s"
     assert rows[-1][3] == "N/A"
+
+
+@pytest.mark.django_db
+def test_the_ranked_list_costs_the_same_queries_for_any_number_of_staff(figures, principal):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(principal)
+    url = reverse("kpi:scorecard_list") + "?ky=2026-Q1"
+    client.get(url)  # warm the per-process caches (rules, calendars)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    StaffFactory.create_batch(5, unit=figures)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+
+    assert len(many) == len(few)
+    assert len(few) <= 30
