@@ -7,8 +7,9 @@ under 5 = 70% to under 100%, under 3.5 = under 70%"), the dossiers handled on ti
 tasks owned and done on time, and the reform activities (plan activities taken part in, papers
 drafted and released, incoming papers led to completion, actions recorded in the audit log).
 
-The seed plan ties reform results to emulation and rewards (thi đua, khen thưởng), so the unit's
-cards are ranked. Everything is computed per unit in a handful of grouped queries.
+The seed plan (task 1.4: "gắn kết quả công tác cải cách hành chính với công tác thi đua, khen
+thưởng") ties reform results to emulation and rewards, so the unit's cards are ranked.
+Everything is computed per unit in a handful of grouped queries.
 """
 
 from __future__ import annotations
