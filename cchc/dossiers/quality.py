@@ -49,6 +49,7 @@ from cchc.organizations.models import Unit
 
 # The per-dossier indices of an official (Circular 01/2018 Art. 14; domain.md 1.8).
 OFFICIAL_INDICES: Final = (1, 2, 3, 4, 7)
+_SCORED_IN_SQL: Final = (1, 2, 3, 4)
 
 _LATE = Q(measured_at__gt=F("due_at"))
 # Has its result, measured at it (not at the period's end).
@@ -107,12 +108,12 @@ def _points() -> dict[int, Case | Subquery]:
                 output_field=IntegerField(),
             )
         ),
-        7: _timing(),
     }
 
 
 def scored_dossiers(units: QuerySet[Unit], period: Period) -> QuerySet:
-    """The handled dossiers of the period, each with its points `p1` … `p7` (None: not scored)."""
+    """The handled dossiers of the period, each with its points `p1` … `p4` (None: not scored);
+    index 7's points are index 1's (see the module docstring), so they are not computed twice."""
     dossiers = dossiers_handled(units, period).annotate(
         finished_at=Coalesce(F("result_at"), F("returned_at")),
         measured_day=TruncDate("measured_at", tzinfo=VN),
@@ -128,7 +129,7 @@ def official_scores_by_handler(units: QuerySet[Unit], period: Period) -> dict[in
         "handled": Count("id"),
         "on_time": Count("id", filter=ON_TIME),
     }
-    for n in OFFICIAL_INDICES:
+    for n in _SCORED_IN_SQL:
         aggregates[f"s{n}"] = Sum(f"p{n}")
         aggregates[f"c{n}"] = Count(f"p{n}")
     rows = (
@@ -138,7 +139,10 @@ def official_scores_by_handler(units: QuerySet[Unit], period: Period) -> dict[in
         .annotate(**aggregates)
         .order_by()
     )
-    return {
-        row["assignee"]: {key: int(value or 0) for key, value in row.items() if key != "assignee"}
-        for row in rows
-    }
+    result = {}
+    for row in rows:
+        counts = {key: int(value or 0) for key, value in row.items() if key != "assignee"}
+        # Index 7 without complaint data is the timing of index 1 (module docstring).
+        counts["s7"], counts["c7"] = counts["s1"], counts["c1"]
+        result[row["assignee"]] = counts
+    return result
