@@ -242,6 +242,22 @@ STAFF_URLS |= {
     "reports:download": lambda unit: reverse("reports:download") + f"?don_vi={unit.pk}&ky=2026",
 }
 UNIT_SCOPED += ["reports:download"]
+# Per-person scorecards (issue 16 item 6): own card; a unit's ranking for its leaders.
+STAFF_URLS |= {
+    "kpi:scorecard_mine": lambda unit: reverse("kpi:scorecard_mine"),
+    "kpi:scorecard_list": lambda unit: reverse("kpi:scorecard_list") + f"?don_vi={unit.pk}",
+    "kpi:scorecard_xlsx": lambda unit: reverse("kpi:scorecard_xlsx") + f"?don_vi={unit.pk}",
+    "kpi:scorecard_detail": lambda unit: reverse("kpi:scorecard_detail", args=[_staff_of(unit).pk]),
+    "kpi:scorecard_paper": lambda unit: reverse(
+        "kpi:scorecard_paper", args=[_staff_of(unit).pk, "docx"]
+    ),
+}
+UNIT_SCOPED += [
+    "kpi:scorecard_list",
+    "kpi:scorecard_xlsx",
+    "kpi:scorecard_detail",
+    "kpi:scorecard_paper",
+]
 
 
 def _assessment_of(unit):
