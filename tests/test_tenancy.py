@@ -242,6 +242,20 @@ STAFF_URLS |= {
     "reports:download": lambda unit: reverse("reports:download") + f"?don_vi={unit.pk}&ky=2026",
 }
 UNIT_SCOPED += ["reports:download"]
+# Stored reports and the reporting calendar (issue 16, items 5 and 7).
+STAFF_URLS |= {
+    "reports:request": lambda unit: reverse("reports:request"),
+    "reports:file": lambda unit: reverse("reports:file", args=[_report_of(unit).pk, "docx"]),
+    "reports:calendar": lambda unit: reverse("reports:calendar"),
+}
+POST_URLS |= {"reports:request"}
+UNIT_SCOPED += ["reports:file"]
+
+
+def _report_of(unit):
+    from cchc.reports.models import Report
+
+    return Report.objects.get_or_create(unit=unit, period="2026", defaults={"status": "ready"})[0]
 
 
 def _assessment_of(unit):
