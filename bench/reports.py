@@ -34,8 +34,11 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--period", default="2026")
+    parser.add_argument(
+        "--var-dir", help="reuse the SQLite database of an earlier run in this folder (no seeding)"
+    )
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="cchc-bench-reports-"))
+    tmp = Path(args.var_dir) if args.var_dir else Path(tempfile.mkdtemp(prefix="cchc-bench-rep-"))
     setup_env(tmp)
     import django
 
@@ -52,11 +55,12 @@ def main() -> None:
     from cchc.reports.models import Report, ReportKind
 
     call_command("migrate", verbosity=0)
-    if connection.vendor == "postgresql":
-        call_command("flush", "--noinput", verbosity=0)
     started = time.perf_counter()
-    demo.seed_base()
-    list(demo.seed_other_apps(dossiers=args.dossiers))
+    if not (args.var_dir and Unit.objects.filter(kind="school").exists()):
+        if connection.vendor == "postgresql":
+            call_command("flush", "--noinput", verbosity=0)
+        demo.seed_base()
+        list(demo.seed_other_apps(dossiers=args.dossiers))
     school = Unit.objects.filter(kind="school").order_by("pk").first()
     commune = school.parent
     print(

@@ -31,7 +31,7 @@ from cchc.core.official_docs import (
     build_docx,
     docx_to_pdf,
 )
-from cchc.kpi import index766, selectors
+from cchc.kpi import index766, registry, selectors
 from cchc.kpi.models import Assessment
 from cchc.kpi.registry import Period
 from cchc.kpi.templatetags.kpi_format import diem
@@ -159,6 +159,11 @@ def collect(req: ReportRequest) -> ReportData:
     name = period_name(req.period_text)  # first: a month is refused as a report period
     period = req.period
     today = req.today or timezone.localdate()
+    with registry.memoized():  # the 766 index reuses the figures, never recomputes them
+        return _collect(req, name, period, today)
+
+
+def _collect(req: ReportRequest, name: str, period: Period, today: date) -> ReportData:
     figures = selectors.unit_figures(req.unit, period, today=today)
     plan = _plan(req.unit, period.start.year)
     return ReportData(

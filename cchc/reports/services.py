@@ -9,6 +9,7 @@ why it could not (a Vietnamese message on the report, never a lost job).
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -104,7 +105,11 @@ def _enqueue(report_id: int) -> None:
 
 
 def render(report: Report) -> dict[str, tuple[bytes, str]]:
-    """The three files of the report: format → (content, file name)."""
+    """The three files of the report: format → (content, file name).
+
+    The figures are read once for all three; the PDF is converted (by the warm LibreOffice, a
+    separate process) while the XLSX annex is written here.
+    """
     req = builder.ReportRequest(
         report.unit,
         report.period,
@@ -112,21 +117,18 @@ def render(report: Report) -> dict[str, tuple[bytes, str]]:
         proposals=report.proposals,
         today=timezone.localdate(),
     )
-    if report.kind == ReportKind.CONSOLIDATED:
-        data = consolidated.collect(req)
-        document, annex = consolidated.report_document(data), consolidated.report_xlsx(data)
-        name = consolidated.filename(data, "{fmt}")
-    else:
-        unit_data = builder.collect(req)
-        document, annex = builder.report_document(unit_data), builder.report_xlsx(unit_data)
-        name = builder.filename(unit_data, "{fmt}")
-    docx = build_docx(document)
-    pdf = docx_to_pdf(docx)
-    return {
-        "docx": (docx, name.format(fmt="docx")),
-        "pdf": (pdf, name.format(fmt="pdf")),
-        "xlsx": (annex, name.format(fmt="xlsx")),
-    }
+    module: Any = consolidated if report.kind == ReportKind.CONSOLIDATED else builder
+    data = module.collect(req)
+    name = module.filename(data, "{fmt}")
+    docx = build_docx(module.report_document(data))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pdf = pool.submit(docx_to_pdf, docx)
+        annex = module.report_xlsx(data)
+        return {
+            "docx": (docx, name.format(fmt="docx")),
+            "pdf": (pdf.result(), name.format(fmt="pdf")),
+            "xlsx": (annex, name.format(fmt="xlsx")),
+        }
 
 
 def _fail(report: Report, message: str) -> Report:

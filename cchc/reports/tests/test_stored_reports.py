@@ -163,3 +163,25 @@ def test_consolidated_report_needs_schools_below(school, principal) -> None:
         services.report_request(
             actor=principal.user, unit=school, period="2026", kind=ReportKind.CONSOLIDATED
         )
+
+
+@pytest.mark.django_db
+def test_a_report_computes_each_indicator_once(school) -> None:
+    """Inside `memoized` (as `collect` runs) the 766 index reuses a figure already read; outside
+    it every call reads the database again (pages stay fresh)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cchc.kpi import registry
+    from cchc.organizations.models import Unit
+
+    units, period = Unit.objects.filter(pk=school.pk), registry.Period.parse("2026")
+    with registry.memoized():
+        first = registry.measure("dossier_on_time_rate", units, period)
+        with CaptureQueriesContext(connection) as again:
+            assert registry.measure("dossier_on_time_rate", units, period) == first
+    with CaptureQueriesContext(connection) as fresh:
+        registry.measure("dossier_on_time_rate", units, period)
+
+    assert len(again) == 0
+    assert len(fresh) > 0
