@@ -31,6 +31,7 @@ from cchc.core.official_docs import (
     build_docx,
     docx_to_pdf,
 )
+from cchc.documents.services import place_of
 from cchc.kpi import index766, registry, selectors
 from cchc.kpi.models import Assessment
 from cchc.kpi.registry import Period
@@ -272,7 +273,7 @@ def report_document(data: ReportData) -> OfficialDocument:
             issuer=unit.name.upper(),
             number=None,
             symbol=f"BC-{unit.symbol or 'DV'}",
-            place=(plan.place if plan else "") or "",
+            place=(plan.place if plan else "") or place_of(unit),
             date=data.today,
         ),
         doc_type="BÁO CÁO",

@@ -81,6 +81,7 @@ STATUS_LABELS = {
     "overdue": "Quá hạn",
     "on_time": "Đã lập đúng hạn",
     "late": "Đã lập trễ hạn",
+    "untracked": "Trước khi đơn vị dùng hệ thống",
 }
 STATUS_TONES = {
     "upcoming": "neutral",
@@ -88,6 +89,7 @@ STATUS_TONES = {
     "overdue": "bad",
     "on_time": "ok",
     "late": "warn",
+    "untracked": "neutral",
 }
 
 
@@ -115,6 +117,8 @@ class Due:
     def status(self, today: date) -> str:
         if self.made_on is not None:
             return "on_time" if self.made_on <= self.due_on else "late"
+        if not owed(self):
+            return "untracked"
         if today > self.due_on:
             return "overdue"
         return "due_soon" if today >= self.remind_on else "upcoming"

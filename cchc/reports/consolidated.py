@@ -21,6 +21,7 @@ from cchc.core.official_docs import (
     SignatureBlock,
     Table,
 )
+from cchc.documents.services import place_of
 from cchc.kpi import selectors
 from cchc.kpi.registry import Period, definition_of
 from cchc.organizations.models import Unit
@@ -115,7 +116,7 @@ def report_document(data: ConsolidatedData) -> OfficialDocument:
         Table(
             ["TT", "Đơn vị", *(f"MT{i}" for i in range(1, len(data.totals) + 1))],
             _figure_rows(data),
-            [0.8, 3.4, *([11.3 / max(len(data.totals), 1)] * len(data.totals))],
+            [1.0, 3.4, *([11.1 / max(len(data.totals), 1)] * len(data.totals))],
         ),
         Paragraph("II. CÁC ĐƠN VỊ CẦN ĐÔN ĐỐC", "heading1"),
         *_follow_up(data),
@@ -136,7 +137,7 @@ def report_document(data: ConsolidatedData) -> OfficialDocument:
             issuer=unit.name.upper(),
             number=None,
             symbol=f"BC-{unit.symbol or 'DV'}",
-            place="",
+            place=place_of(unit),
             date=data.today,
         ),
         doc_type="BÁO CÁO",

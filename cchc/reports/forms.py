@@ -27,5 +27,7 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, periods: list[tuple[str, str]], consolidated: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ky"].choices = periods
-        if not consolidated:
+        if consolidated:  # a commune reports on its schools
+            self.fields["loai"].initial = ReportKind.CONSOLIDATED
+        else:
             self.fields["loai"].choices = [(ReportKind.UNIT.value, ReportKind.UNIT.label)]

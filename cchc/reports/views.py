@@ -32,7 +32,7 @@ def _periods() -> list[tuple[str, str]]:
     year = timezone.localdate().year
     quarter = (timezone.localdate().month - 1) // 3 + 1
     return [
-        (text, period_name(text).capitalize())
+        (text, period_name(text)[:1].upper() + period_name(text)[1:])
         for text in [f"{year}-Q{q}" for q in range(quarter, 0, -1)]
         + [f"{year}-H{h}" for h in ((2, 1) if quarter >= 3 else (1,))]
         + [str(year), f"{year - 1}-H2", f"{year - 1}-Q4", str(year - 1)]
