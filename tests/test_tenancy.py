@@ -247,8 +247,10 @@ STAFF_URLS |= {
     "reports:request": lambda unit: reverse("reports:request"),
     "reports:file": lambda unit: reverse("reports:file", args=[_report_of(unit).pk, "docx"]),
     "reports:calendar": lambda unit: reverse("reports:calendar"),
+    "reports:calendar_edit": lambda unit: reverse("reports:calendar_edit") + f"?don_vi={unit.pk}",
 }
-POST_URLS |= {"reports:request"}
+POST_URLS |= {"reports:request", "reports:calendar_edit"}
+UNIT_SCOPED += ["reports:calendar_edit"]
 UNIT_SCOPED += ["reports:file"]
 
 

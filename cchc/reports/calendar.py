@@ -265,3 +265,16 @@ def as_dict(due: Due, today: date) -> dict[str, Any]:
         "status_label": due.status_label(today),
         "made_on": due.made_on.isoformat() if due.made_on else None,
     }
+
+
+# The data cut-off of every slot under Decree 09/2019 Art. 12 (domain.md section 11), as the
+# starting values of the calendar form; the half-years and Q2/Q4 follow the same pattern.
+DECREE_09_CUTOFFS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    "Q1": ((12, 15), (3, 14)),
+    "Q2": ((3, 15), (6, 14)),
+    "H1": ((12, 15), (6, 14)),
+    "Q3": ((6, 15), (9, 14)),
+    "Q4": ((9, 15), (12, 14)),
+    "H2": ((6, 15), (12, 14)),
+    "Y": ((12, 15), (12, 14)),
+}

@@ -145,3 +145,66 @@ def test_calendar_page_shows_each_visible_unit(commune_officer, outsider, school
     assert "Điều 12 Nghị định 09/2019/NĐ-CP" in officer
     assert school.name not in client_for(outsider).get(url).content.decode()
     assert client_for(outsider).get(reverse("reports:calendar") + "?nam=x").status_code == 200
+
+
+def _form(**slots: dict) -> dict[str, str]:
+    """The calendar form's POST: the given slots used with their values, the others unused."""
+    data: dict[str, str] = {}
+    for slot in ("Q1", "Q2", "H1", "Q3", "Q4", "H2", "Y"):
+        base = {
+            "cutoff_from_day": "15",
+            "cutoff_from_month": "12",
+            "cutoff_to_day": "14",
+            "cutoff_to_month": "3",
+            "due_workdays": "2",
+            "due_day": "",
+            "due_month": "",
+            "remind_days_before": "7",
+            "responsible": "",
+        }
+        if slot in slots:
+            base |= {"used": "on", **slots[slot]}
+        data |= {f"{slot}-{key}": value for key, value in base.items()}
+    return data
+
+
+@pytest.mark.django_db
+def test_the_commune_sets_its_schools_calendar_and_a_school_its_own(
+    commune, school, principal, commune_officer, colleague
+) -> None:
+    url = reverse("reports:calendar_edit")
+    saved = client_for(commune_officer).post(url, _form(Q1={"due_day": "10", "due_month": "4"}))
+
+    assert saved.status_code == 302
+    dues = calendar.unit_calendar(school, 2026)
+    assert [(d.period, d.due_on, d.source) for d in dues] == [
+        ("2026-Q1", date(2026, 4, 10), "parent")
+    ]
+    from cchc.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(verb="reports.calendar_save", unit=commune).exists()
+
+    own = client_for(principal).post(
+        url,
+        _form(
+            H1={"cutoff_to_month": "6", "remind_days_before": "3", "responsible": str(principal.pk)}
+        ),
+    )
+    assert own.status_code == 302
+    (h1,) = calendar.unit_calendar(school, 2026)
+    assert (h1.period, h1.due_on, h1.responsible, h1.source) == (
+        "2026-H1",
+        date(2026, 6, 16),
+        principal,
+        "unit",
+    )
+
+    bad = client_for(principal).post(url, _form(H1={"cutoff_to_day": "31", "cutoff_to_month": "6"}))
+    assert bad.status_code == 422
+    assert "tháng 6 không có ngày 31" in bad.content.decode()
+    assert ReportingRule.objects.get(unit=school).cutoff_to_day == 14  # nothing half-written
+
+    assert client_for(principal).post(url, {"action": "reset"}).status_code == 302
+    assert calendar.unit_calendar(school, 2026)[0].source == "parent"
+    assert client_for(colleague).get(url).status_code == 403
+    assert client_for(commune_officer).get(url + f"?don_vi={school.pk}").status_code == 403
