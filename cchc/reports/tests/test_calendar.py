@@ -208,3 +208,20 @@ def test_the_commune_sets_its_schools_calendar_and_a_school_its_own(
     assert calendar.unit_calendar(school, 2026)[0].source == "parent"
     assert client_for(colleague).get(url).status_code == 403
     assert client_for(commune_officer).get(url + f"?don_vi={school.pk}").status_code == 403
+
+
+@pytest.mark.django_db
+def test_rollup_flag_names_the_overdue_reports(school, other_school) -> None:
+    """Runs once the roll-up with flag providers (wt-kpibench) is merged."""
+    pytest.importorskip("cchc.kpi.rollup")
+    from cchc.kpi.registry import Period
+    from cchc.reports.rollup_flags import overdue_flags
+
+    _joined(school, date(2026, 1, 2))
+
+    flags = overdue_flags([school, other_school], Period.parse("2026"), date(2026, 6, 20))
+
+    assert list(flags) == [school.pk]
+    (flag,) = flags[school.pk]
+    assert flag.label == "Quá hạn báo cáo: quý I năm 2026, 6 tháng đầu năm 2026"
+    assert flag.url.startswith("/quan-ly/bao-cao/lich/")
