@@ -84,6 +84,18 @@ class Report(TimeStampedModel):
         return f"Báo cáo CCHC {self.period} — {self.unit}"
 
     @property
+    def is_stalled(self) -> bool:
+        """Still "Đang lập" half an hour on: the worker stopped (a new request may be made)."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        return (
+            self.status == ReportStatus.BUILDING
+            and self.created_at < timezone.now() - timedelta(minutes=30)
+        )
+
+    @property
     def reference(self) -> str:
         """ "Số 12/BC-THCS" once registered, else "Số .../BC-THCS" as on the draft paper."""
         return f"{self.number or '...'}/{self.symbol}" if self.symbol else ""

@@ -28,7 +28,8 @@ from cchc.reports.models import Report, ReportKind, ReportStatus
 log = logging.getLogger(__name__)
 
 _WATCHED = ["unit", "period", "kind", "status", "number", "symbol", "error", "docx", "pdf", "xlsx"]
-# A request still "Đang lập" after this long is taken as lost (the worker died) and may be redone.
+# A request still "Đang lập" after this long is taken as lost (the worker died) and may be redone
+# (Report.is_stalled says the same on the page).
 STALE_AFTER = timedelta(minutes=30)
 MAX_TEXT = 5000
 

@@ -125,6 +125,15 @@ def test_a_second_request_while_building_returns_the_first(school, principal) ->
     assert first.pk == again.pk
     assert first.period == "2026-Q1"
     assert first.symbol == f"BC-{school.symbol or 'DV'}"
+    # The worker died: half an hour on the request shows as interrupted and may be made again.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Report.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(minutes=31))
+    page = client_for(principal).get(reverse("reports:index")).content.decode()
+    assert "Bị gián đoạn" in page
+    assert services.report_request(actor=principal.user, unit=school, period="2026-Q1") != first
 
 
 @pytest.mark.django_db
