@@ -258,6 +258,22 @@ UNIT_SCOPED += [
     "kpi:scorecard_detail",
     "kpi:scorecard_paper",
 ]
+# Stored reports and the reporting calendar (issue 16, items 5 and 7).
+STAFF_URLS |= {
+    "reports:request": lambda unit: reverse("reports:request"),
+    "reports:file": lambda unit: reverse("reports:file", args=[_report_of(unit).pk, "docx"]),
+    "reports:calendar": lambda unit: reverse("reports:calendar"),
+    "reports:calendar_edit": lambda unit: reverse("reports:calendar_edit") + f"?don_vi={unit.pk}",
+}
+POST_URLS |= {"reports:request", "reports:calendar_edit"}
+UNIT_SCOPED += ["reports:calendar_edit"]
+UNIT_SCOPED += ["reports:file"]
+
+
+def _report_of(unit):
+    from cchc.reports.models import Report
+
+    return Report.objects.get_or_create(unit=unit, period="2026", defaults={"status": "ready"})[0]
 
 
 def _assessment_of(unit):

@@ -31,7 +31,8 @@ from cchc.core.official_docs import (
     docx_to_pdf,
 )
 from cchc.core.text import ascii_slug
-from cchc.kpi import index766, selectors
+from cchc.documents.services import place_of
+from cchc.kpi import index766, registry, selectors
 from cchc.kpi.models import Assessment
 from cchc.kpi.registry import Period
 from cchc.kpi.templatetags.kpi_format import diem
@@ -159,6 +160,11 @@ def collect(req: ReportRequest) -> ReportData:
     name = period_name(req.period_text)  # first: a month is refused as a report period
     period = req.period
     today = req.today or timezone.localdate()
+    with registry.memoized():  # the 766 index reuses the figures, never recomputes them
+        return _collect(req, name, period, today)
+
+
+def _collect(req: ReportRequest, name: str, period: Period, today: date) -> ReportData:
     figures = selectors.unit_figures(req.unit, period, today=today)
     plan = _plan(req.unit, period.start.year)
     return ReportData(
@@ -267,7 +273,7 @@ def report_document(data: ReportData) -> OfficialDocument:
             issuer=unit.name.upper(),
             number=None,
             symbol=f"BC-{unit.symbol or 'DV'}",
-            place=(plan.place if plan else "") or "",
+            place=(plan.place if plan else "") or place_of(unit),
             date=data.today,
         ),
         doc_type="BÁO CÁO",
