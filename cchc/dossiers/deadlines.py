@@ -126,7 +126,9 @@ def step_result(finished_at: datetime, due_at: datetime | None) -> str:
 def step_due(dossier: Dossier, step: str, started_at: datetime) -> datetime | None:
     """When the step that started at `started_at` should end, from the procedure's step budget
     in working days (half days allowed, counted as working hours); None without a budget."""
-    raw = (dossier.procedure.step_budgets or {}).get(step or "reception")
+    from cchc.simplification.selectors import step_budgets_for  # the versioned process
+
+    raw = step_budgets_for(dossier).get(step or "reception")
     if raw is None:
         return None
     try:
