@@ -22,8 +22,10 @@ counter, come back with a supplement, collect the result …):
 
 The yearly volume (số lần thực hiện/năm) comes from the system's own dossiers, so the figure is
 measured, not guessed; the saving is before − after, as money and as a share of "before".
-Everything is computed in Decimal and rounded to whole đồng (half up) only at the end of each
-figure, so the hand-computed example in the tests matches to the đồng.
+Hours are summed in Decimal; the time cost is rounded once to whole đồng (half up), and every
+other figure is built from rounded figures, so the table adds up as a reader checks it: per
+dossier = time cost + fees + other, per year = per dossier × volume (the hand-computed example
+in the tests matches to the đồng).
 """
 
 from __future__ import annotations
@@ -63,12 +65,19 @@ class ScenarioCost:
     other_vnd: int
     per_dossier_vnd: int
     per_year_vnd: int
+    lines: int = 0
 
 
 @dataclass(frozen=True)
 class Saving:
     before: ScenarioCost
     after: ScenarioCost
+
+    @property
+    def complete(self) -> bool:
+        """Both scenarios have cost lines: only then is there a saving to show (a draft with no
+        "after" lines would otherwise read as a 100% saving)."""
+        return bool(self.before.lines and self.after.lines)
 
     @property
     def per_dossier_vnd(self) -> int:
@@ -107,21 +116,23 @@ def scenario_cost(lines: Iterable[CostInput], *, wage_per_hour: int, volume: int
     """Σ(hours × wage) + fees + other costs per dossier; × the yearly volume per year."""
     check_inputs(wage_per_hour=wage_per_hour)
     hours = Decimal(0)
-    fees = other = 0
+    fees = other = count = 0
     for line in lines:
+        count += 1
         check_inputs(hours=line.hours)
         hours += Decimal(line.hours)
         fees += int(line.fee_vnd)
         other += int(line.other_vnd)
-    time_cost = hours * wage_per_hour
+    time_cost = _whole(hours * wage_per_hour)
     per_dossier = time_cost + fees + other
     return ScenarioCost(
         hours=hours,
-        time_vnd=_whole(time_cost),
+        time_vnd=time_cost,
         fee_vnd=fees,
         other_vnd=other,
-        per_dossier_vnd=_whole(per_dossier),
-        per_year_vnd=_whole(per_dossier * volume),
+        per_dossier_vnd=per_dossier,
+        per_year_vnd=per_dossier * volume,
+        lines=count,
     )
 
 

@@ -32,15 +32,12 @@ T = TypeVar("T")
 # of 8 hours (≈ 34.091 đ/hour, rounded). A real review enters the province's published figure.
 DEMO_WAGE = 34_091
 
+DATA_GROUND = (
+    "Quyết định số 06/QĐ-TTg ngày 06/01/2022 của Thủ tướng Chính phủ (Đề án 06); Nghị định số "
+    "45/2020/NĐ-CP ngày 08/4/2020 của Chính phủ về thực hiện thủ tục hành chính trên môi trường "
+    "điện tử."
+)
 PROPOSALS: dict[str, tuple[str, str, str]] = {
-    Part.DOCUMENTS: (
-        "Giấy tờ bị yêu cầu bổ sung nhiều nhất là bản sao giấy khai sinh; thông tin này đã có "
-        "trong Cơ sở dữ liệu quốc gia về dân cư.",
-        "Không yêu cầu nộp bản sao giấy khai sinh; bộ phận một cửa khai thác thông tin từ Cơ sở "
-        "dữ liệu quốc gia về dân cư.",
-        "Nghị định số 104/2022/NĐ-CP ngày 21/12/2022 của Chính phủ; Nghị định số 45/2020/NĐ-CP "
-        "ngày 08/4/2020 của Chính phủ về thực hiện thủ tục hành chính trên môi trường điện tử.",
-    ),
     Part.CHANNEL: (
         "Phần lớn hồ sơ nộp trực tiếp, người dân phải đến trường nhiều lượt.",
         "Tiếp nhận hồ sơ trực tuyến và trả kết quả qua bưu chính công ích theo yêu cầu.",
@@ -53,6 +50,22 @@ PROPOSALS: dict[str, tuple[str, str, str]] = {
         "Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư, Điều 13.",
     ),
 }
+
+
+def _documents_proposal(facts: selectors.Facts) -> tuple[str, str, str] | None:
+    """From the measured facts: the document supplements were asked for most."""
+    if not facts.supplements:
+        return None
+    name, times = facts.supplements[0]
+    return (
+        f"Giấy tờ bị yêu cầu bổ sung nhiều nhất: {name} ({times} lần trong {facts.dossiers} hồ "
+        "sơ của 12 tháng); thông tin này có thể khai thác từ Cơ sở dữ liệu quốc gia về dân cư.",
+        f"Không yêu cầu người dân nộp {name[:1].lower()}{name[1:]}; bộ phận một cửa khai thác "
+        "thông tin từ Cơ sở dữ liệu quốc gia về dân cư.",
+        DATA_GROUND,
+    )
+
+
 AFTER_LINES = [
     ("Khai và nộp hồ sơ trực tuyến (không sao chụp giấy khai sinh)", Decimal("0.75"), 0),
     ("Nhận kết quả qua bưu chính công ích", Decimal("0.25"), 25_000),
@@ -139,8 +152,13 @@ def seed_demo_data(**_options: object) -> list[str]:
         lambda: services.review_open(actor=clerk, procedure=procedure, wage_per_hour_vnd=DEMO_WAGE),
     )
 
+    proposals = dict(PROPOSALS)
+    documents = _documents_proposal(selectors.measured_facts(procedure, review.created_at))
+    if documents is not None:
+        proposals[Part.DOCUMENTS] = documents
+
     def fill() -> None:
-        for part, (finding, proposal, ground) in PROPOSALS.items():
+        for part, (finding, proposal, ground) in proposals.items():
             services.finding_save(
                 actor=clerk,
                 review=review,

@@ -40,23 +40,32 @@ def _place(unit: Any) -> str:
 
 
 def cost_rows(review: Review) -> list[list[str]]:
-    """The cost table: one row per figure, before / after / saving (shown on the page too)."""
+    """The cost table: one row per figure, before / after / saving (shown on the page too);
+    "—" for "after" and the saving while the proposal has no cost lines yet."""
     result = review_saving(review)
     b, a = result.before, result.after
+    rows = [
+        ("Thời gian người dân bỏ ra (giờ/hồ sơ)", b.hours, a.hours, costing.hours_text),
+        ("Chi phí thời gian (giờ × thu nhập/giờ)", b.time_vnd, a.time_vnd, costing.vnd),
+        ("Phí, lệ phí", b.fee_vnd, a.fee_vnd, costing.vnd),
+        ("Chi phí khác (đi lại, sao chụp…)", b.other_vnd, a.other_vnd, costing.vnd),
+        ("Chi phí tuân thủ 01 hồ sơ", b.per_dossier_vnd, a.per_dossier_vnd, costing.vnd),
+        (
+            f"Chi phí tuân thủ/năm ({review.yearly_volume} hồ sơ)",
+            b.per_year_vnd,
+            a.per_year_vnd,
+            costing.vnd,
+        ),
+    ]
     return [
-        ["Thời gian người dân bỏ ra (giờ/hồ sơ)", costing.hours_text(b.hours),
-         costing.hours_text(a.hours), costing.hours_text(b.hours - a.hours)],
-        ["Chi phí thời gian (giờ × thu nhập/giờ)", costing.vnd(b.time_vnd),
-         costing.vnd(a.time_vnd), costing.vnd(b.time_vnd - a.time_vnd)],
-        ["Phí, lệ phí", costing.vnd(b.fee_vnd), costing.vnd(a.fee_vnd),
-         costing.vnd(b.fee_vnd - a.fee_vnd)],
-        ["Chi phí khác (đi lại, sao chụp…)", costing.vnd(b.other_vnd), costing.vnd(a.other_vnd),
-         costing.vnd(b.other_vnd - a.other_vnd)],
-        ["Chi phí tuân thủ 01 hồ sơ", costing.vnd(b.per_dossier_vnd),
-         costing.vnd(a.per_dossier_vnd), costing.vnd(result.per_dossier_vnd)],
-        [f"Chi phí tuân thủ/năm ({review.yearly_volume} hồ sơ)", costing.vnd(b.per_year_vnd),
-         costing.vnd(a.per_year_vnd), costing.vnd(result.per_year_vnd)],
-    ]  # fmt: skip
+        [
+            label,
+            show(before),
+            show(after) if a.lines else "—",
+            show(before - after) if result.complete else "—",
+        ]
+        for label, before, after, show in rows
+    ]
 
 
 def _signer(review: Review) -> str:
@@ -114,6 +123,8 @@ def review_document(review: Review) -> OfficialDocument:
         Paragraph(
             f"Chi phí tuân thủ tiết kiệm được: {costing.vnd(result.per_year_vnd)}/năm, tương "
             f"ứng {costing.percent(result.percent)} so với hiện hành."
+            if result.complete
+            else "Chưa tính được phần tiết kiệm: phương án chưa có chi phí sau đơn giản hóa."
         ),
     ]
     for scenario, label in Scenario.choices:

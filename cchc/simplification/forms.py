@@ -35,7 +35,9 @@ class ReviewForm(_Versioned):
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=DATE_INPUT,
     )
-    summary = forms.CharField(label="Ý kiến tổng hợp", required=False, widget=forms.Textarea)
+    summary = forms.CharField(
+        label="Ý kiến tổng hợp", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class FindingForm(_Versioned):

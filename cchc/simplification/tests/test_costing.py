@@ -44,11 +44,15 @@ def test_hand_computed_example() -> None:
     assert costing.percent(result.percent) == "68,35%"
 
 
-def test_rounding_happens_once_per_figure() -> None:
-    """0,33 h × 25.001 đ = 8.250,33 đ per dossier; × 3 = 24.750,99 → 24.751 (not 3 × 8.250)."""
-    cost = costing.scenario_cost([Line(Decimal("0.33"))], wage_per_hour=25_001, volume=3)
-    assert cost.per_dossier_vnd == 8_250
-    assert cost.per_year_vnd == 24_751
+def test_rounded_figures_add_up_as_printed() -> None:
+    """(0,33 + 0,5) h × 25.001 đ = 20.750,83 → 20.751 đ time cost; per dossier 20.751 + 1.000
+    = 21.751 đ; per year 3 × 21.751 = 65.253 đ (the printed figures multiply out)."""
+    cost = costing.scenario_cost(
+        [Line(Decimal("0.33")), Line(Decimal("0.5"), 0, 1_000)], wage_per_hour=25_001, volume=3
+    )
+    assert cost.time_vnd == 20_751
+    assert cost.per_dossier_vnd == 21_751
+    assert cost.per_year_vnd == 65_253
 
 
 def test_no_before_cost_has_no_percentage() -> None:

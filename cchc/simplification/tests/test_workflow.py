@@ -3,11 +3,13 @@ between two approvers, and where the result shows (plan evidence, public page, K
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -179,3 +181,34 @@ def test_rejected_goes_back_to_draft(review, clerk, principal, commune_officer) 
         )
     assert review.status == ReviewStatus.DRAFT
     assert review.decision_note == "Thiếu căn cứ về thời hạn."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_approving_at_once_exactly_one_wins(review, clerk, principal) -> None:
+    """Real concurrency (row lock on PostgreSQL): both start from the same version."""
+    complete(review, clerk.user, _future())
+    seen = Review.objects.get(pk=review.pk).version
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            services.review_act(
+                actor=principal.user, review=review, action="approve", expected_version=seen
+            )
+            outcomes.append("ok")
+        except services.StaleReview:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert Review.objects.get(pk=review.pk).version == seen + 1
+    assert AuditEvent.objects.filter(verb="simplification.review_approve").count() == 1
