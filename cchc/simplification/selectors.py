@@ -156,13 +156,13 @@ class Facts:
         return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _segment_code(event: DossierEvent) -> str | None:
-    """The step that runs after this event, or None when the clock is the citizen's/ended."""
-    if event.to_status == S.ACCEPTED:
+def _segment_code(to_status: str, step: str) -> str | None:
+    """The step that runs after an event, or None when the clock is the citizen's/ended."""
+    if to_status == S.ACCEPTED:
         return "reception"
-    if event.to_status == S.PROCESSING:
-        return event.step or "appraisal"
-    if event.to_status == S.DONE:
+    if to_status == S.PROCESSING:
+        return step or "appraisal"
+    if to_status == S.DONE:
         return "return"
     return None
 
@@ -174,17 +174,17 @@ def measured_facts(procedure: Procedure, until: datetime | None = None) -> Facts
     calendar = calendar_for_unit(procedure.unit)
     budgets = step_budgets_of(procedure)
     steps: dict[str, StepTime] = {}
-    by_dossier: dict[int, list[DossierEvent]] = defaultdict(list)
+    by_dossier: dict[int, list[tuple[datetime, str, str]]] = defaultdict(list)
     events = (
         DossierEvent.objects.filter(dossier__in=dossiers)
-        .only("dossier_id", "at", "to_status", "step")
         .order_by("dossier_id", "at", "id")
+        .values_list("dossier_id", "at", "to_status", "step")
     )
-    for event in events:
-        by_dossier[event.dossier_id].append(event)
+    for dossier_id, at, to_status, step in events:
+        by_dossier[dossier_id].append((at.astimezone(VN), to_status, step))
     for chain in by_dossier.values():
-        for current, following in pairwise(chain):
-            code = _segment_code(current)
+        for (started, to_status, step), (ended, _, _) in pairwise(chain):
+            code = _segment_code(to_status, step)
             if code is None:
                 continue
             if code not in steps:
@@ -194,15 +194,14 @@ def measured_facts(procedure: Procedure, until: datetime | None = None) -> Facts
                     STEP_LABELS.get(code, code),
                     Decimal(str(raw)) if raw is not None else None,
                 )
-            days = calendar.working_days_between(
-                current.at.astimezone(VN).date(), following.at.astimezone(VN).date()
-            )
+            days = calendar.working_days_between(started.date(), ended.date())
             steps[code].durations.append(max(days, 0))
     documents: Counter[str] = Counter()
     supplemented: set[int] = set()
-    for pause in DossierPause.objects.filter(dossier__in=dossiers).only("dossier_id", "items"):
-        supplemented.add(pause.dossier_id)
-        for item in pause.items or []:
+    pauses = DossierPause.objects.filter(dossier__in=dossiers).values_list("dossier_id", "items")
+    for dossier_id, items in pauses:
+        supplemented.add(dossier_id)
+        for item in items or []:
             documents[str(item)] += 1
     rows = list(dossiers.values("channel", "supplement_count", "result_delivery", "returned_at"))
     visits = 0

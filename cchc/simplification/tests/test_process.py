@@ -102,3 +102,15 @@ def test_process_page_refuses_past_date_with_422(procedure, clerk) -> None:
         "name": "Thẩm định",
         "days": 2.0,
     }
+
+
+def test_second_version_on_the_same_day_is_a_conflict(procedure, clerk) -> None:
+    day = timezone.localdate() + timedelta(days=5)
+    services.process_version_create(
+        actor=clerk.user, procedure=procedure, steps=NEW, effective_from=day
+    )
+    with pytest.raises(services.Conflict, match="Đã có quy trình áp dụng từ ngày này"):
+        services.process_version_create(
+            actor=clerk.user, procedure=procedure, steps=NEW, effective_from=day
+        )
+    assert ProcessVersion.objects.count() == 1
