@@ -285,6 +285,19 @@ def review_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
+def _steps_text(procedure: Procedure) -> str:
+    """The process in force today as the form's lines, to edit rather than retype."""
+    latest = selectors.process_versions(procedure).first()
+    if latest is not None:
+        rows = [(s["code"], s["name"], s["days"]) for s in latest.steps]
+    else:
+        rows = [
+            (code, selectors.STEP_LABELS.get(code, code), days)
+            for code, days in (procedure.step_budgets or {}).items()
+        ]
+    return "\n".join(f"{code}; {name}; {str(days).replace('.', ',')}" for code, name, days in rows)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def procedure_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -292,7 +305,7 @@ def procedure_page(request: HttpRequest, pk: int) -> HttpResponse:
     and the versions of its internal process (new ones from a day not in the past)."""
     procedure = _procedure_or_404(request, pk)
     may_edit = rules.may_draft(request.user, procedure.unit)
-    form = ProcessForm(request.POST or None)
+    form = ProcessForm(request.POST or None, initial={"steps": _steps_text(procedure)})
     status = 200
     if request.method == "POST":
         if not may_edit:
