@@ -275,6 +275,36 @@ def _report_of(unit):
 
     return Report.objects.get_or_create(unit=unit, period="2026", defaults={"status": "ready"})[0]
 
+# Procedure review and simplification (issue 17): reviews and a procedure's page of one school.
+STAFF_URLS |= {
+    "simplification:list": lambda unit: reverse("simplification:list"),
+    "simplification:detail": lambda unit: reverse(
+        "simplification:detail", args=[_review_of(unit).pk]
+    ),
+    "simplification:edit": lambda unit: reverse("simplification:edit", args=[_review_of(unit).pk]),
+    "simplification:act": lambda unit: reverse("simplification:act", args=[_review_of(unit).pk]),
+    "simplification:export": lambda unit: reverse(
+        "simplification:export", args=[_review_of(unit).pk, "docx"]
+    ),
+    "simplification:procedure": lambda unit: reverse(
+        "simplification:procedure", args=[_dossier_of(unit).procedure_id]
+    ),
+}
+POST_URLS |= {"simplification:edit", "simplification:act"}
+UNIT_SCOPED += ["simplification:detail", "simplification:export", "simplification:procedure"]
+
+
+def _review_of(unit):
+    """A draft review of a procedure of `unit`, created directly."""
+    from cchc.simplification.models import Review
+
+    procedure = _dossier_of(unit).procedure
+    return Review.objects.get_or_create(
+        unit=unit,
+        procedure=procedure,
+        defaults={"year": 2026, "wage_per_hour_vnd": 30000, "yearly_volume": 1},
+    )[0]
+
 
 def _assessment_of(unit):
     from cchc.kpi.models import Assessment

@@ -213,6 +213,7 @@ def _register_routers() -> None:
     from cchc.api.payments import public_router as payments_public_router
     from cchc.api.payments import router as payments_router
     from cchc.api.plans import router as plans_router
+    from cchc.api.simplification import router as simplification_router
     from cchc.api.surveys import public_router as surveys_public_router
     from cchc.api.surveys import router as surveys_router
     from cchc.api.workdays import router as workdays_router
@@ -230,6 +231,7 @@ def _register_routers() -> None:
     api.add_router("/", payments_router)
     api.add_router("/", payments_public_router)
     api.add_router("/", kpi_router)
+    api.add_router("/", simplification_router)
 
 
 _register_routers()

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cchc.audit",
     "cchc.backups",
     "cchc.reports",
+    "cchc.simplification",
 ]
 
 MIDDLEWARE = [
