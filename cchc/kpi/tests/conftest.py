@@ -27,7 +27,7 @@ def _dossier(
     due,
     result=None,
     supplements=0,
-    channel="1",
+    channel="in_person",
     steps=(),
 ):
     dossier = Dossier.objects.create(
@@ -78,7 +78,7 @@ def figures(school, principal, clerk, colleague):
         received=at(5, 1),
         due=at(12, 1, 17),
         result=at(9, 1),
-        channel="2",
+        channel="online",
         steps=[(at(7, 1), "early")],
     )
     _dossier(
@@ -100,7 +100,7 @@ def figures(school, principal, clerk, colleague):
         received=at(7, 1),
         due=at(14, 1, 17),
         result=at(16, 1),
-        channel="3",
+        channel="post",
         supplements=2,
         steps=[(at(8, 1), "early"), (at(15, 1), "late")],
     )

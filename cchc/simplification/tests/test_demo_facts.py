@@ -78,7 +78,7 @@ def _check_facts(done: Review) -> None:
         item for pause in DossierPause.objects.filter(dossier__in=dossiers) for item in pause.items
     )
     assert dict(facts.supplements) == dict(items)
-    in_person = dossiers.filter(channel="1")
+    in_person = dossiers.filter(channel="in_person")
     returned_in_person = in_person.filter(returned_at__isnull=False).exclude(
         result_delivery__in=["post", "online"]
     )
