@@ -80,7 +80,7 @@ def main() -> None:
                 unit=school,
                 procedure=procedure,
                 code=f"BENCH-{i:06d}",
-                channel="1" if i % 4 else "3",
+                channel="in_person" if i % 4 else "post",
                 status="returned",
                 applicant_name="Người thử",
                 received_at=received,
