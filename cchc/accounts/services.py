@@ -116,7 +116,7 @@ def otp_enrolment_code_issue(*, actor: User | None, user: User) -> str:
     code = OtpEnrolmentCode.objects.create(
         user=user,
         code_hash=hash_token(raw),
-        issued_by=actor if getattr(actor, "pk", None) else None,
+        issued_by=actor,
         expires_at=now + timedelta(hours=OTP_CODE_HOURS),
     )
     audit_record(

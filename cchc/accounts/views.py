@@ -23,6 +23,7 @@ from cchc.accounts.forms import ApiTokenForm, EnrolmentCodeForm, LoginForm, OtpT
 from cchc.accounts.models import ApiToken, OtpEnrolmentCode, hash_token
 from cchc.core import ratelimit
 from cchc.core.form_errors import add_validation_errors
+from cchc.core.http import AuthedHttpRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -86,7 +87,7 @@ def _enrolment_code(request: HttpRequest) -> OtpEnrolmentCode | None:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthedHttpRequest) -> HttpResponse:
     """Pair an authenticator app by QR code, then confirm it with one code.
 
     For a role that requires the second factor, the admin's one-time enrolment code comes
@@ -127,7 +128,7 @@ def _enrolment_step(request: HttpRequest, device: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthedHttpRequest) -> HttpResponse:
     """Ask for the 6-digit code of an already paired device."""
     device = services.otp_device_get_or_create(user=request.user)
     if not device.confirmed:
@@ -173,7 +174,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedHttpRequest) -> HttpResponse:
     """The user's own API tokens: create (after the second factor), see, revoke."""
     verified = request.user.is_verified()
     form = ApiTokenForm(request.POST or None)
@@ -208,7 +209,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["POST"])
 @login_required
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
     services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, f"Đã thu hồi mã {token.prefix}….")

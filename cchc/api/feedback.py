@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from cchc.accounts import permissions
 from cchc.api.dossiers import Id, NoNul
 from cchc.api.types import BoundedDate
+from cchc.core.http import AuthedHttpRequest
 from cchc.core.ratelimit import hit
 from cchc.feedback import selectors, services
 from cchc.feedback.models import Feedback
@@ -131,7 +132,7 @@ def _messages(error: ValidationError) -> str:
 
 
 @router.get("/feedback", response=list[FeedbackOut], summary="Danh sách phản ánh, kiến nghị")
-def feedback_list(request: HttpRequest, filters: Query[FeedbackFilters]) -> list[dict]:
+def feedback_list(request: AuthedHttpRequest, filters: Query[FeedbackFilters]) -> list[dict]:
     items = selectors.feedback_list_for_user(
         user=request.user,
         status=filters.status,
@@ -144,7 +145,7 @@ def feedback_list(request: HttpRequest, filters: Query[FeedbackFilters]) -> list
 
 
 @router.post("/feedback", response={201: FeedbackOut}, summary="Vào sổ phản ánh, kiến nghị")
-def feedback_create(request: HttpRequest, payload: StaffFeedbackIn) -> Status:
+def feedback_create(request: AuthedHttpRequest, payload: StaffFeedbackIn) -> Status:
     staff = permissions.acting_staff(request.user)
     if staff is None:
         raise HttpError(403, "Tài khoản chưa gắn với đơn vị nào.")
@@ -164,12 +165,12 @@ def feedback_create(request: HttpRequest, payload: StaffFeedbackIn) -> Status:
 
 
 @router.get("/feedback/{pk}", response=FeedbackOut, summary="Một phản ánh, kiến nghị")
-def feedback_get(request: HttpRequest, pk: Id) -> dict:
+def feedback_get(request: AuthedHttpRequest, pk: Id) -> dict:
     return _out(_get(request, pk), request.user)
 
 
 @router.post("/feedback/{pk}/actions", response=FeedbackOut, summary="Xử lý phản ánh")
-def feedback_act(request: HttpRequest, pk: Id, payload: ActionIn) -> dict:
+def feedback_act(request: AuthedHttpRequest, pk: Id, payload: ActionIn) -> dict:
     item = _get(request, pk)
     user, version = request.user, payload.version
     assignee = None

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -34,6 +34,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from cchc.core.models import AuditChainHead, AuditEvent
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+    from cchc.organizations.models import Unit
 
 GENESIS = "0" * 64
 
@@ -154,10 +158,10 @@ def event_hash(event: AuditEvent, *, key: bytes | None = None) -> str:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: User | None,
     verb: str,
     obj: models.Model | None = None,
-    unit: Any = None,
+    unit: Unit | None = None,
     object_type: str = "",
     object_id: str = "",
     before: dict[str, Any] | None = None,
@@ -167,9 +171,9 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
+    actor_id = actor.pk if actor is not None else None
     actor_name = ""
-    if actor_id is not None:
+    if actor is not None and actor_id is not None:
         actor_name = (actor.get_full_name() or actor.get_username())[:200]
     chain_key = unit.pk if unit is not None else 0
     before, after = _normalise(before), _normalise(after)

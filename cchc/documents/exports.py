@@ -12,13 +12,14 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from cchc.accounts import permissions
+from cchc.core.http import AuthedHttpRequest
 from cchc.documents import selectors
 from cchc.documents.services import place_of
 
@@ -164,7 +165,7 @@ def register_paper(
 
 @require_safe
 @login_required
-def register_export(request: HttpRequest, book: str, fmt: str) -> HttpResponse:
+def register_export(request: AuthedHttpRequest, book: str, fmt: str) -> HttpResponse:
     """`den` or `di` as xlsx, docx or pdf, with the list page's filters (period: Từ/Đến ngày)."""
     if book not in ("den", "di") or fmt not in ("xlsx", "docx", "pdf"):
         raise Http404("Không có sổ này.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -40,6 +40,9 @@ from cchc.documents.workflow import (
 )
 from cchc.organizations.models import Staff, Unit
 
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+
 OS, IS = OutgoingStatus, IncomingStatus
 VIEW = "documents.view"
 REGISTER = "documents.register"
@@ -65,7 +68,7 @@ def next_number(unit: Unit, scope: str) -> int:
     return counter.last
 
 
-def _staff(actor: Any) -> Staff | None:
+def _staff(actor: User) -> Staff | None:
     return permissions.acting_staff(actor)
 
 
@@ -102,7 +105,7 @@ def _clean_upload(upload: Any, *, secret: bool) -> None:
 
 def incoming_register(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     data: dict[str, Any],
     upload: Any = None,
@@ -138,7 +141,7 @@ def incoming_register(
             urgency=data.get("urgency", ""),
             secrecy=data.get("secrecy", ""),
             from_state_agency=data.get("from_state_agency", True),
-            registered_by=actor if getattr(actor, "pk", None) else None,
+            registered_by=actor,
         )
         if upload is not None:
             doc.file.save(upload.name, upload, save=False)
@@ -162,7 +165,7 @@ def _lock_incoming(doc: IncomingDocument, expected_version: int | None) -> Incom
 
 
 def _move_incoming(
-    actor: Any,
+    actor: User,
     doc: IncomingDocument,
     to: str,
     verb: str,
@@ -194,7 +197,7 @@ def _move_incoming(
 
 
 def incoming_present(
-    *, actor: Any, doc: IncomingDocument, expected_version: int | None = None
+    *, actor: User, doc: IncomingDocument, expected_version: int | None = None
 ) -> IncomingDocument:
     permissions.require(actor, REGISTER, doc.unit)
     return _move_incoming(
@@ -209,7 +212,7 @@ def incoming_present(
 
 def incoming_assign(
     *,
-    actor: Any,
+    actor: User,
     doc: IncomingDocument,
     instructions: str,
     lead: Staff,
@@ -239,7 +242,7 @@ def incoming_assign(
     )
 
 
-def may_finish(actor: Any, doc: IncomingDocument) -> bool:
+def may_finish(actor: User, doc: IncomingDocument) -> bool:
     """Who may mark an incoming document handled: the unit's approvers or its lead handler.
 
     One rule for the service and the page, so the page never offers a button that answers 403.
@@ -251,7 +254,7 @@ def may_finish(actor: Any, doc: IncomingDocument) -> bool:
 
 
 def incoming_finish(
-    *, actor: Any, doc: IncomingDocument, expected_version: int | None = None
+    *, actor: User, doc: IncomingDocument, expected_version: int | None = None
 ) -> IncomingDocument:
     if not may_finish(actor, doc):
         raise PermissionDenied
@@ -265,7 +268,7 @@ def incoming_finish(
     )
 
 
-def incoming_confirm_receipt(*, actor: Any, doc: IncomingDocument) -> IncomingDocument:
+def incoming_confirm_receipt(*, actor: User, doc: IncomingDocument) -> IncomingDocument:
     """Confirm to the sender that an electronic document arrived (Art. 21: the same day)."""
     permissions.require(actor, REGISTER, doc.unit)
     if doc.channel != "electronic":
@@ -353,7 +356,7 @@ def _clean_draft(unit: Unit, data: dict[str, Any]) -> dict[str, Any]:
 
 def outgoing_create(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     data: dict[str, Any],
     signer: Staff | None,
@@ -398,7 +401,7 @@ def _lock_outgoing(doc: OutgoingDocument, expected_version: int | None) -> Outgo
 
 
 def _move_outgoing(
-    actor: Any,
+    actor: User,
     doc: OutgoingDocument,
     to: str,
     verb: str,
@@ -425,7 +428,7 @@ def _move_outgoing(
 
 
 def outgoing_update(
-    *, actor: Any, doc: OutgoingDocument, data: dict[str, Any], expected_version: int | None = None
+    *, actor: User, doc: OutgoingDocument, data: dict[str, Any], expected_version: int | None = None
 ) -> OutgoingDocument:
     permissions.require(actor, DRAFT, doc.unit)
     clean = _clean_draft(doc.unit, data)
@@ -451,7 +454,7 @@ def outgoing_update(
 
 
 def outgoing_transition(
-    *, actor: Any, doc: OutgoingDocument, to: str, expected_version: int | None = None
+    *, actor: User, doc: OutgoingDocument, to: str, expected_version: int | None = None
 ) -> OutgoingDocument:
     """Submit for review (drafter), approve or send back (leader)."""
     needed = DRAFT if to in (OS.REVIEW,) else APPROVE
@@ -466,7 +469,7 @@ def outgoing_transition(
 
 
 def outgoing_number(
-    *, actor: Any, doc: OutgoingDocument, expected_version: int | None = None
+    *, actor: User, doc: OutgoingDocument, expected_version: int | None = None
 ) -> OutgoingDocument:
     """Give an approved document the next number of its sequence (the clerk or the system).
 
@@ -580,7 +583,7 @@ def render_docx(doc: OutgoingDocument) -> bytes:
 
 
 def outgoing_sign(
-    *, actor: Any, doc: OutgoingDocument, pin: str, expected_version: int | None = None
+    *, actor: User, doc: OutgoingDocument, pin: str, expected_version: int | None = None
 ) -> OutgoingDocument:
     """The signer's own PAdES signature with the visible image between title and name.
 
@@ -631,7 +634,7 @@ def outgoing_sign(
 
 
 def sign_pdf_as_unit(
-    *, actor: Any, unit: Unit, pdf: bytes, pin: str, purpose: str, near_name: str | None = None
+    *, actor: User, unit: Unit, pdf: bytes, pin: str, purpose: str, near_name: str | None = None
 ) -> bytes:
     """The unit's PAdES signature (seal image), for outgoing documents and dossier papers.
 
@@ -681,7 +684,7 @@ def sign_pdf_as_unit(
 
 
 def outgoing_release(
-    *, actor: Any, doc: OutgoingDocument, unit_pin: str, expected_version: int | None = None
+    *, actor: User, doc: OutgoingDocument, unit_pin: str, expected_version: int | None = None
 ) -> OutgoingDocument:
     """The clerk adds the unit's signature with the seal, releases, and queues the e-mails."""
     from cchc.documents import mailing
@@ -711,7 +714,7 @@ def outgoing_release(
     return doc
 
 
-def outgoing_release_secret(*, actor: Any, doc: OutgoingDocument) -> OutgoingDocument:
+def outgoing_release_secret(*, actor: User, doc: OutgoingDocument) -> OutgoingDocument:
     """A secret document is released on paper: the register keeps only its metadata."""
     permissions.require(actor, REGISTER, doc.unit)
     if not doc.is_secret:
@@ -728,7 +731,7 @@ def outgoing_release_secret(*, actor: Any, doc: OutgoingDocument) -> OutgoingDoc
 
 
 def certificate_add_pkcs12(
-    *, actor: Any, unit: Unit, staff: Staff | None, data: bytes, pin: str, image: bytes | None
+    *, actor: User, unit: Unit, staff: Staff | None, data: bytes, pin: str, image: bytes | None
 ) -> SigningCertificate:
     """Store a .p12 encrypted after checking its PIN and validity (shown back to the user)."""
     _require_cert_admin(actor, unit, staff)
@@ -762,7 +765,7 @@ def certificate_add_pkcs12(
 
 def certificate_add_pkcs11(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     staff: Staff | None,
     module: str,
@@ -807,7 +810,7 @@ def certificate_add_pkcs11(
     return record
 
 
-def _require_cert_admin(actor: Any, unit: Unit, staff: Staff | None) -> None:
+def _require_cert_admin(actor: User, unit: Unit, staff: Staff | None) -> None:
     me = _staff(actor)
     if staff is not None and me is not None and me.pk == staff.pk:
         return
@@ -822,7 +825,7 @@ def _clean_png(data: bytes | None) -> bytes:
     return data
 
 
-def trusted_root_add(*, actor: Any, name: str, pem: str) -> TrustedRoot:
+def trusted_root_add(*, actor: User, name: str, pem: str) -> TrustedRoot:
     if not permissions.has_role(actor, "system_admin"):
         raise PermissionDenied
     try:

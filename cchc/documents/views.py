@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from cchc.accounts import permissions
 from cchc.core.downloads import file_response
 from cchc.core.form_errors import add_validation_errors
+from cchc.core.http import AuthedHttpRequest
 from cchc.documents import alerts, selectors, services, signing
 from cchc.documents.forms import (
     AssignForm,
@@ -48,7 +49,7 @@ def _page(request: HttpRequest, rows: Any) -> Any:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def incoming_list(request: HttpRequest) -> HttpResponse:
+def incoming_list(request: AuthedHttpRequest) -> HttpResponse:
     """The incoming register with filters, deadline alerts and the registration form."""
     rows = selectors.incoming_for_user(user=request.user, filters=request.GET.dict())
     staff = permissions.acting_staff(request.user)
@@ -96,14 +97,14 @@ def _incoming_context(request: HttpRequest, doc: Any, **forms: Any) -> dict[str,
 
 @require_safe
 @login_required
-def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def incoming_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     doc = selectors.incoming_get(user=request.user, pk=pk)
     return render(request, "documents/incoming_detail.html", _incoming_context(request, doc))
 
 
 @require_POST
 @login_required
-def incoming_act(request: HttpRequest, pk: int) -> HttpResponse:
+def incoming_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     doc = selectors.incoming_get(user=request.user, pk=pk)
     action, expected, user = request.POST.get("action", ""), _expected(request), request.user
     form = AssignForm(request.POST, unit=doc.unit) if action == "assign" else None
@@ -155,7 +156,7 @@ def incoming_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def incoming_file(request: HttpRequest, pk: int) -> HttpResponse:
+def incoming_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     doc = selectors.incoming_get(user=request.user, pk=pk)
     return file_response(request, doc.file)
 
@@ -169,7 +170,7 @@ def _text(error: Exception) -> str:
 
 @require_safe
 @login_required
-def outgoing_list(request: HttpRequest) -> HttpResponse:
+def outgoing_list(request: AuthedHttpRequest) -> HttpResponse:
     rows = selectors.outgoing_for_user(user=request.user, filters=request.GET.dict())
     staff = permissions.acting_staff(request.user)
     context = {
@@ -183,7 +184,7 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def outgoing_new(request: HttpRequest) -> HttpResponse:
+def outgoing_new(request: AuthedHttpRequest) -> HttpResponse:
     unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.DRAFT_DOCUMENTS, unit)
     amends = None
@@ -235,14 +236,14 @@ def _outgoing_context(request: HttpRequest, doc: Any) -> dict[str, Any]:
 
 @require_safe
 @login_required
-def outgoing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def outgoing_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     doc = selectors.outgoing_get(user=request.user, pk=pk)
     return render(request, "documents/outgoing_detail.html", _outgoing_context(request, doc))
 
 
 @require_POST
 @login_required
-def outgoing_act(request: HttpRequest, pk: int) -> HttpResponse:
+def outgoing_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     doc = selectors.outgoing_get(user=request.user, pk=pk)
     action, expected, user = request.POST.get("action", ""), _expected(request), request.user
     pin = request.POST.get("pin", "")[:64]
@@ -290,14 +291,14 @@ def outgoing_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def outgoing_file(request: HttpRequest, pk: int) -> HttpResponse:
+def outgoing_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     doc = selectors.outgoing_get(user=request.user, pk=pk)
     return file_response(request, doc.signed_pdf if doc.signed_pdf else doc.pdf)
 
 
 @require_safe
 @login_required
-def outgoing_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def outgoing_docx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The draft as a Word file in the Decree 30 layout, to edit or print."""
     from cchc.documents.exports import DOCX_TYPE
 
@@ -313,7 +314,7 @@ def outgoing_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def certificates(request: HttpRequest) -> HttpResponse:
+def certificates(request: AuthedHttpRequest) -> HttpResponse:
     """Own certificate(s): subject, issuer, serial, validity shown before use; add one."""
     staff = permissions.acting_staff(request.user)
     if staff is None:
@@ -368,7 +369,7 @@ def certificates(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthedHttpRequest) -> HttpResponse:
     """Upload any PDF: a report per signature, trust against the admin's roots (Vietnamese)."""
     permissions.require(request.user, permissions.VIEW_UNIT)
     form = VerifyForm(request.POST or None, request.FILES or None)

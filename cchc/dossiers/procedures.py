@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -14,6 +14,9 @@ from cchc.core.conflicts import unique_or_conflict
 from cchc.dossiers import catalogue
 from cchc.dossiers.models import Procedure
 from cchc.organizations.models import Unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 _FIELDS = [
     "code",
@@ -53,7 +56,7 @@ def _values(record: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def procedure_upsert(*, actor: Any, unit: Unit, record: dict[str, Any]) -> Procedure:
+def procedure_upsert(*, actor: User | None, unit: Unit, record: dict[str, Any]) -> Procedure:
     """Create or update the version of (name, valid_from) in `unit`."""
     problems = catalogue.validate(record)
     if problems:
@@ -85,14 +88,14 @@ def procedure_upsert(*, actor: Any, unit: Unit, record: dict[str, Any]) -> Proce
     return procedure
 
 
-def procedure_seed_defaults(*, actor: Any, unit: Unit) -> list[Procedure]:
+def procedure_seed_defaults(*, actor: User | None, unit: Unit) -> list[Procedure]:
     """The school's procedures from the packaged catalogue (domain.md section 7)."""
     return [procedure_upsert(actor=actor, unit=unit, record=r) for r in catalogue.load_seed()]
 
 
 @transaction.atomic
 def procedures_import_xlsx(
-    *, actor: Any, unit: Unit, data: bytes
+    *, actor: User, unit: Unit, data: bytes
 ) -> tuple[list[Procedure], list[catalogue.RowProblem]]:
     """Import good rows, report the others; nothing half-written (one transaction)."""
     permissions.require(actor, permissions.MANAGE_PROCEDURES, unit)

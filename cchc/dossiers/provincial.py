@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from openpyxl import load_workbook
@@ -24,6 +24,9 @@ from cchc.dossiers.models import Channel, Dossier, DossierEvent, Procedure
 from cchc.dossiers.workflow import PORTAL_CODE, DossierStatus
 from cchc.organizations.models import Unit
 from cchc.workdays.services import calendar_for_unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]+(\.[A-Z0-9]+)*-\d{6}-\d{4,8}$")
 _BY_PORTAL_CODE = {number: status for status, number in PORTAL_CODE.items()}
@@ -151,7 +154,7 @@ def _procedure(unit: Unit, values: dict[str, Any]) -> Procedure:
 
 
 @transaction.atomic
-def import_provincial(*, actor: Any, unit: Unit, data: bytes) -> ImportReport:
+def import_provincial(*, actor: User | None, unit: Unit, data: bytes) -> ImportReport:
     permissions.require(actor, permissions.RECEIVE_DOSSIERS, unit)
     report = ImportReport()
     for number, values in read_rows(data):
@@ -166,7 +169,7 @@ def import_provincial(*, actor: Any, unit: Unit, data: bytes) -> ImportReport:
 _MIRRORED = ["status", "received_at", "due_at", "result_at", "returned_at"]
 
 
-def _import_row(actor: Any, unit: Unit, values: dict[str, Any], report: ImportReport) -> None:
+def _import_row(actor: User, unit: Unit, values: dict[str, Any], report: ImportReport) -> None:
     code = str(values.get("code") or "").strip().upper()
     if not CODE_PATTERN.match(code):
         raise ValueError(f"mã hồ sơ không đúng định dạng: {code!r}")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cchc.accounts import permissions
 from cchc.core.form_errors import add_validation_errors
+from cchc.core.http import AuthedHttpRequest
 from cchc.feedback import deadlines, forms, selectors, services
 from cchc.feedback.workflow import TONE, Action, InvalidTransition
 from cchc.workdays.services import calendar_for_unit
@@ -33,7 +34,7 @@ def _rows(items: Any) -> list[dict[str, Any]]:
 
 @require_safe
 @login_required
-def feedback_list(request: HttpRequest) -> HttpResponse:
+def feedback_list(request: AuthedHttpRequest) -> HttpResponse:
     """Items the user may see, newest first, with filters kept in the URL."""
     form = forms.FilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -58,7 +59,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def intake(request: HttpRequest) -> HttpResponse:
+def intake(request: AuthedHttpRequest) -> HttpResponse:
     """Enter a letter, a phone call, an e-mail or a national portal item in the register."""
     unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.HANDLE_FEEDBACK, unit)
@@ -121,7 +122,7 @@ def _context(request: HttpRequest, item: Any, **bound: Any) -> dict[str, Any]:
 
 @require_safe
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One item: sender (to those who need it), content, deadline, history, actions."""
     item = selectors.feedback_get_for_user(user=request.user, pk=pk)
     return render(request, "feedback/feedback_detail.html", _context(request, item))
@@ -177,7 +178,7 @@ def _run(action: str, request: HttpRequest, item: Any, data: dict[str, Any], ver
 
 @require_POST
 @login_required
-def act(request: HttpRequest, pk: int) -> HttpResponse:
+def act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Apply one workflow action posted from the item page."""
     item = selectors.feedback_get_for_user(user=request.user, pk=pk)
     action = request.POST.get("action", "")
@@ -214,7 +215,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def inspection(request: HttpRequest) -> HttpResponse:
+def inspection(request: AuthedHttpRequest) -> HttpResponse:
     """The inspection board head's view: conduct complaints and disputes, with findings."""
     permissions.require(request.user, permissions.INSPECT_FEEDBACK)
     items = selectors.inspection_list(user=request.user)[:300]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
+from cchc.core.http import AuthedHttpRequest
 from cchc.kpi import index766, selectors
 from cchc.kpi.overview import overview_for_user
 from cchc.kpi.registry import Period
@@ -21,7 +22,7 @@ from cchc.organizations.models import Unit
 
 @require_safe
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthedHttpRequest) -> HttpResponse:
     """One unit's plan at a glance; users of several units pick one with ?don_vi=."""
     data = overview_for_user(
         user=request.user, unit_id=request.GET.get("don_vi"), today=timezone.localdate()
@@ -43,7 +44,7 @@ def _period(request: HttpRequest) -> tuple[Period, str]:
 
 @require_safe
 @login_required
-def unit_dashboard(request: HttpRequest) -> HttpResponse:
+def unit_dashboard(request: AuthedHttpRequest) -> HttpResponse:
     """Every indicator of one unit: value, what it counts, the plan's goal, status and trend."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     visible = permissions.visible_units(request.user)
@@ -95,7 +96,7 @@ def _chosen_unit(request: HttpRequest) -> Unit:
 
 @require_safe
 @login_required
-def index766_page(request: HttpRequest) -> HttpResponse:
+def index766_page(request: AuthedHttpRequest) -> HttpResponse:
     """The 766 index of one unit and period: each group and indicator, N/A marked, rescaled."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     unit = _chosen_unit(request)
@@ -115,7 +116,7 @@ def index766_page(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def commune_rollup(request: HttpRequest) -> HttpResponse:
+def commune_rollup(request: AuthedHttpRequest) -> HttpResponse:
     """The commune's schools side by side on the plan's targets, ranked, with the total."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     unit = permissions.acting_unit_or_404(request.user)

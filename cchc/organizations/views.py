@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
+from cchc.core.http import AuthedHttpRequest
 from cchc.organizations import selectors
 
 
 @require_safe
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthedHttpRequest) -> HttpResponse:
     """Every unit the user may see (one for school staff; the commune tree for its officer)."""
     units = selectors.unit_list_for_user(user=request.user)
     return render(request, "organizations/unit_list.html", {"units": units})
@@ -21,7 +22,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A unit's contact details, groups and staff list."""
     unit = selectors.unit_get_for_user(user=request.user, pk=pk)
     query = request.GET.get("q", "").strip()

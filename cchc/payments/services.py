@@ -67,7 +67,7 @@ def _ledger_lock(unit: Unit, year: int) -> ReceiptCounter:
 @transaction.atomic
 def fee_create(
     *,
-    actor: User,
+    actor: User | None,
     unit: Unit,
     name: str,
     amount_vnd: int,
@@ -159,7 +159,7 @@ class BatchResult:
 @transaction.atomic
 def bills_from_class_list(
     *,
-    actor: User,
+    actor: User | None,
     unit: Unit,
     fee: Fee,
     filename: str,
@@ -346,7 +346,7 @@ def _apply_payment(
 @transaction.atomic
 def cash_payment_record(
     *,
-    actor: User,
+    actor: User | None,
     bill: Bill,
     amount_vnd: int,
     paid_on: date,

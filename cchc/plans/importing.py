@@ -11,7 +11,7 @@ import json
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -32,6 +32,9 @@ from cchc.plans.models import (
     Task,
 )
 from cchc.plans.parsing import ParsedPlan, parse_plan, read_plan_file
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -180,7 +183,7 @@ def preview_report(pending: PlanImport) -> dict[str, Any]:
 
 
 @transaction.atomic
-def plan_import_preview(*, actor: Any, unit: Unit, filename: str, data: bytes) -> PlanImport:
+def plan_import_preview(*, actor: User, unit: Unit, filename: str, data: bytes) -> PlanImport:
     """Read and parse an upload; keep the result for review. Raises PlanImportError."""
     permissions.require(actor, permissions.MANAGE_PLANS, unit)
     if len(data) > MAX_UPLOAD_BYTES:
@@ -194,7 +197,7 @@ def plan_import_preview(*, actor: Any, unit: Unit, filename: str, data: bytes) -
         raise PlanImportError(str(error)) from None
     return PlanImport.objects.create(
         unit=unit,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor,
         filename=filename[:255],
         text=text,
         parsed=_storable(parsed),
@@ -222,7 +225,7 @@ NEW_PERSON: Final = "new"
 
 
 def _people(
-    *, actor: Any, unit: Unit, data: dict[str, Any], fix: dict[str, Any]
+    *, actor: User, unit: Unit, data: dict[str, Any], fix: dict[str, Any]
 ) -> list[Staff | None]:
     """The staff each assignment stands for: the one chosen in the review, a match, or a person
     created in place with the role their title implies (the review's default for a newcomer)."""
@@ -285,7 +288,7 @@ def _owner(ref: Any, *, people: list[Staff | None], staff_by_id: dict[int, Staff
 @transaction.atomic
 def plan_import_confirm(
     *,
-    actor: Any,
+    actor: User,
     pending: PlanImport,
     corrections: dict[str, Any] | None = None,
     replace: bool = False,

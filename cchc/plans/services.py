@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +29,9 @@ from cchc.plans.models import (
 )
 from cchc.workdays.calendar import WorkCalendar
 from cchc.workdays.services import calendar_for_unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 # Extension -> accepted leading bytes: the file must be what its name says.
@@ -149,7 +152,7 @@ def task_sync_occurrences(*, task: Task) -> list[TaskOccurrence]:
 @transaction.atomic
 def task_update_progress(
     *,
-    actor: Any,
+    actor: User,
     task: Task,
     progress: int,
     status: str,
@@ -191,7 +194,7 @@ def task_update_progress(
 @transaction.atomic
 def task_plan(
     *,
-    actor: Any,
+    actor: User,
     task: Task,
     owner: Staff | None,
     collaborators: list[Staff],
@@ -232,7 +235,7 @@ def task_plan(
 
 
 @transaction.atomic
-def occurrence_complete(*, actor: Any, occurrence: TaskOccurrence, done: bool) -> TaskOccurrence:
+def occurrence_complete(*, actor: User, occurrence: TaskOccurrence, done: bool) -> TaskOccurrence:
     occurrence = (
         TaskOccurrence.objects.select_for_update()
         .select_related("task__plan__unit")
@@ -279,7 +282,7 @@ def _check_upload(upload: UploadedFile) -> None:
 @transaction.atomic
 def evidence_add(
     *,
-    actor: Any,
+    actor: User,
     task: Task,
     title: str,
     upload: UploadedFile | None = None,
@@ -297,7 +300,7 @@ def evidence_add(
         _check_upload(upload)
     check_link(url, field="url")
     evidence = Evidence(task=task, occurrence=occurrence, title=title.strip(), url=url.strip())
-    evidence.added_by = actor if getattr(actor, "pk", None) else None
+    evidence.added_by = actor
     if upload is not None:
         evidence.file.save(upload.name, upload, save=False)
     evidence.save()
@@ -316,14 +319,14 @@ def evidence_add(
     return evidence
 
 
-def _comment(actor: Any, task: Task, text: str) -> TaskComment:
+def _comment(actor: User, task: Task, text: str) -> TaskComment:
     staff = permissions.acting_staff(actor)
     name = staff.full_name if staff else (actor.get_full_name() or actor.get_username())
     return TaskComment.objects.create(task=task, author=actor, author_name=name, text=text)
 
 
 @transaction.atomic
-def may_comment(actor: Any, task: Task) -> bool:
+def may_comment(actor: User, task: Task) -> bool:
     """Only the unit's own staff discuss its tasks (the commune reads them, it does not chat).
 
     One rule for the service and the page, so the page never offers a form that answers 403.
@@ -336,7 +339,7 @@ def may_comment(actor: Any, task: Task) -> bool:
     return staff is not None and staff.unit_id == task.plan.unit_id
 
 
-def comment_add(*, actor: Any, task: Task, text: str) -> TaskComment:
+def comment_add(*, actor: User, task: Task, text: str) -> TaskComment:
     permissions.require(actor, permissions.VIEW_PLANS, task.plan.unit)
     if not may_comment(actor, task):
         raise PermissionDenied("Chỉ viên chức của đơn vị được trao đổi về nhiệm vụ.")
@@ -359,7 +362,7 @@ def comment_add(*, actor: Any, task: Task, text: str) -> TaskComment:
 @transaction.atomic
 def activity_create(
     *,
-    actor: Any,
+    actor: User,
     unit: Any,
     kind: str,
     title: str,
@@ -398,7 +401,7 @@ def activity_create(
         participant_count=participant_count if participant_count is not None else len(people),
         initiative_status=InitiativeStatus.SUBMITTED if kind == ActivityKind.INITIATIVE else "",
         evidence_url=evidence_url.strip(),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor,
     )
     if evidence_upload is not None:
         activity.evidence_file.save(evidence_upload.name, evidence_upload, save=False)
@@ -417,7 +420,7 @@ _INITIATIVE_FLOW = {
 
 
 @transaction.atomic
-def initiative_set_status(*, actor: Any, activity: Activity, status: str) -> Activity:
+def initiative_set_status(*, actor: User, activity: Activity, status: str) -> Activity:
     activity = Activity.objects.select_for_update().select_related("unit").get(pk=activity.pk)
     permissions.require(actor, permissions.MANAGE_PLANS, activity.unit)
     if activity.kind != ActivityKind.INITIATIVE:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
+from cchc.core.http import AuthedHttpRequest
 from cchc.core.official_docs import OfficialDocError
 from cchc.reports.builder import FORMATS, ReportRequest, period_name, report_file
 
@@ -19,7 +20,7 @@ def _units(request: HttpRequest):
 
 @require_safe
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedHttpRequest) -> HttpResponse:
     permissions.require(request.user, permissions.VIEW_PLANS)
     year = timezone.localdate().year
     quarter = (timezone.localdate().month - 1) // 3 + 1
@@ -39,7 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def download(request: HttpRequest) -> HttpResponse:
+def download(request: AuthedHttpRequest) -> HttpResponse:
     """The report file of a unit the user may read (a school its own, the commune any below)."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     chosen = request.GET.get("don_vi", "")

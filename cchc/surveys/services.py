@@ -14,7 +14,7 @@ import hashlib
 import re
 from datetime import date, datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
@@ -43,6 +43,9 @@ from cchc.surveys.models import (
     SurveyTemplate,
     TemplateVersion,
 )
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 MAX_TEXT = 2000
 MAX_INVITATIONS = 1000
@@ -95,7 +98,7 @@ def _clean_question(raw: dict[str, Any], index: int) -> dict[str, Any]:
 
 
 def _write_version(
-    template: SurveyTemplate, questions: list[dict[str, Any]], *, actor: Any, note: str
+    template: SurveyTemplate, questions: list[dict[str, Any]], *, actor: User | None, note: str
 ) -> TemplateVersion:
     if not questions:
         raise ValidationError("Phiếu phải có ít nhất một câu hỏi.")
@@ -108,7 +111,7 @@ def _write_version(
         template=template,
         number=last + 1,
         note=note[:300],
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor,
     )
     Question.objects.bulk_create(
         Question(version=version, order=order, **q) for order, q in enumerate(cleaned, start=1)
@@ -117,7 +120,7 @@ def _write_version(
 
 
 @transaction.atomic
-def templates_install_defaults(*, actor: Any, unit: Unit) -> list[SurveyTemplate]:
+def templates_install_defaults(*, actor: User | None, unit: Unit) -> list[SurveyTemplate]:
     """The two shipped questionnaires for `unit`, created once (idempotent)."""
     installed = []
     for definition in definitions.SHIPPED:
@@ -145,7 +148,7 @@ def templates_install_defaults(*, actor: Any, unit: Unit) -> list[SurveyTemplate
 
 @transaction.atomic
 def template_new_version(
-    *, actor: Any, template: SurveyTemplate, questions: list[dict[str, Any]], note: str = ""
+    *, actor: User, template: SurveyTemplate, questions: list[dict[str, Any]], note: str = ""
 ) -> TemplateVersion:
     """A new version of the questionnaire; earlier responses keep the version they answered.
 
@@ -209,7 +212,7 @@ _CAMPAIGN_FIELDS = ["title", "audience", "audience_detail", "starts_on", "ends_o
 @transaction.atomic
 def campaign_create(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     template: SurveyTemplate,
     title: str,
@@ -251,7 +254,7 @@ def campaign_create(
         ends_on=ends_on,
         access=access,
         device_limit=device_limit,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor,
     )
     audit_record(
         actor=actor,
@@ -268,7 +271,7 @@ def _lock_campaign(campaign: Campaign) -> Campaign:
 
 
 @transaction.atomic
-def campaign_set_status(*, actor: Any, campaign: Campaign, status: str) -> Campaign:
+def campaign_set_status(*, actor: User, campaign: Campaign, status: str) -> Campaign:
     """Open a draft, close an open campaign, or reopen a closed one before its end date."""
     campaign = _lock_campaign(campaign)
     permissions.require(actor, permissions.MANAGE_SURVEYS, campaign.unit)
@@ -298,7 +301,7 @@ def campaign_set_status(*, actor: Any, campaign: Campaign, status: str) -> Campa
 
 
 @transaction.atomic
-def campaign_publish(*, actor: Any, campaign: Campaign, published: bool = True) -> Campaign:
+def campaign_publish(*, actor: User, campaign: Campaign, published: bool = True) -> Campaign:
     """Publish the results on the portal (Decree 61 Art. 32; domain.md 10 rule 8), or withdraw."""
     campaign = _lock_campaign(campaign)
     permissions.require(actor, permissions.MANAGE_SURVEYS, campaign.unit)
@@ -320,7 +323,7 @@ def campaign_publish(*, actor: Any, campaign: Campaign, published: bool = True) 
 
 @transaction.atomic
 def invitations_issue(
-    *, actor: Any, campaign: Campaign, count: int, segment: str = "", label: str = ""
+    *, actor: User, campaign: Campaign, count: int, segment: str = "", label: str = ""
 ) -> list[Invitation]:
     """`count` one-time tokens, e.g. one per parent of class 8A, printed as slips."""
     campaign = _lock_campaign(campaign)
@@ -356,7 +359,7 @@ EMAIL_LABEL = "Thư mời điện tử"
 
 
 @transaction.atomic
-def invitations_email_staff(*, actor: Any, campaign: Campaign) -> int:
+def invitations_email_staff(*, actor: User, campaign: Campaign) -> int:
     """One invitation per active staff member with an e-mail address, each mailed its own link.
 
     Which token went to whom is not stored (the mail is the only link between them), so staff
