@@ -3,8 +3,9 @@ public submission POST /public/feedback (no account, the same checks as the web 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cchc.accounts import permissions
+from cchc.accounts.models import User
 from cchc.api.dossiers import Id, NoNul
 from cchc.api.types import BoundedDate
 from cchc.core.http import AuthedHttpRequest
@@ -169,6 +171,20 @@ def feedback_get(request: AuthedHttpRequest, pk: Id) -> dict:
     return _out(_get(request, pk), request.user)
 
 
+class _Common(TypedDict):
+    """What every feedback action service takes."""
+
+    actor: User
+    item: Feedback
+    expected_version: int | None
+
+
+def _chosen(assignee: Staff | None) -> Staff:
+    if assignee is None:
+        raise HttpError(422, "Hãy chọn người xử lý (assignee_id).")
+    return assignee
+
+
 @router.post("/feedback/{pk}/actions", response=FeedbackOut, summary="Xử lý phản ánh")
 def feedback_act(request: AuthedHttpRequest, pk: Id, payload: ActionIn) -> dict:
     item = _get(request, pk)
@@ -178,8 +194,8 @@ def feedback_act(request: AuthedHttpRequest, pk: Id, payload: ActionIn) -> dict:
         assignee = Staff.objects.filter(pk=payload.assignee_id, unit=item.unit).first()
         if assignee is None:
             raise HttpError(422, "Người xử lý phải thuộc đơn vị.")
-    common = {"actor": user, "item": item, "expected_version": version}
-    actions = {
+    common = _Common(actor=user, item=item, expected_version=version)
+    actions: dict[str, Callable[[], Feedback]] = {
         Action.CLASSIFY: lambda: services.feedback_classify(
             **common,
             classification=payload.classification,
@@ -187,7 +203,7 @@ def feedback_act(request: AuthedHttpRequest, pk: Id, payload: ActionIn) -> dict:
             forwarded_to=payload.forwarded_to,
             assignee=assignee,
         ),
-        Action.ASSIGN: lambda: services.feedback_assign(**common, assignee=assignee),
+        Action.ASSIGN: lambda: services.feedback_assign(**common, assignee=_chosen(assignee)),
         Action.REQUEST_INFO: lambda: services.feedback_request_info(**common, note=payload.note),
         Action.INFO_RECEIVED: lambda: services.feedback_info_received(**common, note=payload.note),
         Action.DRAFT: lambda: services.feedback_draft(**common, answer=payload.answer),
@@ -202,8 +218,6 @@ def feedback_act(request: AuthedHttpRequest, pk: Id, payload: ActionIn) -> dict:
     }
     if payload.action not in actions:
         raise HttpError(422, "Thao tác không hợp lệ.")
-    if payload.action == Action.ASSIGN and assignee is None:
-        raise HttpError(422, "Hãy chọn người xử lý (assignee_id).")
     try:
         item = actions[payload.action]()
     except (services.StaleFeedback, services.Conflict) as error:
