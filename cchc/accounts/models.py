@@ -16,6 +16,9 @@ from cchc.core.models import TimeStampedModel
 class User(AbstractUser):
     """A log-in. The person behind it is `user.staff` (organizations.Staff), if any."""
 
+    # Not a column: the roles `permissions.roles_of` caches on the user for one request.
+    _cchc_roles: frozenset[str]
+
     def get_full_name(self) -> str:
         """The person's full name in Vietnamese order ("Lê Thị Thanh Thủy"): the staff record's
         one field when there is one, else family and middle names (`last_name`) before the

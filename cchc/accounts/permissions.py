@@ -162,7 +162,7 @@ def roles_of(user: AnyUser) -> frozenset[str]:
     if user.is_superuser:
         roles.add(Role.SYSTEM_ADMIN)
     result = frozenset(roles)
-    user._cchc_roles = result  # type: ignore[union-attr]
+    user._cchc_roles = result
     return result
 
 

@@ -161,8 +161,10 @@ def otp_device_confirm(
 ) -> TOTPDevice:
     if otp_needs_enrolment_code(actor):
         code = (
-            OtpEnrolmentCode.objects.select_for_update()
-            .filter(pk=getattr(enrolment_code, "pk", None), user=actor, used_at__isnull=True)
+            None
+            if enrolment_code is None
+            else OtpEnrolmentCode.objects.select_for_update()
+            .filter(pk=enrolment_code.pk, user=actor, used_at__isnull=True)
             .filter(expires_at__gt=timezone.now())
             .first()
         )

@@ -83,14 +83,16 @@ def _filter(
 
 
 def incoming_get(*, user: Any, pk: Any) -> IncomingDocument:
-    doc = incoming_for_user(user=user).filter(pk=parse_id(pk)).first()
+    pk_value = parse_id(pk)
+    doc = None if pk_value is None else incoming_for_user(user=user).filter(pk=pk_value).first()
     if doc is None:
         raise Http404("Không tìm thấy văn bản đến.")
     return doc
 
 
 def outgoing_get(*, user: Any, pk: Any) -> OutgoingDocument:
-    doc = outgoing_for_user(user=user).filter(pk=parse_id(pk)).first()
+    pk_value = parse_id(pk)
+    doc = None if pk_value is None else outgoing_for_user(user=user).filter(pk=pk_value).first()
     if doc is None:
         raise Http404("Không tìm thấy văn bản đi.")
     return doc

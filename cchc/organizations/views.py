@@ -29,7 +29,11 @@ def unit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     context = {
         "unit": unit,
         # The unit above is linked only when the user may open it (a school's staff may not).
-        "parent": selectors.unit_list_for_user(user=request.user).filter(pk=unit.parent_id).first(),
+        "parent": (
+            selectors.unit_list_for_user(user=request.user).filter(pk=unit.parent_id).first()
+            if unit.parent_id is not None
+            else None
+        ),
         "children": selectors.unit_list_for_user(user=request.user).filter(parent=unit),
         "groups": selectors.group_list_for_unit(user=request.user, unit=unit),
         "staff_list": selectors.staff_list_for_unit(user=request.user, unit=unit, query=query),

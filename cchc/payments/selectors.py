@@ -37,7 +37,8 @@ def fee_list_for_user(*, user: Any) -> QuerySet[Fee]:
 
 
 def fee_get_for_user(*, user: Any, pk: Any) -> Fee:
-    fee = fee_list_for_user(user=user).filter(pk=parse_id(str(pk))).first()
+    pk_value = parse_id(str(pk))
+    fee = None if pk_value is None else fee_list_for_user(user=user).filter(pk=pk_value).first()
     if fee is None:
         raise Http404("Không tìm thấy khoản thu.")
     return fee
@@ -67,7 +68,8 @@ def bill_list_for_user(
 
 
 def bill_get_for_user(*, user: Any, pk: Any) -> Bill:
-    bill = bill_list_for_user(user=user).filter(pk=parse_id(str(pk))).first()
+    pk_value = parse_id(str(pk))
+    bill = None if pk_value is None else bill_list_for_user(user=user).filter(pk=pk_value).first()
     if bill is None:
         raise Http404("Không tìm thấy khoản thu.")
     return bill

@@ -112,7 +112,7 @@ def build_digests(*, today: date | None = None) -> list[Digest]:
 def _recipient(staff: Staff) -> str:
     if staff.email:
         return staff.email
-    return staff.user.email if staff.user_id and staff.user.email else ""
+    return staff.user.email if staff.user is not None and staff.user.email else ""
 
 
 def send_digests(*, today: date | None = None) -> dict[str, int]:

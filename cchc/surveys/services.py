@@ -380,7 +380,7 @@ def invitations_email_staff(*, actor: User, campaign: Campaign) -> int:
         raise ValidationError("Đợt khảo sát này đã gửi thư mời; mỗi người chỉ nhận một lần.")
     addresses = []
     for person in Staff.objects.filter(unit=campaign.unit, is_active=True).select_related("user"):
-        address = person.email or (person.user.email if person.user_id else "")
+        address = person.email or (person.user.email if person.user is not None else "")
         if address and address not in addresses:
             addresses.append(address)
     if not addresses:

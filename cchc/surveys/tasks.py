@@ -19,7 +19,7 @@ def principal_addresses(unit_id: int) -> list[str]:
     ).select_related("user")
     addresses = []
     for person in people:
-        address = person.email or (person.user.email if person.user_id else "")
+        address = person.email or (person.user.email if person.user is not None else "")
         if address and address not in addresses:
             addresses.append(address)
     return addresses
