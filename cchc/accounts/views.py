@@ -20,10 +20,10 @@ from django_otp import login as otp_login
 
 from cchc.accounts import services, tasks
 from cchc.accounts.forms import ApiTokenForm, EnrolmentCodeForm, LoginForm, OtpTokenForm
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.accounts.models import ApiToken, OtpEnrolmentCode, hash_token
 from cchc.core import ratelimit
 from cchc.core.form_errors import add_validation_errors
-from cchc.core.http import AuthedHttpRequest
 
 
 class LoginView(auth_views.LoginView):

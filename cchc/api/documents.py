@@ -11,8 +11,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import NoNul
-from cchc.core.http import AuthedHttpRequest
 from cchc.documents import selectors, services
 from cchc.documents.references import DocRefError, parse_reference
 from cchc.documents.workflow import InvalidTransition

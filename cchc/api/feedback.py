@@ -14,10 +14,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.accounts.models import User
 from cchc.api.dossiers import Id, NoNul
 from cchc.api.types import BoundedDate
-from cchc.core.http import AuthedHttpRequest
 from cchc.core.ratelimit import hit
 from cchc.feedback import selectors, services
 from cchc.feedback.models import Feedback

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Router, Schema
 
 from cchc.accounts import permissions
-from cchc.core.http import AuthedHttpRequest
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.organizations import selectors
 
 router = Router(tags=["Đơn vị và nhân sự"])

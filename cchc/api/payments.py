@@ -12,8 +12,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
-from cchc.core.http import AuthedHttpRequest
 from cchc.core.ratelimit import hit
 from cchc.kpi import registry
 from cchc.payments import kpis, selectors, services

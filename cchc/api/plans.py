@@ -10,9 +10,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
 from cchc.api.types import BoundedDate, Percent, Year
-from cchc.core.http import AuthedHttpRequest
 from cchc.core.numbers import MAX_ID
 from cchc.plans import selectors, services
 from cchc.plans.models import Activity

@@ -13,8 +13,8 @@ from ninja.errors import HttpError
 from pydantic import AfterValidator
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import NoNul
-from cchc.core.http import AuthedHttpRequest
 from cchc.core.numbers import MAX_ID
 from cchc.core.ratelimit import hit
 from cchc.surveys import reporting, results, selectors, services

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.audit import selectors
-from cchc.core.http import AuthedHttpRequest
 
 
 @require_safe

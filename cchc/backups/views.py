@@ -8,9 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.backups import services
 from cchc.backups.models import BackupRun
-from cchc.core.http import AuthedHttpRequest
 
 
 @require_safe

@@ -36,8 +36,8 @@ from django.utils import timezone
 from cchc.core.models import AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
-    from cchc.accounts.models import User
-    from cchc.organizations.models import Unit
+    # Domain-free: any Django user model with names (ours is accounts.User), any unit model.
+    from django.contrib.auth.models import AbstractUser
 
 GENESIS = "0" * 64
 
@@ -158,10 +158,10 @@ def event_hash(event: AuditEvent, *, key: bytes | None = None) -> str:
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: AbstractUser | None,
     verb: str,
     obj: models.Model | None = None,
-    unit: Unit | None = None,
+    unit: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
     before: dict[str, Any] | None = None,

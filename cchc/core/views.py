@@ -7,12 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from cchc.core.http import AuthedHttpRequest
-
 
 @require_safe
 @login_required
-def home(request: AuthedHttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponse:
     """Send staff to the landing page (the plan at a glance); an account without a staff record
     sees the unit list, which explains that the account has no unit yet. (core imports no other
     app of ours: the staff record is read by its related name.)"""

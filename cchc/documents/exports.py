@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from cchc.accounts import permissions
-from cchc.core.http import AuthedHttpRequest
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.documents import selectors
 from cchc.documents.services import place_of
 

@@ -7,17 +7,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.downloads import file_response
 from cchc.core.form_errors import add_validation_errors
-from cchc.core.http import AuthedHttpRequest
 from cchc.documents import alerts, selectors, services, signing
 from cchc.documents.forms import (
     AssignForm,
@@ -28,14 +29,14 @@ from cchc.documents.forms import (
     Pkcs12Form,
     VerifyForm,
 )
-from cchc.documents.models import TrustedRoot
+from cchc.documents.models import IncomingDocument, TrustedRoot
 from cchc.documents.workflow import TONE, IncomingStatus, InvalidTransition, OutgoingStatus
 
 OS = OutgoingStatus
 
 
 def _expected(request: HttpRequest) -> int | None:
-    version = request.POST.get("version")
+    version = request.POST.get("version", "")
     valid = bool(version) and version.isascii() and version.isdigit() and len(version) < 10
     return int(version) if valid else (-1 if version else None)
 
@@ -60,7 +61,8 @@ def incoming_list(request: AuthedHttpRequest) -> HttpResponse:
     form = IncomingForm(request.POST or None, request.FILES or None) if may_register else None
     status = 200
     if request.method == "POST":
-        permissions.require(request.user, permissions.REGISTER_DOCUMENTS, unit)
+        if form is None or unit is None:  # (a superuser with no unit has no register either)
+            raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
         if form.is_valid():
             data = dict(form.cleaned_data)
             upload = data.pop("file")
@@ -83,7 +85,9 @@ def incoming_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "documents/incoming_list.html", context, status=status)
 
 
-def _incoming_context(request: HttpRequest, doc: Any, **forms: Any) -> dict[str, Any]:
+def _incoming_context(
+    request: AuthedHttpRequest, doc: IncomingDocument, **forms: Any
+) -> dict[str, Any]:
     user = request.user
     return {
         "doc": doc,
@@ -112,7 +116,7 @@ def incoming_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         if action == "present":
             services.incoming_present(actor=user, doc=doc, expected_version=expected)
         elif action == "assign":
-            if not form.is_valid():
+            if form is None or not form.is_valid():
                 raise ValidationError("Dữ liệu chưa hợp lệ, hãy xem thông báo bên dưới.")
             data = form.cleaned_data
             services.incoming_assign(
@@ -156,7 +160,7 @@ def incoming_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def incoming_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def incoming_file(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     doc = selectors.incoming_get(user=request.user, pk=pk)
     return file_response(request, doc.file)
 
@@ -291,7 +295,7 @@ def outgoing_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def outgoing_file(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def outgoing_file(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     doc = selectors.outgoing_get(user=request.user, pk=pk)
     return file_response(request, doc.signed_pdf if doc.signed_pdf else doc.pdf)
 
@@ -324,7 +328,8 @@ def certificates(request: AuthedHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         kind = request.POST.get("kind")
-        form = p12 if kind == "pkcs12" else p11
+        form: Pkcs12Form | Pkcs11Form = p12 if kind == "pkcs12" else p11
+        unit = permissions.acting_unit_or_404(request.user)
         if form.is_valid():
             data = form.cleaned_data
             image = data["image"].read() if data.get("image") else None
@@ -333,7 +338,7 @@ def certificates(request: AuthedHttpRequest) -> HttpResponse:
                 if kind == "pkcs12":
                     record = services.certificate_add_pkcs12(
                         actor=request.user,
-                        unit=staff.unit,
+                        unit=unit,
                         staff=owner,
                         data=data["file"].read(),
                         pin=data["pin"],
@@ -342,7 +347,7 @@ def certificates(request: AuthedHttpRequest) -> HttpResponse:
                 else:
                     record = services.certificate_add_pkcs11(
                         actor=request.user,
-                        unit=staff.unit,
+                        unit=unit,
                         staff=owner,
                         module=data["module"],
                         token_label=data["token_label"],

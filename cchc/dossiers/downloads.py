@@ -11,8 +11,8 @@ from django.http import Http404
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.downloads import file_response
-from cchc.core.http import AuthedHttpRequest
 from cchc.dossiers.models import DossierAttachment
 from cchc.dossiers.selectors import dossier_list_for_user
 

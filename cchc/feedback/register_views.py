@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.downloads import file_response
-from cchc.core.http import AuthedHttpRequest
 from cchc.core.numbers import MAX_ID
 from cchc.feedback import exports, selectors
 from cchc.feedback.models import FeedbackAttachment

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.form_errors import add_validation_errors
-from cchc.core.http import AuthedHttpRequest
 from cchc.core.numbers import parse_id
 from cchc.feedback import deadlines, services
 from cchc.feedback.forms import LimitsForm, TemplateForm

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.form_errors import add_validation_errors
-from cchc.core.http import AuthedHttpRequest
 from cchc.feedback import deadlines, forms, selectors, services
 from cchc.feedback.workflow import TONE, Action, InvalidTransition
 from cchc.workdays.services import calendar_for_unit

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from cchc.accounts import permissions
-from cchc.core.http import AuthedHttpRequest
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.kpi import assessments
 from cchc.kpi.assessments import AssessmentError, Entry
 from cchc.kpi.models import Assessment, AssessmentStatus

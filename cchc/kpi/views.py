@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
-from cchc.core.http import AuthedHttpRequest
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.kpi import index766, selectors
 from cchc.kpi.overview import overview_for_user
 from cchc.kpi.registry import Period

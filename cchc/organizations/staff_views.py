@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.accounts.models import Role
 from cchc.core.form_errors import add_validation_errors
-from cchc.core.http import AuthedHttpRequest
 from cchc.organizations import services, staff_accounts, staff_table
 from cchc.organizations.forms import StaffForm, StaffImportForm
 from cchc.organizations.models import Staff, Unit

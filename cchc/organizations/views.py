@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
-from cchc.core.http import AuthedHttpRequest
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.organizations import selectors
 
 

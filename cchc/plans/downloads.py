@@ -12,8 +12,8 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.downloads import file_response
-from cchc.core.http import AuthedHttpRequest
 from cchc.plans.models import Activity, Evidence
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
-from cchc.core.http import AuthedHttpRequest
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.official_docs import OfficialDocError
 from cchc.reports.builder import FORMATS, ReportRequest, period_name, report_file
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.form_errors import add_validation_errors
-from cchc.core.http import AuthedHttpRequest
 from cchc.core.numbers import parse_id, parse_int_in_range
 from cchc.organizations import selectors as org_selectors
 from cchc.workdays import selectors, services

@@ -7,12 +7,9 @@ Staff views annotate `request: AuthedHttpRequest` so mypy knows that, and servic
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.http import HttpRequest
 
-if TYPE_CHECKING:
-    from cchc.accounts.models import User
+from cchc.accounts.models import User
 
 
 class AuthedHttpRequest(HttpRequest):
