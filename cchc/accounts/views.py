@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cchc.accounts import services, tasks
 from cchc.accounts.forms import ApiTokenForm, EnrolmentCodeForm, LoginForm, OtpTokenForm
@@ -73,7 +74,7 @@ def _safe_next(request: HttpRequest) -> str:
 ENROLMENT_SESSION_KEY = "cchc_otp_enrolment_code"
 
 
-def _enrolment_code(request: HttpRequest) -> OtpEnrolmentCode | None:
+def _enrolment_code(request: AuthedHttpRequest) -> OtpEnrolmentCode | None:
     """The enrolment code this session already entered, if still usable."""
     pk = request.session.get(ENROLMENT_SESSION_KEY)
     return (
@@ -115,9 +116,9 @@ def otp_setup(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "accounts/otp_setup.html", context, status=422 if form.errors else 200)
 
 
-def _enrolment_step(request: HttpRequest, device: Any) -> HttpResponse:
+def _enrolment_step(request: AuthedHttpRequest, device: TOTPDevice) -> HttpResponse:
     form = EnrolmentCodeForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.enrolment_code is not None:
         request.session[ENROLMENT_SESSION_KEY] = form.enrolment_code.pk
         services.otp_device_new_secret(device=device)
         return redirect(f"{reverse('accounts:otp_setup')}?next={_safe_next(request)}")

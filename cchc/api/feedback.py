@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +15,6 @@ from ninja.errors import HttpError
 
 from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
-from cchc.accounts.models import User
 from cchc.api.dossiers import Id, NoNul
 from cchc.api.types import BoundedDate
 from cchc.core.ratelimit import hit
@@ -171,14 +170,6 @@ def feedback_get(request: AuthedHttpRequest, pk: Id) -> dict:
     return _out(_get(request, pk), request.user)
 
 
-class _Common(TypedDict):
-    """What every feedback action service takes."""
-
-    actor: User
-    item: Feedback
-    expected_version: int | None
-
-
 def _chosen(assignee: Staff | None) -> Staff:
     if assignee is None:
         raise HttpError(422, "Hãy chọn người xử lý (assignee_id).")
@@ -194,7 +185,7 @@ def feedback_act(request: AuthedHttpRequest, pk: Id, payload: ActionIn) -> dict:
         assignee = Staff.objects.filter(pk=payload.assignee_id, unit=item.unit).first()
         if assignee is None:
             raise HttpError(422, "Người xử lý phải thuộc đơn vị.")
-    common = _Common(actor=user, item=item, expected_version=version)
+    common = services.ActionArgs(actor=user, item=item, expected_version=version)
     actions: dict[str, Callable[[], Feedback]] = {
         Action.CLASSIFY: lambda: services.feedback_classify(
             **common,

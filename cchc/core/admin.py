@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
+from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.http import HttpRequest
 
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.models import AuditChainHead, AuditEvent
+
+
+def _admin_user(request: HttpRequest) -> AbstractUser | None:
+    """The signed-in administrator (the admin site lets no anonymous visitor in)."""
+    user = request.user
+    return user if isinstance(user, AbstractUser) else None
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -28,7 +35,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 before = snapshot(type(obj)._default_manager.get(pk=obj.pk))
             super().save_model(request, obj, form, change)
             audit_record(
-                actor=request.user,
+                actor=_admin_user(request),
                 verb=f"admin.{'change' if change else 'add'}",
                 obj=obj,
                 unit=self.unit_of(obj),
@@ -42,7 +49,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
             unit = self.unit_of(obj)
             if unit is not None and unit.pk == obj.pk:
                 unit = None
-            audit_record(actor=request.user, verb="admin.delete", obj=obj, unit=unit, before=before)
+            audit_record(
+                actor=_admin_user(request), verb="admin.delete", obj=obj, unit=unit, before=before
+            )
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
@@ -56,7 +65,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             instances = formset.save(commit=False)
             for obj in formset.deleted_objects:
                 audit_record(
-                    actor=request.user,
+                    actor=_admin_user(request),
                     verb="admin.delete",
                     obj=obj,
                     unit=parent_unit,
@@ -67,7 +76,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 is_new = obj.pk is None
                 obj.save()
                 audit_record(
-                    actor=request.user,
+                    actor=_admin_user(request),
                     verb="admin.add" if is_new else "admin.change",
                     obj=obj,
                     unit=parent_unit,
@@ -81,7 +90,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at", "unit", "actor_name", "verb", "object_type", "object_id", "seq"]
     list_filter = ["verb", "object_type"]
     search_fields = ["actor_name", "object_repr", "object_id"]
-    date_hierarchy = "at"
+    date_hierarchy: ClassVar[str | None] = "at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

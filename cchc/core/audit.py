@@ -188,7 +188,7 @@ def audit_record(
         event = AuditEvent(
             chain_key=chain_key,
             seq=seq,
-            unit=unit,
+            unit_id=unit.pk if unit is not None else None,
             actor_id=actor_id,
             actor_name=actor_name,
             verb=verb,

@@ -24,7 +24,8 @@ class DatabaseCache(DjangoDatabaseCache):
         key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
-        table = connection.ops.quote_name(self._table)
+        # `_table` and `_base_set` are DatabaseCache's own (private, so absent from the stubs).
+        table = connection.ops.quote_name(self._table)  # type: ignore[attr-defined]
         column = connection.ops.quote_name("cache_key")
         expires = connection.ops.quote_name("expires")
         now = connection.ops.adapt_datetimefield_value(tz_now().replace(microsecond=0))
@@ -33,4 +34,4 @@ class DatabaseCache(DjangoDatabaseCache):
                 f"DELETE FROM {table} WHERE {column} = %s AND {expires} < %s",  # noqa: S608
                 [key, now],
             )
-        return self._base_set("add", key, value, timeout)
+        return self._base_set("add", key, value, timeout)  # type: ignore[attr-defined]

@@ -532,7 +532,7 @@ def render_pdf(doc: OutgoingDocument) -> bytes:
 
 def place_of(unit: Unit) -> str:
     """The place name of box 4: the commune or ward in the unit's address ("Bình Hưng")."""
-    for text in (unit.address, unit.parent.name if unit.parent_id else ""):
+    for text in (unit.address, unit.parent.name if unit.parent is not None else ""):
         match = re.search(r"(?i:xã|phường|thị trấn|đặc khu)\s+([^,]+)", text or "")
         if match:
             return match[1].strip()
@@ -551,7 +551,7 @@ def render_docx(doc: OutgoingDocument) -> bytes:
     )
 
     unit = doc.unit
-    parent = unit.parent.name.upper() if unit.parent_id else ""
+    parent = unit.parent.name.upper() if unit.parent is not None else ""
     if doc.symbol:
         number, symbol = doc.symbol.split("/", 1)
     else:  # a draft: the number is left blank, the symbol is what numbering will compose
@@ -698,7 +698,7 @@ def outgoing_release(
         pdf=bytes(doc.signed_pdf.read()),
         pin=unit_pin,
         purpose=f"Phát hành văn bản {doc.symbol}",
-        near_name=doc.signer.full_name,
+        near_name=doc.signer.full_name if doc.signer is not None else None,
     )
     with transaction.atomic():
         doc = _lock_outgoing(doc, expected_version)

@@ -154,7 +154,7 @@ def _procedure(unit: Unit, values: dict[str, Any]) -> Procedure:
 
 
 @transaction.atomic
-def import_provincial(*, actor: User | None, unit: Unit, data: bytes) -> ImportReport:
+def import_provincial(*, actor: User, unit: Unit, data: bytes) -> ImportReport:
     permissions.require(actor, permissions.RECEIVE_DOSSIERS, unit)
     report = ImportReport()
     for number, values in read_rows(data):

@@ -182,7 +182,7 @@ def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
     return locked
 
 
-def _actor_name(actor: User) -> str:
+def _actor_name(actor: User | None) -> str:
     staff = permissions.acting_staff(actor)
     if staff is not None:
         return staff.full_name

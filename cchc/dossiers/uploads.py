@@ -77,7 +77,7 @@ def dossier_attach_scan(
         document_name=(document_name or "Bản quét hồ sơ").strip()[:300],
         uploaded_by=actor,
     )
-    attachment.file.save(upload.name, upload, save=True)
+    attachment.file.save(upload.name or "ban-quet", upload, save=True)
     audit_record(
         actor=actor,
         verb="dossier.attach",

@@ -12,7 +12,7 @@ import secrets
 import unicodedata
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -53,6 +53,14 @@ MAX_TITLE = 200
 PHONE = re.compile(r"^(0|\+84)\d{9,10}$")
 EXTERNAL_CODE = re.compile(r"^[A-Za-z0-9.\-_/]{4,60}$")
 _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class ActionArgs(TypedDict):
+    """What every handling service (classify … close) takes, for callers that dispatch."""
+
+    actor: User
+    item: Feedback
+    expected_version: int | None
 
 
 class StaleFeedback(ValidationError):
@@ -177,11 +185,11 @@ def _lock(item: Feedback, expected_version: int | None) -> Feedback:
     return locked
 
 
-def _actor_name(actor: User) -> str:
+def _actor_name(actor: User | None) -> str:
     staff = permissions.acting_staff(actor)
     if staff is not None:
         return staff.full_name
-    if actor is not None and getattr(actor, "pk", None):
+    if actor is not None:
         return actor.get_full_name() or actor.get_username()
     return "Hệ thống"
 

@@ -45,9 +45,10 @@ def unit_settings(request: AuthedHttpRequest) -> HttpResponse:
             messages.success(request, "Đã thêm mẫu trả lời.")
             return redirect("feedback:settings")
         if action == "delete_template":
-            template = AnswerTemplate.objects.filter(
-                unit=unit, pk=parse_id(request.POST.get("template"))
-            ).first()
+            pk = parse_id(request.POST.get("template"))
+            template = (
+                None if pk is None else AnswerTemplate.objects.filter(unit=unit, pk=pk).first()
+            )
             if template is None:
                 raise Http404("Không tìm thấy mẫu trả lời.")
             services.answer_template_delete(actor=request.user, template=template)

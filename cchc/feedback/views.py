@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -17,6 +17,7 @@ from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.form_errors import add_validation_errors
 from cchc.feedback import deadlines, forms, selectors, services
+from cchc.feedback.models import Feedback, Finding
 from cchc.feedback.workflow import TONE, Action, InvalidTransition
 from cchc.workdays.services import calendar_for_unit
 
@@ -88,7 +89,7 @@ def intake(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "feedback/feedback_intake.html", {"form": form}, status=status)
 
 
-def _context(request: HttpRequest, item: Any, **bound: Any) -> dict[str, Any]:
+def _context(request: AuthedHttpRequest, item: Feedback, **bound: Any) -> dict[str, Any]:
     unit = item.unit
     allowed = services.allowed_actions(request.user, item)
     question, answer = (
@@ -137,10 +138,16 @@ _FORMS = {
 }
 
 
-def _run(action: str, request: HttpRequest, item: Any, data: dict[str, Any], version: int | None):
+def _run(
+    action: str,
+    request: AuthedHttpRequest,
+    item: Feedback,
+    data: dict[str, Any],
+    version: int | None,
+) -> Feedback | Finding:
     actor = request.user
     note = data.get("note", "") or ""
-    common = {"actor": actor, "item": item, "expected_version": version}
+    common = services.ActionArgs(actor=actor, item=item, expected_version=version)
     if action == Action.CLASSIFY:
         return services.feedback_classify(
             **common,

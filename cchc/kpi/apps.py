@@ -1,17 +1,20 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
-def _has_units_below(user: object) -> bool:
+
+def _has_units_below(user: AnyUser) -> bool:
     from cchc.accounts import permissions
 
-    staff = permissions.acting_staff(user)  # type: ignore[arg-type]
+    staff = permissions.acting_staff(user)
     return (
         staff is not None
-        and permissions.visible_units(user)
-        .filter(  # type: ignore[arg-type]
-            parent_id=staff.unit_id
-        )
-        .exists()
+        and permissions.visible_units(user).filter(parent_id=staff.unit_id).exists()
     )
 
 

@@ -13,7 +13,7 @@ from cchc.organizations.models import Group, Staff, Unit
 
 
 def _path_for(unit: Unit) -> str:
-    prefix = unit.parent.path if unit.parent_id else ""
+    prefix = unit.parent.path if unit.parent is not None else ""
     return f"{prefix}{unit.pk:06d}."
 
 

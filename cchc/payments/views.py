@@ -26,6 +26,7 @@ from cchc.core.numbers import parse_int_in_range
 from cchc.core.official_docs import OfficialDocError, docx_to_pdf
 from cchc.kpi import registry
 from cchc.kpi.registry import Period
+from cchc.organizations.models import Unit
 from cchc.payments import kpis, papers, selectors, services
 from cchc.payments.codes import normalise_code
 from cchc.payments.forms import (
@@ -181,12 +182,13 @@ def fee_bill(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     permissions.require(request.user, permissions.MANAGE_PAYMENTS, fee.unit)
     form = ClassListForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        upload = request.FILES.get("file")
         try:
             result = services.bills_from_class_list(
                 actor=request.user,
                 unit=fee.unit,
                 fee=fee,
-                filename=request.FILES["file"].name,
+                filename=(upload.name or "") if upload is not None else "",
                 content=form.cleaned_data["file"],
                 collector=permissions.acting_staff(request.user),
             )
@@ -266,7 +268,7 @@ def statements(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "payments/statement_list.html", context, status=status)
 
 
-def _import(request: HttpRequest, unit: Any) -> tuple[StatementForm, int]:
+def _import(request: AuthedHttpRequest, unit: Unit) -> tuple[StatementForm, int]:
     token = request.POST.get("token", "")
     key = f"payments-upload:{request.user.pk}:{token}"
     stored = cache.get(key) if token else None
@@ -276,7 +278,7 @@ def _import(request: HttpRequest, unit: Any) -> tuple[StatementForm, int]:
         return form, 422
     upload = request.FILES.get("file")
     if upload is not None:
-        name, content, mapping = upload.name, upload.read(), None
+        name, content, mapping = upload.name or "", upload.read(), None
     elif stored:
         name, content, mapping = stored["name"], stored["content"], form.mapping()
     else:
@@ -290,7 +292,7 @@ def _import(request: HttpRequest, unit: Any) -> tuple[StatementForm, int]:
         problem = error.error_dict.get("file", [None])[0] if hasattr(error, "error_dict") else None
         if problem is not None and problem.code == "unknown_columns":
             token = secrets.token_urlsafe(16)
-            headers = problem.params["headers"]
+            headers = (problem.params or {})["headers"]
             cache.set(
                 f"payments-upload:{request.user.pk}:{token}",
                 {"name": name, "content": content, "headers": headers},

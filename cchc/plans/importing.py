@@ -103,7 +103,7 @@ def _recurrence_for(text: str) -> str:
 
 def default_place(unit: Unit) -> str:
     """The place name of a unit's papers: its commune's name without "Ủy ban nhân dân xã"."""
-    commune = unit.parent if unit.parent_id else unit
+    commune = unit.parent if unit.parent is not None else unit
     name = re.sub(
         r"^(ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+(xã|phường|thị trấn|đặc khu)\s+",
         "",

@@ -302,7 +302,7 @@ def evidence_add(
     evidence = Evidence(task=task, occurrence=occurrence, title=title.strip(), url=url.strip())
     evidence.added_by = actor
     if upload is not None:
-        evidence.file.save(upload.name, upload, save=False)
+        evidence.file.save(upload.name or "minh-chung", upload, save=False)
     evidence.save()
     audit_record(
         actor=actor,
@@ -404,7 +404,9 @@ def activity_create(
         created_by=actor,
     )
     if evidence_upload is not None:
-        activity.evidence_file.save(evidence_upload.name, evidence_upload, save=False)
+        activity.evidence_file.save(
+            evidence_upload.name or "minh-chung", evidence_upload, save=False
+        )
     activity.save()
     activity.participants.set(people)
     audit_record(
@@ -413,7 +415,7 @@ def activity_create(
     return activity
 
 
-_INITIATIVE_FLOW = {
+_INITIATIVE_FLOW: dict[str, set[str]] = {
     InitiativeStatus.SUBMITTED: {InitiativeStatus.EVALUATED, InitiativeStatus.REJECTED},
     InitiativeStatus.EVALUATED: {InitiativeStatus.ADOPTED, InitiativeStatus.REJECTED},
 }

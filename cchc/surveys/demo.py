@@ -42,11 +42,11 @@ COMMENTS = [
 def _with_clock(moment: datetime, action: Callable[[], T]) -> T:
     """Run a service as if at `moment` (services read timezone.now)."""
     original = timezone.now
-    timezone.now = lambda: moment  # type: ignore[assignment]
+    timezone.now = lambda: moment
     try:
         return action()
     finally:
-        timezone.now = original  # type: ignore[assignment]
+        timezone.now = original
 
 
 def _score(rng: random.Random, good: float) -> str:

@@ -115,7 +115,7 @@ def results_xlsx(campaign: Campaign, computed: Results, *, show_personal: bool) 
 
 def _place(unit: Any) -> str:
     """The commune's name from "Ủy ban nhân dân xã …" above the school, as the place line."""
-    parent = unit.parent.name if unit.parent_id else ""
+    parent = unit.parent.name if unit.parent is not None else ""
     for prefix in ("Ủy ban nhân dân xã ", "Ủy ban nhân dân phường ", "UBND xã ", "UBND phường "):
         if parent.startswith(prefix):
             return parent[len(prefix) :]

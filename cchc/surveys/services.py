@@ -188,7 +188,7 @@ def dossier_campaign(unit: Unit) -> Campaign:
                 kind=CampaignKind.DOSSIER,
                 title="Đánh giá việc giải quyết hồ sơ thủ tục hành chính",
                 template=template,
-                version=template.current_version(),
+                version=_current_version(template),
                 audience=Audience.CITIZENS,
                 starts_on=date(timezone.localdate().year, 1, 1),
                 status=CampaignStatus.OPEN,
@@ -207,6 +207,14 @@ def dossier_campaign(unit: Unit) -> Campaign:
 
 
 _CAMPAIGN_FIELDS = ["title", "audience", "audience_detail", "starts_on", "ends_on", "access"]
+
+
+def _current_version(template: SurveyTemplate) -> TemplateVersion:
+    """A campaign asks the template's latest questions; a template has them from its creation."""
+    version = template.current_version()
+    if version is None:
+        raise ValidationError({"template": "Mẫu phiếu chưa có bộ câu hỏi nào."})
+    return version
 
 
 @transaction.atomic
@@ -247,7 +255,7 @@ def campaign_create(
         kind=CampaignKind.SURVEY,
         title=title[:200],
         template=template,
-        version=template.current_version(),
+        version=_current_version(template),
         audience=audience,
         audience_detail=audience_detail.strip()[:50],
         starts_on=starts_on,
