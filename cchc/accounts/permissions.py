@@ -8,7 +8,7 @@ the commune officer's read permissions reach every unit below the commune. Views
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     # Whoever is asking: a signed-in user, the anonymous visitor of a public page, or nobody
     # (the system). Every helper below answers "no" for the last two.
     AnyUser = User | AnonymousUser | None
+
+# Any queryset: scoping keeps its class (a DossierQuerySet stays one).
+_QS = TypeVar("_QS", bound=QuerySet[Any])
 
 VIEW_UNIT = "unit.view"
 VIEW_STAFF = "staff.view"
@@ -214,7 +217,7 @@ def require(user: AnyUser, permission: str, unit: Unit | None = None) -> None:
         raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
 
 
-def scope_to_units(queryset: QuerySet, user: AnyUser, *, field: str = "unit") -> QuerySet:
+def scope_to_units(queryset: _QS, user: AnyUser, *, field: str = "unit") -> _QS:
     """Limit any unit-owned queryset to what `user` may see (the one tenancy helper)."""
     return queryset.filter(**{f"{field}__in": visible_units(user)})
 

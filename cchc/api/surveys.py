@@ -3,6 +3,7 @@ submitting a response or a dossier rating, and reading published results, for th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -239,7 +240,7 @@ def campaign_responses(
     return out
 
 
-def _submit(action) -> tuple[int, dict]:
+def _submit(action: Callable[[], Response]) -> Status[dict[str, Any]]:
     try:
         response = action()
     except services.SurveyClosed as error:

@@ -173,17 +173,17 @@ def register_export(request: AuthedHttpRequest, book: str, fmt: str) -> HttpResp
     permissions.require(request.user, permissions.VIEW_DOCUMENTS, unit)
     filters = request.GET.dict()
     if book == "den":
-        rows = selectors.incoming_for_user(user=request.user, filters=filters).filter(unit=unit)
-        rows = rows.order_by("year", "incoming_number")
-        title, columns, cells = "Sổ đăng ký văn bản đến", INCOMING_COLUMNS, _incoming_rows(rows)
+        incoming = selectors.incoming_for_user(user=request.user, filters=filters).filter(unit=unit)
+        incoming = incoming.order_by("year", "incoming_number")
+        title, columns, cells = "Sổ đăng ký văn bản đến", INCOMING_COLUMNS, _incoming_rows(incoming)
     else:
-        rows = (
+        outgoing = (
             selectors.outgoing_for_user(user=request.user, filters=filters)
             .filter(unit=unit, number__isnull=False)
             .select_related("amends")
         )
-        rows = rows.order_by("year", "secret_sequence", "number")
-        title, columns, cells = "Sổ đăng ký văn bản đi", OUTGOING_COLUMNS, _outgoing_rows(rows)
+        outgoing = outgoing.order_by("year", "secret_sequence", "number")
+        title, columns, cells = "Sổ đăng ký văn bản đi", OUTGOING_COLUMNS, _outgoing_rows(outgoing)
     stamp = f"{date.today():%Y%m%d}"  # noqa: DTZ011 - file name only
     name = f"so-van-ban-{book}-{stamp}.{fmt}"
     if fmt == "xlsx":

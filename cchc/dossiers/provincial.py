@@ -121,7 +121,8 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
             "Không đọc được tệp: cần tệp Excel .xlsx xuất từ hệ thống tỉnh."
         ) from error
     rows = list(sheet.iter_rows(values_only=True))
-    header_index, columns = 0, {}
+    header_index = 0
+    columns: dict[str, int] = {}
     for header_index, row in enumerate(rows[:10]):  # noqa: B007 - used after the loop
         columns = {}
         for i, cell in enumerate(row):

@@ -724,8 +724,9 @@ def apology_allowed(dossier: Dossier) -> bool:
     )
 
 
-def _check_new_due(dossier: Dossier, new_due_at: datetime | None, now: datetime) -> None:
-    """The new date: a working day of the unit, after today and after the current due date."""
+def _check_new_due(dossier: Dossier, new_due_at: datetime | None, now: datetime) -> datetime:
+    """The new date, checked: a working day of the unit, after today and after the current due
+    date (the caller has made sure there is one)."""
     if new_due_at is None:
         raise ValidationError({"new_due_at": "Hãy chọn ngày hẹn trả kết quả mới."})
     calendar = calendar_for_unit(dossier.unit)
@@ -737,11 +738,12 @@ def _check_new_due(dossier: Dossier, new_due_at: datetime | None, now: datetime)
         )
     if day <= now.astimezone(deadlines.VN).date():
         raise ValidationError({"new_due_at": "Ngày hẹn mới phải sau ngày hôm nay."})
-    due_day = dossier.due_at.astimezone(deadlines.VN).date()
-    if day <= due_day:
+    due_day = dossier.due_at.astimezone(deadlines.VN).date() if dossier.due_at else None
+    if due_day is not None and day <= due_day:
         raise ValidationError(
             {"new_due_at": f"Ngày hẹn mới phải sau hạn trả kết quả hiện tại ({due_day:%d/%m/%Y})."}
         )
+    return new_due_at
 
 
 @transaction.atomic
@@ -768,7 +770,7 @@ def dossier_apologize(
     if not reason.strip():
         raise ValidationError({"reason": "Hãy nêu lý do chậm giải quyết."})
     now = timezone.now()
-    _check_new_due(dossier, new_due_at, now)
+    new_due_at = _check_new_due(dossier, new_due_at, now)
     deadline = deadlines.apology_deadline(dossier)
     late = deadline is not None and now > deadline
     apology = Apology.objects.create(

@@ -116,6 +116,8 @@ def due_this_month(plan: Plan, today: date) -> list[DueRow]:
         .select_related("owner")
     )
     for task in tasks:
+        if task.due_on is None:
+            continue  # the query asks for dated tasks only
         rows.append(
             DueRow(
                 task,

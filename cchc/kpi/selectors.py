@@ -80,18 +80,18 @@ def unit_figures(
     for found in registry.all_indicators():
         if codes is not None and found.code not in codes:
             continue
-        row = bound.get(found.code)
-        measure = row.measure if row is not None else found.compute(units, period)
+        bound_row = bound.get(found.code)
+        measure = bound_row.measure if bound_row is not None else found.compute(units, period)
         figures.append(
             Figure(
                 indicator=found,
                 measure=measure,
-                target_number=row.target.number if row else "",
-                target_text=row.target.text if row else "",
-                goal=_goal(row.target) if row else "",
-                status=row.status if row else "",
-                status_label=row.label if row else "",
-                tone=row.tone if row else "neutral",
+                target_number=bound_row.target.number if bound_row else "",
+                target_text=bound_row.target.text if bound_row else "",
+                goal=_goal(bound_row.target) if bound_row else "",
+                status=bound_row.status if bound_row else "",
+                status_label=bound_row.label if bound_row else "",
+                tone=bound_row.tone if bound_row else "neutral",
             )
         )
     return figures

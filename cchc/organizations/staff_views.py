@@ -181,16 +181,15 @@ def staff_template(request: AuthedHttpRequest) -> HttpResponse:
     return response
 
 
+def _row_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """A posted row's columns as StaffRow takes them: roles a list, the rest text."""
+    return {c: (list(item[c]) if c == "roles" else str(item[c])) for c in staff_table.COLUMNS}
+
+
 def _rows_from_payload(raw: str) -> list[staff_table.StaffRow]:
     try:
         items = json.loads(raw)
-        rows = [
-            staff_table.StaffRow(
-                line=int(i["line"]),
-                **{c: (list(i[c]) if c == "roles" else str(i[c])) for c in staff_table.COLUMNS},
-            )
-            for i in items
-        ]
+        rows = [staff_table.StaffRow(line=int(i["line"]), **_row_fields(i)) for i in items]
     except (ValueError, KeyError, TypeError):
         raise ValidationError("Dữ liệu xem trước không hợp lệ; hãy tải tệp lên lại.") from None
     known = set(Role.values)

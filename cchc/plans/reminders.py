@@ -60,7 +60,8 @@ def _open_items(today: date) -> list[tuple[Task, Item]]:
         .prefetch_related("collaborators")
     )
     for task in tasks:
-        items.append((task, Item(task.number, task.title, task.plan.title, task.due_on)))
+        if task.due_on is not None:  # the query asks for dated tasks only
+            items.append((task, Item(task.number, task.title, task.plan.title, task.due_on)))
     periods = (
         TaskOccurrence.objects.filter(
             task__plan__status="active", status__in=OPEN, due_on__lte=until

@@ -206,7 +206,7 @@ def task_rows(plan: Plan, *, today: date | None = None) -> list[dict[str, Any]]:
             Prefetch("occurrences", queryset=TaskOccurrence.objects.order_by("period_start"))
         )
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for task in tasks:
         occurrences = list(task.occurrences.all())
         late = [o for o in occurrences if is_overdue(o, today)]

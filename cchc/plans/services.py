@@ -122,13 +122,15 @@ def _last_working_day_until(calendar: WorkCalendar, day: date) -> date:
 def task_sync_occurrences(*, task: Task) -> list[TaskOccurrence]:
     """Create the missing periods of a recurring task (idempotent); each is due on the last
     working day of its period, so deadlines never fall on a day off."""
-    created = []
+    created: list[TaskOccurrence] = []
     wanted = _periods(task, task.plan.year)
     # A changed cadence replaces the open periods of the old one; finished ones stay as history.
     labels = {label for label, _, _ in wanted}
     task.occurrences.exclude(period_label__in=labels).exclude(status=TaskStatus.DONE).delete()
     existing = set(task.occurrences.values_list("period_label", "period_start"))
-    calendar = calendar_for_unit(task.plan.unit) if wanted else None
+    if not wanted:
+        return created
+    calendar = calendar_for_unit(task.plan.unit)
     for label, start, end in wanted:
         if (label, start) in existing:
             continue

@@ -171,7 +171,7 @@ def summary_pdf(campaign: Campaign, computed: Results, *, signer_name: str = "")
     ]
     document = OfficialDocument(
         header=OfficialHeader(
-            parent_body=unit.parent.name.upper() if unit.parent_id else "",
+            parent_body=unit.parent.name.upper() if unit.parent is not None else "",
             issuer=unit.name.upper(),
             number=None,
             symbol=f"BC-{unit.symbol or 'DV'}",
