@@ -329,8 +329,8 @@ def certificates(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         kind = request.POST.get("kind")
         form: Pkcs12Form | Pkcs11Form = p12 if kind == "pkcs12" else p11
-        unit = permissions.acting_unit_or_404(request.user)
         if form.is_valid():
+            unit = permissions.acting_unit_or_404(request.user)  # certificates belong to a unit
             data = form.cleaned_data
             image = data["image"].read() if data.get("image") else None
             owner = None if data.get("for_unit") else staff
