@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +23,9 @@ from cchc.feedback.models import Feedback
 from cchc.feedback.tasks import sender_link
 from cchc.feedback.workflow import Action, InvalidTransition
 from cchc.organizations.models import Staff, Unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 router = Router(tags=["Phản ánh, kiến nghị"])
 public_router = Router(tags=["Phản ánh, kiến nghị (công khai)"])
@@ -108,7 +111,7 @@ class ActionIn(Schema):
     public_answer: Annotated[str, Field(max_length=12000), NoNul] = ""
 
 
-def _out(item: Feedback, user: Any) -> dict[str, Any]:
+def _out(item: Feedback, user: User) -> dict[str, Any]:
     # Personal data to those who need it: the desk and leaders, and the assigned handler.
     staff = permissions.acting_staff(user)
     personal = permissions.can(user, permissions.VIEW_PERSONAL_DATA, item.unit) or (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import Http404
@@ -14,6 +14,9 @@ from cchc.core.official_docs import OfficialDocError, converter, layout
 from cchc.dossiers import hooks, papers
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import DossierStatus
+
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KINDS = {
@@ -123,7 +126,7 @@ def dossier_info(
     )
 
 
-def _staff_name(user: Any) -> str:
+def _staff_name(user: AnyUser) -> str:
     staff = getattr(user, "staff", None) if user is not None else None
     return staff.full_name if staff else ""
 

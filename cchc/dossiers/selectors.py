@@ -7,7 +7,7 @@ from collections import namedtuple
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet
@@ -20,6 +20,9 @@ from cchc.dossiers.catalogue import search_key
 from cchc.dossiers.models import Dossier, DossierEvent, DossierPause, DossierQuerySet, Procedure
 from cchc.dossiers.workflow import FINAL, HAS_RESULT, DossierStatus
 from cchc.organizations.models import Unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
 
 def procedures_current(unit: Unit, on: date | None = None) -> QuerySet[Procedure]:
@@ -62,7 +65,7 @@ def procedure_search(unit: Unit, query: str) -> list[Procedure]:
 
 def dossier_list_for_user(
     *,
-    user: Any,
+    user: AnyUser,
     status: str = "",
     procedure_id: str = "",
     query: str = "",
@@ -101,7 +104,7 @@ def dossier_list_for_user(
 
 def queue_for_user(
     *,
-    user: Any,
+    user: AnyUser,
     status: str = "",
     procedure_id: str = "",
     handler_id: str = "",
@@ -127,7 +130,7 @@ def queue_for_user(
     )
 
 
-def late_without_apology(*, user: Any) -> DossierQuerySet:
+def late_without_apology(*, user: AnyUser) -> DossierQuerySet:
     """Open dossiers past their original due date with no apology: shown in red to the head."""
     return (
         dossier_list_for_user(user=user)
@@ -138,7 +141,7 @@ def late_without_apology(*, user: Any) -> DossierQuerySet:
     )
 
 
-def undated_for_user(*, user: Any) -> DossierQuerySet:
+def undated_for_user(*, user: AnyUser) -> DossierQuerySet:
     """Accepted, open dossiers without a due date, oldest receipt first (to be dated)."""
     return (
         dossier_list_for_user(user=user)
@@ -148,14 +151,14 @@ def undated_for_user(*, user: Any) -> DossierQuerySet:
     )
 
 
-def dossier_get_for_user(*, user: Any, pk: int) -> Dossier:
+def dossier_get_for_user(*, user: AnyUser, pk: int) -> Dossier:
     dossier = dossier_list_for_user(user=user).filter(pk=pk).first()
     if dossier is None:
         raise Http404("Không tìm thấy hồ sơ.")
     return dossier
 
 
-def procedure_get_for_user(*, user: Any, pk: int) -> Procedure:
+def procedure_get_for_user(*, user: AnyUser, pk: int) -> Procedure:
     procedure = permissions.scope_to_units(Procedure.objects.all(), user).filter(pk=pk).first()
     if procedure is None:
         raise Http404("Không tìm thấy thủ tục.")

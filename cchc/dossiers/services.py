@@ -44,6 +44,7 @@ from cchc.workdays.services import calendar_for_unit
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
+    from cchc.accounts.permissions import AnyUser
 
 S = DossierStatus
 ID_NUMBER = re.compile(r"^\d{12}$")
@@ -154,7 +155,7 @@ def _require_staff_of(actor: User, unit: Unit, permission: str) -> None:
     permissions.require(actor, permission, unit)
 
 
-def is_assigned_handler(actor: User, dossier: Dossier) -> bool:
+def is_assigned_handler(actor: AnyUser, dossier: Dossier) -> bool:
     """The officer the dossier was handed to (Decree 61 Art. 19: the head assigns an officer who
     appraises it); they may work on it without the desk's general permission."""
     staff = permissions.acting_staff(actor)
@@ -921,13 +922,13 @@ def dossier_stop(
     )
 
 
-def may_act(user: Any, dossier: Dossier) -> bool:
+def may_act(user: AnyUser, dossier: Dossier) -> bool:
     return permissions.can(user, permissions.PROCESS_DOSSIERS, dossier.unit) or is_assigned_handler(
         user, dossier
     )
 
 
-def allowed_actions(user: Any, dossier: Dossier) -> list[str]:
+def allowed_actions(user: AnyUser, dossier: Dossier) -> list[str]:
     """The workflow actions this user may take on the dossier now: offered on the page only
     when the service would accept them."""
     s = DossierStatus

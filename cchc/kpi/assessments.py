@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,6 +26,7 @@ from cchc.organizations.models import Unit
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
+    from cchc.accounts.permissions import AnyUser
 
 _ZERO = Decimal(0)
 
@@ -46,7 +47,7 @@ class Entry:
     note: str = ""
 
 
-def can_self_score(user: Any, unit: Unit) -> bool:
+def can_self_score(user: AnyUser, unit: Unit) -> bool:
     """The unit's leaders (plan managers) score their own unit, never one below them."""
     staff = permissions.acting_staff(user)
     return (
@@ -56,7 +57,7 @@ def can_self_score(user: Any, unit: Unit) -> bool:
     )
 
 
-def can_appraise(user: Any, unit: Unit) -> bool:
+def can_appraise(user: AnyUser, unit: Unit) -> bool:
     """The reform officer of the unit directly above appraises (domain.md section 3)."""
     staff = permissions.acting_staff(user)
     return (

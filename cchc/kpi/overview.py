@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -22,6 +22,9 @@ from cchc.kpi.registry import Period
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan, PlanStatus, Task, TaskOccurrence, TaskStatus
 from cchc.plans.selectors import OPEN, TargetStatus, target_statuses
+
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
 _TREND = {
     "up": ("↑", "tăng"),
@@ -59,7 +62,7 @@ class Overview:
     can_import: bool = False
 
 
-def _chosen_unit(user: Any, units: QuerySet[Unit], unit_id: str | None) -> Unit | None:
+def _chosen_unit(user: AnyUser, units: QuerySet[Unit], unit_id: str | None) -> Unit | None:
     if unit_id:
         if not unit_id.isdigit():
             raise Http404("Không tìm thấy đơn vị.")
@@ -158,7 +161,7 @@ def due_this_month(plan: Plan, today: date) -> list[DueRow]:
     return rows
 
 
-def overview_for_user(*, user: Any, unit_id: str | None, today: date) -> Overview:
+def overview_for_user(*, user: AnyUser, unit_id: str | None, today: date) -> Overview:
     """The landing page of `user`: a unit they may see, its plan's targets and due tasks."""
     permissions.require(user, permissions.VIEW_PLANS)
     units = permissions.visible_units(user).order_by("path")

@@ -32,6 +32,7 @@ from cchc.workdays.services import calendar_for_unit
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
+    from cchc.accounts.permissions import AnyUser
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 # Extension -> accepted leading bytes: the file must be what its name says.
@@ -77,7 +78,7 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def may_update_task(user: Any, task: Task) -> bool:
+def may_update_task(user: AnyUser, task: Task) -> bool:
     """Owners and collaborators update their own task; plan managers update any in their unit."""
     if permissions.can(user, permissions.MANAGE_PLANS, task.plan.unit):
         return True
