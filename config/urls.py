@@ -31,6 +31,7 @@ urlpatterns = [
     path("quan-ly/", include("cchc.payments.urls")),
     path("quan-ly/", include("cchc.documents.urls")),
     path("quan-ly/", include("cchc.reports.urls")),
+    path("quan-ly/", include("cchc.simplification.urls")),
 ]
 
 handler400 = "cchc.core.views.bad_request"

@@ -12,13 +12,13 @@ import io
 import json
 import zipfile
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cchc.core.numbers import MAX_ID, parse_id, parse_int_in_range
+from cchc.core.timezones import VN
 from cchc.dossiers import procedures
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import Dossier, Procedure
@@ -27,7 +27,6 @@ from cchc.plans.models import Activity
 from cchc.plans.parsing.reading import PlanParseError, read_plan_file
 from tests.fixtures import client_for
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 SUPERSCRIPT_TWO = "²"  # "²".isdigit() is True, int("²") raises ValueError
 HUGE = "9" * 25  # beyond SQLite's and PostgreSQL's 64-bit integers
 NOT_FOUND = "Trang hoặc dữ liệu bạn tìm không tồn tại"
@@ -220,7 +219,7 @@ def test_api_apology_with_an_absurd_date_is_a_422(principal, dossier, when):
         ("subject", "s" * 301, "quá dài so với giới hạn cho phép"),
         ("external_code", "X" * 61, "quá dài so với giới hạn cho phép"),
         ("external_code", "X\x00", "chứa ký tự không hợp lệ (NUL)"),
-        ("channel", "1\x00", "chứa ký tự không hợp lệ (NUL)"),
+        ("channel", "in_person\x00", "chứa ký tự không hợp lệ (NUL)"),
         ("procedure_id", 10**20, "giá trị quá lớn"),
     ],
 )

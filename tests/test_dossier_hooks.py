@@ -12,8 +12,6 @@ import io
 import re
 from datetime import datetime
 from pathlib import Path
-from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
@@ -21,7 +19,16 @@ from docx import Document
 from cchc.core.models import AuditEvent
 from cchc.dossiers import hooks, papers_service, services
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.tests.test_papers import (
+from cchc.dossiers.tests.factories import (
+    APPLICANT,
+    FULL_APPLICANT,
+    MONDAY_MORNING,
+    at,
+    frozen_at,
+    receive_dossier,
+    required_documents,
+)
+from cchc.dossiers.tests.paper_reading import (
     A5_POINTS,
     docx_text,
     pdf_info,
@@ -36,23 +43,8 @@ from cchc.payments.tests.qr_reading import png_pixels, read_qr
 from cchc.payments.vietqr import decode
 from cchc.surveys.services import survey_rating_link_for_dossier
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 FEE = 20000
-APPLICANT = {
-    "applicant_name": "Nguyễn Văn An",
-    "applicant_phone": "0912345678",
-    "applicant_id_number": "079123456789",
-    "applicant_email": "an@nguoidan.example",
-}
 STATEMENT = "Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Mô tả\n"
-
-
-def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=VN)
-
-
-def later(when: datetime):
-    return mock.patch("django.utils.timezone.now", return_value=when)
 
 
 @pytest.fixture
@@ -81,15 +73,9 @@ def catalogue(school, clerk):
     return {p.name: p for p in procedures.procedure_seed_defaults(actor=clerk.user, unit=school)}
 
 
-def receive(clerk, school, procedure, when: datetime | None = None) -> Dossier:
-    with later(when or at(2026, 3, 2, 9, 0)):
-        return services.dossier_receive(
-            actor=clerk.user,
-            unit=school,
-            procedure=procedure,
-            applicant=APPLICANT,
-            provided_documents=[d["name"] for d in procedure.documents if d.get("required")],
-        )
+def receive(clerk, school, procedure, when: datetime = MONDAY_MORNING) -> Dossier:
+    """Received with the required papers only (the fee and the rating need no more)."""
+    return receive_dossier(clerk, procedure, when, documents=required_documents(procedure))
 
 
 def images(docx: bytes) -> list[bytes]:
@@ -131,13 +117,13 @@ def test_online_submission_is_billed_at_acceptance_not_before(
     paid_procedure.channels = ["in_person", "online"]
     paid_procedure.is_published = True
     paid_procedure.save()
-    with later(at(2026, 3, 2, 20, 0)):
+    with frozen_at(at(2026, 3, 2, 20, 0)):
         dossier = services.dossier_submit_online(
             unit=school, procedure=paid_procedure, applicant=APPLICANT
         )
     assert not Bill.objects.exists()  # an incomplete submission owes nothing yet
 
-    with later(at(2026, 3, 3, 8, 0)):
+    with frozen_at(at(2026, 3, 3, 8, 0)):
         services.dossier_accept(actor=clerk.user, dossier=dossier)
 
     assert Bill.objects.get(dossier_code=dossier.code).amount_vnd == FEE
@@ -214,6 +200,32 @@ def test_receipt_with_fee_and_rating_still_fits_one_a5_page(
 
 
 @pytest.mark.django_db
+def test_the_fullest_receipt_fits_one_a5_page(clerk, bank_school, paid_procedure, tmp_path):
+    """Every paper of the procedure handed in (the two optional ones too), the longest
+    applicant, a subject, and two codes beside the signatures besides the look-up one (the
+    fee's VietQR, the rating link): QA saw this receipt run onto a second A5 page."""
+    require_tools()
+    dossier = receive_dossier(
+        clerk,
+        paid_procedure,
+        applicant=FULL_APPLICANT,
+        subject="Cấp bản sao bằng tốt nghiệp trung học cơ sở năm 2019 cho học sinh lớp 9A",
+    )
+    docx, _, _ = papers_service.render_paper(dossier, "tiep-nhan", "docx", show_personal=True)
+    pdf, _, _ = papers_service.render_paper(dossier, "tiep-nhan", "pdf", show_personal=True)
+    path = tmp_path / "tiep-nhan.pdf"
+    path.write_bytes(pdf)
+
+    assert len(paid_procedure.documents) == 4
+    assert len(qr_texts(docx)) == 3
+    assert pdf_info(path) == (1, A5_POINTS)
+    text = " ".join(run_tool("pdftotext", str(path), "-").split())
+    assert "Phong bì dán tem ghi rõ họ tên" in text  # the fourth, optional paper
+    assert "NGƯỜI TIẾP NHẬN" in text
+    assert "Đánh giá mức độ hài lòng" in text
+
+
+@pytest.mark.django_db
 def test_paid_by_transfer_counts_for_766_indicator_3_6(
     clerk, principal, bank_school, paid_procedure
 ) -> None:
@@ -226,7 +238,7 @@ def test_paid_by_transfer_counts_for_766_indicator_3_6(
     assert measure("procedure_fee_online_rate", units, year).display() == "0% (0/3)"
 
     csv = f"{STATEMENT}03/03/2026,FT001,,{FEE},{bill.code} LE PHI\n".encode()
-    with later(at(2026, 3, 3, 16, 0)):
+    with frozen_at(at(2026, 3, 3, 16, 0)):
         payment_services.statement_import(
             actor=principal.user, unit=bank_school, filename="sk.csv", content=csv, notify=False
         )
@@ -255,7 +267,7 @@ def test_paid_by_transfer_counts_for_766_indicator_3_6(
 @pytest.mark.django_db
 def test_refusal_handed_back_carries_the_rating_qr(clerk, school, catalogue) -> None:
     procedure = next(p for p in catalogue.values() if not p.fee_vnd)
-    with later(at(2026, 3, 2, 10, 0)):
+    with frozen_at(at(2026, 3, 2, 10, 0)):
         dossier = services.dossier_counter_refusal(
             actor=clerk.user,
             unit=school,

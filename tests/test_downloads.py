@@ -31,7 +31,7 @@ def attachment(school):
         code=f"{school.code}-261120-0001",
         unit=school,
         procedure=procedure,
-        channel="1",
+        channel="in_person",
         status="accepted",
         applicant_name="Nguyễn Văn An",
         received_at=timezone.now(),

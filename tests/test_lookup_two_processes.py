@@ -15,16 +15,15 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 
+from cchc.core.timezones import VN
 from cchc.dossiers import procedures, services
-from tests.test_shared_limits import _database_url, _free_port, _wait
+from tests.servers import database_url, free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _page(port: int, code: str) -> str:
@@ -57,7 +56,7 @@ def test_a_changed_dossier_is_never_stale_on_either_server(
         "DEBUG": "0",
         "HTTPS": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CCHC_VAR_DIR": str(tmp_path),
         "CCHC_PUBLIC_RATE_PER_MINUTE": "1000",
         "AUDIT_KEY_FILE": str(tmp_path / "audit_key"),
@@ -65,7 +64,7 @@ def test_a_changed_dossier_is_never_stale_on_either_server(
     bin_dir = Path(sys.executable).parent
     for command in (["createcachetable"], ["collectstatic", "--noinput", "-v0"]):  # the page
         subprocess.run([str(bin_dir / "cchc"), *command], env=env, check=True, cwd=ROOT)  # noqa: S603
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     servers = [
         subprocess.Popen(  # noqa: S603
             [
@@ -82,7 +81,7 @@ def test_a_changed_dossier_is_never_stale_on_either_server(
     ]
     try:
         for port, server in zip(ports, servers, strict=True):
-            _wait(port, server)
+            wait_until_serving(port, server)
         before = [_page(port, dossier.code) for port in ports for _ in range(2)]
         with mock.patch(
             "django.utils.timezone.now", return_value=datetime(2026, 3, 3, 9, tzinfo=VN)

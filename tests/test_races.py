@@ -8,7 +8,6 @@ double-click or an integration retrying at once does. Run on both databases in C
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
 import pytest
 from django.db import connections
@@ -20,38 +19,7 @@ from cchc.dossiers import procedures
 from cchc.dossiers.models import Dossier
 from cchc.organizations import services as org_services
 from cchc.workdays.models import CalendarOverride
-
-THREADS = 12
-
-
-def _race(request: Callable[[Client], int], client_factory: Callable[[], Client]) -> list[int]:
-    """Run `request` on THREADS clients at once; the status codes they got."""
-    clients = [client_factory() for _ in range(THREADS)]
-    barrier = threading.Barrier(THREADS)
-    statuses: list[int] = []
-
-    def worker(client: Client) -> None:
-        try:
-            barrier.wait()
-            statuses.append(request(client))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
-
-
-def _logged_in(staff) -> Callable[[], Client]:
-    def make() -> Client:
-        client = Client(raise_request_exception=False)
-        client.force_login(staff.user)
-        return client
-
-    return make
+from tests.concurrency import THREADS, logged_in, race
 
 
 @pytest.mark.django_db(transaction=True)
@@ -78,7 +46,7 @@ def test_same_external_code_posted_at_once_gives_one_201_and_409s(clerk, school)
             details.append(response.json()["detail"] if is_json else response.content.decode())
         return response.status_code
 
-    statuses = _race(post, _logged_in(clerk))
+    statuses = race(post, logged_in(clerk))
 
     assert len(statuses) == THREADS
     assert statuses.count(201) == 1
@@ -95,7 +63,7 @@ def test_double_click_on_a_new_calendar_override_never_500s(principal, school) -
     def post(client: Client) -> int:
         return client.post(reverse("workdays:override_create"), form).status_code
 
-    statuses = _race(post, _logged_in(principal))
+    statuses = race(post, logged_in(principal))
 
     assert len(statuses) == THREADS
     assert set(statuses) <= {302, 409}

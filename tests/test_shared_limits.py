@@ -9,7 +9,6 @@ turn: exactly the configured limit gets through, not once per process.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,10 +17,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from cchc.core.ratelimit import take_slot
+from tests.servers import database_url, free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 7
@@ -54,32 +53,6 @@ def test_public_lookup_limit_per_client(settings) -> None:
     assert statuses == [404] * LIMIT + [429] * 3
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-def _wait(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(process.stderr.read().decode() if process.stderr else "exited")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"server on {port} did not start")
-
-
 def _status(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
@@ -97,7 +70,7 @@ def test_two_server_processes_share_one_limit(tmp_path) -> None:
         "DEBUG": "0",
         "HTTPS": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CCHC_VAR_DIR": str(tmp_path),
         "CCHC_PUBLIC_RATE_PER_MINUTE": str(LIMIT),
         "AUDIT_KEY_FILE": str(tmp_path / "audit_key"),
@@ -106,7 +79,7 @@ def test_two_server_processes_share_one_limit(tmp_path) -> None:
     subprocess.run(  # noqa: S603
         [str(bin_dir / "cchc"), "createcachetable"], env=env, check=True, cwd=ROOT
     )
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     servers = [
         subprocess.Popen(  # noqa: S603
             [
@@ -130,7 +103,7 @@ def test_two_server_processes_share_one_limit(tmp_path) -> None:
     ]
     try:
         for port, server in zip(ports, servers, strict=True):
-            _wait(port, server)
+            wait_until_serving(port, server)
         statuses = [
             _status(f"http://127.0.0.1:{ports[n % 2]}/api/v1/public/dossiers/KHONG-CO-{n}")
             for n in range(2 * LIMIT)

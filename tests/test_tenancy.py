@@ -242,6 +242,68 @@ STAFF_URLS |= {
     "reports:download": lambda unit: reverse("reports:download") + f"?don_vi={unit.pk}&ky=2026",
 }
 UNIT_SCOPED += ["reports:download"]
+# Per-person scorecards (issue 16 item 6): own card; a unit's ranking for its leaders.
+STAFF_URLS |= {
+    "kpi:scorecard_mine": lambda unit: reverse("kpi:scorecard_mine"),
+    "kpi:scorecard_list": lambda unit: reverse("kpi:scorecard_list") + f"?don_vi={unit.pk}",
+    "kpi:scorecard_xlsx": lambda unit: reverse("kpi:scorecard_xlsx") + f"?don_vi={unit.pk}",
+    "kpi:scorecard_detail": lambda unit: reverse("kpi:scorecard_detail", args=[_staff_of(unit).pk]),
+    "kpi:scorecard_paper": lambda unit: reverse(
+        "kpi:scorecard_paper", args=[_staff_of(unit).pk, "docx"]
+    ),
+}
+UNIT_SCOPED += [
+    "kpi:scorecard_list",
+    "kpi:scorecard_xlsx",
+    "kpi:scorecard_detail",
+    "kpi:scorecard_paper",
+]
+# Stored reports and the reporting calendar (issue 16, items 5 and 7).
+STAFF_URLS |= {
+    "reports:request": lambda unit: reverse("reports:request"),
+    "reports:file": lambda unit: reverse("reports:file", args=[_report_of(unit).pk, "docx"]),
+    "reports:calendar": lambda unit: reverse("reports:calendar"),
+    "reports:calendar_edit": lambda unit: reverse("reports:calendar_edit") + f"?don_vi={unit.pk}",
+}
+POST_URLS |= {"reports:request", "reports:calendar_edit"}
+UNIT_SCOPED += ["reports:calendar_edit"]
+UNIT_SCOPED += ["reports:file"]
+
+
+def _report_of(unit):
+    from cchc.reports.models import Report
+
+    return Report.objects.get_or_create(unit=unit, period="2026", defaults={"status": "ready"})[0]
+
+# Procedure review and simplification (issue 17): reviews and a procedure's page of one school.
+STAFF_URLS |= {
+    "simplification:list": lambda unit: reverse("simplification:list"),
+    "simplification:detail": lambda unit: reverse(
+        "simplification:detail", args=[_review_of(unit).pk]
+    ),
+    "simplification:edit": lambda unit: reverse("simplification:edit", args=[_review_of(unit).pk]),
+    "simplification:act": lambda unit: reverse("simplification:act", args=[_review_of(unit).pk]),
+    "simplification:export": lambda unit: reverse(
+        "simplification:export", args=[_review_of(unit).pk, "docx"]
+    ),
+    "simplification:procedure": lambda unit: reverse(
+        "simplification:procedure", args=[_dossier_of(unit).procedure_id]
+    ),
+}
+POST_URLS |= {"simplification:edit", "simplification:act"}
+UNIT_SCOPED += ["simplification:detail", "simplification:export", "simplification:procedure"]
+
+
+def _review_of(unit):
+    """A draft review of a procedure of `unit`, created directly."""
+    from cchc.simplification.models import Review
+
+    procedure = _dossier_of(unit).procedure
+    return Review.objects.get_or_create(
+        unit=unit,
+        procedure=procedure,
+        defaults={"year": 2026, "wage_per_hour_vnd": 30000, "yearly_volume": 1},
+    )[0]
 
 
 def _assessment_of(unit):
@@ -333,7 +395,7 @@ def _dossier_of(unit):
         defaults={
             "unit": unit,
             "procedure": procedure,
-            "channel": "1",
+            "channel": "in_person",
             "status": "accepted",
             "applicant_name": "Người dân trường khác",
             "received_at": timezone.now(),

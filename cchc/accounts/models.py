@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from cchc.core.constraints import one_of
 from cchc.core.models import TimeStampedModel
 
 
@@ -43,6 +44,7 @@ class Role(models.TextChoices):
     CLERK = "clerk", "Văn thư (tiếp nhận hồ sơ)"
     INSPECTION_HEAD = "inspection_head", "Trưởng ban Thanh tra nhân dân"
     IT_LEAD = "it_lead", "Phụ trách công nghệ thông tin"
+    ACCOUNTANT = "accountant", "Kế toán"
     STAFF = "staff", "Viên chức, người lao động"
     COMMUNE_OFFICER = "commune_officer", "Cán bộ phụ trách CCHC cấp xã"
     SYSTEM_ADMIN = "system_admin", "Quản trị hệ thống"
@@ -64,7 +66,9 @@ class RoleAssignment(TimeStampedModel):
         verbose_name_plural = "Phân công vai trò"
         ordering = ["staff", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["staff", "role"], name="role_assignment_unique")
+            models.UniqueConstraint(fields=["staff", "role"], name="role_assignment_unique"),
+            # A role the permission table does not know would grant nothing, silently.
+            one_of("role", Role, name="role_assignment_role_valid", label="Vai trò"),
         ]
 
     def __str__(self) -> str:

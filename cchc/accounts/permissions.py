@@ -63,6 +63,9 @@ REGISTER_DOCUMENTS = "documents.register"
 APPROVE_DOCUMENTS = "documents.approve"
 _DOCUMENT_CLERK = frozenset({VIEW_DOCUMENTS, DRAFT_DOCUMENTS, REGISTER_DOCUMENTS})
 _DOCUMENT_LEADER = frozenset({VIEW_DOCUMENTS, DRAFT_DOCUMENTS, APPROVE_DOCUMENTS})
+# Per-person scorecards (issue 16 item 6): everyone sees their own card (no permission needed);
+# this reads every card of a unit: its leaders, and the commune officer for the units below.
+VIEW_SCORECARDS = "scorecards.view"
 
 _EVERY_STAFF = frozenset({VIEW_UNIT, VIEW_STAFF, USE_API, VIEW_PLANS, RECORD_ACTIVITY})
 _LEADERSHIP = _EVERY_STAFF | {VIEW_PERSONAL_DATA, VIEW_AUDIT}
@@ -75,14 +78,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | {MANAGE_STAFF, MANAGE_WORKDAYS, MANAGE_PLANS, MANAGE_PROCEDURES}
     | {VIEW_SURVEYS, MANAGE_SURVEYS}
     | {VIEW_PAYMENTS, MANAGE_PAYMENTS}
-    | _DOCUMENT_LEADER,
+    | _DOCUMENT_LEADER
+    | {VIEW_SCORECARDS},
     # The principal has the vice principals organise the satisfaction surveys (seed plan III.1).
     Role.VICE_PRINCIPAL: _LEADERSHIP
     | _DOSSIER_DESK
     | _FEEDBACK_DESK
     | {MANAGE_PLANS, VIEW_SURVEYS, MANAGE_SURVEYS}
     | {VIEW_PAYMENTS}
-    | _DOCUMENT_LEADER,
+    | _DOCUMENT_LEADER
+    | {VIEW_SCORECARDS},
     Role.CLERK: _EVERY_STAFF
     | _DOSSIER_DESK
     | _FEEDBACK_DESK
@@ -94,12 +99,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | {VIEW_AUDIT, VIEW_DOSSIERS, INSPECT_FEEDBACK, VIEW_SURVEYS}
     | {VIEW_PAYMENTS, VIEW_DOCUMENTS},
     Role.IT_LEAD: _EVERY_STAFF | {VIEW_AUDIT},
+    # The accountant keeps the fee ledger: bills, bank statements, cash with its reason and the
+    # receipts ("Lưu: Kế toán" on every receipt; Official letter 2741/BGDĐT-KHTC, domain.md 9).
+    Role.ACCOUNTANT: _EVERY_STAFF | {VIEW_PAYMENTS, MANAGE_PAYMENTS},
     Role.STAFF: _EVERY_STAFF | {DRAFT_DOCUMENTS},
     # Read-only over the commune and every unit below it (issue 2: read-only by default).
     Role.COMMUNE_OFFICER: _EVERY_STAFF
     | {VIEW_PERSONAL_DATA, VIEW_AUDIT, MANAGE_PLANS, VIEW_DOSSIERS, VIEW_FEEDBACK}
     | {VIEW_SURVEYS}
-    | {VIEW_PAYMENTS, VIEW_DOCUMENTS},
+    | {VIEW_PAYMENTS, VIEW_DOCUMENTS}
+    | {VIEW_SCORECARDS},
     Role.SYSTEM_ADMIN: _LEADERSHIP
     | _DOSSIER_DESK
     | _FEEDBACK_DESK
@@ -108,7 +117,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     | {VIEW_SURVEYS, MANAGE_SURVEYS}
     | {VIEW_PAYMENTS, MANAGE_PAYMENTS}
     | _DOCUMENT_CLERK
-    | _DOCUMENT_LEADER,
+    | _DOCUMENT_LEADER
+    | {VIEW_SCORECARDS},
 }
 
 # Roles whose read permissions extend to the units below their own.

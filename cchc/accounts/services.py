@@ -14,6 +14,7 @@ from django_otp.util import random_hex
 from cchc.accounts.models import ApiToken, OtpEnrolmentCode, User, hash_token
 from cchc.accounts.permissions import acting_staff, must_use_otp
 from cchc.core.audit import audit_record
+from cchc.core.audit_verbs import AuditVerb
 
 # How long an enrolment code given by the admin stays usable.
 OTP_CODE_HOURS = 72
@@ -52,7 +53,7 @@ def api_token_create(
     token = ApiToken.objects.create(user=user, name=name, prefix=raw[:12], key_hash=hash_token(raw))
     audit_record(
         actor=actor or user,
-        verb="api_token.create",
+        verb=AuditVerb.API_TOKEN_CREATE,
         obj=token,
         unit=_unit_of(user),
         after={
@@ -73,7 +74,7 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     token.save(update_fields=["revoked_at", "updated_at"])
     audit_record(
         actor=actor,
-        verb="api_token.revoke",
+        verb=AuditVerb.API_TOKEN_REVOKE,
         obj=token,
         unit=_unit_of(token.user),
         after={"prefix": token.prefix},
@@ -121,7 +122,7 @@ def otp_enrolment_code_issue(*, actor: User | None, user: User) -> str:
     )
     audit_record(
         actor=actor,
-        verb="otp.enrolment_code",
+        verb=AuditVerb.OTP_ENROLMENT_CODE,
         obj=code,
         unit=_unit_of(user),
         after={"user": user.username, "expires_at": code.expires_at.isoformat()},
@@ -177,6 +178,10 @@ def otp_device_confirm(
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit_record(
-        actor=actor, verb="otp.enable", obj=device, unit=_unit_of(actor), after={"confirmed": True}
+        actor=actor,
+        verb=AuditVerb.OTP_ENABLE,
+        obj=device,
+        unit=_unit_of(actor),
+        after={"confirmed": True},
     )
     return device

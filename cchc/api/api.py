@@ -208,10 +208,12 @@ def _register_routers() -> None:
     from cchc.api.dossiers import router as dossiers_router
     from cchc.api.feedback import public_router as feedback_public_router
     from cchc.api.feedback import router as feedback_router
+    from cchc.api.kpi import router as kpi_router
     from cchc.api.organizations import router as organizations_router
     from cchc.api.payments import public_router as payments_public_router
     from cchc.api.payments import router as payments_router
     from cchc.api.plans import router as plans_router
+    from cchc.api.simplification import router as simplification_router
     from cchc.api.surveys import public_router as surveys_public_router
     from cchc.api.surveys import router as surveys_router
     from cchc.api.workdays import router as workdays_router
@@ -228,6 +230,8 @@ def _register_routers() -> None:
     api.add_router("/", surveys_public_router)
     api.add_router("/", payments_router)
     api.add_router("/", payments_public_router)
+    api.add_router("/", kpi_router)
+    api.add_router("/", simplification_router)
 
 
 _register_routers()

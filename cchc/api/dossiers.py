@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Final
-from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -16,17 +15,17 @@ from pydantic_core import PydanticCustomError
 
 from cchc.accounts import permissions
 from cchc.api.types import BoundedDate
-from cchc.core.conflicts import Conflict
 from cchc.core.numbers import MAX_ID, parse_id
 from cchc.core.ratelimit import hit
-from cchc.dossiers import selectors, services
+from cchc.core.refusals import REFUSALS, refusal_of
+from cchc.core.timezones import VN
+from cchc.dossiers import actions, selectors, services
+from cchc.dossiers.channels import Channel
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.workflow import InvalidTransition
 
 router = Router(tags=["Hồ sơ TTHC"])
 public_router = Router(tags=["Tra cứu công khai"])
 
-VN: Final = ZoneInfo("Asia/Ho_Chi_Minh")
 # The workday calendar covers these years; a date outside them is a typo, and one near the
 # datetime limits would overflow when converted to UTC for storage.
 FIRST_YEAR: Final = 1990
@@ -71,7 +70,7 @@ class DossierIn(Schema):
     documents: list[Annotated[str, Field(max_length=300), NoNul]] = Field(
         default=[], max_length=100
     )
-    channel: Annotated[str, Field(max_length=10), NoNul] = "1"  # checked by the service
+    channel: Annotated[str, Field(max_length=16), NoNul] = Channel.IN_PERSON  # service checks
     external_code: Annotated[str, Field(max_length=60), NoNul] = ""
 
 
@@ -165,6 +164,12 @@ def _by_code(request: HttpRequest, code: str) -> Dossier:
     return dossier
 
 
+def _refused(error: Exception) -> HttpError:
+    """A service's refusal as JSON, with the status the dossier page gives it."""
+    refusal = refusal_of(error)
+    return HttpError(refusal.status, refusal.message)
+
+
 @router.get("/dossiers", response=list[DossierOut], summary="Danh sách hồ sơ")
 def dossier_list(request: HttpRequest, filters: Query[DossierFilters]) -> list[dict]:
     procedure_id = parse_id(filters.procedure_id)
@@ -200,10 +205,8 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Status:
             subject=payload.subject,
             external_code=payload.external_code,
         )
-    except Conflict as error:
-        raise HttpError(409, " ".join(error.messages)) from None
-    except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from None
+    except REFUSALS as error:
+        raise _refused(error) from None
     return Status(201, _out(dossier))
 
 
@@ -214,58 +217,32 @@ def dossier_get(request: HttpRequest, code: str) -> dict:
 
 @router.post("/dossiers/{code}/transition", response=DossierOut, summary="Chuyển bước xử lý")
 def dossier_transition(request: HttpRequest, code: str, payload: TransitionIn) -> dict:
+    """One action of the dossier workflow's table, refused as the page refuses it (the status
+    and message of `actions.refusal_of`, as JSON)."""
     dossier = _by_code(request, code)
-    user, version = request.user, payload.version
-    actions = {
-        "accept": lambda: services.dossier_accept(
-            actor=user, dossier=dossier, expected_version=version
-        ),
-        "supplement": lambda: services.dossier_request_supplement(
-            actor=user,
-            dossier=dossier,
-            items=payload.items,
-            reason=payload.reason,
-            expected_version=version,
-        ),
-        "supplement_received": lambda: services.dossier_supplement_received(
-            actor=user, dossier=dossier, expected_version=version
-        ),
-        "decide": lambda: services.dossier_decide(
-            actor=user,
-            dossier=dossier,
-            granted=payload.granted,
-            note=payload.note or payload.reason,
-            expected_version=version,
-        ),
-        "return": lambda: services.dossier_return(
-            actor=user, dossier=dossier, expected_version=version
-        ),
-        "refuse": lambda: services.dossier_refuse_at_intake(
-            actor=user, dossier=dossier, reason=payload.reason, expected_version=version
-        ),
-        "stop": lambda: services.dossier_stop(
-            actor=user, dossier=dossier, reason=payload.reason, expected_version=version
-        ),
-        "apologize": lambda: services.dossier_apologize(
-            actor=user,
-            dossier=dossier,
-            reason=payload.reason,
-            new_due_at=payload.new_due_at,
-            expected_version=version,
-        ),
-    }
-    if payload.action not in actions:
-        raise HttpError(422, "Thao tác không hợp lệ.")
     try:
-        actions[payload.action]()
-    except services.StaleDossier as error:
-        raise HttpError(409, " ".join(error.messages)) from None
-    except InvalidTransition as error:
-        raise HttpError(409, str(error)) from None
-    except PermissionDenied:
-        raise
-    except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from None
+        action = actions.action_named(payload.action)
+        if not action.api:
+            raise ValidationError(actions.UNKNOWN_ACTION)
+        actions.perform(
+            actor=request.user,
+            dossier=dossier,
+            action=action,
+            arguments=actions.taken_by_service(
+                action,
+                {
+                    "items": payload.items,
+                    "reason": payload.reason,
+                    # A refusal's written reason may come as "reason", as for the other actions.
+                    "note": payload.note or payload.reason,
+                    "granted": payload.granted,
+                    "new_due_at": payload.new_due_at,
+                },
+            ),
+            expected_version=payload.version,
+        )
+    except REFUSALS as error:
+        raise _refused(error) from None
     dossier.refresh_from_db()
     return _out(dossier)
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from cchc.accounts import permissions
+from cchc.core.audit_verbs import is_known
 from cchc.core.models import AuditEvent
 from cchc.core.numbers import parse_id
 
@@ -34,7 +35,9 @@ def audit_event_list_for_user(
     if unit_pk is not None:
         events = events.filter(unit_id=unit_pk)
     verb, object_type, actor = (_without_nul(text) for text in (verb, object_type, actor))
-    if verb:
+    if verb and is_known(verb):
+        events = events.filter(verb=verb)  # a verb picked from the registry's dropdown
+    elif verb:  # a hand-written link such as ?hanh_dong=dossier: the whole area
         events = events.filter(verb__icontains=verb)
     if object_type:
         events = events.filter(object_type__icontains=object_type)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
 from cchc.audit import selectors
+from cchc.core.audit_verbs import verb_groups
 
 
 @require_safe
@@ -26,4 +27,5 @@ def audit_list(request: AuthedHttpRequest) -> HttpResponse:
     )
     page = Paginator(events, 50).get_page(request.GET.get("trang"))
     units = permissions.visible_units(request.user)
-    return render(request, "audit/audit_list.html", {"page": page, "units": units})
+    context = {"page": page, "units": units, "verb_groups": verb_groups()}
+    return render(request, "audit/audit_list.html", context)

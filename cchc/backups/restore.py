@@ -26,6 +26,7 @@ from django.core.management.base import CommandError
 from django.core.management.color import no_style
 from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
 
 from cchc.backups import precise_json
 from cchc.backups.archive import (
@@ -317,7 +318,7 @@ def _place_key(report: RestoreReport, source: Path, target: Path, label: str) ->
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
-        kept = target.with_name(f"{target.name}.replaced-{datetime.now():%Y%m%d%H%M%S}")  # noqa: DTZ005
+        kept = target.with_name(f"{target.name}.replaced-{timezone.localtime():%Y%m%d%H%M%S}")
         target.rename(kept)
         report.say(f"{label}: khóa cũ được giữ lại ở {kept}.")
     target.write_bytes(data)
@@ -419,6 +420,4 @@ def _close_own_run(manifest: dict[str, Any]) -> None:
 def _local(value: str | None) -> str:
     if not value:
         return "?"
-    from django.utils import timezone
-
     return timezone.localtime(datetime.fromisoformat(value)).strftime("%d/%m/%Y %H:%M")

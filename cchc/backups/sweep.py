@@ -12,12 +12,12 @@ import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db import models
+from django.utils import timezone
 
 from cchc.backups.storage import ORPHANS_DIR, CommitSafeStorage
 
@@ -91,7 +91,7 @@ def sweep_uploads(
         elif _age(path, now) >= grace_seconds:
             path.unlink(missing_ok=True)
             result.discarded.append(name)
-    stamp = datetime.now().strftime("%Y%m%d")  # noqa: DTZ005 - a folder name on this machine
+    stamp = timezone.localdate().strftime("%Y%m%d")
     root = Path(store.location)
     for name, path in list(store.listdir_all()):
         if name in referenced or _age(path, now) < grace_seconds:

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.models import AuditChainHead, AuditEvent
 
 
@@ -36,7 +37,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             audit_record(
                 actor=_admin_user(request),
-                verb=f"admin.{'change' if change else 'add'}",
+                verb=AuditVerb.ADMIN_CHANGE if change else AuditVerb.ADMIN_ADD,
                 obj=obj,
                 unit=self.unit_of(obj),
                 before=before,
@@ -50,7 +51,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
             if unit is not None and unit.pk == obj.pk:
                 unit = None
             audit_record(
-                actor=_admin_user(request), verb="admin.delete", obj=obj, unit=unit, before=before
+                actor=_admin_user(request),
+                verb=AuditVerb.ADMIN_DELETE,
+                obj=obj,
+                unit=unit,
+                before=before,
             )
             super().delete_model(request, obj)
 
@@ -66,7 +71,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             for obj in formset.deleted_objects:
                 audit_record(
                     actor=_admin_user(request),
-                    verb="admin.delete",
+                    verb=AuditVerb.ADMIN_DELETE,
                     obj=obj,
                     unit=parent_unit,
                     before=snapshot(obj),
@@ -77,7 +82,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 obj.save()
                 audit_record(
                     actor=_admin_user(request),
-                    verb="admin.add" if is_new else "admin.change",
+                    verb=AuditVerb.ADMIN_ADD if is_new else AuditVerb.ADMIN_CHANGE,
                     obj=obj,
                     unit=parent_unit,
                     after=snapshot(obj),

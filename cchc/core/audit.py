@@ -33,6 +33,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from cchc.core.audit_verbs import AuditVerb, require_known
 from cchc.core.models import AuditChainHead, AuditEvent
 
 if TYPE_CHECKING:
@@ -159,7 +160,7 @@ def event_hash(event: AuditEvent, *, key: bytes | None = None) -> str:
 def audit_record(
     *,
     actor: AbstractUser | None,
-    verb: str,
+    verb: AuditVerb,
     obj: models.Model | None = None,
     unit: models.Model | None = None,
     object_type: str = "",
@@ -167,7 +168,12 @@ def audit_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the unit's chain, inside the caller's transaction."""
+    """Append one event to the unit's chain, inside the caller's transaction.
+
+    The verb must be registered (`cchc.core.audit_verbs`): an unknown one raises
+    `UnknownAuditVerb` before anything is written.
+    """
+    verb = require_known(str(verb))
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

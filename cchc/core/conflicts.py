@@ -21,6 +21,8 @@ CONFLICT_MESSAGE = "Dữ liệu này vừa được người khác ghi trước 
 class Conflict(ValidationError):
     """A unique value taken by a concurrent write (HTTP 409)."""
 
+    status_code = 409
+
 
 @contextmanager
 def unique_or_conflict(message: Any = CONFLICT_MESSAGE) -> Iterator[None]:

@@ -90,3 +90,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Nhật ký thay đổi không được xóa.")
+
+    @property
+    def verb_label(self) -> str:
+        """The verb in words, from the registry (`cchc.core.audit_verbs`)."""
+        from cchc.core.audit_verbs import verb_label
+
+        return verb_label(self.verb)

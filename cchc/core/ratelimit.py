@@ -11,10 +11,12 @@ addresses are ever returned: a header sent by anyone else is ignored.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Collection
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
 
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -91,14 +93,20 @@ def take_slot(key: str, *, limit: int, window: int = 60) -> bool:
     """
     cache = caches["ratelimit"]
     slots = [f"rl:{key}:{n}" for n in range(limit)]
-    taken = cache.get_many(slots)
+    taken = _taken(cache, slots)
     return any(slot not in taken and cache.add(slot, 1, timeout=window) for slot in slots)
+
+
+def _taken(cache: BaseCache, slots: list[str]) -> Collection[str]:
+    """The slots in use; the database cache answers without reading their values."""
+    live_keys = getattr(cache, "live_keys", None)
+    return live_keys(slots) if live_keys is not None else cache.get_many(slots)
 
 
 def slots_left(key: str, *, limit: int) -> int:
     """How many of the `limit` slots are free now (nothing is taken)."""
     slots = [f"rl:{key}:{n}" for n in range(limit)]
-    return limit - len(caches["ratelimit"].get_many(slots))
+    return limit - len(_taken(caches["ratelimit"], slots))
 
 
 def hit(

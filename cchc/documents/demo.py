@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from cchc.accounts.models import Role, User
 from cchc.core.audit import audit_record
+from cchc.core.audit_verbs import AuditVerb
 from cchc.documents import democa, mailing, services, signing
 from cchc.documents.models import (
     OfficialMailDomain,
@@ -110,7 +111,7 @@ def seed_demo_data(*, documents: int = 20, **_options: object) -> list[str]:
     outgoing = _outgoing(school, clerk, people, rng, days, calendar, count=documents)
     audit_record(
         actor=None,
-        verb="seed.demo_documents",
+        verb=AuditVerb.SEED_DEMO_DOCUMENTS,
         unit=school,
         object_type="documents",
         after={"incoming": incoming, "outgoing": outgoing},

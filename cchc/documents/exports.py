@@ -184,7 +184,7 @@ def register_export(request: AuthedHttpRequest, book: str, fmt: str) -> HttpResp
         )
         outgoing = outgoing.order_by("year", "secret_sequence", "number")
         title, columns, cells = "Sổ đăng ký văn bản đi", OUTGOING_COLUMNS, _outgoing_rows(outgoing)
-    stamp = f"{date.today():%Y%m%d}"  # noqa: DTZ011 - file name only
+    stamp = f"{timezone.localdate():%Y%m%d}"
     name = f"so-van-ban-{book}-{stamp}.{fmt}"
     if fmt == "xlsx":
         data, kind = _xlsx(title, columns, cells), XLSX_TYPE

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cchc.core.constraints import not_before, one_of
 from cchc.core.models import TimeStampedModel
 from cchc.documents.workflow import IncomingStatus, OutgoingStatus
 
@@ -158,6 +159,24 @@ class IncomingDocument(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(incoming_number__gte=1), name="documents_incoming_number_positive"
             ),
+            one_of(
+                "status", IncomingStatus, name="documents_incoming_status_valid", label="Trạng thái"
+            ),
+            one_of("channel", Channel, name="documents_incoming_channel_valid", label="Hình thức"),
+            one_of(
+                "urgency",
+                Urgency,
+                name="documents_incoming_urgency_valid",
+                label="Độ khẩn",
+                blank=True,
+            ),
+            one_of(
+                "secrecy",
+                Secrecy,
+                name="documents_incoming_secrecy_valid",
+                label="Độ mật",
+                blank=True,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -246,6 +265,23 @@ class OutgoingDocument(TimeStampedModel):
                 | Q(amends__isnull=False) & ~Q(amend_kind=""),
                 name="documents_outgoing_amend_kind",
             ),
+            one_of(
+                "status", OutgoingStatus, name="documents_outgoing_status_valid", label="Trạng thái"
+            ),
+            one_of(
+                "urgency",
+                Urgency,
+                name="documents_outgoing_urgency_valid",
+                label="Độ khẩn",
+                blank=True,
+            ),
+            one_of(
+                "secrecy",
+                Secrecy,
+                name="documents_outgoing_secrecy_valid",
+                label="Độ mật",
+                blank=True,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -304,6 +340,12 @@ class SigningCertificate(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(kind="pkcs12") | (~Q(pkcs11_module="") & ~Q(key_label="")),
                 name="documents_cert_pkcs11_complete",
+            ),
+            not_before(
+                "not_after",
+                "not_before",
+                name="documents_cert_validity_range",
+                message="Chứng thư hết hiệu lực trước khi có hiệu lực.",
             ),
         ]
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.documents import signing
 from cchc.documents.models import (
     Amends,
@@ -27,11 +28,9 @@ from cchc.documents.models import (
     SignatureEvent,
     SignatureKind,
     SigningCertificate,
-    TrustedRoot,
 )
 from cchc.documents.references import DocRefError, format_reference, parse_reference, type_name
 from cchc.documents.workflow import (
-    EDITABLE,
     INCOMING_TRANSITIONS,
     OUTGOING_TRANSITIONS,
     IncomingStatus,
@@ -149,7 +148,7 @@ def incoming_register(
         doc.save()
         audit_record(
             actor=actor,
-            verb="documents.incoming.register",
+            verb=AuditVerb.DOCUMENTS_INCOMING_REGISTER,
             obj=doc,
             unit=unit,
             after=snapshot(doc, _INCOMING_WATCHED),
@@ -168,7 +167,7 @@ def _move_incoming(
     actor: User,
     doc: IncomingDocument,
     to: str,
-    verb: str,
+    verb: AuditVerb,
     changes: dict[str, Any],
     expected_version: int | None,
 ) -> IncomingDocument:
@@ -204,7 +203,7 @@ def incoming_present(
         actor,
         doc,
         IS.PRESENTED,
-        "documents.incoming.present",
+        AuditVerb.DOCUMENTS_INCOMING_PRESENT,
         {"presented_at": timezone.now()},
         expected_version,
     )
@@ -230,7 +229,7 @@ def incoming_assign(
         actor,
         doc,
         IS.ASSIGNED,
-        "documents.incoming.assign",
+        AuditVerb.DOCUMENTS_INCOMING_ASSIGN,
         {
             "instructions": instructions.strip(),
             "lead_handler": lead,
@@ -262,7 +261,7 @@ def incoming_finish(
         actor,
         doc,
         IS.DONE,
-        "documents.incoming.finish",
+        AuditVerb.DOCUMENTS_INCOMING_FINISH,
         {"done_at": timezone.now()},
         expected_version,
     )
@@ -279,7 +278,7 @@ def incoming_confirm_receipt(*, actor: User, doc: IncomingDocument) -> IncomingD
         actor,
         doc,
         doc.status,
-        "documents.incoming.confirm",
+        AuditVerb.DOCUMENTS_INCOMING_CONFIRM,
         {"receipt_confirmed_at": timezone.now()},
         None,
     )
@@ -385,7 +384,7 @@ def outgoing_create(
         )
         audit_record(
             actor=actor,
-            verb="documents.outgoing.create",
+            verb=AuditVerb.DOCUMENTS_OUTGOING_CREATE,
             obj=doc,
             unit=unit,
             after=snapshot(doc, _OUT_WATCHED),
@@ -404,7 +403,7 @@ def _move_outgoing(
     actor: User,
     doc: OutgoingDocument,
     to: str,
-    verb: str,
+    verb: AuditVerb,
     expected_version: int | None,
     **changes: Any,
 ) -> OutgoingDocument:
@@ -427,30 +426,12 @@ def _move_outgoing(
     return doc
 
 
-def outgoing_update(
-    *, actor: User, doc: OutgoingDocument, data: dict[str, Any], expected_version: int | None = None
-) -> OutgoingDocument:
-    permissions.require(actor, DRAFT, doc.unit)
-    clean = _clean_draft(doc.unit, data)
-    with transaction.atomic():
-        doc = _lock_outgoing(doc, expected_version)
-        if doc.status not in EDITABLE:
-            raise ValidationError("Chỉ sửa được dự thảo.")
-        before = snapshot(doc, _OUT_WATCHED)
-        for name, value in clean.items():
-            setattr(doc, name, value)
-        doc.secret_sequence = bool(doc.secrecy)
-        doc.version += 1
-        doc.save()
-        audit_record(
-            actor=actor,
-            verb="documents.outgoing.update",
-            obj=doc,
-            unit=doc.unit,
-            before=before,
-            after=snapshot(doc, _OUT_WATCHED),
-        )
-    return doc
+# The review moves of an outgoing draft and the verb each records.
+_REVIEW_VERBS: dict[str, AuditVerb] = {
+    OS.REVIEW: AuditVerb.DOCUMENTS_OUTGOING_REVIEW,
+    OS.APPROVED: AuditVerb.DOCUMENTS_OUTGOING_APPROVED,
+    OS.DRAFT: AuditVerb.DOCUMENTS_OUTGOING_DRAFT,
+}
 
 
 def outgoing_transition(
@@ -459,13 +440,13 @@ def outgoing_transition(
     """Submit for review (drafter), approve or send back (leader)."""
     needed = DRAFT if to in (OS.REVIEW,) else APPROVE
     permissions.require(actor, needed, doc.unit)
-    if to not in (OS.REVIEW, OS.APPROVED, OS.DRAFT):
+    if to not in _REVIEW_VERBS:
         raise ValidationError("Thao tác không hợp lệ.")
     with transaction.atomic():
         doc = _lock_outgoing(doc, expected_version)
         if to == OS.APPROVED and doc.signer_id is None:
             raise ValidationError("Chọn người ký trước khi duyệt.")
-        return _move_outgoing(actor, doc, to, f"documents.outgoing.{to}", None)
+        return _move_outgoing(actor, doc, to, _REVIEW_VERBS[to], None)
 
 
 def outgoing_number(
@@ -495,7 +476,7 @@ def outgoing_number(
                 actor,
                 doc,
                 OS.NUMBERED,
-                "documents.outgoing.number",
+                AuditVerb.DOCUMENTS_OUTGOING_NUMBER,
                 None,
                 number=number,
                 year=today.year,
@@ -630,7 +611,7 @@ def outgoing_sign(
             purpose=f"Ký văn bản {doc.symbol}",
             signed_at=timezone.now(),
         )
-        return _move_outgoing(actor, doc, OS.SIGNED, "documents.outgoing.sign", None)
+        return _move_outgoing(actor, doc, OS.SIGNED, AuditVerb.DOCUMENTS_OUTGOING_SIGN, None)
 
 
 def sign_pdf_as_unit(
@@ -674,7 +655,7 @@ def sign_pdf_as_unit(
         )
         audit_record(
             actor=actor,
-            verb="documents.unit_sign",
+            verb=AuditVerb.DOCUMENTS_UNIT_SIGN,
             unit=unit,
             object_type="pdf",
             object_id=purpose[:60],
@@ -708,7 +689,12 @@ def outgoing_release(
             f"{doc.year}-{doc.number:02d}-phat-hanh.pdf", ContentFile(signed), save=False
         )
         doc = _move_outgoing(
-            actor, doc, OS.RELEASED, "documents.outgoing.release", None, released_at=timezone.now()
+            actor,
+            doc,
+            OS.RELEASED,
+            AuditVerb.DOCUMENTS_OUTGOING_RELEASE,
+            None,
+            released_at=timezone.now(),
         )
         mailing.queue_deliveries(doc, sent_by=_staff(actor))
     return doc
@@ -721,9 +707,14 @@ def outgoing_release_secret(*, actor: User, doc: OutgoingDocument) -> OutgoingDo
         raise ValidationError("Văn bản thường phải được ký số trước khi phát hành.")
     with transaction.atomic():
         doc = _lock_outgoing(doc, None)
-        doc = _move_outgoing(actor, doc, OS.SIGNED, "documents.outgoing.paper_signed", None)
+        doc = _move_outgoing(actor, doc, OS.SIGNED, AuditVerb.DOCUMENTS_OUTGOING_PAPER_SIGNED, None)
         return _move_outgoing(
-            actor, doc, OS.RELEASED, "documents.outgoing.release", None, released_at=timezone.now()
+            actor,
+            doc,
+            OS.RELEASED,
+            AuditVerb.DOCUMENTS_OUTGOING_RELEASE,
+            None,
+            released_at=timezone.now(),
         )
 
 
@@ -755,7 +746,7 @@ def certificate_add_pkcs12(
         record.save()
         audit_record(
             actor=actor,
-            verb="documents.certificate.add",
+            verb=AuditVerb.DOCUMENTS_CERTIFICATE_ADD,
             obj=record,
             unit=unit,
             after={"serial": info.serial, "subject": info.subject},
@@ -802,7 +793,7 @@ def certificate_add_pkcs11(
         record.save()
         audit_record(
             actor=actor,
-            verb="documents.certificate.add",
+            verb=AuditVerb.DOCUMENTS_CERTIFICATE_ADD,
             obj=record,
             unit=unit,
             after={"serial": info.serial, "subject": info.subject, "kind": "pkcs11"},
@@ -823,26 +814,3 @@ def _clean_png(data: bytes | None) -> bytes:
     if not data.startswith(b"\x89PNG\r\n\x1a\n") or len(data) > 500_000:
         raise ValidationError("Ảnh chữ ký/con dấu phải là tệp PNG nền trong suốt, tối đa 500 KB.")
     return data
-
-
-def trusted_root_add(*, actor: User, name: str, pem: str) -> TrustedRoot:
-    if not permissions.has_role(actor, "system_admin"):
-        raise PermissionDenied
-    try:
-        digest = signing.fingerprint(pem)
-    except signing.SigningError as error:
-        raise ValidationError(str(error)) from None
-    try:
-        with transaction.atomic():
-            root = TrustedRoot.objects.create(
-                name=name.strip(), certificate_pem=pem.strip(), fingerprint=digest
-            )
-            audit_record(
-                actor=actor,
-                verb="documents.root.add",
-                obj=root,
-                after={"name": name, "fingerprint": digest},
-            )
-    except IntegrityError:
-        raise ValidationError("Chứng thư gốc này đã có trong danh sách tin cậy.") from None
-    return root

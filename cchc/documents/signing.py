@@ -30,7 +30,6 @@ from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -40,12 +39,13 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.utils import timezone
 
+from cchc.core.timezones import VN
+
 if TYPE_CHECKING:
     from pyhanko.sign.signers import Signer
 
     from cchc.documents.models import SigningCertificate
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_PDF_BYTES = 20 * 1024 * 1024
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from cchc.accounts.models import Role
 from cchc.core import digest
-from cchc.dossiers.deadlines import VN, end_of_day
+from cchc.core.timezones import VN
+from cchc.dossiers.deadlines import end_of_day
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import CLOCK_RUNNING
 from cchc.organizations.models import Staff

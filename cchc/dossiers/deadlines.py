@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from cchc.core.timezones import VN
 from cchc.dossiers.models import Dossier, HandOverResult, Procedure, TimeLimitUnit
 from cchc.organizations.models import DeadlineMode, Unit
 from cchc.workdays.calendar import WorkCalendar
 from cchc.workdays.services import calendar_for_unit
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _aware(moment: datetime) -> datetime:
@@ -130,9 +128,12 @@ def step_result(finished_at: datetime, due_at: datetime | None) -> str:
 
 
 def step_due(dossier: Dossier, step: str, started_at: datetime) -> datetime | None:
-    """When the step that started at `started_at` should end, from the procedure's step budget
-    in working days (half days allowed, counted as working hours); None without a budget."""
-    raw = (dossier.procedure.step_budgets or {}).get(step or "reception")
+    """When the step that started at `started_at` should end, from the step budget in working
+    days (half days allowed, counted as working hours) in force when the dossier was received
+    (the procedure's own, or a newer internal process: cchc.simplification); None without."""
+    from cchc.simplification.selectors import step_budgets_for  # the versioned process
+
+    raw = step_budgets_for(dossier).get(step or "reception")
     if raw is None:
         return None
     try:

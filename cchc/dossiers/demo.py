@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.core.audit import audit_record
+from cchc.core.audit_verbs import AuditVerb
+from cchc.core.timezones import VN
 from cchc.dossiers import deadlines, services
 from cchc.dossiers import procedures as procedure_services
-from cchc.dossiers.deadlines import VN
 from cchc.dossiers.models import Channel, Dossier, Procedure
 from cchc.organizations.models import Staff, Unit
 from cchc.workdays.calendar import WorkCalendar
@@ -168,7 +169,7 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User, seed: int = 2026) -> i
         made += 1
     audit_record(
         actor=None,
-        verb="seed.demo_dossiers",
+        verb=AuditVerb.SEED_DEMO_DOSSIERS,
         unit=unit,
         object_type="dossiers.dossier",
         after={"count": made},

@@ -13,25 +13,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cchc.core.spreadsheets import append_row, workbook_bytes
+from cchc.core.timezones import VN
 from cchc.dossiers import papers
-from cchc.dossiers.deadlines import VN
 from cchc.dossiers.models import Dossier, DossierQuerySet
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The columns of Mẫu 07 (Circular 03/2025, domain-2025.md section 4), then what the desk adds:
 # the apology's new date, the status and whether it was on time.
 HEADERS = [
-    "STT",
-    "Mã hồ sơ",
-    "Tên thủ tục hành chính",
-    "Tên tổ chức, cá nhân",
-    "Địa chỉ, số điện thoại",
-    "Cơ quan chủ trì giải quyết",
-    "Nhận hồ sơ",
-    "Hẹn trả kết quả",
-    "Trả kết quả",
-    "Phương thức nhận kết quả",
-    "Ký nhận",
+    *papers.BOOK_COLUMNS,
     "Hẹn lại (văn bản xin lỗi)",
     "Trạng thái",
     "Đúng hạn?",

@@ -7,9 +7,14 @@ from typing import Any, cast
 
 from django import forms
 
-from cchc.dossiers.models import Channel, Procedure, ResultDelivery
+from cchc.core.names import given_name_key  # noqa: F401 (the views sort handlers with it)
+from cchc.dossiers.channels import COUNTER_CHANNELS
+from cchc.dossiers.deadlines import end_of_day
+from cchc.dossiers.models import Channel, Dossier, Procedure, ResultDelivery
 from cchc.dossiers.workflow import Step
 from cchc.organizations.models import Staff, Unit
+from cchc.organizations.selectors import staff_choices
+from cchc.workdays.services import calendar_for_unit
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -67,7 +72,7 @@ class IntakeForm(ApplicantFields):
     )
     channel = forms.ChoiceField(
         label="Kênh nộp",
-        choices=[(Channel.IN_PERSON, "Trực tiếp"), (Channel.POST, "Bưu chính")],
+        choices=[(channel.value, channel.label) for channel in COUNTER_CHANNELS],
         initial=Channel.IN_PERSON,
     )
     documents = forms.MultipleChoiceField(
@@ -145,23 +150,20 @@ class IntakeForm(ApplicantFields):
         return data
 
 
-def given_name_key(full_name: str) -> tuple[str, str]:
-    """Vietnamese lists sort by the given name (the last word), then the whole name."""
-    words = full_name.split()
-    return (words[-1].casefold() if words else "", full_name.casefold())
+class ActionForm(OwnIds, forms.Form):
+    """The input of one action of the dossier page (workflow.ACTIONS names its form): built for
+    the dossier, it turns what was typed into the service's arguments."""
+
+    def __init__(self, *args: Any, dossier: Dossier | None = None, **kwargs: Any) -> None:
+        self.dossier = dossier
+        super().__init__(*args, **kwargs)
+
+    def arguments(self) -> dict[str, Any]:
+        """Keyword arguments of the action's service; by default the cleaned fields."""
+        return dict(self.cleaned_data)
 
 
-def staff_choices(unit: Unit) -> list[tuple[Any, str]]:
-    """Active staff of the unit for a select, by given name, with their position."""
-    people = sorted(
-        Staff.objects.filter(unit=unit, is_active=True), key=lambda s: given_name_key(s.full_name)
-    )
-    return [("", "---------")] + [
-        (s.pk, f"{s.full_name}{f' ({s.position})' if s.position else ''}") for s in people
-    ]
-
-
-class AttachForm(OwnIds, forms.Form):
+class AttachForm(ActionForm):
     id_prefix = "attach"
 
     document_name = forms.CharField(label="Tên giấy tờ", max_length=300, required=False)
@@ -169,8 +171,12 @@ class AttachForm(OwnIds, forms.Form):
         label="Tệp quét (PDF, JPG, PNG)", error_messages={"required": "Hãy chọn tệp."}
     )
 
+    def arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"upload": data["file"], "document_name": data["document_name"]}
 
-class SupplementForm(OwnIds, forms.Form):
+
+class SupplementForm(ActionForm):
     id_prefix = "supplement"
 
     items = forms.CharField(
@@ -178,23 +184,29 @@ class SupplementForm(OwnIds, forms.Form):
     )
     reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
 
+    def arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"items": data["items"].splitlines(), "reason": data["reason"]}
 
-class HandOverForm(OwnIds, forms.Form):
+
+class HandOverForm(ActionForm):
     id_prefix = "handover"
 
     to_staff = forms.ModelChoiceField(label="Chuyển cho", queryset=Staff.objects.none())
     step = forms.ChoiceField(label="Bước", choices=Step.choices)
     note = forms.CharField(label="Ghi chú", required=False)
 
-    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["to_staff"]).queryset = Staff.objects.filter(
-            unit=unit, is_active=True
-        )
-        cast(forms.ModelChoiceField, self.fields["to_staff"]).choices = staff_choices(unit)
+    def __init__(
+        self, *args: Any, dossier: Dossier | None = None, unit: Unit | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, dossier=dossier, **kwargs)
+        unit = unit or (dossier.unit if dossier is not None else None)
+        to_staff = cast(forms.ModelChoiceField, self.fields["to_staff"])
+        to_staff.queryset = Staff.objects.filter(unit=unit, is_active=True)
+        to_staff.choices = staff_choices(unit)
 
 
-class ApologyForm(OwnIds, forms.Form):
+class ApologyForm(ActionForm):
     id_prefix = "apology"
 
     reason = forms.CharField(label="Lý do chậm", widget=forms.Textarea(attrs={"rows": 2}))
@@ -204,6 +216,14 @@ class ApologyForm(OwnIds, forms.Form):
         widget=DATE_INPUT,
         error_messages={"invalid": "Ngày không hợp lệ.", "required": "Hãy chọn ngày hẹn mới."},
     )
+
+    def arguments(self) -> dict[str, Any]:
+        """The new appointment is the end of the working day chosen, in the unit's hours."""
+        if self.dossier is None:
+            raise TypeError("ApologyForm needs the dossier it answers for")
+        calendar = calendar_for_unit(self.dossier.unit)
+        new_due = end_of_day(calendar, self.cleaned_data["new_due_at"])
+        return {"reason": self.cleaned_data["reason"], "new_due_at": new_due}
 
 
 class DueDateForm(forms.Form):
@@ -218,7 +238,7 @@ class DueDateForm(forms.Form):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
-class DecisionForm(OwnIds, forms.Form):
+class DecisionForm(ActionForm):
     id_prefix = "decision"
 
     granted = forms.TypedChoiceField(
@@ -233,12 +253,20 @@ class DecisionForm(OwnIds, forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ActionForm):
     reason = forms.CharField(
         label="Lý do",
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Hãy nêu lý do."},
     )
+
+
+class RefuseForm(ReasonForm):
+    id_prefix = "refuse"
+
+
+class StopForm(ReasonForm):
+    id_prefix = "stop"
 
 
 class OnlineSubmissionForm(ApplicantFields):

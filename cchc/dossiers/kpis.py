@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     DateTimeField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -26,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cchc.dossiers.deadlines import VN
+from cchc.core.timezones import VN
 from cchc.dossiers.models import LATE, ON_TIME, Apology, Channel, Dossier, DossierPause
 from cchc.dossiers.workflow import DossierStatus
 from cchc.kpi.registry import Measure, Period, indicator
@@ -128,7 +129,9 @@ def late_apology_rate(units: QuerySet[Unit], period: Period) -> Measure:
     row = (
         _counted(units, period)
         .filter(LATE)
-        .aggregate(n=Count("id", filter=Q(pk__in=Apology.objects.values("dossier"))), d=Count("id"))
+        # Exists, not `pk IN (every apology)`: that read the whole city's apologies per school.
+        .alias(apologised=Exists(Apology.objects.filter(dossier=OuterRef("pk"))))
+        .aggregate(n=Count("id", filter=Q(apologised=True)), d=Count("id"))
     )
     return Measure(row["n"], row["d"])
 
@@ -159,23 +162,6 @@ def dossier_online_rate(units: QuerySet[Unit], period: Period) -> Measure:
         unit__in=units, submitted_at__gte=start, submitted_at__lt=end
     ).aggregate(n=Count("id", filter=Q(channel=Channel.ONLINE)), d=Count("id"))
     return Measure(row["n"], row["d"])
-
-
-def average_processing_days(units: QuerySet[Unit], period: Period) -> float | None:
-    """Mean calendar days from valid receipt to result, for dossiers resolved in the period."""
-    start, end = _window(period)
-    row = Dossier.objects.filter(
-        unit__in=units, result_at__gte=start, result_at__lt=end, received_at__isnull=False
-    ).aggregate(
-        total=Coalesce(
-            Sum(ExpressionWrapper(F("result_at") - F("received_at"), output_field=DurationField())),
-            timedelta(0),
-        ),
-        n=Count("id"),
-    )
-    if not row["n"]:
-        return None
-    return row["total"].total_seconds() / 86400 / row["n"]
 
 
 def counts_by_status(units: QuerySet[Unit], period: Period) -> dict[str, int]:

@@ -12,8 +12,10 @@ from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cchc.core.constraints import not_before, one_of
 from cchc.core.models import TimeStampedModel
-from cchc.dossiers.workflow import DossierStatus, Step
+from cchc.dossiers.channels import Channel
+from cchc.dossiers.workflow import CLOCK_RUNNING, DossierStatus, Step
 
 
 class TimeLimitUnit(models.TextChoices):
@@ -23,23 +25,14 @@ class TimeLimitUnit(models.TextChoices):
     PLAN = "plan", "theo kế hoạch"
 
 
-class Channel(models.TextChoices):
-    """National portal channel codes (KenhThucHien)."""
-
-    IN_PERSON = "1", "Trực tiếp"
-    ONLINE = "2", "Trực tuyến"
-    POST = "3", "Bưu chính"
-
-
 class ResultDelivery(models.TextChoices):
-    """How the citizen takes the result (Mẫu 07 "Phương thức nhận kết quả")."""
+    """How the citizen takes the result (Mẫu 07 "Phương thức nhận kết quả"): the codes of
+    `Channel` (a dossier's result goes back the way it came unless the citizen chose otherwise),
+    with the wording of the form."""
 
     IN_PERSON = "in_person", "Trực tiếp"
     POST = "post", "Qua bưu chính"
     ONLINE = "online", "Trực tuyến"
-
-
-CHANNEL_DELIVERY = {"1": "in_person", "2": "online", "3": "post"}
 
 
 class OnlineLevel(models.TextChoices):
@@ -133,7 +126,28 @@ class Procedure(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "name", "valid_from"], name="procedure_version_unique"
-            )
+            ),
+            not_before(
+                "valid_to",
+                "valid_from",
+                name="procedure_valid_to_not_before_valid_from",
+                message="Ngày hết hiệu lực không được trước ngày có hiệu lực.",
+            ),
+            one_of(
+                "time_limit_unit",
+                TimeLimitUnit,
+                name="procedure_time_limit_unit_valid",
+                label="Đơn vị thời hạn",
+            ),
+            one_of(
+                "online_level", OnlineLevel, name="procedure_online_level_valid", label="Mức độ"
+            ),
+            one_of(
+                "supplement_rule",
+                SupplementRule,
+                name="procedure_supplement_rule_valid",
+                label="Cách tính khi bổ sung",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -258,7 +272,7 @@ class Dossier(TimeStampedModel):
     )
     code = models.CharField("Mã hồ sơ", max_length=60, unique=True)
     is_external_code = models.BooleanField("Mã do hệ thống tỉnh/quốc gia cấp", default=False)
-    channel = models.CharField("Kênh nộp", max_length=1, choices=Channel.choices)
+    channel = models.CharField("Kênh nộp", max_length=16, choices=Channel.choices)
     result_delivery = models.CharField(
         "Phương thức nhận kết quả", max_length=10, choices=ResultDelivery.choices, blank=True
     )
@@ -319,6 +333,28 @@ class Dossier(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "status"], name="dossier_unit_status_idx"),
             models.Index(fields=["unit", "received_at"], name="dossier_unit_received_idx"),
+            # Serves the daily deadline digest and the queue's "late first" order:
+            #   SELECT … FROM dossiers_dossier WHERE status IN <CLOCK_RUNNING>
+            #   AND due_at IS NOT NULL ORDER BY due_at   (alerts.digest_lists)
+            # Only dossiers whose clock runs are indexed: finished ones, the bulk of the table
+            # after a year, never need their due date looked up this way.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=sorted(CLOCK_RUNNING)),
+                name="dossier_due_clock_running",
+            ),
+        ]
+        constraints = [
+            one_of("status", DossierStatus, name="dossier_status_valid", label="Trạng thái"),
+            one_of("channel", Channel, name="dossier_channel_valid", label="Kênh nộp"),
+            one_of("step", Step, name="dossier_step_valid", label="Bước xử lý", blank=True),
+            one_of(
+                "result_delivery",
+                ResultDelivery,
+                name="dossier_result_delivery_valid",
+                label="Phương thức nhận kết quả",
+                blank=True,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -331,7 +367,7 @@ class Dossier(TimeStampedModel):
     @property
     def result_delivery_label(self) -> str:
         """As chosen at the counter; else the way the dossier came in."""
-        code = self.result_delivery or CHANNEL_DELIVERY.get(self.channel, "")
+        code = self.result_delivery or self.channel
         return ResultDelivery(code).label if code else ""
 
     @property
@@ -377,6 +413,18 @@ class DossierEvent(models.Model):
         verbose_name = "Bước giao nhận hồ sơ"
         verbose_name_plural = "Bước giao nhận hồ sơ"
         ordering = ["dossier", "at", "id"]
+        constraints = [
+            one_of(
+                "to_status", DossierStatus, name="dossier_event_to_status_valid", label="Trạng thái"
+            ),
+            one_of(
+                "from_status",
+                DossierStatus,
+                name="dossier_event_from_status_valid",
+                label="Trạng thái trước",
+                blank=True,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier.code}: {self.from_status} → {self.to_status}"
@@ -398,6 +446,14 @@ class DossierPause(models.Model):
         verbose_name = "Lần yêu cầu bổ sung"
         verbose_name_plural = "Lần yêu cầu bổ sung"
         ordering = ["dossier", "started_at"]
+        constraints = [
+            not_before(
+                "ended_at",
+                "started_at",
+                name="dossier_pause_ends_after_start",
+                message="Thời điểm nhận đủ hồ sơ bổ sung không được trước lúc yêu cầu bổ sung.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier.code} bổ sung từ {self.started_at:%d/%m/%Y}"
@@ -424,6 +480,16 @@ class Apology(TimeStampedModel):
         verbose_name = "Văn bản xin lỗi, gia hạn"
         verbose_name_plural = "Văn bản xin lỗi, gia hạn"
         ordering = ["-created_at"]
+        constraints = [
+            # Decree 118/2025 (domain.md 1.4): the apology sets a later appointment.
+            not_before(
+                "new_due_at",
+                "original_due_at",
+                strictly=True,
+                name="apology_new_due_after_original",
+                message="Ngày hẹn lại phải sau hạn trả kết quả ban đầu.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Xin lỗi {self.dossier.code}"

@@ -5,13 +5,11 @@ one `OfficialDocument` per form (laid out by `cchc.core.official_docs`, Decree 3
 it into bytes with `render(doc, "docx" | "pdf")`. Slips 01–06 are A5 and the tracking book 07 is
 A4 (Circular 01/2018 Art. 9, kept as the default for 2025: domain.md 1.5, domain-2025.md 4).
 
-The shared builder lays out one signature, portrait pages and A5 slips in 12 pt, 1.15-spaced.
-`render` therefore finishes its DOCX: the side-by-side signatures of the submitter and the
-officer (forms 01 and 03), with the receipt's look-up QR code beside them rather than in the
-page-1 footer, body lines in 11 pt single-spaced so that a slip fits one A5 page, rows that do
-not split across pages, and the landscape page of the book. These ride on `Paper`, a subclass
-of `OfficialDocument`; `build_docx` alone prints a Paper without them (QR in the footer, no
-side signatures, portrait book).
+The layout beyond Decree 30 that the forms need is asked of the builder through options of
+`OfficialDocument`: the side-by-side signatures of the submitter and the officer (forms 01 and
+03), with the receipt's look-up QR code and the other apps' codes beside them rather than in the
+page-1 footer; compact body lines so that a slip fits one A5 page; rows that do not split
+across pages; the landscape page of the book.
 
 Field lists follow the reproduction of the Circular 03/2025 forms in domain-2025.md 4 (form 05
 was not found: its fields follow Circular 03 Art. 7). Times are printed in Vietnam time.
@@ -20,41 +18,27 @@ was not found: its fields follow Circular 03 Art. 7). Times are printed in Vietn
 from __future__ import annotations
 
 import io
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import segno
-from docx import Document
-from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Cm, Pt
-from docx.table import Table as DocxTable
-from docx.table import _Cell
-from docx.text.paragraph import Paragraph as DocxParagraph
 
 from cchc.core.official_docs import (
     OfficialDocument,
     OfficialHeader,
     Paragraph,
+    QrCode,
     SignatureBlock,
     Table,
     build_docx,
     docx_to_pdf,
 )
+from cchc.core.timezones import VN
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 QR_CAPTION = "Quét mã để tra cứu hồ sơ"
 SIGN_HERE = "(Ký và ghi rõ họ tên)"
 BLANK = "…"
-FONT = "Times New Roman"
 
 TITLES = {
     "01": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
@@ -79,24 +63,6 @@ NUMBER_CODES = {
     "07": "STD",
 }
 HANDOVER_RESULTS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn", "": ""}
-
-# The book's landscape A4 page (cm) and its header columns: issuer left, national title right.
-_LANDSCAPE = {"width": 29.7, "height": 21.0, "top": 1.5, "bottom": 1.5, "left": 1.5, "right": 1.0}
-_LANDSCAPE_HEADER_CM = (10.5, 16.7)
-_SIGNATURE_PT = 10.5
-_BODY_LINE_SPACING = 1.15
-_COMPACT_PT = 11
-_SIGNATURE_GAP_CM = 1.2
-_QR_CM = 2.0
-_CAPTION_PT = 8
-# With more than one code beside the signatures every code is a little smaller, so that the
-# signatures keep their room and the receipt its one A5 page (a phone still reads 1.5 cm).
-_SMALL_QR_CM = 1.5
-_SMALL_QR_PAD_CM = 0.15
-_SMALL_CAPTION_PT = 7
-_QR_PAD_CM = 0.3
-_CELL_MARGIN_CM = 0.1
-
 
 # --- input ------------------------------------------------------------------------------------
 
@@ -201,29 +167,12 @@ class BookRow:
     note: str = ""
 
 
-@dataclass
-class Paper(OfficialDocument):
-    """An `OfficialDocument` plus the layout the shared builder lacks, applied by `render`.
-
-    `side_signatures` are printed left and right under the body (submitter, officer), the
-    `note` of each under its title; `landscape` turns an A4 page sideways; `table_pt` sets the
-    type size of the body tables; `compact` sets body lines single-spaced with 2 pt between
-    them, so that a slip fits on one A5 page.
-    """
-
-    side_signatures: tuple[SignatureBlock, SignatureBlock] | None = None
-    landscape: bool = False
-    table_pt: float | None = None
-    compact: bool = False
-    notes: Sequence[CodeNote] = ()
-
-
 # --- formatting -------------------------------------------------------------------------------
 
 
 def _local(value: datetime) -> datetime:
     """Vietnam time; a naive datetime is taken to be Vietnam time already."""
-    return value.astimezone(LOCAL_TZ) if value.tzinfo is not None else value
+    return value.astimezone(VN) if value.tzinfo is not None else value
 
 
 def _day(value: datetime | date | None) -> str:
@@ -251,7 +200,7 @@ def _or_blank(value: str) -> str:
 
 
 def _today() -> date:
-    return datetime.now(LOCAL_TZ).date()
+    return datetime.now(VN).date()
 
 
 def _procedure(dossier: DossierInfo) -> str:
@@ -293,8 +242,8 @@ def _paper(
     qr_png: bytes | None = None,
     table_pt: float | None = None,
     notes: Sequence[CodeNote] = (),
-) -> Paper:
-    return Paper(
+) -> OfficialDocument:
+    return OfficialDocument(
         header=_header(unit, form, issued_on),
         doc_type=_TITLE_LINES.get(form, TITLES[form]),
         summary=summary,
@@ -307,10 +256,12 @@ def _paper(
         qr_png=qr_png,
         qr_caption=QR_CAPTION if qr_png else "",
         side_signatures=side_signatures,
+        # The other apps' codes beside the signatures, the look-up code first (qr_png).
+        side_codes=tuple(QrCode(_qr_png(n.payload), n.caption) for n in notes if n.payload),
         landscape=form == "07",
         table_pt=table_pt,
         compact=form != "07",
-        notes=tuple(notes),
+        keep_rows_whole=True,
     )
 
 
@@ -320,6 +271,14 @@ def _with_notes(
     """The other apps' lines at the end of the body (their QR codes go beside the signatures)."""
     lines = [line for note in notes for line in note.lines if line.strip()]
     return [*body, _plain("\n".join(lines))] if lines else body
+
+
+def _counter_signatures(dossier: DossierInfo) -> tuple[SignatureBlock, SignatureBlock]:
+    """The submitter and the receiving officer, both signing at the counter (forms 01, 03)."""
+    return (
+        SignatureBlock(title="NGƯỜI NỘP HỒ SƠ", note=SIGN_HERE, name=dossier.applicant.name),
+        SignatureBlock(title="NGƯỜI TIẾP NHẬN HỒ SƠ", note=SIGN_HERE, name=dossier.receiver_name),
+    )
 
 
 def _qr_png(url: str) -> bytes:
@@ -336,7 +295,9 @@ def _plain(text: str) -> Paragraph:
 # --- the forms --------------------------------------------------------------------------------
 
 
-def receipt_slip(unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | None = None) -> Paper:
+def receipt_slip(
+    unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | None = None
+) -> OfficialDocument:
     """Mẫu 01: receipt and appointment slip, with the look-up QR code."""
     applicant = dossier.applicant
     entry = f"{dossier.book_entry:02d}" if dossier.book_entry is not None else BLANK
@@ -373,12 +334,7 @@ def receipt_slip(unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | None
         issued_on=issued_on or received.date(),
         body=_with_notes(body, dossier.notes),
         summary=f"Mã hồ sơ: {dossier.code}",
-        side_signatures=(
-            SignatureBlock(title="NGƯỜI NỘP HỒ SƠ", note=SIGN_HERE, name=applicant.name),
-            SignatureBlock(
-                title="NGƯỜI TIẾP NHẬN HỒ SƠ", note=SIGN_HERE, name=dossier.receiver_name
-            ),
-        ),
+        side_signatures=_counter_signatures(dossier),
         qr_png=_qr_png(dossier.lookup_url),
         table_pt=10,
         notes=dossier.notes,
@@ -393,7 +349,7 @@ def supplement_request(
     reason: str,
     contact: str,
     issued_on: date | None = None,
-) -> Paper:
+) -> OfficialDocument:
     """Mẫu 02: what the applicant must add or correct, why, and whom to ask."""
     applicant = dossier.applicant
     wanted = "\n".join(f"{number}. {item.strip()}" for number, item in enumerate(items, start=1))
@@ -426,7 +382,7 @@ def supplement_request(
 
 def refusal(
     unit: UnitInfo, dossier: DossierInfo, *, reason: str, issued_on: date | None = None
-) -> Paper:
+) -> OfficialDocument:
     """Mẫu 03: the unit does not accept the dossier, with the specific reason."""
     applicant = dossier.applicant
     body: list[Paragraph | Table] = [
@@ -450,12 +406,7 @@ def refusal(
         issued_on=issued_on or _today(),
         body=_with_notes(body, dossier.notes),
         summary=f"Mã hồ sơ: {dossier.code}",
-        side_signatures=(
-            SignatureBlock(title="NGƯỜI NỘP HỒ SƠ", note=SIGN_HERE, name=applicant.name),
-            SignatureBlock(
-                title="NGƯỜI TIẾP NHẬN HỒ SƠ", note=SIGN_HERE, name=dossier.receiver_name
-            ),
-        ),
+        side_signatures=_counter_signatures(dossier),
         notes=dossier.notes,
     )
 
@@ -469,7 +420,7 @@ def apology(
     signer_name: str,
     signer_title: str,
     issued_on: date | None = None,
-) -> Paper:
+) -> OfficialDocument:
     """Mẫu 04: apology for a late result and the new date (Decree 118/2025; domain.md 1.4).
 
     The form sets a new date, not an hour, so only the date of `new_due_at` is printed.
@@ -519,7 +470,7 @@ def stop_notice(
     signer_name: str = "",
     signer_title: str = "",
     issued_on: date | None = None,
-) -> Paper:
+) -> OfficialDocument:
     """Mẫu 05: processing stopped at the applicant's request, before any result (Circular 03
     Art. 7). The receiving officer signs unless a signer is given."""
     issued = issued_on or _today()
@@ -563,7 +514,9 @@ def stop_notice(
     )
 
 
-def control_sheet(unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | None = None) -> Paper:
+def control_sheet(
+    unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | None = None
+) -> OfficialDocument:
     """Mẫu 06: the process control sheet, one row per hand-over with its result at that step."""
     rows = []
     for handover in dossier.handovers:
@@ -620,21 +573,24 @@ def control_sheet(unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | Non
     )
 
 
-# Mẫu 07 of Circular 03/2025 (domain-2025.md section 4), plus a note column.
-_BOOK_COLUMNS = [
-    ("STT", 0.9),
-    ("Mã hồ sơ", 3.0),
-    ("Tên thủ tục hành chính", 3.6),
-    ("Tên tổ chức, cá nhân", 2.6),
-    ("Địa chỉ, số điện thoại", 3.0),
-    ("Cơ quan chủ trì giải quyết", 2.4),
-    ("Nhận hồ sơ", 2.1),
-    ("Hẹn trả kết quả", 2.1),
-    ("Trả kết quả", 2.1),
-    ("Phương thức nhận kết quả", 1.8),
-    ("Ký nhận", 1.6),
-    ("Ghi chú", 2.0),
-]
+#: The columns of Mẫu 07 of Circular 03/2025 (domain-2025.md section 4), for the printed book
+#: and its spreadsheet (cchc.dossiers.exports).
+BOOK_COLUMNS = (
+    "STT",
+    "Mã hồ sơ",
+    "Tên thủ tục hành chính",
+    "Tên tổ chức, cá nhân",
+    "Địa chỉ, số điện thoại",
+    "Cơ quan chủ trì giải quyết",
+    "Nhận hồ sơ",
+    "Hẹn trả kết quả",
+    "Trả kết quả",
+    "Phương thức nhận kết quả",
+    "Ký nhận",
+)
+# The printed book adds a note column; widths in cm across the landscape A4 page.
+_BOOK_TABLE = (*BOOK_COLUMNS, "Ghi chú")
+_BOOK_WIDTHS_CM = (0.9, 3.0, 3.6, 2.6, 3.0, 2.4, 2.1, 2.1, 2.1, 1.8, 1.6, 2.0)
 
 
 def _book_time(value: datetime | None) -> str:
@@ -646,10 +602,10 @@ def _book_time(value: datetime | None) -> str:
 
 def tracking_book(
     unit: UnitInfo, rows: list[BookRow], *, year: int, issued_on: date | None = None
-) -> Paper:
+) -> OfficialDocument:
     """Mẫu 07: the dossier tracking book for one year, A4 landscape."""
     table = Table(
-        columns=[name for name, _ in _BOOK_COLUMNS],
+        columns=list(_BOOK_TABLE),
         rows=[
             [
                 f"{row.entry:02d}",
@@ -667,7 +623,7 @@ def tracking_book(
             ]
             for row in rows
         ],
-        widths_cm=[width for _, width in _BOOK_COLUMNS],
+        widths_cm=list(_BOOK_WIDTHS_CM),
     )
     return _paper(
         unit,
@@ -687,208 +643,5 @@ def render(doc: OfficialDocument, fmt: str) -> bytes:
     kind = fmt.strip().lower()
     if kind not in {"docx", "pdf"}:
         raise ValueError(f"Định dạng không được hỗ trợ: {fmt!r} (chỉ DOCX hoặc PDF).")
-    if not isinstance(doc, Paper):
-        docx = build_docx(doc)
-    elif doc.side_signatures and doc.qr_png:
-        # The QR goes beside the signatures: in the builder's page-1 footer it takes the
-        # bottom 3 cm of an A5 page across its whole width and pushes the signatures over.
-        docx = _finish(build_docx(replace(doc, qr_png=None, qr_caption="")), doc)
-    else:
-        docx = _finish(build_docx(doc), doc)
+    docx = build_docx(doc)
     return docx if kind == "docx" else docx_to_pdf(docx)
-
-
-# --- what the shared builder does not lay out -------------------------------------------------
-# Everything below edits the builder's DOCX with python-docx and relies only on its visible
-# shape: the header block is the first table, body tables follow in order, body lines are
-# 1.15-spaced, Times New Roman everywhere.
-
-
-def _finish(docx: bytes, paper: Paper) -> bytes:
-    document = Document(io.BytesIO(docx))
-    for table in document.tables[1:]:
-        # A row split over two pages is hard to read and to sign.
-        for row in table.rows:
-            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        if paper.table_pt:
-            _resize_type(table._tbl, paper.table_pt)
-    if paper.compact:
-        _tighten(document)
-    if paper.landscape:
-        _turn_landscape(document)
-    if paper.side_signatures:
-        codes = [(paper.qr_png, paper.qr_caption)] if paper.qr_png else []
-        codes += [(_qr_png(n.payload), n.caption) for n in paper.notes if n.payload]
-        _add_side_signatures(document, paper.side_signatures, codes=codes)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _resize_type(element: BaseOxmlElement, size_pt: float) -> None:
-    """Every type size set inside `element` (runs and paragraph marks) to `size_pt`."""
-    half_points = str(round(size_pt * 2))
-    for size in element.iter(qn("w:sz"), qn("w:szCs")):
-        size.set(qn("w:val"), half_points)
-
-
-def _tighten(document: DocxDocument) -> None:
-    """Body lines (the builder's are 12 pt, 1.15-spaced, 6 pt apart) 11 pt, single, 2 pt apart."""
-    for paragraph in document.paragraphs:
-        fmt = paragraph.paragraph_format
-        if fmt.line_spacing == _BODY_LINE_SPACING:
-            fmt.line_spacing = 1.0
-            fmt.space_after = Pt(min(fmt.space_after.pt if fmt.space_after else 0, 2))
-            _resize_type(paragraph._p, _COMPACT_PT)
-
-
-def _text_width_cm(document: DocxDocument) -> float:
-    section = document.sections[0]
-    return (section.page_width - section.left_margin - section.right_margin) / Cm(1)
-
-
-def _set_widths(table: DocxTable, widths_cm: Sequence[float], *, indent_cm: float) -> None:
-    tbl_pr = table._tbl.tblPr
-    width = tbl_pr.find(qn("w:tblW"))
-    if width is not None:
-        width.set(qn("w:w"), str(Cm(sum(widths_cm)).twips))
-        width.set(qn("w:type"), "dxa")
-    indent = tbl_pr.find(qn("w:tblInd"))
-    if indent is not None:
-        indent.set(qn("w:w"), str(Cm(indent_cm).twips))
-    for index, column in enumerate(table.columns):
-        column.width = Cm(widths_cm[index])
-    for row in table.rows:
-        for index, cell in enumerate(row.cells):
-            cell.width = Cm(widths_cm[index])
-
-
-def _recentre_rules(paragraphs: Sequence[DocxParagraph], grown_cm: float) -> None:
-    """Keep the short rules (bordered empty paragraphs) as long as before, centred again."""
-    for paragraph in paragraphs:
-        p_pr = paragraph._p.pPr
-        if p_pr is None or p_pr.find(qn("w:pBdr")) is None:
-            continue
-        fmt = paragraph.paragraph_format
-        for side in ("left_indent", "right_indent"):
-            current = getattr(fmt, side)
-            setattr(fmt, side, Cm((current.cm if current is not None else 0) + grown_cm / 2))
-
-
-def _turn_landscape(document: DocxDocument) -> None:
-    """A4 sideways, the header block spread over the wider page."""
-    old_text_cm = _text_width_cm(document)
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width = Cm(_LANDSCAPE["width"])
-    section.page_height = Cm(_LANDSCAPE["height"])
-    section.top_margin = Cm(_LANDSCAPE["top"])
-    section.bottom_margin = Cm(_LANDSCAPE["bottom"])
-    section.left_margin = Cm(_LANDSCAPE["left"])
-    section.right_margin = Cm(_LANDSCAPE["right"])
-
-    header = document.tables[0]
-    old_widths = [0.0 if column.width is None else column.width.cm for column in header.columns]
-    _set_widths(header, _LANDSCAPE_HEADER_CM, indent_cm=0)
-    for index, column in enumerate(header.columns):
-        grown = _LANDSCAPE_HEADER_CM[index] - old_widths[index]
-        _recentre_rules([p for cell in column.cells for p in cell.paragraphs], grown)
-    _recentre_rules(document.paragraphs, _text_width_cm(document) - old_text_cm)
-
-
-def _line(
-    cell: _Cell, text: str, *, size_pt: float, bold: bool = False, italic: bool = False
-) -> DocxParagraph:
-    paragraph = cell.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.paragraph_format.space_after = Pt(0)
-    if text:
-        run = paragraph.add_run(unicodedata.normalize("NFC", text))
-        run.font.size = Pt(size_pt)
-        run.font.bold = bold or None
-        run.font.italic = italic or None
-        fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
-        for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-            fonts.set(qn(f"w:{slot}"), FONT)
-    return paragraph
-
-
-def _borderless(table: DocxTable) -> None:
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    # Narrow cell margins (Word's 0.19 cm wraps "NGƯỜI TIẾP NHẬN HỒ SƠ" beside the QR code).
-    margins = OxmlElement("w:tblCellMar")
-    for edge in ("left", "right"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:w"), str(Cm(_CELL_MARGIN_CM).twips))
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
-    # CT_TblPr order (ECMA-376 17.4.60): … tblBorders, shd, tblLayout, tblCellMar, tblLook.
-    tbl_pr = table._tbl.tblPr
-    successors = {qn("w:shd"), qn("w:tblLayout"), qn("w:tblCellMar"), qn("w:tblLook")}
-    later = next((child for child in tbl_pr if child.tag in successors), None)
-    if later is None:
-        tbl_pr.append(borders)
-    else:
-        later.addprevious(borders)
-    look = tbl_pr.find(qn("w:tblLook"))
-    if look is None:
-        tbl_pr.append(margins)
-    else:
-        look.addprevious(margins)
-
-
-def _add_side_signatures(
-    document: DocxDocument,
-    signatures: tuple[SignatureBlock, SignatureBlock],
-    *,
-    codes: Sequence[tuple[bytes, str]] = (),
-) -> None:
-    """Submitter left, officer right (and the QR codes beside them: the look-up code, and those
-    other apps add), kept together."""
-    text_cm = _text_width_cm(document)
-    code_cm, pad_cm, caption_pt = (
-        (_QR_CM, _QR_PAD_CM, _CAPTION_PT)
-        if len(codes) < 2
-        else (_SMALL_QR_CM, _SMALL_QR_PAD_CM, _SMALL_CAPTION_PT)
-    )
-    side_cm = (text_cm - len(codes) * (code_cm + pad_cm)) / 2
-    widths = [side_cm, side_cm] + [code_cm + pad_cm] * len(codes)
-
-    spacer = document.add_paragraph()
-    spacer.paragraph_format.space_after = Pt(0)
-    spacer.paragraph_format.line_spacing = Pt(8)
-    spacer.paragraph_format.keep_with_next = True
-    table = document.add_table(rows=1, cols=len(widths))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _set_widths(table, widths, indent_cm=0)
-    _borderless(table)
-    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    cells = table.rows[0].cells
-    for cell, signature in zip(cells, signatures, strict=False):
-        for text in (signature.authority, signature.title):
-            if text.strip():
-                text = text.strip().upper()
-                words = text.split()
-                if len(codes) > 1 and len(words) > 2:  # narrow: two lines each, names aligned
-                    text = " ".join(words[:-2]) + "\n" + " ".join(words[-2:])
-                _line(cell, text, size_pt=_SIGNATURE_PT, bold=True)
-        if signature.note.strip():
-            _line(cell, signature.note.strip(), size_pt=_SIGNATURE_PT, italic=True)
-        name = _line(cell, signature.name.strip(), size_pt=_SIGNATURE_PT, bold=True)
-        name.paragraph_format.space_before = Cm(_SIGNATURE_GAP_CM)
-    for cell, (png, caption) in zip(cells[2:], codes, strict=True):
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        _line(cell, "", size_pt=caption_pt).add_run().add_picture(
-            io.BytesIO(png), width=Cm(code_cm)
-        )
-        for line in caption.splitlines():
-            _line(cell, line.strip(), size_pt=caption_pt, italic=True)
-    for cell in cells:
-        first = cell.paragraphs[0]
-        if len(cell.paragraphs) > 1 and not first.runs:
-            cell._tc.remove(first._p)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 
-from cchc.core.official_docs import OfficialDocError, converter, layout
+from cchc.core.official_docs import OfficialDocError, converter, layout, ooxml
 from cchc.dossiers import hooks, papers
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import DossierStatus
@@ -194,7 +194,7 @@ def build(
 def _layout_version() -> str:
     """Changes whenever the code that draws the papers changes, so a new layout is never stale."""
     digest = hashlib.sha256()
-    for module in (papers, layout):
+    for module in (papers, layout, ooxml):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()[:16]
 

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.conflicts import unique_or_conflict
 from cchc.dossiers import catalogue
 from cchc.dossiers.models import Procedure
@@ -18,30 +19,11 @@ from cchc.organizations.models import Unit
 if TYPE_CHECKING:
     from cchc.accounts.models import User
 
-_FIELDS = [
-    "code",
-    "field",
-    "level",
-    "steps",
-    "channels",
-    "documents",
-    "sets",
-    "time_limit_unit",
-    "time_limit_text",
-    "target_users",
-    "implementing_body",
-    "result",
-    "fee_vnd",
-    "fee_text",
-    "forms",
-    "conditions",
-    "legal_basis",
-    "online_level",
-    "supplement_rule",
-    "max_supplements",
-    "unconfirmed",
-    "sources",
-]
+#: Record fields that convert to a model column of another type (text to Decimal, time or
+#: date), or that key the version; every other field is copied as it is. The list of fields
+#: itself is the catalogue schema's, which a test holds equal to the model's.
+_CONVERTED = frozenset({"name", "time_limit_value", "cutoff", "valid_from", "valid_to"})
+_FIELDS = [name for name in catalogue.FIELDS if name not in _CONVERTED]
 
 
 def _values(record: dict[str, Any]) -> dict[str, Any]:
@@ -79,7 +61,7 @@ def procedure_upsert(*, actor: User | None, unit: Unit, record: dict[str, Any]) 
         procedure.save()
     audit_record(
         actor=actor,
-        verb="procedure.update" if existing else "procedure.create",
+        verb=AuditVerb.PROCEDURE_UPDATE if existing else AuditVerb.PROCEDURE_CREATE,
         obj=procedure,
         unit=unit,
         before=before,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,11 @@ from openpyxl import load_workbook
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
-from cchc.dossiers.deadlines import VN, compute_due
+from cchc.core.audit_verbs import AuditVerb
+from cchc.core.text import fold
+from cchc.core.timezones import VN
+from cchc.dossiers.channels import PORTAL_CODES
+from cchc.dossiers.deadlines import compute_due
 from cchc.dossiers.models import Channel, Dossier, DossierEvent, Procedure
 from cchc.dossiers.workflow import PORTAL_CODE, DossierStatus
 from cchc.organizations.models import Unit
@@ -33,9 +36,7 @@ _BY_PORTAL_CODE = {number: status for status, number in PORTAL_CODE.items()}
 
 
 def _key(text: Any) -> str:
-    raw = str(text or "").replace("đ", "d").replace("Đ", "D")
-    plain = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode()
-    return " ".join(plain.lower().split())
+    return fold(str(text or ""))
 
 
 HEADERS = {
@@ -53,14 +54,8 @@ HEADERS = {
     "channel": {"kenh", "kenh nop", "hinh thuc nop"},
 }
 _STATUS_BY_LABEL = {_key(s.label): s.value for s in DossierStatus}
-_CHANNELS = {
-    "1": Channel.IN_PERSON,
-    "truc tiep": Channel.IN_PERSON,
-    "2": Channel.ONLINE,
-    "truc tuyen": Channel.ONLINE,
-    "3": Channel.POST,
-    "buu chinh": Channel.POST,
-}
+# The portal's spreadsheets give the KenhThucHien number or the channel's name.
+_CHANNELS = {**PORTAL_CODES, **{_key(c.label): c for c in Channel}, **{c.value: c for c in Channel}}
 
 
 class ProvincialImportError(ValueError):
@@ -204,7 +199,7 @@ def _import_row(actor: User, unit: Unit, values: dict[str, Any], report: ImportR
         )
         audit_record(
             actor=actor,
-            verb="dossier.import_update",
+            verb=AuditVerb.DOSSIER_IMPORT_UPDATE,
             obj=existing,
             unit=unit,
             before=before,
@@ -242,7 +237,7 @@ def _import_row(actor: User, unit: Unit, values: dict[str, Any], report: ImportR
     )
     audit_record(
         actor=actor,
-        verb="dossier.import_create",
+        verb=AuditVerb.DOSSIER_IMPORT_CREATE,
         obj=dossier,
         unit=unit,
         after=snapshot(dossier, ["code", *_MIRRORED]),

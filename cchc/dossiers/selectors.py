@@ -35,6 +35,18 @@ def procedures_current(unit: Unit, on: date | None = None) -> QuerySet[Procedure
     )
 
 
+def procedures_for_filter(user: Any, on: date | None = None) -> QuerySet[Procedure]:
+    """The procedures in force of every unit whose dossiers `user` may read, for list filters:
+    the unit's own, and for a commune officer those of every school below the commune."""
+    on = on or timezone.localdate()
+    return (
+        permissions.scope_to_units(Procedure.objects.select_related("unit"), user)
+        .filter(valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("name", "unit__name")
+    )
+
+
 def _content_key(procedure: Procedure) -> str:
     """Everything a parent might search for, without diacritics: the name and code, the papers
     ("hoc ba"), the steps, who may apply, the result and the conditions."""
@@ -156,13 +168,6 @@ def dossier_get_for_user(*, user: AnyUser, pk: int) -> Dossier:
     if dossier is None:
         raise Http404("Không tìm thấy hồ sơ.")
     return dossier
-
-
-def procedure_get_for_user(*, user: AnyUser, pk: int) -> Procedure:
-    procedure = permissions.scope_to_units(Procedure.objects.all(), user).filter(pk=pk).first()
-    if procedure is None:
-        raise Http404("Không tìm thấy thủ tục.")
-    return procedure
 
 
 # ---------------------------------------------------------------- public look-up

@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.conflicts import unique_or_conflict
+from cchc.core.timezones import VN
 from cchc.dossiers import deadlines, hooks
+from cchc.dossiers.channels import COUNTER_CHANNELS
 from cchc.dossiers.models import (
-    CHANNEL_DELIVERY,
     Apology,
     Channel,
     Counter,
@@ -33,18 +35,16 @@ from cchc.dossiers.models import (
     SupplementRule,
 )
 from cchc.dossiers.workflow import (
-    CLOCK_RUNNING,
-    HAS_RESULT,
     DossierStatus,
     InvalidTransition,
     can_transition,
+    check_action,
 )
 from cchc.organizations.models import Staff, Unit
 from cchc.workdays.services import calendar_for_unit
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
-    from cchc.accounts.permissions import AnyUser
 
 S = DossierStatus
 ID_NUMBER = re.compile(r"^\d{12}$")
@@ -52,7 +52,9 @@ PHONE = re.compile(r"^(0|\+84)(3|5|7|8|9)\d{8}$")
 
 
 class StaleDossier(ValidationError):
-    """Another person changed the dossier since the form was opened."""
+    """Another person changed the dossier since the form was opened (HTTP 409)."""
+
+    status_code = 409
 
 
 # ---------------------------------------------------------------- numbering
@@ -155,23 +157,6 @@ def _require_staff_of(actor: User, unit: Unit, permission: str) -> None:
     permissions.require(actor, permission, unit)
 
 
-def is_assigned_handler(actor: AnyUser, dossier: Dossier) -> bool:
-    """The officer the dossier was handed to (Decree 61 Art. 19: the head assigns an officer who
-    appraises it); they may work on it without the desk's general permission."""
-    staff = permissions.acting_staff(actor)
-    return staff is not None and dossier.assignee_id == staff.pk and staff.is_active
-
-
-def _require_processor(actor: User, dossier: Dossier) -> None:
-    if not is_assigned_handler(actor, dossier):
-        _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
-
-
-# What the assigned handler may do with the dossiers handed to them (appraise, ask for papers,
-# pass it on for signature); deciding, returning, stopping stay with the desk and the head.
-HANDLER_ACTIONS = frozenset({"hand_over", "supplement"})
-
-
 def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
     locked = (
         Dossier.objects.select_for_update().select_related("unit", "procedure").get(pk=dossier.pk)
@@ -214,7 +199,7 @@ def _move(
     note: str = "",
     receiver: str = "",
     result: str = "",
-    verb: str = "dossier.transition",
+    verb: AuditVerb = AuditVerb.DOSSIER_TRANSITION,
     public: bool = True,
 ) -> Dossier:
     """Apply one transition on a locked dossier: event, version bump, audit."""
@@ -273,7 +258,7 @@ def start_clock(dossier: Dossier, *, actor: User | None, at: datetime) -> None:
         dossier.unit, dossier.procedure, at
     )
     if not dossier.book_entry:
-        dossier.book_entry = next_number(dossier.unit, f"book:{at.astimezone(deadlines.VN).year}")
+        dossier.book_entry = next_number(dossier.unit, f"book:{at.astimezone(VN).year}")
 
 
 def _notify(dossier: Dossier, kind: str) -> None:
@@ -315,7 +300,7 @@ def dossier_receive(
     fields = _clean_applicant(applicant)
     checklist = _checklist(procedure, provided_documents)
     now = received_at or timezone.now()
-    local_day = now.astimezone(deadlines.VN).date()
+    local_day = now.astimezone(VN).date()
     if external_code:
         code, is_external = clean_external_code(external_code), True
         if Dossier.objects.filter(code=code).exists():
@@ -333,7 +318,7 @@ def dossier_receive(
         documents=checklist,
         submitted_at=now,
         assignee=assignee,
-        result_delivery=result_delivery or CHANNEL_DELIVERY.get(channel, ""),
+        result_delivery=result_delivery or channel,
         **fields,
     )
     start_clock(dossier, actor=actor, at=now)
@@ -351,7 +336,7 @@ def dossier_receive(
     )
     audit_record(
         actor=actor,
-        verb="dossier.receive",
+        verb=AuditVerb.DOSSIER_RECEIVE,
         obj=dossier,
         unit=unit,
         after=snapshot(
@@ -387,14 +372,14 @@ def _counter_dossier(
     _require_staff_of(actor, unit, permissions.RECEIVE_DOSSIERS)
     if procedure.unit_id != unit.pk:
         raise ValidationError({"procedure": "Thủ tục không thuộc đơn vị."})
-    if channel not in (Channel.IN_PERSON, Channel.POST):
+    if channel not in COUNTER_CHANNELS:
         raise ValidationError({"channel": "Kênh nộp không hợp lệ."})
     fields = _clean_applicant(applicant)
     now = timezone.now()
     return Dossier.objects.create(
         unit=unit,
         procedure=procedure,
-        code=make_code(unit, now.astimezone(deadlines.VN).date()),
+        code=make_code(unit, now.astimezone(VN).date()),
         channel=channel,
         status=status,
         subject=subject.strip()[:300],
@@ -457,7 +442,7 @@ def dossier_counter_guidance(
     )
     audit_record(
         actor=actor,
-        verb="dossier.counter_guidance",
+        verb=AuditVerb.DOSSIER_COUNTER_GUIDANCE,
         obj=dossier,
         unit=unit,
         after=snapshot(dossier, ["code", "procedure", "channel", "status"]) | {"items": items},
@@ -504,7 +489,7 @@ def dossier_counter_refusal(
     )
     audit_record(
         actor=actor,
-        verb="dossier.counter_refusal",
+        verb=AuditVerb.DOSSIER_COUNTER_REFUSAL,
         obj=dossier,
         unit=unit,
         after=snapshot(dossier, ["code", "procedure", "channel", "status", "result_note"]),
@@ -535,7 +520,7 @@ def dossier_submit_online(
     dossier = Dossier.objects.create(
         unit=unit,
         procedure=procedure,
-        code=make_code(unit, now.astimezone(deadlines.VN).date()),
+        code=make_code(unit, now.astimezone(VN).date()),
         channel=Channel.ONLINE,
         status=S.NEW,
         subject=subject.strip()[:300],
@@ -552,7 +537,7 @@ def dossier_submit_online(
     )
     audit_record(
         actor=None,
-        verb="dossier.submit_online",
+        verb=AuditVerb.DOSSIER_SUBMIT_ONLINE,
         obj=dossier,
         unit=unit,
         after=snapshot(dossier, ["code", "procedure", "channel", "status", "submitted_at"]),
@@ -571,11 +556,9 @@ def dossier_accept(
 ) -> Dossier:
     """Accept an online dossier as complete: now the legal clock starts."""
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.RECEIVE_DOSSIERS)
-    if dossier.status != S.NEW:
-        # A dossier waiting for papers asked at intake is accepted by "supplement received";
-        # anything else already has its receipt time, which must never be rewritten.
-        raise InvalidTransition(dossier.status, S.ACCEPTED)
+    # Only a new one: a dossier waiting for papers asked at intake is accepted by "supplement
+    # received"; anything else already has its receipt time, which must never be rewritten.
+    check_action(actor, dossier, "accept")
     start_clock(dossier, actor=actor, at=timezone.now())
     if assignee is not None:
         dossier.assignee = assignee
@@ -584,7 +567,7 @@ def dossier_accept(
         dossier=dossier,
         to_status=S.ACCEPTED,
         note="Tiếp nhận hồ sơ hợp lệ",
-        verb="dossier.accept",
+        verb=AuditVerb.DOSSIER_ACCEPT,
     )
     hooks.dossier_received(dossier, actor)
     return dossier
@@ -605,12 +588,9 @@ def dossier_hand_over(
 ) -> Dossier:
     """Pass the dossier to the next person/step; the event records early/on time/late."""
     dossier = _lock(dossier, expected_version)
-    _require_processor(actor, dossier)
+    check_action(actor, dossier, "hand_over")
     if to_staff.unit_id != dossier.unit_id:
         raise ValidationError({"to_staff": "Người nhận phải thuộc đơn vị."})
-    target = S.PROCESSING if dossier.status in (S.ACCEPTED, S.PROCESSING) else None
-    if target is None:
-        raise InvalidTransition(dossier.status, S.PROCESSING)
     # The step being handed over ends now: judge it against its own budget when the procedure
     # sets one (Mẫu 06), else against the dossier's due date.
     last = dossier.events.order_by("-at", "-id").first()
@@ -621,11 +601,11 @@ def dossier_hand_over(
     return _move(
         actor=actor,
         dossier=dossier,
-        to_status=target,
+        to_status=S.PROCESSING,
         receiver=to_staff.full_name,
         result=result,
         note=note,
-        verb="dossier.hand_over",
+        verb=AuditVerb.DOSSIER_HAND_OVER,
     )
 
 
@@ -638,26 +618,13 @@ def dossier_request_supplement(
     reason: str,
     expected_version: int | None = None,
 ) -> Dossier:
-    """Ask for missing papers once (Decree 61 Art. 15: guidance given once, completely)."""
+    """Ask for missing papers once (Decree 61 Art. 15: guidance given once, completely), within
+    the procedure's count and window (the action table's precondition)."""
     dossier = _lock(dossier, expected_version)
-    _require_processor(actor, dossier)
+    check_action(actor, dossier, "supplement")
     items = [i.strip() for i in items if i.strip()]
     if not items or not reason.strip():
         raise ValidationError({"items": "Hãy ghi rõ giấy tờ cần bổ sung và lý do."})
-    if dossier.supplement_count >= dossier.procedure.max_supplements:
-        raise ValidationError(
-            f"Thủ tục này chỉ được yêu cầu bổ sung {dossier.procedure.max_supplements} lần; "
-            "hồ sơ đã được yêu cầu đủ số lần."
-        )
-    if dossier.received_at is not None:
-        deadline = deadlines.supplement_deadline(dossier)
-        if timezone.now() > deadline:
-            raise ValidationError(
-                f"Đã quá hạn yêu cầu bổ sung ({dossier.procedure.supplement_within_days:02d} ngày "
-                "làm việc kể từ khi tiếp nhận, đến "
-                f"{deadline.astimezone(deadlines.VN):%d/%m/%Y}; Nghị định 61/2018 Điều 19 "
-                "khoản 4): hồ sơ phải được giải quyết, hoặc từ chối bằng văn bản có lý do."
-            )
     dossier.supplement_count += 1
     DossierPause.objects.create(
         dossier=dossier,
@@ -671,7 +638,7 @@ def dossier_request_supplement(
         dossier=dossier,
         to_status=S.SUPPLEMENT,
         note="Cần bổ sung: " + "; ".join(items),
-        verb="dossier.request_supplement",
+        verb=AuditVerb.DOSSIER_REQUEST_SUPPLEMENT,
     )
     _notify(dossier, "supplement")
     return dossier
@@ -683,9 +650,7 @@ def dossier_supplement_received(
 ) -> Dossier:
     """The citizen brought the papers: restart the clock or add the paused time (per rule)."""
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.RECEIVE_DOSSIERS)
-    if dossier.status != S.SUPPLEMENT:
-        raise InvalidTransition(dossier.status, S.PROCESSING)
+    check_action(actor, dossier, "supplement_received")
     now = timezone.now()
     pause = dossier.pauses.filter(ended_at__isnull=True).order_by("-started_at").first()
     if pause is not None:
@@ -698,7 +663,7 @@ def dossier_supplement_received(
             dossier=dossier,
             to_status=S.ACCEPTED,
             note="Đã nhận đủ hồ sơ bổ sung",
-            verb="dossier.supplement_received",
+            verb=AuditVerb.DOSSIER_SUPPLEMENT_RECEIVED,
         )
         hooks.dossier_received(dossier, actor)
         return dossier
@@ -711,17 +676,7 @@ def dossier_supplement_received(
         dossier=dossier,
         to_status=S.PROCESSING,
         note="Đã nhận đủ hồ sơ bổ sung",
-        verb="dossier.supplement_received",
-    )
-
-
-def apology_allowed(dossier: Dossier) -> bool:
-    """An apology (Mẫu 04) is possible once for an accepted dossier whose clock runs or waits
-    for papers, also after its apology deadline has passed (it is then recorded as late)."""
-    return (
-        dossier.status in CLOCK_RUNNING | {S.SUPPLEMENT}
-        and dossier.due_at is not None
-        and not Apology.objects.filter(dossier=dossier).exists()
+        verb=AuditVerb.DOSSIER_SUPPLEMENT_RECEIVED,
     )
 
 
@@ -731,15 +686,15 @@ def _check_new_due(dossier: Dossier, new_due_at: datetime | None, now: datetime)
     if new_due_at is None:
         raise ValidationError({"new_due_at": "Hãy chọn ngày hẹn trả kết quả mới."})
     calendar = calendar_for_unit(dossier.unit)
-    day = new_due_at.astimezone(deadlines.VN).date()
+    day = new_due_at.astimezone(VN).date()
     if not calendar.is_working_day(day):
         weekday = "Chủ nhật" if day.weekday() == 6 else "ngày nghỉ"
         raise ValidationError(
             {"new_due_at": f"Ngày {day:%d/%m/%Y} là {weekday}, không phải ngày làm việc."}
         )
-    if day <= now.astimezone(deadlines.VN).date():
+    if day <= now.astimezone(VN).date():
         raise ValidationError({"new_due_at": "Ngày hẹn mới phải sau ngày hôm nay."})
-    due_day = dossier.due_at.astimezone(deadlines.VN).date() if dossier.due_at else None
+    due_day = dossier.due_at.astimezone(VN).date() if dossier.due_at else None
     if due_day is not None and day <= due_day:
         raise ValidationError(
             {"new_due_at": f"Ngày hẹn mới phải sau hạn trả kết quả hiện tại ({due_day:%d/%m/%Y})."}
@@ -761,13 +716,7 @@ def dossier_apologize(
     is owed it) and recorded as late-issued. The original due date is kept, so the dossier
     still counts as late if it is."""
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
-    if dossier.status not in CLOCK_RUNNING | {S.SUPPLEMENT} or dossier.due_at is None:
-        raise ValidationError(
-            "Chỉ gửi văn bản xin lỗi cho hồ sơ đã tiếp nhận, đang giải quyết và đã có hạn trả."
-        )
-    if Apology.objects.filter(dossier=dossier).exists():
-        raise ValidationError("Hồ sơ đã có văn bản xin lỗi và hẹn lại; chỉ được hẹn lại một lần.")
+    check_action(actor, dossier, "apologize")
     if not reason.strip():
         raise ValidationError({"reason": "Hãy nêu lý do chậm giải quyết."})
     now = timezone.now()
@@ -788,9 +737,9 @@ def dossier_apologize(
         actor=actor,
         dossier=dossier,
         to_status=dossier.status,
-        note=f"Xin lỗi, hẹn lại ngày {new_due_at.astimezone(deadlines.VN):%d/%m/%Y}: {reason}"
+        note=f"Xin lỗi, hẹn lại ngày {new_due_at.astimezone(VN):%d/%m/%Y}: {reason}"
         + (" (gửi muộn)" if late else ""),
-        verb="dossier.apologize",
+        verb=AuditVerb.DOSSIER_APOLOGIZE,
     )
     _notify(dossier, "new_date")
     return apology
@@ -809,7 +758,7 @@ def dossier_set_due(
     calendar = calendar_for_unit(dossier.unit)
     if not calendar.is_working_day(due_on):
         raise ValidationError({"due_on": f"Ngày {due_on:%d/%m/%Y} không phải ngày làm việc."})
-    if due_on < dossier.received_at.astimezone(deadlines.VN).date():
+    if due_on < dossier.received_at.astimezone(VN).date():
         raise ValidationError({"due_on": "Hạn trả không thể trước ngày tiếp nhận."})
     dossier.due_at = dossier.initial_due_at = deadlines.end_of_day(calendar, due_on)
     return _move(
@@ -817,7 +766,7 @@ def dossier_set_due(
         dossier=dossier,
         to_status=dossier.status,
         note=f"Ghi hạn trả kết quả {due_on:%d/%m/%Y} cho hồ sơ tiếp nhận khi chưa có thời hạn",
-        verb="dossier.set_due",
+        verb=AuditVerb.DOSSIER_SET_DUE,
         public=False,
     )
 
@@ -833,7 +782,7 @@ def dossier_decide(
 ) -> Dossier:
     """Record the result: granted, or refused after appraisal with a written reason."""
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
+    check_action(actor, dossier, "decide")
     if not granted and not note.strip():
         raise ValidationError({"note": "Từ chối phải có lý do bằng văn bản."})
     now = timezone.now()
@@ -847,7 +796,7 @@ def dossier_decide(
         to_status=S.DONE,
         result=deadlines.step_result(now, dossier.due_at),
         note=("Có kết quả" if granted else "Từ chối: ") + (note if not granted else ""),
-        verb="dossier.decide",
+        verb=AuditVerb.DOSSIER_DECIDE,
     )
     _notify(dossier, "result_ready")
     return dossier
@@ -858,14 +807,14 @@ def dossier_return(
     *, actor: User, dossier: Dossier, expected_version: int | None = None
 ) -> Dossier:
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.RECEIVE_DOSSIERS)
+    check_action(actor, dossier, "return")
     dossier.returned_at = timezone.now()
     return _move(
         actor=actor,
         dossier=dossier,
         to_status=S.RETURNED,
         note="Đã trả kết quả",
-        verb="dossier.return",
+        verb=AuditVerb.DOSSIER_RETURN,
     )
 
 
@@ -875,7 +824,7 @@ def dossier_refuse_at_intake(
 ) -> Dossier:
     """Refuse to accept (Mẫu 03), for online submissions outside competence or invalid."""
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.RECEIVE_DOSSIERS)
+    check_action(actor, dossier, "refuse")
     if not reason.strip():
         raise ValidationError({"reason": "Hãy nêu lý do từ chối."})
     dossier.result_note = reason.strip()
@@ -885,7 +834,7 @@ def dossier_refuse_at_intake(
         dossier=dossier,
         to_status=S.REJECTED,
         note=f"Từ chối: {reason}",
-        verb="dossier.refuse",
+        verb=AuditVerb.DOSSIER_REFUSE,
     )
 
 
@@ -901,9 +850,7 @@ def dossier_stop(
     """Stop processing (Mẫu 05) or accept a withdrawal; impossible once a result exists
     (Circular 03/2025 Art. 7)."""
     dossier = _lock(dossier, expected_version)
-    _require_staff_of(actor, dossier.unit, permissions.PROCESS_DOSSIERS)
-    if dossier.status in HAS_RESULT:
-        raise ValidationError("Hồ sơ đã có kết quả nên không thể dừng giải quyết; hãy trả kết quả.")
+    check_action(actor, dossier, "stop")
     if not reason.strip():
         raise ValidationError({"reason": "Hãy nêu lý do dừng giải quyết."})
     pause = dossier.pauses.filter(ended_at__isnull=True).first()
@@ -918,41 +865,8 @@ def dossier_stop(
         dossier=dossier,
         to_status=S.STOPPED,
         note=f"{label}: {reason}",
-        verb="dossier.stop",
+        verb=AuditVerb.DOSSIER_STOP,
     )
-
-
-def may_act(user: AnyUser, dossier: Dossier) -> bool:
-    return permissions.can(user, permissions.PROCESS_DOSSIERS, dossier.unit) or is_assigned_handler(
-        user, dossier
-    )
-
-
-def allowed_actions(user: AnyUser, dossier: Dossier) -> list[str]:
-    """The workflow actions this user may take on the dossier now: offered on the page only
-    when the service would accept them."""
-    s = DossierStatus
-    status = dossier.status
-    actions = []
-    if status == s.NEW:
-        actions += ["accept", "supplement", "refuse"]
-    if status in (s.ACCEPTED, s.PROCESSING):
-        actions += ["hand_over", "supplement", "decide"]
-    if status == s.SUPPLEMENT:
-        actions += ["supplement_received"]
-    if apology_allowed(dossier):
-        actions += ["apologize"]
-    if status == s.DONE:
-        actions += ["return"]
-    if status not in (s.DONE, s.RETURNED, s.REJECTED, s.STOPPED, s.NEW):
-        actions += ["stop"]
-    if "supplement" in actions and dossier.supplement_count >= dossier.procedure.max_supplements:
-        actions.remove("supplement")
-    if permissions.can(user, permissions.PROCESS_DOSSIERS, dossier.unit):
-        return actions
-    if is_assigned_handler(user, dossier):
-        return [a for a in actions if a in HANDLER_ACTIONS]
-    return []
 
 
 __all__ = [

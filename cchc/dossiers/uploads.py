@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from cchc.core.audit_verbs import AuditVerb
+from cchc.core.refusals import Refused
 from cchc.dossiers.models import Dossier, DossierAttachment, Procedure
 
 if TYPE_CHECKING:
@@ -22,7 +24,11 @@ SIGNATURES = {
 }
 
 
-class UploadRejected(ValueError):
+class UploadRejected(Refused, ValueError):
+    """A file that is not what it claims to be, or too big (HTTP 422, on its field)."""
+
+    status_code = 422
+
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
@@ -67,11 +73,11 @@ def dossier_attach_scan(
     *, actor: User, dossier: Dossier, upload: UploadedFile, document_name: str = ""
 ) -> DossierAttachment:
     """Attach a scan made at the counter (Decree 118 Art. 17: paper dossiers are scanned)."""
-    from cchc.accounts import permissions
     from cchc.core.audit import audit_record
+    from cchc.dossiers.workflow import check_action
 
-    permissions.require(actor, permissions.RECEIVE_DOSSIERS, dossier.unit)
-    check_upload("scan", upload)
+    check_action(actor, dossier, "attach")
+    check_upload("file", upload)  # the field of the dossier page's form (AttachForm)
     attachment = DossierAttachment(
         dossier=dossier,
         document_name=(document_name or "Bản quét hồ sơ").strip()[:300],
@@ -80,7 +86,7 @@ def dossier_attach_scan(
     attachment.file.save(upload.name or "ban-quet", upload, save=True)
     audit_record(
         actor=actor,
-        verb="dossier.attach",
+        verb=AuditVerb.DOSSIER_ATTACH,
         obj=dossier,
         unit=dossier.unit,
         after={"document": attachment.document_name, "file": attachment.file.name},

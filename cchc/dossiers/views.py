@@ -3,8 +3,8 @@ tracking book, procedure catalogue."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import Any, Final
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,26 +16,32 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from cchc.accounts import permissions
 from cchc.core.form_errors import add_validation_errors
+from cchc.core.htmx import render_partial
 from cchc.core.numbers import parse_id
-from cchc.dossiers import deadlines, exports, papers_service, procedures, selectors, services
+from cchc.core.refusals import REFUSALS, refusal_of
+from cchc.dossiers import (
+    actions,
+    deadlines,
+    exports,
+    papers_service,
+    procedures,
+    selectors,
+    services,
+)
 from cchc.dossiers.forms import (
-    ApologyForm,
-    AttachForm,
-    DecisionForm,
+    ActionForm,
     DueDateForm,
-    HandOverForm,
     IntakeForm,
     ProcedureImportForm,
-    ReasonForm,
-    SupplementForm,
     given_name_key,
 )
 from cchc.dossiers.models import Procedure
 from cchc.dossiers.uploads import UploadRejected, dossier_attach_scan
-from cchc.dossiers.workflow import TONE, DossierStatus, InvalidTransition
+from cchc.dossiers.workflow import TONE, DossierStatus
 from cchc.organizations.models import Staff
 from cchc.workdays.services import calendar_for_unit
 
@@ -195,11 +201,15 @@ def _receive_with_scan(request: HttpRequest, unit: Any, data: dict[str, Any]) ->
     return dossier
 
 
-def _detail_context(request: HttpRequest, dossier: Any, **forms: Any) -> dict[str, Any]:
+DETAIL: Final = "dossiers/dossier_detail.html"
+PANEL: Final = "dossier-panel"  # the partial (and element id) htmx replaces after an action
+
+
+def _detail_context(
+    request: HttpRequest, dossier: Any, kept: dict[str, ActionForm] | None = None
+) -> dict[str, Any]:
+    offers = actions.offers(request.user, dossier, kept)
     unit = dossier.unit
-    explanation = deadlines.explain_due(dossier)
-    apology_deadline = deadlines.apology_deadline(dossier)
-    may_act = services.may_act(request.user, dossier)
     return {
         "dossier": dossier,
         "tone": TONE[dossier.status],
@@ -207,20 +217,10 @@ def _detail_context(request: HttpRequest, dossier: Any, **forms: Any) -> dict[st
         "pauses": dossier.pauses.all(),
         "left": deadlines.working_days_left(dossier),
         "late": dossier.is_late(),
-        "explanation": explanation,
-        "apology_deadline": apology_deadline,
-        "apology_overdue": apology_deadline is not None and apology_deadline < timezone.now(),
+        "explanation": deadlines.explain_due(dossier),
         "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA, unit),
-        "may_act": may_act,
-        "allowed": services.allowed_actions(request.user, dossier) if may_act else [],
-        "supplement_form": forms.get("supplement_form") or SupplementForm(),
-        "handover_form": forms.get("handover_form") or HandOverForm(unit=unit),
-        "apology_form": forms.get("apology_form") or ApologyForm(),
-        "decision_form": forms.get("decision_form") or DecisionForm(),
-        "refuse_form": forms.get("refuse_form") or ReasonForm(auto_id="refuse_%s"),
-        "stop_form": forms.get("stop_form") or ReasonForm(auto_id="stop_%s"),
-        "attach_form": forms.get("attach_form") or AttachForm(),
-        "may_attach": permissions.can(request.user, permissions.RECEIVE_DOSSIERS, unit),
+        "offers": [o for o in offers if o.action.place == "panel"],
+        "document_offers": [o for o in offers if o.action.place == "documents"],
         "papers": papers_service.available(dossier),
     }
 
@@ -230,131 +230,56 @@ def _detail_context(request: HttpRequest, dossier: Any, **forms: Any) -> dict[st
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A dossier: applicant, documents, due date with its explanation, timeline, actions."""
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
-    return render(request, "dossiers/dossier_detail.html", _detail_context(request, dossier))
+    context = _detail_context(request, dossier)
+    return render_partial(request, DETAIL, context, target=PANEL)
 
 
 @require_POST
 @login_required
 def act(request: HttpRequest, pk: int) -> HttpResponse:
-    """Apply one workflow action posted from the dossier page."""
+    """Apply one action of the table posted from the dossier page: guard → form → service; a
+    refusal re-renders the page with its status and a Vietnamese message."""
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
-    action = request.POST.get("action", "")
-    version = request.POST.get("version")
-    # A garbled version number must not switch the concurrency check off: it counts as stale.
-    valid = bool(version) and version.isascii() and version.isdigit() and len(version) < 10
-    expected = int(version) if valid else (-1 if version else None)
-    form_name, form = _action_form(action, request, dossier)
+    name = request.POST.get("action", "")
+    form = None
     try:
+        action = actions.action_named(name)
+        form = actions.form_for(action, dossier, request.POST, request.FILES)
         if form is not None and not form.is_valid():
             raise ValidationError("Dữ liệu chưa hợp lệ, hãy xem thông báo bên dưới.")
-        _run(action, request, dossier, form, expected)
-    except services.StaleDossier as error:
-        messages.error(request, " ".join(error.messages))
-        return _detail_page(request, dossier, 409, form_name, form)
-    except InvalidTransition as error:
-        messages.error(request, str(error))
-        return _detail_page(request, dossier, 409, form_name, form)
-    except ValidationError as error:
-        if form is not None and hasattr(error, "error_dict"):
-            add_validation_errors(form, error)
+        actions.perform(
+            actor=request.user,
+            dossier=dossier,
+            action=action,
+            arguments=form.arguments() if form is not None else {},
+            expected_version=_posted_version(request.POST.get("version")),
+        )
+    except REFUSALS as error:
+        refusal = refusal_of(error)
+        if form is not None and refusal.fields:
+            add_validation_errors(form, ValidationError(refusal.fields))
         else:
-            messages.error(request, " ".join(error.messages))
-        return _detail_page(request, dossier, 422, form_name, form)
+            messages.error(request, refusal.message)
+        dossier.refresh_from_db()
+        kept = {name: form} if form is not None else {}
+        context = _detail_context(request, dossier, kept)
+        return render_partial(request, DETAIL, context, target=PANEL, status=refusal.status)
     if not selectors.dossier_list_for_user(user=request.user).filter(pk=dossier.pk).exists():
         # A handler who passed the dossier on no longer sees it: back to their own work.
         messages.success(request, f"Đã chuyển hồ sơ {dossier.code}.")
+        if getattr(request, "htmx", False):  # set by django-htmx's middleware
+            return HttpResponseClientRedirect(reverse("plans:my_work"))
         return redirect("plans:my_work")
+    # An htmx post follows this redirect with its headers: the page answers with the panel only.
     return redirect("dossiers:detail", pk=dossier.pk)
 
 
-def _detail_page(request: HttpRequest, dossier: Any, status: int, name: str, form: Any):
-    dossier.refresh_from_db()
-    forms = {name: form} if form is not None else {}
-    return render(
-        request,
-        "dossiers/dossier_detail.html",
-        _detail_context(request, dossier, **forms),
-        status=status,
-    )
-
-
-def _action_form(action: str, request: HttpRequest, dossier: Any) -> tuple[str, Any]:
-    data = request.POST
-    return {
-        "supplement": ("supplement_form", SupplementForm(data)),
-        "hand_over": ("handover_form", HandOverForm(data, unit=dossier.unit)),
-        "apologize": ("apology_form", ApologyForm(data)),
-        "decide": ("decision_form", DecisionForm(data)),
-        "refuse": ("refuse_form", ReasonForm(data, auto_id="refuse_%s")),
-        "stop": ("stop_form", ReasonForm(data, auto_id="stop_%s")),
-        "attach": ("attach_form", AttachForm(data, request.FILES)),
-    }.get(action, ("", None))
-
-
-def _run(action: str, request: HttpRequest, dossier: Any, form: Any, expected: int | None) -> None:
-    user = request.user
-    data = form.cleaned_data if form is not None else {}
-    if action == "attach":
-        try:
-            dossier_attach_scan(
-                actor=user,
-                dossier=dossier,
-                upload=data["file"],
-                document_name=data["document_name"],
-            )
-        except UploadRejected as error:
-            raise ValidationError({"file": str(error)}) from None
-    elif action == "accept":
-        services.dossier_accept(actor=user, dossier=dossier, expected_version=expected)
-    elif action == "supplement":
-        services.dossier_request_supplement(
-            actor=user,
-            dossier=dossier,
-            items=data["items"].splitlines(),
-            reason=data["reason"],
-            expected_version=expected,
-        )
-    elif action == "supplement_received":
-        services.dossier_supplement_received(actor=user, dossier=dossier, expected_version=expected)
-    elif action == "hand_over":
-        services.dossier_hand_over(
-            actor=user,
-            dossier=dossier,
-            to_staff=data["to_staff"],
-            step=data["step"],
-            note=data["note"],
-            expected_version=expected,
-        )
-    elif action == "apologize":
-        calendar = calendar_for_unit(dossier.unit)
-        new_due = deadlines.end_of_day(calendar, data["new_due_at"])
-        services.dossier_apologize(
-            actor=user,
-            dossier=dossier,
-            reason=data["reason"],
-            new_due_at=new_due,
-            expected_version=expected,
-        )
-    elif action == "decide":
-        services.dossier_decide(
-            actor=user,
-            dossier=dossier,
-            granted=data["granted"],
-            note=data["note"],
-            expected_version=expected,
-        )
-    elif action == "return":
-        services.dossier_return(actor=user, dossier=dossier, expected_version=expected)
-    elif action == "refuse":
-        services.dossier_refuse_at_intake(
-            actor=user, dossier=dossier, reason=data["reason"], expected_version=expected
-        )
-    elif action == "stop":
-        services.dossier_stop(
-            actor=user, dossier=dossier, reason=data["reason"], expected_version=expected
-        )
-    else:
-        raise ValidationError("Thao tác không hợp lệ.")
+def _posted_version(version: str | None) -> int | None:
+    """A garbled version number must not switch the concurrency check off: it counts as stale."""
+    if not version:
+        return None
+    valid = version.isascii() and version.isdigit() and len(version) < 10
+    return int(version) if valid else -1
 
 
 @require_safe
@@ -415,9 +340,9 @@ def book(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "statuses": DossierStatus.choices,
-        "procedures": selectors.procedures_current(permissions.acting_unit_or_404(request.user)),
+        "procedures": selectors.procedures_for_filter(request.user),
         "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
-        "now": datetime.now(tz=deadlines.VN),
+        "now": timezone.localtime(),
     }
     return render(request, "dossiers/dossier_book.html", context)
 

@@ -6,10 +6,19 @@ internal steps (appraisal, awaiting signature) are sub-statuses of "Đang xử l
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Final
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+
+from cchc.accounts import permissions
+from cchc.core.refusals import Refused
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+    from cchc.dossiers.models import Dossier
 
 
 class DossierStatus(models.TextChoices):
@@ -85,7 +94,11 @@ TONE: Final[Mapping[str, str]] = {
 }
 
 
-class InvalidTransition(ValueError):
+class InvalidTransition(Refused, ValueError):
+    """The dossier's status does not allow the move (HTTP 409)."""
+
+    status_code = 409
+
     def __init__(self, from_status: str, to_status: str) -> None:
         self.from_status, self.to_status = from_status, to_status
         super().__init__(
@@ -96,3 +109,254 @@ class InvalidTransition(ValueError):
 
 def can_transition(from_status: str, to_status: str) -> bool:
     return to_status in ALLOWED_TRANSITIONS.get(from_status, frozenset())
+
+
+# ---------------------------------------------------------------- the action table
+#
+# What staff can do to a dossier, as data: from which statuses, with which permission (and
+# whether the officer the dossier was handed to may do it without that permission), through
+# which form and service, under which label. The services call `check_action` first, the page
+# offers exactly the actions `offered_actions` returns, and the page and the API dispatch
+# through `cchc.dossiers.actions`: an action is never offered where it would be refused, and
+# adding an action or a status is an edit of this table.
+
+
+@dataclass(frozen=True)
+class Action:
+    """One workflow action (its key in ACTIONS is `name`)."""
+
+    name: str
+    label: str  # the button
+    statuses: frozenset[str]  # the statuses it may start from
+    to_status: str  # where it leads: named in the refusal when the status does not allow it
+    permission: str  # needed in the dossier's unit
+    service: str  # "module.function" under cchc.dossiers, called (actor=, dossier=, **arguments)
+    form: str = ""  # a form class of cchc.dossiers.forms; "" = a bare button
+    title: str = ""  # the summary of the form's disclosure
+    handler: bool = False  # the assigned handler may, without the permission (Decree 61 Art. 19)
+    # Statuses refused with a reason of their own (422) rather than as a transition (409).
+    refusals: Mapping[str, str] = field(default_factory=dict)
+    # Beyond the status: "" when the dossier allows the action, else the reason it does not.
+    precondition: Callable[[Dossier], str] | None = None
+    hint: Callable[[Dossier], str] | None = None  # shown beside the title
+    api: bool = True  # also over the API (hand-over picks a person, a scan is a file upload)
+    versioned: bool = True  # the service checks the version the form was opened at
+    place: str = "panel"  # where the page shows it: the action panel or the documents
+    primary: bool = False
+    open: bool = False  # the disclosure starts open
+
+
+def _supplement_precondition(dossier: Dossier) -> str:
+    """Papers are asked for at most `max_supplements` times, and after acceptance only within
+    the procedure's window (Decree 61 Art. 15 and 19(4))."""
+    from django.utils import timezone
+
+    from cchc.dossiers import deadlines
+
+    limit = dossier.procedure.max_supplements
+    if dossier.supplement_count >= limit:
+        return f"Thủ tục này chỉ được yêu cầu bổ sung {limit} lần; hồ sơ đã được yêu cầu đủ số lần."
+    if dossier.received_at is not None:
+        deadline = deadlines.supplement_deadline(dossier)
+        if timezone.now() > deadline:
+            return (
+                f"Đã quá hạn yêu cầu bổ sung ({dossier.procedure.supplement_within_days:02d} ngày "
+                "làm việc kể từ khi tiếp nhận, đến "
+                f"{deadline.astimezone(deadlines.VN):%d/%m/%Y}; Nghị định 61/2018 Điều 19 "
+                "khoản 4): hồ sơ phải được giải quyết, hoặc từ chối bằng văn bản có lý do."
+            )
+    return ""
+
+
+_APOLOGY_STATUS = (
+    "Chỉ gửi văn bản xin lỗi cho hồ sơ đã tiếp nhận, đang giải quyết và đã có hạn trả."
+)
+
+
+def _apology_precondition(dossier: Dossier) -> str:
+    """Once per dossier, for one that has a due date (Decree 61 Art. 19(9)); also after its
+    apology deadline has passed (it is then recorded as late)."""
+    if dossier.due_at is None:
+        return _APOLOGY_STATUS
+    if hasattr(dossier, "apology"):
+        return "Hồ sơ đã có văn bản xin lỗi và hẹn lại; chỉ được hẹn lại một lần."
+    return ""
+
+
+def _supplement_hint(dossier: Dossier) -> str:
+    return f"tối đa {dossier.procedure.max_supplements} lần"
+
+
+def _apology_hint(dossier: Dossier) -> str:
+    from django.utils import timezone
+
+    from cchc.dossiers import deadlines
+
+    deadline = deadlines.apology_deadline(dossier)
+    if deadline is None:
+        return ""
+    if deadline < timezone.now():
+        return (
+            f"đã quá thời điểm chậm nhất {deadline:%d/%m/%Y}: hãy lập ngay, văn bản được ghi "
+            "nhận là gửi muộn"
+        )
+    return f"chậm nhất {deadline:%d/%m/%Y}"
+
+
+_HAS_RESULT_REFUSAL = "Hồ sơ đã có kết quả nên không thể dừng giải quyết; hãy trả kết quả."
+
+ACTIONS: Final[Mapping[str, Action]] = {
+    a.name: a
+    for a in (
+        Action(
+            "accept",
+            "Tiếp nhận hồ sơ hợp lệ",
+            statuses=frozenset({S.NEW}),
+            to_status=S.ACCEPTED,
+            permission=permissions.RECEIVE_DOSSIERS,
+            service="services.dossier_accept",
+            primary=True,
+        ),
+        Action(
+            "supplement_received",
+            "Đã nhận đủ giấy tờ bổ sung",
+            statuses=frozenset({S.SUPPLEMENT}),
+            to_status=S.PROCESSING,
+            permission=permissions.RECEIVE_DOSSIERS,
+            service="services.dossier_supplement_received",
+            primary=True,
+        ),
+        Action(
+            "return",
+            "Đã trả kết quả cho người dân",
+            statuses=frozenset({S.DONE}),
+            to_status=S.RETURNED,
+            permission=permissions.RECEIVE_DOSSIERS,
+            service="services.dossier_return",
+            primary=True,
+        ),
+        Action(
+            "hand_over",
+            "Chuyển",
+            statuses=frozenset({S.ACCEPTED, S.PROCESSING}),
+            to_status=S.PROCESSING,
+            permission=permissions.PROCESS_DOSSIERS,
+            service="services.dossier_hand_over",
+            form="HandOverForm",
+            title="Chuyển xử lý",
+            handler=True,
+            api=False,
+            open=True,
+        ),
+        Action(
+            "decide",
+            "Lưu kết quả",
+            statuses=frozenset({S.ACCEPTED, S.PROCESSING, S.PAYMENT}),
+            to_status=S.DONE,
+            permission=permissions.PROCESS_DOSSIERS,
+            service="services.dossier_decide",
+            form="DecisionForm",
+            title="Ghi nhận kết quả",
+        ),
+        Action(
+            "supplement",
+            "Gửi yêu cầu bổ sung",
+            statuses=frozenset({S.NEW, S.ACCEPTED, S.PROCESSING}),
+            to_status=S.SUPPLEMENT,
+            permission=permissions.PROCESS_DOSSIERS,
+            service="services.dossier_request_supplement",
+            form="SupplementForm",
+            title="Yêu cầu bổ sung",
+            handler=True,
+            precondition=_supplement_precondition,
+            hint=_supplement_hint,
+        ),
+        Action(
+            "apologize",
+            "Lập văn bản xin lỗi",
+            statuses=CLOCK_RUNNING | {S.SUPPLEMENT},
+            to_status="",  # the status stays; every other status is refused with its reason
+            permission=permissions.PROCESS_DOSSIERS,
+            service="services.dossier_apologize",
+            form="ApologyForm",
+            title="Xin lỗi và hẹn lại ngày trả",
+            refusals={s: _APOLOGY_STATUS for s in S.values},
+            precondition=_apology_precondition,
+            hint=_apology_hint,
+        ),
+        Action(
+            "refuse",
+            "Từ chối",
+            statuses=frozenset({S.NEW}),
+            to_status=S.REJECTED,
+            permission=permissions.RECEIVE_DOSSIERS,
+            service="services.dossier_refuse_at_intake",
+            form="RefuseForm",
+            title="Từ chối tiếp nhận",
+        ),
+        Action(
+            "stop",
+            "Dừng giải quyết",
+            statuses=frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT, S.PAYMENT, S.WITHDRAWAL}),
+            to_status=S.STOPPED,
+            permission=permissions.PROCESS_DOSSIERS,
+            service="services.dossier_stop",
+            form="StopForm",
+            title="Dừng giải quyết / rút hồ sơ",
+            refusals={s: _HAS_RESULT_REFUSAL for s in HAS_RESULT},
+        ),
+        Action(
+            "attach",
+            "Tải lên",
+            statuses=frozenset(S.values),
+            to_status="",  # any status, and it stays
+            permission=permissions.RECEIVE_DOSSIERS,
+            service="uploads.dossier_attach_scan",
+            form="AttachForm",
+            title="Thêm bản quét",
+            api=False,
+            versioned=False,
+            place="documents",
+        ),
+    )
+}
+
+
+def is_assigned_handler(actor: User | None, dossier: Dossier) -> bool:
+    """The officer the dossier was handed to (Decree 61 Art. 19: the head assigns an officer who
+    appraises it); they may work on it without the desk's general permission."""
+    staff = permissions.acting_staff(actor)
+    return staff is not None and dossier.assignee_id == staff.pk and staff.is_active
+
+
+def refusal(actor: User | None, dossier: Dossier, action: Action) -> Exception | None:
+    """Why `actor` may not take `action` on `dossier` now (None: they may). The one guard: the
+    services raise it, the page offers only what it lets through."""
+    allowed = permissions.can(actor, action.permission, dossier.unit) or (
+        action.handler and is_assigned_handler(actor, dossier)
+    )
+    if not allowed:
+        return PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+    if dossier.status not in action.statuses:
+        reason = action.refusals.get(dossier.status)
+        if reason:
+            return ValidationError(reason)
+        return InvalidTransition(dossier.status, action.to_status)
+    if action.precondition is not None:
+        reason = action.precondition(dossier)
+        if reason:
+            return ValidationError(reason)
+    return None
+
+
+def check_action(actor: User | None, dossier: Dossier, name: str) -> None:
+    """Raise the refusal of action `name` (PermissionDenied, InvalidTransition, ValidationError);
+    the service calls it on the locked dossier before changing anything."""
+    error = refusal(actor, dossier, ACTIONS[name])
+    if error is not None:
+        raise error
+
+
+def offered_actions(actor: User | None, dossier: Dossier) -> list[Action]:
+    """The actions `actor` may take on `dossier` now, in the table's order."""
+    return [a for a in ACTIONS.values() if refusal(actor, dossier, a) is None]

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cchc.accounts.models import Role
-from cchc.feedback.deadlines import VN
+from cchc.core.timezones import VN
 from cchc.feedback.models import Feedback
 from cchc.feedback.workflow import OPEN, FeedbackStatus
 from cchc.organizations.models import Staff
@@ -52,7 +52,7 @@ def digest_lists(now: datetime | None = None) -> dict[int, dict[str, list[Feedba
             if item.publish_due_at is None or item.publish_due_at > horizon[item.unit_id]:
                 continue
             kind = "unpublished"
-        elif item.due_at < now:
+        elif item.is_late(now):
             kind = "late"
         elif item.due_at <= horizon[item.unit_id]:
             kind = "due_soon"

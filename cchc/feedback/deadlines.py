@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from cchc.core.timezones import VN
 from cchc.organizations.models import Unit
 from cchc.workdays.calendar import WorkCalendar
 from cchc.workdays.services import calendar_for_unit, due_for_unit
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,3 @@ def working_days_left(
         return None
     today = (now or timezone.now()).astimezone(VN).date()
     return calendar.working_days_between(today, due_at.astimezone(VN).date())
-
-
-def calendar_of(unit: Unit) -> WorkCalendar:
-    return calendar_for_unit(unit)

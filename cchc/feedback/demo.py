@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.core.audit import audit_record
+from cchc.core.audit_verbs import AuditVerb
+from cchc.core.timezones import VN
 from cchc.feedback import services
-from cchc.feedback.deadlines import VN
 from cchc.feedback.models import AnswerTemplate, Feedback
 from cchc.organizations.models import Staff, Unit
 from cchc.workdays.services import calendar_for_unit
@@ -174,7 +175,7 @@ def seed_feedback(unit: Unit, *, count: int, seed: int = 2026) -> int:
         made += 1
     audit_record(
         actor=None,
-        verb="seed.demo_feedback",
+        verb=AuditVerb.SEED_DEMO_FEEDBACK,
         unit=unit,
         object_type="feedback.feedback",
         after={"count": made},

@@ -20,7 +20,7 @@ from cchc.core.official_docs import (
     build_docx,
     docx_to_pdf,
 )
-from cchc.feedback.deadlines import VN
+from cchc.core.timezones import VN
 from cchc.feedback.models import Feedback
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,6 +9,7 @@ from django import forms
 from cchc.feedback.models import AnswerTemplate, Kind, Rating
 from cchc.feedback.workflow import Channel, Classification, FeedbackStatus
 from cchc.organizations.models import Staff, Unit
+from cchc.organizations.selectors import staff_choices
 
 STAFF_CHANNELS = [c for c in Channel.choices if c[0] != Channel.WEB]
 
@@ -101,9 +102,9 @@ class ClassifyForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = Staff.objects.filter(
-            unit=unit, is_active=True
-        )
+        assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
+        assignee.queryset = Staff.objects.filter(unit=unit, is_active=True)
+        assignee.choices = staff_choices(unit)
 
 
 class AssignForm(forms.Form):
@@ -111,9 +112,9 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = Staff.objects.filter(
-            unit=unit, is_active=True
-        )
+        assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
+        assignee.queryset = Staff.objects.filter(unit=unit, is_active=True)
+        assignee.choices = staff_choices(unit)
 
 
 class NoteForm(forms.Form):

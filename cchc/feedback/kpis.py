@@ -14,11 +14,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cchc.feedback.deadlines import VN
-from cchc.feedback.models import Feedback, Rating
+from cchc.core.timezones import VN
+from cchc.feedback.models import ANSWER_DUE, Feedback, Rating, answered_late_q, late_q
 from cchc.feedback.workflow import ONLINE_CHANNELS, OPEN, FeedbackStatus
 from cchc.kpi.registry import Measure, Period, indicator
 from cchc.organizations.models import Unit
@@ -50,16 +49,9 @@ def _on_time(now: datetime) -> Q:
     publication_ok = ~Q(channel__in=ONLINE_CHANNELS) | _published_in_time(now)
     rejected = Q(status=S.REJECTED, classified_at__lte=F("reject_due_at"))
     forwarded = Q(status=S.FORWARDED, classified_at__lte=F("forward_due_at"))
-    answered = (
-        Q(approved_at__isnull=False, approved_at__lte=Coalesce("initial_due_at", "due_at"))
-        & publication_ok
-    )
-    closed_by_board = Q(
-        status=S.CLOSED,
-        approved_at__isnull=True,
-        closed_at__lte=Coalesce("initial_due_at", "due_at"),
-    )
-    still_in_time = Q(status__in=OPEN, due_at__gte=now, approved_at__isnull=True)
+    answered = Q(approved_at__isnull=False) & ~answered_late_q() & publication_ok
+    closed_by_board = Q(status=S.CLOSED, approved_at__isnull=True, closed_at__lte=ANSWER_DUE)
+    still_in_time = Q(status__in=OPEN, approved_at__isnull=True) & ~late_q(now)
     return rejected | forwarded | ((answered | closed_by_board | still_in_time) & info_ok)
 
 
@@ -131,9 +123,7 @@ def feedback_answered_rate(units: QuerySet[Unit], period: Period) -> Measure:
 def feedback_satisfaction_rate(units: QuerySet[Unit], period: Period) -> Measure:
     """(All − rated unsatisfied − disputed − overdue) ÷ all first received in the period."""
     _, _, now = _window(period)
-    overdue = Q(approved_at__gt=Coalesce("initial_due_at", "due_at")) | Q(
-        status__in=OPEN, due_at__lt=now
-    )
+    overdue = answered_late_q() | late_q(now)
     unhappy = Q(rating=Rating.UNSATISFIED) | Q(dispute_count__gt=0) | overdue
     row = _received(units, period).aggregate(bad=Count("id", filter=unhappy), d=Count("id"))
     return Measure(row["d"] - row["bad"], row["d"])
@@ -150,7 +140,7 @@ def feedback_open_late_rate(units: QuerySet[Unit], period: Period) -> Measure:
     _, _, now = _window(period)
     items = Feedback.objects.filter(unit__in=units, status__in=OPEN, received_at__lt=now)
     row = items.aggregate(
-        late=Count("id", filter=Q(due_at__lt=now)),
+        late=Count("id", filter=late_q(now)),
         d=Count("id"),
         young=Count("id", filter=Q(received_at__gte=now - timedelta(days=7))),
         old=Count("id", filter=Q(received_at__lt=now - timedelta(days=21))),

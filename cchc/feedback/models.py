@@ -3,12 +3,37 @@ inspection board's findings, the per-unit deadline settings and the register cou
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cchc.core.constraints import one_of
 from cchc.core.models import TimeStampedModel
-from cchc.feedback.workflow import Channel, Classification, FeedbackStatus
+from cchc.feedback.workflow import OPEN, Channel, Classification, FeedbackStatus
+
+# The answer deadline that on-time is judged against: the one set at receipt (a dispute's new
+# review deadline does not make a late first answer on time; 766 indicator 5.2).
+ANSWER_DUE = Coalesce("initial_due_at", "due_at")
+
+
+def late_q(now: datetime) -> models.Q:
+    """The one definition of a late item: still open (the answer clock runs, Decree 20/2008
+    Art. 14) and past its answer deadline. Lists, alerts, the detail page and the KPIs use it."""
+    return models.Q(status__in=OPEN, due_at__lt=now)
+
+
+def answered_late_q() -> models.Q:
+    """Answered (approved) after the answer deadline set at receipt."""
+    return models.Q(approved_at__gt=ANSWER_DUE)
+
+
+class FeedbackQuerySet(models.QuerySet["Feedback"]):
+    def late(self, now: datetime | None = None) -> FeedbackQuerySet:
+        """Items late now (`late_q`)."""
+        return self.filter(late_q(now or timezone.now()))
 
 
 class Kind(models.TextChoices):
@@ -148,6 +173,8 @@ class Feedback(TimeStampedModel):
     dispute_count = models.PositiveSmallIntegerField("Số lần không đồng ý", default=0)
     version = models.PositiveIntegerField("Phiên bản", default=1)
 
+    objects = FeedbackQuerySet.as_manager()
+
     class Meta:
         verbose_name = "Phản ánh, kiến nghị"
         verbose_name_plural = "Phản ánh, kiến nghị"
@@ -174,6 +201,17 @@ class Feedback(TimeStampedModel):
                 condition=~models.Q(status__in=["approved", "published"]) | ~models.Q(answer=""),
                 name="feedback_approved_has_answer",
             ),
+            one_of("status", FeedbackStatus, name="feedback_status_valid", label="Trạng thái"),
+            one_of("channel", Channel, name="feedback_channel_valid", label="Kênh tiếp nhận"),
+            one_of("kind", Kind, name="feedback_kind_valid", label="Loại"),
+            one_of(
+                "classification",
+                Classification,
+                name="feedback_classification_valid",
+                label="Phân loại",
+                blank=True,
+            ),
+            one_of("rating", Rating, name="feedback_rating_valid", label="Đánh giá", blank=True),
         ]
 
     def __str__(self) -> str:
@@ -188,9 +226,11 @@ class Feedback(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         """Still waiting for the unit's answer (the answer clock runs)."""
-        from cchc.feedback.workflow import OPEN
-
         return self.status in OPEN
+
+    def is_late(self, now: datetime | None = None) -> bool:
+        """`late_q` for one item already in memory."""
+        return self.is_open and self.due_at < (now or timezone.now())
 
     @property
     def has_contact(self) -> bool:
@@ -219,6 +259,21 @@ class FeedbackEvent(models.Model):
         verbose_name = "Bước xử lý phản ánh"
         verbose_name_plural = "Bước xử lý phản ánh"
         ordering = ["feedback", "at", "id"]
+        constraints = [
+            one_of(
+                "to_status",
+                FeedbackStatus,
+                name="feedback_event_to_status_valid",
+                label="Trạng thái",
+            ),
+            one_of(
+                "from_status",
+                FeedbackStatus,
+                name="feedback_event_from_status_valid",
+                label="Trạng thái trước",
+                blank=True,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.feedback_id}: {self.from_status} → {self.to_status}"

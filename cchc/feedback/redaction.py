@@ -14,6 +14,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from cchc.core.text import strip_diacritics
+
 PHONE = "[số điện thoại]"
 EMAIL = "[email]"
 ID_NUMBER = "[số định danh]"
@@ -134,11 +136,7 @@ def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def _strip(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
-    )
+_strip = strip_diacritics
 
 
 def redact(text: str, *, names: Iterable[str] = (), addresses: Iterable[str] = ()) -> str:

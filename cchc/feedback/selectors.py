@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.numbers import MAX_ID
 from cchc.core.text import fold
 from cchc.feedback.models import Feedback
-from cchc.feedback.workflow import OPEN, Classification, FeedbackStatus
+from cchc.feedback.workflow import Classification
 from cchc.organizations.models import Unit
 
 if TYPE_CHECKING:
@@ -71,7 +70,7 @@ def feedback_list_for_user(
     if received_to:
         items = items.filter(received_at__date__lte=received_to)
     if late_only:
-        items = items.filter(status__in=OPEN, due_at__lt=timezone.now())
+        items = items.late()
     return items
 
 
@@ -104,18 +103,6 @@ def register(
         user=user, received_from=received_from, received_to=received_to
     ).filter(year=year)
     return items.order_by("unit", "year", "register_number")
-
-
-def due_soon_or_late(unit: Unit, *, now: datetime | None = None, days: int = 3):
-    """Open items of a unit past due, or due within `days` calendar days (the digest)."""
-    now = now or timezone.now()
-    items = Feedback.objects.filter(unit=unit, status__in=OPEN)
-    late = items.filter(due_at__lt=now).order_by("due_at")
-    soon = items.filter(due_at__gte=now, due_at__lt=now + timedelta(days=days)).order_by("due_at")
-    unpublished = Feedback.objects.filter(
-        unit=unit, status=FeedbackStatus.APPROVED, publish_due_at__lt=now + timedelta(days=1)
-    ).order_by("publish_due_at")
-    return late, soon, unpublished
 
 
 def public_list(unit: Unit, query: str = "") -> QuerySet[Feedback]:

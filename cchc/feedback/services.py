@@ -21,7 +21,9 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.text import fold
+from cchc.core.timezones import VN
 from cchc.feedback import deadlines, redaction
 from cchc.feedback.models import (
     Feedback,
@@ -214,7 +216,7 @@ def _move(
     actor: User | None,
     item: Feedback,
     to_status: str,
-    verb: str,
+    verb: AuditVerb,
     note: str = "",
     public: bool = True,
     at: datetime | None = None,
@@ -279,7 +281,7 @@ def _create(
     sender = clean_sender(data)
     title, content = clean_content(data.get("title", ""), data.get("content", ""))
     now = received_at or timezone.now()
-    year = now.astimezone(deadlines.VN).year
+    year = now.astimezone(VN).year
     limits = deadlines.limits_for(unit)
     item = Feedback(
         unit=unit,
@@ -320,7 +322,7 @@ def _create(
     )
     audit_record(
         actor=actor,
-        verb="feedback.receive",
+        verb=AuditVerb.FEEDBACK_RECEIVE,
         obj=item,
         unit=unit,
         after=snapshot(
@@ -337,7 +339,7 @@ def _create(
             actor=actor,
             item=item,
             to_status=S.REJECTED,
-            verb="feedback.reject_invalid",
+            verb=AuditVerb.FEEDBACK_REJECT_INVALID,
             note=reason,
             at=now,
         )
@@ -442,7 +444,7 @@ def feedback_classify(
         actor=actor,
         item=item,
         to_status=CLASS_TO_STATUS[classification],
-        verb="feedback.classify",
+        verb=AuditVerb.FEEDBACK_CLASSIFY,
         note=note,
         public=classification != Classification.CONDUCT,
     )
@@ -466,7 +468,7 @@ def feedback_request_info(
         actor=actor,
         item=item,
         to_status=S.INFO_REQUESTED,
-        verb="feedback.request_info",
+        verb=AuditVerb.FEEDBACK_REQUEST_INFO,
         note=note.strip(),
     )
     _notify(item, "info")
@@ -485,7 +487,7 @@ def feedback_info_received(
         actor=actor,
         item=item,
         to_status=target,
-        verb="feedback.info_received",
+        verb=AuditVerb.FEEDBACK_INFO_RECEIVED,
         note=note.strip() or "Đã nhận thông tin bổ sung",
     )
 
@@ -504,7 +506,7 @@ def feedback_assign(
         actor=actor,
         item=item,
         to_status=S.ASSIGNED,
-        verb="feedback.assign",
+        verb=AuditVerb.FEEDBACK_ASSIGN,
         note=f"Giao {assignee.full_name} xử lý",
     )
 
@@ -537,7 +539,7 @@ def feedback_draft(
         actor=actor,
         item=item,
         to_status=S.DRAFTED,
-        verb="feedback.draft",
+        verb=AuditVerb.FEEDBACK_DRAFT,
         note="Trình duyệt dự thảo trả lời",
         public=False,
     )
@@ -556,7 +558,7 @@ def feedback_return_draft(
         actor=actor,
         item=item,
         to_status=S.ASSIGNED,
-        verb="feedback.return_draft",
+        verb=AuditVerb.FEEDBACK_RETURN_DRAFT,
         note=note.strip(),
         public=False,
     )
@@ -591,7 +593,7 @@ def feedback_approve(
         actor=actor,
         item=item,
         to_status=S.APPROVED,
-        verb="feedback.approve",
+        verb=AuditVerb.FEEDBACK_APPROVE,
         note="Đã duyệt nội dung trả lời",
     )
     _notify(item, "answer")
@@ -633,7 +635,7 @@ def feedback_publish(
         actor=actor,
         item=item,
         to_status=S.PUBLISHED,
-        verb="feedback.publish",
+        verb=AuditVerb.FEEDBACK_PUBLISH,
         note="Công khai kết quả trên Trang thông tin điện tử",
     )
 
@@ -649,7 +651,7 @@ def feedback_close(
         actor=actor,
         item=item,
         to_status=S.CLOSED,
-        verb="feedback.close",
+        verb=AuditVerb.FEEDBACK_CLOSE,
         note=note.strip() or "Kết thúc xử lý",
     )
 
@@ -686,7 +688,7 @@ def feedback_rate(*, item: Feedback, rating: str) -> Feedback:
     item.save(update_fields=["rating", "rated_at", "version", "updated_at"])
     audit_record(
         actor=None,
-        verb="feedback.rate",
+        verb=AuditVerb.FEEDBACK_RATE,
         obj=item,
         unit=item.unit,
         before=before,
@@ -715,7 +717,7 @@ def feedback_dispute(*, item: Feedback, reason: str) -> Feedback:
         actor=None,
         item=item,
         to_status=S.REOPENED,
-        verb="feedback.dispute",
+        verb=AuditVerb.FEEDBACK_DISPUTE,
         note=f"Người gửi không đồng ý: {reason}",
     )
 
@@ -741,7 +743,7 @@ def finding_add(*, actor: User, item: Feedback, text: str) -> Finding:
     )
     audit_record(
         actor=actor,
-        verb="feedback.finding",
+        verb=AuditVerb.FEEDBACK_FINDING,
         obj=item,
         unit=item.unit,
         after={"finding": finding.pk, "text": text},
@@ -797,7 +799,7 @@ def feedback_settings_update(*, actor: User, unit: Unit, limits: dict[str, int])
     row.save()
     audit_record(
         actor=actor,
-        verb="feedback.settings",
+        verb=AuditVerb.FEEDBACK_SETTINGS,
         obj=row,
         unit=unit,
         before=before,
@@ -820,7 +822,11 @@ def answer_template_save(*, actor: User, unit: Unit, title: str, body: str) -> A
     except IntegrityError as error:
         raise Conflict({"title": f"Đã có mẫu trả lời tên “{title}”."}) from error
     audit_record(
-        actor=actor, verb="feedback.template_add", obj=template, unit=unit, after={"title": title}
+        actor=actor,
+        verb=AuditVerb.FEEDBACK_TEMPLATE_ADD,
+        obj=template,
+        unit=unit,
+        after={"title": title},
     )
     return template
 
@@ -830,7 +836,7 @@ def answer_template_delete(*, actor: User, template: Any) -> None:
     permissions.require(actor, permissions.APPROVE_FEEDBACK, template.unit)
     audit_record(
         actor=actor,
-        verb="feedback.template_delete",
+        verb=AuditVerb.FEEDBACK_TEMPLATE_DELETE,
         obj=template,
         unit=template.unit,
         before={"title": template.title},

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
@@ -104,7 +103,7 @@ def _context(request: AuthedHttpRequest, item: Feedback, **bound: Any) -> dict[s
         "findings": item.findings.all(),
         "attachments": item.attachments.all(),
         "left": deadlines.working_days_left(item.due_at, calendar=calendar_for_unit(unit)),
-        "late": item.is_open and item.due_at < timezone.now(),
+        "late": item.is_late(),
         "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA, unit)
         or item.assignee_id == getattr(permissions.acting_staff(request.user), "pk", None),
         "allowed": allowed,

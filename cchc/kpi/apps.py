@@ -9,13 +9,9 @@ if TYPE_CHECKING:
 
 
 def _has_units_below(user: AnyUser) -> bool:
-    from cchc.accounts import permissions
+    from cchc.kpi.selectors import has_units_below
 
-    staff = permissions.acting_staff(user)
-    return (
-        staff is not None
-        and permissions.visible_units(user).filter(parent_id=staff.unit_id).exists()
-    )
+    return has_units_below(user)
 
 
 class KpiConfig(AppConfig):
@@ -47,6 +43,19 @@ class KpiConfig(AppConfig):
             )
         )
         register_nav(NavItem("Các trường", "kpi:rollup", order=19, allowed=_has_units_below))
+        # Per-person scorecards: everyone their own card; leaders and the commune the ranking.
+        register_nav(NavItem("Kết quả của tôi", "kpi:scorecard_mine", order=21, needs_unit=True))
+        register_nav(
+            NavItem(
+                "Xếp hạng thi đua",
+                "kpi:scorecard_list",
+                order=22,
+                needs_unit=True,
+                allowed=lambda user: (
+                    permissions.VIEW_SCORECARDS in permissions.permissions_of(user)
+                ),
+            )
+        )
         register_nav(
             NavItem(
                 "Tự đánh giá CCHC",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cchc.accounts import permissions
 from cchc.accounts.models import Role
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.kpi import registry
 from cchc.kpi.models import Assessment, AssessmentStatus, CriterionScore
 from cchc.kpi.registry import Period
@@ -160,7 +161,7 @@ def assessment_start(*, actor: User, unit: Unit, year: int) -> Assessment:
             assessment.save()
             audit_record(
                 actor=actor,
-                verb="kpi.assessment.start",
+                verb=AuditVerb.KPI_ASSESSMENT_START,
                 obj=assessment,
                 unit=unit,
                 after=snapshot(assessment),
@@ -227,7 +228,7 @@ def assessment_save(
         locked.save()
         audit_record(
             actor=actor,
-            verb="kpi.assessment.submit" if submit else "kpi.assessment.score",
+            verb=AuditVerb.KPI_ASSESSMENT_SUBMIT if submit else AuditVerb.KPI_ASSESSMENT_SCORE,
             obj=locked,
             unit=locked.unit,
             before=before,
@@ -278,7 +279,9 @@ def assessment_appraise(
         locked.save()
         audit_record(
             actor=actor,
-            verb="kpi.assessment.finalize" if finalize else "kpi.assessment.appraise",
+            verb=AuditVerb.KPI_ASSESSMENT_FINALIZE
+            if finalize
+            else AuditVerb.KPI_ASSESSMENT_APPRAISE,
             obj=locked,
             unit=locked.unit,
             before=before,
@@ -306,7 +309,7 @@ def assessment_return(
         locked.save()
         audit_record(
             actor=actor,
-            verb="kpi.assessment.return",
+            verb=AuditVerb.KPI_ASSESSMENT_RETURN,
             obj=locked,
             unit=locked.unit,
             before=before,

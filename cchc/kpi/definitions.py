@@ -111,4 +111,19 @@ DEFINITIONS: dict[str, str] = {
         "Số nhiệm vụ (và từng kỳ của nhiệm vụ thường xuyên) đến hạn trong kỳ được hoàn thành "
         "đúng hoặc trước hạn ÷ số nhiệm vụ đã đến hạn hoặc đã hoàn thành trong kỳ."
     ),
+    # simplification (plan task 3.5)
+    "procedures_reviewed_count": (
+        "Số thủ tục hành chính (tính theo tên thủ tục) có phiếu rà soát, đơn giản hóa được Hiệu "
+        "trưởng duyệt trong kỳ (kể cả đã gửi hoặc đã được cấp trên chấp thuận)."
+    ),
+    "compliance_cost_saved_vnd": (
+        "Tổng chi phí tuân thủ tiết kiệm được mỗi năm của các phương án đơn giản hóa được cấp "
+        "trên chấp thuận trong kỳ: (chi phí 01 hồ sơ trước − sau) × số hồ sơ/năm đo từ hệ thống; "
+        "chi phí 01 hồ sơ = Σ (giờ × thu nhập bình quân 01 giờ) + phí, lệ phí + chi phí khác "
+        "(Thông tư 07/2014/TT-BTP)."
+    ),
+    "compliance_cost_saved_rate": (
+        "Chi phí tuân thủ/năm tiết kiệm được ÷ chi phí tuân thủ/năm trước đơn giản hóa, cộng trên "
+        "các phương án được cấp trên chấp thuận trong kỳ."
+    ),
 }

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from cchc.accounts.models import User
-from cchc.dossiers.deadlines import VN
+from cchc.core.timezones import VN
 from cchc.kpi import assessments
 from cchc.kpi.assessments import Entry
 from cchc.kpi.models import Assessment

@@ -12,6 +12,7 @@ the maximum, and the total is rescaled to 100 as earned × 100 ÷ applicable max
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -202,8 +203,24 @@ def rules() -> dict[str, Any]:
     return parse_rules(json.loads(RULES.read_text(encoding="utf-8")))
 
 
-def compute(unit: Unit, period: Period, data: dict[str, Any] | None = None) -> Index766:
-    """The 766 index of `unit` over `period` under the rule set (the shipped one by default)."""
+def kpi_codes(data: dict[str, Any] | None = None) -> list[str]:
+    """The indicator codes the rule set scores (what a roll-up must read to score it)."""
+    data = data or rules()
+    return [raw["kpi"] for group in data["groups"] for raw in group["indicators"] if raw.get("kpi")]
+
+
+def compute(
+    unit: Unit,
+    period: Period,
+    data: dict[str, Any] | None = None,
+    *,
+    measures: Mapping[str, Measure] | None = None,
+) -> Index766:
+    """The 766 index of `unit` over `period` under the rule set (the shipped one by default).
+
+    `measures` (code → figure) scores figures already read, e.g. from the daily snapshots of the
+    commune's roll-up, instead of measuring each indicator again; a code missing from it is N/A.
+    """
     data = data or rules()
     units = Unit.objects.filter(pk=unit.pk)
     groups = []
@@ -220,7 +237,11 @@ def compute(unit: Unit, period: Period, data: dict[str, Any] | None = None) -> I
                 items.append(Item(**base, status=raw["status"]))
                 continue
             target = Decimal(str(raw["target"]))
-            measure = registry.measure(raw["kpi"], units, period)
+            measure = (
+                registry.measure(raw["kpi"], units, period)
+                if measures is None
+                else measures.get(raw["kpi"], Measure())
+            )
             value = measure.value
             if value is None:
                 items.append(

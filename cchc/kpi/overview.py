@@ -18,10 +18,11 @@ from django.http import Http404
 
 from cchc.accounts import permissions
 from cchc.kpi import registry
-from cchc.kpi.registry import Period
+from cchc.kpi.registry import Measure, Period
+from cchc.kpi.selectors import last_snapshot
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan, PlanStatus, Task, TaskOccurrence, TaskStatus
-from cchc.plans.selectors import OPEN, TargetStatus, target_statuses
+from cchc.plans.selectors import TargetStatus, is_overdue, overdue_q, target_statuses
 
 if TYPE_CHECKING:
     from cchc.accounts.permissions import AnyUser
@@ -85,18 +86,23 @@ def current_plan(unit: Unit, today: date) -> Plan | None:
     )
 
 
-def _trend(row: TargetStatus, plan: Plan, today: date) -> TargetRow:
-    """Year-to-date value now against the value at the end of last month (when cheap: one
-    more registry query per bound target, none in January or for unbound targets)."""
+def _trend(
+    row: TargetStatus, plan: Plan, today: date, snapshotted: dict[str, Measure]
+) -> TargetRow:
+    """Year-to-date value now against the value at the end of last month: that day's snapshot
+    (its year up to that day) when taken, else measured (none in January or for unbound
+    targets)."""
     if not row.target.kpi_code or not row.measure.is_measurable or row.measure.label:
         return TargetRow(row)
     last_month_end = today.replace(day=1) - timedelta(days=1)
     if last_month_end.year != plan.year:
         return TargetRow(row)
-    units = Unit.objects.filter(pk=plan.unit_id)
-    before = registry.measure(
-        row.target.kpi_code, units, Period(date(plan.year, 1, 1), last_month_end)
-    )
+    before = snapshotted.get(row.target.kpi_code)
+    if before is None:
+        units = Unit.objects.filter(pk=plan.unit_id)
+        before = registry.measure(
+            row.target.kpi_code, units, Period(date(plan.year, 1, 1), last_month_end)
+        )
     if before.value is None or row.measure.value is None:
         return TargetRow(row)
     now, then = row.measure.value, before.value
@@ -110,7 +116,7 @@ def due_this_month(plan: Plan, today: date) -> list[DueRow]:
     start = today.replace(day=1)
     end = today.replace(day=calendar.monthrange(today.year, today.month)[1])
     in_month = Q(due_on__gte=start, due_on__lte=end)
-    late = Q(due_on__lt=start, status__in=OPEN)
+    late = overdue_q(start)
     rows: list[DueRow] = []
     tasks = (
         Task.objects.filter(plan=plan, parent__isnull=False)
@@ -127,7 +133,7 @@ def due_this_month(plan: Plan, today: date) -> list[DueRow]:
                 task.due_on,
                 "",
                 task.status == TaskStatus.DONE,
-                task.status in OPEN and task.due_on < today,
+                is_overdue(task, today),
             )
         )
     occurrences = (
@@ -140,7 +146,7 @@ def due_this_month(plan: Plan, today: date) -> list[DueRow]:
     # imported mid-year does not bury this month's work under every past quarter.
     latest_late: dict[int, tuple[TaskOccurrence, int]] = {}
     for occurrence in occurrences:
-        if occurrence.status in OPEN and occurrence.due_on < today:
+        if is_overdue(occurrence, today):
             count = latest_late.get(occurrence.task_id, (occurrence, 0))[1]
             latest_late[occurrence.task_id] = (occurrence, count + 1)
             continue
@@ -177,11 +183,17 @@ def overview_for_user(*, user: AnyUser, unit_id: str | None, today: date) -> Ove
     result.plan = plan
     statuses = target_statuses(plan, today=today)
     owners = {t.pk: t for t in plan.targets.select_related("owner")}
+    snapshotted = last_snapshot(
+        unit,
+        [s.target.kpi_code for s in statuses if s.target.kpi_code],
+        today.replace(day=1) - timedelta(days=1),
+    )
     result.targets = [
         _trend(
             TargetStatus(owners[s.target.pk], s.measure, s.status, s.label, s.tone, s.kpi_name),
             plan,
             today,
+            snapshotted,
         )
         for s in statuses
     ]

@@ -9,9 +9,12 @@ percentages, and is "not measurable" when the denominator is zero.
 from __future__ import annotations
 
 import calendar
+import functools
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -174,11 +177,51 @@ def indicator(
 
     def register(func: Callable[[Any, Period], Measure]) -> Callable[[Any, Period], Measure]:
         module = func.__module__.removeprefix("cchc.").split(".")[0]
-        _REGISTRY[code] = Indicator(code, name, unit, better, source, func, definition, module)
+        compute = _memo_aware(code, func)
+        _REGISTRY[code] = Indicator(code, name, unit, better, source, compute, definition, module)
         KNOWN_CODES[code] = name  # the measuring module's own wording wins over the placeholder
         return func
 
     return register
+
+
+_MEMO: ContextVar[dict[tuple[Any, ...], Measure] | None] = ContextVar("kpi_memo", default=None)
+
+
+@contextmanager
+def memoized() -> Iterator[None]:
+    """Within the block each indicator is computed once per (units, period).
+
+    A report reads the same figure for its target table, the other indicators and the 766
+    index (which binds several of its items to one indicator); without this it queries each
+    time. Outside such a block nothing is cached, so pages always see fresh figures.
+    """
+    token = _MEMO.set({}) if _MEMO.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _MEMO.reset(token)
+
+
+def _memo_aware(
+    code: str, func: Callable[[Any, Period], Measure]
+) -> Callable[[Any, Period], Measure]:
+    @functools.wraps(func)
+    def compute(units: Any, period: Period) -> Measure:
+        memo = _MEMO.get()
+        if memo is None:
+            return func(units, period)
+        try:
+            scope = str(units.query) if hasattr(units, "query") else repr(units)
+        except Exception:  # an empty queryset has no SQL: just compute
+            return func(units, period)
+        key = (code, scope, period.start, period.end)
+        if key not in memo:
+            memo[key] = func(units, period)
+        return memo[key]
+
+    return compute
 
 
 def get(code: str) -> Indicator | None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
+from cchc.accounts import permissions
 from cchc.kpi import registry
 from cchc.kpi.models import Snapshot
 from cchc.kpi.registry import Measure, Period
@@ -55,7 +56,7 @@ def _number(value: int | Decimal) -> int | float:
     return int(value) if Decimal(value) == int(value) else float(value)
 
 
-def _goal(target: Any) -> str:
+def goal_of(target: Any) -> str:
     if target.value_label:
         return f"{target.get_comparator_display() or ''} {target.value_label}".strip()
     if target.value is None:
@@ -88,7 +89,7 @@ def unit_figures(
                 measure=measure,
                 target_number=bound_row.target.number if bound_row else "",
                 target_text=bound_row.target.text if bound_row else "",
-                goal=_goal(bound_row.target) if bound_row else "",
+                goal=goal_of(bound_row.target) if bound_row else "",
                 status=bound_row.status if bound_row else "",
                 status_label=bound_row.label if bound_row else "",
                 tone=bound_row.tone if bound_row else "neutral",
@@ -109,6 +110,56 @@ def trend(
         .order_by("day")
     )
     return [(row["day"], Measure(row["n"], row["d"]).value) for row in rows]
+
+
+def has_units_below(user: Any) -> bool:
+    """Whether the user reads units below their own (a commune officer): the roll-up is theirs."""
+    staff = permissions.acting_staff(user)
+    return (
+        staff is not None
+        and permissions.visible_units(user).filter(parent_id=staff.unit_id).exists()
+    )
+
+
+def trends(
+    units: QuerySet[Unit], codes: list[str], *, since: date, until: date, step_days: int = 7
+) -> dict[str, list[tuple[date, Decimal | None]]]:
+    """Each indicator's value every `step_days` days back from `until` (and on `since`), from
+    the snapshots, in one query for every code: a sparkline needs a point a week, not a row a day.
+    Parts are summed over the units (never averaged)."""
+    days = []
+    day = until
+    while day >= since:
+        days.append(day)
+        day -= timedelta(days=step_days)
+    if since not in days:
+        days.append(since)
+    rows = (
+        Snapshot.objects.filter(unit__in=units, code__in=codes, day__in=days)
+        .values("code", "day")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by("code", "day")
+    )
+    found: dict[str, list[tuple[date, Decimal | None]]] = {code: [] for code in codes}
+    for row in rows:
+        found[row["code"]].append((row["day"], Measure(row["n"], row["d"]).value))
+    return found
+
+
+def last_snapshot(unit: Unit, codes: list[str], day: date) -> dict[str, Measure]:
+    """The parts each indicator had on `day` (its year up to that day), for codes snapshotted."""
+    rows = Snapshot.objects.filter(unit=unit, code__in=codes, day=day).values_list(
+        "code", "numerator", "denominator", "label"
+    )
+    return {
+        code: Measure(whole_number(numerator), whole_number(denominator), label=label)
+        for code, numerator, denominator, label in rows
+    }
+
+
+def whole_number(value: Decimal) -> int | Decimal:
+    """Counts come back from a snapshot as whole Decimals: show "12/15", not "12.0000/15"."""
+    return int(value) if value == int(value) else value
 
 
 # The nine targets of a school's plan, in the plan's order (design.md section 1).

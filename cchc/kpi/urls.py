@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.kpi import assessment_views, views
+from cchc.kpi import assessment_views, scorecard_views, views
 
 app_name = "kpi"
 
@@ -13,4 +13,16 @@ urlpatterns = [
     path("chi-so/tu-danh-gia/danh-sach/", assessment_views.assessment_list, name="assessment_list"),
     path("chi-so/tu-danh-gia/bat-dau/", assessment_views.assessment_start, name="assessment_start"),
     path("chi-so/tu-danh-gia/<int:pk>/", assessment_views.assessment_act, name="assessment_act"),
+]
+# Per-person scorecards (issue 16 item 6).
+urlpatterns += [
+    path("ket-qua-ca-nhan/", scorecard_views.scorecard_mine, name="scorecard_mine"),
+    path("ket-qua-ca-nhan/xep-hang/", scorecard_views.scorecard_list, name="scorecard_list"),
+    path("ket-qua-ca-nhan/xep-hang/xlsx/", scorecard_views.scorecard_xlsx, name="scorecard_xlsx"),
+    path("ket-qua-ca-nhan/<int:pk>/", scorecard_views.scorecard_detail, name="scorecard_detail"),
+    path(
+        "ket-qua-ca-nhan/<int:pk>/<str:fmt>/",
+        scorecard_views.scorecard_paper_view,
+        name="scorecard_paper",
+    ),
 ]

@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
-from cchc.kpi import index766, selectors
+from cchc.kpi import index766, rollup, selectors
 from cchc.kpi.overview import overview_for_user
 from cchc.kpi.registry import Period
 from cchc.kpi.sparkline import sparkline
@@ -23,7 +23,12 @@ from cchc.organizations.models import Unit
 @require_safe
 @login_required
 def overview(request: AuthedHttpRequest) -> HttpResponse:
-    """One unit's plan at a glance; users of several units pick one with ?don_vi=."""
+    """One unit's plan at a glance; users of several units pick one with ?don_vi=.
+
+    A commune officer's own unit has no plan of its own to follow: his landing page is the
+    roll-up of the schools below him (he picks one with ?don_vi= to see its plan)."""
+    if not request.GET.get("don_vi") and selectors.has_units_below(request.user):
+        return redirect("kpi:rollup")
     data = overview_for_user(
         user=request.user, unit_id=request.GET.get("don_vi"), today=timezone.localdate()
     )
@@ -59,15 +64,19 @@ def unit_dashboard(request: AuthedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     single = Unit.objects.filter(pk=unit.pk)
     since = max(period.start, min(period.end, today) - timedelta(days=180))
+    figures = selectors.unit_figures(unit, period, today=today)
+    lines = selectors.trends(
+        single,
+        [figure.indicator.code for figure in figures],
+        since=since,
+        until=min(period.end, today),
+    )
     rows = [
         (
             figure,
-            sparkline(
-                selectors.trend(single, figure.indicator.code, since=since, until=period.end),
-                label=f"Diễn biến {figure.indicator.name}",
-            ),
+            sparkline(lines[figure.indicator.code], label=f"Diễn biến {figure.indicator.name}"),
         )
-        for figure in selectors.unit_figures(unit, period, today=today)
+        for figure in figures
     ]
     context = {
         "unit": unit,
@@ -117,23 +126,24 @@ def index766_page(request: AuthedHttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def commune_rollup(request: AuthedHttpRequest) -> HttpResponse:
-    """The commune's schools side by side on the plan's targets, ranked, with the total."""
+    """The commune's schools side by side on the plan's targets, ranked and flagged, with the
+    commune's total; figures of a year from the last nightly snapshot, stamped (rollup.py)."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     unit = permissions.acting_unit_or_404(request.user)
     children = permissions.visible_units(request.user).filter(parent=unit)
     if not children.exists():
         raise Http404("Đơn vị của bạn không có đơn vị trực thuộc để tổng hợp.")
     period, error = _period(request)
-    rows, totals = selectors.rollup(children, period)
+    today = timezone.localdate()
     context = {
         "unit": unit,
         "period": period,
-        "period_text": request.GET.get("ky", ""),
+        "period_text": request.GET.get("ky", "") if not error else "",
+        "raw_period": request.GET.get("ky", ""),
         "error": error,
-        "rows": rows,
-        "totals": totals,
-        "without_plan": [row.unit for row in rows if not row.has_plan],
-        # The 766 total of each school, rescaled over what applies (index766.py).
-        "index766": {row.unit.pk: index766.compute(row.unit, period) for row in rows},
+        "board": rollup.board(children, period, today=today),
+        "short_names": rollup.SHORT_NAMES,
+        "today": today,
+        "yesterday": today - timedelta(days=1),
     }
     return render(request, "kpi/commune_rollup.html", context, status=400 if error else 200)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from cchc.accounts.models import RoleAssignment
 from cchc.core.admin import AuditedModelAdmin
 from cchc.organizations.models import Group, Staff, Unit
-from cchc.organizations.services import _path_for
+from cchc.organizations.services import unit_path
 
 
 @admin.register(Unit)
@@ -16,8 +16,8 @@ class UnitAdmin(AuditedModelAdmin):
         if not obj.pk:
             obj.path = ""
         super().save_model(request, obj, form, change)
-        if obj.path != _path_for(obj):
-            obj.path = _path_for(obj)
+        if obj.path != unit_path(obj):
+            obj.path = unit_path(obj)
             obj.save(update_fields=["path"])
 
 

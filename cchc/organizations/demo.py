@@ -17,6 +17,7 @@ from django.db import transaction
 
 from cchc.accounts.models import Role, RoleAssignment, User
 from cchc.core.audit import audit_record
+from cchc.core.audit_verbs import AuditVerb
 from cchc.organizations import services
 from cchc.organizations.models import Group, Staff, Unit, UnitKind
 
@@ -178,7 +179,9 @@ SCHOOL_PEOPLE = [
         "Tổ Tin học, Lịch sử - Địa lý",
         "0903 111 212",
     ),
-    Person("habtt", "Bùi Thị Thu Hà", "Kế toán", (), "Tổ Văn phòng", "0903 111 213"),
+    Person(
+        "habtt", "Bùi Thị Thu Hà", "Kế toán", (Role.ACCOUNTANT,), "Tổ Văn phòng", "0903 111 213"
+    ),
 ]
 
 COMMUNE_PEOPLE = [
@@ -419,7 +422,7 @@ def seed_bulk(
             for unit in new_units:
                 audit_record(
                     actor=None,
-                    verb="seed.bulk_create",
+                    verb=AuditVerb.SEED_BULK_CREATE,
                     obj=unit,
                     unit=unit,
                     after={

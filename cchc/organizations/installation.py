@@ -18,11 +18,12 @@ from django.db import IntegrityError, connection, transaction
 
 from cchc.accounts.models import Role, User
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.models import AuditEvent
 from cchc.organizations.models import Unit, UnitKind
 from cchc.organizations.services import staff_create, unit_create
 
-SETUP_VERB: Final = "installation.setup"
+SETUP_VERB: Final = AuditVerb.INSTALLATION_SETUP
 # Decision 20/2020/QĐ-TTg Art. 4: at most 35 characters, groups of digits and capital letters
 # separated by dots (e.g. 000.31.41.H29). Tolerant on group length, strict on the alphabet.
 UNIT_CODE_RE: Final = re.compile(r"[0-9A-Z]{1,6}(\.[0-9A-Z]{1,6})+")

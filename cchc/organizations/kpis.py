@@ -17,6 +17,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from cchc.core.models import AuditEvent
+from cchc.core.timezones import VN
 from cchc.kpi.registry import Measure, Period, indicator
 from cchc.organizations.models import Staff, Unit
 from cchc.workdays.services import calendar_for_unit
@@ -52,16 +53,15 @@ def e_workplace_rate(units: QuerySet[Unit], period: Period) -> Measure:
     in_post = staff.count()
     if not weeks or not in_post:
         return Measure()
-    vn = timezone.get_default_timezone()  # Asia/Ho_Chi_Minh (settings.TIME_ZONE)
-    start = datetime.combine(period.start, time.min, tzinfo=vn)
-    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=vn)
+    start = datetime.combine(period.start, time.min, tzinfo=VN)
+    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=VN)
     days = (
         AuditEvent.objects.filter(
             actor_id__in=staff.filter(user__isnull=False).values("user_id"),
             at__gte=start,
             at__lt=end,
         )
-        .annotate(day=TruncDate("at", tzinfo=vn))
+        .annotate(day=TruncDate("at", tzinfo=VN))
         .values_list("actor_id", "day")
         .distinct()
     )

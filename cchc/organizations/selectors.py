@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from cchc.accounts import permissions
 from cchc.accounts.models import RoleAssignment
+from cchc.core.names import given_name_key
 from cchc.organizations.models import Group, Staff, Unit
 
 if TYPE_CHECKING:
@@ -61,3 +62,14 @@ def staff_list_for_unit(*, user: AnyUser, unit: Unit, query: str = "") -> QueryS
 def may_see_personal_data(*, user: AnyUser, unit: Unit) -> bool:
     """Phones and similar personal data only for leadership, the clerk and the commune officer."""
     return permissions.can(user, permissions.VIEW_PERSONAL_DATA, unit)
+
+
+def staff_choices(unit: Unit, *, blank: str = "---------") -> list[tuple[Any, str]]:
+    """Active staff of the unit for a select, in the order of Vietnamese lists (given name
+    first), each with their position so two people of the same name can be told apart."""
+    people = sorted(
+        Staff.objects.filter(unit=unit, is_active=True), key=lambda s: given_name_key(s.full_name)
+    )
+    return [("", blank)] + [
+        (s.pk, f"{s.full_name}{f' ({s.position})' if s.position else ''}") for s in people
+    ]

@@ -8,11 +8,14 @@ from django.db import transaction
 
 from cchc.accounts.models import Role, RoleAssignment, User
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.conflicts import unique_or_conflict
 from cchc.organizations.models import Group, Staff, Unit
 
 
-def _path_for(unit: Unit) -> str:
+def unit_path(unit: Unit) -> str:
+    """The unit's materialised tree path, "000001.000007.": its parent's path and its own id
+    (the admin recomputes it when a unit moves)."""
     prefix = unit.parent.path if unit.parent is not None else ""
     return f"{prefix}{unit.pk:06d}."
 
@@ -24,25 +27,9 @@ def unit_create(*, actor: User | None, parent: Unit | None = None, **fields: Any
     unit.full_clean(exclude=["path"])
     with unique_or_conflict({"code": f"Mã định danh {unit.code} vừa được dùng cho đơn vị khác."}):
         unit.save()
-    unit.path = _path_for(unit)
+    unit.path = unit_path(unit)
     unit.save(update_fields=["path"])
-    audit_record(actor=actor, verb="unit.create", obj=unit, unit=unit, after=snapshot(unit))
-    return unit
-
-
-@transaction.atomic
-def unit_update(*, actor: User, unit: Unit, **fields: Any) -> Unit:
-    """Change a unit's details (not its place in the tree)."""
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    before = snapshot(unit)
-    for name, value in fields.items():
-        setattr(unit, name, value)
-    unit.full_clean(exclude=["path"])
-    with unique_or_conflict({"code": f"Mã định danh {unit.code} vừa được dùng cho đơn vị khác."}):
-        unit.save()
-    audit_record(
-        actor=actor, verb="unit.update", obj=unit, unit=unit, before=before, after=snapshot(unit)
-    )
+    audit_record(actor=actor, verb=AuditVerb.UNIT_CREATE, obj=unit, unit=unit, after=snapshot(unit))
     return unit
 
 
@@ -59,7 +46,9 @@ def group_create(
     group.full_clean()
     with unique_or_conflict({"name": f"Đơn vị đã có tổ «{name}»."}):
         group.save()
-    audit_record(actor=actor, verb="group.create", obj=group, unit=unit, after=snapshot(group))
+    audit_record(
+        actor=actor, verb=AuditVerb.GROUP_CREATE, obj=group, unit=unit, after=snapshot(group)
+    )
     return group
 
 
@@ -72,7 +61,7 @@ def group_set_leaders(
     group.save(update_fields=["head", "supervisor", "updated_at"])
     audit_record(
         actor=actor,
-        verb="group.update",
+        verb=AuditVerb.GROUP_UPDATE,
         obj=group,
         unit=group.unit,
         before=before,
@@ -93,7 +82,7 @@ def staff_create(
         if role != Role.STAFF:
             RoleAssignment.objects.create(staff=staff, role=role)
     after = snapshot(staff) | {"roles": sorted(roles or [])}
-    audit_record(actor=actor, verb="staff.create", obj=staff, unit=unit, after=after)
+    audit_record(actor=actor, verb=AuditVerb.STAFF_CREATE, obj=staff, unit=unit, after=after)
     return staff
 
 
@@ -107,7 +96,7 @@ def staff_update(*, actor: User, staff: Staff, **fields: Any) -> Staff:
     staff.save()
     audit_record(
         actor=actor,
-        verb="staff.update",
+        verb=AuditVerb.STAFF_UPDATE,
         obj=staff,
         unit=staff.unit,
         before=before,
@@ -126,7 +115,7 @@ def staff_set_roles(*, actor: User, staff: Staff, roles: list[str]) -> Staff:
             RoleAssignment.objects.create(staff=staff, role=role)
     audit_record(
         actor=actor,
-        verb="staff.set_roles",
+        verb=AuditVerb.STAFF_SET_ROLES,
         obj=staff,
         unit=staff.unit,
         before={"roles": before},

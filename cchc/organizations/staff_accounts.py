@@ -23,6 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from cchc.accounts.models import User
 from cchc.core.audit import audit_record
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.text import fold
 from cchc.organizations.models import Staff
 
@@ -106,7 +107,7 @@ def staff_account_issue(*, actor: User, staff: Staff) -> IssuedAccount:
         transaction.on_commit(partial(_send, staff.email, staff.full_name, user.username, link))
     audit_record(
         actor=actor,
-        verb="staff.issue_account",
+        verb=AuditVerb.STAFF_ISSUE_ACCOUNT,
         obj=staff,
         unit=staff.unit,
         after={"username": user.username, "by": "email" if emailed else "printed"},

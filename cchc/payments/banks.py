@@ -32,7 +32,3 @@ def all_banks() -> tuple[Bank, ...]:
 
 def bank_by_bin(bin_: str) -> Bank | None:
     return next((b for b in all_banks() if b.bin == bin_), None)
-
-
-def bank_choices() -> list[tuple[str, str]]:
-    return [(b.bin, f"{b.short_name} – {b.name}") for b in all_banks()]

@@ -13,7 +13,7 @@ import re
 import secrets
 from typing import Final
 
-from cchc.payments.vietqr import strip_diacritics
+from cchc.core.text import strip_diacritics
 
 ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 PREFIX_FEE: Final = "HP"

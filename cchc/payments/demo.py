@@ -15,20 +15,19 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
 from cchc.accounts.models import User
+from cchc.core.timezones import VN
 from cchc.organizations.models import Staff, Unit
 from cchc.payments import services
 from cchc.payments.models import Bill, BillKind, Fee
 from cchc.workdays.services import calendar_for_unit
 
 SCHOOL_CODE = "000.31.41.H29"
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 T = TypeVar("T")
 # Class → homeroom teacher (who collects for the class), by username of the demo staff.
 CLASSES = {"6A": "loipv", "7A": "hanvtn", "8A": "khoahm", "9A": "linhdtm"}

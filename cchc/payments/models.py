@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from cchc.core.constraints import one_of
 from cchc.core.models import TimeStampedModel
 
 
@@ -105,6 +106,8 @@ class Bill(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount_vnd__gt=0), name="bill_amount_positive"),
+            one_of("status", BillStatus, name="bill_status_valid", label="Trạng thái"),
+            one_of("kind", BillKind, name="bill_kind_valid", label="Loại khoản thu"),
         ]
 
     def __str__(self) -> str:
@@ -172,6 +175,7 @@ class Payment(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(method="cash") | ~Q(cash_reason=""), name="payment_cash_has_reason"
             ),
+            one_of("method", PaymentMethod, name="payment_method_valid", label="Hình thức nộp"),
         ]
 
     def __str__(self) -> str:
@@ -312,6 +316,10 @@ class StatementLine(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["unit", "fingerprint"], name="line_unique_fingerprint"),
             models.CheckConstraint(condition=Q(amount_vnd__gt=0), name="line_amount_positive"),
+            one_of("status", LineStatus, name="line_status_valid", label="Trạng thái"),
+            one_of(
+                "match_rule", MatchRule, name="line_match_rule_valid", label="Cách khớp", blank=True
+            ),
         ]
 
     def __str__(self) -> str:

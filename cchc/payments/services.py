@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.templatetags.vn import format_vnd
 from cchc.payments import codes
 from cchc.payments.class_lists import ClassListError, read_class_list
@@ -38,6 +39,7 @@ from cchc.payments.models import (
     StatementLine,
 )
 from cchc.payments.statements import StatementError, UnknownColumns, content_hash, parse
+from cchc.workdays.services import calendar_for_unit
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -86,7 +88,9 @@ def fee_create(
         legal_basis=legal_basis.strip(),
         period_label=period_label.strip(),
     )
-    audit_record(actor=actor, verb="payments.fee_create", obj=fee, unit=unit, after=snapshot(fee))
+    audit_record(
+        actor=actor, verb=AuditVerb.PAYMENTS_FEE_CREATE, obj=fee, unit=unit, after=snapshot(fee)
+    )
     return fee
 
 
@@ -145,7 +149,7 @@ def bill_create(
         dossier_code=dossier_code,
     )
     audit_record(
-        actor=actor, verb="payments.bill_create", obj=bill, unit=unit, after=snapshot(bill)
+        actor=actor, verb=AuditVerb.PAYMENTS_BILL_CREATE, obj=bill, unit=unit, after=snapshot(bill)
     )
     return bill
 
@@ -210,7 +214,7 @@ def bills_from_class_list(
         )
     audit_record(
         actor=actor,
-        verb="payments.bills_from_class_list",
+        verb=AuditVerb.PAYMENTS_BILLS_FROM_CLASS_LIST,
         obj=fee,
         unit=unit,
         after={
@@ -238,7 +242,7 @@ def bill_cancel(*, actor: User, bill: Bill, version: int, reason: str) -> Bill:
     locked.save(update_fields=["status", "version", "updated_at"])
     audit_record(
         actor=actor,
-        verb="payments.bill_cancel",
+        verb=AuditVerb.PAYMENTS_BILL_CANCEL,
         obj=locked,
         unit=locked.unit,
         before=before,
@@ -320,7 +324,7 @@ def _apply_payment(
     )
     audit_record(
         actor=actor,
-        verb="payments.payment_record",
+        verb=AuditVerb.PAYMENTS_PAYMENT_RECORD,
         obj=payment,
         unit=locked.unit,
         before=before,
@@ -354,7 +358,12 @@ def cash_payment_record(
     notify: bool = True,
 ) -> Payment:
     """Cash is still accepted, with the reason written down; it counts against the cashless
-    rate (target 5 of the plan)."""
+    rate (target 5 of the plan).
+
+    Cash changes hands at the unit's accounts desk, which is open on the unit's working days
+    only (the calendar of `cchc.workdays`, make-up Saturdays included), so a cash date on a
+    Sunday or a holiday is a typo or money taken outside the ledger: refused. Transfers are
+    dated by the bank statement and may fall on any day."""
     errors: dict[str, str] = {}
     if amount_vnd <= 0:
         errors["amount_vnd"] = "Số tiền phải lớn hơn 0 đồng."
@@ -362,6 +371,11 @@ def cash_payment_record(
         errors["reason"] = "Hãy ghi lý do thu tiền mặt (ví dụ: gia đình không có tài khoản)."
     if paid_on > timezone.localdate():
         errors["paid_on"] = "Ngày nộp không được sau hôm nay."
+    elif not calendar_for_unit(bill.unit).is_working_day(paid_on):
+        errors["paid_on"] = (
+            f"Ngày {paid_on:%d/%m/%Y} là ngày nghỉ của đơn vị: tiền mặt chỉ được thu tại bộ phận "
+            "kế toán trong ngày làm việc. Hãy ghi đúng ngày làm việc đã nhận tiền."
+        )
     if errors:
         raise ValidationError(errors)
     _ledger_lock(bill.unit, timezone.localdate().year)
@@ -482,7 +496,7 @@ def statement_import(
         statement.save()
         audit_record(
             actor=actor,
-            verb="payments.statement_import",
+            verb=AuditVerb.PAYMENTS_STATEMENT_IMPORT,
             obj=statement,
             unit=unit,
             after={
@@ -539,7 +553,7 @@ def line_ignore(*, actor: User, line: StatementLine, version: int, reason: str) 
     locked.save(update_fields=["status", "version", "updated_at"])
     audit_record(
         actor=actor,
-        verb="payments.line_ignore",
+        verb=AuditVerb.PAYMENTS_LINE_IGNORE,
         obj=locked,
         unit=locked.unit,
         before={"status": LineStatus.UNMATCHED},

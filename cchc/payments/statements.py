@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-from cchc.payments.vietqr import strip_diacritics
+from cchc.core.text import fold as fold_text
 
 FORMATS_FILE = Path(__file__).with_name("data") / "statement_formats.json"
 MAX_BYTES: Final = 5 * 1024 * 1024
@@ -81,17 +81,14 @@ class ParsedStatement:
 
 
 def fold(text: Any) -> str:
-    return " ".join(strip_diacritics(str(text or "")).lower().split())
+    """`cchc.core.text.fold` of any cell value (None and numbers included)."""
+    return fold_text(str(text or ""))
 
 
 @cache
 def formats() -> tuple[StatementFormat, ...]:
     rows = json.loads(FORMATS_FILE.read_text(encoding="utf-8"))
     return tuple(StatementFormat(**row) for row in rows)
-
-
-def format_choices() -> list[tuple[str, str]]:
-    return [(f.code, f.name) for f in formats()]
 
 
 # ----------------------------------------------------------------------------- reading files

@@ -11,9 +11,10 @@ reflected polynomial 0x8408; that is wrong for VietQR and the tests pin publishe
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any, Final
+
+from cchc.core.text import strip_diacritics
 
 NAPAS_GUID: Final = "A000000727"
 SERVICE_TO_ACCOUNT: Final = "QRIBFTTA"
@@ -44,13 +45,6 @@ def crc16_ccitt_false(data: bytes) -> int:
         for _ in range(8):
             crc = ((crc << 1) ^ 0x1021) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
     return crc
-
-
-def strip_diacritics(text: str) -> str:
-    """Vietnamese to plain ASCII letters: đ→d, then drop combining marks ("ủng hộ" → "ung ho")."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def clean_purpose(purpose: str) -> str:

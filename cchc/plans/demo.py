@@ -9,6 +9,7 @@ from django.db import transaction
 
 from cchc.accounts.models import User
 from cchc.core.audit import audit_record
+from cchc.core.audit_verbs import AuditVerb
 from cchc.organizations.models import Staff, Unit
 from cchc.plans import importing, services
 from cchc.plans.models import ActivityKind, InitiativeStatus, Plan, Task, TaskStatus
@@ -37,7 +38,8 @@ PROGRESS = {
 LATE_QUARTERS = {("3.6", "Quý II"): 6}
 
 
-def _seed_text() -> bytes:
+def seed_plan_text() -> bytes:
+    """The school's 2026 reform plan packaged for the demo, as its file's bytes."""
     return resources.files("cchc.plans").joinpath("demo_data", SEED_FILE).read_bytes()
 
 
@@ -48,7 +50,7 @@ def seed_demo_data(**_options: object) -> list[str]:
         return []
     principal = User.objects.get(username="trangntt")
     pending = importing.plan_import_preview(
-        actor=principal, unit=school, filename=SEED_FILE, data=_seed_text()
+        actor=principal, unit=school, filename=SEED_FILE, data=seed_plan_text()
     )
     plan = importing.plan_import_confirm(
         actor=principal,
@@ -81,7 +83,7 @@ def seed_demo_data(**_options: object) -> list[str]:
             occurrence.save(update_fields=["status", "completed_on", "updated_at"])
     audit_record(
         actor=None,
-        verb="seed.demo_progress",
+        verb=AuditVerb.SEED_DEMO_PROGRESS,
         obj=plan,
         unit=school,
         after={"tasks": len(PROGRESS), "note": "tiến độ mẫu đến 28/11/2026"},

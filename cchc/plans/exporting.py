@@ -6,9 +6,6 @@ same targets, tasks and assignments.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from cchc.core.official_docs import (
     OfficialDocError,
     OfficialDocument,
@@ -19,6 +16,7 @@ from cchc.core.official_docs import (
     build_docx,
     docx_to_pdf,
 )
+from cchc.core.text import ascii_slug
 from cchc.plans.models import Plan
 
 __all__ = ["OfficialDocError", "filename", "plan_document", "plan_docx", "plan_file"]
@@ -117,10 +115,5 @@ def plan_file(plan: Plan, fmt: str) -> tuple[bytes, str]:
 
 
 def filename(plan: Plan, fmt: str) -> str:
-    ascii_title = (
-        unicodedata.normalize("NFKD", plan.title.replace("đ", "d").replace("Đ", "D"))
-        .encode("ascii", "ignore")
-        .decode()
-    )
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-")[:60] or "ke-hoach"
+    slug = ascii_slug(plan.title, max_length=60, fallback="ke-hoach")
     return f"ke-hoach-{plan.year}-{slug}.{fmt}"

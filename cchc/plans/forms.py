@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Final, cast
+from typing import Any, ClassVar, Final, cast
 from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from cchc.accounts.models import Role
+from cchc.core.names import given_name_key
 from cchc.kpi.registry import KNOWN_CODES
 from cchc.organizations.models import Staff, Unit
-from cchc.plans.models import ActivityKind, Plan, Recurrence, Task, TaskStatus
+from cchc.plans.models import ActivityKind, Recurrence, Task, TaskStatus
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -88,7 +89,10 @@ class ImportReviewForm(forms.Form):
             "place": report.get("place") or "",
         }
         super().__init__(*args, **{**kwargs, "initial": initial})
-        staff = list(Staff.objects.filter(unit=unit, is_active=True).order_by("full_name"))
+        staff = sorted(
+            Staff.objects.filter(unit=unit, is_active=True),
+            key=lambda s: given_name_key(s.full_name),
+        )
         people = [("", "— Không gắn với viên chức —")] + [(s.pk, s.full_name) for s in staff]
         plan_people: list[tuple[str, str]] = []
         linked: set[int] = set()
@@ -182,7 +186,29 @@ class ImportReviewForm(forms.Form):
         }
 
 
-class TaskProgressForm(forms.Form):
+class TaskActionForm(forms.Form):
+    """The input of one action of the task page (workflow.TASK_ACTIONS names its form): built for
+    the task, filled with its current values, and turned into the service's arguments."""
+
+    # Form field -> the service's parameter, where the names differ.
+    renamed: ClassVar[dict[str, str]] = {"version": "expected_version"}
+
+    def __init__(self, *args: Any, task: Task | None = None, **kwargs: Any) -> None:
+        self.task = task
+        blank = (args[0] if args else kwargs.get("data")) is None
+        if blank and task is not None:  # a blank form shows the task's current values
+            kwargs.setdefault("initial", self.current(task))
+        super().__init__(*args, **kwargs)
+
+    def current(self, task: Task) -> dict[str, Any]:
+        """What the blank form shows: the task's values it edits."""
+        return {}
+
+    def arguments(self) -> dict[str, Any]:
+        return {self.renamed.get(key, key): value for key, value in self.cleaned_data.items()}
+
+
+class TaskProgressForm(TaskActionForm):
     status = forms.ChoiceField(label="Trạng thái", choices=TaskStatus.choices)
     progress = forms.IntegerField(
         label="Tiến độ (%)",
@@ -200,8 +226,11 @@ class TaskProgressForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def current(self, task: Task) -> dict[str, Any]:
+        return {"status": task.status, "progress": task.progress, "version": task.version}
 
-class TaskPlanForm(forms.Form):
+
+class TaskPlanForm(TaskActionForm):
     owner = forms.ModelChoiceField(
         label="Người chủ trì", queryset=Staff.objects.none(), required=False
     )
@@ -226,13 +255,30 @@ class TaskPlanForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, task=task, **kwargs)
         staff = Staff.objects.filter(unit=task.plan.unit, is_active=True).order_by("full_name")
         cast(forms.ModelChoiceField, self.fields["owner"]).queryset = staff
         cast(forms.ModelMultipleChoiceField, self.fields["collaborators"]).queryset = staff
 
+    def current(self, task: Task) -> dict[str, Any]:
+        return {
+            "owner": task.owner_id,
+            "collaborators": list(task.collaborators.values_list("pk", flat=True)),
+            "due_on": task.due_on,
+            "recurrence": task.recurrence,
+            "review_cadence": task.review_cadence,
+            "version": task.version,
+        }
 
-class EvidenceForm(forms.Form):
+    def arguments(self) -> dict[str, Any]:
+        arguments = super().arguments()
+        arguments["collaborators"] = list(arguments["collaborators"])
+        return arguments
+
+
+class EvidenceForm(TaskActionForm):
+    renamed: ClassVar[dict[str, str]] = {"file": "upload"}
+
     title = forms.CharField(label="Tên minh chứng", max_length=300)
     file = forms.FileField(label="Tệp", required=False)
     url = forms.CharField(
@@ -244,7 +290,7 @@ class EvidenceForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(TaskActionForm):
     text = forms.CharField(
         label="Trao đổi", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
@@ -304,7 +350,3 @@ class ActivityForm(forms.Form):
         cast(
             forms.ModelMultipleChoiceField, self.fields["participants"]
         ).queryset = Staff.objects.filter(unit=unit, is_active=True).order_by("full_name")
-
-
-def plan_year_choices(plans: list[Plan]) -> list[int]:
-    return sorted({p.year for p in plans}, reverse=True)

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.accounts.models import Role
 from cchc.core.audit import audit_record
+from cchc.core.audit_verbs import AuditVerb
 from cchc.organizations.models import Group, Staff, Unit
 from cchc.plans import linking
 from cchc.plans.models import (
@@ -312,7 +314,7 @@ def plan_import_confirm(
         raise PlanImportError("Kế hoạch này đã được lưu rồi.")
     fix = corrections or {}
     data = pending.parsed
-    year = fix.get("year") or data.get("year") or date.today().year  # noqa: DTZ011
+    year = fix.get("year") or data.get("year") or timezone.localdate().year
     issued_on = fix.get("issued_on") or (
         date.fromisoformat(data["date"]) if data.get("date") else None
     )
@@ -430,7 +432,7 @@ def plan_import_confirm(
         _carry_over(old=existing, new=plan)
         audit_record(
             actor=actor,
-            verb="plan.replace",
+            verb=AuditVerb.PLAN_REPLACE,
             obj=plan,
             unit=unit,
             before={"plan": existing.pk, "reference": existing.reference},
@@ -441,7 +443,7 @@ def plan_import_confirm(
     pending.save(update_fields=["plan", "updated_at"])
     audit_record(
         actor=actor,
-        verb="plan.import",
+        verb=AuditVerb.PLAN_IMPORT,
         obj=plan,
         unit=unit,
         after={

@@ -63,6 +63,7 @@ TITLE_ROLES: Final[list[tuple[str, str]]] = [
     (r"van thu|mot cua", Role.CLERK),
     (r"thanh tra nhan dan", Role.INSPECTION_HEAD),
     (r"tin hoc|cong nghe thong tin", Role.IT_LEAD),
+    (r"ke toan", Role.ACCOUNTANT),
 ]
 _GROUP_HEAD = re.compile(r"^\s*tổ trưởng\s+(?:tổ\s+)?(?P<group>.+)$", re.IGNORECASE)
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from cchc.core.constraints import between, not_before, one_of
 from cchc.core.models import TimeStampedModel
 
 
@@ -62,6 +63,7 @@ class Plan(TimeStampedModel):
         verbose_name_plural = "Kế hoạch"
         ordering = ["-year", "-issued_on", "-id"]
         indexes = [models.Index(fields=["unit", "year"], name="plan_unit_year_idx")]
+        constraints = [one_of("status", PlanStatus, name="plan_status_valid", label="Trạng thái")]
 
     def __str__(self) -> str:
         ref = f"{self.number}/{self.symbol} " if self.number and self.symbol else ""
@@ -219,6 +221,17 @@ class Task(TimeStampedModel):
         verbose_name_plural = "Nhiệm vụ"
         ordering = ["plan", "order"]
         indexes = [models.Index(fields=["owner", "status"], name="task_owner_status_idx")]
+        constraints = [
+            one_of("status", TaskStatus, name="task_status_valid", label="Trạng thái"),
+            one_of("recurrence", Recurrence, name="task_recurrence_valid", label="Tần suất"),
+            between(
+                "progress",
+                0,
+                100,
+                name="task_progress_percent",
+                message="Tiến độ phải từ 0 đến 100%.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
@@ -249,7 +262,14 @@ class TaskOccurrence(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["task", "period_label", "period_start"], name="occurrence_unique"
-            )
+            ),
+            one_of("status", TaskStatus, name="occurrence_status_valid", label="Trạng thái"),
+            not_before(
+                "due_on",
+                "period_start",
+                name="occurrence_due_not_before_start",
+                message="Hạn của kỳ không được trước ngày bắt đầu kỳ.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -392,6 +412,16 @@ class Activity(TimeStampedModel):
         verbose_name_plural = "Hoạt động"
         ordering = ["-held_on", "-id"]
         indexes = [models.Index(fields=["unit", "held_on"], name="activity_unit_held_idx")]
+        constraints = [
+            one_of("kind", ActivityKind, name="activity_kind_valid", label="Loại hoạt động"),
+            one_of(
+                "initiative_status",
+                InitiativeStatus,
+                name="activity_initiative_status_valid",
+                label="Tình trạng sáng kiến",
+                blank=True,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -99,6 +99,16 @@ def occurrence_get_for_user(*, user: AnyUser, pk: int) -> TaskOccurrence:
     return occurrence
 
 
+def activity_list_for_user(*, user: AnyUser) -> QuerySet[Activity]:
+    """Activities of every unit the user may read (a commune officer: every school below him),
+    newest first, as the API lists them."""
+    return (
+        permissions.scope_to_units(Activity.objects.all(), user)
+        .select_related("task", "unit")
+        .prefetch_related("participants")
+    )
+
+
 def activity_get_for_user(*, user: AnyUser, pk: int) -> Activity:
     activity = (
         permissions.scope_to_units(Activity.objects.select_related("unit"), user)
@@ -159,6 +169,22 @@ def _satisfies(target: Target, measure: Measure) -> bool | None:
     }[target.comparator]
 
 
+def target_status(
+    target: Target, measure: Measure, *, today: date, period: Period
+) -> tuple[str, str, str]:
+    """(status, label, tone) of `target` given its figure over `period`: the one rule, shared by
+    the plan page and the commune's roll-up (which reads the figure from a snapshot)."""
+    ok = _satisfies(target, measure) if measure.is_measurable else None
+    if ok is None:
+        status = "not_measurable"
+    elif ok:
+        status = "met"
+    else:
+        status = "missed" if today > period.end else "at_risk"
+    label, tone = _STATUS[status]
+    return status, label, tone
+
+
 def target_statuses(
     plan: Plan, *, today: date | None = None, period: Period | None = None
 ) -> list[TargetStatus]:
@@ -173,14 +199,7 @@ def target_statuses(
     out = []
     for target in plan.targets.all():
         measure = registry.measure(target.kpi_code, units, period)
-        ok = _satisfies(target, measure) if measure.is_measurable else None
-        if ok is None:
-            status = "not_measurable"
-        elif ok:
-            status = "met"
-        else:
-            status = "missed" if today > period.end else "at_risk"
-        label, tone = _STATUS[status]
+        status, label, tone = target_status(target, measure, today=today, period=period)
         out.append(
             TargetStatus(
                 target,
@@ -196,7 +215,13 @@ def target_statuses(
 
 
 def is_overdue(task: Task | TaskOccurrence, today: date) -> bool:
+    """The one definition of a late task or period: still open and its due day has passed."""
     return task.status in OPEN and task.due_on is not None and task.due_on < today
+
+
+def overdue_q(today: date) -> Q:
+    """`is_overdue` as a filter, for the database."""
+    return Q(status__in=OPEN, due_on__lt=today)
 
 
 def task_rows(plan: Plan, *, today: date | None = None) -> list[dict[str, Any]]:

@@ -8,13 +8,14 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.organizations.models import Staff
 from cchc.plans.models import (
     Activity,
@@ -27,12 +28,12 @@ from cchc.plans.models import (
     TaskOccurrence,
     TaskStatus,
 )
+from cchc.plans.workflow import check_task_action
 from cchc.workdays.calendar import WorkCalendar
 from cchc.workdays.services import calendar_for_unit
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
-    from cchc.accounts.permissions import AnyUser
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 # Extension -> accepted leading bytes: the file must be what its name says.
@@ -71,21 +72,13 @@ def check_link(url: str, *, field: str) -> None:
 
 
 class StaleEdit(ValidationError):
-    """Someone saved the same task since this form was opened."""
+    """Someone saved the same task since this form was opened (HTTP 409)."""
+
+    status_code = 409
 
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def may_update_task(user: AnyUser, task: Task) -> bool:
-    """Owners and collaborators update their own task; plan managers update any in their unit."""
-    if permissions.can(user, permissions.MANAGE_PLANS, task.plan.unit):
-        return True
-    staff = permissions.acting_staff(user)
-    if staff is None or staff.unit_id != task.plan.unit_id:
-        return False
-    return task.owner_id == staff.pk or task.collaborators.filter(pk=staff.pk).exists()
 
 
 # ---------------------------------------------------------------- occurrences
@@ -164,8 +157,7 @@ def task_update_progress(
 ) -> Task:
     """Record progress; refuse silently overwriting a newer save (optimistic version check)."""
     task = Task.objects.select_for_update().select_related("plan__unit").get(pk=task.pk)
-    if not may_update_task(actor, task):
-        raise PermissionDenied("Chỉ người chủ trì, người phối hợp hoặc lãnh đạo được cập nhật.")
+    check_task_action(actor, task, "progress")
     if expected_version is not None and expected_version != task.version:
         raise StaleEdit(
             "Nhiệm vụ vừa được người khác cập nhật. Hãy tải lại trang để xem thay đổi rồi nhập lại."
@@ -185,7 +177,7 @@ def task_update_progress(
         _comment(actor, task, note.strip())
     audit_record(
         actor=actor,
-        verb="task.progress",
+        verb=AuditVerb.TASK_PROGRESS,
         obj=task,
         unit=task.plan.unit,
         before=before,
@@ -209,7 +201,7 @@ def task_plan(
     """Set who does a task, by when and how often (plan managers only)."""
     task = Task.objects.select_for_update().select_related("plan__unit").get(pk=task.pk)
     unit = task.plan.unit
-    permissions.require(actor, permissions.MANAGE_PLANS, unit)
+    check_task_action(actor, task, "plan")
     if expected_version is not None and expected_version != task.version:
         raise StaleEdit("Nhiệm vụ vừa được người khác cập nhật. Hãy tải lại trang.")
     people = [p for p in [owner, *collaborators] if p is not None]
@@ -233,7 +225,9 @@ def task_plan(
     task_sync_occurrences(task=task)
     after = snapshot(task, fields)
     after["collaborators"] = sorted(p.pk for p in collaborators)
-    audit_record(actor=actor, verb="task.plan", obj=task, unit=unit, before=before, after=after)
+    audit_record(
+        actor=actor, verb=AuditVerb.TASK_PLAN, obj=task, unit=unit, before=before, after=after
+    )
     return task
 
 
@@ -244,15 +238,14 @@ def occurrence_complete(*, actor: User, occurrence: TaskOccurrence, done: bool) 
         .select_related("task__plan__unit")
         .get(pk=occurrence.pk)
     )
-    if not may_update_task(actor, occurrence.task):
-        raise PermissionDenied("Bạn không được cập nhật nhiệm vụ này.")
+    check_task_action(actor, occurrence.task, "occurrence")
     before = snapshot(occurrence, ["status", "completed_on"])
     occurrence.status = TaskStatus.DONE if done else TaskStatus.IN_PROGRESS
     occurrence.completed_on = _today() if done else None
     occurrence.save(update_fields=["status", "completed_on", "updated_at"])
     audit_record(
         actor=actor,
-        verb="task.occurrence",
+        verb=AuditVerb.TASK_OCCURRENCE,
         obj=occurrence,
         unit=occurrence.task.plan.unit,
         before=before,
@@ -293,8 +286,7 @@ def evidence_add(
     occurrence: TaskOccurrence | None = None,
 ) -> Evidence:
     """Attach a file or a link (e.g. a published feedback answer) as evidence of a task."""
-    if not may_update_task(actor, task):
-        raise PermissionDenied("Bạn không được thêm minh chứng cho nhiệm vụ này.")
+    check_task_action(actor, task, "evidence")
     if not title.strip():
         raise ValidationError({"title": "Hãy đặt tên cho minh chứng."})
     if upload is None and not url.strip():
@@ -309,7 +301,7 @@ def evidence_add(
     evidence.save()
     audit_record(
         actor=actor,
-        verb="task.evidence_add",
+        verb=AuditVerb.TASK_EVIDENCE_ADD,
         obj=evidence,
         unit=task.plan.unit,
         after={
@@ -329,29 +321,14 @@ def _comment(actor: User, task: Task, text: str) -> TaskComment:
 
 
 @transaction.atomic
-def may_comment(actor: User, task: Task) -> bool:
-    """Only the unit's own staff discuss its tasks (the commune reads them, it does not chat).
-
-    One rule for the service and the page, so the page never offers a form that answers 403.
-    """
-    if actor.is_superuser:
-        return True
-    if not permissions.can(actor, permissions.VIEW_PLANS, task.plan.unit):
-        return False
-    staff = permissions.acting_staff(actor)
-    return staff is not None and staff.unit_id == task.plan.unit_id
-
-
 def comment_add(*, actor: User, task: Task, text: str) -> TaskComment:
-    permissions.require(actor, permissions.VIEW_PLANS, task.plan.unit)
-    if not may_comment(actor, task):
-        raise PermissionDenied("Chỉ viên chức của đơn vị được trao đổi về nhiệm vụ.")
+    check_task_action(actor, task, "comment")
     if not text.strip():
         raise ValidationError({"text": "Hãy nhập nội dung trao đổi."})
     comment = _comment(actor, task, text.strip()[:5000])
     audit_record(
         actor=actor,
-        verb="task.comment",
+        verb=AuditVerb.TASK_COMMENT,
         obj=comment,
         unit=task.plan.unit,
         after={"task": task.number, "text": comment.text},
@@ -413,7 +390,11 @@ def activity_create(
     activity.save()
     activity.participants.set(people)
     audit_record(
-        actor=actor, verb="activity.create", obj=activity, unit=unit, after=snapshot(activity)
+        actor=actor,
+        verb=AuditVerb.ACTIVITY_CREATE,
+        obj=activity,
+        unit=unit,
+        after=snapshot(activity),
     )
     return activity
 
@@ -440,7 +421,7 @@ def initiative_set_status(*, actor: User, activity: Activity, status: str) -> Ac
     activity.save(update_fields=["initiative_status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="activity.initiative_status",
+        verb=AuditVerb.ACTIVITY_INITIATIVE_STATUS,
         obj=activity,
         unit=activity.unit,
         before=before,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,17 +15,18 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cchc.accounts import permissions
 from cchc.core.form_errors import add_validation_errors
+from cchc.core.htmx import render_partial
+from cchc.core.refusals import REFUSALS, refusal_of
 from cchc.plans import exporting, importing, selectors, services
+from cchc.plans import forms as plan_forms
 from cchc.plans.forms import (
     ActivityForm,
-    CommentForm,
-    EvidenceForm,
     ImportReviewForm,
     PlanUploadForm,
-    TaskPlanForm,
-    TaskProgressForm,
+    TaskActionForm,
 )
-from cchc.plans.models import Activity, InitiativeStatus
+from cchc.plans.models import Activity, InitiativeStatus, Task
+from cchc.plans.workflow import TASK_ACTIONS, TaskAction, offered_task_actions
 
 
 @require_safe
@@ -145,9 +147,19 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
-def _task_context(request: HttpRequest, task: Any, **forms: Any) -> dict[str, Any]:
-    may_update = services.may_update_task(request.user, task)
-    can_manage = permissions.can(request.user, permissions.MANAGE_PLANS, task.plan.unit)
+TASK_PAGE: Final = "plans/task_detail.html"
+PROGRESS: Final = "task-progress"  # the partial (and element id) htmx replaces after an update
+
+
+def _task_context(
+    request: HttpRequest, task: Task, kept: dict[str, TaskActionForm] | None = None
+) -> dict[str, Any]:
+    """The task and the actions offered to the user, each with a blank form or the refused one."""
+    kept = kept or {}
+    offers = {
+        action.name: Offer(action=action, form=kept.get(action.name) or _form(action, task))
+        for action in offered_task_actions(request.user, task)
+    }
     return {
         "task": task,
         "occurrences": task.occurrences.all(),
@@ -155,29 +167,30 @@ def _task_context(request: HttpRequest, task: Any, **forms: Any) -> dict[str, An
         "comments": task.comments.all(),
         "activities": task.activities.all(),
         "collaborators": task.collaborators.all(),
-        "may_update": may_update,
-        "can_manage": can_manage,
-        "may_comment": services.may_comment(request.user, task),
+        "offers": offers,
         "today": timezone.localdate(),
-        "progress_form": forms.get("progress_form")
-        or TaskProgressForm(
-            initial={"status": task.status, "progress": task.progress, "version": task.version}
-        ),
-        "plan_form": forms.get("plan_form")
-        or TaskPlanForm(
-            task=task,
-            initial={
-                "owner": task.owner_id,
-                "collaborators": list(task.collaborators.values_list("pk", flat=True)),
-                "due_on": task.due_on,
-                "recurrence": task.recurrence,
-                "review_cadence": task.review_cadence,
-                "version": task.version,
-            },
-        ),
-        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
-        "comment_form": forms.get("comment_form") or CommentForm(),
     }
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A task action offered on the page (the shape `components/action.html` renders)."""
+
+    action: TaskAction
+    form: TaskActionForm | None
+    hint: str = ""
+    is_open: bool = True
+
+
+def _form(
+    action: TaskAction, task: Task, request: HttpRequest | None = None
+) -> TaskActionForm | None:
+    if not action.form:
+        return None
+    form_class: type[TaskActionForm] = getattr(plan_forms, action.form)
+    if request is None:
+        return form_class(task=task)
+    return form_class(request.POST, request.FILES, task=task)
 
 
 @require_safe
@@ -185,116 +198,77 @@ def _task_context(request: HttpRequest, task: Any, **forms: Any) -> dict[str, An
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One task: progress, periods, evidence, comments and related activities."""
     task = selectors.task_get_for_user(user=request.user, pk=pk)
-    return render(request, "plans/task_detail.html", _task_context(request, task))
+    return render_partial(request, TASK_PAGE, _task_context(request, task), target=PROGRESS)
+
+
+def _task_page(
+    request: HttpRequest, task: Task, status: int, kept: dict[str, TaskActionForm] | None = None
+) -> HttpResponse:
+    task.refresh_from_db()
+    context = _task_context(request, task, kept)
+    return render_partial(request, TASK_PAGE, context, target=PROGRESS, status=status)
+
+
+def _task_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Apply one action of TASK_ACTIONS posted from the task page: guard → form → service; a
+    refusal shows the page again with its status, the message on the form."""
+    task = selectors.task_get_for_user(user=request.user, pk=pk)
+    action = TASK_ACTIONS[name]
+    form = _form(action, task, request)
+    if form is None:
+        raise ValueError(f"{name} has no form")
+    if not form.is_valid():
+        return _task_page(request, task, 422, {name: form})
+    try:
+        getattr(services, action.service)(actor=request.user, task=task, **form.arguments())
+    except REFUSALS as error:
+        refusal = refusal_of(error)
+        if refusal.status == 403:
+            messages.error(request, refusal.message)
+        else:
+            add_validation_errors(form, ValidationError(refusal.fields or refusal.message))
+        return _task_page(request, task, refusal.status, {name: form})
+    if action.done:
+        messages.success(request, action.done)
+    return redirect("plans:task_detail", pk=task.pk)
 
 
 @require_POST
 @login_required
 def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    task = selectors.task_get_for_user(user=request.user, pk=pk)
-    form = TaskProgressForm(request.POST)
-    if form.is_valid():
-        try:
-            services.task_update_progress(
-                actor=request.user,
-                task=task,
-                progress=form.cleaned_data["progress"],
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except services.StaleEdit as error:
-            form.add_error(None, error.messages)
-            return _task_page(request, task, 409, progress_form=form)
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            messages.success(request, "Đã cập nhật tiến độ.")
-            return redirect("plans:task_detail", pk=task.pk)
-    return _task_page(request, task, 422, progress_form=form)
-
-
-def _task_page(request: HttpRequest, task: Any, status: int, **forms: Any) -> HttpResponse:
-    task.refresh_from_db()
-    return render(
-        request, "plans/task_detail.html", _task_context(request, task, **forms), status=status
-    )
+    return _task_action(request, pk, "progress")
 
 
 @require_POST
 @login_required
 def task_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    task = selectors.task_get_for_user(user=request.user, pk=pk)
-    permissions.require(request.user, permissions.MANAGE_PLANS, task.plan.unit)
-    form = TaskPlanForm(request.POST, task=task)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.task_plan(
-                actor=request.user,
-                task=task,
-                owner=data["owner"],
-                collaborators=list(data["collaborators"]),
-                due_on=data["due_on"],
-                recurrence=data["recurrence"],
-                review_cadence=data["review_cadence"],
-                expected_version=data["version"],
-            )
-        except services.StaleEdit as error:
-            form.add_error(None, error.messages)
-            return _task_page(request, task, 409, plan_form=form)
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            messages.success(request, "Đã lưu phân công.")
-            return redirect("plans:task_detail", pk=task.pk)
-    return _task_page(request, task, 422, plan_form=form)
+    return _task_action(request, pk, "plan")
 
 
 @require_POST
 @login_required
 def task_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    task = selectors.task_get_for_user(user=request.user, pk=pk)
-    form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.evidence_add(
-                actor=request.user,
-                task=task,
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["file"],
-                url=form.cleaned_data["url"],
-            )
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            messages.success(request, "Đã thêm minh chứng.")
-            return redirect("plans:task_detail", pk=task.pk)
-    return _task_page(request, task, 422, evidence_form=form)
+    return _task_action(request, pk, "evidence")
 
 
 @require_POST
 @login_required
 def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    task = selectors.task_get_for_user(user=request.user, pk=pk)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_add(actor=request.user, task=task, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            return redirect("plans:task_detail", pk=task.pk)
-    return _task_page(request, task, 422, comment_form=form)
+    return _task_action(request, pk, "comment")
 
 
 @require_POST
 @login_required
 def occurrence_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = selectors.occurrence_get_for_user(user=request.user, pk=pk)
-    services.occurrence_complete(
-        actor=request.user, occurrence=occurrence, done=request.POST.get("done") == "1"
-    )
+    try:
+        services.occurrence_complete(
+            actor=request.user, occurrence=occurrence, done=request.POST.get("done") == "1"
+        )
+    except REFUSALS as error:
+        refusal = refusal_of(error)
+        messages.error(request, refusal.message)
+        return _task_page(request, occurrence.task, refusal.status)
     return redirect("plans:task_detail", pk=occurrence.task_id)
 
 
@@ -333,11 +307,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã ghi nhận hoạt động.")
             return redirect("plans:activity_list")
-    activities = (
-        Activity.objects.filter(unit=unit)
-        .select_related("task")
-        .prefetch_related("participants")[:200]
-    )
+    activities: list[Activity] = list(selectors.activity_list_for_user(user=request.user)[:200])
     context = {
         "form": form,
         "activities": activities,

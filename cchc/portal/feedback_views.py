@@ -19,14 +19,14 @@ from cchc.dossiers.uploads import UploadRejected, check_upload
 from cchc.feedback import selectors, services
 from cchc.feedback.forms import DisputeForm, PublicForm, RateForm
 from cchc.feedback.models import Feedback
-from cchc.portal.views import _too_many, _unit
+from cchc.portal.views import too_many_requests, unit_from_address
 
 
 @require_safe
 def feedback_list(request: HttpRequest, unit_code: str | None = None) -> HttpResponse:
     """Published answers, newest first; "hoc phi" finds "Học phí". Each unit has its own list
     (`/don-vi/<code>/phan-anh-kien-nghi/`); the short address is the installation's unit's."""
-    unit = _unit(unit_code)
+    unit = unit_from_address(unit_code)
     query = request.GET.get("q", "").strip()[:100]
     page = Paginator(selectors.public_list(unit, query), 20).get_page(request.GET.get("trang"))
     return render(request, "portal/feedback_list.html", {"unit": unit, "page": page, "q": query})
@@ -34,7 +34,7 @@ def feedback_list(request: HttpRequest, unit_code: str | None = None) -> HttpRes
 
 @require_safe
 def feedback_detail(request: HttpRequest, code: str, unit_code: str | None = None) -> HttpResponse:
-    unit = _unit(unit_code)
+    unit = unit_from_address(unit_code)
     item = selectors.public_get(unit, code)
     return render(request, "portal/feedback_detail.html", {"unit": unit, "item": item})
 
@@ -50,7 +50,7 @@ def feedback_submit(request: HttpRequest, unit_code: str | None = None) -> HttpR
     one-time token; a second POST of the same token (a reload, the back button, a double
     click) leads to the first item's confirmation instead of registering it twice. Sent from
     `/don-vi/<code>/phan-anh-kien-nghi/gui/`, the item lands in that unit's register."""
-    unit = _unit(unit_code)
+    unit = unit_from_address(unit_code)
     form = PublicForm(request.POST or None, request.FILES or None)
     token = request.POST.get("token", "") if request.method == "POST" else secrets.token_urlsafe(16)
     sent: dict[str, str] = request.session.get(SENT_KEY, {})
@@ -59,7 +59,7 @@ def feedback_submit(request: HttpRequest, unit_code: str | None = None) -> HttpR
         if token in sent:
             return redirect("portal:feedback_sent", code=sent[token])
         if not hit(request, "feedback", per_minute=5):
-            return _too_many(request)
+            return too_many_requests(request)
         if request.POST.get("website"):
             form.add_error(None, "Không gửi được phản ánh. Nếu bạn là người, hãy để trống ô cuối.")
             return render(request, "portal/feedback_submit.html", context, status=400)
@@ -100,7 +100,7 @@ def feedback_sent(request: HttpRequest, code: str) -> HttpResponse:
 def feedback_track(request: HttpRequest, code: str) -> HttpResponse:
     """The sender's own page: status, the answer, rate it, or say they disagree."""
     if not hit(request, "feedback_track"):
-        return _too_many(request)
+        return too_many_requests(request)
     key = request.GET.get("k") or request.POST.get("k") or ""
     item = services.feedback_for_sender(code, key)
     if item is None:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cchc.core.ratelimit import hit
-from cchc.portal.views import _too_many, _unit
+from cchc.portal.views import too_many_requests, unit_from_address
 from cchc.surveys import reporting, selectors, services
 from cchc.surveys.models import (
     NO_OPINION,
@@ -32,6 +32,7 @@ from cchc.surveys.models import (
 DEVICE_COOKIE = "cchc_khao_sat"
 _SEGMENT = re.compile(r"^[6-9][A-Za-z0-9]{0,4}$")
 _MAX_CHOICES = 20
+ANSWERED_ON_THIS_DEVICE = "Thiết bị này đã gửi phiếu cho đợt khảo sát. Cảm ơn Ông/Bà đã tham gia."
 
 
 def _device_id(request: HttpRequest) -> str:
@@ -141,9 +142,11 @@ def _answer(
     if request.method == "GET":
         if not campaign.is_open():
             return _closed_page(request, campaign, services.closed_message(campaign), 410)
+        if channel == Channel.LINK and selectors.device_has_answered(campaign, _device_id(request)):
+            return _closed_page(request, campaign, ANSWERED_ON_THIS_DEVICE, 409)
         return _with_device(request, _form_page(request, campaign, action=action, kiosk=kiosk))
     if not hit(request, "survey-kiosk" if kiosk else "survey", per_minute=20 if kiosk else 6):
-        return _too_many(request)
+        return too_many_requests(request)
     values = _raw_answers(request, campaign)
     segment = request.POST.get("segment", "").strip()[:20]
     values["_segment"] = segment
@@ -268,7 +271,7 @@ def survey_rate(request: HttpRequest, token: str) -> HttpResponse:
             )
         return _form_page(request, campaign, action=action, dossier=dossier)
     if not hit(request, "survey", per_minute=6):
-        return _too_many(request)
+        return too_many_requests(request)
     values = _raw_answers(request, campaign)
     try:
         services.dossier_rating_submit(token=token, answers=values)
@@ -296,7 +299,7 @@ def survey_rate(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def survey_results_list(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """Published survey results of one unit (`/don-vi/<code>/…`), else the installation's."""
-    unit = _unit(code)
+    unit = unit_from_address(code)
     return render(
         request,
         "portal/survey_results_list.html",

@@ -38,7 +38,7 @@ def _home_unit() -> Unit:
     return unit
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
+def too_many_requests(request: HttpRequest) -> HttpResponse:
     """429 with Retry-After: the seconds until the rate limit's minute window turns."""
     response = render(
         request,
@@ -80,7 +80,7 @@ def _unit_home(request: HttpRequest, unit: Unit) -> HttpResponse:
     return render(request, "portal/unit_home.html", context)
 
 
-def _unit(code: str | None) -> Unit:
+def unit_from_address(code: str | None) -> Unit:
     """The unit named in the address (`/don-vi/<code>/…`), else the installation's own."""
     return get_object_or_404(Unit, code=code) if code else _home_unit()
 
@@ -99,7 +99,7 @@ def _published(unit: Unit):
 def procedure_list(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """The unit's procedures, published in full (the plan's "niêm yết công khai"); each unit
     has its own list at `/don-vi/<code>/thu-tuc/`."""
-    unit = _unit(code)
+    unit = unit_from_address(code)
     query = request.GET.get("q", "").strip()[:100]
     procedures = (
         dossier_selectors.procedure_search(unit, query) if query else list(_published(unit))
@@ -110,7 +110,7 @@ def procedure_list(request: HttpRequest, code: str | None = None) -> HttpRespons
 
 @require_safe
 def procedure_detail(request: HttpRequest, pk: int, code: str | None = None) -> HttpResponse:
-    unit = _unit(code)
+    unit = unit_from_address(code)
     procedure = get_object_or_404(_published(unit), pk=pk)
     context = {
         "unit": unit,
@@ -126,7 +126,7 @@ def blank_form(
     request: HttpRequest, pk: int, index: int, fmt: str, code: str | None = None
 ) -> HttpResponse:
     """A blank application form of the procedure (DOCX or PDF) to fill in before coming."""
-    unit = _unit(code)
+    unit = unit_from_address(code)
     procedure = get_object_or_404(_published(unit), pk=pk)
     forms = blank_forms.forms_of(procedure)
     if not 0 <= index < len(forms) or fmt not in ("docx", "pdf"):
@@ -147,7 +147,7 @@ def submit(request: HttpRequest, pk: int, code: str | None = None) -> HttpRespon
     Post/redirect/get and idempotent: each form carries a one-time token; a second POST of the
     same token (a double click, the back button) leads to the first dossier's confirmation
     instead of a second dossier. Only accepted submissions count against the rate limit."""
-    unit = _unit(code)
+    unit = unit_from_address(code)
     procedure = get_object_or_404(_published(unit), pk=pk)
     if not procedure.accepts_online:
         raise Http404("Thủ tục này chưa nhận hồ sơ trực tuyến.")
@@ -159,7 +159,7 @@ def submit(request: HttpRequest, pk: int, code: str | None = None) -> HttpRespon
             return redirect("portal:submitted", code=done[token])
         if form.is_valid():
             if not hit(request, "submit", per_minute=5):
-                return _too_many(request)
+                return too_many_requests(request)
             try:
                 dossier = attach_public_uploads(
                     submit=lambda provided: dossier_services.dossier_submit_online(
@@ -205,19 +205,23 @@ def submitted(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/submit_done.html", context)
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     """Look a dossier up by its code (typed, or from the QR on the receipt).
+
+    The form is posted, so the phone digits never land in an address bar, a browser's history
+    or a server's access log; the QR code's link (the code alone) stays a plain GET.
 
     Not cached: `public_lookup` is one indexed query, as cheap for the first request of a code
     as for the hundredth, and never stale whichever worker or host answers (issue 11 item 2).
     """
-    data = request.GET.copy()
+    data = request.POST.copy() if request.method == "POST" else request.GET.copy()
+    data.pop("csrfmiddlewaretoken", None)
     if code and "code" not in data:
         data["code"] = code
     if data:
         if not hit(request, "lookup"):
-            return _too_many(request)
+            return too_many_requests(request)
         # The code as printed may carry spaces; a whole phone number means its last 4 digits.
         data["code"] = "".join(data.get("code", "").split()).upper()
         digits = re.sub(r"\D", "", data.get("phone_last4", ""))

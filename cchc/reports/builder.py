@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,7 +30,9 @@ from cchc.core.official_docs import (
     build_docx,
     docx_to_pdf,
 )
-from cchc.kpi import index766, selectors
+from cchc.core.text import ascii_slug
+from cchc.documents.services import place_of
+from cchc.kpi import index766, registry, selectors
 from cchc.kpi.models import Assessment
 from cchc.kpi.registry import Period
 from cchc.kpi.templatetags.kpi_format import diem
@@ -159,6 +160,11 @@ def collect(req: ReportRequest) -> ReportData:
     name = period_name(req.period_text)  # first: a month is refused as a report period
     period = req.period
     today = req.today or timezone.localdate()
+    with registry.memoized():  # the 766 index reuses the figures, never recomputes them
+        return _collect(req, name, period, today)
+
+
+def _collect(req: ReportRequest, name: str, period: Period, today: date) -> ReportData:
     figures = selectors.unit_figures(req.unit, period, today=today)
     plan = _plan(req.unit, period.start.year)
     return ReportData(
@@ -267,7 +273,7 @@ def report_document(data: ReportData) -> OfficialDocument:
             issuer=unit.name.upper(),
             number=None,
             symbol=f"BC-{unit.symbol or 'DV'}",
-            place=(plan.place if plan else "") or "",
+            place=(plan.place if plan else "") or place_of(unit),
             date=data.today,
         ),
         doc_type="BÁO CÁO",
@@ -369,14 +375,8 @@ def report_xlsx(data: ReportData) -> bytes:
 
 
 def filename(data: ReportData, fmt: str) -> str:
-    ascii_name = (
-        unicodedata.normalize("NFKD", data.unit.short_name or data.unit.name)
-        .replace("đ", "d")
-        .replace("Đ", "D")
-        .encode("ascii", "ignore")
-        .decode()
-    )
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()[:40] or "don-vi"
+    slug = ascii_slug(data.unit.short_name or data.unit.name, max_length=40, fallback="don-vi")
+    slug = slug.lower()
     return f"bao-cao-cchc-{data.period.start:%Y%m%d}-{data.period.end:%Y%m%d}-{slug}.{fmt}"
 
 

@@ -6,5 +6,9 @@ app_name = "reports"
 
 urlpatterns = [
     path("bao-cao/", views.index, name="index"),
+    path("bao-cao/lap/", views.request_report, name="request"),
+    path("bao-cao/<int:pk>/tep/<str:fmt>/", views.report_file_view, name="file"),
+    path("bao-cao/lich/", views.reporting_calendar, name="calendar"),
+    path("bao-cao/lich/sua/", views.calendar_edit, name="calendar_edit"),
     path("bao-cao/tai-ve/", views.download, name="download"),
 ]

@@ -1,41 +1,165 @@
-"""Staff page of periodic reports: pick a unit one may read, a period and a format; download."""
+"""Staff pages of periodic reports: request a stored report (built by the worker), list and
+download the built ones, the reporting calendar, and the immediate one-off download."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
+from cchc.core.downloads import file_response
+from cchc.core.numbers import parse_id, parse_int_in_range
 from cchc.core.official_docs import OfficialDocError
+from cchc.organizations.models import Staff
+from cchc.reports import calendar, calendar_services, selectors, services
 from cchc.reports.builder import FORMATS, ReportRequest, period_name, report_file
+from cchc.reports.forms import ReportRequestForm, RuleForm
+from cchc.reports.models import ReportStatus, Slot
 
 
 def _units(request: HttpRequest):
     return permissions.visible_units(request.user).order_by("path", "name")
 
 
+def _periods() -> list[tuple[str, str]]:
+    year = timezone.localdate().year
+    quarter = (timezone.localdate().month - 1) // 3 + 1
+    return [
+        (text, period_name(text)[:1].upper() + period_name(text)[1:])
+        for text in [f"{year}-Q{q}" for q in range(quarter, 0, -1)]
+        + [f"{year}-H{h}" for h in ((2, 1) if quarter >= 3 else (1,))]
+        + [str(year), f"{year - 1}-H2", f"{year - 1}-Q4", str(year - 1)]
+    ]
+
+
+def _page(request: HttpRequest, form: ReportRequestForm | None, status: int = 200) -> HttpResponse:
+    staff = permissions.acting_staff(request.user)
+    unit = staff.unit if staff is not None else None
+    may_request = unit is not None and services.may_request(request.user, unit)
+    consolidated = may_request and unit is not None and unit.children.exists()
+    if form is None and may_request:
+        form = ReportRequestForm(periods=_periods(), consolidated=consolidated)
+    reports = list(selectors.reports_for(request.user)[:100])
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "unit": unit,
+        "form": form if may_request else None,
+        "reports": reports,
+        "building": any(r.status == ReportStatus.BUILDING for r in reports),
+        "units": _units(request)[:500],
+        "acting": staff,
+        "periods": _periods(),
+        "formats": FORMATS,
+        "dues": calendar.unit_calendar(unit, today.year) if unit is not None else [],
+        "today": today,
+    }
+    return render(request, "reports/index.html", context, status=status)
+
+
+def _own_unit(request: HttpRequest, who: str) -> Any:
+    """The unit named by ?don_vi= (or the acting one) if the user leads it: another school is
+    404 (not visible), a school below the commune 403 saying who acts."""
+    chosen = request.POST.get("don_vi", "") or request.GET.get("don_vi", "")
+    if chosen:
+        pk = parse_id(chosen)
+        unit = _units(request).filter(pk=pk).first() if pk else None
+        if unit is None:
+            raise Http404("Không tìm thấy đơn vị, hoặc bạn không được xem đơn vị này.")
+    else:
+        unit = permissions.acting_unit_or_404(request.user)
+    if not services.may_request(request.user, unit):
+        raise PermissionDenied(f"Bạn chỉ xem được {unit.name}; {who}.")
+    return unit
+
+
 @require_safe
 @login_required
 def index(request: AuthedHttpRequest) -> HttpResponse:
     permissions.require(request.user, permissions.VIEW_PLANS)
-    year = timezone.localdate().year
-    quarter = (timezone.localdate().month - 1) // 3 + 1
-    context = {
-        "units": _units(request)[:500],
-        "acting": permissions.acting_staff(request.user),
-        "periods": [
-            (text, period_name(text))
-            for text in [f"{year}-Q{q}" for q in range(quarter, 0, -1)]
-            + [f"{year}-H{h}" for h in ((2, 1) if quarter >= 3 else (1,))]
-            + [str(year), str(year - 1)]
-        ],
-        "formats": FORMATS,
-    }
-    return render(request, "reports/index.html", context)
+    return _page(request, None)
+
+
+@require_POST
+@login_required
+def request_report(request: HttpRequest) -> HttpResponse:
+    """Ask the worker for a report of one's own unit (guard → form → service → redirect)."""
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    unit = _own_unit(request, "báo cáo do lãnh đạo đơn vị đó lập")
+    form = ReportRequestForm(request.POST, periods=_periods(), consolidated=unit.children.exists())
+    if form.is_valid():
+        try:
+            report = services.report_request(
+                actor=request.user,
+                unit=unit,
+                period=form.cleaned_data["ky"],
+                kind=form.cleaned_data["loai"],
+                difficulties=form.cleaned_data["kho_khan"],
+                proposals=form.cleaned_data["de_xuat"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(
+                request,
+                f"Đang lập {report.get_kind_display().lower()} {period_name(report.period)}; "
+                "trang tự cập nhật khi báo cáo lập xong.",
+            )
+            return redirect("reports:index")
+    return _page(request, form, status=422)
+
+
+@require_safe
+@login_required
+def report_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    """A built report's DOCX, PDF or XLSX, for whoever may see its unit (else 404)."""
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    report = selectors.reports_for(request.user).filter(pk=pk).first()
+    if report is None or fmt not in FORMATS:
+        raise Http404("Không tìm thấy báo cáo.")
+    if report.status != ReportStatus.READY:
+        return render(
+            request,
+            "error.html",
+            {
+                "status": 409,
+                "title": "Báo cáo chưa lập xong",
+                "message": report.error or "Báo cáo đang được lập, hãy thử lại sau ít phút.",
+            },
+            status=409,
+        )
+    return file_response(request, getattr(report, fmt))
+
+
+@require_safe
+@login_required
+def reporting_calendar(request: HttpRequest) -> HttpResponse:
+    """The reporting calendar of every unit the user may see (the commune: each school)."""
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    today = timezone.localdate()
+    year = parse_int_in_range(request.GET.get("nam"), minimum=2000, maximum=2100) or today.year
+    units = list(_units(request)[:200])
+    staff = permissions.acting_staff(request.user)
+    dues = calendar.calendar_for(units, [year])
+    rows = [(unit, dues[unit.pk]) for unit in units]
+    return render(
+        request,
+        "reports/calendar.html",
+        {
+            "rows": rows,
+            "year": year,
+            "today": today,
+            "may_edit": staff is not None and services.may_request(request.user, staff.unit),
+        },
+    )
 
 
 @require_safe
@@ -70,3 +194,73 @@ def download(request: AuthedHttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _rule_forms(request: HttpRequest, unit: Any) -> list[tuple[str, str, RuleForm]]:
+    """One form per slot, filled from the unit's calendar in force (its own, the commune's or
+    the defaults) and, for slots not reported, the Decree 09/2019 cut-off."""
+    specs = {spec.slot: spec for spec in calendar.rules_by_unit([unit])[unit.pk][0]}
+    staff = Staff.objects.filter(unit=unit, is_active=True).order_by("full_name")
+    forms_ = []
+    for slot in Slot:
+        spec = specs.get(slot.value)
+        cut_from, cut_to = calendar.DECREE_09_CUTOFFS[slot.value]
+        if spec is not None:
+            cut_from, cut_to = spec.cutoff_from, spec.cutoff_to
+        initial = {
+            "used": spec is not None,
+            "cutoff_from_month": cut_from[0],
+            "cutoff_from_day": cut_from[1],
+            "cutoff_to_month": cut_to[0],
+            "cutoff_to_day": cut_to[1],
+            "due_workdays": spec.due_workdays if spec else 2,
+            "due_month": spec.due_fixed[0] if spec and spec.due_fixed else None,
+            "due_day": spec.due_fixed[1] if spec and spec.due_fixed else None,
+            "remind_days_before": spec.remind_days_before if spec else 7,
+            "responsible": spec.responsible.pk if spec and spec.responsible else None,
+        }
+        form = RuleForm(
+            request.POST if request.method == "POST" else None,
+            prefix=slot.value,
+            initial=initial,
+            staff=staff,
+        )
+        forms_.append((slot.value, slot.label, form))
+    return forms_
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def calendar_edit(request: HttpRequest) -> HttpResponse:
+    """The unit's leaders set its reporting calendar (a commune's is its schools' default)."""
+    unit = _own_unit(request, "lịch báo cáo do lãnh đạo đơn vị đó sửa")
+    forms_ = _rule_forms(request, unit)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "reset":
+            rows: dict[str, dict[str, Any]] | None = {}
+        elif all(form.is_valid() for _, _, form in forms_):
+            rows = {
+                slot: form.cleaned_data for slot, _, form in forms_ if form.cleaned_data["used"]
+            }
+            if not rows:
+                error = "Chọn ít nhất một kỳ báo cáo, hoặc bấm «Theo lịch của cấp trên»."
+                rows = None
+        else:
+            rows = None
+            error = "Có ô nhập chưa hợp lệ, xem thông báo ở từng dòng."
+        if rows is not None:
+            try:
+                calendar_services.calendar_save(actor=request.user, unit=unit, rows=rows)
+            except ValidationError as failure:
+                error = failure.messages[0]
+            else:
+                messages.success(request, f"Đã lưu lịch báo cáo của {unit.name}.")
+                return redirect("reports:calendar")
+    source = calendar.rules_by_unit([unit])[unit.pk][1]
+    return render(
+        request,
+        "reports/calendar_edit.html",
+        {"unit": unit, "forms": forms_, "error": error, "source": source},
+        status=422 if error else 200,
+    )

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.accounts.models import User
-from cchc.dossiers.deadlines import VN
+from cchc.core.timezones import VN
 from cchc.dossiers.models import Dossier
 from cchc.organizations.models import Unit
 from cchc.surveys import services

@@ -20,7 +20,7 @@ from cchc.core.official_docs import (
     build_docx,
     docx_to_pdf,
 )
-from cchc.dossiers.deadlines import VN
+from cchc.core.timezones import VN
 from cchc.surveys.models import NO_OPINION, SCALE, Answer, Campaign, Response
 from cchc.surveys.reporting import mask_personal
 from cchc.surveys.results import Results

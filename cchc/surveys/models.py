@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cchc.core.constraints import one_of
 from cchc.core.models import TimeStampedModel
 
 # The five-point scale of Decision 3476/QĐ-BGDĐT and SIPAS (domain.md section 5); "Không ý kiến"
@@ -232,6 +233,12 @@ class Campaign(TimeStampedModel):
                 condition=Q(kind="dossier"),
                 name="survey_one_dossier_campaign_per_unit",
             ),
+            one_of(
+                "status", CampaignStatus, name="survey_campaign_status_valid", label="Trạng thái"
+            ),
+            one_of("kind", CampaignKind, name="survey_campaign_kind_valid", label="Loại"),
+            one_of("audience", Audience, name="survey_campaign_audience_valid", label="Đối tượng"),
+            one_of("access", AccessMode, name="survey_campaign_access_valid", label="Cách trả lời"),
         ]
 
     def __str__(self) -> str:
@@ -312,6 +319,7 @@ class Response(models.Model):
                 condition=Q(dossier__isnull=False),
                 name="survey_one_rating_per_dossier",
             ),
+            one_of("channel", Channel, name="survey_response_channel_valid", label="Kênh"),
         ]
         indexes = [models.Index(fields=["campaign", "submitted_at"], name="survey_resp_time_idx")]
 

@@ -191,7 +191,7 @@ def _by(responses: QuerySet[Response], key: Any) -> list[tuple[Any, Tally]]:
 
 def _months(first: datetime, last: datetime) -> list[tuple[date, datetime, datetime]]:
     """Local calendar months from `first` to `last` (at most the last 36), with their bounds."""
-    from cchc.dossiers.deadlines import VN
+    from cchc.core.timezones import VN
 
     month = first.astimezone(VN).date().replace(day=1)
     end = last.astimezone(VN).date()

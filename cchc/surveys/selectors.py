@@ -109,3 +109,18 @@ def published_campaign(key: str) -> Campaign:
     return get_object_or_404(
         Campaign.objects.select_related("unit"), public_key=key[:32], results_published=True
     )
+
+
+def device_has_answered(campaign: Campaign, device_id: str) -> bool:
+    """Whether this browser has used up the campaign's answers per device (its device limit).
+
+    The link page asks before showing the questionnaire, and the service before recording one,
+    so a parent who already answered is thanked instead of filling in a form that is refused.
+    """
+    from cchc.surveys.services import device_hash
+
+    digest = device_hash(device_id)
+    if not digest:
+        return False
+    used = Response.objects.filter(campaign=campaign, device_hash=digest).count()
+    return used >= campaign.device_limit

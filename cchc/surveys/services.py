@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.organizations.models import Unit
-from cchc.surveys import definitions
+from cchc.surveys import definitions, selectors
 from cchc.surveys.models import (
     AccessMode,
     Answer,
@@ -137,7 +138,7 @@ def templates_install_defaults(*, actor: User | None, unit: Unit) -> list[Survey
             _write_version(template, definition["questions"], actor=actor, note="Mẫu phiếu cài sẵn")
             audit_record(
                 actor=actor,
-                verb="survey.template_install",
+                verb=AuditVerb.SURVEY_TEMPLATE_INSTALL,
                 obj=template,
                 unit=unit,
                 after=snapshot(template, ["key", "name", "purpose"]),
@@ -160,7 +161,7 @@ def template_new_version(
     moved.update(version=version)
     audit_record(
         actor=actor,
-        verb="survey.template_version",
+        verb=AuditVerb.SURVEY_TEMPLATE_VERSION,
         obj=template,
         unit=template.unit,
         after={"version": version.number, "questions": version.questions.count(), "note": note},
@@ -196,7 +197,7 @@ def dossier_campaign(unit: Unit) -> Campaign:
             )
             audit_record(
                 actor=None,
-                verb="survey.campaign_create",
+                verb=AuditVerb.SURVEY_CAMPAIGN_CREATE,
                 obj=campaign,
                 unit=unit,
                 after=snapshot(campaign, ["kind", "title", "status"]),
@@ -266,7 +267,7 @@ def campaign_create(
     )
     audit_record(
         actor=actor,
-        verb="survey.campaign_create",
+        verb=AuditVerb.SURVEY_CAMPAIGN_CREATE,
         obj=campaign,
         unit=unit,
         after=snapshot(campaign, _CAMPAIGN_FIELDS),
@@ -299,7 +300,7 @@ def campaign_set_status(*, actor: User, campaign: Campaign, status: str) -> Camp
     campaign.save(update_fields=["status", "version_no", "updated_at"])
     audit_record(
         actor=actor,
-        verb="survey.campaign_status",
+        verb=AuditVerb.SURVEY_CAMPAIGN_STATUS,
         obj=campaign,
         unit=campaign.unit,
         before=before,
@@ -320,7 +321,7 @@ def campaign_publish(*, actor: User, campaign: Campaign, published: bool = True)
     campaign.save(update_fields=["results_published", "published_at", "version_no", "updated_at"])
     audit_record(
         actor=actor,
-        verb="survey.publish" if published else "survey.unpublish",
+        verb=AuditVerb.SURVEY_PUBLISH if published else AuditVerb.SURVEY_UNPUBLISH,
         obj=campaign,
         unit=campaign.unit,
         before=before,
@@ -355,7 +356,7 @@ def invitations_issue(
     )
     audit_record(
         actor=actor,
-        verb="survey.invitations_issue",
+        verb=AuditVerb.SURVEY_INVITATIONS_ISSUE,
         obj=campaign,
         unit=campaign.unit,
         after={"count": count, "segment": segment},
@@ -404,7 +405,7 @@ def invitations_email_staff(*, actor: User, campaign: Campaign) -> int:
     ]
     audit_record(
         actor=actor,
-        verb="survey.invitations_email",
+        verb=AuditVerb.SURVEY_INVITATIONS_EMAIL,
         obj=campaign,
         unit=campaign.unit,
         after={"count": len(letters)},
@@ -577,11 +578,9 @@ def response_submit(
         channel = Channel.INVITATION
         segment = invitation.segment or segment
     else:
-        digest = device_hash(device_id)
-        if not digest:
+        if not device_hash(device_id):
             raise ValidationError("Trình duyệt cần bật cookie để gửi phiếu.")
-        used = Response.objects.filter(campaign=campaign, device_hash=digest).count()
-        if used >= campaign.device_limit:
+        if selectors.device_has_answered(campaign, device_id):
             raise AlreadyAnswered(
                 "Thiết bị này đã gửi phiếu cho đợt khảo sát. Cảm ơn Ông/Bà đã tham gia."
             )
@@ -617,7 +616,7 @@ def response_submit(
         invitation.save(update_fields=["used_at", "updated_at"])
     audit_record(
         actor=None,
-        verb="survey.respond",
+        verb=AuditVerb.SURVEY_RESPOND,
         obj=response,
         unit=campaign.unit,
         after={

@@ -11,6 +11,7 @@ from django.db.models import Count, Max
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.organizations.models import DeadlineMode, Unit
 from cchc.workdays.calendar import (
     MAX_YEAR,
@@ -119,7 +120,7 @@ def override_set(*, actor: User, unit: Unit, on: date, is_working: bool, reason:
         else:
             audit_record(
                 actor=actor,
-                verb="workdays.override_set",
+                verb=AuditVerb.WORKDAYS_OVERRIDE_SET,
                 obj=override,
                 unit=unit,
                 after=snapshot(override),
@@ -132,7 +133,7 @@ def override_set(*, actor: User, unit: Unit, on: date, is_working: bool, reason:
     override.save()
     audit_record(
         actor=actor,
-        verb="workdays.override_set",
+        verb=AuditVerb.WORKDAYS_OVERRIDE_SET,
         obj=override,
         unit=unit,
         before=before,
@@ -146,7 +147,7 @@ def override_delete(*, actor: User, override: CalendarOverride) -> None:
     permissions.require(actor, permissions.MANAGE_WORKDAYS, override.unit)
     audit_record(
         actor=actor,
-        verb="workdays.override_delete",
+        verb=AuditVerb.WORKDAYS_OVERRIDE_DELETE,
         obj=override,
         unit=override.unit,
         before=snapshot(override),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from cchc.accounts import permissions
@@ -41,7 +40,7 @@ def _unit_for(request: HttpRequest):
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("nam", "")
     if not raw:
-        return date.today().year  # noqa: DTZ011
+        return timezone.localdate().year
     shown = parse_int_in_range(raw, minimum=MIN_YEAR, maximum=MAX_YEAR)
     if shown is None:
         raise ValidationError(f"Năm phải là số từ {MIN_YEAR} đến {MAX_YEAR}.")
@@ -77,7 +76,7 @@ def year(request: AuthedHttpRequest) -> HttpResponse:
         shown_year = _year(request)
     except ValidationError as error:
         messages.error(request, error.messages[0])
-        return _page(request, unit, date.today().year, OverrideForm(), status=400)  # noqa: DTZ011
+        return _page(request, unit, timezone.localdate().year, OverrideForm(), status=400)
     return _page(request, unit, shown_year, OverrideForm())
 
 
@@ -100,7 +99,7 @@ def override_create(request: AuthedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_validation_errors(form, error)
     if not form.is_valid():
-        return _page(request, unit, date.today().year, form, status=422)  # noqa: DTZ011
+        return _page(request, unit, timezone.localdate().year, form, status=422)
     saved = form.cleaned_data["date"]
     messages.success(request, f"Đã lưu điều chỉnh ngày {saved:%d/%m/%Y}.")
     return redirect(f"{reverse('workdays:year')}?nam={saved.year}&don_vi={unit.pk}")

@@ -6,6 +6,8 @@ import calendar as stdlib_calendar
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
 from cchc.workdays.calendar import DayEntry, DayKind, WorkCalendar
 
 MONTHS_VI = [f"Tháng {m}" for m in range(1, 13)]
@@ -71,7 +73,7 @@ def _cell(calendar: WorkCalendar, d: date, today: date) -> DayCell:
 
 
 def year_grid(calendar: WorkCalendar, year: int, *, today: date | None = None) -> list[MonthGrid]:
-    today = today or date.today()  # noqa: DTZ011 - only used to highlight a cell
+    today = today or timezone.localdate()
     months = []
     for month in range(1, 13):
         weeks = []

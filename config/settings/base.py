@@ -10,6 +10,8 @@ from pathlib import Path
 
 import environ
 
+from cchc.core.timezones import VN_TIME_ZONE_NAME
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("CCHC_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
     "cchc.audit",
     "cchc.backups",
     "cchc.reports",
+    "cchc.simplification",
 ]
 
 MIDDLEWARE = [
@@ -175,7 +178,7 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="CCHC")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
-TIME_ZONE = "Asia/Ho_Chi_Minh"
+TIME_ZONE = VN_TIME_ZONE_NAME
 USE_I18N = True
 # Vietnamese for strings of Django and the libraries that their own catalogues lack.
 LOCALE_PATHS = [BASE_DIR / "cchc" / "locale"]

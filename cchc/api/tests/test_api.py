@@ -75,6 +75,8 @@ def test_unknown_api_path_is_404_json(principal) -> None:
     response = client_for(principal).get("/api/v1/khong-co/")
 
     assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"].startswith("Trang hoặc dữ liệu bạn tìm không tồn tại")
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from cchc.core.audit import audit_record, audit_verify
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.models import AuditEvent
 from cchc.organizations import services
 from cchc.organizations.demo import seed_base
@@ -73,7 +74,9 @@ def test_verify_detects_deleted_tail(school, principal) -> None:
 
 @pytest.mark.django_db
 def test_events_cannot_be_updated_or_deleted_through_the_orm(school) -> None:
-    event = audit_record(actor=None, verb="test", unit=school, object_type="x", object_id="1")
+    event = audit_record(
+        actor=None, verb=AuditVerb.UNIT_UPDATE, unit=school, object_type="x", object_id="1"
+    )
 
     with pytest.raises(ValueError, match="chỉ được ghi thêm"):
         event.save()

@@ -19,6 +19,7 @@ from django.db import connection
 
 from cchc.core import audit
 from cchc.core.audit import GENESIS, audit_verify, compute_hash, write_checkpoint
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.models import AuditChainHead, AuditEvent
 from cchc.organizations import services
 
@@ -180,7 +181,9 @@ def test_the_key_is_a_file_outside_the_database(settings, tmp_path, school) -> N
     settings.AUDIT_KEY_FILE = str(tmp_path / "audit_key")
     audit._read_key.cache_clear()
     try:
-        event = audit.audit_record(actor=None, verb="x", unit=school, object_type="t")
+        event = audit.audit_record(
+            actor=None, verb=AuditVerb.UNIT_UPDATE, unit=school, object_type="t"
+        )
         key = (tmp_path / "audit_key").read_text().strip()
 
         assert len(key) == 64

@@ -324,7 +324,7 @@ class Counter:
             ("procedure", self.form["procedure"]),
             ("applicant_name", "Nguyễn Văn An"),
             ("applicant_phone", "0912345678"),
-            ("channel", "1"),
+            ("channel", "in_person"),
             ("subject", marker),
         ] + [("documents", d) for d in self.form["documents"]]
         body, content_type = _multipart(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -15,9 +14,8 @@ from django.utils import timezone
 from cchc.backups import services, tasks
 from cchc.backups.archive import archive_name, list_archives
 from cchc.backups.models import BackupRun, BackupStatus
+from cchc.core.timezones import VN
 from tests.factories import UserFactory
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def test_retention_keeps_seven_days_four_weeks_twelve_months() -> None:

@@ -8,13 +8,20 @@ and colours), so that Word and LibreOffice render the same thing: Times New Roma
 (LibreOffice substitutes the metric-compatible Liberation Serif from fonts-liberation2), the
 header block and the signature block as borderless two-column tables, one paragraph per line
 (a justified paragraph with line breaks spreads its last words across the line, recipes.md 4).
+
+Decree 30 draws one signature on a portrait page. The one-stop papers (Circular 03/2025 forms
+01–07, cchc.dossiers.papers) need more, asked for by options on `OfficialDocument`: two
+signatures side by side with QR codes beside them (`side_signatures`, `side_codes`), an A4 page
+turned sideways (`landscape`), body lines and tables tight enough for one A5 page (`compact`,
+`table_pt`) and table rows that never split across pages (`keep_rows_whole`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 
 from docx import Document
@@ -23,27 +30,27 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.exceptions import UnrecognizedImageError
 from docx.section import Section
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 
 from cchc.core.official_docs.ooxml import (
     FONT,
     LANGUAGE,
-    _add_page_field,
-    _borderless,
-    _cant_split,
-    _cell_margins,
-    _drop_initial_paragraph,
-    _nfc,
-    _paragraph,
-    _paragraph_rpr,
-    _repeat_header_row,
-    _rule,
-    _run,
-    _set_fonts,
-    _set_page,
-    _set_table_layout,
-    _setup_styles,
-    _text,
+    add_page_field,
+    add_paragraph,
+    add_rule,
+    add_run,
+    add_text,
+    borderless,
+    cant_split,
+    cell_margins,
+    drop_initial_paragraph,
+    nfc,
+    paragraph_rpr,
+    repeat_header_row,
+    set_fonts,
+    set_page,
+    set_table_layout,
+    setup_styles,
 )
 
 __all__ = [
@@ -59,6 +66,7 @@ __all__ = [
     "PageSize",
     "Paragraph",
     "ParagraphStyle",
+    "QrCode",
     "SignatureBlock",
     "Table",
     "build_docx",
@@ -102,6 +110,13 @@ _BOLD_MIXED_CM_PER_PT = 0.0161
 # The motto's rule is as long as the motto (Phụ lục I): its width in Times Bold is fixed.
 _MOTTO_CM_PER_PT = 5.61 / 13
 _CELL_MARGIN_CM = 0.1
+# Compact papers (the A5 slips): body lines and table cells this far apart (pt), and the
+# space around the title this share of the usual. With all four papers of a procedure listed,
+# the fee's and the rating's QR codes beside the signatures and the longest names, a receipt
+# still keeps to one A5 page (tests/test_dossier_hooks.py).
+_COMPACT_AFTER_PT = 0
+_COMPACT_CELL_PT = 1
+_COMPACT_TITLE_SPACE = 0.6
 
 
 class OfficialDocError(RuntimeError):
@@ -151,9 +166,25 @@ class Table:
     widths_cm: list[float] | None = None
 
 
+@dataclass(frozen=True)
+class QrCode:
+    """A QR code (PNG) printed beside the side-by-side signatures, its short caption under it."""
+
+    png: bytes
+    caption: str = ""
+
+
 @dataclass
 class OfficialDocument:
-    """A whole paper. An empty `doc_type` makes a công văn: its summary goes under the number."""
+    """A whole paper. An empty `doc_type` makes a công văn: its summary goes under the number.
+
+    Options beyond Decree 30 (the one-stop forms): `side_signatures` prints two signatures
+    side by side under the body (submitter left, officer right, each `note` under its title),
+    with the look-up QR (`qr_png`) and `side_codes` beside them instead of in the page-1
+    footer; `landscape` turns an A4 page sideways; `compact` sets body lines smaller and
+    single-spaced; `table_pt` sets the type size of body tables; `keep_rows_whole` keeps each
+    body table row on one page.
+    """
 
     header: OfficialHeader
     doc_type: str
@@ -166,6 +197,12 @@ class OfficialDocument:
     qr_png: bytes | None = None
     extra_header_right: str = ""
     qr_caption: str = ""
+    side_signatures: tuple[SignatureBlock, SignatureBlock] | None = None
+    side_codes: Sequence[QrCode] = ()
+    landscape: bool = False
+    compact: bool = False
+    table_pt: float | None = None
+    keep_rows_whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,6 +234,7 @@ class _Metrics:
     title_space_pt: float
     signature_gap_cm: float
     qr_cm: float
+    compact_pt: float
 
     @property
     def text_width_cm(self) -> float:
@@ -236,6 +274,19 @@ _A4 = _Metrics(
     title_space_pt=18,
     signature_gap_cm=2.6,
     qr_cm=2.5,
+    compact_pt=13,
+)
+# A4 turned sideways (the tracking book, form 07): the same type, narrower margins, and the
+# header block spread over the wider page (issuer left, national title right).
+_A4_LANDSCAPE = replace(
+    _A4,
+    width_cm=29.7,
+    height_cm=21.0,
+    top_cm=1.5,
+    bottom_cm=1.5,
+    left_cm=1.5,
+    right_cm=1.0,
+    header_cols_cm=(10.5, 16.7),
 )
 # A5 slips (receipt and appointment slip, Circular 01/2018 forms): Decree 30 sets no A5 layout,
 # so the A4 arrangement is kept with narrower margins and smaller type: at 9.5 pt the national
@@ -266,6 +317,7 @@ _A5 = _Metrics(
     title_space_pt=10,
     signature_gap_cm=1.8,
     qr_cm=2.2,
+    compact_pt=11,
 )
 _METRICS: dict[str, _Metrics] = {"A4": _A4, "A5": _A5}
 
@@ -284,7 +336,7 @@ def date_line(place: str, d: dt.date | None) -> str:
     else:
         month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
         when = f"ngày {d.day:02d} tháng {month} năm {d.year}"
-    place = _nfc(place.strip())
+    place = nfc(place.strip())
     return f"{place}, {when}" if place else when[0].upper() + when[1:]
 
 
@@ -293,14 +345,14 @@ def reference(number: str | None, symbol: str) -> str:
     text = str(number).strip() if number is not None else ""
     if text.isdigit() and int(text) < 10:
         text = f"{int(text):02d}"
-    symbol = "".join(_nfc(symbol).split())
+    symbol = "".join(nfc(symbol).split())
     if not text:
         return f"Số:{BLANK_NUMBER}/{symbol}"
     return f"Số: {text}/{symbol}" if symbol else f"Số: {text}"
 
 
 def _lines(text: str) -> list[str]:
-    return [line.strip() for line in _nfc(text).split("\n") if line.strip()]
+    return [line.strip() for line in nfc(text).split("\n") if line.strip()]
 
 
 def _unit_lines(text: str, *, size_pt: float, width_cm: float, bold: bool) -> list[str]:
@@ -329,14 +381,14 @@ def _add_page_number(section: Section, m: _Metrics) -> None:
     header.is_linked_to_previous = False
     paragraph = header.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_fonts(_paragraph_rpr(paragraph), m.page_number_pt)
-    _add_page_field(paragraph, size=m.page_number_pt)
+    set_fonts(paragraph_rpr(paragraph), m.page_number_pt)
+    add_page_field(paragraph, size=m.page_number_pt)
     first = section.first_page_header
     first.is_linked_to_previous = False
-    _set_fonts(_paragraph_rpr(first.paragraphs[0]), m.small_pt)
+    set_fonts(paragraph_rpr(first.paragraphs[0]), m.small_pt)
     for footer in (section.footer, section.first_page_footer):
         footer.is_linked_to_previous = False
-        _set_fonts(_paragraph_rpr(footer.paragraphs[0]), m.small_pt)
+        set_fonts(paragraph_rpr(footer.paragraphs[0]), m.small_pt)
 
 
 def _add_qr(section: Section, doc: OfficialDocument, m: _Metrics) -> None:
@@ -346,14 +398,16 @@ def _add_qr(section: Section, doc: OfficialDocument, m: _Metrics) -> None:
     footer = section.first_page_footer
     widths = (m.text_width_cm - m.qr_cm - 0.4, m.qr_cm + 0.4)
     table = footer.add_table(rows=1, cols=2, width=Cm(sum(widths)))
-    _set_table_layout(table, widths)
-    _borderless(table)
+    set_table_layout(table, widths)
+    borderless(table)
     caption_cell, image_cell = table.rows[0].cells
     caption_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     if doc.qr_caption:
         for line in _lines(doc.qr_caption):
-            _text(caption_cell, line, size=m.small_pt, italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        _drop_initial_paragraph(caption_cell)
+            add_text(
+                caption_cell, line, size=m.small_pt, italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT
+            )
+        drop_initial_paragraph(caption_cell)
     paragraph = image_cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     try:
@@ -366,7 +420,7 @@ def _add_qr(section: Section, doc: OfficialDocument, m: _Metrics) -> None:
 
 def _setup_section(document: DocxDocument, doc: OfficialDocument, m: _Metrics) -> None:
     section = document.sections[0]
-    _set_page(
+    set_page(
         section,
         width_cm=m.width_cm,
         height_cm=m.height_cm,
@@ -375,9 +429,11 @@ def _setup_section(document: DocxDocument, doc: OfficialDocument, m: _Metrics) -
         left_cm=m.left_cm,
         right_cm=m.right_cm,
         edge_distance_cm=m.edge_distance_cm,
+        landscape=doc.landscape,
     )
     _add_page_number(section, m)
-    _add_qr(section, doc, m)
+    if doc.side_signatures is None:  # otherwise the look-up QR goes beside the signatures
+        _add_qr(section, doc, m)
 
 
 def _add_header_block(document: DocxDocument, doc: OfficialDocument, m: _Metrics) -> None:
@@ -388,54 +444,57 @@ def _add_header_block(document: DocxDocument, doc: OfficialDocument, m: _Metrics
     inner_right = right_cm - 2 * _CELL_MARGIN_CM
     table = document.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    _set_table_layout(table, m.header_cols_cm, indent_cm=m.header_indent_cm)
-    _borderless(table)
-    _cell_margins(table, _CELL_MARGIN_CM)
+    set_table_layout(table, m.header_cols_cm, indent_cm=m.header_indent_cm)
+    borderless(table)
+    cell_margins(table, _CELL_MARGIN_CM)
     bodies, nation = table.rows[0].cells
     number_cell, date_cell = table.rows[1].cells
 
     for line in _unit_lines(header.parent_body, size_pt=m.org_pt, width_cm=inner_left, bold=False):
-        _text(bodies, line, size=m.org_pt)
+        add_text(bodies, line, size=m.org_pt)
     issuer_lines = _unit_lines(header.issuer, size_pt=m.org_pt, width_cm=inner_left, bold=True)
     for line in issuer_lines:
-        _text(bodies, line, size=m.org_pt, bold=True)
+        add_text(bodies, line, size=m.org_pt, bold=True)
     longest = (
         max((len(line) for line in issuer_lines), default=0) * _BOLD_UPPER_CM_PER_PT * m.org_pt
     )
     # Phụ lục I: a rule 1/3 to 1/2 the length of the issuer's line.
-    _rule(bodies, width_cm=max(min(longest, inner_left) * 0.4, 1.5), available_cm=inner_left)
-    _drop_initial_paragraph(bodies)
+    add_rule(bodies, width_cm=max(min(longest, inner_left) * 0.4, 1.5), available_cm=inner_left)
+    drop_initial_paragraph(bodies)
 
-    _text(nation, NATIONAL_TITLE, size=m.national_pt, bold=True)
-    _text(nation, MOTTO, size=m.motto_pt, bold=True)
-    _rule(nation, width_cm=_MOTTO_CM_PER_PT * m.motto_pt, available_cm=inner_right)
-    _drop_initial_paragraph(nation)
+    add_text(nation, NATIONAL_TITLE, size=m.national_pt, bold=True)
+    add_text(nation, MOTTO, size=m.motto_pt, bold=True)
+    add_rule(nation, width_cm=_MOTTO_CM_PER_PT * m.motto_pt, available_cm=inner_right)
+    drop_initial_paragraph(nation)
 
-    _text(number_cell, reference(header.number, header.symbol), size=m.number_pt, before_pt=6)
+    add_text(number_cell, reference(header.number, header.symbol), size=m.number_pt, before_pt=6)
     if not doc.doc_type:
         # Box 5b: a công văn's summary sits under its number, after "V/v".
         for index, line in enumerate(_lines(doc.summary)):
             prefix = "V/v " if index == 0 and not line.lower().startswith("v/v") else ""
-            _text(number_cell, prefix + line, size=m.org_pt, before_pt=2 if index == 0 else 0)
-    _drop_initial_paragraph(number_cell)
-    _text(date_cell, date_line(header.place, header.date), size=m.date_pt, italic=True, before_pt=6)
-    _drop_initial_paragraph(date_cell)
+            add_text(number_cell, prefix + line, size=m.org_pt, before_pt=2 if index == 0 else 0)
+    drop_initial_paragraph(number_cell)
+    add_text(
+        date_cell, date_line(header.place, header.date), size=m.date_pt, italic=True, before_pt=6
+    )
+    drop_initial_paragraph(date_cell)
 
 
 def _add_title(document: DocxDocument, doc: OfficialDocument, m: _Metrics) -> None:
     """Box 5a: type name, then the summary in bold, then a short rule."""
-    _text(document, doc.doc_type.upper(), size=m.type_pt, bold=True, before_pt=m.title_space_pt)
+    space = m.title_space_pt * _COMPACT_TITLE_SPACE if doc.compact else m.title_space_pt
+    add_text(document, doc.doc_type.upper(), size=m.type_pt, bold=True, before_pt=space)
     lines = _lines(doc.summary)
     for line in lines:
-        _text(document, line, size=m.type_pt, bold=True)
+        add_text(document, line, size=m.type_pt, bold=True)
     if lines:
         longest = max(len(line) for line in lines) * _BOLD_MIXED_CM_PER_PT * m.type_pt
-        _rule(
+        add_rule(
             document,
             width_cm=max(min(longest, m.text_width_cm) / 3, 2.0),
             available_cm=m.text_width_cm,
             before_pt=2,
-            after_pt=m.title_space_pt * 2 / 3,
+            after_pt=space * 2 / 3,
         )
 
 
@@ -446,16 +505,16 @@ def _add_kinh_gui(document: DocxDocument, doc: OfficialDocument, m: _Metrics) ->
         return
     before = m.title_space_pt if not doc.doc_type else 0
     if len(addressees) == 1:
-        paragraph = _paragraph(
+        paragraph = add_paragraph(
             document, size=m.body_pt, align=WD_ALIGN_PARAGRAPH.CENTER, before_pt=before, after_pt=12
         )
-        _run(paragraph, f"Kính gửi: {addressees[0]}", size=m.body_pt)
+        add_run(paragraph, f"Kính gửi: {addressees[0]}", size=m.body_pt)
         return
     label_cm = m.text_width_cm * 0.2
     items_cm = label_cm + 2.4 * m.body_pt / 14
     for index, addressee in enumerate(addressees):
         last = index == len(addressees) - 1
-        paragraph = _paragraph(
+        paragraph = add_paragraph(
             document,
             size=m.body_pt,
             left_cm=items_cm,
@@ -466,8 +525,8 @@ def _add_kinh_gui(document: DocxDocument, doc: OfficialDocument, m: _Metrics) ->
         if index == 0:
             paragraph.paragraph_format.first_line_indent = Cm(label_cm - items_cm)
             paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(items_cm))
-            _run(paragraph, "Kính gửi:\t", size=m.body_pt)
-        _run(paragraph, item, size=m.body_pt)
+            add_run(paragraph, "Kính gửi:\t", size=m.body_pt)
+        add_run(paragraph, item, size=m.body_pt)
 
 
 _STYLE_FORMAT: dict[str, tuple[WD_ALIGN_PARAGRAPH, bool, bool, bool, bool]] = {
@@ -483,7 +542,9 @@ _STYLE_FORMAT: dict[str, tuple[WD_ALIGN_PARAGRAPH, bool, bool, bool, bool]] = {
 }
 
 
-def _add_body_paragraph(document: DocxDocument, item: Paragraph, m: _Metrics) -> None:
+def _add_body_paragraph(
+    document: DocxDocument, item: Paragraph, doc: OfficialDocument, m: _Metrics
+) -> None:
     align, indent, bold, italic, keep = _STYLE_FORMAT[item.style]
     for line in _lines(item.text):
         text = line
@@ -491,28 +552,34 @@ def _add_body_paragraph(document: DocxDocument, item: Paragraph, m: _Metrics) ->
             text = line.upper()
         elif item.style == "bullet" and not line.startswith(("-", "–", "+", "•")):
             text = f"- {line}"
-        paragraph = _paragraph(
+        # Compact: single-spaced, 2 pt apart, a point smaller: a slip keeps to one A5 page.
+        size = m.compact_pt if doc.compact else m.body_pt
+        paragraph = add_paragraph(
             document,
-            size=m.body_pt,
+            size=size,
             align=align,
             first_line_cm=m.first_line_cm if indent else 0,
             before_pt=6 if item.style == "heading1" else 0,
-            after_pt=6,
-            line_spacing=1.15,
+            after_pt=_COMPACT_AFTER_PT if doc.compact else 6,
+            line_spacing=1.0 if doc.compact else 1.15,
             keep_with_next=keep,
         )
-        _run(paragraph, text, size=m.body_pt, bold=bold, italic=italic)
+        add_run(paragraph, text, size=size, bold=bold, italic=italic)
 
 
-def _add_body_table(document: DocxDocument, item: Table, m: _Metrics) -> None:
+def _add_body_table(
+    document: DocxDocument, item: Table, doc: OfficialDocument, m: _Metrics
+) -> None:
     columns = len(item.columns)
+    size = doc.table_pt or m.table_pt
+    padding = _COMPACT_CELL_PT if doc.compact else 2
     widths = item.widths_cm or [m.text_width_cm / columns] * columns
     table = document.add_table(rows=1 + len(item.rows), cols=columns)
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _set_table_layout(table, widths)
-    _cell_margins(table, _CELL_MARGIN_CM)
-    _repeat_header_row(table.rows[0])
+    set_table_layout(table, widths)
+    cell_margins(table, _CELL_MARGIN_CM)
+    repeat_header_row(table.rows[0])
     for row_index, values in enumerate([item.columns, *item.rows]):
         is_header = row_index == 0
         for cell, value in zip(table.rows[row_index].cells, values, strict=True):
@@ -521,35 +588,37 @@ def _add_body_table(document: DocxDocument, item: Table, m: _Metrics) -> None:
             # Numbers, percentages and dates are centred; text reads from the left.
             short = not any(character.isalpha() for character in value)
             for line in lines:
-                _text(
+                add_text(
                     cell,
                     line,
-                    size=m.table_pt,
+                    size=size,
                     bold=is_header,
                     align=WD_ALIGN_PARAGRAPH.CENTER
                     if is_header or short
                     else WD_ALIGN_PARAGRAPH.LEFT,
-                    before_pt=2,
-                    after_pt=2,
+                    before_pt=padding,
+                    after_pt=padding,
                 )
-            _drop_initial_paragraph(cell)
-    _paragraph(document, size=6)
+            drop_initial_paragraph(cell)
+    if doc.keep_rows_whole:  # a row split over two pages is hard to read and to sign
+        cant_split(table)
+    add_paragraph(document, size=_COMPACT_CELL_PT * 2 if doc.compact else 6)
 
 
 def _add_closing(document: DocxDocument, doc: OfficialDocument, m: _Metrics) -> None:
     """Boxes 7 and 9: "Nơi nhận" on the left, the signature block on the right."""
     if doc.signature is None and not doc.recipients:
         return
-    _paragraph(document, size=m.body_pt, after_pt=0)
+    add_paragraph(document, size=m.body_pt, after_pt=0)
     table = document.add_table(rows=1, cols=2)
-    _set_table_layout(table, m.header_cols_cm, indent_cm=m.header_indent_cm)
-    _borderless(table)
-    _cell_margins(table, _CELL_MARGIN_CM)
-    _cant_split(table)
+    set_table_layout(table, m.header_cols_cm, indent_cm=m.header_indent_cm)
+    borderless(table)
+    cell_margins(table, _CELL_MARGIN_CM)
+    cant_split(table)
     recipients_cell, signature_cell = table.rows[0].cells
 
     if doc.recipients:
-        _text(
+        add_text(
             recipients_cell,
             RECIPIENTS_TITLE,
             size=m.recipients_title_pt,
@@ -560,28 +629,92 @@ def _add_closing(document: DocxDocument, doc: OfficialDocument, m: _Metrics) -> 
         for recipient in doc.recipients:
             for line in _lines(recipient):
                 item = line if line.startswith("-") else f"- {line}"
-                _text(recipients_cell, item, size=m.recipients_pt, align=WD_ALIGN_PARAGRAPH.LEFT)
-        _drop_initial_paragraph(recipients_cell)
+                add_text(recipients_cell, item, size=m.recipients_pt, align=WD_ALIGN_PARAGRAPH.LEFT)
+        drop_initial_paragraph(recipients_cell)
 
     signature = doc.signature
     if signature is not None:
         for line in [*_lines(signature.authority), *_lines(signature.title)]:
-            _text(signature_cell, line.upper(), size=m.signature_pt, bold=True)
-        gap = _paragraph(signature_cell, size=m.signature_pt, align=WD_ALIGN_PARAGRAPH.CENTER)
+            add_text(signature_cell, line.upper(), size=m.signature_pt, bold=True)
+        gap = add_paragraph(signature_cell, size=m.signature_pt, align=WD_ALIGN_PARAGRAPH.CENTER)
         gap.paragraph_format.space_before = Cm(m.signature_gap_cm * 0.4)
         gap.paragraph_format.space_after = Cm(m.signature_gap_cm * 0.6)
         if signature.note:
-            _run(gap, signature.note, size=m.signature_pt, italic=True)
-        _text(signature_cell, signature.name, size=m.signature_pt, bold=True)
+            add_run(gap, signature.note, size=m.signature_pt, italic=True)
+        add_text(signature_cell, signature.name, size=m.signature_pt, bold=True)
         for paragraph in signature_cell.paragraphs:
             paragraph.paragraph_format.keep_with_next = True
-        _drop_initial_paragraph(signature_cell)
+        drop_initial_paragraph(signature_cell)
+
+
+# Side-by-side signatures (forms 01 and 03): smaller than box 7, so that two fit across an A5
+# page with the QR codes beside them. With more than one code every code is a little smaller,
+# so that the signatures keep their room and the receipt its one A5 page (a phone still reads
+# 1.5 cm).
+_SIDE_PT = 10.5
+_SIDE_GAP_CM = 1.2
+_SIDE_SPACER_PT = 4
+_SIDE_CODE = (2.0, 0.3, 8.0)  # QR width, padding beside it (cm), caption size (pt)
+_SIDE_SMALL_CODE = (1.5, 0.15, 7.0)
+
+
+def _add_side_signatures(
+    document: DocxDocument,
+    doc: OfficialDocument,
+    signatures: tuple[SignatureBlock, SignatureBlock],
+    m: _Metrics,
+) -> None:
+    """Submitter left, officer right, and the QR codes beside them, kept together on a page."""
+    codes = [QrCode(doc.qr_png, doc.qr_caption)] if doc.qr_png else []
+    codes += doc.side_codes
+    code_cm, pad_cm, caption_pt = _SIDE_CODE if len(codes) < 2 else _SIDE_SMALL_CODE
+    side_cm = (m.text_width_cm - len(codes) * (code_cm + pad_cm)) / 2
+    widths = [side_cm, side_cm] + [code_cm + pad_cm] * len(codes)
+
+    spacer = document.add_paragraph()
+    spacer.paragraph_format.space_after = Pt(0)
+    spacer.paragraph_format.line_spacing = Pt(_SIDE_SPACER_PT)
+    spacer.paragraph_format.keep_with_next = True
+    table = document.add_table(rows=1, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    set_table_layout(table, widths)
+    borderless(table)
+    cell_margins(table, _CELL_MARGIN_CM)
+    cant_split(table)
+    cells = table.rows[0].cells
+    for cell, signature in zip(cells, signatures, strict=False):
+        for line in (signature.authority, signature.title):
+            if line.strip():
+                line = line.strip().upper()
+                words = line.split()
+                if len(codes) > 1 and len(words) > 2:  # narrow: two lines each, names aligned
+                    line = " ".join(words[:-2]) + "\n" + " ".join(words[-2:])
+                add_text(cell, line, size=_SIDE_PT, bold=True)
+        if signature.note.strip():
+            add_text(cell, signature.note.strip(), size=_SIDE_PT, italic=True)
+        name = add_text(cell, signature.name.strip(), size=_SIDE_PT, bold=True)
+        name.paragraph_format.space_before = Cm(_SIDE_GAP_CM)
+    for cell, code in zip(cells[2:], codes, strict=True):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        picture = add_paragraph(cell, size=caption_pt, align=WD_ALIGN_PARAGRAPH.CENTER)
+        try:
+            picture.add_run().add_picture(io.BytesIO(code.png), width=Cm(code_cm))
+        except UnrecognizedImageError as exc:
+            raise OfficialDocError("Ảnh mã QR không hợp lệ: cần một tệp ảnh PNG.") from exc
+        for line in _lines(code.caption):
+            add_text(cell, line, size=caption_pt, italic=True)
+    for cell in cells:
+        drop_initial_paragraph(cell)
 
 
 def _validate(doc: OfficialDocument) -> _Metrics:
     metrics = _METRICS.get(doc.page_size)
     if metrics is None:
         raise OfficialDocError(f"Khổ giấy không được hỗ trợ: {doc.page_size!r} (chỉ A4 hoặc A5).")
+    if doc.landscape:
+        if doc.page_size != "A4":
+            raise OfficialDocError("Chỉ in ngang được trên khổ A4.")
+        metrics = _A4_LANDSCAPE
     if not doc.header.issuer.strip():
         raise OfficialDocError("Thiếu tên cơ quan, tổ chức ban hành văn bản.")
     styles = get_args(ParagraphStyle)
@@ -612,15 +745,15 @@ def build_docx(doc: OfficialDocument) -> bytes:
     """Render an official paper in the Decree 30/2020 layout and return the DOCX bytes."""
     m = _validate(doc)
     document = Document()
-    _setup_styles(document, m.body_pt)
+    setup_styles(document, m.body_pt)
     _setup_section(document, doc, m)
     properties = document.core_properties
-    properties.title = _nfc(" ".join([doc.doc_type, *_lines(doc.summary)]).strip())
-    properties.author = _nfc(doc.header.issuer)
+    properties.title = nfc(" ".join([doc.doc_type, *_lines(doc.summary)]).strip())
+    properties.author = nfc(doc.header.issuer)
     properties.language = LANGUAGE
 
     if doc.extra_header_right:
-        _text(
+        add_text(
             document,
             doc.extra_header_right,
             size=m.org_pt,
@@ -632,14 +765,16 @@ def build_docx(doc: OfficialDocument) -> bytes:
     if doc.doc_type:
         _add_title(document, doc, m)
     else:
-        _paragraph(document, size=m.body_pt, after_pt=6)
+        add_paragraph(document, size=m.body_pt, after_pt=6)
     _add_kinh_gui(document, doc, m)
     for item in doc.body:
         if isinstance(item, Table):
-            _add_body_table(document, item, m)
+            _add_body_table(document, item, doc, m)
         else:
-            _add_body_paragraph(document, item, m)
+            _add_body_paragraph(document, item, doc, m)
     _add_closing(document, doc, m)
+    if doc.side_signatures is not None:
+        _add_side_signatures(document, doc, doc.side_signatures, m)
 
     buffer = io.BytesIO()
     document.save(buffer)

@@ -7,7 +7,7 @@ and short rules, fixed table layout, borders and cell margins, the PAGE field, d
 defaults and page geometry. They know nothing of the paper's layout: every size comes from the
 caller.
 
-Underscore names are private to the package and shared with :mod:`.layout`.
+The helpers are public to the package: :mod:`.layout` composes the paper from them.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _child(parent: BaseOxmlElement, tag: str, order: tuple[str, ...]) -> BaseOxm
     return element
 
 
-def _paragraph_rpr(paragraph: DocxParagraph) -> BaseOxmlElement:
+def paragraph_rpr(paragraph: DocxParagraph) -> BaseOxmlElement:
     """The paragraph mark's run properties (they set the height of an empty line)."""
     return _child(paragraph._p.get_or_add_pPr(), "w:rPr", _PPR_ORDER)
 
@@ -81,12 +81,12 @@ def _paragraph_rpr(paragraph: DocxParagraph) -> BaseOxmlElement:
 # --- text and paragraphs ------------------------------------------------------------------------
 
 
-def _nfc(text: str) -> str:
+def nfc(text: str) -> str:
     """NFC, so NFD-composed input (macOS, some web forms) renders and searches like typed text."""
     return unicodedata.normalize("NFC", text)
 
 
-def _set_fonts(rpr: BaseOxmlElement, size_pt: float | None = None) -> None:
+def set_fonts(rpr: BaseOxmlElement, size_pt: float | None = None) -> None:
     """Times New Roman for all four script slots, so no theme font is ever used."""
     rfonts = _child(rpr, "w:rFonts", _RPR_ORDER)
     for attribute in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
@@ -99,7 +99,7 @@ def _set_fonts(rpr: BaseOxmlElement, size_pt: float | None = None) -> None:
             _child(rpr, tag, _RPR_ORDER).set(qn("w:val"), half_points)
 
 
-def _run(
+def add_run(
     paragraph: DocxParagraph,
     text: str,
     *,
@@ -107,18 +107,18 @@ def _run(
     bold: bool = False,
     italic: bool = False,
 ) -> Run:
-    run = paragraph.add_run(_nfc(text))
+    run = paragraph.add_run(nfc(text))
     run.font.name = FONT
     run.font.size = Pt(size)
     if bold:
         run.font.bold = True
     if italic:
         run.font.italic = True
-    _set_fonts(run._r.get_or_add_rPr(), size)
+    set_fonts(run._r.get_or_add_rPr(), size)
     return run
 
 
-def _paragraph(
+def add_paragraph(
     container: _Container,
     *,
     size: float,
@@ -144,11 +144,11 @@ def _paragraph(
         fmt.keep_with_next = True
     fmt.widow_control = True
     # The paragraph mark's font sets the height of an empty line; keep it Times too.
-    _set_fonts(_paragraph_rpr(paragraph), size)
+    set_fonts(paragraph_rpr(paragraph), size)
     return paragraph
 
 
-def _text(
+def add_text(
     container: _Container,
     text: str,
     *,
@@ -159,14 +159,14 @@ def _text(
     before_pt: float = 0,
     after_pt: float = 0,
 ) -> DocxParagraph:
-    paragraph = _paragraph(
+    paragraph = add_paragraph(
         container, size=size, align=align, before_pt=before_pt, after_pt=after_pt
     )
-    _run(paragraph, text, size=size, bold=bold, italic=italic)
+    add_run(paragraph, text, size=size, bold=bold, italic=italic)
     return paragraph
 
 
-def _rule(
+def add_rule(
     container: _Container,
     *,
     width_cm: float,
@@ -175,7 +175,7 @@ def _rule(
     after_pt: float = 0,
 ) -> None:
     """A short centred horizontal rule: an empty 1 pt paragraph with a bottom border."""
-    paragraph = _paragraph(
+    paragraph = add_paragraph(
         container, size=1, align=WD_ALIGN_PARAGRAPH.CENTER, before_pt=before_pt, after_pt=after_pt
     )
     width_cm = min(width_cm, available_cm)
@@ -194,7 +194,7 @@ def _rule(
 # --- tables -------------------------------------------------------------------------------------
 
 
-def _set_table_layout(
+def set_table_layout(
     table: DocxTable, widths_cm: list[float] | tuple[float, ...], *, indent_cm: float = 0
 ) -> None:
     """Fixed column widths (grid, cells and table) so Word and LibreOffice agree."""
@@ -213,14 +213,14 @@ def _set_table_layout(
             cell.width = Cm(widths_cm[index])
 
 
-def _borderless(table: DocxTable) -> None:
+def borderless(table: DocxTable) -> None:
     borders = _child(table._tbl.tblPr, "w:tblBorders", _TBLPR_ORDER)
     order = _tags("top left bottom right insideH insideV")
     for edge in order:
         _child(borders, edge, order).set(qn("w:val"), "nil")
 
 
-def _cell_margins(table: DocxTable, margin_cm: float) -> None:
+def cell_margins(table: DocxTable, margin_cm: float) -> None:
     """Left and right cell margins (Word's default 0.19 cm wraps "STT" in a 1.2 cm column)."""
     margins = _child(table._tbl.tblPr, "w:tblCellMar", _TBLPR_ORDER)
     order = _tags("top left bottom right")
@@ -230,20 +230,20 @@ def _cell_margins(table: DocxTable, margin_cm: float) -> None:
         element.set(qn("w:type"), "dxa")
 
 
-def _cant_split(table: DocxTable) -> None:
+def cant_split(table: DocxTable) -> None:
     for row in table.rows:
         tr_pr = row._tr.get_or_add_trPr()
         tr_pr.append(OxmlElement("w:cantSplit"))
 
 
-def _drop_initial_paragraph(cell: _Cell) -> None:
+def drop_initial_paragraph(cell: _Cell) -> None:
     """A new cell holds one empty paragraph; remove it once the cell has real content."""
     paragraphs = cell.paragraphs
     if len(paragraphs) > 1 and not paragraphs[0].runs:
         cell._tc.remove(paragraphs[0]._p)
 
 
-def _repeat_header_row(row: _Row) -> None:
+def repeat_header_row(row: _Row) -> None:
     """Repeat ``row`` at the top of every page the table runs onto."""
     row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
@@ -251,14 +251,14 @@ def _repeat_header_row(row: _Row) -> None:
 # --- document and page --------------------------------------------------------------------------
 
 
-def _setup_styles(document: DocxDocument, body_pt: float) -> None:
+def setup_styles(document: DocxDocument, body_pt: float) -> None:
     """Times New Roman and Vietnamese in the document defaults and the styles we use."""
     styles_element = document.styles.element
     defaults = styles_element.find(qn("w:docDefaults"))
     if defaults is not None:
         rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
         if rpr is not None:
-            _set_fonts(rpr, body_pt)
+            set_fonts(rpr, body_pt)
             lang = rpr.find(qn("w:lang"))
             if lang is not None:
                 lang.set(qn("w:val"), LANGUAGE)
@@ -269,13 +269,13 @@ def _setup_styles(document: DocxDocument, body_pt: float) -> None:
     normal = document.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(body_pt)
-    _set_fonts(normal.element.get_or_add_rPr(), body_pt)
+    set_fonts(normal.element.get_or_add_rPr(), body_pt)
     for name in ("Header", "Footer", "Table Grid"):
         style = document.styles[name]
-        _set_fonts(style.element.get_or_add_rPr())
+        set_fonts(style.element.get_or_add_rPr())
 
 
-def _add_page_field(paragraph: DocxParagraph, *, size: float) -> None:
+def add_page_field(paragraph: DocxParagraph, *, size: float) -> None:
     """A PAGE field showing the current page number ("2" until Word or LibreOffice updates it)."""
     for kind, text in (
         ("begin", ""),
@@ -284,7 +284,7 @@ def _add_page_field(paragraph: DocxParagraph, *, size: float) -> None:
         ("result", "2"),
         ("end", ""),
     ):
-        run = _run(paragraph, text if kind == "result" else "", size=size)
+        run = add_run(paragraph, text if kind == "result" else "", size=size)
         if kind == "instr":
             instr = OxmlElement("w:instrText")
             instr.set(qn("xml:space"), "preserve")
@@ -296,7 +296,7 @@ def _add_page_field(paragraph: DocxParagraph, *, size: float) -> None:
             run._r.append(char)
 
 
-def _set_page(
+def set_page(
     section: Section,
     *,
     width_cm: float,
@@ -306,9 +306,12 @@ def _set_page(
     left_cm: float,
     right_cm: float,
     edge_distance_cm: float,
+    landscape: bool = False,
 ) -> None:
-    """Portrait page size and margins; header and footer at ``edge_distance_cm`` from the edge."""
-    section.orientation = WD_ORIENT.PORTRAIT
+    """Page size, orientation and margins; header and footer ``edge_distance_cm`` from the edge.
+
+    ``width_cm`` is the width as the page is read (29.7 for A4 landscape)."""
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width = Cm(width_cm)
     section.page_height = Cm(height_cm)
     section.top_margin = Cm(top_cm)

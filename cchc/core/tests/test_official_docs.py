@@ -29,6 +29,7 @@ from cchc.core.official_docs import (
     OfficialDocument,
     OfficialHeader,
     Paragraph,
+    QrCode,
     SignatureBlock,
     Table,
     build_docx,
@@ -409,16 +410,78 @@ def test_bad_input_is_refused_with_a_vietnamese_message(change: dict, message: s
         build_docx(doc)
 
 
-def test_build_is_fast() -> None:
-    doc = plan_document(tasks=12)
-    build_docx(doc)
+# --- options for the one-stop papers ------------------------------------------------------------
 
-    started = time.perf_counter()
-    for _ in range(5):
+
+def side_signed_slip(**changes) -> OfficialDocument:
+    doc = receipt_slip()
+    doc.signature = None
+    doc.side_signatures = (
+        SignatureBlock(title="Người nộp hồ sơ", note="(Ký và ghi rõ họ tên)", name="Phạm Thị Ánh"),
+        SignatureBlock(title="Người tiếp nhận hồ sơ", note="(Ký và ghi rõ họ tên)", name="Lê Hùng"),
+    )
+    for name, value in changes.items():
+        setattr(doc, name, value)
+    return doc
+
+
+def test_side_signatures_take_the_qr_codes_beside_them_out_of_the_footer() -> None:
+    doc = side_signed_slip(side_codes=(QrCode(qr_png(), "Đánh giá mức độ hài lòng"),))
+
+    document = open_docx(build_docx(doc))
+    last = document.tables[-1]
+    cells = [cell.text for cell in last.rows[0].cells]
+
+    assert len(cells) == 4  # submitter, officer, the look-up code, the other code
+    # Narrow beside two codes: each title on two lines, so that the names stay level.
+    assert cells[0].splitlines() == ["NGƯỜI NỘP", "HỒ SƠ", "(Ký và ghi rõ họ tên)", "Phạm Thị Ánh"]
+    assert cells[1].splitlines() == [
+        "NGƯỜI TIẾP NHẬN",
+        "HỒ SƠ",
+        "(Ký và ghi rõ họ tên)",
+        "Lê Hùng",
+    ]
+    assert [cell.strip() for cell in cells[2:]] == [
+        "Quét mã để tra cứu hồ sơ",
+        "Đánh giá mức độ hài lòng",
+    ]
+    assert len(last._tbl.findall(f".//{qn('w:drawing')}")) == 2
+    footer = document.sections[0].first_page_footer
+    assert footer.tables == []  # the look-up code is no longer in the page-1 footer
+    assert last.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_landscape_turns_an_a4_page_and_is_refused_on_a5() -> None:
+    doc = plan_document()
+    doc.landscape = True
+
+    section = open_docx(build_docx(doc)).sections[0]
+
+    assert centimetres(section.page_width, section.page_height) == (29.7, 21.0)
+    assert section.orientation == 1  # WD_ORIENT.LANDSCAPE
+    doc.page_size = "A5"
+    with pytest.raises(OfficialDocError, match="Chỉ in ngang được trên khổ A4"):
         build_docx(doc)
-    per_document = (time.perf_counter() - started) / 5
 
-    assert per_document < 0.5
+
+def test_compact_sets_body_lines_single_spaced_and_rows_whole() -> None:
+    plain, compact = side_signed_slip(), side_signed_slip(compact=True, keep_rows_whole=True)
+
+    def first_body_line(doc: OfficialDocument):
+        document = open_docx(build_docx(doc))
+        paragraph = next(p for p in document.paragraphs if p.text.startswith("Tiếp nhận hồ sơ"))
+        return paragraph, document.tables[1]
+
+    loose, loose_table = first_body_line(plain)
+    tight, tight_table = first_body_line(compact)
+
+    assert (loose.paragraph_format.line_spacing, loose.runs[0].font.size.pt) == (1.15, 12)
+    assert (tight.paragraph_format.line_spacing, tight.runs[0].font.size.pt) == (1.0, 11)
+    assert tight.paragraph_format.space_after.pt == 0
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in tight_table.rows)
+    assert loose_table.rows[1]._tr.trPr is None or (
+        loose_table.rows[1]._tr.trPr.find(qn("w:cantSplit")) is None
+    )
 
 
 # --- PDF ----------------------------------------------------------------------------------------

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from cchc.accounts.models import Role
+from cchc.core.timezones import VN
 from cchc.documents.models import (
     Delivery,
     IncomingDocument,
@@ -21,7 +21,6 @@ from cchc.organizations.models import Unit
 from cchc.plans.parsing import match_kpi
 from tests.factories import StaffFactory
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 YEAR = Period.year(2026)
 AT = datetime(2026, 3, 4, 9, 30, tzinfo=VN)
 

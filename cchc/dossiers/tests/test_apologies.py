@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from unittest import mock
-from zoneinfo import ZoneInfo
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier
+from cchc.dossiers.tests.factories import at, frozen_at
 from cchc.kpi.registry import Period, measure
 from cchc.organizations.models import Unit
 from tests.fixtures import client_for
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=VN)
-
-
-def later(when: datetime):
-    return mock.patch("django.utils.timezone.now", return_value=when)
 
 
 @pytest.fixture
 def late_dossier(clerk, school, transfer) -> Dossier:
     """Received Mon 30/11/2026 09:00, due Mon 07/12/2026 17:00; looked at on Tue 08/12."""
-    with later(at(2026, 11, 30, 9, 0)):
+    with frozen_at(at(2026, 11, 30, 9, 0)):
         return services.dossier_receive(
             actor=clerk.user,
             unit=school,
@@ -44,7 +31,7 @@ def late_dossier(clerk, school, transfer) -> Dossier:
 def test_a_late_dossier_is_offered_the_apology_with_no_past_deadline(
     principal, late_dossier
 ) -> None:
-    with later(at(2026, 12, 8, 9, 0)):
+    with frozen_at(at(2026, 12, 8, 9, 0)):
         page = client_for(principal).get(reverse("dossiers:detail", args=[late_dossier.pk]))
 
     body = page.content.decode()
@@ -55,7 +42,7 @@ def test_a_late_dossier_is_offered_the_apology_with_no_past_deadline(
 
 @pytest.mark.django_db
 def test_the_apology_is_not_offered_once_made(principal, late_dossier) -> None:
-    with later(at(2026, 12, 8, 9, 0)):
+    with frozen_at(at(2026, 12, 8, 9, 0)):
         services.dossier_apologize(
             actor=principal.user,
             dossier=late_dossier,
@@ -69,7 +56,7 @@ def test_the_apology_is_not_offered_once_made(principal, late_dossier) -> None:
 
 @pytest.mark.django_db
 def test_a_sunday_is_refused_on_the_form_which_stays_open(principal, late_dossier) -> None:
-    with later(at(2026, 12, 8, 9, 0)):
+    with frozen_at(at(2026, 12, 8, 9, 0)):
         response = client_for(principal).post(
             reverse("dossiers:act", args=[late_dossier.pk]),
             {
@@ -97,7 +84,7 @@ def test_a_sunday_is_refused_on_the_form_which_stays_open(principal, late_dossie
     ],
 )
 def test_the_new_date_is_a_working_day_after_today(principal, late_dossier, new_day, message):
-    with later(at(2026, 12, 8, 9, 0)), pytest.raises(ValidationError, match=message):
+    with frozen_at(at(2026, 12, 8, 9, 0)), pytest.raises(ValidationError, match=message):
         services.dossier_apologize(
             actor=principal.user, dossier=late_dossier, reason="Chờ", new_due_at=new_day
         )
@@ -105,7 +92,7 @@ def test_the_new_date_is_a_working_day_after_today(principal, late_dossier, new_
 
 @pytest.mark.django_db
 def test_the_new_date_is_after_the_current_due_date(principal, late_dossier) -> None:
-    with later(at(2026, 12, 2, 9, 0)), pytest.raises(ValidationError, match="07/12/2026"):
+    with frozen_at(at(2026, 12, 2, 9, 0)), pytest.raises(ValidationError, match="07/12/2026"):
         services.dossier_apologize(
             actor=principal.user,
             dossier=late_dossier,
@@ -118,7 +105,7 @@ def test_the_new_date_is_after_the_current_due_date(principal, late_dossier) -> 
 def test_apologies_made_late_are_counted_as_late_issued(
     clerk, principal, school, transfer, late_dossier
 ) -> None:
-    with later(at(2026, 12, 1, 9, 0)):
+    with frozen_at(at(2026, 12, 1, 9, 0)):
         early = services.dossier_receive(
             actor=clerk.user,
             unit=school,
@@ -126,11 +113,11 @@ def test_apologies_made_late_are_counted_as_late_issued(
             applicant={"applicant_name": "Trần Văn Bình"},
             provided_documents=[d["name"] for d in transfer.documents],
         )
-    with later(at(2026, 12, 2, 9, 0)):  # due 08/12: in time
+    with frozen_at(at(2026, 12, 2, 9, 0)):  # due 08/12: in time
         services.dossier_apologize(
             actor=principal.user, dossier=early, reason="Chờ", new_due_at=at(2026, 12, 10, 17)
         )
-    with later(at(2026, 12, 8, 9, 0)):  # due 07/12: already late
+    with frozen_at(at(2026, 12, 8, 9, 0)):  # due 07/12: already late
         services.dossier_apologize(
             actor=principal.user,
             dossier=late_dossier,

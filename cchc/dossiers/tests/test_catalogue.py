@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from cchc.dossiers import procedures
 from cchc.dossiers.catalogue import (
     FIELDS,
     LABELS,
+    MODEL_ONLY_FIELDS,
+    STEPS,
     CatalogueError,
     RowProblem,
     export_xlsx,
@@ -21,6 +24,8 @@ from cchc.dossiers.catalogue import (
     search_key,
     validate,
 )
+from cchc.dossiers.models import Procedure
+from cchc.dossiers.workflow import Step
 
 TRANSFER, READMISSION, ADMISSION, COPY, CORRECTION = range(5)
 
@@ -233,6 +238,8 @@ def test_round_trip_keeps_edge_values(seed):
         valid_to="2027-05-09",
         supplement_rule="pause",
         max_supplements=2,
+        supplement_within_days=2,
+        step_budgets={"reception": 0.5, "appraisal": 3, "signature": 1.25},
         forms=["Mẫu đơn đề nghị chuyển trường"],
     )
     record["documents"][0]["note"] = "Bản giấy — hoặc bản điện tử"
@@ -269,9 +276,86 @@ def test_export_layout_headers_guide_and_styles(seed):
     )
     assert isinstance(sheet["V2"].value, datetime)
     guide = workbook["Hướng dẫn"]
-    assert [row[0] for row in guide.iter_rows(min_row=2, max_row=28, values_only=True)] == list(
-        LABELS.values()
+    rows = guide.iter_rows(min_row=2, max_row=len(LABELS) + 1, values_only=True)
+    assert [row[0] for row in rows] == list(LABELS.values())
+
+
+def test_the_spreadsheet_has_a_column_for_every_field_of_the_procedure_model(seed):
+    model_fields = {field.name for field in Procedure._meta.concrete_fields}
+    workbook = load_workbook(io.BytesIO(export_xlsx(seed)))
+    headers = [cell.value for cell in workbook["Thủ tục"][1]]
+    guide = [row[0] for row in workbook["Hướng dẫn"].iter_rows(min_row=2, values_only=True)]
+
+    assert model_fields - MODEL_ONLY_FIELDS == set(FIELDS)
+    assert model_fields >= MODEL_ONLY_FIELDS  # no stale name hides a dropped column
+    assert headers == [LABELS[name] for name in FIELDS]
+    assert len(set(headers)) == len(headers)
+    assert set(headers) <= set(guide)
+
+
+def test_step_budgets_name_the_workflow_steps():
+    assert list(STEPS) == ["reception", *Step.values]
+    assert list(STEPS.values())[1:] == list(Step.labels)
+
+
+def test_step_budgets_and_supplement_days_read_from_typed_cells():
+    row = _minimal_row(
+        **{
+            "Thời hạn từng bước (ngày)": "tiep nhan: 0,5\nThẩm định : 3\nTrình ký: 1.5",
+            "Hạn yêu cầu bổ sung (ngày)": "2",
+        }
     )
+
+    records, problems = import_xlsx(_sheet_from_dicts([row], list(row)))
+
+    assert problems == []
+    assert records[0]["step_budgets"] == {"reception": 0.5, "appraisal": 3, "signature": 1.5}
+    assert records[0]["supplement_within_days"] == 2
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("Phê duyệt: 2", "không đọc được “Phê duyệt: 2”"),
+        ("Thẩm định: ba", "“ba” phải là số ngày"),
+        ("Thẩm định: 1\nThẩm định: 2", "ghi hai lần"),
+        ("Thẩm định: 0", "phải là số ngày dương"),
+        ("Trình ký: 0,125", "tối đa hai chữ số thập phân"),
+    ],
+)
+def test_import_reports_a_bad_step_budget(cell, message):
+    row = _minimal_row(**{"Thời hạn từng bước (ngày)": cell})
+
+    records, problems = import_xlsx(_sheet_from_dicts([row], list(row)))
+
+    assert records == []
+    assert [problem.column for problem in problems] == ["Thời hạn từng bước (ngày)"]
+    assert message in problems[0].message
+
+
+@pytest.mark.django_db
+def test_step_budgets_and_supplement_days_go_round_the_model_and_the_spreadsheet(
+    school, clerk
+) -> None:
+    record = {
+        **load_seed()[TRANSFER],
+        "supplement_within_days": 2,
+        "step_budgets": {"reception": 0.5, "appraisal": 2, "signature": 1},
+    }
+    procedure = procedures.procedure_upsert(actor=clerk.user, unit=school, record=record)
+
+    exported = procedures.procedures_export_xlsx(unit=school)
+    Procedure.objects.filter(pk=procedure.pk).update(step_budgets={}, supplement_within_days=3)
+    saved, problems = procedures.procedures_import_xlsx(
+        actor=clerk.user, unit=school, data=exported
+    )
+
+    assert problems == []
+    assert [p.pk for p in saved] == [procedure.pk]
+    procedure.refresh_from_db()
+    assert procedure.supplement_within_days == 2
+    assert procedure.step_budgets == {"reception": 0.5, "appraisal": 2, "signature": 1}
+    assert procedures.procedure_record(procedure) == record
 
 
 def test_export_refuses_invalid_records(seed):
@@ -305,6 +389,7 @@ def test_import_tolerates_reordered_columns_extra_columns_and_blank_rows():
         1,
         "restart",
     )
+    assert (record["supplement_within_days"], record["step_budgets"]) == (3, {})
     assert record["fee_vnd"] is None
     assert validate(record) == []
 

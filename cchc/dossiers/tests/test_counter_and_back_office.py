@@ -4,9 +4,6 @@ dossiers, the queue and the intake checklist (the browser parts are in test_desk
 from __future__ import annotations
 
 import io
-from datetime import datetime
-from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -16,21 +13,13 @@ from cchc.core.models import AuditEvent
 from cchc.dossiers import services
 from cchc.dossiers.kpis import counts_by_status
 from cchc.dossiers.models import Dossier
+from cchc.dossiers.tests.factories import VN, at, frozen_at, receive_dossier
 from cchc.dossiers.workflow import DossierStatus
 from cchc.kpi.registry import Period
 from cchc.organizations.models import Unit
 from tests.fixtures import client_for
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 S = DossierStatus
-
-
-def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=VN)
-
-
-def later(when: datetime):
-    return mock.patch("django.utils.timezone.now", return_value=when)
 
 
 def intake_post(transfer, documents, outcome, **extra) -> dict:
@@ -38,7 +27,7 @@ def intake_post(transfer, documents, outcome, **extra) -> dict:
         "procedure": transfer.pk,
         "applicant_name": "Trần Thị Bích",
         "applicant_phone": "0912345678",
-        "channel": "1",
+        "channel": "in_person",
         "documents": documents,
         "outcome": outcome,
         **extra,
@@ -103,7 +92,7 @@ def test_refusal_at_the_counter_gets_form_03(clerk, transfer) -> None:
 
 @pytest.mark.django_db
 def test_refusal_after_appraisal_gets_the_written_refusal(clerk, principal, school, transfer):
-    with later(at(2026, 3, 2, 9, 0)):
+    with frozen_at(at(2026, 3, 2, 9, 0)):
         dossier = services.dossier_receive(
             actor=clerk.user,
             unit=school,
@@ -111,7 +100,7 @@ def test_refusal_after_appraisal_gets_the_written_refusal(clerk, principal, scho
             applicant={"applicant_name": "Trần Thị Bích"},
             provided_documents=[d["name"] for d in transfer.documents],
         )
-    with later(at(2026, 3, 4, 9, 0)):
+    with frozen_at(at(2026, 3, 4, 9, 0)):
         services.dossier_decide(
             actor=principal.user, dossier=dossier, granted=False, note="Lớp 7 đã đủ sĩ số"
         )
@@ -155,3 +144,23 @@ def test_the_checklist_shows_the_chosen_procedures_papers_and_marks_required_one
     assert "(bắt buộc)" in shown
     for document in transfer.documents:
         assert document["name"] in shown
+
+
+@pytest.mark.django_db
+def test_hand_over_is_judged_against_the_step_budget(clerk, principal, transfer) -> None:
+    transfer.step_budgets = {"reception": 0.5, "appraisal": 1}
+    transfer.save()
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))  # Monday
+    with frozen_at(at(2026, 3, 2, 10, 0)):  # reception took 1 h of its half day
+        services.dossier_hand_over(
+            actor=clerk.user, dossier=dossier, to_staff=principal, step="appraisal"
+        )
+    with frozen_at(at(2026, 3, 4, 10, 0)):  # appraisal took 2 working days of its 1
+        services.dossier_hand_over(
+            actor=principal.user, dossier=dossier, to_staff=principal, step="signature"
+        )
+
+    results = list(dossier.events.order_by("at", "id").values_list("result", flat=True))
+
+    assert results == ["", "on_time", "late"]
+    assert not dossier.is_late(now=at(2026, 3, 4, 10, 0))  # still within its 5 days

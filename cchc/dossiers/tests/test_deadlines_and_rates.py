@@ -1,44 +1,22 @@
-"""Issue 8 points 1-4 (deadlines and on-time figures) and the two bugs of issue 18."""
+"""Deadlines and on-time figures: no dossier without a legal limit, half days, the cut-off,
+the legal and the 766 rates (supplements, pauses), and the two bugs of issue 18."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, time
 from decimal import Decimal
-from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cchc.dossiers import procedures, services
+from cchc.dossiers import procedures, selectors, services
 from cchc.dossiers.models import Dossier, Procedure
+from cchc.dossiers.tests.factories import APPLICANT, VN, at, frozen_at, receive_dossier
 from cchc.kpi.registry import Period, measure
 from cchc.organizations.models import DeadlineMode, Unit
 from tests.fixtures import client_for
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-APPLICANT = {"applicant_name": "Nguyễn Văn An", "applicant_phone": "0912345678"}
-
-
-def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=VN)
-
-
-def later(when: datetime):
-    return mock.patch("django.utils.timezone.now", return_value=when)
-
-
-def receive(clerk, school, procedure, when: datetime) -> Dossier:
-    with later(when):
-        return services.dossier_receive(
-            actor=clerk.user,
-            unit=school,
-            procedure=procedure,
-            applicant=APPLICANT,
-            provided_documents=[d["name"] for d in procedure.documents],
-        )
 
 
 @pytest.fixture
@@ -55,7 +33,7 @@ def test_procedure_without_a_legal_time_limit_is_not_published_and_receives_noth
 ) -> None:
     assert not readmission.is_published
     with pytest.raises(ValidationError, match="chưa có thời hạn giải quyết"):
-        receive(clerk, school, readmission, at(2026, 3, 2, 9, 0))
+        receive_dossier(clerk, readmission, at(2026, 3, 2, 9, 0))
     assert not Dossier.objects.exists()
 
     public = citizen.get(reverse("portal:procedures")).content.decode()
@@ -79,12 +57,12 @@ def test_the_catalogue_publishes_a_procedure_once_it_has_a_confirmed_limit(
     procedure = procedures.procedure_upsert(actor=clerk.user, unit=school, record=record)
 
     assert procedure.is_published
-    assert receive(clerk, school, procedure, at(2026, 3, 2, 9, 0)).due_at == at(2026, 3, 9, 17)
+    assert receive_dossier(clerk, procedure, at(2026, 3, 2, 9, 0)).due_at == at(2026, 3, 9, 17)
 
 
 @pytest.mark.django_db
 def test_clerk_dates_the_dossiers_received_without_a_due_date(clerk, school, transfer) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 11, 2, 9, 0))
+    dossier = receive_dossier(clerk, transfer, at(2026, 11, 2, 9, 0))
     Dossier.objects.filter(pk=dossier.pk).update(due_at=None, initial_due_at=None)
     client = client_for(clerk)
     url = reverse("dossiers:undated")
@@ -120,7 +98,7 @@ def test_half_days_are_working_hours_never_rounded(clerk, school, transfer, limi
     transfer.time_limit_value = Decimal(limit)
     transfer.save()
 
-    assert receive(clerk, school, transfer, at(2026, 3, 2, 9, 0)).due_at == due
+    assert receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0)).due_at == due
 
 
 @pytest.mark.django_db
@@ -132,7 +110,7 @@ def test_half_day_in_the_units_hour_mode_is_four_hours_not_the_receipt_moment(
     transfer.time_limit_value = Decimal("0.5")
     transfer.save()
 
-    assert receive(clerk, school, transfer, at(2026, 3, 2, 9, 0)).due_at == at(2026, 3, 2, 14, 30)
+    assert receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0)).due_at == at(2026, 3, 2, 14, 30)
 
 
 # ---------------------------------------------------------------- 3. the 15:00 cut-off, explained
@@ -140,7 +118,7 @@ def test_half_day_in_the_units_hour_mode_is_four_hours_not_the_receipt_moment(
 
 @pytest.mark.django_db
 def test_dossier_page_says_whether_the_cutoff_applies(clerk, school, transfer) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 16, 0))
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 16, 0))
 
     page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
 
@@ -162,17 +140,17 @@ def test_catalogue_page_shows_the_cutoff_and_no_english_field_names(clerk, readm
 
 
 def _decide(principal, dossier, when):
-    with later(when):
+    with frozen_at(when):
         services.dossier_decide(actor=principal.user, dossier=dossier, granted=True)
 
 
 def _supplement(principal, clerk, dossier, asked, back=None):
-    with later(asked):
+    with frozen_at(asked):
         services.dossier_request_supplement(
             actor=principal.user, dossier=dossier, items=["Học bạ"], reason="thiếu"
         )
     if back is not None:
-        with later(back):
+        with frozen_at(back):
             services.dossier_supplement_received(actor=clerk.user, dossier=dossier)
 
 
@@ -197,37 +175,37 @@ def test_legal_and_766_rates_match_the_hand_computed_figures(
     K received 16/11, papers asked 17/11 and still awaited: measured at 17/11, on time / on time.
     Legal 6/9, 766 5/9.
     """
-    a = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))
+    a = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
     _decide(principal, a, at(2026, 3, 6, 10, 0))
-    b = receive(clerk, school, transfer, at(2026, 3, 2, 9, 5))
+    b = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 5))
     _decide(principal, b, at(2026, 3, 10, 9, 0))
-    c = receive(clerk, school, transfer, at(2026, 3, 2, 9, 10))
+    c = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 10))
     _supplement(principal, clerk, c, at(2026, 3, 3, 9, 0), at(2026, 3, 16, 9, 0))
     _decide(principal, c, at(2026, 3, 20, 10, 0))
-    receive(clerk, school, transfer, at(2026, 11, 16, 9, 0))  # D
-    receive(clerk, school, transfer, at(2026, 11, 25, 9, 0))  # E
-    f = receive(clerk, school, transfer, at(2026, 3, 2, 9, 15))
-    with later(at(2026, 3, 4, 9, 0)):
+    receive_dossier(clerk, transfer, at(2026, 11, 16, 9, 0))  # D
+    receive_dossier(clerk, transfer, at(2026, 11, 25, 9, 0))  # E
+    f = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 15))
+    with frozen_at(at(2026, 3, 4, 9, 0)):
         services.dossier_stop(actor=principal.user, dossier=f, reason="Công dân rút hồ sơ")
     transfer.online_level, transfer.channels = "full", ["in_person", "online"]
     transfer.max_supplements = 2
     transfer.save()
-    with later(at(2026, 3, 2, 8, 0)):
+    with frozen_at(at(2026, 3, 2, 8, 0)):
         g = services.dossier_submit_online(unit=school, procedure=transfer, applicant=APPLICANT)
         services.dossier_refuse_at_intake(actor=clerk.user, dossier=g, reason="Sai thẩm quyền")
-    h = receive(clerk, school, transfer, at(2025, 12, 22, 9, 0))
+    h = receive_dossier(clerk, transfer, at(2025, 12, 22, 9, 0))
     _decide(principal, h, at(2026, 1, 5, 9, 0))
-    i = receive(clerk, school, transfer, at(2025, 12, 1, 9, 0))
+    i = receive_dossier(clerk, transfer, at(2025, 12, 1, 9, 0))
     _decide(principal, i, at(2025, 12, 3, 9, 0))
-    j = receive(clerk, school, transfer, at(2026, 3, 2, 9, 20))
+    j = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 20))
     _supplement(principal, clerk, j, at(2026, 3, 3, 9, 0), at(2026, 3, 4, 9, 0))
     _supplement(principal, clerk, j, at(2026, 3, 5, 9, 0), at(2026, 3, 6, 9, 0))
     _decide(principal, j, at(2026, 3, 9, 10, 0))
-    k = receive(clerk, school, transfer, at(2026, 11, 16, 9, 5))
+    k = receive_dossier(clerk, transfer, at(2026, 11, 16, 9, 5))
     _supplement(principal, clerk, k, at(2026, 11, 17, 9, 0))
 
     units = Unit.objects.filter(pk=school.pk)
-    with later(at(2026, 11, 27, 12, 0)):
+    with frozen_at(at(2026, 11, 27, 12, 0)):
         legal = measure("dossier_on_time_rate", units, Period.year(2026))
         strict = measure("dossier_on_time_rate_766", units, Period.year(2026))
 
@@ -242,14 +220,14 @@ def test_legal_and_766_rates_match_the_hand_computed_figures(
 def test_supplement_received_at_intake_records_the_receiver(clerk, principal, school, transfer):
     transfer.online_level, transfer.channels = "full", ["in_person", "online"]
     transfer.save()
-    with later(at(2026, 3, 2, 9, 0)):
+    with frozen_at(at(2026, 3, 2, 9, 0)):
         dossier = services.dossier_submit_online(
             unit=school, procedure=transfer, applicant=APPLICANT
         )
         services.dossier_request_supplement(
             actor=principal.user, dossier=dossier, items=["Học bạ"], reason="thiếu"
         )
-    with later(at(2026, 3, 3, 9, 0)):
+    with frozen_at(at(2026, 3, 3, 9, 0)):
         services.dossier_supplement_received(actor=clerk.user, dossier=dossier)
     dossier.refresh_from_db()
 
@@ -278,3 +256,82 @@ def test_api_apology_for_a_dossier_waiting_for_papers_is_a_422_not_a_500(
     assert response.status_code == 422
     assert response["Content-Type"].startswith("application/json")
     assert not hasattr(Dossier.objects.get(pk=dossier.pk), "apology")
+
+
+# ---------------------------------------------------------------- the 766 rate and the pauses
+
+
+def rates(school) -> tuple:
+    """(numerator, denominator) of the legal on-time rate and of the 766 one, in 2026."""
+    units = Unit.objects.filter(pk=school.pk)
+    period = Period.year(2026)
+    legal = measure("dossier_on_time_rate", units, period)
+    strict = measure("dossier_on_time_rate_766", units, period)
+    return (legal.numerator, legal.denominator), (strict.numerator, strict.denominator)
+
+
+@pytest.mark.django_db
+def test_766_rate_is_not_more_lenient_than_the_legal_one(
+    clerk, principal, school, transfer
+) -> None:
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
+    with frozen_at(at(2026, 3, 3, 9, 0)):
+        services.dossier_request_supplement(
+            actor=principal.user, dossier=dossier, items=["Học bạ"], reason="thiếu"
+        )
+    with frozen_at(at(2026, 3, 16, 9, 0)):
+        services.dossier_supplement_received(actor=clerk.user, dossier=dossier)
+    with frozen_at(at(2026, 3, 26, 10, 0)):
+        services.dossier_decide(actor=principal.user, dossier=dossier, granted=True)
+
+    assert rates(school) == ((0, 1), (0, 1))
+
+
+@pytest.mark.django_db
+def test_766_ignores_a_supplement_asked_before_acceptance(
+    clerk, principal, school, transfer
+) -> None:
+    transfer.online_level, transfer.channels = "full", ["in_person", "online"]
+    transfer.save()
+    with frozen_at(at(2026, 3, 2, 9, 0)):
+        dossier = services.dossier_submit_online(
+            unit=school, procedure=transfer, applicant=APPLICANT
+        )
+    with frozen_at(at(2026, 3, 2, 10, 0)):
+        services.dossier_request_supplement(
+            actor=principal.user, dossier=dossier, items=["Học bạ"], reason="thiếu"
+        )
+    with frozen_at(at(2026, 4, 1, 9, 0)):
+        services.dossier_supplement_received(actor=clerk.user, dossier=dossier)
+    with frozen_at(at(2026, 4, 20, 10, 0)):
+        services.dossier_decide(actor=principal.user, dossier=dossier, granted=True)
+
+    assert rates(school) == ((0, 1), (0, 1))
+
+
+@pytest.mark.django_db
+def test_waiting_for_the_citizen_is_not_late(clerk, principal, school, transfer) -> None:
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
+    with frozen_at(at(2026, 3, 3, 9, 0)):
+        services.dossier_request_supplement(
+            actor=principal.user, dossier=dossier, items=["Học bạ"], reason="thiếu"
+        )
+    dossier.refresh_from_db()
+
+    with frozen_at(at(2026, 3, 20, 9, 0)):
+        assert not dossier.is_late()
+        assert list(selectors.late_without_apology(user=principal.user)) == []
+        # Counted (received in the period), measured at the request: within its due date.
+        assert rates(school) == ((1, 1), (1, 1))
+
+
+@pytest.mark.django_db
+def test_procedure_cutoff_is_applied(clerk, copy_from_register) -> None:
+    copy_from_register.cutoff = time(11, 0)
+    copy_from_register.save()
+
+    before = receive_dossier(clerk, copy_from_register, at(2026, 3, 2, 10, 0))
+    after = receive_dossier(clerk, copy_from_register, at(2026, 3, 2, 14, 0))
+
+    assert before.due_at.astimezone(VN).date() == date(2026, 3, 2)
+    assert after.due_at.astimezone(VN).date() == date(2026, 3, 3)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
-from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,43 +15,16 @@ from cchc.core.audit import audit_verify
 from cchc.core.models import AuditEvent
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier, SupplementRule
+from cchc.dossiers.tests.factories import APPLICANT, VN, at, frozen_at, receive_dossier
 from cchc.dossiers.workflow import ALLOWED_TRANSITIONS, DossierStatus, InvalidTransition
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 S = DossierStatus
-APPLICANT = {
-    "applicant_name": "Nguyễn Văn An",
-    "applicant_phone": "0912345678",
-    "applicant_id_number": "079123456789",
-    "applicant_email": "an@nguoidan.example",
-}
-
-
-def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=VN)
-
-
-def receive(clerk, school, procedure, when: datetime, **extra):
-    with mock.patch("django.utils.timezone.now", return_value=when):
-        return services.dossier_receive(
-            actor=clerk.user,
-            unit=school,
-            procedure=procedure,
-            applicant={**APPLICANT, **extra},
-            provided_documents=[d["name"] for d in procedure.documents],
-        )
-
-
-def later(when: datetime):
-    return mock.patch("django.utils.timezone.now", return_value=when)
-
-
 # ---------------------------------------------------------------- receipt, codes, due dates
 
 
 @pytest.mark.django_db
 def test_receipt_gets_official_code_due_date_and_book_entry(clerk, school, transfer) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))  # Monday
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))  # Monday
 
     assert dossier.code == f"{school.code}-260302-0001"
     assert dossier.status == S.ACCEPTED
@@ -68,7 +39,7 @@ def test_receipt_after_cutoff_counts_from_next_day_where_the_procedure_says_so(
 ) -> None:
     transfer.cutoff = datetime(2026, 1, 1, 15, 0).time()
     transfer.save()
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 16, 0))
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 16, 0))
 
     assert dossier.due_at.astimezone(VN).date().isoformat() == "2026-03-10"
 
@@ -77,22 +48,22 @@ def test_receipt_after_cutoff_counts_from_next_day_where_the_procedure_says_so(
 def test_days_procedure_without_a_cutoff_counts_from_the_day_of_receipt(
     clerk, school, transfer
 ) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 16, 0))
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 16, 0))
 
     assert dossier.due_at == at(2026, 3, 9, 17, 0)
 
 
 @pytest.mark.django_db
 def test_due_date_skips_tet_2026(clerk, school, transfer) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 2, 10, 9, 0))
+    dossier = receive_dossier(clerk, transfer, at(2026, 2, 10, 9, 0))
 
     assert dossier.due_at.astimezone(VN).date().isoformat() == "2026-02-24"
 
 
 @pytest.mark.django_db
 def test_same_day_procedure_cutoff(clerk, school, copy_from_register) -> None:
-    before = receive(clerk, school, copy_from_register, at(2026, 3, 3, 14, 0))
-    after = receive(clerk, school, copy_from_register, at(2026, 3, 3, 15, 30))
+    before = receive_dossier(clerk, copy_from_register, at(2026, 3, 3, 14, 0))
+    after = receive_dossier(clerk, copy_from_register, at(2026, 3, 3, 15, 30))
 
     assert before.due_at.astimezone(VN).date().isoformat() == "2026-03-03"
     assert after.due_at.astimezone(VN).date().isoformat() == "2026-03-04"
@@ -112,7 +83,7 @@ def test_bad_applicant_data_is_refused_and_nothing_saved(
     clerk, school, transfer, extra, field
 ) -> None:
     with pytest.raises(ValidationError) as raised:
-        receive(clerk, school, transfer, at(2026, 3, 2, 9, 0), **extra)
+        receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0), applicant={**APPLICANT, **extra})
 
     assert field in raised.value.message_dict
     assert not Dossier.objects.exists()
@@ -144,19 +115,42 @@ def test_teacher_cannot_receive(colleague, school, transfer) -> None:
         )
 
 
+@pytest.mark.django_db
+def test_external_codes_are_normalised_and_checked(clerk, school, transfer) -> None:
+    dossier = receive_dossier(
+        clerk, transfer, at(2026, 3, 2, 9, 0), external_code=f" {school.code.lower()}-260302-0099 "
+    )
+
+    assert dossier.code == f"{school.code.upper()}-260302-0099"
+    for bad in ("A/B-260302-0001", "x" * 70, "abc"):
+        with pytest.raises(ValidationError):
+            receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0), external_code=bad)
+
+
+@pytest.mark.django_db
+def test_nul_and_bad_email_are_refused(clerk, transfer) -> None:
+    applicant = {**APPLICANT, "applicant_name": "A\x00B", "applicant_email": "x"}
+
+    with pytest.raises(ValidationError) as raised:
+        receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0), applicant=applicant)
+
+    assert {"applicant_name", "applicant_email"} <= set(raised.value.message_dict)
+    assert not Dossier.objects.exists()
+
+
 # ---------------------------------------------------------------- workflow
 
 
 @pytest.mark.django_db
 def test_full_lifecycle_on_time(clerk, principal, school, transfer) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))
-    with later(at(2026, 3, 2, 10, 0)):
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
+    with frozen_at(at(2026, 3, 2, 10, 0)):
         services.dossier_hand_over(
             actor=clerk.user, dossier=dossier, to_staff=principal, step="appraisal"
         )
-    with later(at(2026, 3, 5, 11, 0)):
+    with frozen_at(at(2026, 3, 5, 11, 0)):
         services.dossier_decide(actor=principal.user, dossier=dossier, granted=True)
-    with later(at(2026, 3, 6, 8, 0)):
+    with frozen_at(at(2026, 3, 6, 8, 0)):
         services.dossier_return(actor=clerk.user, dossier=dossier)
 
     dossier.refresh_from_db()
@@ -177,7 +171,7 @@ def test_full_lifecycle_on_time(clerk, principal, school, transfer) -> None:
     "from_status", [s for s in S.values if ALLOWED_TRANSITIONS[s] != set(S.values)]
 )
 def test_every_forbidden_transition_is_refused(clerk, school, transfer, from_status) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
     Dossier.objects.filter(pk=dossier.pk).update(status=from_status)
     dossier.refresh_from_db()
     forbidden = [
@@ -193,7 +187,7 @@ def test_every_forbidden_transition_is_refused(clerk, school, transfer, from_sta
 
 @pytest.mark.django_db
 def test_return_before_result_is_refused_with_history_intact(clerk, school, transfer) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
     events = dossier.events.count()
 
     with pytest.raises(InvalidTransition, match="Đã trả kết quả"):
@@ -205,7 +199,7 @@ def test_return_before_result_is_refused_with_history_intact(clerk, school, tran
 
 @pytest.mark.django_db
 def test_stale_version_is_refused(clerk, principal, school, transfer) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
     services.dossier_hand_over(
         actor=clerk.user, dossier=dossier, to_staff=principal, step="appraisal", expected_version=1
     )
@@ -222,13 +216,41 @@ def test_stale_version_is_refused(clerk, principal, school, transfer) -> None:
 
 
 @pytest.mark.django_db
+def test_supplement_after_three_working_days_is_refused(clerk, principal, transfer) -> None:
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
+
+    with (
+        frozen_at(at(2026, 3, 9, 16, 0)),
+        pytest.raises(ValidationError, match="Đã quá hạn yêu cầu bổ sung"),
+    ):
+        services.dossier_request_supplement(
+            actor=principal.user, dossier=dossier, items=["Học bạ"], reason="muộn"
+        )
+
+
+@pytest.mark.django_db
+def test_accept_cannot_rewrite_the_receipt_time(clerk, principal, transfer) -> None:
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
+    with frozen_at(at(2026, 3, 3, 9, 0)):
+        services.dossier_request_supplement(
+            actor=principal.user, dossier=dossier, items=["Học bạ"], reason="thiếu"
+        )
+
+    with frozen_at(at(2026, 3, 30, 9, 0)), pytest.raises(InvalidTransition):
+        services.dossier_accept(actor=clerk.user, dossier=dossier)
+
+    dossier.refresh_from_db()
+    assert dossier.received_at == at(2026, 3, 2, 9, 0)
+
+
+@pytest.mark.django_db
 def test_supplement_restarts_the_clock_and_only_once(clerk, principal, school, transfer) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))
-    with later(at(2026, 3, 3, 9, 0)):
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
+    with frozen_at(at(2026, 3, 3, 9, 0)):
         services.dossier_request_supplement(
             actor=principal.user, dossier=dossier, items=["Học bạ"], reason="Thiếu học bạ"
         )
-    with later(at(2026, 3, 6, 9, 0)):
+    with frozen_at(at(2026, 3, 6, 9, 0)):
         services.dossier_supplement_received(actor=clerk.user, dossier=dossier)
     dossier.refresh_from_db()
 
@@ -245,12 +267,12 @@ def test_supplement_restarts_the_clock_and_only_once(clerk, principal, school, t
 def test_supplement_pause_rule_adds_the_waiting_days(clerk, principal, school, transfer) -> None:
     transfer.supplement_rule = SupplementRule.PAUSE
     transfer.save()
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))
-    with later(at(2026, 3, 3, 9, 0)):
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
+    with frozen_at(at(2026, 3, 3, 9, 0)):
         services.dossier_request_supplement(
             actor=principal.user, dossier=dossier, items=["Học bạ"], reason="Thiếu"
         )
-    with later(at(2026, 3, 5, 9, 0)):
+    with frozen_at(at(2026, 3, 5, 9, 0)):
         services.dossier_supplement_received(actor=clerk.user, dossier=dossier)
     dossier.refresh_from_db()
 
@@ -262,8 +284,8 @@ def test_supplement_pause_rule_adds_the_waiting_days(clerk, principal, school, t
 
 @pytest.mark.django_db
 def test_apology_once_keeps_original_due_date(clerk, principal, school, transfer) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))  # due 09/03
-    with later(at(2026, 3, 5, 9, 0)):
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))  # due 09/03
+    with frozen_at(at(2026, 3, 5, 9, 0)):
         services.dossier_apologize(
             actor=principal.user,
             dossier=dossier,
@@ -271,14 +293,14 @@ def test_apology_once_keeps_original_due_date(clerk, principal, school, transfer
             new_due_at=at(2026, 3, 12, 17, 0),
         )
     dossier.refresh_from_db()
-    with later(at(2026, 3, 11, 9, 0)):
+    with frozen_at(at(2026, 3, 11, 9, 0)):
         services.dossier_decide(actor=principal.user, dossier=dossier, granted=True)
     dossier.refresh_from_db()
 
     assert dossier.due_at == at(2026, 3, 9, 17, 0)
     assert dossier.new_due_at == at(2026, 3, 12, 17, 0)
     assert dossier.is_late()  # the apology does not make it on time
-    with later(at(2026, 3, 5, 10, 0)), pytest.raises(ValidationError):
+    with frozen_at(at(2026, 3, 5, 10, 0)), pytest.raises(ValidationError):
         services.dossier_apologize(
             actor=principal.user,
             dossier=dossier,
@@ -289,8 +311,8 @@ def test_apology_once_keeps_original_due_date(clerk, principal, school, transfer
 
 @pytest.mark.django_db
 def test_second_apology_is_refused(clerk, principal, school, transfer) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))
-    with later(at(2026, 3, 4, 9, 0)):
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
+    with frozen_at(at(2026, 3, 4, 9, 0)):
         services.dossier_apologize(
             actor=principal.user, dossier=dossier, reason="A", new_due_at=at(2026, 3, 12, 17, 0)
         )
@@ -304,9 +326,9 @@ def test_second_apology_is_refused(clerk, principal, school, transfer) -> None:
 def test_apology_after_its_deadline_is_made_and_recorded_as_late_issued(
     clerk, principal, school, transfer
 ) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))  # due Mon 09/03
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))  # due Mon 09/03
 
-    with later(at(2026, 3, 10, 8, 0)):  # already late: the citizen is still owed the apology
+    with frozen_at(at(2026, 3, 10, 8, 0)):  # already late: the citizen is still owed the apology
         apology = services.dossier_apologize(
             actor=principal.user, dossier=dossier, reason="Muộn", new_due_at=at(2026, 3, 12, 17, 0)
         )
@@ -321,8 +343,8 @@ def test_apology_after_its_deadline_is_made_and_recorded_as_late_issued(
 
 @pytest.mark.django_db
 def test_stop_is_impossible_once_a_result_exists(clerk, principal, school, transfer) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))
-    with later(at(2026, 3, 3, 9, 0)):
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
+    with frozen_at(at(2026, 3, 3, 9, 0)):
         services.dossier_decide(actor=principal.user, dossier=dossier, granted=True)
 
     with pytest.raises(ValidationError, match="đã có kết quả"):
@@ -331,7 +353,7 @@ def test_stop_is_impossible_once_a_result_exists(clerk, principal, school, trans
 
 @pytest.mark.django_db
 def test_refusal_after_appraisal_needs_a_written_reason(clerk, principal, school, transfer) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
 
     with pytest.raises(ValidationError):
         services.dossier_decide(actor=principal.user, dossier=dossier, granted=False, note="")
@@ -350,13 +372,13 @@ def test_online_submission_clock_starts_at_acceptance(clerk, school, transfer, s
     transfer.online_level = "full"
     transfer.channels = ["in_person", "online"]
     transfer.save()
-    with later(at(2026, 3, 1, 20, 0)):  # Sunday evening
+    with frozen_at(at(2026, 3, 1, 20, 0)):  # Sunday evening
         dossier = services.dossier_submit_online(
             unit=school, procedure=transfer, applicant=APPLICANT
         )
     assert dossier.status == S.NEW
     assert dossier.due_at is None
-    with later(at(2026, 3, 2, 8, 0)):
+    with frozen_at(at(2026, 3, 2, 8, 0)):
         services.dossier_accept(actor=clerk.user, dossier=dossier)
     dossier.refresh_from_db()
 
@@ -368,7 +390,7 @@ def test_online_submission_clock_starts_at_acceptance(clerk, school, transfer, s
 def test_applicant_is_mailed_when_result_is_ready(
     clerk, principal, school, transfer, smtp_server, django_capture_on_commit_callbacks
 ) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.dossier_decide(actor=principal.user, dossier=dossier, granted=True)
@@ -416,7 +438,7 @@ def test_concurrent_receipts_get_distinct_consecutive_codes(clerk, school, trans
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_transitions_exactly_one_wins(clerk, principal, school, transfer) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
     outcomes: list[str] = []
     barrier = threading.Barrier(2)
 
@@ -449,7 +471,7 @@ def test_two_concurrent_transitions_exactly_one_wins(clerk, principal, school, t
 
 @pytest.mark.django_db
 def test_every_change_is_audited(clerk, principal, school, transfer) -> None:
-    dossier = receive(clerk, school, transfer, at(2026, 3, 2, 9, 0))
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
     services.dossier_decide(actor=principal.user, dossier=dossier, granted=True)
 
     verbs = list(

@@ -7,7 +7,6 @@ import re
 import subprocess
 from datetime import datetime, timedelta
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +14,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
+from cchc.core.timezones import VN
 from cchc.dossiers import alerts, services
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import DossierStatus
@@ -22,7 +22,6 @@ from cchc.kpi.registry import Period, measure
 from cchc.organizations.models import Unit
 from tests.fixtures import client_for
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 S = DossierStatus
 APPLICANT = {
     "applicant_name": "Nguyễn Văn An",
@@ -58,7 +57,7 @@ def test_counter_intake_creates_dossier(clerk, transfer) -> None:
             "procedure": transfer.pk,
             "applicant_name": "Trần Thị Bé",
             "applicant_phone": "0987654321",
-            "channel": "1",
+            "channel": "in_person",
             "documents": [d["name"] for d in transfer.documents],
         },
     )
@@ -77,7 +76,7 @@ def test_counter_intake_bad_phone_is_422(clerk, transfer) -> None:
             "procedure": transfer.pk,
             "applicant_name": "Trần Thị Bé",
             "applicant_phone": "12",
-            "channel": "1",
+            "channel": "in_person",
             "documents": [d["name"] for d in transfer.documents],
         },
     )
@@ -92,7 +91,7 @@ def test_counter_scan_is_attached_and_a_bad_scan_saves_nothing(clerk, transfer) 
     base = {
         "procedure": transfer.pk,
         "applicant_name": "Trần Thị Bé",
-        "channel": "1",
+        "channel": "in_person",
         "documents": [d["name"] for d in transfer.documents],
     }
     client = client_for(clerk)
@@ -211,9 +210,15 @@ def test_receipt_slip_pdf_and_docx_carry_code_and_dates(dossier, clerk, tmp_path
 
 @pytest.mark.django_db
 def test_paper_that_does_not_apply_is_refused(dossier, clerk) -> None:
-    response = client_for(clerk).get(reverse("dossiers:paper", args=[dossier.pk, "xin-loi", "pdf"]))
+    client = client_for(clerk)
+    url = reverse("dossiers:paper", args=[dossier.pk, "xin-loi", "pdf"])
+
+    response = client.get(url)
+    shown = client.get(response["Location"])
 
     assert response.status_code == 302
+    assert response["Location"] == reverse("dossiers:detail", args=[dossier.pk])
+    assert "Hồ sơ này chưa có loại giấy tờ đó." in shown.content.decode()
 
 
 @pytest.mark.django_db
@@ -350,9 +355,14 @@ def test_online_submission_with_upload(transfer, citizen) -> None:
 def test_online_submission_refused_for_offline_procedure(catalogue, citizen) -> None:
     offline = next(p for name, p in catalogue.items() if name.startswith("Xin học lại"))
 
-    response = citizen.get(reverse("portal:submit", args=[offline.pk]))
+    url = reverse("portal:submit", args=[offline.pk])
+
+    response = citizen.get(url)
+    posted = citizen.post(url, {"applicant_name": "Lê Thị Hoa", "applicant_phone": "0911222333"})
 
     assert response.status_code == 404
+    assert posted.status_code == 404
+    assert not Dossier.objects.exists()
 
 
 # ---------------------------------------------------------------- API

@@ -6,16 +6,14 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
 from cchc.core.official_docs import converter
+from cchc.core.timezones import VN
 from cchc.dossiers import services
 from tests.fixtures import client_for
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,7 +17,7 @@ import segno
 from docx import Document
 from docx.enum.section import WD_ORIENT
 
-from cchc.core.official_docs import OfficialDocument, build_docx, libreoffice_available
+from cchc.core.official_docs import OfficialDocument, build_docx
 from cchc.dossiers import papers
 from cchc.dossiers.papers import (
     ApplicantInfo,
@@ -30,13 +28,19 @@ from cchc.dossiers.papers import (
     UnitInfo,
     render,
 )
+from cchc.dossiers.tests.paper_reading import (
+    A5_POINTS,
+    docx_text,
+    flat,
+    pdf_info,
+    require_tools,
+    run_tool,
+)
 
-INSTALL = "apt-get install libreoffice-writer-nogui fonts-liberation2 poppler-utils"
 CODE = "000.31.41.H29-261128-0001"
 LOOKUP_URL = f"https://truong.example/tra-cuu/{CODE}/"
 ID_NUMBER = "079085001234"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-A5_POINTS = (420, 595)
 
 UNIT = UnitInfo(
     name="Trường Trung học cơ sở Nguyễn Thái Bình",
@@ -149,40 +153,6 @@ def book_rows(count: int) -> list[BookRow]:
 
 
 # --- reading back -----------------------------------------------------------------------------
-
-
-def docx_text(data: bytes) -> str:
-    """Every paragraph and table cell of the body, one line each, whitespace collapsed."""
-    document = Document(io.BytesIO(data))
-    lines = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.extend(cell.text for cell in row.cells)
-    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def require_tools() -> None:
-    assert libreoffice_available(), f"LibreOffice is required for the PDF tests: {INSTALL}"
-    for tool in ("pdftotext", "pdfinfo", "pdftoppm"):
-        assert shutil.which(tool), f"{tool} is required for the PDF tests: {INSTALL}"
-
-
-def run_tool(*args: str) -> str:
-    result = subprocess.run(args, check=True, capture_output=True, text=True, timeout=30)  # noqa: S603
-    return result.stdout
-
-
-def pdf_info(path: Path) -> tuple[int, tuple[int, int]]:
-    """Number of pages and the first page's size in whole points."""
-    info = run_tool("pdfinfo", str(path))
-    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
-    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info)
-    assert size is not None
-    return pages, (round(float(size.group(1))), round(float(size.group(2))))
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -12,10 +11,12 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from cchc.core.audit import audit_verify
+from cchc.core.timezones import VN
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.provincial import ProvincialImportError, import_provincial
+from cchc.kpi.registry import Period, measure
+from cchc.organizations.models import Unit
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 HEAD = [
     "STT",
     "Mã hồ sơ",
@@ -74,7 +75,7 @@ def test_import_creates_then_updates_then_changes_nothing(clerk, school, transfe
     assert dossier.status == "returned"
     assert dossier.received_at == datetime(2026, 3, 2, 9, 15, tzinfo=VN)
     assert dossier.due_at == datetime(2026, 3, 9, 17, 0, tzinfo=VN)
-    assert dossier.channel == "2"
+    assert dossier.channel == "online"
     assert audit_verify().ok
 
 
@@ -125,3 +126,36 @@ def test_command_reports_counts(clerk, school, transfer, tmp_path, capsys) -> No
         call_command("dossiers", "import", str(path), "--unit", "KHONG-CO")
 
     assert "Mới: 1" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_provincial_date_only_due_is_end_of_day_and_returned_counts(
+    clerk, school, transfer
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(
+        [
+            "Mã hồ sơ",
+            "Mã thủ tục",
+            "Chủ hồ sơ",
+            "Ngày tiếp nhận",
+            "Ngày hẹn trả",
+            "Ngày trả kết quả",
+            "Trạng thái",
+        ]
+    )
+    code = f"{school.code}-260302-0007".upper()
+    sheet.append(
+        [code, "2.002481", "Lê Văn Tám", "02/03/2026 09:00", "09/03/2026", "09/03/2026 10:00", "10"]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    import_provincial(actor=clerk.user, unit=school, data=buffer.getvalue())
+
+    dossier = Dossier.objects.get(code=code)
+    assert dossier.due_at == datetime(2026, 3, 9, 17, 0, tzinfo=VN)
+    assert not dossier.is_late()
+    legal = measure("dossier_on_time_rate", Unit.objects.filter(pk=school.pk), Period.year(2026))
+    assert (legal.numerator, legal.denominator) == (1, 1)

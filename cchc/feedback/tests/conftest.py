@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 
 from cchc.accounts.models import Role
+from cchc.core.timezones import VN
 from cchc.feedback import services
-from cchc.feedback.deadlines import VN
 from tests.factories import StaffFactory
 
 SENDER = {

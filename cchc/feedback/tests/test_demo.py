@@ -7,7 +7,8 @@ from datetime import time
 import pytest
 from django.core.management import call_command
 
-from cchc.feedback.deadlines import VN, due_after
+from cchc.core.timezones import VN
+from cchc.feedback.deadlines import due_after
 from cchc.feedback.models import Feedback, FeedbackEvent
 from cchc.organizations.models import Unit
 from cchc.workdays.services import calendar_for_unit

@@ -454,3 +454,18 @@ def test_feedback_from_another_units_page_lands_in_that_units_register(
     assert other_school.name in sent.content.decode()
     missing = citizen.get(reverse("portal:unit_feedback_submit", args=["KHONG.CO"]))
     assert missing.status_code == 404
+
+
+@pytest.mark.django_db
+def test_assignee_choices_follow_vietnamese_list_order(school) -> None:
+    """Given name first, in the Vietnamese alphabet: a clerk finds "Ánh" after "An", not at
+    the end of the list."""
+    from cchc.feedback.forms import AssignForm
+    from cchc.organizations.models import Staff
+
+    for name in ("Lê Thị Ánh", "Bùi Văn Bình", "Võ Văn An"):
+        Staff.objects.create(unit=school, full_name=name)
+    labels = [label for value, label in AssignForm(unit=school).fields["assignee"].choices if value]
+    names = [label.split(" (")[0] for label in labels]
+    order = [names.index(name) for name in ("Võ Văn An", "Lê Thị Ánh", "Bùi Văn Bình")]
+    assert order == sorted(order)

@@ -7,19 +7,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from io import StringIO
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from cchc.core.audit import audit_record
+from cchc.core.audit_verbs import AuditVerb
+from cchc.core.timezones import VN
 from cchc.kpi import registry, selectors, services
 from cchc.kpi.models import Snapshot
 from cchc.kpi.registry import Period, measure
 from cchc.organizations.kpis import working_weeks
 from cchc.organizations.models import Unit
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.mark.parametrize(
@@ -68,7 +67,9 @@ def test_working_weeks_skip_the_tet_holiday_week() -> None:
 
 def _work(user, unit, when: datetime) -> None:
     with mock.patch("django.utils.timezone.now", return_value=when):
-        audit_record(actor=user, unit=unit, verb="test.work", object_type="x", object_id="1")
+        audit_record(
+            actor=user, unit=unit, verb=AuditVerb.TASK_PROGRESS, object_type="x", object_id="1"
+        )
 
 
 @pytest.mark.django_db
@@ -188,7 +189,7 @@ def test_commune_sees_each_school_ranked_with_a_summed_total(
 
     assert school.name in body
     assert other_school.name in body
-    assert "chưa có kế hoạch" in body
+    assert "Chưa có kế hoạch CCHC năm" in body
     assert "Tổng cộng" in body
 
 

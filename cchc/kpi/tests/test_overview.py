@@ -58,11 +58,13 @@ def test_tasks_due_this_month_carry_their_owners(plan, principal) -> None:
 def test_commune_officer_picks_a_school(plan, commune_officer, school, other_school) -> None:
     client = client_for(commune_officer)
 
-    first = client.get(reverse("kpi:overview")).content.decode()
+    first = client.get(reverse("kpi:overview"), follow=True)
     picked = client.get(reverse("kpi:overview"), {"don_vi": school.pk}).content.decode()
 
-    assert 'id="unit-picker"' in first
-    assert other_school.name in first
+    # His landing page is the roll-up of every school; from there he picks one.
+    assert first.redirect_chain[-1][0] == reverse("kpi:rollup")
+    assert other_school.name in first.content.decode()
+    assert 'id="unit-picker"' in picked
     assert "9 mục tiêu" in picked
     assert client.get(reverse("kpi:overview"), {"don_vi": "x"}).status_code == 404
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cchc.payments.models import Bill, Payment, Receipt
 from cchc.payments.tests.factories import BillFactory
-from tests.test_races import _logged_in, _race
+from tests.concurrency import logged_in, race
 
 HEADER = "Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Mô tả\n"
 
@@ -26,7 +26,7 @@ def test_same_statement_uploaded_at_once(principal, bank_school) -> None:
         upload = SimpleUploadedFile("vcb.csv", content)
         return client.post(reverse("payments:statements"), {"file": upload}).status_code
 
-    statuses = Counter(_race(post, _logged_in(principal)))
+    statuses = Counter(race(post, logged_in(principal)))
 
     assert statuses[302] == 1
     assert set(statuses) <= {302, 409}
@@ -42,7 +42,7 @@ def test_same_cash_taken_twice_at_once(principal, bank_school) -> None:
     def post(client: Client) -> int:
         return client.post(reverse("payments:bill_cash", args=[bill.pk]), body).status_code
 
-    statuses = Counter(_race(post, _logged_in(principal)))
+    statuses = Counter(race(post, logged_in(principal)))
 
     assert statuses[302] == 1
     assert set(statuses) <= {302, 422}

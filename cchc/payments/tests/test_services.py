@@ -15,6 +15,8 @@ from openpyxl import Workbook
 
 from cchc.core.audit import audit_verify
 from cchc.core.official_docs import libreoffice_available
+from cchc.dossiers import procedures
+from cchc.dossiers.tests.factories import receive_dossier
 from cchc.payments import papers, services
 from cchc.payments.models import Bill, BillKind, BillStatus, Payment, Receipt
 from cchc.payments.tests.factories import BillFactory, FeeFactory
@@ -136,6 +138,22 @@ def test_cash_in_the_future_or_zero_is_refused(principal, bank_school) -> None:
         )
 
     assert set(caught.value.message_dict) == {"amount_vnd", "paid_on"}
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_cash_on_a_day_off_is_refused_in_vietnamese(principal, bank_school) -> None:
+    bill = BillFactory(unit=bank_school, amount_vnd=100000)
+
+    for day_off in (date(2026, 9, 6), date(2026, 9, 2)):  # a Sunday; National Day
+        with pytest.raises(ValidationError) as caught:
+            services.cash_payment_record(
+                actor=principal.user, bill=bill, amount_vnd=100000, paid_on=day_off, reason="x"
+            )
+        assert caught.value.message_dict["paid_on"] == [
+            f"Ngày {day_off:%d/%m/%Y} là ngày nghỉ của đơn vị: tiền mặt chỉ được thu tại bộ phận "
+            "kế toán trong ngày làm việc. Hãy ghi đúng ngày làm việc đã nhận tiền."
+        ]
     assert not Payment.objects.exists()
 
 
@@ -298,11 +316,10 @@ def test_class_notices_carry_each_bills_vietqr(principal, bank_school) -> None:
 
 @pytest.mark.django_db
 def test_bill_for_dossier_is_created_once_for_a_fee_bearing_procedure(
-    principal, bank_school
+    principal, clerk, bank_school
 ) -> None:
-    from tests.test_tenancy import _dossier_of
-
-    dossier = _dossier_of(bank_school)
+    seeded = procedures.procedure_seed_defaults(actor=clerk.user, unit=bank_school)
+    dossier = receive_dossier(clerk, next(p for p in seeded if p.name.startswith("Chuyển trường")))
     assert services.bill_for_dossier(dossier) is None
     dossier.procedure.fee_vnd = 50000
     dossier.procedure.save()

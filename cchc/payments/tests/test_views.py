@@ -89,6 +89,35 @@ def test_teacher_cannot_record_cash_or_see_bills(colleague, bank_school):
 
 
 @pytest.mark.django_db
+def test_the_accountant_keeps_the_ledger_and_a_sunday_cash_date_is_422(bank_school):
+    accountant = StaffFactory(
+        unit=bank_school,
+        full_name="Bùi Thị Thu Hà",
+        position="Kế toán",
+        user__username="ketoan",
+        roles=[Role.ACCOUNTANT],
+    )
+    bill = BillFactory(unit=bank_school, amount_vnd=100000)
+    client = client_for(accountant)
+
+    listing = client.get(reverse("payments:bills"))
+    sunday = client.post(
+        reverse("payments:bill_cash", args=[bill.pk]),
+        {"amount_vnd": "100000", "paid_on": "2026-09-06", "reason": "Nộp tại trường"},
+    )
+    tuesday = client.post(
+        reverse("payments:bill_cash", args=[bill.pk]),
+        {"amount_vnd": "100000", "paid_on": "2026-09-08", "reason": "Nộp tại trường"},
+    )
+
+    assert listing.status_code == 200
+    assert sunday.status_code == 422
+    assert "06/09/2026 là ngày nghỉ của đơn vị" in sunday.content.decode()
+    assert tuesday.status_code in (200, 302)
+    assert Payment.objects.get().paid_on == date(2026, 9, 8)
+
+
+@pytest.mark.django_db
 def test_statement_upload_then_reupload_is_409(principal, bank_school):
     BillFactory(unit=bank_school, code="HP26K7M3Q9")
     content = (HEADER + "08/09/2026,FT1,,884520,HP26K7M3Q9\n").encode()

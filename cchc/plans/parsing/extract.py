@@ -1,6 +1,6 @@
 """Reading the body tree: basis, purposes, targets, tasks and assignments.
 
-``_read_body`` finds the parts by their titles ("MỤC TIÊU", "NHIỆM VỤ", "TỔ CHỨC THỰC HIỆN")
+``read_body`` finds the parts by their titles ("MỤC TIÊU", "NHIỆM VỤ", "TỔ CHỨC THỰC HIỆN")
 and fills the ``ParsedPlan``; the numbering rules for tasks and targets and the person-or-unit
 rules for assignments are the decisions listed in the package docstring.
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from cchc.plans.parsing.figures import (
-    _duty,
+    duty_text,
     extract_references,
     match_kpi,
     short_title,
@@ -222,7 +222,7 @@ def _task_parts(roots: list[Section], exclude: tuple[Section | None, ...]) -> li
     return [s for s in candidates if fold(s.title).startswith("noi dung")]
 
 
-def _read_body(plan: ParsedPlan, warnings: list[str]) -> None:
+def read_body(plan: ParsedPlan, warnings: list[str]) -> None:
     roots = plan.sections
     basis_part = _find_root(roots, r"^can cu")
     if basis_part:
@@ -368,11 +368,11 @@ def _assignments(part: Section, warnings: list[str]) -> list[AssignmentItem]:
     for child in part.children:
         if child.kind == "paragraph" and not child.children:
             continue
-        duties = [_duty(node.text) for node in child.walk() if node is not child]
+        duties = [duty_text(node.text) for node in child.walk() if node is not child]
         person = _person(child.text)
         if person:
             name, honorific, title, inline = person
-            duties = [_duty(inline), *duties] if inline else duties
+            duties = [duty_text(inline), *duties] if inline else duties
             assignments.append(AssignmentItem(name, honorific, title, duties, "person", child.line))
             continue
         if any(c.kind in _NUMBERED_KINDS for c in child.children):
@@ -381,7 +381,7 @@ def _assignments(part: Section, warnings: list[str]) -> list[AssignmentItem]:
         unit = _unit_assignment(child.text)
         if unit:
             title, inline = unit
-            duties = [_duty(inline), *duties] if inline else duties
+            duties = [duty_text(inline), *duties] if inline else duties
             assignments.append(AssignmentItem("", "", title, duties, "unit", child.line))
             continue
         warnings.append(

@@ -2,7 +2,7 @@
 
 ``extract_references`` finds "Kế hoạch số 211/KH-UBND ngày … của …"; ``target_figure`` reads
 the comparator, value and unit of a target ("đạt từ 95% trở lên"); ``match_kpi`` ties a target
-to a KPI code; ``short_title`` and ``_duty`` shorten and tidy item texts. The symbol and date
+to a KPI code; ``short_title`` and ``duty_text`` shorten and tidy item texts. The symbol and date
 helpers are shared with the header.
 
 Underscore names are private to the package and shared between its modules.
@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-from cchc.documents.references import SYMBOL_TAIL, find_references, type_name
+from cchc.documents.references import find_references, type_name
 from cchc.plans.parsing.reading import fold
 from cchc.plans.parsing.types import DocumentReference
 
@@ -25,10 +25,9 @@ __all__ = ["extract_references", "kpi_family", "match_kpi", "short_title", "targ
 
 
 # One definition of "số, ký hiệu" for the whole project: cchc.documents.references.
-_SYMBOL_TAIL = SYMBOL_TAIL
 
 
-def _make_date(day: str | None, month: str | None, year: str | None) -> dt.date | None:
+def make_date(day: str | None, month: str | None, year: str | None) -> dt.date | None:
     if not (day and month and year):
         return None
     try:
@@ -37,7 +36,7 @@ def _make_date(day: str | None, month: str | None, year: str | None) -> dt.date 
         return None
 
 
-def _normalise_symbol(number: str, tail: str) -> str:
+def normalise_symbol(number: str, tail: str) -> str:
     tail = re.sub(r"\s+", "", tail).replace("–", "-")
     return f"{number}/{tail}"
 
@@ -98,7 +97,7 @@ def extract_references(text: str) -> list[DocumentReference]:
         date_match = _REFERENCE_DATE.match(after)
         found_date = None
         if date_match:
-            found_date = _make_date(
+            found_date = make_date(
                 date_match.group("d"),
                 date_match.group("m") or date_match.group("m2"),
                 date_match.group("y") or date_match.group("y2"),
@@ -303,6 +302,6 @@ def short_title(text: str, limit: int = 150) -> str:
     return text.strip().rstrip(" ,;:.-–")
 
 
-def _duty(text: str) -> str:
+def duty_text(text: str) -> str:
     text = text.strip().rstrip(" .;,:")
     return text[:1].upper() + text[1:]

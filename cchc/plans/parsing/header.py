@@ -14,8 +14,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from cchc.plans.parsing.figures import _SYMBOL_TAIL, _duty, _make_date, _normalise_symbol
-from cchc.plans.parsing.lines import _BULLET, _classify, _Line
+from cchc.documents.references import SYMBOL_TAIL
+from cchc.plans.parsing.figures import duty_text, make_date, normalise_symbol
+from cchc.plans.parsing.lines import BULLET, Line, classify
 from cchc.plans.parsing.reading import fold
 
 # =========================================================================== header and title
@@ -25,9 +26,9 @@ _NATIONAL_TITLE = "cong hoa xa hoi chu nghia viet nam"
 
 
 _NUMBER_LINE = re.compile(
-    rf"\b(?i:số)\s*:?\s*(?P<num>\d{{1,5}}[a-z]?)?\s*/\s*(?P<tail>{_SYMBOL_TAIL})"
+    rf"\b(?i:số)\s*:?\s*(?P<num>\d{{1,5}}[a-z]?)?\s*/\s*(?P<tail>{SYMBOL_TAIL})"
 )
-_DATE_WORDS = re.compile(
+DATE_WORDS = re.compile(
     r"(?i:ngày)\s*(?P<d>\d{1,2})?[\s.…_]*(?i:tháng)\s*(?P<m>\d{1,2})?[\s.…_]*(?i:năm)\s*(?P<y>\d{4})"
 )
 _DATE_NUMERIC = re.compile(
@@ -47,7 +48,7 @@ _OTHER_TYPES = {
 }  # fmt: skip
 
 
-def _pieces(line: _Line) -> list[str]:
+def _pieces(line: Line) -> list[str]:
     """Split a side-by-side line (issuer | national title, Nơi nhận | signer) into its columns."""
     # The blanks of an unsigned date ("ngày     tháng 01 năm 2026") are not a column gap.
     raw = re.sub(r"(?i)\b(ngày|tháng)\s{3,}(?=tháng|năm|\d)", r"\1 ", line.raw)
@@ -55,7 +56,7 @@ def _pieces(line: _Line) -> list[str]:
 
 
 @dataclass
-class _Header:
+class Header:
     bodies: list[str] = field(default_factory=list)
     number: str | None = None
     symbol: str | None = None
@@ -65,17 +66,17 @@ class _Header:
     found: int = 0
 
 
-def _is_header_like(line: _Line) -> bool:
+def is_header_like(line: Line) -> bool:
     folded = fold(line.text)
     return (
         _NATIONAL_TITLE in folded
         or ("doc lap" in folded and "hanh phuc" in folded)
-        or bool(_NUMBER_LINE.search(line.text) or _DATE_WORDS.search(line.text))
+        or bool(_NUMBER_LINE.search(line.text) or DATE_WORDS.search(line.text))
         or (line.text.isupper() and len(line.text) <= 80 and not folded.startswith("ke hoach"))
     )
 
 
-def _is_header_line(text: str) -> bool:
+def is_header_line(text: str) -> bool:
     """National title, motto, "Số: …/KH-…" or "<place>, ngày … tháng … năm …"."""
     folded = fold(text)
     return (
@@ -86,8 +87,8 @@ def _is_header_line(text: str) -> bool:
     )
 
 
-def _parse_header(lines: list[_Line], warnings: list[str]) -> _Header:
-    header = _Header()
+def parse_header(lines: list[Line], warnings: list[str]) -> Header:
+    header = Header()
     for line in lines:
         for piece in _pieces(line):
             folded = fold(piece)
@@ -100,17 +101,17 @@ def _parse_header(lines: list[_Line], warnings: list[str]) -> _Header:
                 header.found += 1
                 if match.group("num"):
                     header.number = match.group("num")
-                    header.symbol = _normalise_symbol(match.group("num"), match.group("tail"))
+                    header.symbol = normalise_symbol(match.group("num"), match.group("tail"))
                 else:
                     warnings.append(
                         f"Dòng {line.number}: số văn bản để trống ({match.group(0).strip()})."
                     )
                 rest = (rest[: match.start()] + " " + rest[match.end() :]).strip()
-            match = _DATE_WORDS.search(rest) or _DATE_NUMERIC.search(rest)
+            match = DATE_WORDS.search(rest) or _DATE_NUMERIC.search(rest)
             if match:
                 header.found += 1
                 header.year = int(match.group("y"))
-                header.date = _make_date(*match.group("d", "m", "y"))
+                header.date = make_date(*match.group("d", "m", "y"))
                 if header.date is None and match.group("d") and match.group("m"):
                     warnings.append(
                         f"Dòng {line.number}: ngày tháng không hợp lệ: “{match.group(0)}”."
@@ -141,7 +142,7 @@ def _parse_header(lines: list[_Line], warnings: list[str]) -> _Header:
     return header
 
 
-def _title_match(line: _Line) -> str | None:
+def title_match(line: Line) -> str | None:
     """The subject written on the "KẾ HOẠCH" line itself, "" when alone; ``None`` if not a title."""
     match = re.match(r"^KẾ\s*HOẠCH\b\s*[:\-–]?\s*(.*)$", line.text)
     if match and (not match.group(1) or match.group(1)[0].isupper() or match.group(1).isupper()):
@@ -151,9 +152,9 @@ def _title_match(line: _Line) -> str | None:
     return None
 
 
-def _title_block(lines: list[_Line], index: int, stop: int) -> tuple[str, int]:
+def title_block(lines: list[Line], index: int, stop: int) -> tuple[str, int]:
     """Collect the subject lines after "KẾ HOẠCH"; return the title and the next line index."""
-    first = _title_match(lines[index]) or ""
+    first = title_match(lines[index]) or ""
     parts = [first] if first else []
     position = index + 1
     while position < stop and len(parts) < 4:
@@ -162,7 +163,7 @@ def _title_block(lines: list[_Line], index: int, stop: int) -> tuple[str, int]:
         folded = fold(text)
         if (
             folded.startswith("can cu")
-            or _classify(text)
+            or classify(text)
             or len(text) > 200
             or text.endswith(":")
             or "xay dung ke hoach" in folded
@@ -170,7 +171,7 @@ def _title_block(lines: list[_Line], index: int, stop: int) -> tuple[str, int]:
             # or the header printed after the title.
             or text.startswith("(")
             or re.match(r"(?i)ngày\s+\d", text)
-            or _is_header_line(text)
+            or is_header_line(text)
             or (parts and text.isupper() and not parts[-1].isupper())
         ):
             break
@@ -198,7 +199,7 @@ _UNIT_PHRASES = (
 )  # fmt: skip
 
 
-def _unit_name(upper: str) -> str:
+def unit_name(upper: str) -> str:
     """ "TRƯỜNG THCS NGUYỄN THÁI BÌNH" → "Trường Trung học cơ sở Nguyễn Thái Bình"."""
     words = upper.split()
     out: list[str] = []
@@ -218,7 +219,7 @@ def _unit_name(upper: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _unit_from_title(title: str) -> str:
+def unit_from_title(title: str) -> str:
     match = re.search(
         r"\b(?:tại|của|ở)\s+((?:trường|ủy ban|uỷ ban|ubnd|văn phòng|trung tâm|trạm|phòng|ban"
         r"|bộ phận)\b.*)$",
@@ -231,7 +232,7 @@ def _unit_from_title(title: str) -> str:
     return unit[:1].upper() + unit[1:]
 
 
-def _document_kind(lines: list[_Line]) -> str | None:
+def document_kind(lines: list[Line]) -> str | None:
     """The type named by a standalone upper-case title line ("BÁO CÁO", "QUYẾT ĐỊNH", …)."""
     for line in lines[:60]:
         folded = fold(line.text)
@@ -276,7 +277,7 @@ def _looks_like_name(text: str) -> bool:
     )
 
 
-def _ending_start(lines: list[_Line], start: int) -> int:
+def ending_start(lines: list[Line], start: int) -> int:
     for index in range(start, len(lines)):
         line = lines[index]
         folded = fold(line.text)
@@ -285,7 +286,7 @@ def _ending_start(lines: list[_Line], start: int) -> int:
         ):
             return index
     last = len(lines) - 1
-    if last > start and _looks_like_name(lines[last].text) and not _classify(lines[last].text):
+    if last > start and _looks_like_name(lines[last].text) and not classify(lines[last].text):
         return last
     return len(lines)
 
@@ -298,7 +299,7 @@ class _Ending:
     signer: str | None = None
 
 
-def _parse_ending(lines: list[_Line], warnings: list[str]) -> _Ending:
+def parse_ending(lines: list[Line], warnings: list[str]) -> _Ending:
     ending = _Ending()
     mode = ""
     # Side-by-side blocks interleave "Nơi nhận" and the signature on the same lines, so a
@@ -308,7 +309,7 @@ def _parse_ending(lines: list[_Line], warnings: list[str]) -> _Ending:
     for line in lines:
         for piece in _pieces(line):
             folded = fold(piece)
-            bullet = _BULLET.match(piece)
+            bullet = BULLET.match(piece)
             match = re.match(r"^(?:Nơi nhận|Kính gửi)\s*:?\s*(.*)$", piece, re.I)
             if folded.startswith("tren day"):
                 mode = "closing"
@@ -318,7 +319,7 @@ def _parse_ending(lines: list[_Line], warnings: list[str]) -> _Ending:
                 mode = "recipients"
                 has_recipients = True
                 if match.group(1).strip(" -"):
-                    ending.recipients.append(_duty(match.group(1).lstrip("-–+• ")))
+                    ending.recipients.append(duty_text(match.group(1).lstrip("-–+• ")))
             elif _is_authority(piece):
                 mode = "signature"
                 ending.signature.append(piece)
@@ -328,11 +329,11 @@ def _parse_ending(lines: list[_Line], warnings: list[str]) -> _Ending:
                 ending.closing[-1] += " " + piece
                 closing_open = not (line.closed or re.search(r"[.!?]$", piece))
             elif has_recipients and (bullet or piece.endswith((";", ".", ","))):
-                ending.recipients.append(_duty(bullet.group("rest") if bullet else piece))
+                ending.recipients.append(duty_text(bullet.group("rest") if bullet else piece))
             elif _looks_like_name(piece) and ending.signer is None:
                 ending.signer = _ACADEMIC_TITLE.sub("", piece)
             elif mode == "recipients" and len(piece) <= 100:
-                ending.recipients.append(_duty(piece))
+                ending.recipients.append(duty_text(piece))
             else:
                 warnings.append(
                     f"Dòng {line.number}: không nhận ra dòng ở phần cuối văn bản: “{piece[:80]}”."

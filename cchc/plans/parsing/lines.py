@@ -1,8 +1,8 @@
 """From text to a tree: physical lines, item markers, logical paragraphs, the body tree.
 
-``_read_lines`` strips markdown, end marks and decoration and splits DOCX table rows into cells;
-``_classify`` recognises a line that starts an item ("II.", "1.2.", "a)", "-");
-``_paragraphs`` joins hard-wrapped lines and maps task-table rows; ``_build_tree`` nests the
+``read_lines`` strips markdown, end marks and decoration and splits DOCX table rows into cells;
+``classify`` recognises a line that starts an item ("II.", "1.2.", "a)", "-");
+``group_paragraphs`` joins hard-wrapped lines and maps task-table rows; ``build_tree`` nests the
 paragraphs by marker rank and repairs (with a warning) repeated Roman or item numbers.
 
 Underscore names are private to the package and shared between its modules.
@@ -21,7 +21,7 @@ from cchc.plans.parsing.types import Section
 
 
 @dataclass
-class _Line:
+class Line:
     number: int
     text: str  # markdown and trailing "./." removed, spaces collapsed
     raw: str  # same, but inner runs of spaces kept (side-by-side header and signature blocks)
@@ -47,8 +47,8 @@ _END_MARK = re.compile(r"\s*\.?/\.\s*$")
 _DECORATION = re.compile(r"^[\s\-–—_=*~.·•─━]+$")
 
 
-def _read_lines(text: str) -> list[_Line]:
-    lines: list[_Line] = []
+def read_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
     blank = True
     for number, source in enumerate(text.split("\n"), start=1):
         raw = _MARKDOWN_STRONG.sub(r"\2", source).replace("**", "")
@@ -61,7 +61,7 @@ def _read_lines(text: str) -> list[_Line]:
             continue
         cells = [" ".join(cell.split()) for cell in raw.split("\t")]
         text_line = " ".join(cell for cell in cells if cell)
-        lines.append(_Line(number, text_line, raw.replace("\t", "    "), cells, blank, closed))
+        lines.append(Line(number, text_line, raw.replace("\t", "    "), cells, blank, closed))
         blank = False
     return lines
 
@@ -73,7 +73,7 @@ _ROMAN_LINE = re.compile(
 )
 _NUMBERED = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})(?P<t>[.)])?(?P<sp>\s*)(?P<rest>\S.*)$")
 _LETTERED = re.compile(r"^(?P<l>[a-zđ])(?P<t>[).])(?P<sp>\s*)(?P<rest>\S.*)$")
-_BULLET = re.compile(r"^(?P<b>[-–—+•·●○▪■◦►➢➤✓❖□*])(?P<sp>\s*)(?P<rest>\S.*)$")
+BULLET = re.compile(r"^(?P<b>[-–—+•·●○▪■◦►➢➤✓❖□*])(?P<sp>\s*)(?P<rest>\S.*)$")
 _BULLET_FAMILY = {"–": "-", "—": "-", "·": "•", "●": "•"}
 
 
@@ -89,7 +89,7 @@ def _roman_value(numeral: str) -> int | None:
     return total if 0 < total <= 40 else None
 
 
-def _classify(text: str) -> _Para | None:
+def classify(text: str) -> _Para | None:
     """Recognise a line that starts an item; ``None`` for plain text."""
     match = _ROMAN_LINE.match(text)
     if match:
@@ -114,7 +114,7 @@ def _classify(text: str) -> _Para | None:
         letter, terminator, space, rest = match.group("l", "t", "sp", "rest")
         if terminator == ")" or (space and rest[0].isupper()):
             return _Para("letter", letter, rest.strip(), 0, 5)
-    match = _BULLET.match(text)
+    match = BULLET.match(text)
     if match and (match.group("b") != "*" or match.group("sp")):
         marker = _BULLET_FAMILY.get(match.group("b"), match.group("b"))
         return _Para("bullet", "", match.group("rest").strip(), 0, 6, marker=marker)
@@ -129,7 +129,7 @@ _CONNECTIVE_END = re.compile(
 )
 
 
-def _wrap_width(lines: list[_Line]) -> int | None:
+def find_wrap_width(lines: list[Line]) -> int | None:
     """The column a hard-wrapped text (copied from a PDF or an e-mail) was wrapped at, if any.
 
     Such text has most lines of a paragraph filling the column; a Word export has one line per
@@ -144,7 +144,7 @@ def _wrap_width(lines: list[_Line]) -> int | None:
     return width if 45 <= width <= 120 and near >= 0.35 * len(lengths) else None
 
 
-def _continues(previous: _Para, line: _Line, wrap_width: int | None = None) -> bool:
+def _continues(previous: _Para, line: Line, wrap_width: int | None = None) -> bool:
     """Is ``line`` a hard-wrapped continuation of ``previous`` rather than a new paragraph?"""
     last = previous.text
     first = line.text[0]
@@ -199,7 +199,7 @@ def _table_header(cells: list[str]) -> dict[int, str] | None:
     return None
 
 
-def _table_row(line: _Line, roles: dict[int, str] | None) -> _Para | None:
+def _table_row(line: Line, roles: dict[int, str] | None) -> _Para | None:
     cells = line.cells
     if roles is None:
         first = cells[0].rstrip(".)")
@@ -222,7 +222,7 @@ def _table_row(line: _Line, roles: dict[int, str] | None) -> _Para | None:
     return _Para("paragraph", "", content, line.number, 6, columns=by_role)
 
 
-def _paragraphs(lines: list[_Line], wrap_width: int | None = None) -> list[_Para]:
+def group_paragraphs(lines: list[Line], wrap_width: int | None = None) -> list[_Para]:
     """Group lines into logical paragraphs: items, bullets, table rows, wrapped text joined."""
     paragraphs: list[_Para] = []
     roles: dict[int, str] | None = None
@@ -238,7 +238,7 @@ def _paragraphs(lines: list[_Line], wrap_width: int | None = None) -> list[_Para
                 continue
         else:
             roles = None
-        item = _classify(line.text)
+        item = classify(line.text)
         if item:
             item.line = line.number
             item.tail_length = len(line.text)
@@ -265,7 +265,7 @@ class _Open:
     source_number: str = ""
 
 
-def _build_tree(paragraphs: list[_Para], warnings: list[str]) -> list[Section]:
+def build_tree(paragraphs: list[_Para], warnings: list[str]) -> list[Section]:
     """Nest paragraphs by marker rank; repair and report a repeated Roman or item number."""
     roots: list[Section] = []
     stack: list[_Open] = []

@@ -9,29 +9,29 @@ from __future__ import annotations
 
 import re
 
-from cchc.plans.parsing.extract import _read_body
+from cchc.plans.parsing.extract import read_body
 from cchc.plans.parsing.figures import extract_references
 from cchc.plans.parsing.header import (
-    _DATE_WORDS,
-    _document_kind,
-    _ending_start,
-    _Header,
-    _is_header_like,
-    _is_header_line,
-    _parse_ending,
-    _parse_header,
-    _title_block,
-    _title_match,
-    _unit_from_title,
-    _unit_name,
+    DATE_WORDS,
+    Header,
+    document_kind,
+    ending_start,
+    is_header_like,
+    is_header_line,
+    parse_ending,
+    parse_header,
+    title_block,
+    title_match,
+    unit_from_title,
+    unit_name,
 )
 from cchc.plans.parsing.lines import (
-    _build_tree,
-    _classify,
-    _Line,
-    _paragraphs,
-    _read_lines,
-    _wrap_width,
+    Line,
+    build_tree,
+    classify,
+    find_wrap_width,
+    group_paragraphs,
+    read_lines,
 )
 from cchc.plans.parsing.reading import PlanParseError, clean_text, fold
 from cchc.plans.parsing.types import Basis, ParsedPlan
@@ -45,13 +45,13 @@ NOT_A_PLAN = (
 )
 
 
-def _body_start(lines: list[_Line], start: int) -> int | None:
+def _body_start(lines: list[Line], start: int) -> int | None:
     for index in range(start, len(lines)):
-        para = _classify(lines[index].text)
+        para = classify(lines[index].text)
         if para and para.kind == "part":
             return index
     for index in range(start, len(lines)):
-        para = _classify(lines[index].text)
+        para = classify(lines[index].text)
         if (
             para
             and para.kind == "item"
@@ -72,19 +72,19 @@ def parse_plan(text: str) -> ParsedPlan:
     text = restore_lines(clean_text(text))
     if not text.strip():
         raise PlanParseError("Tệp rỗng.")
-    lines = _read_lines(text)
+    lines = read_lines(text)
     if not lines:
         raise PlanParseError("Tệp rỗng.")
     warnings: list[str] = []
     first_part = next(
-        (i for i, ln in enumerate(lines) if (p := _classify(ln.text)) and p.kind == "part"), None
+        (i for i, ln in enumerate(lines) if (p := classify(ln.text)) and p.kind == "part"), None
     )
     search_end = first_part if first_part is not None else len(lines)
     title_index = next(
-        (i for i in range(min(search_end, 80)) if _title_match(lines[i]) is not None), None
+        (i for i in range(min(search_end, 80)) if title_match(lines[i]) is not None), None
     )
     if title_index is None:
-        other = _document_kind(lines[:search_end])
+        other = document_kind(lines[:search_end])
         if other:
             raise PlanParseError(
                 f"Văn bản này là {other}, không phải kế hoạch (không có tiêu đề 'KẾ HOẠCH')."
@@ -96,13 +96,13 @@ def parse_plan(text: str) -> ParsedPlan:
     plan = ParsedPlan()
     if title_index is not None:
         header_lines = lines[:title_index]
-        plan.title, after_title = _title_block(lines, title_index, search_end)
+        plan.title, after_title = title_block(lines, title_index, search_end)
         # A pasted page may print the header after the title.
         while (
             after_title < search_end
-            and not _classify(lines[after_title].text)
+            and not classify(lines[after_title].text)
             and (
-                _is_header_line(lines[after_title].text)
+                is_header_line(lines[after_title].text)
                 or (lines[after_title].text.isupper() and len(lines[after_title].text) <= 100)
             )
         ):
@@ -112,7 +112,7 @@ def parse_plan(text: str) -> ParsedPlan:
         count = 0
         while (
             count < search_end
-            and _is_header_like(lines[count])
+            and is_header_like(lines[count])
             and not fold(lines[count].text).startswith(_BASIS_OPENERS)
             and len(lines[count].text) <= 200
         ):
@@ -129,15 +129,15 @@ def parse_plan(text: str) -> ParsedPlan:
             "Không nhận ra cấu trúc kế hoạch: có tiêu đề 'KẾ HOẠCH' nhưng không có mục nào được "
             "đánh số (I., 1., 1.1.)."
         )
-    body_end = max(_ending_start(lines, body_start), body_start)
+    body_end = max(ending_start(lines, body_start), body_start)
 
-    header = _parse_header(header_lines, warnings)
-    wrap_width = _wrap_width(lines)
+    header = parse_header(header_lines, warnings)
+    wrap_width = find_wrap_width(lines)
     _read_preamble(plan, lines[after_title:body_start], wrap_width)
-    plan.sections = _build_tree(_paragraphs(lines[body_start:body_end], wrap_width), warnings)
-    ending = _parse_ending(lines[body_end:], warnings)
+    plan.sections = build_tree(group_paragraphs(lines[body_start:body_end], wrap_width), warnings)
+    ending = parse_ending(lines[body_end:], warnings)
     _fill_header(plan, header, warnings)
-    _read_body(plan, warnings)
+    read_body(plan, warnings)
     plan.closing = "\n".join(ending.closing)
     plan.recipients = ending.recipients
     plan.signature_lines = ending.signature
@@ -149,15 +149,15 @@ def parse_plan(text: str) -> ParsedPlan:
     return plan
 
 
-def _title_among_header(header_lines: list[_Line]) -> tuple[str, list[_Line]]:
+def _title_among_header(header_lines: list[Line]) -> tuple[str, list[Line]]:
     """A plan whose "KẾ HOẠCH" line was lost (some legal sites drop it): the upper-case line
     after the place-and-date line is its subject ("CẢI CÁCH HÀNH CHÍNH … NĂM 2026")."""
-    dated = next((i for i, ln in enumerate(header_lines) if _DATE_WORDS.search(ln.text)), None)
+    dated = next((i for i, ln in enumerate(header_lines) if DATE_WORDS.search(ln.text)), None)
     if dated is None:
         return "", header_lines
     for index in range(dated + 1, len(header_lines)):
         text = header_lines[index].text
-        if text.isupper() and not _is_header_line(text) and re.search(r"\d{4}|\s", text):
+        if text.isupper() and not is_header_line(text) and re.search(r"\d{4}|\s", text):
             rest = header_lines[:index] + header_lines[index + 1 :]
             return text, rest
     return "", header_lines
@@ -172,9 +172,9 @@ _NEWS_SENTENCE = re.compile(
 )
 
 
-def _read_preamble(plan: ParsedPlan, lines: list[_Line], wrap_width: int | None) -> None:
+def _read_preamble(plan: ParsedPlan, lines: list[Line], wrap_width: int | None) -> None:
     introduction: list[str] = []
-    for para in _paragraphs(lines, wrap_width):
+    for para in group_paragraphs(lines, wrap_width):
         text = para.text.strip()
         folded = fold(text)
         references = extract_references(text) if folded.startswith(_BASIS_OPENERS) else []
@@ -185,7 +185,7 @@ def _read_preamble(plan: ParsedPlan, lines: list[_Line], wrap_width: int | None)
     plan.introduction = "\n".join(introduction)
 
 
-def _fill_header(plan: ParsedPlan, header: _Header, warnings: list[str]) -> None:
+def _fill_header(plan: ParsedPlan, header: Header, warnings: list[str]) -> None:
     plan.number, plan.symbol = header.number, header.symbol
     plan.place, plan.date = header.place, header.date
     if header.bodies:
@@ -193,9 +193,9 @@ def _fill_header(plan: ParsedPlan, header: _Header, warnings: list[str]) -> None
         plan.parent_body = header.bodies[0] if len(header.bodies) > 1 else ""
     news = _NEWS_SENTENCE.match(plan.introduction)
     if news and (plan.date is None or not plan.issuer):
-        from cchc.plans.parsing.figures import _make_date
+        from cchc.plans.parsing.figures import make_date
 
-        plan.date = plan.date or _make_date(*news.group("d", "m", "y"))
+        plan.date = plan.date or make_date(*news.group("d", "m", "y"))
         plan.issuer = plan.issuer or news.group("issuer").strip()
         header.year = header.year or int(news.group("y"))
         warnings.append(
@@ -206,9 +206,9 @@ def _fill_header(plan: ParsedPlan, header: _Header, warnings: list[str]) -> None
         warnings.append("Không thấy tên cơ quan ban hành ở phần đầu văn bản.")
     title_year = re.search(r"\bnăm\s+((?:19|20)\d{2})\b", plan.title, re.I)
     plan.year = int(title_year.group(1)) if title_year else header.year
-    plan.unit = _unit_from_title(plan.title)
+    plan.unit = unit_from_title(plan.title)
     if not plan.unit and plan.issuer:
-        plan.unit = _unit_name(plan.issuer)
+        plan.unit = unit_name(plan.issuer)
     if not plan.unit:
         match = re.match(
             r"^((?:Trường|Ủy ban|Uỷ ban|UBND)\s[^,;]{3,80}?)\s+(?:xây dựng|ban hành)",
@@ -217,7 +217,7 @@ def _fill_header(plan: ParsedPlan, header: _Header, warnings: list[str]) -> None
         plan.unit = match.group(1) if match else ""
 
 
-def _report(plan: ParsedPlan, header: _Header, warnings: list[str]) -> None:
+def _report(plan: ParsedPlan, header: Header, warnings: list[str]) -> None:
     if plan.symbol is None and not any("số văn bản để trống" in w for w in warnings):
         warnings.append("Không thấy số, ký hiệu văn bản (dòng “Số: …/KH-…”).")
     if header.year is None:

@@ -33,7 +33,7 @@ def test_roles_and_groups_come_from_titles() -> None:
     assert linking.role_for_title("nhân viên Văn thư") == Role.CLERK
     assert linking.role_for_title("Trưởng ban Thanh tra nhân dân") == Role.INSPECTION_HEAD
     assert linking.role_for_title("Tổ trưởng tổ Tin học, Lịch sử - Địa lý") == Role.IT_LEAD
-    assert linking.role_for_title("Kế toán") == Role.STAFF
+    assert linking.role_for_title("Kế toán") == Role.ACCOUNTANT
     assert linking.group_for_title("Tổ trưởng tổ Tin học, Lịch sử - Địa lý") == (
         "Tin học, Lịch sử - Địa lý"
     )

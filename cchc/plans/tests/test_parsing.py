@@ -662,9 +662,9 @@ def test_docx_multilevel_word_numbering_is_rendered() -> None:
 
 
 def test_docx_that_inflates_too_much_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cchc.plans import plan_reading
+    from cchc.plans.parsing import reading
 
-    monkeypatch.setattr(plan_reading, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 1000)
 
     with pytest.raises(PlanParseError, match="quá lớn"):
         read_plan_file(primary_school_docx(), "plan.docx")

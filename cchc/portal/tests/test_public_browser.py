@@ -23,7 +23,13 @@ def test_parent_submits_to_the_right_school_once_on_a_phone(live_server, page, t
     scan.write_bytes(b"%PDF-1.4 giay to\n%%EOF\n")
     page.set_viewport_size({"width": 360, "height": 740})
 
+    other.phone, other.email = "0283 123 4567", "thcs@example.edu.vn"
+    other.save(update_fields=["phone", "email"])
     page.goto(f"{live_server.url}/don-vi/{other.code}/")
+    for link in ("a[href^='tel:']", "a[href^='mailto:']"):  # a thumb can hit them (WCAG 2.5.8)
+        box = page.locator(link).first.bounding_box()
+        assert box is not None
+        assert box["height"] >= 44
     page.get_by_role("link", name="Thủ tục hành chính").click()
     assert other.display_name in page.locator("h1").inner_text()
     page.get_by_role("link", name="Chuyển trường đối với học sinh trung học cơ sở").click()

@@ -17,7 +17,7 @@ def templates(school, principal):
     }
 
 
-def _campaign(principal, school, template, **kwargs):
+def make_campaign(principal, school, template, **kwargs):
     today = timezone.localdate()
     campaign = services.campaign_create(
         actor=principal.user,
@@ -37,12 +37,12 @@ def _campaign(principal, school, template, **kwargs):
 @pytest.fixture
 def campaign(principal, school, templates):
     """An open anonymous survey of all parents, one response per device."""
-    return _campaign(principal, school, templates[EDUCATION_TEMPLATE_KEY])
+    return make_campaign(principal, school, templates[EDUCATION_TEMPLATE_KEY])
 
 
 @pytest.fixture
 def token_campaign(principal, school, templates):
-    return _campaign(
+    return make_campaign(
         principal,
         school,
         templates[EDUCATION_TEMPLATE_KEY],

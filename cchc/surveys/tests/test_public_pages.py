@@ -34,6 +34,10 @@ def test_parent_answers_by_link_once_per_device(campaign) -> None:
     assert again.status_code == 409
     assert "Thiết bị này đã gửi phiếu" in _page(again)
     assert Response.objects.count() == 1
+    reopened = client.get(url)  # the poster's QR scanned again: thanked, not asked again
+    assert reopened.status_code == 409
+    assert "Thiết bị này đã gửi phiếu" in _page(reopened)
+    assert 'name="q_overall"' not in _page(reopened)
 
 
 @pytest.mark.django_db

@@ -218,9 +218,9 @@ def test_one_device_flooding_concurrently_counts_once(campaign) -> None:
 @pytest.mark.django_db
 def test_breakdown_by_local_month(campaign) -> None:
     from datetime import datetime
-    from zoneinfo import ZoneInfo
 
-    vn = ZoneInfo("Asia/Ho_Chi_Minh")
+    from cchc.core.timezones import VN as vn
+
     Campaign.objects.filter(pk=campaign.pk).update(
         starts_on=timezone.localdate() - timedelta(days=400)
     )

@@ -212,13 +212,13 @@ def test_rating_card_and_template_version_pages(principal, clerk, make_dossier, 
 def test_staff_survey_mails_each_person_a_private_link_once(
     principal, colleague, templates, smtp_server, django_capture_on_commit_callbacks
 ) -> None:
-    from cchc.surveys.tests.conftest import _campaign
+    from cchc.surveys.tests.conftest import make_campaign
 
     principal.email = "trang@thcs.edu.vn"
     principal.save()
     colleague.email = "loi@thcs.edu.vn"
     colleague.save()
-    campaign = _campaign(
+    campaign = make_campaign(
         principal,
         principal.unit,
         templates["dich-vu-giao-duc"],

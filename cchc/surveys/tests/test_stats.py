@@ -78,12 +78,12 @@ def test_sampled_measure_shows_its_interval_and_rolls_up_by_counts() -> None:
 
 
 def test_seed_plan_target_3_binds_to_the_satisfaction_rate() -> None:
-    from cchc.plans.demo import _seed_text
+    from cchc.plans.demo import seed_plan_text
     from cchc.plans.parsing.figures import match_kpi, target_figure
 
     line = next(
         line
-        for line in _seed_text().decode("utf-8").splitlines()
+        for line in seed_plan_text().decode("utf-8").splitlines()
         if line.startswith("3. Mức độ hài lòng")
     )
     assert match_kpi(line) == "satisfaction_rate"

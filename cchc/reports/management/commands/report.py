@@ -24,8 +24,13 @@ class Command(BaseCommand):
         build.add_argument("--period", required=True, help="2026-Q1…Q4, 2026-H1, 2026-H2, 2026.")
         build.add_argument("--format", default="docx", help="docx, pdf hoặc xlsx.")
         build.add_argument("-o", "--output", required=True, help="Tệp ghi ra.")
+        remind = sub.add_parser("remind", help="Gửi thư nhắc hạn nộp báo cáo định kỳ (hằng ngày).")
+        remind.add_argument("--enqueue", action="store_true", help="Đưa vào hàng đợi db_worker.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "remind":
+            self._remind(options)
+            return
         unit = Unit.objects.filter(code=options["unit"].strip()).first()
         if unit is None:
             raise CommandError(f"Không có đơn vị mã định danh «{options['unit']}».")
@@ -38,3 +43,18 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         Path(options["output"]).write_bytes(content)
         self.stdout.write(f"Đã ghi {options['output']} ({len(content)} byte).")
+
+    def _remind(self, options: dict[str, Any]) -> None:
+        if options["enqueue"]:
+            from cchc.reports.tasks import send_report_reminders
+
+            result = send_report_reminders.enqueue()
+            self.stdout.write(f"Đã đưa vào hàng đợi: {result.id}")
+            return
+        from cchc.reports.reminders import send_reminders
+
+        counts = send_reminders()
+        self.stdout.write(
+            f"Đã gửi {counts['sent']} thư nhắc; {counts['already']} hạn đã nhắc trước đó; "
+            f"{counts['skipped']} hạn chưa có địa chỉ nhận."
+        )

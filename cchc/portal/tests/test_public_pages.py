@@ -182,6 +182,26 @@ def test_lookup_says_when_the_digits_do_not_match(submitted, citizen) -> None:
 
 
 @pytest.mark.django_db
+def test_lookup_form_posts_so_the_phone_digits_stay_out_of_the_address(submitted) -> None:
+    citizen = Client(enforce_csrf_checks=True)
+    page = citizen.get(reverse("portal:lookup_code", args=[submitted.code]))
+    form = re.search(r'<form method="(\w+)" action="([^"]+)"', page.content.decode())
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert form is not None
+    assert form.group(1) == "post"
+    assert token is not None
+
+    response = citizen.post(
+        form.group(2),
+        {"csrfmiddlewaretoken": token.group(1), "code": submitted.code, "phone_last4": "2333"},
+    )
+
+    assert response.status_code == 200
+    assert "Lê Thị Hoa" in response.content.decode()
+    assert "2333" not in response.request["PATH_INFO"] + response.request.get("QUERY_STRING", "")
+
+
+@pytest.mark.django_db
 def test_too_many_lookups_answer_429_with_retry_after(submitted, citizen, settings) -> None:
     settings.CCHC_PUBLIC_RATE_PER_MINUTE = 2
     for _ in range(2):

@@ -1,37 +1,22 @@
-"""The unit's procedure catalogue as plain data: the seed, its checks, and the XLSX exchange.
+"""The catalogue as a spreadsheet: staff export it, edit it in Excel and import it back.
 
-One record is a dict describing one *version* of a published procedure (thủ tục hành chính),
-in the shape of ``data/procedures.json``; the Django model maps it field for field, and a
-dossier keeps the version in force on its acceptance date (domain.md §10 rule 1). Everything
-the procedure page must publish is here (Decision 63/2010 Art. 8(2) parts, domain.md §7), plus
-the two clock settings that Decree 118/2025 left open (domain-2025.md §3.3).
-
-Values that domain.md marks as belief [B] or unknown are listed by field name in
-``unconfirmed``; the staff page shows them as "cần xác nhận" until the school checks them
-against the province's decision publishing its procedures.
-
-Staff edit the catalogue as a spreadsheet: :func:`export_xlsx` writes one row per record with
-Vietnamese headers and labels, and :func:`import_xlsx` reads it back, forgiving what people do
-to spreadsheets (moved columns, blank rows, numbers typed as text, dd/mm/yyyy dates) and
-reporting each bad row instead of keeping half of it.
-
-This module is pure: no Django import, only the standard library and openpyxl. All messages
-meant for users are Vietnamese. The XLSX is written through cchc.core.spreadsheets (no
-Django either), so text that looks like a formula stays text.
+:func:`export_xlsx` writes one row per record with Vietnamese headers and labels, and a guide
+sheet; :func:`import_xlsx` reads it back, forgiving what people do to spreadsheets (moved
+columns, blank rows, numbers typed as text, dd/mm/yyyy dates, a decimal comma) and reporting
+each bad row instead of keeping half of it. Columns come from :mod:`.schema`, so every field of
+the procedure model travels both ways. The workbook is written through cchc.core.spreadsheets,
+so text that looks like a formula stays text.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from typing import Any, Final
 
 from openpyxl import Workbook, load_workbook
@@ -41,81 +26,38 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.core.spreadsheets import workbook_bytes
+from cchc.dossiers.catalogue.schema import (
+    CHANNELS,
+    CONFIRMABLE,
+    DEFAULTS,
+    DOCUMENT_RE,
+    FIELDS,
+    INTEGER_FIELDS,
+    LABELS,
+    LINE_LIST_FIELDS,
+    ONLINE_LEVELS,
+    OPTIONAL_LABEL,
+    REQUIRED_LABEL,
+    STEPS,
+    SUPPLEMENT_RULES,
+    TEXT_FIELDS,
+    UNITS,
+    CatalogueError,
+    RowProblem,
+    choices_text,
+    is_int,
+    search_key,
+)
+from cchc.dossiers.catalogue.validation import ISO_DATE_RE, record_problems, validate
 
 __all__ = [
-    "CHANNELS",
-    "FIELDS",
-    "LABELS",
-    "MAX_LENGTHS",
-    "MAX_TIME_LIMIT",
-    "ONLINE_LEVELS",
-    "SUPPLEMENT_RULES",
-    "UNITS",
-    "CatalogueError",
-    "RowProblem",
+    "GUIDE_TITLE",
+    "HEADER_SEARCH_ROWS",
+    "MAX_ROWS",
+    "SHEET_TITLE",
     "export_xlsx",
     "import_xlsx",
-    "load_seed",
-    "search_key",
-    "validate",
 ]
-
-#: Time-limit units, with the label used in spreadsheets and on the public page.
-UNITS: Final[Mapping[str, str]] = {
-    "working_days": "ngày làm việc",
-    "working_hours": "giờ làm việc",
-    "same_day": "trong ngày",
-    "plan": "theo kế hoạch",
-}
-#: Submission channels of Decree 118/2025 Art. 15 (domain-2025.md §3.1).
-CHANNELS: Final[Mapping[str, str]] = {
-    "in_person": "Trực tiếp",
-    "post": "Bưu chính",
-    "online": "Trực tuyến",
-}
-ONLINE_LEVELS: Final[Mapping[str, str]] = {
-    "full": "Toàn trình",
-    "partial": "Một phần",
-    "none": "Không",
-}
-#: What a supplement request does to the clock: Decree 61/2018 Art. 19(4) restarts it; the 766
-#: index treats it as a pause. Decree 118/2025 is silent (domain-2025.md §3.3), so it is data.
-SUPPLEMENT_RULES: Final[Mapping[str, str]] = {
-    "restart": "Tính lại từ đầu",
-    "pause": "Tạm dừng",
-}
-
-#: Record keys in schema order, each with its spreadsheet header.
-LABELS: Final[Mapping[str, str]] = {
-    "code": "Mã thủ tục",
-    "name": "Tên thủ tục",
-    "field": "Lĩnh vực",
-    "level": "Cấp thực hiện",
-    "steps": "Trình tự",
-    "channels": "Cách thức",
-    "documents": "Thành phần hồ sơ",
-    "sets": "Số bộ",
-    "time_limit_value": "Thời hạn",
-    "time_limit_unit": "Đơn vị thời hạn",
-    "time_limit_text": "Thời hạn (nguyên văn)",
-    "cutoff": "Giờ chốt",
-    "target_users": "Đối tượng",
-    "implementing_body": "Cơ quan thực hiện",
-    "result": "Kết quả",
-    "fee_vnd": "Lệ phí (đồng)",
-    "fee_text": "Lệ phí (nguyên văn)",
-    "forms": "Mẫu đơn",
-    "conditions": "Điều kiện",
-    "legal_basis": "Căn cứ pháp lý",
-    "online_level": "Mức độ trực tuyến",
-    "valid_from": "Hiệu lực từ",
-    "valid_to": "Hiệu lực đến",
-    "supplement_rule": "Cách tính khi bổ sung",
-    "max_supplements": "Số lần bổ sung tối đa",
-    "unconfirmed": "Cần xác nhận",
-    "sources": "Nguồn",
-}
-FIELDS: Final[tuple[str, ...]] = tuple(LABELS)
 
 SHEET_TITLE: Final = "Thủ tục"
 GUIDE_TITLE: Final = "Hướng dẫn"
@@ -123,302 +65,6 @@ GUIDE_TITLE: Final = "Hướng dẫn"
 MAX_ROWS: Final = 2000
 #: Rows searched for the header line, so a title or a note above the table is tolerated.
 HEADER_SEARCH_ROWS: Final = 20
-
-_TEXT_FIELDS = frozenset(
-    {
-        "code",
-        "name",
-        "field",
-        "level",
-        "time_limit_value",
-        "time_limit_unit",
-        "time_limit_text",
-        "cutoff",
-        "target_users",
-        "implementing_body",
-        "result",
-        "fee_text",
-        "conditions",
-        "online_level",
-        "valid_from",
-        "valid_to",
-        "supplement_rule",
-    }
-)
-_LINE_LIST_FIELDS = ("steps", "forms", "legal_basis", "sources")
-_CONFIRMABLE = frozenset(FIELDS) - {"unconfirmed", "sources"}
-_DOCUMENT_KEYS = frozenset({"name", "originals", "copies", "required", "note"})
-#: Longest text the Procedure model stores for each short field (longer text is a TextField).
-MAX_LENGTHS: Final[Mapping[str, int]] = {
-    "code": 30,
-    "name": 300,
-    "field": 200,
-    "level": 100,
-    "time_limit_text": 300,
-    "fee_text": 300,
-}
-#: The model keeps the limit as a decimal(6, 2): at most 9999.99, two decimal places.
-MAX_TIME_LIMIT = Decimal("9999.99")
-_VALUE_UNITS = frozenset({"working_days", "working_hours"})
-
-_CODE_RE = re.compile(r"\d\.\d{6}(\.[0-9A-Za-z]+)*")
-_ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CUTOFF_RE = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
-#: A positive decimal written one way only ("5", "0.5"; not "05" or "5.0"), so it survives XLSX.
-_DECIMAL_RE = re.compile(r"(0|[1-9]\d*)(\.\d?[1-9])?")
-
-_REQUIRED_LABEL, _OPTIONAL_LABEL = "bắt buộc", "không bắt buộc"
-_DOCUMENT_RE = re.compile(
-    r"(?P<name>.+?)\s+[—–-]+\s+(?P<originals>\d+)\s+bản chính\s*,\s*(?P<copies>\d+)\s+bản sao\s*"
-    r"\((?P<required>bắt buộc|không bắt buộc)\)(?:\s+[—–-]+\s+(?P<note>.*))?",
-    re.IGNORECASE,
-)
-
-
-class CatalogueError(ValueError):
-    """The catalogue data or file cannot be used at all; the message is for the user."""
-
-    def __init__(self, message: str, *, row: int | None = None, column: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.row = row
-        self.column = column
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """One reason why a spreadsheet row was not imported."""
-
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"Dòng {self.row}" + (f", cột “{self.column}”" if self.column else "")
-        return f"{where}: {self.message}"
-
-
-def search_key(text: str) -> str:
-    """Fold text the way the public page searches: lower case, no diacritics, đ → d."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.lower().split())
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def validate(record: Mapping[str, Any]) -> list[str]:
-    """Vietnamese descriptions of everything wrong with one record; empty when it is usable."""
-    return [
-        f"{LABELS[key]}: {message}" if key in LABELS else message
-        for key, message in _record_problems(record)
-    ]
-
-
-def _record_problems(record: Any) -> list[tuple[str, str]]:
-    """Problems as (field, message) pairs, so the XLSX import can name the column."""
-    if not isinstance(record, Mapping):
-        return [("", "Mỗi thủ tục phải là một bản ghi (đối tượng JSON).")]
-    problems = [(key, "thiếu trường này.") for key in FIELDS if key not in record]
-    problems += [("", f"Trường không xác định: “{key}”.") for key in record if key not in LABELS]
-    present = {key: record[key] for key in FIELDS if key in record}
-    for key, value in present.items():
-        message = _type_problem(key, value)
-        if message:
-            problems.append((key, message))
-    typed_ok = {key for key, _ in problems}.isdisjoint(present) and len(present) == len(FIELDS)
-    if typed_ok:
-        problems += _value_problems(present)
-    return problems
-
-
-def _type_problem(key: str, value: Any) -> str:
-    if key in _TEXT_FIELDS:
-        return "" if isinstance(value, str) else "phải là chuỗi ký tự."
-    if key in ("sets", "max_supplements"):
-        return "" if _is_int(value) else "phải là số nguyên."
-    if key == "fee_vnd":
-        valid = value is None or _is_int(value)
-        return "" if valid else "phải là số tiền nguyên (đồng) hoặc để trống."
-    if key == "documents":
-        return "" if isinstance(value, list) else "phải là danh sách."
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        return "phải là danh sách chuỗi ký tự."
-    return ""
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _value_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
-
-    def report(key: str, message: str) -> None:
-        problems.append((key, message))
-
-    if record["code"] and not _CODE_RE.fullmatch(record["code"]):
-        report(
-            "code",
-            f"“{record['code']}” không đúng dạng mã của Cơ sở dữ liệu quốc gia về thủ tục "
-            "hành chính (ví dụ 2.002481).",
-        )
-    if not record["name"].strip():
-        report("name", "không được để trống.")
-    for key, limit in MAX_LENGTHS.items():
-        if len(record[key]) > limit:
-            report(key, f"dài {len(record[key])} ký tự, tối đa {limit}.")
-    for key in _LINE_LIST_FIELDS:
-        for item in record[key]:
-            if not item.strip() or "\n" in item:
-                report(key, "mỗi mục phải có nội dung và nằm trên một dòng.")
-                break
-    _check_channels(record, report)
-    _check_documents(record["documents"], report)
-    if record["sets"] < 1:
-        report("sets", "phải từ 1 trở lên.")
-    _check_time_limit(record, report)
-    if record["fee_vnd"] is not None and record["fee_vnd"] < 0:
-        report("fee_vnd", "không được âm.")
-    if record["online_level"] not in ONLINE_LEVELS:
-        report("online_level", _enum_problem(record["online_level"], ONLINE_LEVELS))
-    elif record["online_level"] != "none" and "online" not in record["channels"]:
-        report("online_level", "thủ tục có mức độ trực tuyến thì cách thức phải có “Trực tuyến”.")
-    _check_dates(record, report)
-    if record["supplement_rule"] not in SUPPLEMENT_RULES:
-        report("supplement_rule", _enum_problem(record["supplement_rule"], SUPPLEMENT_RULES))
-    if record["max_supplements"] < 0:
-        report("max_supplements", "không được âm.")
-    unknown = [name for name in record["unconfirmed"] if name not in _CONFIRMABLE]
-    if unknown:
-        report("unconfirmed", f"không có trường “{unknown[0]}”.")
-    if len(set(record["unconfirmed"])) != len(record["unconfirmed"]):
-        report("unconfirmed", "có trường bị lặp.")
-    return problems
-
-
-def _choices(mapping: Mapping[str, str]) -> str:
-    return ", ".join(mapping.values())
-
-
-def _enum_problem(value: str, mapping: Mapping[str, str]) -> str:
-    if not value:
-        return f"chưa ghi; dùng: {_choices(mapping)}."
-    return f"“{value}” không hợp lệ; dùng: {_choices(mapping)}."
-
-
-def _check_channels(record: Mapping[str, Any], report: Callable[[str, str], None]) -> None:
-    channels = record["channels"]
-    if not channels:
-        report("channels", "phải có ít nhất một cách thức nộp hồ sơ.")
-    for channel in channels:
-        if channel not in CHANNELS:
-            report("channels", f"“{channel}” không hợp lệ; dùng: {_choices(CHANNELS)}.")
-    if len(set(channels)) != len(channels):
-        report("channels", "có cách thức bị lặp.")
-
-
-def _check_documents(documents: list[Any], report: Callable[[str, str], None]) -> None:
-    for number, document in enumerate(documents, start=1):
-        where = f"giấy tờ thứ {number}"
-        if not isinstance(document, Mapping) or set(document) != _DOCUMENT_KEYS:
-            report(
-                "documents",
-                f"{where} phải có đúng các mục name, originals, copies, required, note.",
-            )
-            continue
-        name, note = document["name"], document["note"]
-        if not isinstance(name, str) or not name.strip() or "\n" in name:
-            report("documents", f"{where} phải có tên, nằm trên một dòng.")
-        if not isinstance(note, str) or "\n" in note:
-            report("documents", f"{where}: ghi chú phải là chuỗi ký tự trên một dòng.")
-        counts = (document["originals"], document["copies"])
-        if not all(_is_int(count) and count >= 0 for count in counts):
-            report("documents", f"{where}: số bản chính và số bản sao phải là số nguyên không âm.")
-        elif sum(counts) < 1:
-            report("documents", f"{where}: phải có ít nhất một bản chính hoặc bản sao.")
-        if not isinstance(document["required"], bool):
-            report("documents", f"{where}: “required” phải là true hoặc false.")
-
-
-def _check_time_limit(record: Mapping[str, Any], report: Callable[[str, str], None]) -> None:
-    unit, value = record["time_limit_unit"], record["time_limit_value"]
-    if unit not in UNITS:
-        report("time_limit_unit", _enum_problem(unit, UNITS))
-        return
-    # An unknown limit may stay blank while it is marked "cần xác nhận".
-    unknown = value == "" and "time_limit_value" in record["unconfirmed"]
-    if unit in _VALUE_UNITS:
-        if not unknown and (
-            not _DECIMAL_RE.fullmatch(value) or not 0 < Decimal(value) <= MAX_TIME_LIMIT
-        ):
-            message = (
-                f"“{value}” phải là số dương đến {MAX_TIME_LIMIT}, tối đa hai chữ số thập phân, "
-                "viết như 5 hoặc 0.5 (không có số 0 thừa)."
-            )
-            report("time_limit_value", message)
-    elif value:
-        report("time_limit_value", f"để trống khi đơn vị thời hạn là “{UNITS[unit]}”.")
-    cutoff = record["cutoff"]
-    if cutoff and not _CUTOFF_RE.fullmatch(cutoff):
-        report("cutoff", f"“{cutoff}” phải có dạng giờ:phút, ví dụ 15:00.")
-    if unit == "same_day" and not cutoff:
-        report("cutoff", "thủ tục giải quyết trong ngày phải có giờ chốt (thường là 15:00).")
-
-
-def _check_dates(record: Mapping[str, Any], report: Callable[[str, str], None]) -> None:
-    start = _iso_date(record["valid_from"])
-    if not record["valid_from"]:
-        report("valid_from", "chưa ghi ngày bắt đầu hiệu lực.")
-    elif start is None:
-        report("valid_from", f"“{record['valid_from']}” phải là ngày dạng YYYY-MM-DD.")
-    if record["valid_to"]:
-        end = _iso_date(record["valid_to"])
-        if end is None:
-            report("valid_to", f"“{record['valid_to']}” phải là ngày dạng YYYY-MM-DD.")
-        elif start is not None and end < start:
-            report("valid_to", "ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")
-
-
-def _iso_date(text: str) -> date | None:
-    if not _ISO_DATE_RE.fullmatch(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-# --------------------------------------------------------------------------- seed
-
-
-def load_seed() -> list[dict[str, Any]]:
-    """The school's procedures from ``data/procedures.json`` (domain.md §7), checked."""
-    package = resources.files(__package__ or "cchc.dossiers")
-    path = package.joinpath("data").joinpath("procedures.json")
-    try:
-        records = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise CatalogueError(f"Không đọc được danh mục thủ tục gốc: {error}") from error
-    if not isinstance(records, list):
-        raise CatalogueError("Danh mục thủ tục gốc phải là một danh sách thủ tục.")
-    problems = [
-        f"Thủ tục thứ {number}: {message}"
-        for number, record in enumerate(records, start=1)
-        for message in validate(record)
-    ]
-    seen: set[tuple[str, str]] = set()
-    for record in records:
-        if not isinstance(record, Mapping):
-            continue
-        version = (record.get("code") or record.get("name"), record.get("valid_from"))
-        if version in seen:
-            problems.append(f"Thủ tục “{record.get('name')}” có hai phiên bản cùng ngày hiệu lực.")
-        seen.add(version)
-    if problems:
-        raise CatalogueError("Danh mục thủ tục gốc có lỗi: " + " ".join(problems))
-    return records
 
 
 # --------------------------------------------------------------------------- XLSX export
@@ -475,6 +121,16 @@ _GUIDE: Final[Mapping[str, str]] = {
         "định) hoặc “Tạm dừng” (trừ thời gian bổ sung)."
     ),
     "max_supplements": "Số lần được yêu cầu bổ sung, mặc định 1 (hướng dẫn bổ sung một lần).",
+    "supplement_within_days": (
+        "Số ngày làm việc kể từ khi tiếp nhận mà cán bộ còn được yêu cầu bổ sung hồ sơ; mặc "
+        "định 3 (Nghị định 61/2018 Điều 19 khoản 4: trong 03 ngày làm việc)."
+    ),
+    "step_budgets": (
+        "Số ngày làm việc dành cho từng bước, mỗi bước một dòng, ví dụ “Tiếp nhận: 0,5”, "
+        "“Thẩm định: 3”, “Trình ký: 1” (các bước: Tiếp nhận, Thẩm định, Trình ký). Dùng để "
+        "ghi trước hạn / đúng hạn / quá hạn trên Phiếu kiểm soát (Mẫu 06); để trống nếu "
+        "không giao hạn từng bước."
+    ),
     "unconfirmed": (
         "Tên các cột có giá trị chưa được xác nhận, mỗi cột một dòng; trang cán bộ hiển thị "
         "“cần xác nhận”. Ô của các cột này được tô vàng."
@@ -510,6 +166,8 @@ _WIDTHS: Final[Mapping[str, int]] = {
     "valid_to": 13,
     "supplement_rule": 18,
     "max_supplements": 12,
+    "supplement_within_days": 14,
+    "step_budgets": 22,
     "unconfirmed": 24,
     "sources": 50,
 }
@@ -551,7 +209,7 @@ def _cell_value(key: str, value: Any) -> Any:
         return _join(_format_document(document) for document in value)
     if key == "unconfirmed":
         return _join(LABELS[item] for item in value)
-    if key in _LINE_LIST_FIELDS:
+    if key in LINE_LIST_FIELDS:
         return _join(value)
     if key == "time_limit_value":
         if not value:
@@ -564,6 +222,8 @@ def _cell_value(key: str, value: Any) -> Any:
         return ONLINE_LEVELS[value]
     if key == "supplement_rule":
         return SUPPLEMENT_RULES[value]
+    if key == "step_budgets":
+        return _join(f"{STEPS[step]}: {_day_count(days)}" for step, days in value.items())
     if key in ("valid_from", "valid_to"):
         return date.fromisoformat(value) if value else None
     if isinstance(value, str):
@@ -571,12 +231,19 @@ def _cell_value(key: str, value: Any) -> Any:
     return value
 
 
+def _day_count(days: float) -> str:
+    """A number of days the Vietnamese way: "3", "0,5"."""
+    number = Decimal(str(days))
+    text = str(int(number)) if number == number.to_integral_value() else f"{number.normalize():f}"
+    return text.replace(".", ",")
+
+
 def _join(items: Iterable[str]) -> str | None:
     return "\n".join(items) or None
 
 
 def _format_document(document: Mapping[str, Any]) -> str:
-    required = _REQUIRED_LABEL if document["required"] else _OPTIONAL_LABEL
+    required = REQUIRED_LABEL if document["required"] else OPTIONAL_LABEL
     line = (
         f"{document['name']} — {document['originals']} bản chính, "
         f"{document['copies']} bản sao ({required})"
@@ -707,14 +374,6 @@ def _find_table(workbook: Any) -> tuple[Any, int, dict[int, str]]:
     raise CatalogueError(_NO_NAME_HEADER)
 
 
-#: Values for columns a file leaves out or cells left blank, where the schema has a default.
-_DEFAULTS: Final[Mapping[str, Any]] = {
-    "sets": 1,
-    "max_supplements": 1,
-    "supplement_rule": "restart",
-}
-
-
 def _read_row(
     row_number: int, row: tuple[Any, ...], columns: Mapping[int, str]
 ) -> tuple[dict[str, Any] | None, list[RowProblem]]:
@@ -732,17 +391,18 @@ def _read_row(
         return None, problems
     problems = [
         RowProblem(row_number, LABELS.get(key, ""), message)
-        for key, message in _record_problems(record)
+        for key, message in record_problems(record)
     ]
     return (None, problems) if problems else (record, [])
 
 
 def _empty(key: str) -> Any:
-    if key in _DEFAULTS:
-        return _DEFAULTS[key]
+    if key in DEFAULTS:
+        default = DEFAULTS[key]
+        return dict(default) if isinstance(default, Mapping) else default
     if key == "fee_vnd":
         return None
-    return "" if key in _TEXT_FIELDS else []
+    return "" if key in TEXT_FIELDS else []
 
 
 def _is_blank(value: Any) -> bool:
@@ -767,8 +427,33 @@ def _code(value: Any) -> str:
     return _text(value)
 
 
+def _step_budgets(value: Any) -> dict[str, int | float]:
+    """ "Tiếp nhận: 0,5" lines back to {"reception": 0.5}: JSON numbers, whole days as ints."""
+    budgets: dict[str, int | float] = {}
+    for line in _lines(value):
+        label, separator, amount = line.rpartition(":")
+        step = _STEP_KEYS.get(search_key(label)) if separator else None
+        if step is None:
+            raise _CellError(
+                f"không đọc được “{line}”; ghi mỗi bước một dòng theo mẫu “Thẩm định: 3” "
+                f"(các bước: {choices_text(STEPS)})."
+            )
+        if step in budgets:
+            raise _CellError(f"bước “{STEPS[step]}” ghi hai lần.")
+        text = amount.strip().replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise _CellError(f"bước “{STEPS[step]}”: “{amount.strip()}” phải là số ngày.") from None
+        if not number.is_finite():
+            raise _CellError(f"bước “{STEPS[step]}”: “{amount.strip()}” phải là số ngày.")
+        whole = number == number.to_integral_value()
+        budgets[step] = int(number) if whole else float(number)
+    return budgets
+
+
 def _integer(value: Any) -> int:
-    if _is_int(value):
+    if is_int(value):
         return int(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -803,12 +488,16 @@ def _choice(mapping: Mapping[str, str], what: str) -> Callable[[Any], str]:
         text = _text(value)
         key = lookup.get(search_key(text))
         if key is None:
-            raise _CellError(f"{what} “{text}” không hợp lệ; dùng: {_choices(mapping)}.")
+            raise _CellError(f"{what} “{text}” không hợp lệ; dùng: {choices_text(mapping)}.")
         return key
 
     return parse
 
 
+_STEP_KEYS: Final[Mapping[str, str]] = {
+    **{search_key(label): key for key, label in STEPS.items()},
+    **{search_key(key): key for key in STEPS},
+}
 _unit = _choice(UNITS, "Đơn vị thời hạn")
 _online_level = _choice(ONLINE_LEVELS, "Mức độ trực tuyến")
 _supplement_rule = _choice(SUPPLEMENT_RULES, "Cách tính")
@@ -822,7 +511,7 @@ def _channels(value: Any) -> list[str]:
 def _documents(value: Any) -> list[dict[str, Any]]:
     documents = []
     for line in _lines(value):
-        match = _DOCUMENT_RE.fullmatch(line)
+        match = DOCUMENT_RE.fullmatch(line)
         if match is None:
             raise _CellError(
                 f"không đọc được “{line}”; ghi theo mẫu "
@@ -833,7 +522,7 @@ def _documents(value: Any) -> list[dict[str, Any]]:
                 "name": match["name"].strip(),
                 "originals": int(match["originals"]),
                 "copies": int(match["copies"]),
-                "required": match["required"].lower() == _REQUIRED_LABEL,
+                "required": match["required"].lower() == REQUIRED_LABEL,
                 "note": (match["note"] or "").strip(),
             }
         )
@@ -851,7 +540,7 @@ def _cutoff(value: Any) -> str:
 
 
 def _fee(value: Any) -> int:
-    if _is_int(value) or (isinstance(value, float) and value.is_integer()):
+    if is_int(value) or (isinstance(value, float) and value.is_integer()):
         return int(value)
     text = re.sub(r"(đồng|đ|vnd)$", "", _text(value), flags=re.IGNORECASE).strip()
     text = re.sub(r"[\s\u00a0]", "", text)
@@ -873,7 +562,7 @@ def _date(value: Any) -> str:
     try:
         if match:
             return date(int(match[3]), int(match[2]), int(match[1])).isoformat()
-        if _ISO_DATE_RE.fullmatch(text):
+        if ISO_DATE_RE.fullmatch(text):
             return date.fromisoformat(text).isoformat()
     except ValueError:
         pass
@@ -886,20 +575,20 @@ def _unconfirmed(value: Any) -> list[str]:
         if not part.strip():
             continue
         key = _HEADER_KEYS.get(search_key(part))
-        if key is None or key not in _CONFIRMABLE:
+        if key is None or key not in CONFIRMABLE:
             raise _CellError(f"không có cột “{part.strip()}”.")
         keys.append(key)
     return keys
 
 
 _PARSERS: Final[Mapping[str, Callable[[Any], Any]]] = {
-    **{key: _text for key in _TEXT_FIELDS},
-    **{key: _lines for key in _LINE_LIST_FIELDS},
+    **{key: _text for key in TEXT_FIELDS},
+    **{key: _lines for key in LINE_LIST_FIELDS},
     "code": _code,
     "channels": _channels,
     "documents": _documents,
-    "sets": _integer,
-    "max_supplements": _integer,
+    **{key: _integer for key in INTEGER_FIELDS},
+    "step_budgets": _step_budgets,
     "time_limit_value": _time_limit_value,
     "time_limit_unit": _unit,
     "cutoff": _cutoff,

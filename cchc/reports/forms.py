@@ -1,0 +1,62 @@
+"""The request form of a stored report: period, kind, and the unit's own words."""
+
+from __future__ import annotations
+
+from django import forms
+
+from cchc.organizations.models import Staff
+from cchc.reports.models import ReportKind
+from cchc.reports.services import MAX_TEXT
+
+
+class ReportRequestForm(forms.Form):
+    ky = forms.ChoiceField(label="Kỳ báo cáo")
+    loai = forms.ChoiceField(label="Loại báo cáo", choices=ReportKind.choices)
+    kho_khan = forms.CharField(
+        label="Khó khăn, vướng mắc",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    de_xuat = forms.CharField(
+        label="Đề xuất, kiến nghị",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, periods: list[tuple[str, str]], consolidated: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ky"].choices = periods
+        if consolidated:  # a commune reports on its schools
+            self.fields["loai"].initial = ReportKind.CONSOLIDATED
+        else:
+            self.fields["loai"].choices = [(ReportKind.UNIT.value, ReportKind.UNIT.label)]
+
+
+class RuleForm(forms.Form):
+    """One line of the reporting calendar form: whether the slot is reported, and its dates."""
+
+    used = forms.BooleanField(label="Có báo cáo", required=False)
+    cutoff_from_day = forms.IntegerField(label="Chốt từ ngày", min_value=1, max_value=31)
+    cutoff_from_month = forms.IntegerField(label="tháng", min_value=1, max_value=12)
+    cutoff_to_day = forms.IntegerField(label="đến ngày", min_value=1, max_value=31)
+    cutoff_to_month = forms.IntegerField(label="tháng", min_value=1, max_value=12)
+    due_workdays = forms.IntegerField(
+        label="Hạn nộp sau ngày chốt (ngày làm việc)", min_value=0, max_value=60
+    )
+    due_day = forms.IntegerField(
+        label="Hoặc hạn cố định: ngày", min_value=1, max_value=31, required=False
+    )
+    due_month = forms.IntegerField(label="tháng", min_value=1, max_value=12, required=False)
+    remind_days_before = forms.IntegerField(label="Nhắc trước (ngày)", min_value=0, max_value=60)
+    responsible = forms.ModelChoiceField(
+        label="Người chịu trách nhiệm",
+        queryset=Staff.objects.none(),
+        required=False,
+        empty_label="Thủ trưởng đơn vị",
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = staff

@@ -1,0 +1,55 @@
+"""The commune officer reads everything below him, on the pages as on the API (issue 16 item 7):
+the schools' activities, and their procedures in the tracking book's filter; he is offered no
+action on a school's record that he cannot take."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from cchc.dossiers import procedures
+from cchc.plans import services
+from tests.fixtures import client_for
+
+
+@pytest.mark.django_db
+def test_he_sees_the_schools_activities_as_the_api_lists_them(
+    commune_officer, principal, outsider, school
+) -> None:
+    services.activity_create(
+        actor=principal.user,
+        unit=school,
+        kind="initiative",
+        title="Số hóa sổ theo dõi công văn",
+        held_on=date(2026, 10, 2),
+    )
+
+    page = client_for(commune_officer).get(reverse("plans:activity_list"))
+    api = client_for(commune_officer).get("/api/v1/activities").json()
+    other = client_for(outsider).get(reverse("plans:activity_list")).content.decode()
+
+    body = page.content.decode()
+    assert [a["title"] for a in api] == ["Số hóa sổ theo dõi công văn"]
+    assert "Số hóa sổ theo dõi công văn" in body
+    assert school.name in body
+    # The school evaluates its own initiatives: no button for him (it would answer 403).
+    assert reverse("plans:initiative_status", args=[api[0]["id"]]) not in body
+    assert "Số hóa sổ theo dõi công văn" not in other
+
+
+@pytest.mark.django_db
+def test_his_procedure_filter_lists_the_schools_procedures(
+    commune_officer, outsider, school, other_school
+) -> None:
+    mine = procedures.procedure_seed_defaults(actor=None, unit=school)[0]
+    theirs = procedures.procedure_seed_defaults(actor=None, unit=other_school)[0]
+
+    officer = client_for(commune_officer).get(reverse("dossiers:book")).content.decode()
+    head = client_for(outsider).get(reverse("dossiers:book")).content.decode()
+
+    assert f'<option value="{mine.pk}">{mine.name} — ' in officer
+    assert f'<option value="{theirs.pk}">{theirs.name} — ' in officer
+    assert f'<option value="{mine.pk}">' not in head
+    assert f'<option value="{theirs.pk}">{theirs.name}</option>' in head
