@@ -173,7 +173,7 @@ def audit_record(
     The verb must be registered (`cchc.core.audit_verbs`): an unknown one raises
     `UnknownAuditVerb` before anything is written.
     """
-    verb = require_known(str(verb))
+    verb_value = require_known(str(verb))
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -197,7 +197,7 @@ def audit_record(
             unit_id=unit.pk if unit is not None else None,
             actor_id=actor_id,
             actor_name=actor_name,
-            verb=verb,
+            verb=verb_value,
             object_type=object_type,
             object_id=object_id,
             object_repr=str(obj)[:300] if obj is not None else "",

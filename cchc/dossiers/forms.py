@@ -201,6 +201,8 @@ class HandOverForm(ActionForm):
     ) -> None:
         super().__init__(*args, dossier=dossier, **kwargs)
         unit = unit or (dossier.unit if dossier is not None else None)
+        if unit is None:
+            raise TypeError("HandOverForm needs the dossier or its unit.")
         to_staff = cast(forms.ModelChoiceField, self.fields["to_staff"])
         to_staff.queryset = Staff.objects.filter(unit=unit, is_active=True)
         to_staff.choices = staff_choices(unit)

@@ -35,7 +35,7 @@ def procedures_current(unit: Unit, on: date | None = None) -> QuerySet[Procedure
     )
 
 
-def procedures_for_filter(user: Any, on: date | None = None) -> QuerySet[Procedure]:
+def procedures_for_filter(user: AnyUser, on: date | None = None) -> QuerySet[Procedure]:
     """The procedures in force of every unit whose dossiers `user` may read, for list filters:
     the unit's own, and for a commune officer those of every school below the commune."""
     on = on or timezone.localdate()

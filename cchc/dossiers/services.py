@@ -717,6 +717,9 @@ def dossier_apologize(
     still counts as late if it is."""
     dossier = _lock(dossier, expected_version)
     check_action(actor, dossier, "apologize")
+    original_due_at = dossier.due_at
+    if original_due_at is None:  # (the action table offers no apology without a due date)
+        raise ValidationError("Chỉ gửi văn bản xin lỗi cho hồ sơ đã có hạn trả kết quả.")
     if not reason.strip():
         raise ValidationError({"reason": "Hãy nêu lý do chậm giải quyết."})
     now = timezone.now()
@@ -726,7 +729,7 @@ def dossier_apologize(
     apology = Apology.objects.create(
         dossier=dossier,
         reason=reason.strip(),
-        original_due_at=dossier.due_at,
+        original_due_at=original_due_at,
         new_due_at=new_due_at,
         signer_name=_actor_name(actor),
         issued_late=late,

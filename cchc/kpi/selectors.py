@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
@@ -17,6 +17,9 @@ from cchc.kpi.registry import Measure, Period
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan
 from cchc.plans.selectors import target_statuses
+
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ def trend(
     return [(row["day"], Measure(row["n"], row["d"]).value) for row in rows]
 
 
-def has_units_below(user: Any) -> bool:
+def has_units_below(user: AnyUser) -> bool:
     """Whether the user reads units below their own (a commune officer): the roll-up is theirs."""
     staff = permissions.acting_staff(user)
     return (
