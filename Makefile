@@ -86,6 +86,7 @@ test: install system-packages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy cchc config
 	$(BIN)/cchc makemigrations --check --dry-run --settings=config.settings.test
 
 clean-venv:

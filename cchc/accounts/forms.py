@@ -8,6 +8,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cchc.accounts.models import OtpEnrolmentCode, User
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -51,10 +53,10 @@ class EnrolmentCodeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.enrolment_code = None
+        self.enrolment_code: OtpEnrolmentCode | None = None
 
     def clean_code(self) -> str:
         from cchc.accounts.services import otp_enrolment_code_find

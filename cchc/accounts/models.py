@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,6 +17,11 @@ from cchc.core.models import TimeStampedModel
 
 class User(AbstractUser):
     """A log-in. The person behind it is `user.staff` (organizations.Staff), if any."""
+
+    # Not columns: the roles `permissions.roles_of` caches on the user for one request, and
+    # django-otp's OTPMiddleware's "has this session passed the second factor?".
+    _cchc_roles: frozenset[str]
+    is_verified: Callable[[], bool]
 
     def get_full_name(self) -> str:
         """The person's full name in Vietnamese order ("Lê Thị Thanh Thủy"): the staff record's

@@ -8,7 +8,7 @@ the commune officer's read permissions reach every unit below the commune. Views
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -16,8 +16,17 @@ from django.db.models import QuerySet
 from cchc.accounts.models import Role
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from cchc.accounts.models import User
     from cchc.organizations.models import Staff, Unit
+
+    # Whoever is asking: a signed-in user, the anonymous visitor of a public page, or nobody
+    # (the system). Every helper below answers "no" for the last two.
+    AnyUser = User | AnonymousUser | None
+
+# Any queryset: scoping keeps its class (a DossierQuerySet stays one).
+_QS = TypeVar("_QS", bound=QuerySet[Any])
 
 VIEW_UNIT = "unit.view"
 VIEW_STAFF = "staff.view"
@@ -136,13 +145,13 @@ _OWN_UNIT_ONLY = frozenset(
 )
 
 
-def acting_staff(user: User | None) -> Staff | None:
+def acting_staff(user: AnyUser) -> Staff | None:
     if user is None or not user.is_authenticated:
         return None
     return getattr(user, "staff", None)
 
 
-def acting_unit_or_404(user: User | None) -> Unit:
+def acting_unit_or_404(user: AnyUser) -> Unit:
     """The unit the signed-in person works in; pages that act "in my unit" need one."""
     staff = acting_staff(user)
     if staff is None:
@@ -152,7 +161,7 @@ def acting_unit_or_404(user: User | None) -> Unit:
     return staff.unit
 
 
-def roles_of(user: User | None) -> frozenset[str]:
+def roles_of(user: AnyUser) -> frozenset[str]:
     """The roles a user holds; cached on the user object for the request."""
     if user is None or not user.is_authenticated:
         return frozenset()
@@ -166,22 +175,22 @@ def roles_of(user: User | None) -> frozenset[str]:
     if user.is_superuser:
         roles.add(Role.SYSTEM_ADMIN)
     result = frozenset(roles)
-    user._cchc_roles = result  # type: ignore[union-attr]
+    user._cchc_roles = result
     return result
 
 
-def permissions_of(user: User | None) -> frozenset[str]:
+def permissions_of(user: AnyUser) -> frozenset[str]:
     perms: set[str] = set()
     for role in roles_of(user):
         perms |= ROLE_PERMISSIONS.get(role, frozenset())
     return frozenset(perms)
 
 
-def has_role(user: User | None, *roles: str) -> bool:
+def has_role(user: AnyUser, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
-def visible_units(user: User | None) -> QuerySet[Unit]:
+def visible_units(user: AnyUser) -> QuerySet[Unit]:
     """Units whose data the user may read: their own, plus all below it for commune officers."""
     from cchc.organizations.models import Unit
 
@@ -197,7 +206,7 @@ def visible_units(user: User | None) -> QuerySet[Unit]:
     return Unit.objects.filter(pk=staff.unit_id)
 
 
-def can(user: User | None, permission: str, unit: Unit | None = None) -> bool:
+def can(user: AnyUser, permission: str, unit: Unit | None = None) -> bool:
     """May `user` exercise `permission`, in `unit` if given?"""
     if permission not in permissions_of(user):
         return False
@@ -213,12 +222,12 @@ def can(user: User | None, permission: str, unit: Unit | None = None) -> bool:
     return bool(roles_of(user) & _REACHES_DOWN) and unit.path.startswith(staff.unit.path)
 
 
-def require(user: User | None, permission: str, unit: Unit | None = None) -> None:
+def require(user: AnyUser, permission: str, unit: Unit | None = None) -> None:
     if not can(user, permission, unit):
         raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
 
 
-def scope_to_units(queryset: QuerySet, user: User | None, *, field: str = "unit") -> QuerySet:
+def scope_to_units(queryset: _QS, user: AnyUser, *, field: str = "unit") -> _QS:
     """Limit any unit-owned queryset to what `user` may see (the one tenancy helper)."""
     return queryset.filter(**{f"{field}__in": visible_units(user)})
 

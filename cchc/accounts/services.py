@@ -117,7 +117,7 @@ def otp_enrolment_code_issue(*, actor: User | None, user: User) -> str:
     code = OtpEnrolmentCode.objects.create(
         user=user,
         code_hash=hash_token(raw),
-        issued_by=actor if getattr(actor, "pk", None) else None,
+        issued_by=actor,
         expires_at=now + timedelta(hours=OTP_CODE_HOURS),
     )
     audit_record(
@@ -162,8 +162,10 @@ def otp_device_confirm(
 ) -> TOTPDevice:
     if otp_needs_enrolment_code(actor):
         code = (
-            OtpEnrolmentCode.objects.select_for_update()
-            .filter(pk=getattr(enrolment_code, "pk", None), user=actor, used_at__isnull=True)
+            None
+            if enrolment_code is None
+            else OtpEnrolmentCode.objects.select_for_update()
+            .filter(pk=enrolment_code.pk, user=actor, used_at__isnull=True)
             .filter(expires_at__gt=timezone.now())
             .first()
         )

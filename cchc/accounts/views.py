@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cchc.accounts import services, tasks
 from cchc.accounts.forms import ApiTokenForm, EnrolmentCodeForm, LoginForm, OtpTokenForm
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.accounts.models import ApiToken, OtpEnrolmentCode, hash_token
 from cchc.core import ratelimit
 from cchc.core.form_errors import add_validation_errors
@@ -72,7 +74,7 @@ def _safe_next(request: HttpRequest) -> str:
 ENROLMENT_SESSION_KEY = "cchc_otp_enrolment_code"
 
 
-def _enrolment_code(request: HttpRequest) -> OtpEnrolmentCode | None:
+def _enrolment_code(request: AuthedHttpRequest) -> OtpEnrolmentCode | None:
     """The enrolment code this session already entered, if still usable."""
     pk = request.session.get(ENROLMENT_SESSION_KEY)
     return (
@@ -86,7 +88,7 @@ def _enrolment_code(request: HttpRequest) -> OtpEnrolmentCode | None:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthedHttpRequest) -> HttpResponse:
     """Pair an authenticator app by QR code, then confirm it with one code.
 
     For a role that requires the second factor, the admin's one-time enrolment code comes
@@ -114,9 +116,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp_setup.html", context, status=422 if form.errors else 200)
 
 
-def _enrolment_step(request: HttpRequest, device: Any) -> HttpResponse:
+def _enrolment_step(request: AuthedHttpRequest, device: TOTPDevice) -> HttpResponse:
     form = EnrolmentCodeForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.enrolment_code is not None:
         request.session[ENROLMENT_SESSION_KEY] = form.enrolment_code.pk
         services.otp_device_new_secret(device=device)
         return redirect(f"{reverse('accounts:otp_setup')}?next={_safe_next(request)}")
@@ -127,7 +129,7 @@ def _enrolment_step(request: HttpRequest, device: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthedHttpRequest) -> HttpResponse:
     """Ask for the 6-digit code of an already paired device."""
     device = services.otp_device_get_or_create(user=request.user)
     if not device.confirmed:
@@ -173,7 +175,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedHttpRequest) -> HttpResponse:
     """The user's own API tokens: create (after the second factor), see, revoke."""
     verified = request.user.is_verified()
     form = ApiTokenForm(request.POST or None)
@@ -208,7 +210,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["POST"])
 @login_required
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
     services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, f"Đã thu hồi mã {token.prefix}….")

@@ -56,7 +56,7 @@ TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
 
 def _plain_strings(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Every free-text string schema inside `schema` (not dates, not enums, not patterned)."""
-    stack = [schema]
+    stack: list[Any] = [schema]
     while stack:
         node = stack.pop()
         if not isinstance(node, dict):

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import NoNul
 from cchc.documents import selectors, services
 from cchc.documents.references import DocRefError, parse_reference
@@ -82,7 +82,7 @@ class NumberIn(Schema):
 
 
 @router.get("/docref", response=DocRefOut, summary="Phân tích số, ký hiệu văn bản")
-def docref(request: HttpRequest, text: Annotated[str, Field(max_length=500), NoNul]) -> dict:
+def docref(request: AuthedHttpRequest, text: Annotated[str, Field(max_length=500), NoNul]) -> dict:
     try:
         return parse_reference(text).to_json()
     except DocRefError as error:
@@ -90,12 +90,12 @@ def docref(request: HttpRequest, text: Annotated[str, Field(max_length=500), NoN
 
 
 @router.get("/documents/incoming", response=list[IncomingOut], summary="Sổ văn bản đến")
-def incoming_list(request: HttpRequest, filters: Query[Filters]) -> list:
+def incoming_list(request: AuthedHttpRequest, filters: Query[Filters]) -> list:
     return list(selectors.incoming_for_user(user=request.user, filters=filters.dict())[:500])
 
 
 @router.post("/documents/incoming", response={201: IncomingOut}, summary="Vào sổ văn bản đến")
-def incoming_create(request: HttpRequest, payload: IncomingIn) -> Status:
+def incoming_create(request: AuthedHttpRequest, payload: IncomingIn) -> Status:
     staff = permissions.acting_staff(request.user)
     if staff is None:
         raise HttpError(403, "Tài khoản chưa gắn với đơn vị nào.")
@@ -107,18 +107,18 @@ def incoming_create(request: HttpRequest, payload: IncomingIn) -> Status:
 
 
 @router.get("/documents/outgoing", response=list[OutgoingOut], summary="Văn bản đi")
-def outgoing_list(request: HttpRequest, filters: Query[Filters]) -> list:
+def outgoing_list(request: AuthedHttpRequest, filters: Query[Filters]) -> list:
     rows = selectors.outgoing_for_user(user=request.user, filters=filters.dict())
     return list(rows.order_by("-created_at")[:500])
 
 
 @router.get("/documents/outgoing/{doc_id}", response=OutgoingOut, summary="Một văn bản đi")
-def outgoing_get(request: HttpRequest, doc_id: int) -> object:
+def outgoing_get(request: AuthedHttpRequest, doc_id: int) -> object:
     return selectors.outgoing_get(user=request.user, pk=doc_id)
 
 
 @router.post("/documents/outgoing/{doc_id}/number", response=OutgoingOut, summary="Cấp số")
-def outgoing_number(request: HttpRequest, doc_id: int, payload: NumberIn) -> object:
+def outgoing_number(request: AuthedHttpRequest, doc_id: int, payload: NumberIn) -> object:
     doc = selectors.outgoing_get(user=request.user, pk=doc_id)
     try:
         return services.outgoing_number(

@@ -3,8 +3,9 @@ public submission POST /public/feedback (no account, the same checks as the web 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
 from cchc.api.types import BoundedDate
 from cchc.core.ratelimit import hit
@@ -21,6 +23,9 @@ from cchc.feedback.models import Feedback
 from cchc.feedback.tasks import sender_link
 from cchc.feedback.workflow import Action, InvalidTransition
 from cchc.organizations.models import Staff, Unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 router = Router(tags=["Phản ánh, kiến nghị"])
 public_router = Router(tags=["Phản ánh, kiến nghị (công khai)"])
@@ -106,7 +111,7 @@ class ActionIn(Schema):
     public_answer: Annotated[str, Field(max_length=12000), NoNul] = ""
 
 
-def _out(item: Feedback, user: Any) -> dict[str, Any]:
+def _out(item: Feedback, user: User) -> dict[str, Any]:
     # Personal data to those who need it: the desk and leaders, and the assigned handler.
     staff = permissions.acting_staff(user)
     personal = permissions.can(user, permissions.VIEW_PERSONAL_DATA, item.unit) or (
@@ -131,7 +136,7 @@ def _messages(error: ValidationError) -> str:
 
 
 @router.get("/feedback", response=list[FeedbackOut], summary="Danh sách phản ánh, kiến nghị")
-def feedback_list(request: HttpRequest, filters: Query[FeedbackFilters]) -> list[dict]:
+def feedback_list(request: AuthedHttpRequest, filters: Query[FeedbackFilters]) -> list[dict]:
     items = selectors.feedback_list_for_user(
         user=request.user,
         status=filters.status,
@@ -144,7 +149,7 @@ def feedback_list(request: HttpRequest, filters: Query[FeedbackFilters]) -> list
 
 
 @router.post("/feedback", response={201: FeedbackOut}, summary="Vào sổ phản ánh, kiến nghị")
-def feedback_create(request: HttpRequest, payload: StaffFeedbackIn) -> Status:
+def feedback_create(request: AuthedHttpRequest, payload: StaffFeedbackIn) -> Status:
     staff = permissions.acting_staff(request.user)
     if staff is None:
         raise HttpError(403, "Tài khoản chưa gắn với đơn vị nào.")
@@ -164,12 +169,18 @@ def feedback_create(request: HttpRequest, payload: StaffFeedbackIn) -> Status:
 
 
 @router.get("/feedback/{pk}", response=FeedbackOut, summary="Một phản ánh, kiến nghị")
-def feedback_get(request: HttpRequest, pk: Id) -> dict:
+def feedback_get(request: AuthedHttpRequest, pk: Id) -> dict:
     return _out(_get(request, pk), request.user)
 
 
+def _chosen(assignee: Staff | None) -> Staff:
+    if assignee is None:
+        raise HttpError(422, "Hãy chọn người xử lý (assignee_id).")
+    return assignee
+
+
 @router.post("/feedback/{pk}/actions", response=FeedbackOut, summary="Xử lý phản ánh")
-def feedback_act(request: HttpRequest, pk: Id, payload: ActionIn) -> dict:
+def feedback_act(request: AuthedHttpRequest, pk: Id, payload: ActionIn) -> dict:
     item = _get(request, pk)
     user, version = request.user, payload.version
     assignee = None
@@ -177,8 +188,8 @@ def feedback_act(request: HttpRequest, pk: Id, payload: ActionIn) -> dict:
         assignee = Staff.objects.filter(pk=payload.assignee_id, unit=item.unit).first()
         if assignee is None:
             raise HttpError(422, "Người xử lý phải thuộc đơn vị.")
-    common = {"actor": user, "item": item, "expected_version": version}
-    actions = {
+    common = services.ActionArgs(actor=user, item=item, expected_version=version)
+    actions: dict[str, Callable[[], Feedback]] = {
         Action.CLASSIFY: lambda: services.feedback_classify(
             **common,
             classification=payload.classification,
@@ -186,7 +197,7 @@ def feedback_act(request: HttpRequest, pk: Id, payload: ActionIn) -> dict:
             forwarded_to=payload.forwarded_to,
             assignee=assignee,
         ),
-        Action.ASSIGN: lambda: services.feedback_assign(**common, assignee=assignee),
+        Action.ASSIGN: lambda: services.feedback_assign(**common, assignee=_chosen(assignee)),
         Action.REQUEST_INFO: lambda: services.feedback_request_info(**common, note=payload.note),
         Action.INFO_RECEIVED: lambda: services.feedback_info_received(**common, note=payload.note),
         Action.DRAFT: lambda: services.feedback_draft(**common, answer=payload.answer),
@@ -201,8 +212,6 @@ def feedback_act(request: HttpRequest, pk: Id, payload: ActionIn) -> dict:
     }
     if payload.action not in actions:
         raise HttpError(422, "Thao tác không hợp lệ.")
-    if payload.action == Action.ASSIGN and assignee is None:
-        raise HttpError(422, "Hãy chọn người xử lý (assignee_id).")
     try:
         item = actions[payload.action]()
     except (services.StaleFeedback, services.Conflict) as error:

@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
 from cchc.api.types import Year
 from cchc.core.official_docs import OfficialDocError
@@ -230,7 +231,7 @@ def _number(value: Any) -> float | None:
 
 @router.get("/kpi/", response=KpiOut, summary="Mọi chỉ số của một đơn vị trong kỳ")
 def kpi_list(
-    request: HttpRequest, unit: Id | None = None, period: PeriodText | None = None
+    request: AuthedHttpRequest, unit: Id | None = None, period: PeriodText | None = None
 ) -> dict[str, Any]:
     """Each indicator with its value (null = N/A), definition, the plan's goal and status."""
     found = _unit(request, unit)
@@ -241,7 +242,7 @@ def kpi_list(
 
 @router.get("/kpi/index766", response=Index766Out, summary="Chỉ số 766 của một đơn vị trong kỳ")
 def kpi_index766(
-    request: HttpRequest, unit: Id | None = None, period: PeriodText | None = None
+    request: AuthedHttpRequest, unit: Id | None = None, period: PeriodText | None = None
 ) -> dict[str, Any]:
     found = _unit(request, unit)
     chosen, text = _period(period)
@@ -294,7 +295,7 @@ def _assessments(request: HttpRequest):
     "/kpi/assessments", response=list[AssessmentOut], summary="Các bản tự đánh giá Chỉ số CCHC"
 )
 def assessment_list(
-    request: HttpRequest, unit: Id | None = None, year: Year | None = None
+    request: AuthedHttpRequest, unit: Id | None = None, year: Year | None = None
 ) -> list[dict[str, Any]]:
     """The self-assessments of the units the caller may read (one unit with `unit`)."""
     found = _assessments(request)
@@ -315,7 +316,7 @@ def _assessment(request: HttpRequest, assessment_id: int) -> Assessment:
 @router.get(
     "/kpi/assessments/{assessment_id}", response=AssessmentOut, summary="Một bản tự đánh giá"
 )
-def assessment_get(request: HttpRequest, assessment_id: Id) -> dict[str, Any]:
+def assessment_get(request: AuthedHttpRequest, assessment_id: Id) -> dict[str, Any]:
     return _assessment_out(_assessment(request, assessment_id))
 
 
@@ -324,7 +325,7 @@ def assessment_get(request: HttpRequest, assessment_id: Id) -> dict[str, Any]:
     response=AssessmentOut,
     summary="Đơn vị gửi bản tự đánh giá lên cấp trên thẩm định",
 )
-def assessment_submit(request: HttpRequest, assessment_id: Id, payload: SubmitIn) -> dict:
+def assessment_submit(request: AuthedHttpRequest, assessment_id: Id, payload: SubmitIn) -> dict:
     """As the page's "Gửi thẩm định": every manual criterion scored, evidence where required;
     `revision` is the one read (a stale one answers 409)."""
     found = _assessment(request, assessment_id)
@@ -343,7 +344,7 @@ def assessment_submit(request: HttpRequest, assessment_id: Id, payload: SubmitIn
     summary="Kết quả CCHC của từng viên chức trong đơn vị, đã xếp hạng",
 )
 def scorecard_list(
-    request: HttpRequest, unit: Id | None = None, period: PeriodText | None = None
+    request: AuthedHttpRequest, unit: Id | None = None, period: PeriodText | None = None
 ) -> list[dict[str, Any]]:
     """The unit's cards (its leaders; the commune for the schools below); others get 404."""
     chosen, _ = _period(period)
@@ -355,7 +356,7 @@ def scorecard_list(
     "/kpi/scorecards/{staff_id}", response=ScorecardOut, summary="Kết quả CCHC của một người"
 )
 def scorecard_get(
-    request: HttpRequest, staff_id: Id, period: PeriodText | None = None
+    request: AuthedHttpRequest, staff_id: Id, period: PeriodText | None = None
 ) -> dict[str, Any]:
     """One's own card, or one of a unit the caller may rank."""
     chosen, _ = _period(period)
@@ -373,7 +374,7 @@ def _report_periods(today: date) -> list[str]:
 
 
 @router.get("/reports", response=list[ReportOut], summary="Các báo cáo định kỳ lập được")
-def report_list(request: HttpRequest, unit: Id | None = None) -> list[dict[str, Any]]:
+def report_list(request: AuthedHttpRequest, unit: Id | None = None) -> list[dict[str, Any]]:
     """The periodic reports of a unit (quarters so far, half-years, the year and last year),
     each built on request from the current figures in any of its formats."""
     found = _unit(request, unit)
@@ -408,7 +409,7 @@ _BINARY = {"schema": {"type": "string", "format": "binary"}}
     },
 )
 def report_download(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     unit: Id | None = None,
     period: PeriodText | None = None,
     format: Literal["docx", "pdf", "xlsx"] = "docx",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.organizations import selectors
 
 router = Router(tags=["Đơn vị và nhân sự"])
@@ -44,7 +44,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="Tài khoản đang dùng")
-def me(request: HttpRequest) -> dict:
+def me(request: AuthedHttpRequest) -> dict:
     staff = permissions.acting_staff(request.user)
     return {
         "username": request.user.get_username(),
@@ -55,17 +55,17 @@ def me(request: HttpRequest) -> dict:
 
 
 @router.get("/units", response=list[UnitOut], summary="Các đơn vị được xem")
-def unit_list(request: HttpRequest) -> list:
+def unit_list(request: AuthedHttpRequest) -> list:
     return list(selectors.unit_list_for_user(user=request.user))
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="Một đơn vị")
-def unit_get(request: HttpRequest, unit_id: int) -> object:
+def unit_get(request: AuthedHttpRequest, unit_id: int) -> object:
     return selectors.unit_get_for_user(user=request.user, pk=unit_id)
 
 
 @router.get("/units/{unit_id}/staff", response=list[StaffOut], summary="Nhân sự của đơn vị")
-def unit_staff(request: HttpRequest, unit_id: int, q: str = "") -> list[dict]:
+def unit_staff(request: AuthedHttpRequest, unit_id: int, q: str = "") -> list[dict]:
     unit = selectors.unit_get_for_user(user=request.user, pk=unit_id)
     show_personal = selectors.may_see_personal_data(user=request.user, unit=unit)
     return [

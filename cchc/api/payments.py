@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
 from cchc.core.ratelimit import hit
 from cchc.kpi import registry
@@ -100,7 +101,7 @@ def _out(request: HttpRequest, bill: Bill) -> dict:
 
 @router.get("/payments/bills", response=list[BillOut], summary="Khoản thu")
 def bill_list(
-    request: HttpRequest, status: str = "", class_name: str = "", limit: int = 200
+    request: AuthedHttpRequest, status: str = "", class_name: str = "", limit: int = 200
 ) -> list[dict]:
     permissions.require(request.user, permissions.VIEW_PAYMENTS)
     bills = selectors.bill_list_for_user(
@@ -110,14 +111,14 @@ def bill_list(
 
 
 @router.get("/payments/bills/{bill_id}", response=BillOut, summary="Một khoản thu")
-def bill_get(request: HttpRequest, bill_id: Id) -> dict:
+def bill_get(request: AuthedHttpRequest, bill_id: Id) -> dict:
     return _out(request, selectors.bill_get_for_user(user=request.user, pk=bill_id))
 
 
 @router.post(
     "/payments/bills/{bill_id}/cash", response={201: PaymentOut}, summary="Ghi nhận tiền mặt"
 )
-def bill_cash(request: HttpRequest, bill_id: Id, payload: CashIn) -> Status:
+def bill_cash(request: AuthedHttpRequest, bill_id: Id, payload: CashIn) -> Status:
     bill = selectors.bill_get_for_user(user=request.user, pk=bill_id)
     permissions.require(request.user, permissions.MANAGE_PAYMENTS, bill.unit)
     try:
@@ -138,7 +139,7 @@ def bill_cash(request: HttpRequest, bill_id: Id, payload: CashIn) -> Status:
 
 
 @router.get("/payments/kpis", response=list[MeasureOut], summary="Chỉ số không dùng tiền mặt")
-def payment_kpis(request: HttpRequest, year: Annotated[int, Field(ge=2000, le=2100)]) -> list:
+def payment_kpis(request: AuthedHttpRequest, year: Annotated[int, Field(ge=2000, le=2100)]) -> list:
     permissions.require(request.user, permissions.VIEW_PAYMENTS)
     units = permissions.visible_units(request.user)
     out = []
@@ -158,7 +159,9 @@ def payment_kpis(request: HttpRequest, year: Annotated[int, Field(ge=2000, le=21
 
 
 @router.get("/payments/vietqr/decode", response=DecodeOut, summary="Đọc chuỗi VietQR")
-def vietqr_decode(request: HttpRequest, payload: Annotated[str, Field(max_length=512)]) -> dict:
+def vietqr_decode(
+    request: AuthedHttpRequest, payload: Annotated[str, Field(max_length=512)]
+) -> dict:
     return decode(payload).as_json()
 
 

@@ -6,11 +6,11 @@ from datetime import date
 from typing import Annotated, Final
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
 from cchc.api.types import BoundedDate, Percent, Year
 from cchc.core.numbers import MAX_ID
@@ -109,12 +109,12 @@ def _validation(error: ValidationError) -> HttpError:
 
 
 @router.get("/plans", response=list[PlanOut], summary="Các kế hoạch được xem")
-def plan_list(request: HttpRequest, year: Year | None = None) -> list[dict]:
+def plan_list(request: AuthedHttpRequest, year: Year | None = None) -> list[dict]:
     return [_plan_out(p) for p in selectors.plan_list_for_user(user=request.user, year=year)]
 
 
 @router.get("/plans/{plan_id}", response=PlanDetailOut, summary="Một kế hoạch và mục tiêu")
-def plan_get(request: HttpRequest, plan_id: int) -> dict:
+def plan_get(request: AuthedHttpRequest, plan_id: int) -> dict:
     plan = selectors.plan_get_for_user(user=request.user, pk=plan_id)
     targets = [
         {
@@ -134,7 +134,7 @@ def plan_get(request: HttpRequest, plan_id: int) -> dict:
 
 
 @router.get("/plans/{plan_id}/tasks", response=list[TaskOut], summary="Nhiệm vụ của kế hoạch")
-def plan_tasks(request: HttpRequest, plan_id: int, overdue: bool | None = None) -> list[dict]:
+def plan_tasks(request: AuthedHttpRequest, plan_id: int, overdue: bool | None = None) -> list[dict]:
     plan = selectors.plan_get_for_user(user=request.user, pk=plan_id)
     rows = selectors.task_rows(plan)
     if overdue is not None:
@@ -158,7 +158,7 @@ def plan_tasks(request: HttpRequest, plan_id: int, overdue: bool | None = None) 
 
 
 @router.patch("/tasks/{task_id}", response=TaskOut, summary="Cập nhật tiến độ nhiệm vụ")
-def task_patch(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict:
+def task_patch(request: AuthedHttpRequest, task_id: int, payload: TaskPatch) -> dict:
     task = selectors.task_get_for_user(user=request.user, pk=task_id)
     try:
         task = services.task_update_progress(
@@ -191,7 +191,7 @@ def task_patch(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict:
 
 @router.get("/activities", response=list[ActivityOut], summary="Hoạt động CCHC")
 def activity_list(
-    request: HttpRequest, kind: Annotated[str, Field(max_length=30)] = ""
+    request: AuthedHttpRequest, kind: Annotated[str, Field(max_length=30)] = ""
 ) -> list[Activity]:
     permissions.require(request.user, permissions.VIEW_PLANS)
     if kind and "\x00" in kind:  # PostgreSQL refuses NUL in a query
@@ -203,7 +203,7 @@ def activity_list(
 
 
 @router.post("/activities", response={201: ActivityOut}, summary="Ghi nhận hoạt động")
-def activity_create(request: HttpRequest, payload: ActivityIn) -> Status:
+def activity_create(request: AuthedHttpRequest, payload: ActivityIn) -> Status:
     staff = permissions.acting_staff(request.user)
     if staff is None:
         raise HttpError(403, "Tài khoản chưa gắn với đơn vị nào.")

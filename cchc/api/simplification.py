@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
 from cchc.simplification import rules, selectors, services
 from cchc.simplification.models import Review
@@ -128,7 +129,7 @@ def _messages(error: ValidationError) -> str:
 
 
 @router.get("/simplification/reviews", response=list[ReviewOut], summary="Danh sách phiếu rà soát")
-def review_list(request: HttpRequest) -> list[dict]:
+def review_list(request: AuthedHttpRequest) -> list[dict]:
     if not rules.may_view(request.user):
         raise HttpError(403, "Bạn không có quyền xem rà soát, đơn giản hóa TTHC.")
     reviews = selectors.reviews_for(request.user).prefetch_related("findings", "cost_lines")
@@ -136,7 +137,7 @@ def review_list(request: HttpRequest) -> list[dict]:
 
 
 @router.get("/simplification/reviews/{pk}", response=ReviewOut, summary="Một phiếu rà soát")
-def review_get(request: HttpRequest, pk: Id) -> dict:
+def review_get(request: AuthedHttpRequest, pk: Id) -> dict:
     return _out(_get(request, pk))
 
 
@@ -145,7 +146,7 @@ def review_get(request: HttpRequest, pk: Id) -> dict:
     response=ReviewOut,
     summary="Duyệt, gửi, chấp thuận, không chấp thuận hoặc trả về dự thảo",
 )
-def review_act(request: HttpRequest, pk: Id, payload: ActionIn) -> dict:
+def review_act(request: AuthedHttpRequest, pk: Id, payload: ActionIn) -> dict:
     review = _get(request, pk)
     try:
         review = services.review_act(

@@ -3,6 +3,7 @@ submitting a response or a dossier rating, and reading published results, for th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from ninja.errors import HttpError
 from pydantic import AfterValidator
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import NoNul
 from cchc.core.numbers import MAX_ID
 from cchc.core.ratelimit import hit
@@ -182,12 +184,12 @@ def _results(campaign: Campaign) -> dict[str, Any]:
 
 
 @router.get("/surveys/campaigns", response=list[CampaignOut], summary="Các đợt khảo sát")
-def campaign_list(request: HttpRequest) -> list[dict]:
+def campaign_list(request: AuthedHttpRequest) -> list[dict]:
     return [_campaign(c) for c in selectors.campaigns_for_user(user=request.user)[:500]]
 
 
 @router.get("/surveys/campaigns/{campaign_id}/results", response=ResultsOut, summary="Kết quả")
-def campaign_results(request: HttpRequest, campaign_id: Id) -> dict:
+def campaign_results(request: AuthedHttpRequest, campaign_id: Id) -> dict:
     return _results(selectors.campaign_get_for_user(user=request.user, pk=campaign_id))
 
 
@@ -197,7 +199,7 @@ def campaign_results(request: HttpRequest, campaign_id: Id) -> dict:
     summary="Phiếu trả lời (ý kiến viết tay ẩn số điện thoại nếu không có quyền xem)",
 )
 def campaign_responses(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     campaign_id: Id,
     offset: Annotated[int, Field(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Field(ge=1, le=500)] = 100,
@@ -238,7 +240,7 @@ def campaign_responses(
     return out
 
 
-def _submit(action) -> tuple[int, dict]:
+def _submit(action: Callable[[], Response]) -> Status[dict[str, Any]]:
     try:
         response = action()
     except services.SurveyClosed as error:

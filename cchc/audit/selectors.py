@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -11,10 +11,13 @@ from cchc.core.audit_verbs import is_known
 from cchc.core.models import AuditEvent
 from cchc.core.numbers import parse_id
 
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
+
 
 def audit_event_list_for_user(
     *,
-    user: Any,
+    user: AnyUser,
     unit_id: str | None = None,
     verb: str = "",
     object_type: str = "",

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.audit import selectors
 from cchc.core.audit_verbs import verb_groups
 
 
 @require_safe
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedHttpRequest) -> HttpResponse:
     """The audit events of the units the user may audit, filtered by the query string."""
     events = selectors.audit_event_list_for_user(
         user=request.user,

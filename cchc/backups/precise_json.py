@@ -29,7 +29,7 @@ class PreciseEncoder(DjangoJSONEncoder):
 class Serializer(JsonSerializer):
     def _init_options(self) -> None:
         self.options.setdefault("cls", PreciseEncoder)
-        super()._init_options()
+        super()._init_options()  # type: ignore[misc]  # Django's private hook, not in the stubs
 
 
 def register() -> None:

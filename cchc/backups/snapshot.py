@@ -187,7 +187,7 @@ def snapshot_postgresql(target: Path) -> DatabaseFacts:
         ]
 
         def execute(sql: str) -> list[tuple[Any, ...]]:
-            return list(conn.execute(sql).fetchall())  # type: ignore[arg-type]
+            return list(conn.execute(sql).fetchall())
 
         quote = connections["default"].ops.quote_name
         facts = read_facts(execute, tables, quote)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
+from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.http import HttpRequest
 
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.audit_verbs import AuditVerb
 from cchc.core.models import AuditChainHead, AuditEvent
+
+
+def _admin_user(request: HttpRequest) -> AbstractUser | None:
+    """The signed-in administrator (the admin site lets no anonymous visitor in)."""
+    user = request.user
+    return user if isinstance(user, AbstractUser) else None
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -29,7 +36,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 before = snapshot(type(obj)._default_manager.get(pk=obj.pk))
             super().save_model(request, obj, form, change)
             audit_record(
-                actor=request.user,
+                actor=_admin_user(request),
                 verb=AuditVerb.ADMIN_CHANGE if change else AuditVerb.ADMIN_ADD,
                 obj=obj,
                 unit=self.unit_of(obj),
@@ -44,7 +51,11 @@ class AuditedModelAdmin(admin.ModelAdmin):
             if unit is not None and unit.pk == obj.pk:
                 unit = None
             audit_record(
-                actor=request.user, verb=AuditVerb.ADMIN_DELETE, obj=obj, unit=unit, before=before
+                actor=_admin_user(request),
+                verb=AuditVerb.ADMIN_DELETE,
+                obj=obj,
+                unit=unit,
+                before=before,
             )
             super().delete_model(request, obj)
 
@@ -59,7 +70,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             instances = formset.save(commit=False)
             for obj in formset.deleted_objects:
                 audit_record(
-                    actor=request.user,
+                    actor=_admin_user(request),
                     verb=AuditVerb.ADMIN_DELETE,
                     obj=obj,
                     unit=parent_unit,
@@ -70,7 +81,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 is_new = obj.pk is None
                 obj.save()
                 audit_record(
-                    actor=request.user,
+                    actor=_admin_user(request),
                     verb=AuditVerb.ADMIN_ADD if is_new else AuditVerb.ADMIN_CHANGE,
                     obj=obj,
                     unit=parent_unit,
@@ -84,7 +95,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at", "unit", "actor_name", "verb", "object_type", "object_id", "seq"]
     list_filter = ["verb", "object_type"]
     search_fields = ["actor_name", "object_repr", "object_id"]
-    date_hierarchy = "at"
+    date_hierarchy: ClassVar[str | None] = "at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -35,6 +35,10 @@ from django.utils import timezone
 
 from cchc.core.audit_verbs import AuditVerb, require_known
 from cchc.core.models import AuditChainHead, AuditEvent
+
+if TYPE_CHECKING:
+    # Domain-free: any Django user model with names (ours is accounts.User), any unit model.
+    from django.contrib.auth.models import AbstractUser
 
 GENESIS = "0" * 64
 
@@ -155,10 +159,10 @@ def event_hash(event: AuditEvent, *, key: bytes | None = None) -> str:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: AbstractUser | None,
     verb: AuditVerb,
     obj: models.Model | None = None,
-    unit: Any = None,
+    unit: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
     before: dict[str, Any] | None = None,
@@ -169,13 +173,13 @@ def audit_record(
     The verb must be registered (`cchc.core.audit_verbs`): an unknown one raises
     `UnknownAuditVerb` before anything is written.
     """
-    verb = require_known(str(verb))
+    verb_value = require_known(str(verb))
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
+    actor_id = actor.pk if actor is not None else None
     actor_name = ""
-    if actor_id is not None:
+    if actor is not None and actor_id is not None:
         actor_name = (actor.get_full_name() or actor.get_username())[:200]
     chain_key = unit.pk if unit is not None else 0
     before, after = _normalise(before), _normalise(after)
@@ -190,10 +194,10 @@ def audit_record(
         event = AuditEvent(
             chain_key=chain_key,
             seq=seq,
-            unit=unit,
+            unit_id=unit.pk if unit is not None else None,
             actor_id=actor_id,
             actor_name=actor_name,
-            verb=verb,
+            verb=verb_value,
             object_type=object_type,
             object_id=object_id,
             object_repr=str(obj)[:300] if obj is not None else "",

@@ -137,8 +137,17 @@ class AuditVerb(models.TextChoices):
     REPORTS_REQUEST = "reports.request", "Yêu cầu lập báo cáo"
     REPORTS_BUILD = "reports.build", "Lập xong báo cáo"
     REPORTS_BUILD_FAILED = "reports.build_failed", "Lập báo cáo không thành công"
+    REPORTS_CALENDAR_SAVE = "reports.calendar_save", "Cập nhật lịch báo cáo định kỳ"
     SIMPLIFICATION_REVIEW_OPEN = "simplification.review_open", "Mở đợt rà soát thủ tục"
+    SIMPLIFICATION_REVIEW_UPDATE = "simplification.review_update", "Sửa phiếu rà soát"
     SIMPLIFICATION_REVIEW_APPROVE = "simplification.review_approve", "Duyệt kết quả rà soát"
+    SIMPLIFICATION_REVIEW_SUBMIT = "simplification.review_submit", "Gửi kết quả rà soát lên xã"
+    SIMPLIFICATION_REVIEW_ACCEPT = "simplification.review_accept", "Chấp thuận kết quả rà soát"
+    SIMPLIFICATION_REVIEW_REJECT = (
+        "simplification.review_reject",
+        "Không chấp thuận kết quả rà soát",
+    )
+    SIMPLIFICATION_REVIEW_REOPEN = "simplification.review_reopen", "Trả phiếu rà soát về dự thảo"
     SIMPLIFICATION_FINDING_SAVE = "simplification.finding_save", "Ghi kết quả rà soát"
     SIMPLIFICATION_COST_LINE_ADD = "simplification.cost_line_add", "Thêm dòng chi phí tuân thủ"
     SIMPLIFICATION_COST_LINE_DELETE = (

@@ -41,7 +41,7 @@ class DatabaseCache(DjangoDatabaseCache):
         if connection.vendor not in ("sqlite", "postgresql"):
             return super().add(key, value, timeout, version=None)
         ops = connection.ops
-        table = ops.quote_name(self._table)
+        table = ops.quote_name(self._table)  # type: ignore[attr-defined]  # Django's own, private
         column = ops.quote_name("cache_key")
         expires = ops.quote_name("expires")
         backend_timeout = self.get_backend_timeout(timeout)
@@ -74,7 +74,7 @@ class DatabaseCache(DjangoDatabaseCache):
         db = router.db_for_read(self.cache_model_class)
         connection = connections[db]
         ops = connection.ops
-        table = ops.quote_name(self._table)
+        table = ops.quote_name(self._table)  # type: ignore[attr-defined]  # Django's own, private
         column = ops.quote_name("cache_key")
         placeholders = ", ".join(["%s"] * len(made))
         now = ops.adapt_datetimefield_value(tz_now().replace(microsecond=0))

@@ -26,6 +26,8 @@ def file_response(request: HttpRequest, field: FieldFile) -> HttpResponseBase:
             },
             status=404,
         )
-    response = FileResponse(handle, as_attachment=True, filename=PurePosixPath(field.name).name)
+    response = FileResponse(
+        handle, as_attachment=True, filename=PurePosixPath(field.name or "").name
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

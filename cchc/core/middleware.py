@@ -84,9 +84,12 @@ def _problems(request: HttpRequest) -> list[tuple[str, str]]:
             found.extend(
                 (f"payload.{key}", text) for text in [key, *values] if has_control_characters(text)
             )
-        for key, upload in request.FILES.items():
-            if has_control_characters(upload.name or ""):
-                found.append((f"payload.{key}", upload.name or ""))
+        for key, uploads in request.FILES.lists():
+            found.extend(
+                (f"payload.{key}", upload.name or "")
+                for upload in uploads
+                if has_control_characters(upload.name or "")
+            )
     elif content_type == "application/json" or content_type.endswith("+json"):
         try:
             document = json.loads(request.body)

@@ -28,7 +28,8 @@ def _word_key(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         if char == "đ":
             letters.append(_RANK["đ"])
             continue
-        base, *marks = unicodedata.normalize("NFD", char)
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], list(decomposed[1:])
         letter = unicodedata.normalize(
             "NFC", base + "".join(m for m in marks if m in _LETTER_MARKS)
         )

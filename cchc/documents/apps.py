@@ -1,7 +1,14 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
-def _may_view(user: object) -> bool:
+
+def _may_view(user: AnyUser) -> bool:
     from cchc.accounts import permissions
 
     return permissions.can(user, permissions.VIEW_DOCUMENTS) or permissions.can(

@@ -10,12 +10,16 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 @dataclass
@@ -109,7 +113,7 @@ def to_pkcs12(issued: Issued, ca: Issued, pin: str) -> bytes:
     )
 
 
-def _png(image: object) -> bytes:
+def _png(image: Image.Image) -> bytes:
     out = BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
@@ -140,6 +144,7 @@ def seal_png(text: str = "TRƯỜNG THCS") -> bytes:
     draw.ellipse((6, 6, 234, 234), outline=red, width=8)
     draw.ellipse((40, 40, 200, 200), outline=red, width=3)
     draw.regular_polygon((120, 120, 30), 5, rotation=-90, fill=red)
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont
     try:
         font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 16)
     except OSError:

@@ -12,13 +12,14 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.documents import selectors
 from cchc.documents.services import place_of
 
@@ -164,7 +165,7 @@ def register_paper(
 
 @require_safe
 @login_required
-def register_export(request: HttpRequest, book: str, fmt: str) -> HttpResponse:
+def register_export(request: AuthedHttpRequest, book: str, fmt: str) -> HttpResponse:
     """`den` or `di` as xlsx, docx or pdf, with the list page's filters (period: Từ/Đến ngày)."""
     if book not in ("den", "di") or fmt not in ("xlsx", "docx", "pdf"):
         raise Http404("Không có sổ này.")
@@ -172,17 +173,17 @@ def register_export(request: HttpRequest, book: str, fmt: str) -> HttpResponse:
     permissions.require(request.user, permissions.VIEW_DOCUMENTS, unit)
     filters = request.GET.dict()
     if book == "den":
-        rows = selectors.incoming_for_user(user=request.user, filters=filters).filter(unit=unit)
-        rows = rows.order_by("year", "incoming_number")
-        title, columns, cells = "Sổ đăng ký văn bản đến", INCOMING_COLUMNS, _incoming_rows(rows)
+        incoming = selectors.incoming_for_user(user=request.user, filters=filters).filter(unit=unit)
+        incoming = incoming.order_by("year", "incoming_number")
+        title, columns, cells = "Sổ đăng ký văn bản đến", INCOMING_COLUMNS, _incoming_rows(incoming)
     else:
-        rows = (
+        outgoing = (
             selectors.outgoing_for_user(user=request.user, filters=filters)
             .filter(unit=unit, number__isnull=False)
             .select_related("amends")
         )
-        rows = rows.order_by("year", "secret_sequence", "number")
-        title, columns, cells = "Sổ đăng ký văn bản đi", OUTGOING_COLUMNS, _outgoing_rows(rows)
+        outgoing = outgoing.order_by("year", "secret_sequence", "number")
+        title, columns, cells = "Sổ đăng ký văn bản đi", OUTGOING_COLUMNS, _outgoing_rows(outgoing)
     stamp = f"{timezone.localdate():%Y%m%d}"
     name = f"so-van-ban-{book}-{stamp}.{fmt}"
     if fmt == "xlsx":

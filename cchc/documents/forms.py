@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
 from cchc.documents.models import Authority, Channel, Secrecy, Urgency
 from cchc.documents.references import type_table
-from cchc.organizations.models import Staff
+from cchc.organizations.models import Staff, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -50,11 +52,11 @@ class AssignForm(forms.Form):
     )
     due_on = forms.DateField(label="Hạn giải quyết", widget=DATE, required=False)
 
-    def __init__(self, *args: object, unit: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         staff = Staff.objects.filter(unit=unit, is_active=True).order_by("full_name")
-        self.fields["lead"].queryset = staff
-        self.fields["collaborators"].queryset = staff
+        cast(forms.ModelChoiceField, self.fields["lead"]).queryset = staff
+        cast(forms.ModelMultipleChoiceField, self.fields["collaborators"]).queryset = staff
 
 
 class OutgoingForm(forms.Form):
@@ -87,11 +89,11 @@ class OutgoingForm(forms.Form):
     urgency = forms.ChoiceField(label="Độ khẩn", choices=Urgency.choices, required=False)
     secrecy = forms.ChoiceField(label="Độ mật", choices=Secrecy.choices, required=False)
 
-    def __init__(self, *args: object, unit: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["signer"].queryset = Staff.objects.filter(unit=unit, is_active=True).order_by(
-            "full_name"
-        )
+        cast(forms.ModelChoiceField, self.fields["signer"]).queryset = Staff.objects.filter(
+            unit=unit, is_active=True
+        ).order_by("full_name")
 
 
 class PinForm(forms.Form):

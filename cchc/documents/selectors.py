@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -14,6 +14,9 @@ from cchc.core.numbers import parse_id
 from cchc.documents.models import IncomingDocument, OutgoingDocument, SigningCertificate
 from cchc.documents.references import DocRefError, parse_reference
 
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
+
 
 def _date(raw: str | None) -> date | None:
     try:
@@ -22,7 +25,7 @@ def _date(raw: str | None) -> date | None:
         return None
 
 
-def _own_only(user: Any) -> Any:
+def _own_only(user: AnyUser) -> Any:
     """Staff without the register permission see only what concerns them (None: everything
     in their units). Anyone else is refused."""
     if permissions.can(user, permissions.VIEW_DOCUMENTS):
@@ -34,7 +37,7 @@ def _own_only(user: Any) -> Any:
 
 
 def incoming_for_user(
-    *, user: Any, filters: dict[str, str] | None = None
+    *, user: AnyUser, filters: dict[str, str] | None = None
 ) -> QuerySet[IncomingDocument]:
     """The register; a teacher sees the non-secret documents they lead or help with."""
     own = _own_only(user)
@@ -47,7 +50,7 @@ def incoming_for_user(
 
 
 def outgoing_for_user(
-    *, user: Any, filters: dict[str, str] | None = None
+    *, user: AnyUser, filters: dict[str, str] | None = None
 ) -> QuerySet[OutgoingDocument]:
     own = _own_only(user)
     rows = permissions.scope_to_units(OutgoingDocument.objects.all(), user).select_related(
@@ -82,21 +85,23 @@ def _filter(
     return rows
 
 
-def incoming_get(*, user: Any, pk: Any) -> IncomingDocument:
-    doc = incoming_for_user(user=user).filter(pk=parse_id(pk)).first()
+def incoming_get(*, user: AnyUser, pk: Any) -> IncomingDocument:
+    pk_value = parse_id(pk)
+    doc = None if pk_value is None else incoming_for_user(user=user).filter(pk=pk_value).first()
     if doc is None:
         raise Http404("Không tìm thấy văn bản đến.")
     return doc
 
 
-def outgoing_get(*, user: Any, pk: Any) -> OutgoingDocument:
-    doc = outgoing_for_user(user=user).filter(pk=parse_id(pk)).first()
+def outgoing_get(*, user: AnyUser, pk: Any) -> OutgoingDocument:
+    pk_value = parse_id(pk)
+    doc = None if pk_value is None else outgoing_for_user(user=user).filter(pk=pk_value).first()
     if doc is None:
         raise Http404("Không tìm thấy văn bản đi.")
     return doc
 
 
-def certificates_for_user(*, user: Any) -> QuerySet[SigningCertificate]:
+def certificates_for_user(*, user: AnyUser) -> QuerySet[SigningCertificate]:
     """Own certificates; leaders also see their unit's (staff and seal)."""
     staff = permissions.acting_staff(user)
     if staff is None:

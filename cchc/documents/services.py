@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -39,6 +39,9 @@ from cchc.documents.workflow import (
 )
 from cchc.organizations.models import Staff, Unit
 
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+
 OS, IS = OutgoingStatus, IncomingStatus
 VIEW = "documents.view"
 REGISTER = "documents.register"
@@ -64,7 +67,7 @@ def next_number(unit: Unit, scope: str) -> int:
     return counter.last
 
 
-def _staff(actor: Any) -> Staff | None:
+def _staff(actor: User) -> Staff | None:
     return permissions.acting_staff(actor)
 
 
@@ -101,7 +104,7 @@ def _clean_upload(upload: Any, *, secret: bool) -> None:
 
 def incoming_register(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     data: dict[str, Any],
     upload: Any = None,
@@ -137,7 +140,7 @@ def incoming_register(
             urgency=data.get("urgency", ""),
             secrecy=data.get("secrecy", ""),
             from_state_agency=data.get("from_state_agency", True),
-            registered_by=actor if getattr(actor, "pk", None) else None,
+            registered_by=actor,
         )
         if upload is not None:
             doc.file.save(upload.name, upload, save=False)
@@ -161,7 +164,7 @@ def _lock_incoming(doc: IncomingDocument, expected_version: int | None) -> Incom
 
 
 def _move_incoming(
-    actor: Any,
+    actor: User,
     doc: IncomingDocument,
     to: str,
     verb: AuditVerb,
@@ -193,7 +196,7 @@ def _move_incoming(
 
 
 def incoming_present(
-    *, actor: Any, doc: IncomingDocument, expected_version: int | None = None
+    *, actor: User, doc: IncomingDocument, expected_version: int | None = None
 ) -> IncomingDocument:
     permissions.require(actor, REGISTER, doc.unit)
     return _move_incoming(
@@ -208,7 +211,7 @@ def incoming_present(
 
 def incoming_assign(
     *,
-    actor: Any,
+    actor: User,
     doc: IncomingDocument,
     instructions: str,
     lead: Staff,
@@ -238,7 +241,7 @@ def incoming_assign(
     )
 
 
-def may_finish(actor: Any, doc: IncomingDocument) -> bool:
+def may_finish(actor: User, doc: IncomingDocument) -> bool:
     """Who may mark an incoming document handled: the unit's approvers or its lead handler.
 
     One rule for the service and the page, so the page never offers a button that answers 403.
@@ -250,7 +253,7 @@ def may_finish(actor: Any, doc: IncomingDocument) -> bool:
 
 
 def incoming_finish(
-    *, actor: Any, doc: IncomingDocument, expected_version: int | None = None
+    *, actor: User, doc: IncomingDocument, expected_version: int | None = None
 ) -> IncomingDocument:
     if not may_finish(actor, doc):
         raise PermissionDenied
@@ -264,7 +267,7 @@ def incoming_finish(
     )
 
 
-def incoming_confirm_receipt(*, actor: Any, doc: IncomingDocument) -> IncomingDocument:
+def incoming_confirm_receipt(*, actor: User, doc: IncomingDocument) -> IncomingDocument:
     """Confirm to the sender that an electronic document arrived (Art. 21: the same day)."""
     permissions.require(actor, REGISTER, doc.unit)
     if doc.channel != "electronic":
@@ -352,7 +355,7 @@ def _clean_draft(unit: Unit, data: dict[str, Any]) -> dict[str, Any]:
 
 def outgoing_create(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     data: dict[str, Any],
     signer: Staff | None,
@@ -397,7 +400,7 @@ def _lock_outgoing(doc: OutgoingDocument, expected_version: int | None) -> Outgo
 
 
 def _move_outgoing(
-    actor: Any,
+    actor: User,
     doc: OutgoingDocument,
     to: str,
     verb: AuditVerb,
@@ -432,7 +435,7 @@ _REVIEW_VERBS: dict[str, AuditVerb] = {
 
 
 def outgoing_transition(
-    *, actor: Any, doc: OutgoingDocument, to: str, expected_version: int | None = None
+    *, actor: User, doc: OutgoingDocument, to: str, expected_version: int | None = None
 ) -> OutgoingDocument:
     """Submit for review (drafter), approve or send back (leader)."""
     needed = DRAFT if to in (OS.REVIEW,) else APPROVE
@@ -447,7 +450,7 @@ def outgoing_transition(
 
 
 def outgoing_number(
-    *, actor: Any, doc: OutgoingDocument, expected_version: int | None = None
+    *, actor: User, doc: OutgoingDocument, expected_version: int | None = None
 ) -> OutgoingDocument:
     """Give an approved document the next number of its sequence (the clerk or the system).
 
@@ -510,7 +513,7 @@ def render_pdf(doc: OutgoingDocument) -> bytes:
 
 def place_of(unit: Unit) -> str:
     """The place name of box 4: the commune or ward in the unit's address ("Bình Hưng")."""
-    for text in (unit.address, unit.parent.name if unit.parent_id else ""):
+    for text in (unit.address, unit.parent.name if unit.parent is not None else ""):
         match = re.search(r"(?i:xã|phường|thị trấn|đặc khu)\s+([^,]+)", text or "")
         if match:
             return match[1].strip()
@@ -529,7 +532,7 @@ def render_docx(doc: OutgoingDocument) -> bytes:
     )
 
     unit = doc.unit
-    parent = unit.parent.name.upper() if unit.parent_id else ""
+    parent = unit.parent.name.upper() if unit.parent is not None else ""
     if doc.symbol:
         number, symbol = doc.symbol.split("/", 1)
     else:  # a draft: the number is left blank, the symbol is what numbering will compose
@@ -561,7 +564,7 @@ def render_docx(doc: OutgoingDocument) -> bytes:
 
 
 def outgoing_sign(
-    *, actor: Any, doc: OutgoingDocument, pin: str, expected_version: int | None = None
+    *, actor: User, doc: OutgoingDocument, pin: str, expected_version: int | None = None
 ) -> OutgoingDocument:
     """The signer's own PAdES signature with the visible image between title and name.
 
@@ -612,7 +615,7 @@ def outgoing_sign(
 
 
 def sign_pdf_as_unit(
-    *, actor: Any, unit: Unit, pdf: bytes, pin: str, purpose: str, near_name: str | None = None
+    *, actor: User, unit: Unit, pdf: bytes, pin: str, purpose: str, near_name: str | None = None
 ) -> bytes:
     """The unit's PAdES signature (seal image), for outgoing documents and dossier papers.
 
@@ -662,7 +665,7 @@ def sign_pdf_as_unit(
 
 
 def outgoing_release(
-    *, actor: Any, doc: OutgoingDocument, unit_pin: str, expected_version: int | None = None
+    *, actor: User, doc: OutgoingDocument, unit_pin: str, expected_version: int | None = None
 ) -> OutgoingDocument:
     """The clerk adds the unit's signature with the seal, releases, and queues the e-mails."""
     from cchc.documents import mailing
@@ -676,7 +679,7 @@ def outgoing_release(
         pdf=bytes(doc.signed_pdf.read()),
         pin=unit_pin,
         purpose=f"Phát hành văn bản {doc.symbol}",
-        near_name=doc.signer.full_name,
+        near_name=doc.signer.full_name if doc.signer is not None else None,
     )
     with transaction.atomic():
         doc = _lock_outgoing(doc, expected_version)
@@ -697,7 +700,7 @@ def outgoing_release(
     return doc
 
 
-def outgoing_release_secret(*, actor: Any, doc: OutgoingDocument) -> OutgoingDocument:
+def outgoing_release_secret(*, actor: User, doc: OutgoingDocument) -> OutgoingDocument:
     """A secret document is released on paper: the register keeps only its metadata."""
     permissions.require(actor, REGISTER, doc.unit)
     if not doc.is_secret:
@@ -719,7 +722,7 @@ def outgoing_release_secret(*, actor: Any, doc: OutgoingDocument) -> OutgoingDoc
 
 
 def certificate_add_pkcs12(
-    *, actor: Any, unit: Unit, staff: Staff | None, data: bytes, pin: str, image: bytes | None
+    *, actor: User, unit: Unit, staff: Staff | None, data: bytes, pin: str, image: bytes | None
 ) -> SigningCertificate:
     """Store a .p12 encrypted after checking its PIN and validity (shown back to the user)."""
     _require_cert_admin(actor, unit, staff)
@@ -753,7 +756,7 @@ def certificate_add_pkcs12(
 
 def certificate_add_pkcs11(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     staff: Staff | None,
     module: str,
@@ -798,7 +801,7 @@ def certificate_add_pkcs11(
     return record
 
 
-def _require_cert_admin(actor: Any, unit: Unit, staff: Staff | None) -> None:
+def _require_cert_admin(actor: User, unit: Unit, staff: Staff | None) -> None:
     me = _staff(actor)
     if staff is not None and me is not None and me.pk == staff.pk:
         return

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import concurrent.futures
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -24,11 +25,11 @@ import re
 import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -39,6 +40,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from cchc.core.timezones import VN
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import Signer
+
+    from cchc.documents.models import SigningCertificate
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
@@ -142,7 +148,7 @@ def load_pem_certs(text: str) -> list[x509.Certificate]:
     return x509.load_pem_x509_certificates(text.encode()) if text.strip() else []
 
 
-def check_usable(record: object, at: datetime | None = None) -> None:
+def check_usable(record: SigningCertificate, at: datetime | None = None) -> None:
     """Refuse a revoked, expired or not-yet-valid certificate, in Vietnamese."""
     at = at or timezone.now()
     fmt = "%d/%m/%Y"
@@ -166,7 +172,7 @@ def check_usable(record: object, at: datetime | None = None) -> None:
 
 
 @contextmanager
-def open_signer(record: object, pin: str) -> Iterator[object]:
+def open_signer(record: SigningCertificate, pin: str) -> Iterator[Signer]:
     """A pyHanko signer for a stored certificate: decrypt the PKCS#12 or log in to the token."""
     from pyhanko.keys import load_certs_from_pemder_data
     from pyhanko.sign import signers
@@ -176,7 +182,7 @@ def open_signer(record: object, pin: str) -> Iterator[object]:
     if record.kind == "pkcs12":
         try:
             signer = signers.SimpleSigner.load_pkcs12_data(
-                decrypt_blob(record.pkcs12_encrypted), chain, passphrase=pin.encode()
+                decrypt_blob(bytes(record.pkcs12_encrypted)), chain, passphrase=pin.encode()
             )
         except ValueError:
             raise SigningError("Mã PIN của chứng thư số không đúng.") from None
@@ -348,7 +354,7 @@ def check_pdf(data: bytes) -> None:
 @_off_event_loop
 def sign_pdf(
     pdf: bytes,
-    signer: object,
+    signer: Signer,
     *,
     field_name: str,
     reason: str,
@@ -370,7 +376,8 @@ def sign_pdf(
     spec = fields.SigFieldSpec(
         sig_field_name=field_name,
         on_page=appearance.page if appearance else 0,
-        box=appearance.box if appearance else None,
+        # pyHanko annotates the box as ints; a PDF rectangle takes any real (and pyHanko too).
+        box=appearance.box if appearance else None,  # type: ignore[arg-type]
     )
     fields.append_signature_field(writer, spec)
     meta = signers.PdfSignatureMetadata(
@@ -427,7 +434,8 @@ class SignatureReport:
     trusted: bool
     covers_whole_file: bool
     changed_after: bool
-    problems: list[str] = field(default_factory=list)
+    # `dataclasses.field`, not the `field` attribute above (which would shadow it for mypy).
+    problems: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -488,7 +496,8 @@ def verify_pdf(data: bytes, roots_pem: list[str]) -> list[SignatureReport]:
             )
             continue
         level = status.modification_level
-        changed_after = status.coverage.name != "ENTIRE_FILE" and level not in (
+        whole_file = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
+        changed_after = not whole_file and level not in (
             None,
             ModificationLevel.NONE,
             ModificationLevel.LTA_UPDATES,
@@ -517,7 +526,7 @@ def verify_pdf(data: bytes, roots_pem: list[str]) -> list[SignatureReport]:
                 intact=status.intact,
                 valid=status.valid,
                 trusted=status.trusted,
-                covers_whole_file=status.coverage.name == "ENTIRE_FILE",
+                covers_whole_file=whole_file,
                 changed_after=changed_after,
                 problems=problems,
             )

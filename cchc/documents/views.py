@@ -7,14 +7,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.downloads import file_response
 from cchc.core.form_errors import add_validation_errors
 from cchc.documents import alerts, selectors, services, signing
@@ -27,14 +29,14 @@ from cchc.documents.forms import (
     Pkcs12Form,
     VerifyForm,
 )
-from cchc.documents.models import TrustedRoot
+from cchc.documents.models import IncomingDocument, TrustedRoot
 from cchc.documents.workflow import TONE, IncomingStatus, InvalidTransition, OutgoingStatus
 
 OS = OutgoingStatus
 
 
 def _expected(request: HttpRequest) -> int | None:
-    version = request.POST.get("version")
+    version = request.POST.get("version", "")
     valid = bool(version) and version.isascii() and version.isdigit() and len(version) < 10
     return int(version) if valid else (-1 if version else None)
 
@@ -48,7 +50,7 @@ def _page(request: HttpRequest, rows: Any) -> Any:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def incoming_list(request: HttpRequest) -> HttpResponse:
+def incoming_list(request: AuthedHttpRequest) -> HttpResponse:
     """The incoming register with filters, deadline alerts and the registration form."""
     rows = selectors.incoming_for_user(user=request.user, filters=request.GET.dict())
     staff = permissions.acting_staff(request.user)
@@ -59,7 +61,8 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
     form = IncomingForm(request.POST or None, request.FILES or None) if may_register else None
     status = 200
     if request.method == "POST":
-        permissions.require(request.user, permissions.REGISTER_DOCUMENTS, unit)
+        if form is None or unit is None:  # (a superuser with no unit has no register either)
+            raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
         if form.is_valid():
             data = dict(form.cleaned_data)
             upload = data.pop("file")
@@ -82,7 +85,9 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/incoming_list.html", context, status=status)
 
 
-def _incoming_context(request: HttpRequest, doc: Any, **forms: Any) -> dict[str, Any]:
+def _incoming_context(
+    request: AuthedHttpRequest, doc: IncomingDocument, **forms: Any
+) -> dict[str, Any]:
     user = request.user
     return {
         "doc": doc,
@@ -96,14 +101,14 @@ def _incoming_context(request: HttpRequest, doc: Any, **forms: Any) -> dict[str,
 
 @require_safe
 @login_required
-def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def incoming_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     doc = selectors.incoming_get(user=request.user, pk=pk)
     return render(request, "documents/incoming_detail.html", _incoming_context(request, doc))
 
 
 @require_POST
 @login_required
-def incoming_act(request: HttpRequest, pk: int) -> HttpResponse:
+def incoming_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     doc = selectors.incoming_get(user=request.user, pk=pk)
     action, expected, user = request.POST.get("action", ""), _expected(request), request.user
     form = AssignForm(request.POST, unit=doc.unit) if action == "assign" else None
@@ -111,7 +116,7 @@ def incoming_act(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "present":
             services.incoming_present(actor=user, doc=doc, expected_version=expected)
         elif action == "assign":
-            if not form.is_valid():
+            if form is None or not form.is_valid():
                 raise ValidationError("Dữ liệu chưa hợp lệ, hãy xem thông báo bên dưới.")
             data = form.cleaned_data
             services.incoming_assign(
@@ -155,7 +160,7 @@ def incoming_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def incoming_file(request: HttpRequest, pk: int) -> HttpResponse:
+def incoming_file(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     doc = selectors.incoming_get(user=request.user, pk=pk)
     return file_response(request, doc.file)
 
@@ -169,7 +174,7 @@ def _text(error: Exception) -> str:
 
 @require_safe
 @login_required
-def outgoing_list(request: HttpRequest) -> HttpResponse:
+def outgoing_list(request: AuthedHttpRequest) -> HttpResponse:
     rows = selectors.outgoing_for_user(user=request.user, filters=request.GET.dict())
     staff = permissions.acting_staff(request.user)
     context = {
@@ -183,7 +188,7 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def outgoing_new(request: HttpRequest) -> HttpResponse:
+def outgoing_new(request: AuthedHttpRequest) -> HttpResponse:
     unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.DRAFT_DOCUMENTS, unit)
     amends = None
@@ -235,14 +240,14 @@ def _outgoing_context(request: HttpRequest, doc: Any) -> dict[str, Any]:
 
 @require_safe
 @login_required
-def outgoing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def outgoing_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     doc = selectors.outgoing_get(user=request.user, pk=pk)
     return render(request, "documents/outgoing_detail.html", _outgoing_context(request, doc))
 
 
 @require_POST
 @login_required
-def outgoing_act(request: HttpRequest, pk: int) -> HttpResponse:
+def outgoing_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     doc = selectors.outgoing_get(user=request.user, pk=pk)
     action, expected, user = request.POST.get("action", ""), _expected(request), request.user
     pin = request.POST.get("pin", "")[:64]
@@ -290,14 +295,14 @@ def outgoing_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def outgoing_file(request: HttpRequest, pk: int) -> HttpResponse:
+def outgoing_file(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     doc = selectors.outgoing_get(user=request.user, pk=pk)
     return file_response(request, doc.signed_pdf if doc.signed_pdf else doc.pdf)
 
 
 @require_safe
 @login_required
-def outgoing_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def outgoing_docx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The draft as a Word file in the Decree 30 layout, to edit or print."""
     from cchc.documents.exports import DOCX_TYPE
 
@@ -313,7 +318,7 @@ def outgoing_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def certificates(request: HttpRequest) -> HttpResponse:
+def certificates(request: AuthedHttpRequest) -> HttpResponse:
     """Own certificate(s): subject, issuer, serial, validity shown before use; add one."""
     staff = permissions.acting_staff(request.user)
     if staff is None:
@@ -323,8 +328,9 @@ def certificates(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         kind = request.POST.get("kind")
-        form = p12 if kind == "pkcs12" else p11
+        form: Pkcs12Form | Pkcs11Form = p12 if kind == "pkcs12" else p11
         if form.is_valid():
+            unit = permissions.acting_unit_or_404(request.user)  # certificates belong to a unit
             data = form.cleaned_data
             image = data["image"].read() if data.get("image") else None
             owner = None if data.get("for_unit") else staff
@@ -332,7 +338,7 @@ def certificates(request: HttpRequest) -> HttpResponse:
                 if kind == "pkcs12":
                     record = services.certificate_add_pkcs12(
                         actor=request.user,
-                        unit=staff.unit,
+                        unit=unit,
                         staff=owner,
                         data=data["file"].read(),
                         pin=data["pin"],
@@ -341,7 +347,7 @@ def certificates(request: HttpRequest) -> HttpResponse:
                 else:
                     record = services.certificate_add_pkcs11(
                         actor=request.user,
-                        unit=staff.unit,
+                        unit=unit,
                         staff=owner,
                         module=data["module"],
                         token_label=data["token_label"],
@@ -368,7 +374,7 @@ def certificates(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthedHttpRequest) -> HttpResponse:
     """Upload any PDF: a report per signature, trust against the admin's roots (Vietnamese)."""
     permissions.require(request.user, permissions.VIEW_UNIT)
     form = VerifyForm(request.POST or None, request.FILES or None)

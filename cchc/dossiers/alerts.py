@@ -75,7 +75,7 @@ def send_digests(now: datetime | None = None) -> dict[str, int]:
     for staff_id in sorted(set(lists) | set(extra)):
         content = lists.get(staff_id, {"due_soon": [], "late": []})
         person = staff[staff_id]
-        address = person.email or (person.user.email if person.user_id else "")
+        address = person.email or (person.user.email if person.user is not None else "")
         if not address:
             skipped += 1
             continue

@@ -46,6 +46,8 @@ def counting_start(calendar: WorkCalendar, procedure: Procedure, received_at: da
 def supplement_deadline(dossier: Dossier) -> datetime:
     """The last moment to ask for papers after acceptance (Decree 61 Art. 19(4): 3 working
     days unless the procedure says otherwise)."""
+    if dossier.received_at is None:
+        raise ValueError("A dossier is asked for papers only after it was received.")
     calendar = calendar_for_unit(dossier.unit)
     start = counting_start(calendar, dossier.procedure, dossier.received_at).date()
     day = calendar.add_working_days(start, dossier.procedure.supplement_within_days)
@@ -71,6 +73,8 @@ def compute_due(unit: Unit, procedure: Procedure, received_at: datetime) -> date
     start = counting_start(calendar, procedure, received_at)
     if procedure.time_limit_unit == TimeLimitUnit.SAME_DAY:
         return end_of_day(calendar, start.date())
+    if procedure.time_limit_value is None:  # ruled out above (only "same day" has none)
+        return None
     limit = Decimal(procedure.time_limit_value)
     if procedure.time_limit_unit == TimeLimitUnit.WORKING_HOURS:
         return _aware(calendar.add_working_hours(start, limit))
@@ -101,6 +105,8 @@ def explain_due(dossier: Dossier) -> list[str] | None:
 
 def extend_by_pause(dossier: Dossier, paused_from: datetime, resumed_at: datetime) -> datetime:
     """Under the "pause" rule the due date moves by the working days the citizen took."""
+    if dossier.due_at is None:
+        raise ValueError("Only a dossier with a due date has it moved by a pause.")
     calendar = calendar_for_unit(dossier.unit)
     lost = calendar.working_days_between(
         paused_from.astimezone(VN).date(), resumed_at.astimezone(VN).date()

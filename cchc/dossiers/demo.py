@@ -4,7 +4,10 @@ without apologies), some supplements, the transfer season in August; `--dossiers
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +22,8 @@ from cchc.dossiers.models import Channel, Dossier, Procedure
 from cchc.organizations.models import Staff, Unit
 from cchc.workdays.calendar import WorkCalendar
 from cchc.workdays.services import calendar_for_unit
+
+T = TypeVar("T")
 
 SCHOOL_CODE = "000.31.41.H29"
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Ngô"]
@@ -100,8 +105,8 @@ def seed_demo_data(*, dossiers: int = 320, **_options: object) -> list[str]:
     clerk = User.objects.filter(username="thuyltt").first()
     if not Procedure.objects.filter(unit=school).exists():
         _seed_procedures(school, clerk)
-    if Dossier.objects.filter(unit=school).exists():
-        return []
+    if clerk is None or Dossier.objects.filter(unit=school).exists():
+        return []  # the services receive only through a clerk of the unit
     made = seed_dossiers(school, count=dossiers, actor=clerk)
     return [f"Đã tạo {made} hồ sơ TTHC mẫu cho {school.short_name}."]
 
@@ -111,7 +116,7 @@ def _at(day, hour: int, minute: int) -> datetime:
 
 
 @transaction.atomic
-def seed_dossiers(unit: Unit, *, count: int, actor: User | None, seed: int = 2026) -> int:
+def seed_dossiers(unit: Unit, *, count: int, actor: User, seed: int = 2026) -> int:
     """Run each dossier through the real services, moving the clock by hand (timezone.now is
     what the services read, so each step is patched to its historical moment)."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
@@ -121,6 +126,8 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User | None, seed: int = 202
     principal = User.objects.filter(
         staff__unit=unit, staff__role_assignments__role="principal"
     ).first()
+    if principal is None:
+        return 0  # the principal decides every dossier: no principal, no demo dossiers
     today = timezone.localdate()
     start = today.replace(month=1, day=1)
     days = (today - start).days
@@ -142,19 +149,20 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User | None, seed: int = 202
     for received, procedure in moments:
         dossier = _with_clock(
             received,
-            lambda p=procedure, r=received: services.dossier_receive(
+            partial(
+                services.dossier_receive,
                 actor=actor,
                 unit=unit,
-                procedure=p,
+                procedure=procedure,
                 applicant={
                     "applicant_name": _name(rng),
                     "applicant_phone": f"09{rng.randint(10**7, 10**8 - 1)}",
                 },
-                provided_documents=[d["name"] for d in p.documents],
+                provided_documents=[d["name"] for d in procedure.documents],
                 channel=rng.choice([Channel.IN_PERSON] * 3 + [Channel.POST]),
                 subject="",
                 assignee=rng.choice(staff),
-                received_at=r,
+                received_at=received,
             ),
         )
         _advance(dossier, rng, actor, principal, today, calendar)
@@ -169,13 +177,13 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User | None, seed: int = 202
     return made
 
 
-def _with_clock(moment: datetime, action):
+def _with_clock(moment: datetime, action: Callable[[], T]) -> T:
     original = timezone.now
-    timezone.now = lambda: moment  # type: ignore[assignment]
+    timezone.now = lambda: moment
     try:
         return action()
     finally:
-        timezone.now = original  # type: ignore[assignment]
+        timezone.now = original
 
 
 def _office(calendar: WorkCalendar, moment: datetime) -> datetime:
@@ -194,27 +202,38 @@ def _office(calendar: WorkCalendar, moment: datetime) -> datetime:
         local = datetime.combine(day, time(0, 0), tzinfo=VN)
 
 
-def _advance(dossier: Dossier, rng: random.Random, actor, principal, today, calendar) -> None:
-    if dossier.due_at is None:
+def _advance(
+    dossier: Dossier,
+    rng: random.Random,
+    actor: User,
+    principal: User,
+    today: date,
+    calendar: WorkCalendar,
+) -> None:
+    received_at, due, assignee = dossier.received_at, dossier.due_at, dossier.assignee
+    if due is None or received_at is None:
         return
-    if dossier.assignee is not None:
-        moment = _office(calendar, dossier.received_at + timedelta(hours=2))
+    if assignee is not None:
+        moment = _office(calendar, received_at + timedelta(hours=2))
         if moment.date() >= today:
             return
         dossier = _with_clock(
             moment,
-            lambda: services.dossier_hand_over(
+            partial(
+                services.dossier_hand_over,
                 actor=actor,
                 dossier=dossier,
-                to_staff=dossier.assignee,
+                to_staff=assignee,
                 step="appraisal",
                 note="Chuyển thẩm định",
             ),
         )
-    due = dossier.due_at
+        due = dossier.due_at
+        if due is None:
+            return
     roll = rng.random()
     if roll < 0.08 and dossier.procedure.max_supplements:
-        asked = _office(calendar, dossier.received_at + timedelta(hours=20))
+        asked = _office(calendar, received_at + timedelta(hours=20))
         if asked >= deadlines.supplement_deadline(dossier) or asked.date() >= today:
             return
         dossier = _with_clock(
@@ -233,12 +252,14 @@ def _advance(dossier: Dossier, rng: random.Random, actor, principal, today, cale
             back, lambda: services.dossier_supplement_received(actor=actor, dossier=dossier)
         )
         due = dossier.due_at
+        if due is None:
+            return
     due_day = due.astimezone(VN).date()
     late = roll > 0.96
     if late and rng.random() < 0.6:
         moment = _office(calendar, due - timedelta(days=3))
         new_day = calendar.add_working_days(due_day, 3)
-        if dossier.received_at < moment and moment.date() < min(today, due_day):
+        if received_at < moment and moment.date() < min(today, due_day):
             _with_clock(
                 moment,
                 lambda: services.dossier_apologize(
@@ -252,7 +273,7 @@ def _advance(dossier: Dossier, rng: random.Random, actor, principal, today, cale
     if late:
         finished = _office(calendar, due + timedelta(days=2))
     else:
-        earliest = dossier.received_at + timedelta(hours=1)
+        earliest = received_at + timedelta(hours=1)
         finished = _office(calendar, max(due - timedelta(hours=rng.randint(2, 40)), earliest))
         if finished > due:
             finished = max(earliest, due - timedelta(minutes=30))

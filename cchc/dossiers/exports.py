@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from cchc.core.spreadsheets import append_row, workbook_bytes
 from cchc.core.timezones import VN
 from cchc.dossiers import papers
-from cchc.dossiers.models import Dossier
+from cchc.dossiers.models import Dossier, DossierQuerySet
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The columns of Mẫu 07 (Circular 03/2025, domain-2025.md section 4), then what the desk adds:
@@ -53,7 +53,7 @@ def _contact(dossier: Dossier, show_personal: bool) -> str:
     return ", ".join(p for p in (dossier.applicant_address, dossier.applicant_phone) if p)
 
 
-def in_receipt_order(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+def in_receipt_order(dossiers: DossierQuerySet) -> DossierQuerySet:
     """One row per dossier, in the order they were received (book entry order); dossiers not
     yet accepted come last."""
     return (
@@ -63,7 +63,7 @@ def in_receipt_order(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
     )
 
 
-def _xlsx(dossiers: QuerySet[Dossier], show_personal: bool) -> bytes:
+def _xlsx(dossiers: DossierQuerySet, show_personal: bool) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Sổ theo dõi hồ sơ"
@@ -101,7 +101,7 @@ def _xlsx(dossiers: QuerySet[Dossier], show_personal: bool) -> bytes:
 
 
 def tracking_book(
-    dossiers: QuerySet[Dossier], fmt: str, unit: Any, *, show_personal: bool
+    dossiers: DossierQuerySet, fmt: str, unit: Any, *, show_personal: bool
 ) -> tuple[bytes, str, str]:
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "xlsx":

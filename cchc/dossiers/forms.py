@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -121,11 +121,13 @@ class IntakeForm(ApplicantFields):
 
     def __init__(self, *args: Any, unit: Unit, procedures: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].queryset = procedures
-        self.fields["assignee"].queryset = Staff.objects.filter(unit=unit, is_active=True)
-        self.fields["assignee"].choices = staff_choices(unit)
+        cast(forms.ModelChoiceField, self.fields["procedure"]).queryset = procedures
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = Staff.objects.filter(
+            unit=unit, is_active=True
+        )
+        cast(forms.ModelChoiceField, self.fields["assignee"]).choices = staff_choices(unit)
         names = sorted({d["name"] for p in procedures for d in p.documents})
-        self.fields["documents"].choices = [(n, n) for n in names]
+        cast(forms.MultipleChoiceField, self.fields["documents"]).choices = [(n, n) for n in names]
         self.checklists = [(p, p.documents) for p in procedures]
 
     def chosen_procedure_pk(self) -> str:
@@ -134,7 +136,8 @@ class IntakeForm(ApplicantFields):
         return str(raw or "")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         procedure, ticked = data.get("procedure"), data.get("documents") or []
         if procedure is not None:
             names = {d.get("name") for d in procedure.documents}
@@ -198,8 +201,11 @@ class HandOverForm(ActionForm):
     ) -> None:
         super().__init__(*args, dossier=dossier, **kwargs)
         unit = unit or (dossier.unit if dossier is not None else None)
-        self.fields["to_staff"].queryset = Staff.objects.filter(unit=unit, is_active=True)
-        self.fields["to_staff"].choices = staff_choices(unit)
+        if unit is None:
+            raise TypeError("HandOverForm needs the dossier or its unit.")
+        to_staff = cast(forms.ModelChoiceField, self.fields["to_staff"])
+        to_staff.queryset = Staff.objects.filter(unit=unit, is_active=True)
+        to_staff.choices = staff_choices(unit)
 
 
 class ApologyForm(ActionForm):

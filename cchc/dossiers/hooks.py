@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from cchc.dossiers.papers import CodeNote
 
 if TYPE_CHECKING:
+    from cchc.accounts.models import User
     from cchc.dossiers.models import Dossier
 
 ReceiptListener = Callable[["Dossier", Any], None]
@@ -43,7 +44,7 @@ def register_paper_note(provider: PaperNoteProvider) -> None:
         _paper_notes.append(provider)
 
 
-def dossier_received(dossier: Dossier, actor: Any) -> None:
+def dossier_received(dossier: Dossier, actor: User) -> None:
     """Run the receipt listeners; the caller holds the dossier's transaction."""
     for listener in _receipt_listeners:
         listener(dossier, actor)

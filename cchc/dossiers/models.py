@@ -236,7 +236,8 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
 
     def with_late_flag(self, at: datetime | None = None) -> DossierQuerySet:
         """Each row with `is_overdue` (the same definition), for lists that mark late rows."""
-        return self.with_measure(at or timezone.now()).annotate(
+        # no-redef: `Dossier` declares `is_overdue` for mypy, as rows of this queryset carry it.
+        return self.with_measure(at or timezone.now()).annotate(  # type: ignore[no-redef]
             is_overdue=Case(
                 When(LATE, then=Value(True)),
                 default=Value(False),
@@ -257,6 +258,9 @@ ON_TIME = Q(received_at__isnull=False, due_at__isnull=False, measured_at__lte=F(
 
 
 class Dossier(TimeStampedModel):
+    # Not a column: set on the rows of `Dossier.objects.with_late_flag()` only.
+    is_overdue: bool
+
     unit = models.ForeignKey(
         "organizations.Unit",
         verbose_name="Đơn vị",

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.http import Http404
 from django.urls import reverse
 
 from cchc.core.official_docs import OfficialDocError, converter, layout, ooxml
 from cchc.dossiers import hooks, papers
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import DossierStatus
+
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KINDS = {
@@ -48,7 +52,7 @@ def available(dossier: Dossier) -> list[tuple[str, str]]:
 
 
 def _place(unit: Any) -> str:
-    parent = unit.parent.name if unit.parent_id else ""
+    parent = unit.parent.name if unit.parent is not None else ""
     for prefix in ("Ủy ban nhân dân xã ", "Ủy ban nhân dân phường ", "UBND xã ", "UBND phường "):
         if parent.startswith(prefix):
             return parent[len(prefix) :]
@@ -58,7 +62,7 @@ def _place(unit: Any) -> str:
 def unit_info(unit: Any) -> papers.UnitInfo:
     return papers.UnitInfo(
         name=unit.name,
-        parent_name=unit.parent.name if unit.parent_id else "",
+        parent_name=unit.parent.name if unit.parent is not None else "",
         place=_place(unit),
         symbol=unit.symbol or "",
         address=unit.address,
@@ -111,7 +115,7 @@ def dossier_info(
             address=dossier.applicant_address if show_personal else "",
         ),
         receiver_name=_staff_name(dossier.received_by)
-        or (dossier.received_by.get_full_name() if dossier.received_by_id else ""),
+        or (dossier.received_by.get_full_name() if dossier.received_by is not None else ""),
         return_place=", ".join(p for p in (dossier.unit.name, dossier.unit.address) if p),
         lookup_url=lookup_url(dossier),
         book_entry=dossier.book_entry,
@@ -122,7 +126,7 @@ def dossier_info(
     )
 
 
-def _staff_name(user: Any) -> str:
+def _staff_name(user: AnyUser) -> str:
     staff = getattr(user, "staff", None) if user is not None else None
     return staff.full_name if staff else ""
 
@@ -156,6 +160,8 @@ def build(
         return papers.receipt_slip(unit, info)
     if kind == "bo-sung":
         pause = dossier.pauses.order_by("-started_at").first()
+        if pause is None:
+            raise Http404("Hồ sơ chưa từng được yêu cầu bổ sung.")
         return papers.supplement_request(
             unit,
             info,

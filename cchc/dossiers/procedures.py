@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -15,6 +15,9 @@ from cchc.core.conflicts import unique_or_conflict
 from cchc.dossiers import catalogue
 from cchc.dossiers.models import Procedure
 from cchc.organizations.models import Unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 #: Record fields that convert to a model column of another type (text to Decimal, time or
 #: date), or that key the version; every other field is copied as it is. The list of fields
@@ -35,7 +38,7 @@ def _values(record: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def procedure_upsert(*, actor: Any, unit: Unit, record: dict[str, Any]) -> Procedure:
+def procedure_upsert(*, actor: User | None, unit: Unit, record: dict[str, Any]) -> Procedure:
     """Create or update the version of (name, valid_from) in `unit`."""
     problems = catalogue.validate(record)
     if problems:
@@ -67,14 +70,14 @@ def procedure_upsert(*, actor: Any, unit: Unit, record: dict[str, Any]) -> Proce
     return procedure
 
 
-def procedure_seed_defaults(*, actor: Any, unit: Unit) -> list[Procedure]:
+def procedure_seed_defaults(*, actor: User | None, unit: Unit) -> list[Procedure]:
     """The school's procedures from the packaged catalogue (domain.md section 7)."""
     return [procedure_upsert(actor=actor, unit=unit, record=r) for r in catalogue.load_seed()]
 
 
 @transaction.atomic
 def procedures_import_xlsx(
-    *, actor: Any, unit: Unit, data: bytes
+    *, actor: User, unit: Unit, data: bytes
 ) -> tuple[list[Procedure], list[catalogue.RowProblem]]:
     """Import good rows, report the others; nothing half-written (one transaction)."""
     permissions.require(actor, permissions.MANAGE_PROCEDURES, unit)

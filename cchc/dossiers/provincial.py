@@ -11,7 +11,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from openpyxl import load_workbook
@@ -27,6 +27,9 @@ from cchc.dossiers.models import Channel, Dossier, DossierEvent, Procedure
 from cchc.dossiers.workflow import PORTAL_CODE, DossierStatus
 from cchc.organizations.models import Unit
 from cchc.workdays.services import calendar_for_unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]+(\.[A-Z0-9]+)*-\d{6}-\d{4,8}$")
 _BY_PORTAL_CODE = {number: status for status, number in PORTAL_CODE.items()}
@@ -113,7 +116,8 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
             "Không đọc được tệp: cần tệp Excel .xlsx xuất từ hệ thống tỉnh."
         ) from error
     rows = list(sheet.iter_rows(values_only=True))
-    header_index, columns = 0, {}
+    header_index = 0
+    columns: dict[str, int] = {}
     for header_index, row in enumerate(rows[:10]):  # noqa: B007 - used after the loop
         columns = {}
         for i, cell in enumerate(row):
@@ -146,7 +150,7 @@ def _procedure(unit: Unit, values: dict[str, Any]) -> Procedure:
 
 
 @transaction.atomic
-def import_provincial(*, actor: Any, unit: Unit, data: bytes) -> ImportReport:
+def import_provincial(*, actor: User, unit: Unit, data: bytes) -> ImportReport:
     permissions.require(actor, permissions.RECEIVE_DOSSIERS, unit)
     report = ImportReport()
     for number, values in read_rows(data):
@@ -161,7 +165,7 @@ def import_provincial(*, actor: Any, unit: Unit, data: bytes) -> ImportReport:
 _MIRRORED = ["status", "received_at", "due_at", "result_at", "returned_at"]
 
 
-def _import_row(actor: Any, unit: Unit, values: dict[str, Any], report: ImportReport) -> None:
+def _import_row(actor: User, unit: Unit, values: dict[str, Any], report: ImportReport) -> None:
     code = str(values.get("code") or "").strip().upper()
     if not CODE_PATTERN.match(code):
         raise ValueError(f"mã hồ sơ không đúng định dạng: {code!r}")

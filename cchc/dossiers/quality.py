@@ -115,7 +115,8 @@ def scored_dossiers(units: QuerySet[Unit], period: Period) -> QuerySet:
     """The handled dossiers of the period, each with its points `p1` … `p4` (None: not scored);
     index 7's points are index 1's (see the module docstring), so they are not computed twice."""
     dossiers = dossiers_handled(units, period).annotate(
-        finished_at=Coalesce(F("result_at"), F("returned_at")),
+        # Shadows the model's `finished_at` property on purpose: the same moment, in SQL.
+        finished_at=Coalesce(F("result_at"), F("returned_at")),  # type: ignore[no-redef]
         measured_day=TruncDate("measured_at", tzinfo=VN),
         due_day=TruncDate("due_at", tzinfo=VN),
     )

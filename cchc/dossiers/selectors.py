@@ -7,7 +7,7 @@ from collections import namedtuple
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet
@@ -17,9 +17,12 @@ from django.utils import timezone
 from cchc.accounts import permissions
 from cchc.core.numbers import parse_id
 from cchc.dossiers.catalogue import search_key
-from cchc.dossiers.models import Dossier, DossierEvent, DossierPause, Procedure
+from cchc.dossiers.models import Dossier, DossierEvent, DossierPause, DossierQuerySet, Procedure
 from cchc.dossiers.workflow import FINAL, HAS_RESULT, DossierStatus
 from cchc.organizations.models import Unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
 
 def procedures_current(unit: Unit, on: date | None = None) -> QuerySet[Procedure]:
@@ -32,7 +35,7 @@ def procedures_current(unit: Unit, on: date | None = None) -> QuerySet[Procedure
     )
 
 
-def procedures_for_filter(user: Any, on: date | None = None) -> QuerySet[Procedure]:
+def procedures_for_filter(user: AnyUser, on: date | None = None) -> QuerySet[Procedure]:
     """The procedures in force of every unit whose dossiers `user` may read, for list filters:
     the unit's own, and for a commune officer those of every school below the commune."""
     on = on or timezone.localdate()
@@ -74,14 +77,14 @@ def procedure_search(unit: Unit, query: str) -> list[Procedure]:
 
 def dossier_list_for_user(
     *,
-    user: Any,
+    user: AnyUser,
     status: str = "",
     procedure_id: str = "",
     query: str = "",
     received_from: date | None = None,
     received_to: date | None = None,
     late_only: bool = False,
-) -> QuerySet[Dossier]:
+) -> DossierQuerySet:
     """Dossiers the user may see; teachers only see those assigned to them."""
     dossiers = Dossier.objects.select_related("procedure", "assignee", "unit", "apology")
     if permissions.can(user, permissions.VIEW_DOSSIERS):
@@ -113,12 +116,12 @@ def dossier_list_for_user(
 
 def queue_for_user(
     *,
-    user: Any,
+    user: AnyUser,
     status: str = "",
     procedure_id: str = "",
     handler_id: str = "",
     unit_id: str = "",
-) -> QuerySet[Dossier]:
+) -> DossierQuerySet:
     """Open dossiers for the work queue: overdue ones on top, then the nearest due; dossiers
     without a due date (online ones not yet accepted) never come first."""
     dossiers = dossier_list_for_user(user=user, status=status, procedure_id=procedure_id)
@@ -139,7 +142,7 @@ def queue_for_user(
     )
 
 
-def late_without_apology(*, user: Any) -> QuerySet[Dossier]:
+def late_without_apology(*, user: AnyUser) -> DossierQuerySet:
     """Open dossiers past their original due date with no apology: shown in red to the head."""
     return (
         dossier_list_for_user(user=user)
@@ -150,7 +153,7 @@ def late_without_apology(*, user: Any) -> QuerySet[Dossier]:
     )
 
 
-def undated_for_user(*, user: Any) -> QuerySet[Dossier]:
+def undated_for_user(*, user: AnyUser) -> DossierQuerySet:
     """Accepted, open dossiers without a due date, oldest receipt first (to be dated)."""
     return (
         dossier_list_for_user(user=user)
@@ -160,7 +163,7 @@ def undated_for_user(*, user: Any) -> QuerySet[Dossier]:
     )
 
 
-def dossier_get_for_user(*, user: Any, pk: int) -> Dossier:
+def dossier_get_for_user(*, user: AnyUser, pk: int) -> Dossier:
     dossier = dossier_list_for_user(user=user).filter(pk=pk).first()
     if dossier is None:
         raise Http404("Không tìm thấy hồ sơ.")
@@ -251,15 +254,19 @@ def _lookup_sql() -> str:
     columns += [col("e", e, "at"), col("e", e, "to_status"), col("e", e, "note")]
     return (
         f"SELECT {', '.join(columns)} FROM {quote(d.db_table)} d"  # noqa: S608 - names are ours
-        f" JOIN {quote(p.db_table)} p ON p.{quote(p.pk.column)} = {col('d', d, 'procedure')}"
-        f" JOIN {quote(u.db_table)} u ON u.{quote(u.pk.column)} = {col('d', d, 'unit')}"
-        f" LEFT JOIN {quote(e.db_table)} e ON {col('e', e, 'dossier')} = d.{quote(d.pk.column)}"
+        f" JOIN {quote(p.db_table)} p ON {col('p', p, 'id')} = {col('d', d, 'procedure')}"
+        f" JOIN {quote(u.db_table)} u ON {col('u', u, 'id')} = {col('d', d, 'unit')}"
+        f" LEFT JOIN {quote(e.db_table)} e ON {col('e', e, 'dossier')} = {col('d', d, 'id')}"
         f" AND {col('e', e, 'is_public')} = %s"
         f" WHERE {col('d', d, 'code')} = %s"
-        f" ORDER BY {col('e', e, 'at')}, e.{quote(e.pk.column)}"
+        f" ORDER BY {col('e', e, 'at')}, {col('e', e, 'id')}"
     )
 
 
+@overload
+def _aware(value: datetime) -> datetime: ...
+@overload
+def _aware(value: None) -> None: ...
 def _aware(value: datetime | None) -> datetime | None:
     """SQLite hands back naive UTC datetimes to a plain cursor (the ORM would convert them)."""
     if value is not None and timezone.is_naive(value):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -42,6 +42,9 @@ from cchc.dossiers.workflow import (
 )
 from cchc.organizations.models import Staff, Unit
 from cchc.workdays.services import calendar_for_unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 S = DossierStatus
 ID_NUMBER = re.compile(r"^\d{12}$")
@@ -150,7 +153,7 @@ def _checklist(procedure: Procedure, provided: list[str]) -> list[dict[str, Any]
     return rows
 
 
-def _require_staff_of(actor: Any, unit: Unit, permission: str) -> None:
+def _require_staff_of(actor: User, unit: Unit, permission: str) -> None:
     permissions.require(actor, permission, unit)
 
 
@@ -165,7 +168,7 @@ def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
     return locked
 
 
-def _actor_name(actor: Any) -> str:
+def _actor_name(actor: User | None) -> str:
     staff = permissions.acting_staff(actor)
     if staff is not None:
         return staff.full_name
@@ -190,7 +193,7 @@ _WATCHED = [
 
 def _move(
     *,
-    actor: Any,
+    actor: User,
     dossier: Dossier,
     to_status: str,
     note: str = "",
@@ -213,7 +216,7 @@ def _move(
         from_status=from_status,
         to_status=to_status,
         step=dossier.step,
-        actor=_user(actor),
+        actor=actor,
         giver=_actor_name(actor),
         receiver=receiver,
         result=result,
@@ -231,11 +234,6 @@ def _move(
     return dossier
 
 
-def _user(actor: Any) -> Any:
-    """The actor as a user row to point at, or None for the system."""
-    return actor if getattr(actor, "pk", None) else None
-
-
 def require_legal_time_limit(procedure: Procedure) -> None:
     """No dossier without a deadline (issue 8 point 1): a procedure whose legal time limit is
     unknown or unconfirmed receives no dossier until the catalogue gives one."""
@@ -249,13 +247,13 @@ def require_legal_time_limit(procedure: Procedure) -> None:
         )
 
 
-def start_clock(dossier: Dossier, *, actor: Any, at: datetime) -> None:
+def start_clock(dossier: Dossier, *, actor: User | None, at: datetime) -> None:
     """The one place the legal clock starts (acceptance of a complete dossier, Decree 61
     Art. 17): receipt moment and receiver, due date (kept as the first due date for the 766
     index) and the book entry. The caller saves the dossier in its transaction."""
     require_legal_time_limit(dossier.procedure)
     dossier.received_at = at
-    dossier.received_by = _user(actor)
+    dossier.received_by = actor
     dossier.due_at = dossier.initial_due_at = deadlines.compute_due(
         dossier.unit, dossier.procedure, at
     )
@@ -276,7 +274,7 @@ def _notify(dossier: Dossier, kind: str) -> None:
 @transaction.atomic
 def dossier_receive(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     procedure: Procedure,
     applicant: dict[str, Any],
@@ -331,7 +329,7 @@ def dossier_receive(
         dossier=dossier,
         at=now,
         to_status=S.ACCEPTED,
-        actor=_user(actor),
+        actor=actor,
         giver=dossier.applicant_name,
         receiver=_actor_name(actor),
         note=f"Tiếp nhận hồ sơ ({dossier.get_channel_display().lower()})",
@@ -359,7 +357,7 @@ def _missing_required(procedure: Procedure, provided: list[str]) -> list[str]:
 
 def _counter_dossier(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     procedure: Procedure,
     applicant: dict[str, Any],
@@ -394,7 +392,7 @@ def _counter_dossier(
 @transaction.atomic
 def dossier_counter_guidance(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     procedure: Procedure,
     applicant: dict[str, Any],
@@ -431,13 +429,13 @@ def dossier_counter_guidance(
         started_at=now,
         reason=reason.strip() or "Hồ sơ chưa đủ thành phần theo quy định.",
         items=items,
-        requested_by=_user(actor),
+        requested_by=actor,
     )
     DossierEvent.objects.create(
         dossier=dossier,
         at=now,
         to_status=S.SUPPLEMENT,
-        actor=_user(actor),
+        actor=actor,
         giver=_actor_name(actor),
         receiver=dossier.applicant_name,
         note="Hướng dẫn bổ sung tại quầy (Mẫu 02): " + "; ".join(items),
@@ -455,7 +453,7 @@ def dossier_counter_guidance(
 @transaction.atomic
 def dossier_counter_refusal(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     procedure: Procedure,
     applicant: dict[str, Any],
@@ -484,7 +482,7 @@ def dossier_counter_refusal(
         dossier=dossier,
         at=dossier.submitted_at,
         to_status=S.REJECTED,
-        actor=_user(actor),
+        actor=actor,
         giver=_actor_name(actor),
         receiver=dossier.applicant_name,
         note=f"Từ chối tiếp nhận tại quầy (Mẫu 03): {reason.strip()}",
@@ -551,7 +549,7 @@ def dossier_submit_online(
 @transaction.atomic
 def dossier_accept(
     *,
-    actor: Any,
+    actor: User,
     dossier: Dossier,
     expected_version: int | None = None,
     assignee: Staff | None = None,
@@ -581,7 +579,7 @@ def dossier_accept(
 @transaction.atomic
 def dossier_hand_over(
     *,
-    actor: Any,
+    actor: User,
     dossier: Dossier,
     to_staff: Staff,
     step: str,
@@ -614,7 +612,7 @@ def dossier_hand_over(
 @transaction.atomic
 def dossier_request_supplement(
     *,
-    actor: Any,
+    actor: User,
     dossier: Dossier,
     items: list[str],
     reason: str,
@@ -633,7 +631,7 @@ def dossier_request_supplement(
         started_at=timezone.now(),
         reason=reason.strip(),
         items=items,
-        requested_by=_user(actor),
+        requested_by=actor,
     )
     _move(
         actor=actor,
@@ -648,7 +646,7 @@ def dossier_request_supplement(
 
 @transaction.atomic
 def dossier_supplement_received(
-    *, actor: Any, dossier: Dossier, expected_version: int | None = None
+    *, actor: User, dossier: Dossier, expected_version: int | None = None
 ) -> Dossier:
     """The citizen brought the papers: restart the clock or add the paused time (per rule)."""
     dossier = _lock(dossier, expected_version)
@@ -682,8 +680,9 @@ def dossier_supplement_received(
     )
 
 
-def _check_new_due(dossier: Dossier, new_due_at: datetime | None, now: datetime) -> None:
-    """The new date: a working day of the unit, after today and after the current due date."""
+def _check_new_due(dossier: Dossier, new_due_at: datetime | None, now: datetime) -> datetime:
+    """The new date, checked: a working day of the unit, after today and after the current due
+    date (the caller has made sure there is one)."""
     if new_due_at is None:
         raise ValidationError({"new_due_at": "Hãy chọn ngày hẹn trả kết quả mới."})
     calendar = calendar_for_unit(dossier.unit)
@@ -695,17 +694,18 @@ def _check_new_due(dossier: Dossier, new_due_at: datetime | None, now: datetime)
         )
     if day <= now.astimezone(VN).date():
         raise ValidationError({"new_due_at": "Ngày hẹn mới phải sau ngày hôm nay."})
-    due_day = dossier.due_at.astimezone(VN).date()
-    if day <= due_day:
+    due_day = dossier.due_at.astimezone(VN).date() if dossier.due_at else None
+    if due_day is not None and day <= due_day:
         raise ValidationError(
             {"new_due_at": f"Ngày hẹn mới phải sau hạn trả kết quả hiện tại ({due_day:%d/%m/%Y})."}
         )
+    return new_due_at
 
 
 @transaction.atomic
 def dossier_apologize(
     *,
-    actor: Any,
+    actor: User,
     dossier: Dossier,
     reason: str,
     new_due_at: datetime | None,
@@ -717,20 +717,23 @@ def dossier_apologize(
     still counts as late if it is."""
     dossier = _lock(dossier, expected_version)
     check_action(actor, dossier, "apologize")
+    original_due_at = dossier.due_at
+    if original_due_at is None:  # (the action table offers no apology without a due date)
+        raise ValidationError("Chỉ gửi văn bản xin lỗi cho hồ sơ đã có hạn trả kết quả.")
     if not reason.strip():
         raise ValidationError({"reason": "Hãy nêu lý do chậm giải quyết."})
     now = timezone.now()
-    _check_new_due(dossier, new_due_at, now)
+    new_due_at = _check_new_due(dossier, new_due_at, now)
     deadline = deadlines.apology_deadline(dossier)
     late = deadline is not None and now > deadline
     apology = Apology.objects.create(
         dossier=dossier,
         reason=reason.strip(),
-        original_due_at=dossier.due_at,
+        original_due_at=original_due_at,
         new_due_at=new_due_at,
         signer_name=_actor_name(actor),
         issued_late=late,
-        created_by=_user(actor),
+        created_by=actor,
     )
     dossier.new_due_at = new_due_at
     _move(
@@ -747,7 +750,7 @@ def dossier_apologize(
 
 @transaction.atomic
 def dossier_set_due(
-    *, actor: Any, dossier: Dossier, due_on: date, expected_version: int | None = None
+    *, actor: User, dossier: Dossier, due_on: date, expected_version: int | None = None
 ) -> Dossier:
     """Date a dossier received without a due date (before issue 8 a procedure could lack a
     legal time limit): the clerk writes the appointment given to the citizen."""
@@ -774,7 +777,7 @@ def dossier_set_due(
 @transaction.atomic
 def dossier_decide(
     *,
-    actor: Any,
+    actor: User,
     dossier: Dossier,
     granted: bool,
     note: str = "",
@@ -803,7 +806,9 @@ def dossier_decide(
 
 
 @transaction.atomic
-def dossier_return(*, actor: Any, dossier: Dossier, expected_version: int | None = None) -> Dossier:
+def dossier_return(
+    *, actor: User, dossier: Dossier, expected_version: int | None = None
+) -> Dossier:
     dossier = _lock(dossier, expected_version)
     check_action(actor, dossier, "return")
     dossier.returned_at = timezone.now()
@@ -818,7 +823,7 @@ def dossier_return(*, actor: Any, dossier: Dossier, expected_version: int | None
 
 @transaction.atomic
 def dossier_refuse_at_intake(
-    *, actor: Any, dossier: Dossier, reason: str, expected_version: int | None = None
+    *, actor: User, dossier: Dossier, reason: str, expected_version: int | None = None
 ) -> Dossier:
     """Refuse to accept (Mẫu 03), for online submissions outside competence or invalid."""
     dossier = _lock(dossier, expected_version)
@@ -839,7 +844,7 @@ def dossier_refuse_at_intake(
 @transaction.atomic
 def dossier_stop(
     *,
-    actor: Any,
+    actor: User,
     dossier: Dossier,
     reason: str,
     withdrawal: bool = False,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -11,6 +11,9 @@ from django.db import transaction
 from cchc.core.audit_verbs import AuditVerb
 from cchc.core.refusals import Refused
 from cchc.dossiers.models import Dossier, DossierAttachment, Procedure
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 MAX_BYTES = 10 * 1024 * 1024
 SIGNATURES = {
@@ -67,7 +70,7 @@ def attach_public_uploads(
 
 @transaction.atomic
 def dossier_attach_scan(
-    *, actor: Any, dossier: Dossier, upload: UploadedFile, document_name: str = ""
+    *, actor: User, dossier: Dossier, upload: UploadedFile, document_name: str = ""
 ) -> DossierAttachment:
     """Attach a scan made at the counter (Decree 118 Art. 17: paper dossiers are scanned)."""
     from cchc.core.audit import audit_record
@@ -78,9 +81,9 @@ def dossier_attach_scan(
     attachment = DossierAttachment(
         dossier=dossier,
         document_name=(document_name or "Bản quét hồ sơ").strip()[:300],
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=actor,
     )
-    attachment.file.save(upload.name, upload, save=True)
+    attachment.file.save(upload.name or "ban-quet", upload, save=True)
     audit_record(
         actor=actor,
         verb=AuditVerb.DOSSIER_ATTACH,

@@ -87,7 +87,7 @@ def send_digests(now: datetime | None = None) -> dict[str, int]:
     messages, skipped = [], 0
     for staff_id, content in lists.items():
         person = staff[staff_id]
-        address = person.email or (person.user.email if person.user_id else "")
+        address = person.email or (person.user.email if person.user is not None else "")
         if not address:
             skipped += 1
             continue

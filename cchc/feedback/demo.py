@@ -130,11 +130,11 @@ class _Clock:
 
 def _with_clock(moment: datetime, action):
     original = timezone.now
-    timezone.now = lambda: moment  # type: ignore[assignment]
+    timezone.now = lambda: moment
     try:
         return action()
     finally:
-        timezone.now = original  # type: ignore[assignment]
+        timezone.now = original
 
 
 def _people(unit: Unit) -> dict[str, Any]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
 from cchc.feedback.models import AnswerTemplate, Kind, Rating
 from cchc.feedback.workflow import Channel, Classification, FeedbackStatus
-from cchc.organizations.models import Staff
+from cchc.organizations.models import Staff, Unit
 from cchc.organizations.selectors import staff_choices
 
 STAFF_CHANNELS = [c for c in Channel.choices if c[0] != Channel.WEB]
@@ -100,19 +100,21 @@ class ClassifyForm(forms.Form):
         label="Lý do", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
 
-    def __init__(self, *args: Any, unit: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = Staff.objects.filter(unit=unit, is_active=True)
-        self.fields["assignee"].choices = staff_choices(unit)
+        assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
+        assignee.queryset = Staff.objects.filter(unit=unit, is_active=True)
+        assignee.choices = staff_choices(unit)
 
 
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(label="Người xử lý", queryset=Staff.objects.none())
 
-    def __init__(self, *args: Any, unit: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = Staff.objects.filter(unit=unit, is_active=True)
-        self.fields["assignee"].choices = staff_choices(unit)
+        assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
+        assignee.queryset = Staff.objects.filter(unit=unit, is_active=True)
+        assignee.choices = staff_choices(unit)
 
 
 class NoteForm(forms.Form):
@@ -132,9 +134,11 @@ class DraftForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, unit: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = AnswerTemplate.objects.filter(unit=unit)
+        cast(
+            forms.ModelChoiceField, self.fields["template"]
+        ).queryset = AnswerTemplate.objects.filter(unit=unit)
 
 
 class PublishForm(forms.Form):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.downloads import file_response
 from cchc.core.numbers import MAX_ID
 from cchc.feedback import exports, selectors
@@ -35,7 +36,7 @@ def _period(request: HttpRequest) -> tuple[Any, int, date, date]:
 
 @require_safe
 @login_required
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthedHttpRequest) -> HttpResponse:
     """The register for a year or a period, 50 rows a page."""
     permissions.require(request.user, permissions.VIEW_FEEDBACK)
     fmt = request.GET.get("xuat", "")
@@ -93,7 +94,7 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
+def attachment(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     """A file the sender attached, only to staff who may see the item (never published)."""
     found = None
     if 0 < pk <= MAX_ID:

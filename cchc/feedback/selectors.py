@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -16,6 +16,9 @@ from cchc.feedback.models import Feedback
 from cchc.feedback.workflow import Classification
 from cchc.organizations.models import Unit
 
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
+
 TRACKING_CODE = re.compile(r"^[A-Za-z0-9\-]{4,20}$")
 
 
@@ -25,7 +28,7 @@ def _inspection_q() -> Q:
 
 def feedback_list_for_user(
     *,
-    user: Any,
+    user: AnyUser,
     status: str = "",
     channel: str = "",
     query: str = "",
@@ -71,7 +74,7 @@ def feedback_list_for_user(
     return items
 
 
-def feedback_get_for_user(*, user: Any, pk: int) -> Feedback:
+def feedback_get_for_user(*, user: AnyUser, pk: int) -> Feedback:
     if not 0 < pk <= MAX_ID:  # beyond the database's integers: cannot exist
         raise Http404("Không tìm thấy phản ánh, kiến nghị.")
     item = feedback_list_for_user(user=user).filter(pk=pk).first()
@@ -80,7 +83,7 @@ def feedback_get_for_user(*, user: Any, pk: int) -> Feedback:
     return item
 
 
-def inspection_list(*, user: Any) -> QuerySet[Feedback]:
+def inspection_list(*, user: AnyUser) -> QuerySet[Feedback]:
     """Every conduct complaint and every disputed item across the inspection head's unit."""
     if not permissions.can(user, permissions.INSPECT_FEEDBACK):
         return Feedback.objects.none()
@@ -93,7 +96,7 @@ def inspection_list(*, user: Any) -> QuerySet[Feedback]:
 
 
 def register(
-    *, user: Any, year: int, received_from: date | None = None, received_to: date | None = None
+    *, user: AnyUser, year: int, received_from: date | None = None, received_to: date | None = None
 ) -> QuerySet[Feedback]:
     """The register (sổ tiếp nhận) in number order for a year or a period."""
     items = feedback_list_for_user(

@@ -12,7 +12,7 @@ import secrets
 import unicodedata
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -45,6 +45,9 @@ from cchc.feedback.workflow import (
 )
 from cchc.organizations.models import Staff, Unit
 
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+
 S = FeedbackStatus
 OPEN_STATUSES = OPEN
 MAX_CONTENT = 5000
@@ -52,6 +55,14 @@ MAX_TITLE = 200
 PHONE = re.compile(r"^(0|\+84)\d{9,10}$")
 EXTERNAL_CODE = re.compile(r"^[A-Za-z0-9.\-_/]{4,60}$")
 _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class ActionArgs(TypedDict):
+    """What every handling service (classify … close) takes, for callers that dispatch."""
+
+    actor: User
+    item: Feedback
+    expected_version: int | None
 
 
 class StaleFeedback(ValidationError):
@@ -176,17 +187,13 @@ def _lock(item: Feedback, expected_version: int | None) -> Feedback:
     return locked
 
 
-def _actor_name(actor: Any) -> str:
+def _actor_name(actor: User | None) -> str:
     staff = permissions.acting_staff(actor)
     if staff is not None:
         return staff.full_name
-    if actor is not None and getattr(actor, "pk", None):
+    if actor is not None:
         return actor.get_full_name() or actor.get_username()
     return "Hệ thống"
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 _WATCHED = [
@@ -206,7 +213,7 @@ _WATCHED = [
 
 def _move(
     *,
-    actor: Any,
+    actor: User | None,
     item: Feedback,
     to_status: str,
     verb: AuditVerb,
@@ -227,7 +234,7 @@ def _move(
         at=at or timezone.now(),
         from_status=from_status,
         to_status=to_status,
-        actor=_user(actor),
+        actor=actor,
         actor_name=_actor_name(actor),
         note=note,
         is_public=public,
@@ -259,7 +266,7 @@ def _search_text(*parts: str) -> str:
 
 def _create(
     *,
-    actor: Any,
+    actor: User | None,
     unit: Unit,
     channel: str,
     data: dict[str, Any],
@@ -290,7 +297,7 @@ def _create(
         search_text=_search_text(title, content),
         consent_to_publish=bool(data.get("consent_to_publish")),
         received_at=now,
-        received_by=_user(actor),
+        received_by=actor,
         due_at=deadlines.due_after(unit, now, limits.answer),
         initial_due_at=deadlines.due_after(unit, now, limits.answer),
         reject_due_at=deadlines.due_after(unit, now, limits.reject),
@@ -309,7 +316,7 @@ def _create(
         feedback=item,
         at=now,
         to_status=S.RECEIVED,
-        actor=_user(actor),
+        actor=actor,
         actor_name=_actor_name(actor) if actor is not None else item.sender_name or "Người gửi",
         note=f"Tiếp nhận qua {item.get_channel_display().lower()}",
     )
@@ -360,7 +367,7 @@ def feedback_submit_public(
 @transaction.atomic
 def feedback_receive(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     channel: str,
     data: dict[str, Any],
@@ -391,14 +398,14 @@ def feedback_receive(
 # ---------------------------------------------------------------- handling
 
 
-def _require(actor: Any, permission: str, item: Feedback) -> None:
+def _require(actor: User, permission: str, item: Feedback) -> None:
     permissions.require(actor, permission, item.unit)
 
 
 @transaction.atomic
 def feedback_classify(
     *,
-    actor: Any,
+    actor: User,
     item: Feedback,
     classification: str,
     reason: str = "",
@@ -448,7 +455,7 @@ def feedback_classify(
 
 @transaction.atomic
 def feedback_request_info(
-    *, actor: Any, item: Feedback, note: str, expected_version: int | None = None
+    *, actor: User, item: Feedback, note: str, expected_version: int | None = None
 ) -> Feedback:
     """Ask the sender for more information (766 indicator 5.2: within 5 working days)."""
     item = _lock(item, expected_version)
@@ -470,7 +477,7 @@ def feedback_request_info(
 
 @transaction.atomic
 def feedback_info_received(
-    *, actor: Any, item: Feedback, note: str = "", expected_version: int | None = None
+    *, actor: User, item: Feedback, note: str = "", expected_version: int | None = None
 ) -> Feedback:
     """The sender answered: back to classification, or to the handler if already assigned."""
     item = _lock(item, expected_version)
@@ -487,7 +494,7 @@ def feedback_info_received(
 
 @transaction.atomic
 def feedback_assign(
-    *, actor: Any, item: Feedback, assignee: Staff, expected_version: int | None = None
+    *, actor: User, item: Feedback, assignee: Staff, expected_version: int | None = None
 ) -> Feedback:
     """Give the item to a handler (also after the inspection board or a dispute)."""
     item = _lock(item, expected_version)
@@ -504,7 +511,7 @@ def feedback_assign(
     )
 
 
-def may_draft(actor: Any, item: Feedback) -> bool:
+def may_draft(actor: User, item: Feedback) -> bool:
     """The desk, or the handler the item is assigned to."""
     if permissions.can(actor, permissions.HANDLE_FEEDBACK, item.unit):
         return True
@@ -514,7 +521,7 @@ def may_draft(actor: Any, item: Feedback) -> bool:
 
 @transaction.atomic
 def feedback_draft(
-    *, actor: Any, item: Feedback, answer: str, expected_version: int | None = None
+    *, actor: User, item: Feedback, answer: str, expected_version: int | None = None
 ) -> Feedback:
     """The handler's draft answer, sent to the principal for approval."""
     item = _lock(item, expected_version)
@@ -526,7 +533,7 @@ def feedback_draft(
     if len(answer) > 10000 or "\x00" in answer:
         raise ValidationError({"answer": "Nội dung trả lời quá dài hoặc có ký tự không hợp lệ."})
     item.answer = answer
-    item.answered_by = _user(actor)
+    item.answered_by = actor
     item.drafted_at = timezone.now()
     return _move(
         actor=actor,
@@ -540,7 +547,7 @@ def feedback_draft(
 
 @transaction.atomic
 def feedback_return_draft(
-    *, actor: Any, item: Feedback, note: str, expected_version: int | None = None
+    *, actor: User, item: Feedback, note: str, expected_version: int | None = None
 ) -> Feedback:
     """The principal sends the draft back with remarks."""
     item = _lock(item, expected_version)
@@ -568,7 +575,7 @@ def public_versions(item: Feedback) -> tuple[str, str]:
 
 @transaction.atomic
 def feedback_approve(
-    *, actor: Any, item: Feedback, expected_version: int | None = None
+    *, actor: User, item: Feedback, expected_version: int | None = None
 ) -> Feedback:
     """The principal approves the answer: it is e-mailed to the sender, and the publication
     clock starts (published within N working days of approval, 766 indicator 5.2)."""
@@ -577,7 +584,7 @@ def feedback_approve(
     now = timezone.now()
     # The first approval stays: the 766 timings judge the first answer, not a review's.
     item.approved_at = item.approved_at or now
-    item.approved_by = _user(actor)
+    item.approved_by = actor
     item.publish_due_at = deadlines.due_after(
         item.unit, now, deadlines.limits_for(item.unit).publish
     )
@@ -596,7 +603,7 @@ def feedback_approve(
 @transaction.atomic
 def feedback_publish(
     *,
-    actor: Any,
+    actor: User,
     item: Feedback,
     public_question: str,
     public_answer: str,
@@ -635,7 +642,7 @@ def feedback_publish(
 
 @transaction.atomic
 def feedback_close(
-    *, actor: Any, item: Feedback, note: str = "", expected_version: int | None = None
+    *, actor: User, item: Feedback, note: str = "", expected_version: int | None = None
 ) -> Feedback:
     item = _lock(item, expected_version)
     _require(actor, permissions.HANDLE_FEEDBACK, item)
@@ -719,7 +726,7 @@ def feedback_dispute(*, item: Feedback, reason: str) -> Feedback:
 
 
 @transaction.atomic
-def finding_add(*, actor: Any, item: Feedback, text: str) -> Finding:
+def finding_add(*, actor: User, item: Feedback, text: str) -> Finding:
     """The inspection board head's finding on a conduct complaint or a dispute."""
     item = _lock(item, None)
     _require(actor, permissions.INSPECT_FEEDBACK, item)
@@ -732,7 +739,7 @@ def finding_add(*, actor: Any, item: Feedback, text: str) -> Finding:
     if not text or len(text) > MAX_CONTENT or "\x00" in text:
         raise ValidationError({"text": "Hãy nhập nội dung kết luận (tối đa 5.000 ký tự)."})
     finding = Finding.objects.create(
-        feedback=item, author=_user(actor), author_name=_actor_name(actor), text=text
+        feedback=item, author=actor, author_name=_actor_name(actor), text=text
     )
     audit_record(
         actor=actor,
@@ -744,7 +751,7 @@ def finding_add(*, actor: Any, item: Feedback, text: str) -> Finding:
     return finding
 
 
-def allowed_actions(actor: Any, item: Feedback) -> list[str]:
+def allowed_actions(actor: User, item: Feedback) -> list[str]:
     """The actions of workflow.ACTIONS this user may take on the item now (page, API, menu)."""
     from cchc.feedback.workflow import ACTIONS
 
@@ -765,7 +772,7 @@ def allowed_actions(actor: Any, item: Feedback) -> list[str]:
 
 
 @transaction.atomic
-def feedback_settings_update(*, actor: Any, unit: Unit, limits: dict[str, int]) -> Any:
+def feedback_settings_update(*, actor: User, unit: Unit, limits: dict[str, int]) -> Any:
     """The unit's deadlines in working days (defaults: 766 indicator 5.2); new items use them."""
     from cchc.feedback.models import FeedbackSettings
 
@@ -802,7 +809,7 @@ def feedback_settings_update(*, actor: Any, unit: Unit, limits: dict[str, int]) 
 
 
 @transaction.atomic
-def answer_template_save(*, actor: Any, unit: Unit, title: str, body: str) -> Any:
+def answer_template_save(*, actor: User, unit: Unit, title: str, body: str) -> Any:
     from cchc.feedback.models import AnswerTemplate
 
     permissions.require(actor, permissions.APPROVE_FEEDBACK, unit)
@@ -825,7 +832,7 @@ def answer_template_save(*, actor: Any, unit: Unit, title: str, body: str) -> An
 
 
 @transaction.atomic
-def answer_template_delete(*, actor: Any, template: Any) -> None:
+def answer_template_delete(*, actor: User, template: Any) -> None:
     permissions.require(actor, permissions.APPROVE_FEEDBACK, template.unit)
     audit_record(
         actor=actor,

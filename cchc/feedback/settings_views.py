@@ -7,11 +7,12 @@ from dataclasses import asdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.form_errors import add_validation_errors
 from cchc.core.numbers import parse_id
 from cchc.feedback import deadlines, services
@@ -21,7 +22,7 @@ from cchc.feedback.models import AnswerTemplate
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def unit_settings(request: HttpRequest) -> HttpResponse:
+def unit_settings(request: AuthedHttpRequest) -> HttpResponse:
     """Deadlines (defaults from Decision 766 indicator 5.2) and answer templates of my unit."""
     unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.APPROVE_FEEDBACK, unit)
@@ -44,9 +45,10 @@ def unit_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Đã thêm mẫu trả lời.")
             return redirect("feedback:settings")
         if action == "delete_template":
-            template = AnswerTemplate.objects.filter(
-                unit=unit, pk=parse_id(request.POST.get("template"))
-            ).first()
+            pk = parse_id(request.POST.get("template"))
+            template = (
+                None if pk is None else AnswerTemplate.objects.filter(unit=unit, pk=pk).first()
+            )
             if template is None:
                 raise Http404("Không tìm thấy mẫu trả lời.")
             services.answer_template_delete(actor=request.user, template=template)

@@ -8,13 +8,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.form_errors import add_validation_errors
 from cchc.feedback import deadlines, forms, selectors, services
+from cchc.feedback.models import Feedback, Finding
 from cchc.feedback.workflow import TONE, Action, InvalidTransition
 from cchc.workdays.services import calendar_for_unit
 
@@ -32,7 +34,7 @@ def _rows(items: Any) -> list[dict[str, Any]]:
 
 @require_safe
 @login_required
-def feedback_list(request: HttpRequest) -> HttpResponse:
+def feedback_list(request: AuthedHttpRequest) -> HttpResponse:
     """Items the user may see, newest first, with filters kept in the URL."""
     form = forms.FilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -57,7 +59,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def intake(request: HttpRequest) -> HttpResponse:
+def intake(request: AuthedHttpRequest) -> HttpResponse:
     """Enter a letter, a phone call, an e-mail or a national portal item in the register."""
     unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.HANDLE_FEEDBACK, unit)
@@ -86,7 +88,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/feedback_intake.html", {"form": form}, status=status)
 
 
-def _context(request: HttpRequest, item: Any, **bound: Any) -> dict[str, Any]:
+def _context(request: AuthedHttpRequest, item: Feedback, **bound: Any) -> dict[str, Any]:
     unit = item.unit
     allowed = services.allowed_actions(request.user, item)
     question, answer = (
@@ -120,7 +122,7 @@ def _context(request: HttpRequest, item: Any, **bound: Any) -> dict[str, Any]:
 
 @require_safe
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One item: sender (to those who need it), content, deadline, history, actions."""
     item = selectors.feedback_get_for_user(user=request.user, pk=pk)
     return render(request, "feedback/feedback_detail.html", _context(request, item))
@@ -135,10 +137,16 @@ _FORMS = {
 }
 
 
-def _run(action: str, request: HttpRequest, item: Any, data: dict[str, Any], version: int | None):
+def _run(
+    action: str,
+    request: AuthedHttpRequest,
+    item: Feedback,
+    data: dict[str, Any],
+    version: int | None,
+) -> Feedback | Finding:
     actor = request.user
     note = data.get("note", "") or ""
-    common = {"actor": actor, "item": item, "expected_version": version}
+    common = services.ActionArgs(actor=actor, item=item, expected_version=version)
     if action == Action.CLASSIFY:
         return services.feedback_classify(
             **common,
@@ -176,7 +184,7 @@ def _run(action: str, request: HttpRequest, item: Any, data: dict[str, Any], ver
 
 @require_POST
 @login_required
-def act(request: HttpRequest, pk: int) -> HttpResponse:
+def act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Apply one workflow action posted from the item page."""
     item = selectors.feedback_get_for_user(user=request.user, pk=pk)
     action = request.POST.get("action", "")
@@ -213,7 +221,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def inspection(request: HttpRequest) -> HttpResponse:
+def inspection(request: AuthedHttpRequest) -> HttpResponse:
     """The inspection board head's view: conduct complaints and disputes, with findings."""
     permissions.require(request.user, permissions.INSPECT_FEEDBACK)
     items = selectors.inspection_list(user=request.user)[:300]

@@ -27,7 +27,7 @@ class ScoreInline(admin.TabularInline):
     model = CriterionScore
     extra = 0
     can_delete = False
-    readonly_fields = ["code", "title", "max_points", "measured", "self_points", "final_points"]
+    readonly_fields = ("code", "title", "max_points", "measured", "self_points", "final_points")
     fields = readonly_fields
 
 

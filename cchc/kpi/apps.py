@@ -1,7 +1,14 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
-def _has_units_below(user: object) -> bool:
+
+def _has_units_below(user: AnyUser) -> bool:
     from cchc.kpi.selectors import has_units_below
 
     return has_units_below(user)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.kpi import assessments
 from cchc.kpi.assessments import AssessmentError, Entry
 from cchc.kpi.models import Assessment, AssessmentStatus
@@ -75,7 +76,7 @@ def _context(
 
 @require_safe
 @login_required
-def assessment_page(request: HttpRequest) -> HttpResponse:
+def assessment_page(request: AuthedHttpRequest) -> HttpResponse:
     """One unit's self-assessment of a year: criteria, points, evidence, appraisal, rating."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     unit, year = _unit_and_year(request)
@@ -85,7 +86,7 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def assessment_list(request: HttpRequest) -> HttpResponse:
+def assessment_list(request: AuthedHttpRequest) -> HttpResponse:
     """Every assessment the user may read: a school its own years, the commune all below it."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     year_text = request.GET.get("nam", "")
@@ -115,7 +116,7 @@ def _revision(request: HttpRequest) -> int | None:
 
 @require_POST
 @login_required
-def assessment_start(request: HttpRequest) -> HttpResponse:
+def assessment_start(request: AuthedHttpRequest) -> HttpResponse:
     permissions.require(request.user, permissions.VIEW_PLANS)
     unit, year = _unit_and_year(request)
     try:
@@ -129,7 +130,7 @@ def assessment_start(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def assessment_act(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Save or submit (the unit), appraise, finalize or return (the commune)."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     assessment = _assessment_for(request, pk)

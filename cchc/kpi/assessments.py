@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,6 +24,10 @@ from cchc.kpi.models import Assessment, AssessmentStatus, CriterionScore
 from cchc.kpi.registry import Period
 from cchc.kpi.rubric import Rubric, current_rubric, rating_for
 from cchc.organizations.models import Unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+    from cchc.accounts.permissions import AnyUser
 
 _ZERO = Decimal(0)
 
@@ -44,7 +48,7 @@ class Entry:
     note: str = ""
 
 
-def can_self_score(user: Any, unit: Unit) -> bool:
+def can_self_score(user: AnyUser, unit: Unit) -> bool:
     """The unit's leaders (plan managers) score their own unit, never one below them."""
     staff = permissions.acting_staff(user)
     return (
@@ -54,7 +58,7 @@ def can_self_score(user: Any, unit: Unit) -> bool:
     )
 
 
-def can_appraise(user: Any, unit: Unit) -> bool:
+def can_appraise(user: AnyUser, unit: Unit) -> bool:
     """The reform officer of the unit directly above appraises (domain.md section 3)."""
     staff = permissions.acting_staff(user)
     return (
@@ -127,7 +131,7 @@ def _lock(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related("unit").get(pk=assessment.pk)
 
 
-def assessment_start(*, actor: Any, unit: Unit, year: int) -> Assessment:
+def assessment_start(*, actor: User, unit: Unit, year: int) -> Assessment:
     """Open the year's self-assessment with one row per leaf criterion of the rubric in force."""
     if not can_self_score(actor, unit):
         raise AssessmentError("Chỉ lãnh đạo đơn vị được tự chấm điểm cho đơn vị mình.", 403)
@@ -171,7 +175,7 @@ def assessment_start(*, actor: Any, unit: Unit, year: int) -> Assessment:
 
 def assessment_save(
     *,
-    actor: Any,
+    actor: User,
     assessment: Assessment,
     entries: dict[str, Entry],
     revision: int | None,
@@ -235,7 +239,7 @@ def assessment_save(
 
 def assessment_appraise(
     *,
-    actor: Any,
+    actor: User,
     assessment: Assessment,
     entries: dict[str, Entry],
     revision: int | None,
@@ -287,7 +291,7 @@ def assessment_appraise(
 
 
 def assessment_return(
-    *, actor: Any, assessment: Assessment, reason: str, revision: int | None
+    *, actor: User, assessment: Assessment, reason: str, revision: int | None
 ) -> Assessment:
     """Send a submitted assessment back to the unit to complete, with the reason."""
     if not can_appraise(actor, assessment.unit):

@@ -51,14 +51,14 @@ def seed_demo_assessment(**_options: object) -> list[str]:
         return []
     moment = _working_moment(school)
     original = timezone.now
-    timezone.now = lambda: moment  # type: ignore[assignment]
+    timezone.now = lambda: moment
     try:
         started = assessments.assessment_start(actor=principal, unit=school, year=year)
         done = assessments.assessment_save(
             actor=principal, assessment=started, entries=SCORES, revision=None, submit=True
         )
     finally:
-        timezone.now = original  # type: ignore[assignment]
+        timezone.now = original
     return [
         f"Đã tạo bản tự đánh giá Chỉ số CCHC năm {year} của {school.short_name}: "
         f"{done.self_points}/{done.max_points} điểm, {done.self_rating} (chờ xã thẩm định)."

@@ -175,7 +175,10 @@ def parse_rules(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict) or not data.get("groups"):
         raise RubricError("Bộ chỉ số 766 phải có các nhóm (groups).")
     for group in data["groups"]:
-        total = sum(Decimal(str(i.get("max_points", 0))) for i in group.get("indicators", []))
+        total = sum(
+            (Decimal(str(i.get("max_points", 0))) for i in group.get("indicators", [])),
+            Decimal(0),
+        )
         if total != Decimal(str(group.get("max_points"))):
             raise RubricError(
                 f"Nhóm {group.get('code')}: điểm tối đa {group.get('max_points')} khác tổng điểm "

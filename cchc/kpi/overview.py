@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -23,6 +23,9 @@ from cchc.kpi.selectors import last_snapshot
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan, PlanStatus, Task, TaskOccurrence, TaskStatus
 from cchc.plans.selectors import TargetStatus, is_overdue, overdue_q, target_statuses
+
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
 _TREND = {
     "up": ("↑", "tăng"),
@@ -60,7 +63,7 @@ class Overview:
     can_import: bool = False
 
 
-def _chosen_unit(user: Any, units: QuerySet[Unit], unit_id: str | None) -> Unit | None:
+def _chosen_unit(user: AnyUser, units: QuerySet[Unit], unit_id: str | None) -> Unit | None:
     if unit_id:
         if not unit_id.isdigit():
             raise Http404("Không tìm thấy đơn vị.")
@@ -122,6 +125,8 @@ def due_this_month(plan: Plan, today: date) -> list[DueRow]:
         .select_related("owner")
     )
     for task in tasks:
+        if task.due_on is None:
+            continue  # the query asks for dated tasks only
         rows.append(
             DueRow(
                 task,
@@ -162,7 +167,7 @@ def due_this_month(plan: Plan, today: date) -> list[DueRow]:
     return rows
 
 
-def overview_for_user(*, user: Any, unit_id: str | None, today: date) -> Overview:
+def overview_for_user(*, user: AnyUser, unit_id: str | None, today: date) -> Overview:
     """The landing page of `user`: a unit they may see, its plan's targets and due tasks."""
     permissions.require(user, permissions.VIEW_PLANS)
     units = permissions.visible_units(user).order_by("path")

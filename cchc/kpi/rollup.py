@@ -223,8 +223,10 @@ def read_measures(
 
 def _targets(units: Sequence[Unit], year: int) -> tuple[dict[int, dict[str, Target]], set[int]]:
     """The bound target of each code in each school's plan of `year` (its latest plan)."""
-    plans = Plan.objects.filter(unit__in=units, year=year).values("unit_id").annotate(pk=Max("pk"))
-    plan_ids = {row["pk"] for row in plans}
+    plans = (
+        Plan.objects.filter(unit__in=units, year=year).values("unit_id").annotate(latest=Max("pk"))
+    )
+    plan_ids = {row["latest"] for row in plans}
     bound: dict[int, dict[str, Target]] = {}
     for target in (
         Target.objects.filter(plan_id__in=plan_ids)

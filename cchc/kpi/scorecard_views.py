@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.official_docs import OfficialDocError
 from cchc.kpi import scorecards
 from cchc.kpi.registry import Period
@@ -43,7 +44,7 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def scorecard_mine(request: HttpRequest) -> HttpResponse:
+def scorecard_mine(request: AuthedHttpRequest) -> HttpResponse:
     """The signed-in person's own card."""
     staff = permissions.acting_staff(request.user)
     if staff is None:
@@ -63,7 +64,7 @@ def scorecard_mine(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def scorecard_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One person's card over a period, with the links to the year-end summary."""
     staff = scorecards.scorecard_staff_for(request.user, pk)
     period, text, error = _period(request)
@@ -82,7 +83,7 @@ def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def scorecard_paper_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def scorecard_paper_view(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The person's summary as DOCX or PDF (Decree 30/2020 layout)."""
     staff = scorecards.scorecard_staff_for(request.user, pk)
     period, _, error = _period(request)
@@ -98,7 +99,7 @@ def scorecard_paper_view(request: HttpRequest, pk: int, fmt: str) -> HttpRespons
 
 @require_safe
 @login_required
-def scorecard_list(request: HttpRequest) -> HttpResponse:
+def scorecard_list(request: AuthedHttpRequest) -> HttpResponse:
     """The unit's cards ranked, for the emulation council (leaders; the commune read-only)."""
     unit = scorecards.scorecard_unit_for(request.user, request.GET.get("don_vi"))
     period, text, error = _period(request)
@@ -119,7 +120,7 @@ def scorecard_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def scorecard_xlsx(request: HttpRequest) -> HttpResponse:
+def scorecard_xlsx(request: AuthedHttpRequest) -> HttpResponse:
     """The ranked list as XLSX (names and titles as text)."""
     unit = scorecards.scorecard_unit_for(request.user, request.GET.get("don_vi"))
     period, _, error = _period(request)

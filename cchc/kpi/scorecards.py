@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -34,6 +34,9 @@ from cchc.kpi.registry import Measure, Period
 from cchc.organizations.models import Staff, Unit
 from cchc.plans.kpis import task_on_time_by_owner
 from cchc.plans.models import Activity
+
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
 RULES_FILE = Path(__file__).parent / "rules" / "official-scorecard-v1.json"
 TENTH = Decimal("0.1")
@@ -93,7 +96,7 @@ class OfficialScore:
         counted = self.counted
         if not counted:
             return None
-        return sum((index.score for index in counted), Decimal(0))  # type: ignore[misc]
+        return sum((index.score for index in counted if index.score is not None), Decimal(0))
 
     @property
     def max_points(self) -> int:
@@ -345,14 +348,14 @@ def staff_scorecard(staff: Staff, period: Period) -> Scorecard:
 # --- who may see which card -------------------------------------------------------------
 
 
-def scorecard_units(user: Any) -> QuerySet[Unit]:
+def scorecard_units(user: AnyUser) -> QuerySet[Unit]:
     """Units whose every card `user` may read: a leader their unit, the commune its schools."""
     if permissions.VIEW_SCORECARDS not in permissions.permissions_of(user):
         return Unit.objects.none()
     return permissions.visible_units(user)
 
 
-def scorecard_unit_for(user: Any, chosen: str | None) -> Unit:
+def scorecard_unit_for(user: AnyUser, chosen: str | None) -> Unit:
     """The unit of the ranked list (?don_vi=, default the user's own); 404 if not readable."""
     units = scorecard_units(user)
     if chosen:
@@ -365,7 +368,7 @@ def scorecard_unit_for(user: Any, chosen: str | None) -> Unit:
     return unit
 
 
-def scorecard_staff_for(user: Any, pk: int | str) -> Staff:
+def scorecard_staff_for(user: AnyUser, pk: int | str) -> Staff:
     """A person whose card `user` may read: themself, or anyone of a unit they may list."""
     own = permissions.acting_staff(user)
     if own is not None and str(own.pk) == str(pk):

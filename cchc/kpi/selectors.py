@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
@@ -17,6 +17,9 @@ from cchc.kpi.registry import Measure, Period
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan
 from cchc.plans.selectors import target_statuses
+
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
 
 @dataclass(frozen=True)
@@ -81,18 +84,18 @@ def unit_figures(
     for found in registry.all_indicators():
         if codes is not None and found.code not in codes:
             continue
-        row = bound.get(found.code)
-        measure = row.measure if row is not None else found.compute(units, period)
+        bound_row = bound.get(found.code)
+        measure = bound_row.measure if bound_row is not None else found.compute(units, period)
         figures.append(
             Figure(
                 indicator=found,
                 measure=measure,
-                target_number=row.target.number if row else "",
-                target_text=row.target.text if row else "",
-                goal=goal_of(row.target) if row else "",
-                status=row.status if row else "",
-                status_label=row.label if row else "",
-                tone=row.tone if row else "neutral",
+                target_number=bound_row.target.number if bound_row else "",
+                target_text=bound_row.target.text if bound_row else "",
+                goal=goal_of(bound_row.target) if bound_row else "",
+                status=bound_row.status if bound_row else "",
+                status_label=bound_row.label if bound_row else "",
+                tone=bound_row.tone if bound_row else "neutral",
             )
         )
     return figures
@@ -112,7 +115,7 @@ def trend(
     return [(row["day"], Measure(row["n"], row["d"]).value) for row in rows]
 
 
-def has_units_below(user: Any) -> bool:
+def has_units_below(user: AnyUser) -> bool:
     """Whether the user reads units below their own (a commune officer): the roll-up is theirs."""
     staff = permissions.acting_staff(user)
     return (

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.kpi import index766, rollup, selectors
 from cchc.kpi.overview import overview_for_user
 from cchc.kpi.registry import Period
@@ -21,7 +22,7 @@ from cchc.organizations.models import Unit
 
 @require_safe
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthedHttpRequest) -> HttpResponse:
     """One unit's plan at a glance; users of several units pick one with ?don_vi=.
 
     A commune officer's own unit has no plan of its own to follow: his landing page is the
@@ -48,7 +49,7 @@ def _period(request: HttpRequest) -> tuple[Period, str]:
 
 @require_safe
 @login_required
-def unit_dashboard(request: HttpRequest) -> HttpResponse:
+def unit_dashboard(request: AuthedHttpRequest) -> HttpResponse:
     """Every indicator of one unit: value, what it counts, the plan's goal, status and trend."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     visible = permissions.visible_units(request.user)
@@ -104,7 +105,7 @@ def _chosen_unit(request: HttpRequest) -> Unit:
 
 @require_safe
 @login_required
-def index766_page(request: HttpRequest) -> HttpResponse:
+def index766_page(request: AuthedHttpRequest) -> HttpResponse:
     """The 766 index of one unit and period: each group and indicator, N/A marked, rescaled."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     unit = _chosen_unit(request)
@@ -124,7 +125,7 @@ def index766_page(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def commune_rollup(request: HttpRequest) -> HttpResponse:
+def commune_rollup(request: AuthedHttpRequest) -> HttpResponse:
     """The commune's schools side by side on the plan's targets, ranked and flagged, with the
     commune's total; figures of a year from the last nightly snapshot, stamped (rollup.py)."""
     permissions.require(request.user, permissions.VIEW_PLANS)

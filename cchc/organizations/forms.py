@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -76,7 +76,8 @@ class SetupForm(forms.Form):
             raise forms.ValidationError(error.message_dict[field]) from None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
             self.add_error("password_again", "Hai lần nhập mật khẩu không khớp.")
         return cleaned
@@ -141,7 +142,9 @@ class StaffForm(forms.Form):
     def __init__(self, *args: Any, unit: Unit, staff: Staff | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.unit, self.staff = unit, staff
-        self.fields["group"].queryset = Group.objects.filter(unit=unit).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["group"]).queryset = Group.objects.filter(
+            unit=unit
+        ).order_by("name")
         if staff is None:
             del self.fields["is_active"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
@@ -12,8 +12,11 @@ from cchc.accounts.models import RoleAssignment
 from cchc.core.names import given_name_key
 from cchc.organizations.models import Group, Staff, Unit
 
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
-def unit_list_for_user(*, user: Any) -> QuerySet[Unit]:
+
+def unit_list_for_user(*, user: AnyUser) -> QuerySet[Unit]:
     permissions.require(user, permissions.VIEW_UNIT)
     return (
         permissions.visible_units(user)
@@ -23,7 +26,7 @@ def unit_list_for_user(*, user: Any) -> QuerySet[Unit]:
     )
 
 
-def unit_get_for_user(*, user: Any, pk: int) -> Unit:
+def unit_get_for_user(*, user: AnyUser, pk: int) -> Unit:
     """One unit the user may see; 404 (not 403) for others so their existence is not revealed."""
     unit = permissions.visible_units(user).select_related("parent").filter(pk=pk).first()
     if unit is None:
@@ -32,7 +35,7 @@ def unit_get_for_user(*, user: Any, pk: int) -> Unit:
     return unit
 
 
-def group_list_for_unit(*, user: Any, unit: Unit) -> QuerySet[Group]:
+def group_list_for_unit(*, user: AnyUser, unit: Unit) -> QuerySet[Group]:
     permissions.require(user, permissions.VIEW_STAFF, unit)
     return (
         Group.objects.filter(unit=unit)
@@ -42,7 +45,7 @@ def group_list_for_unit(*, user: Any, unit: Unit) -> QuerySet[Group]:
     )
 
 
-def staff_list_for_unit(*, user: Any, unit: Unit, query: str = "") -> QuerySet[Staff]:
+def staff_list_for_unit(*, user: AnyUser, unit: Unit, query: str = "") -> QuerySet[Staff]:
     permissions.require(user, permissions.VIEW_STAFF, unit)
     staff = (
         Staff.objects.filter(unit=unit, is_active=True)
@@ -56,7 +59,7 @@ def staff_list_for_unit(*, user: Any, unit: Unit, query: str = "") -> QuerySet[S
     return staff.order_by("full_name")
 
 
-def may_see_personal_data(*, user: Any, unit: Unit) -> bool:
+def may_see_personal_data(*, user: AnyUser, unit: Unit) -> bool:
     """Phones and similar personal data only for leadership, the clerk and the commune officer."""
     return permissions.can(user, permissions.VIEW_PERSONAL_DATA, unit)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from cchc.accounts.models import Role, RoleAssignment
+from cchc.accounts.models import Role, RoleAssignment, User
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.audit_verbs import AuditVerb
 from cchc.core.conflicts import unique_or_conflict
@@ -16,12 +16,12 @@ from cchc.organizations.models import Group, Staff, Unit
 def unit_path(unit: Unit) -> str:
     """The unit's materialised tree path, "000001.000007.": its parent's path and its own id
     (the admin recomputes it when a unit moves)."""
-    prefix = unit.parent.path if unit.parent_id else ""
+    prefix = unit.parent.path if unit.parent is not None else ""
     return f"{prefix}{unit.pk:06d}."
 
 
 @transaction.atomic
-def unit_create(*, actor: Any, parent: Unit | None = None, **fields: Any) -> Unit:
+def unit_create(*, actor: User | None, parent: Unit | None = None, **fields: Any) -> Unit:
     """Create a unit under `parent`; its tree path is derived from the parent's."""
     unit = Unit(parent=parent, path="", **fields)
     unit.full_clean(exclude=["path"])
@@ -35,7 +35,12 @@ def unit_create(*, actor: Any, parent: Unit | None = None, **fields: Any) -> Uni
 
 @transaction.atomic
 def group_create(
-    *, actor: Any, unit: Unit, name: str, head: Staff | None = None, supervisor: Staff | None = None
+    *,
+    actor: User | None,
+    unit: Unit,
+    name: str,
+    head: Staff | None = None,
+    supervisor: Staff | None = None,
 ) -> Group:
     group = Group(unit=unit, name=name, head=head, supervisor=supervisor)
     group.full_clean()
@@ -49,7 +54,7 @@ def group_create(
 
 @transaction.atomic
 def group_set_leaders(
-    *, actor: Any, group: Group, head: Staff | None, supervisor: Staff | None
+    *, actor: User | None, group: Group, head: Staff | None, supervisor: Staff | None
 ) -> Group:
     before = snapshot(group)
     group.head, group.supervisor = head, supervisor
@@ -67,7 +72,7 @@ def group_set_leaders(
 
 @transaction.atomic
 def staff_create(
-    *, actor: Any, unit: Unit, full_name: str, roles: list[str] | None = None, **fields: Any
+    *, actor: User | None, unit: Unit, full_name: str, roles: list[str] | None = None, **fields: Any
 ) -> Staff:
     """Add a person to a unit with the roles they hold there."""
     staff = Staff(unit=unit, full_name=full_name, **fields)
@@ -82,7 +87,7 @@ def staff_create(
 
 
 @transaction.atomic
-def staff_update(*, actor: Any, staff: Staff, **fields: Any) -> Staff:
+def staff_update(*, actor: User, staff: Staff, **fields: Any) -> Staff:
     staff = Staff.objects.select_for_update().get(pk=staff.pk)
     before = snapshot(staff)
     for name, value in fields.items():
@@ -101,7 +106,7 @@ def staff_update(*, actor: Any, staff: Staff, **fields: Any) -> Staff:
 
 
 @transaction.atomic
-def staff_set_roles(*, actor: Any, staff: Staff, roles: list[str]) -> Staff:
+def staff_set_roles(*, actor: User, staff: Staff, roles: list[str]) -> Staff:
     before = sorted(staff.role_assignments.values_list("role", flat=True))
     wanted = {r for r in roles if r != Role.STAFF}
     staff.role_assignments.exclude(role__in=wanted).delete()
@@ -137,7 +142,7 @@ def staff_import_check(*, unit: Unit, rows: list[Any]) -> None:
 
 
 @transaction.atomic
-def staff_import(*, actor: Any, unit: Unit, rows: list[Any]) -> list[Staff]:
+def staff_import(*, actor: User, unit: Unit, rows: list[Any]) -> list[Staff]:
     """Add every row as a staff member with their group and roles; all or nothing.
 
     The caller has checked the rows (`staff_table.parse_table` and `staff_import_check`); they

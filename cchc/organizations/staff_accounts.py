@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -82,7 +81,7 @@ def _send(email: str, full_name: str, username: str, link: str) -> None:
 
 
 @transaction.atomic
-def staff_account_issue(*, actor: Any, staff: Staff) -> IssuedAccount:
+def staff_account_issue(*, actor: User, staff: Staff) -> IssuedAccount:
     """Create the log-in of `staff` (or renew the link of an account never used)."""
     staff = Staff.objects.select_for_update(of=("self",)).select_related("user").get(pk=staff.pk)
     if not staff.is_active:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,11 +14,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.accounts.models import Role
 from cchc.core.form_errors import add_validation_errors
 from cchc.organizations import services, staff_accounts, staff_table
 from cchc.organizations.forms import StaffForm, StaffImportForm
 from cchc.organizations.models import Staff, Unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 
 def _slips(issued: list[staff_accounts.IssuedAccount]) -> dict[str, Any]:
@@ -54,7 +58,7 @@ def _managed_staff(request: HttpRequest, pk: int) -> Staff:
     return staff
 
 
-def _group(actor: Any, unit: Unit, data: dict[str, Any]) -> Any:
+def _group(actor: User, unit: Unit, data: dict[str, Any]) -> Any:
     if data.get("new_group"):
         existing = unit.groups.filter(name__iexact=data["new_group"]).first()
         return existing or services.group_create(actor=actor, unit=unit, name=data["new_group"])
@@ -63,7 +67,7 @@ def _group(actor: Any, unit: Unit, data: dict[str, Any]) -> Any:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def staff_new(request: HttpRequest) -> HttpResponse:
+def staff_new(request: AuthedHttpRequest) -> HttpResponse:
     """Add one person to the unit."""
     unit = _managed_unit(request)
     form = StaffForm(request.POST or None, unit=unit)
@@ -96,7 +100,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Change a person's details, group and roles, or mark them as no longer working here."""
     staff = _managed_staff(request, pk)
     unit = staff.unit
@@ -153,7 +157,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @never_cache
-def staff_account(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_account(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Create a person's log-in: the set-password link goes by e-mail or on a printed sheet."""
     staff = _managed_staff(request, pk)
     try:
@@ -166,7 +170,7 @@ def staff_account(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def staff_template(request: HttpRequest) -> HttpResponse:
+def staff_template(request: AuthedHttpRequest) -> HttpResponse:
     """The XLSX template of the staff import."""
     _managed_unit(request)
     response = HttpResponse(
@@ -177,16 +181,15 @@ def staff_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _row_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """A posted row's columns as StaffRow takes them: roles a list, the rest text."""
+    return {c: (list(item[c]) if c == "roles" else str(item[c])) for c in staff_table.COLUMNS}
+
+
 def _rows_from_payload(raw: str) -> list[staff_table.StaffRow]:
     try:
         items = json.loads(raw)
-        rows = [
-            staff_table.StaffRow(
-                line=int(i["line"]),
-                **{c: (list(i[c]) if c == "roles" else str(i[c])) for c in staff_table.COLUMNS},
-            )
-            for i in items
-        ]
+        rows = [staff_table.StaffRow(line=int(i["line"]), **_row_fields(i)) for i in items]
     except (ValueError, KeyError, TypeError):
         raise ValidationError("Dữ liệu xem trước không hợp lệ; hãy tải tệp lên lại.") from None
     known = set(Role.values)
@@ -199,7 +202,7 @@ def _rows_from_payload(raw: str) -> list[staff_table.StaffRow]:
 @require_http_methods(["GET", "POST"])
 @login_required
 @never_cache
-def staff_import(request: HttpRequest) -> HttpResponse:
+def staff_import(request: AuthedHttpRequest) -> HttpResponse:
     """Upload a list → preview with per-row errors → confirm; nothing is saved on any error."""
     unit = _managed_unit(request)
     form = StaffImportForm(request.POST or None, request.FILES or None)

@@ -102,11 +102,11 @@ GIVEN = [
 
 def _with_clock(moment: datetime, action: Callable[[], T]) -> T:
     original = timezone.now
-    timezone.now = lambda: moment  # type: ignore[assignment]
+    timezone.now = lambda: moment
     try:
         return action()
     finally:
-        timezone.now = original  # type: ignore[assignment]
+        timezone.now = original
 
 
 def _at(day: date, hour: int, minute: int) -> datetime:
@@ -206,7 +206,11 @@ def seed_payments(school: Unit, *, actor: User | None, seed: int = 2026) -> dict
     calendar = calendar_for_unit(school)
     now = timezone.now()
     today = timezone.localdate()
-    staff = {s.user.username: s for s in Staff.objects.filter(unit=school).select_related("user")}
+    staff = {
+        s.user.username: s
+        for s in Staff.objects.filter(unit=school).select_related("user")
+        if s.user is not None
+    }
     class_list = _class_list(rng)
     counts = {"bills": 0, "transfers": 0, "cash": 0, "procedure_bills": 0}
     events: list[tuple[datetime, Callable[[], Any]]] = []
@@ -216,25 +220,27 @@ def seed_payments(school: Unit, *, actor: User | None, seed: int = 2026) -> dict
             continue
         fee = _with_clock(
             _at(issued_on, 8, 5),
-            lambda n=name, a=amount, p=period, d=due_on, b=basis: services.fee_create(
+            partial(
+                services.fee_create,
                 actor=actor,
                 unit=school,
-                name=n,
-                amount_vnd=a,
-                due_on=d,
-                legal_basis=b,
-                period_label=p,
+                name=name,
+                amount_vnd=amount,
+                due_on=due_on,
+                legal_basis=basis,
+                period_label=period,
             ),
         )
         _with_clock(
             _at(issued_on, 8, 20),
-            lambda f=fee, i=issued_on: services.bills_from_class_list(
+            partial(
+                services.bills_from_class_list,
                 actor=actor,
                 unit=school,
-                fee=f,
+                fee=fee,
                 filename="danh-sach-hoc-sinh.xlsx",
                 content=class_list,
-                issued_on=i,
+                issued_on=issued_on,
             ),
         )
         bills = list(Bill.objects.filter(fee=fee).order_by("class_name", "student_name"))
@@ -271,12 +277,13 @@ def seed_payments(school: Unit, *, actor: User | None, seed: int = 2026) -> dict
                 events.append(
                     (
                         moment,
-                        lambda b=bill, d=day, r=reason: services.cash_payment_record(
+                        partial(
+                            services.cash_payment_record,
                             actor=actor,
-                            bill=b,
-                            amount_vnd=b.amount_vnd,
-                            paid_on=d,
-                            reason=r,
+                            bill=bill,
+                            amount_vnd=bill.amount_vnd,
+                            paid_on=day,
+                            reason=reason,
                             notify=False,
                         ),
                     )
@@ -324,9 +331,9 @@ def _procedure_fee_events(
             events.append(
                 (
                     moment,
-                    lambda b=bill, d=day, r=reason: services.cash_payment_record(
-                        actor=actor, bill=b, amount_vnd=b.amount_vnd, paid_on=d, reason=r,
-                        notify=False,
+                    partial(
+                        services.cash_payment_record, actor=actor, bill=bill,
+                        amount_vnd=bill.amount_vnd, paid_on=day, reason=reason, notify=False,
                     ),
                 )
             )  # fmt: skip

@@ -7,7 +7,7 @@ dossiers, so dossiers calls us through its registry instead of importing payment
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cchc.core.templatetags.vn import format_vnd
 from cchc.dossiers.papers import CodeNote
@@ -15,16 +15,19 @@ from cchc.payments.models import Bill, BillKind, BillStatus
 from cchc.payments.papers import bill_payload
 from cchc.payments.services import bill_for_dossier
 
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+
 RECEIPT = "tiep-nhan"
 FEE_CAPTION = "Quét VietQR nộp lệ phí"
 
 
-def bill_at_receipt(dossier: Any, actor: Any) -> None:
+def bill_at_receipt(dossier: Any, actor: User) -> None:
     """Bill the procedure's fee in the receipt's own transaction: a receipt rolled back leaves
     no bill, and a bill that cannot be made stops the receipt (nothing half-written). Not
     `on_commit`: `bill_for_dossier` only writes rows (no mail, no outside call), and the
     receipt printed right after must already show the bill."""
-    bill_for_dossier(dossier, actor=actor if getattr(actor, "pk", None) else None)
+    bill_for_dossier(dossier, actor=actor)
 
 
 def procedure_bill(dossier: Any) -> Bill | None:

@@ -41,7 +41,7 @@ SLIPS_PER_ROW = 2
 
 
 def _place(unit: Unit) -> str:
-    parent = unit.parent.name if unit.parent_id else ""
+    parent = unit.parent.name if unit.parent is not None else ""
     for prefix in ("Ủy ban nhân dân xã ", "Ủy ban nhân dân phường ", "UBND xã ", "UBND phường "):
         if parent.startswith(prefix):
             return parent[len(prefix) :]
@@ -50,7 +50,7 @@ def _place(unit: Unit) -> str:
 
 def _header(unit: Unit, *, number: str | None, symbol: str, on: date) -> OfficialHeader:
     return OfficialHeader(
-        parent_body=unit.parent.name if unit.parent_id else "",
+        parent_body=unit.parent.name if unit.parent is not None else "",
         issuer=unit.name,
         number=number,
         symbol=symbol,
@@ -108,7 +108,7 @@ def receipt_docx(receipt: Receipt) -> bytes:
     ]
     if payment.cash_reason:
         rows.append(["Lý do nộp tiền mặt", payment.cash_reason])
-    if bill.fee_id and bill.fee.legal_basis:
+    if bill.fee is not None and bill.fee.legal_basis:
         rows.append(["Căn cứ thu", bill.fee.legal_basis])
     issued_on = timezone.localtime(receipt.issued_at).date()
     doc = OfficialDocument(
@@ -121,7 +121,7 @@ def receipt_docx(receipt: Receipt) -> bytes:
         ],
         signature=SignatureBlock(
             title="NGƯỜI THU TIỀN",
-            name=payment.collector.full_name if payment.collector_id else "",
+            name=payment.collector.full_name if payment.collector is not None else "",
         ),
         recipients=["Người nộp tiền;", "Lưu: Kế toán."],
         qr_png=qr_png(public_url(bill), scale=4),
@@ -164,7 +164,7 @@ def notices_docx(unit: Unit, bills: Sequence[Bill], *, title: str) -> bytes:
     return buffer.getvalue()
 
 
-def _slip(cell, unit: Unit, bill: Bill) -> None:  # type: ignore[no-untyped-def]
+def _slip(cell, unit: Unit, bill: Bill) -> None:
     lines = [
         (f"GIẤY BÁO THU – {unit.short_name or unit.name}", True),
         (f"Học sinh: {bill.student_name}   Lớp: {bill.class_name}", False),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -25,26 +25,30 @@ from cchc.payments.models import (
 from cchc.payments.papers import bill_payload
 from cchc.payments.qr_images import qr_svg
 
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
-def _scoped(queryset: QuerySet, user: Any) -> QuerySet:
+
+def _scoped(queryset: QuerySet, user: AnyUser) -> QuerySet:
     if not permissions.can(user, permissions.VIEW_PAYMENTS):
         return queryset.none()
     return permissions.scope_to_units(queryset, user)
 
 
-def fee_list_for_user(*, user: Any) -> QuerySet[Fee]:
+def fee_list_for_user(*, user: AnyUser) -> QuerySet[Fee]:
     return _scoped(Fee.objects.select_related("unit"), user)
 
 
-def fee_get_for_user(*, user: Any, pk: Any) -> Fee:
-    fee = fee_list_for_user(user=user).filter(pk=parse_id(str(pk))).first()
+def fee_get_for_user(*, user: AnyUser, pk: Any) -> Fee:
+    pk_value = parse_id(str(pk))
+    fee = None if pk_value is None else fee_list_for_user(user=user).filter(pk=pk_value).first()
     if fee is None:
         raise Http404("Không tìm thấy khoản thu.")
     return fee
 
 
 def bill_list_for_user(
-    *, user: Any, status: str = "", class_name: str = "", query: str = "", fee_id: Any = None
+    *, user: AnyUser, status: str = "", class_name: str = "", query: str = "", fee_id: Any = None
 ) -> QuerySet[Bill]:
     """Bills the user may see, filtered by what the list page's URL says."""
     # PostgreSQL refuses NUL in a query parameter (a 500); no class or name contains one.
@@ -66,14 +70,15 @@ def bill_list_for_user(
     return bills
 
 
-def bill_get_for_user(*, user: Any, pk: Any) -> Bill:
-    bill = bill_list_for_user(user=user).filter(pk=parse_id(str(pk))).first()
+def bill_get_for_user(*, user: AnyUser, pk: Any) -> Bill:
+    pk_value = parse_id(str(pk))
+    bill = None if pk_value is None else bill_list_for_user(user=user).filter(pk=pk_value).first()
     if bill is None:
         raise Http404("Không tìm thấy khoản thu.")
     return bill
 
 
-def class_names_for_user(*, user: Any) -> list[str]:
+def class_names_for_user(*, user: AnyUser) -> list[str]:
     return list(
         bill_list_for_user(user=user)
         .exclude(class_name="")
@@ -83,7 +88,7 @@ def class_names_for_user(*, user: Any) -> list[str]:
     )
 
 
-def receipt_get_for_user(*, user: Any, pk: Any) -> Receipt:
+def receipt_get_for_user(*, user: AnyUser, pk: Any) -> Receipt:
     receipt = (
         _scoped(Receipt.objects.select_related("payment__bill__unit__parent"), user)
         .filter(pk=parse_id(str(pk)))
@@ -94,18 +99,18 @@ def receipt_get_for_user(*, user: Any, pk: Any) -> Receipt:
     return receipt
 
 
-def statement_list_for_user(*, user: Any) -> QuerySet[Statement]:
+def statement_list_for_user(*, user: AnyUser) -> QuerySet[Statement]:
     return _scoped(Statement.objects.select_related("imported_by"), user)
 
 
-def unmatched_lines_for_user(*, user: Any) -> QuerySet[StatementLine]:
+def unmatched_lines_for_user(*, user: AnyUser) -> QuerySet[StatementLine]:
     return _scoped(
         StatementLine.objects.filter(status=LineStatus.UNMATCHED).select_related("statement"),
         user,
     ).order_by("posted_on", "row_number")
 
 
-def line_get_for_user(*, user: Any, pk: Any) -> StatementLine:
+def line_get_for_user(*, user: AnyUser, pk: Any) -> StatementLine:
     line = (
         _scoped(StatementLine.objects.select_related("unit"), user)
         .filter(pk=parse_id(str(pk)))
@@ -116,7 +121,7 @@ def line_get_for_user(*, user: Any, pk: Any) -> StatementLine:
     return line
 
 
-def groups_for_user(*, user: Any) -> QuerySet[Group]:
+def groups_for_user(*, user: AnyUser) -> QuerySet[Group]:
     """The groups (tổ) whose figures the user follows: a vice principal the groups assigned to
     them (the plan: "tại các tổ được phân công quản lý"), the principal and others all groups of
     the units they see."""

@@ -69,7 +69,7 @@ def _ledger_lock(unit: Unit, year: int) -> ReceiptCounter:
 @transaction.atomic
 def fee_create(
     *,
-    actor: User,
+    actor: User | None,
     unit: Unit,
     name: str,
     amount_vnd: int,
@@ -163,7 +163,7 @@ class BatchResult:
 @transaction.atomic
 def bills_from_class_list(
     *,
-    actor: User,
+    actor: User | None,
     unit: Unit,
     fee: Fee,
     filename: str,
@@ -350,7 +350,7 @@ def _apply_payment(
 @transaction.atomic
 def cash_payment_record(
     *,
-    actor: User,
+    actor: User | None,
     bill: Bill,
     amount_vnd: int,
     paid_on: date,

@@ -182,8 +182,8 @@ def decode(payload: str) -> Decoded:
         "bill_number": extra.get("01"),
         "service": merchant.get("02"),
     }
-    error = _structure_error(text, items, merchant, fields, amount_text)
-    return Decoded(not error, error or "", **fields)
+    problem = _structure_error(text, items, merchant, fields, amount_text)
+    return Decoded(not problem, problem or "", **fields)
 
 
 def _structure_error(

@@ -20,11 +20,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.form_errors import add_validation_errors
 from cchc.core.numbers import parse_int_in_range
 from cchc.core.official_docs import OfficialDocError, docx_to_pdf
 from cchc.kpi import registry
 from cchc.kpi.registry import Period
+from cchc.organizations.models import Unit
 from cchc.payments import kpis, papers, selectors, services
 from cchc.payments.codes import normalise_code
 from cchc.payments.forms import (
@@ -63,7 +65,7 @@ def _file(content: bytes, name: str, fmt: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def bill_list(request: HttpRequest) -> HttpResponse:
+def bill_list(request: AuthedHttpRequest) -> HttpResponse:
     """Bills with filters kept in the URL (status, class, code or name)."""
     permissions.require(request.user, permissions.VIEW_PAYMENTS)
     status = request.GET.get("trang_thai", "")
@@ -116,14 +118,14 @@ def _bill_page(
 
 @require_safe
 @login_required
-def bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def bill_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One bill: balance, payments with their receipts, the cash form."""
     return _bill_page(request, selectors.bill_get_for_user(user=request.user, pk=pk), None)
 
 
 @require_POST
 @login_required
-def bill_cash(request: HttpRequest, pk: int) -> HttpResponse:
+def bill_cash(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Record a cash payment, with its reason (it counts against the cashless rate)."""
     bill = selectors.bill_get_for_user(user=request.user, pk=pk)
     permissions.require(request.user, permissions.MANAGE_PAYMENTS, bill.unit)
@@ -146,7 +148,7 @@ def bill_cash(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def fee_list(request: HttpRequest) -> HttpResponse:
+def fee_list(request: AuthedHttpRequest) -> HttpResponse:
     """Fees of the unit, and the form to declare one."""
     permissions.require(request.user, permissions.VIEW_PAYMENTS)
     unit = permissions.acting_unit_or_404(request.user)
@@ -174,18 +176,19 @@ def fee_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def fee_bill(request: HttpRequest, pk: int) -> HttpResponse:
+def fee_bill(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Bill a whole class list for a fee (XLSX or CSV), then print the notices."""
     fee = selectors.fee_get_for_user(user=request.user, pk=pk)
     permissions.require(request.user, permissions.MANAGE_PAYMENTS, fee.unit)
     form = ClassListForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        upload = request.FILES.get("file")
         try:
             result = services.bills_from_class_list(
                 actor=request.user,
                 unit=fee.unit,
                 fee=fee,
-                filename=request.FILES["file"].name,
+                filename=(upload.name or "") if upload is not None else "",
                 content=form.cleaned_data["file"],
                 collector=permissions.acting_staff(request.user),
             )
@@ -215,7 +218,7 @@ def _url(name: str, *args: Any) -> str:
 
 @require_safe
 @login_required
-def notices(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def notices(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Printable notices of one class for a fee, two per row with their VietQR codes."""
     _check_format(fmt)
     fee = selectors.fee_get_for_user(user=request.user, pk=pk)
@@ -235,7 +238,7 @@ def notices(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def receipt(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def receipt(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     """A receipt (biên lai) as DOCX or PDF."""
     _check_format(fmt)
     found = selectors.receipt_get_for_user(user=request.user, pk=pk)
@@ -244,7 +247,7 @@ def receipt(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def statements(request: HttpRequest) -> HttpResponse:
+def statements(request: AuthedHttpRequest) -> HttpResponse:
     """Import a bank statement; unknown columns get a manual mapping over the same upload."""
     permissions.require(request.user, permissions.VIEW_PAYMENTS)
     unit = permissions.acting_unit_or_404(request.user)
@@ -265,7 +268,7 @@ def statements(request: HttpRequest) -> HttpResponse:
     return render(request, "payments/statement_list.html", context, status=status)
 
 
-def _import(request: HttpRequest, unit: Any) -> tuple[StatementForm, int]:
+def _import(request: AuthedHttpRequest, unit: Unit) -> tuple[StatementForm, int]:
     token = request.POST.get("token", "")
     key = f"payments-upload:{request.user.pk}:{token}"
     stored = cache.get(key) if token else None
@@ -275,7 +278,7 @@ def _import(request: HttpRequest, unit: Any) -> tuple[StatementForm, int]:
         return form, 422
     upload = request.FILES.get("file")
     if upload is not None:
-        name, content, mapping = upload.name, upload.read(), None
+        name, content, mapping = upload.name or "", upload.read(), None
     elif stored:
         name, content, mapping = stored["name"], stored["content"], form.mapping()
     else:
@@ -289,7 +292,7 @@ def _import(request: HttpRequest, unit: Any) -> tuple[StatementForm, int]:
         problem = error.error_dict.get("file", [None])[0] if hasattr(error, "error_dict") else None
         if problem is not None and problem.code == "unknown_columns":
             token = secrets.token_urlsafe(16)
-            headers = problem.params["headers"]
+            headers = (problem.params or {})["headers"]
             cache.set(
                 f"payments-upload:{request.user.pk}:{token}",
                 {"name": name, "content": content, "headers": headers},
@@ -316,7 +319,7 @@ def _import(request: HttpRequest, unit: Any) -> tuple[StatementForm, int]:
 
 @require_safe
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedHttpRequest) -> HttpResponse:
     """Credits no rule could match, each with the likely bills."""
     permissions.require(request.user, permissions.VIEW_PAYMENTS)
     lines = list(selectors.unmatched_lines_for_user(user=request.user)[:200])
@@ -345,7 +348,7 @@ def _line_action(request: HttpRequest, pk: int, form_class: type, act: Any) -> H
 
 @require_POST
 @login_required
-def line_match(request: HttpRequest, pk: int) -> HttpResponse:
+def line_match(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Match an unmatched credit to the bill whose code the person typed."""
 
     def act(line: Any, data: dict[str, Any]) -> None:
@@ -365,7 +368,7 @@ def line_match(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def line_ignore(request: HttpRequest, pk: int) -> HttpResponse:
+def line_ignore(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Take a credit that is not a fee payment out of the queue, with the reason."""
 
     def act(line: Any, data: dict[str, Any]) -> None:
@@ -385,7 +388,7 @@ def _figure(code: str, units: Any, period: Period) -> dict[str, Any]:
 
 @require_safe
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     """Target 5: cashless rate by count and value, staff applying e-payment, per group and
     class; a vice principal sees the groups assigned to them."""
     permissions.require(request.user, permissions.VIEW_PAYMENTS)

@@ -1,9 +1,14 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
 
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
-def _has_unit(user: Any) -> bool:
+
+def _has_unit(user: AnyUser) -> bool:
     from cchc.accounts.permissions import acting_staff
 
     return acting_staff(user) is not None

@@ -7,18 +7,19 @@ another school's file answers 404 whatever its id or path.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.downloads import file_response
 from cchc.plans.models import Activity, Evidence
 
 
 @require_safe
 @login_required
-def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+def evidence_file(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     """The file of one piece of task evidence."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     evidence = (
@@ -37,7 +38,7 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @require_safe
 @login_required
-def activity_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+def activity_file(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     """The evidence file of one activity (training, communication, initiative)."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     activity = (

@@ -12,6 +12,7 @@ from cchc.core.official_docs import (
     OfficialHeader,
     Paragraph,
     SignatureBlock,
+    Table,
     build_docx,
     docx_to_pdf,
 )
@@ -35,7 +36,7 @@ def _bullet(line: str) -> str:
 def plan_document(plan: Plan) -> OfficialDocument:
     unit = plan.unit
     parent = unit.parent
-    body: list[Paragraph] = []
+    body: list[Paragraph | Table] = []
     for basis in plan.basis.all():
         body.append(Paragraph(basis.text, "body"))
     body.append(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, cast
 from urllib.parse import urlsplit
 
 from django import forms
@@ -88,7 +88,7 @@ class ImportReviewForm(forms.Form):
             "issued_on": data.get("date"),
             "place": report.get("place") or "",
         }
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(*args, **{**kwargs, "initial": initial})
         staff = sorted(
             Staff.objects.filter(unit=unit, is_active=True),
             key=lambda s: given_name_key(s.full_name),
@@ -250,15 +250,15 @@ class TaskPlanForm(TaskActionForm):
     recurrence = forms.ChoiceField(label="Tần suất", choices=Recurrence.choices)
     review_cadence = forms.ChoiceField(
         label="Kỳ rà soát (với việc thường xuyên)",
-        choices=Task._meta.get_field("review_cadence").choices,
+        choices=Task._meta.get_field("review_cadence").choices or [],
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
         super().__init__(*args, task=task, **kwargs)
         staff = Staff.objects.filter(unit=task.plan.unit, is_active=True).order_by("full_name")
-        self.fields["owner"].queryset = staff
-        self.fields["collaborators"].queryset = staff
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = staff
+        cast(forms.ModelMultipleChoiceField, self.fields["collaborators"]).queryset = staff
 
     def current(self, task: Task) -> dict[str, Any]:
         return {
@@ -296,6 +296,13 @@ class CommentForm(TaskActionForm):
     )
 
 
+class TaskChoiceField(forms.ModelChoiceField):
+    """A plan task shown by its number and the start of its title."""
+
+    def label_from_instance(self, obj: Task) -> str:
+        return f"{obj.number}. {obj.title[:80]}"
+
+
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label="Loại hoạt động", choices=ActivityKind.choices)
     title = forms.CharField(label="Tên hoạt động", max_length=300)
@@ -305,7 +312,7 @@ class ActivityForm(forms.Form):
         widget=DATE_INPUT,
         error_messages={"invalid": "Ngày không hợp lệ.", "required": "Hãy chọn ngày."},
     )
-    task = forms.ModelChoiceField(
+    task = TaskChoiceField(
         label="Thuộc nhiệm vụ kế hoạch", queryset=Task.objects.none(), required=False
     )
     participants = forms.ModelMultipleChoiceField(
@@ -335,12 +342,11 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["task"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["task"]).queryset = (
             Task.objects.filter(plan__unit=unit, parent__isnull=False, plan__status="active")
             .select_related("plan")
             .order_by("-plan__year", "order")
         )
-        self.fields["task"].label_from_instance = lambda t: f"{t.number}. {t.title[:80]}"
-        self.fields["participants"].queryset = Staff.objects.filter(
-            unit=unit, is_active=True
-        ).order_by("full_name")
+        cast(
+            forms.ModelMultipleChoiceField, self.fields["participants"]
+        ).queryset = Staff.objects.filter(unit=unit, is_active=True).order_by("full_name")

@@ -11,7 +11,7 @@ import json
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -34,6 +34,9 @@ from cchc.plans.models import (
     Task,
 )
 from cchc.plans.parsing import ParsedPlan, parse_plan, read_plan_file
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -102,7 +105,7 @@ def _recurrence_for(text: str) -> str:
 
 def default_place(unit: Unit) -> str:
     """The place name of a unit's papers: its commune's name without "Ủy ban nhân dân xã"."""
-    commune = unit.parent if unit.parent_id else unit
+    commune = unit.parent if unit.parent is not None else unit
     name = re.sub(
         r"^(ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+(xã|phường|thị trấn|đặc khu)\s+",
         "",
@@ -182,7 +185,7 @@ def preview_report(pending: PlanImport) -> dict[str, Any]:
 
 
 @transaction.atomic
-def plan_import_preview(*, actor: Any, unit: Unit, filename: str, data: bytes) -> PlanImport:
+def plan_import_preview(*, actor: User, unit: Unit, filename: str, data: bytes) -> PlanImport:
     """Read and parse an upload; keep the result for review. Raises PlanImportError."""
     permissions.require(actor, permissions.MANAGE_PLANS, unit)
     if len(data) > MAX_UPLOAD_BYTES:
@@ -196,7 +199,7 @@ def plan_import_preview(*, actor: Any, unit: Unit, filename: str, data: bytes) -
         raise PlanImportError(str(error)) from None
     return PlanImport.objects.create(
         unit=unit,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor,
         filename=filename[:255],
         text=text,
         parsed=_storable(parsed),
@@ -224,7 +227,7 @@ NEW_PERSON: Final = "new"
 
 
 def _people(
-    *, actor: Any, unit: Unit, data: dict[str, Any], fix: dict[str, Any]
+    *, actor: User, unit: Unit, data: dict[str, Any], fix: dict[str, Any]
 ) -> list[Staff | None]:
     """The staff each assignment stands for: the one chosen in the review, a match, or a person
     created in place with the role their title implies (the review's default for a newcomer)."""
@@ -287,7 +290,7 @@ def _owner(ref: Any, *, people: list[Staff | None], staff_by_id: dict[int, Staff
 @transaction.atomic
 def plan_import_confirm(
     *,
-    actor: Any,
+    actor: User,
     pending: PlanImport,
     corrections: dict[str, Any] | None = None,
     replace: bool = False,

@@ -60,7 +60,8 @@ def _open_items(today: date) -> list[tuple[Task, Item]]:
         .prefetch_related("collaborators")
     )
     for task in tasks:
-        items.append((task, Item(task.number, task.title, task.plan.title, task.due_on)))
+        if task.due_on is not None:  # the query asks for dated tasks only
+            items.append((task, Item(task.number, task.title, task.plan.title, task.due_on)))
     periods = (
         TaskOccurrence.objects.filter(
             task__plan__status="active", status__in=OPEN, due_on__lte=until
@@ -112,7 +113,7 @@ def build_digests(*, today: date | None = None) -> list[Digest]:
 def _recipient(staff: Staff) -> str:
     if staff.email:
         return staff.email
-    return staff.user.email if staff.user_id and staff.user.email else ""
+    return staff.user.email if staff.user is not None and staff.user.email else ""
 
 
 def send_digests(*, today: date | None = None) -> dict[str, int]:

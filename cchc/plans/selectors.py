@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -26,10 +26,13 @@ from cchc.plans.models import (
     TaskStatus,
 )
 
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
+
 OPEN = [TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS]
 
 
-def plan_list_for_user(*, user: Any, year: int | None = None) -> QuerySet[Plan]:
+def plan_list_for_user(*, user: AnyUser, year: int | None = None) -> QuerySet[Plan]:
     permissions.require(user, permissions.VIEW_PLANS)
     plans = permissions.scope_to_units(Plan.objects.select_related("unit"), user)
     if year:
@@ -44,7 +47,7 @@ def plan_list_for_user(*, user: Any, year: int | None = None) -> QuerySet[Plan]:
     )
 
 
-def plan_get_for_user(*, user: Any, pk: int) -> Plan:
+def plan_get_for_user(*, user: AnyUser, pk: int) -> Plan:
     plan = (
         permissions.scope_to_units(Plan.objects.select_related("unit", "parent", "signer"), user)
         .filter(pk=pk)
@@ -56,7 +59,7 @@ def plan_get_for_user(*, user: Any, pk: int) -> Plan:
     return plan
 
 
-def task_get_for_user(*, user: Any, pk: int) -> Task:
+def task_get_for_user(*, user: AnyUser, pk: int) -> Task:
     task = (
         permissions.scope_to_units(
             Task.objects.select_related("plan__unit", "owner", "parent"), user, field="plan__unit"
@@ -69,7 +72,7 @@ def task_get_for_user(*, user: Any, pk: int) -> Task:
     return task
 
 
-def import_get_for_user(*, user: Any, pk: int) -> PlanImport:
+def import_get_for_user(*, user: AnyUser, pk: int) -> PlanImport:
     pending = (
         permissions.scope_to_units(PlanImport.objects.select_related("unit"), user)
         .filter(pk=pk)
@@ -81,7 +84,7 @@ def import_get_for_user(*, user: Any, pk: int) -> PlanImport:
     return pending
 
 
-def occurrence_get_for_user(*, user: Any, pk: int) -> TaskOccurrence:
+def occurrence_get_for_user(*, user: AnyUser, pk: int) -> TaskOccurrence:
     occurrence = (
         permissions.scope_to_units(
             TaskOccurrence.objects.select_related("task__plan__unit"),
@@ -96,7 +99,7 @@ def occurrence_get_for_user(*, user: Any, pk: int) -> TaskOccurrence:
     return occurrence
 
 
-def activity_list_for_user(*, user: Any) -> QuerySet[Activity]:
+def activity_list_for_user(*, user: AnyUser) -> QuerySet[Activity]:
     """Activities of every unit the user may read (a commune officer: every school below him),
     newest first, as the API lists them."""
     return (
@@ -106,7 +109,7 @@ def activity_list_for_user(*, user: Any) -> QuerySet[Activity]:
     )
 
 
-def activity_get_for_user(*, user: Any, pk: int) -> Activity:
+def activity_get_for_user(*, user: AnyUser, pk: int) -> Activity:
     activity = (
         permissions.scope_to_units(Activity.objects.select_related("unit"), user)
         .filter(pk=pk)
@@ -231,7 +234,7 @@ def task_rows(plan: Plan, *, today: date | None = None) -> list[dict[str, Any]]:
             Prefetch("occurrences", queryset=TaskOccurrence.objects.order_by("period_start"))
         )
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for task in tasks:
         occurrences = list(task.occurrences.all())
         late = [o for o in occurrences if is_overdue(o, today)]
@@ -273,7 +276,7 @@ def tasks_by_owner(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- one person's work
 
 
-def my_work(*, user: Any, today: date | None = None) -> dict[str, Any]:
+def my_work(*, user: AnyUser, today: date | None = None) -> dict[str, Any]:
     """The acting person's duties from current plans and their open tasks, overdue first."""
     today = today or timezone.localdate()
     staff = permissions.acting_staff(user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -31,6 +31,9 @@ from cchc.plans.models import (
 from cchc.plans.workflow import check_task_action
 from cchc.workdays.calendar import WorkCalendar
 from cchc.workdays.services import calendar_for_unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 # Extension -> accepted leading bytes: the file must be what its name says.
@@ -113,13 +116,15 @@ def _last_working_day_until(calendar: WorkCalendar, day: date) -> date:
 def task_sync_occurrences(*, task: Task) -> list[TaskOccurrence]:
     """Create the missing periods of a recurring task (idempotent); each is due on the last
     working day of its period, so deadlines never fall on a day off."""
-    created = []
+    created: list[TaskOccurrence] = []
     wanted = _periods(task, task.plan.year)
     # A changed cadence replaces the open periods of the old one; finished ones stay as history.
     labels = {label for label, _, _ in wanted}
     task.occurrences.exclude(period_label__in=labels).exclude(status=TaskStatus.DONE).delete()
     existing = set(task.occurrences.values_list("period_label", "period_start"))
-    calendar = calendar_for_unit(task.plan.unit) if wanted else None
+    if not wanted:
+        return created
+    calendar = calendar_for_unit(task.plan.unit)
     for label, start, end in wanted:
         if (label, start) in existing:
             continue
@@ -143,7 +148,7 @@ def task_sync_occurrences(*, task: Task) -> list[TaskOccurrence]:
 @transaction.atomic
 def task_update_progress(
     *,
-    actor: Any,
+    actor: User,
     task: Task,
     progress: int,
     status: str,
@@ -184,7 +189,7 @@ def task_update_progress(
 @transaction.atomic
 def task_plan(
     *,
-    actor: Any,
+    actor: User,
     task: Task,
     owner: Staff | None,
     collaborators: list[Staff],
@@ -227,7 +232,7 @@ def task_plan(
 
 
 @transaction.atomic
-def occurrence_complete(*, actor: Any, occurrence: TaskOccurrence, done: bool) -> TaskOccurrence:
+def occurrence_complete(*, actor: User, occurrence: TaskOccurrence, done: bool) -> TaskOccurrence:
     occurrence = (
         TaskOccurrence.objects.select_for_update()
         .select_related("task__plan__unit")
@@ -273,7 +278,7 @@ def _check_upload(upload: UploadedFile) -> None:
 @transaction.atomic
 def evidence_add(
     *,
-    actor: Any,
+    actor: User,
     task: Task,
     title: str,
     upload: UploadedFile | None = None,
@@ -290,9 +295,9 @@ def evidence_add(
         _check_upload(upload)
     check_link(url, field="url")
     evidence = Evidence(task=task, occurrence=occurrence, title=title.strip(), url=url.strip())
-    evidence.added_by = actor if getattr(actor, "pk", None) else None
+    evidence.added_by = actor
     if upload is not None:
-        evidence.file.save(upload.name, upload, save=False)
+        evidence.file.save(upload.name or "minh-chung", upload, save=False)
     evidence.save()
     audit_record(
         actor=actor,
@@ -309,14 +314,14 @@ def evidence_add(
     return evidence
 
 
-def _comment(actor: Any, task: Task, text: str) -> TaskComment:
+def _comment(actor: User, task: Task, text: str) -> TaskComment:
     staff = permissions.acting_staff(actor)
     name = staff.full_name if staff else (actor.get_full_name() or actor.get_username())
     return TaskComment.objects.create(task=task, author=actor, author_name=name, text=text)
 
 
 @transaction.atomic
-def comment_add(*, actor: Any, task: Task, text: str) -> TaskComment:
+def comment_add(*, actor: User, task: Task, text: str) -> TaskComment:
     check_task_action(actor, task, "comment")
     if not text.strip():
         raise ValidationError({"text": "Hãy nhập nội dung trao đổi."})
@@ -337,7 +342,7 @@ def comment_add(*, actor: Any, task: Task, text: str) -> TaskComment:
 @transaction.atomic
 def activity_create(
     *,
-    actor: Any,
+    actor: User,
     unit: Any,
     kind: str,
     title: str,
@@ -376,10 +381,12 @@ def activity_create(
         participant_count=participant_count if participant_count is not None else len(people),
         initiative_status=InitiativeStatus.SUBMITTED if kind == ActivityKind.INITIATIVE else "",
         evidence_url=evidence_url.strip(),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor,
     )
     if evidence_upload is not None:
-        activity.evidence_file.save(evidence_upload.name, evidence_upload, save=False)
+        activity.evidence_file.save(
+            evidence_upload.name or "minh-chung", evidence_upload, save=False
+        )
     activity.save()
     activity.participants.set(people)
     audit_record(
@@ -392,14 +399,14 @@ def activity_create(
     return activity
 
 
-_INITIATIVE_FLOW = {
+_INITIATIVE_FLOW: dict[str, set[str]] = {
     InitiativeStatus.SUBMITTED: {InitiativeStatus.EVALUATED, InitiativeStatus.REJECTED},
     InitiativeStatus.EVALUATED: {InitiativeStatus.ADOPTED, InitiativeStatus.REJECTED},
 }
 
 
 @transaction.atomic
-def initiative_set_status(*, actor: Any, activity: Activity, status: str) -> Activity:
+def initiative_set_status(*, actor: User, activity: Activity, status: str) -> Activity:
     activity = Activity.objects.select_for_update().select_related("unit").get(pk=activity.pk)
     permissions.require(actor, permissions.MANAGE_PLANS, activity.unit)
     if activity.kind != ActivityKind.INITIATIVE:

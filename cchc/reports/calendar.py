@@ -65,8 +65,8 @@ def default_rules() -> tuple[RuleSpec, ...]:
     return tuple(
         RuleSpec(
             slot=row["slot"],
-            cutoff_from=tuple(row["cutoff_from"]),  # type: ignore[arg-type]
-            cutoff_to=tuple(row["cutoff_to"]),  # type: ignore[arg-type]
+            cutoff_from=tuple(row["cutoff_from"]),
+            cutoff_to=tuple(row["cutoff_to"]),
             due_workdays=row["due_workdays"],
             remind_days_before=row["remind_days_before"],
             basis=data["basis"],

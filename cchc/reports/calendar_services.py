@@ -7,15 +7,19 @@ a unit's rules (back to "follow the unit above") is the same call with no rows.
 from __future__ import annotations
 
 import calendar as month_calendar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record
+from cchc.core.audit_verbs import AuditVerb
 from cchc.organizations.models import Staff, Unit
 from cchc.reports.models import ReportingRule, Slot
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 _FIELDS = (
     "cutoff_from_day",
@@ -37,7 +41,7 @@ def _check_day(label: str, day: int | None, month: int | None) -> None:
 
 
 def calendar_save(
-    *, actor: Any, unit: Unit, rows: dict[str, dict[str, Any]]
+    *, actor: User, unit: Unit, rows: dict[str, dict[str, Any]]
 ) -> list[ReportingRule]:
     """Replace `unit`'s rules by `rows` (slot → field values); ValidationError in Vietnamese."""
     if not permissions.can(actor, permissions.MANAGE_PLANS, unit):
@@ -78,7 +82,7 @@ def calendar_save(
         raise ValidationError("Lịch vừa được người khác cập nhật; hãy tải lại trang.") from None
 
 
-def _replace(actor: Any, unit: Unit, clean: list[ReportingRule]) -> list[ReportingRule]:
+def _replace(actor: User, unit: Unit, clean: list[ReportingRule]) -> list[ReportingRule]:
     with transaction.atomic():
         before = list(
             ReportingRule.objects.select_for_update()
@@ -89,7 +93,7 @@ def _replace(actor: Any, unit: Unit, clean: list[ReportingRule]) -> list[Reporti
         saved = ReportingRule.objects.bulk_create(clean)
         audit_record(
             actor=actor,
-            verb="reports.calendar_save",
+            verb=AuditVerb.REPORTS_CALENDAR_SAVE,
             unit=unit,
             object_type="reports.reportingrule",
             object_id=str(unit.pk),

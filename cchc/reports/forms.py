@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 
 from cchc.organizations.models import Staff
 from cchc.reports.models import ReportKind
@@ -25,13 +28,17 @@ class ReportRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, periods: list[tuple[str, str]], consolidated: bool, **kwargs):
+    def __init__(
+        self, *args: Any, periods: list[tuple[str, str]], consolidated: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ky"].choices = periods
+        cast(forms.ChoiceField, self.fields["ky"]).choices = periods
         if consolidated:  # a commune reports on its schools
             self.fields["loai"].initial = ReportKind.CONSOLIDATED
         else:
-            self.fields["loai"].choices = [(ReportKind.UNIT.value, ReportKind.UNIT.label)]
+            cast(forms.ChoiceField, self.fields["loai"]).choices = [
+                (ReportKind.UNIT.value, ReportKind.UNIT.label)
+            ]
 
 
 class RuleForm(forms.Form):
@@ -57,6 +64,6 @@ class RuleForm(forms.Form):
         empty_label="Thủ trưởng đơn vị",
     )
 
-    def __init__(self, *args, staff, **kwargs):
+    def __init__(self, *args: Any, staff: QuerySet[Staff], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = staff
+        cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = staff

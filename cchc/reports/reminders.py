@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 def _address(staff: Staff) -> str:
     if staff.email:
         return staff.email
-    return staff.user.email if staff.user_id and staff.user.email else ""
+    return staff.user.email if staff.user is not None and staff.user.email else ""
 
 
 def recipients(due: calendar.Due) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -10,6 +11,9 @@ from cchc.accounts import permissions
 from cchc.organizations.models import Unit
 from cchc.reports import calendar
 from cchc.reports.models import Report
+
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
 
 def overdue_reports(
@@ -29,7 +33,7 @@ def overdue_reports(
     return result
 
 
-def reports_for(user: object, *, unit: Unit | None = None) -> QuerySet[Report]:
+def reports_for(user: AnyUser, *, unit: Unit | None = None) -> QuerySet[Report]:
     """Reports of the units the user may see (one unit if given), newest first."""
     found = permissions.scope_to_units(Report.objects.all(), user).select_related(
         "unit", "requested_by", "outgoing"

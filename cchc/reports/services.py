@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -20,10 +20,14 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.official_docs import OfficialDocError, build_docx, docx_to_pdf
 from cchc.organizations.models import Unit
 from cchc.reports import builder, consolidated
 from cchc.reports.models import Report, ReportKind, ReportStatus
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +38,14 @@ STALE_AFTER = timedelta(minutes=30)
 MAX_TEXT = 5000
 
 
-def may_request(actor: Any, unit: Unit) -> bool:
+def may_request(actor: User, unit: Unit) -> bool:
     """The unit's own leaders make its report (plans.manage, never for a unit below)."""
     return permissions.can(actor, permissions.MANAGE_PLANS, unit)
 
 
 def report_request(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     period: str,
     kind: str = ReportKind.UNIT,
@@ -86,11 +90,11 @@ def report_request(
             difficulties=difficulties.strip(),
             proposals=proposals.strip(),
             symbol=f"BC-{unit.symbol or 'DV'}",
-            requested_by=actor if getattr(actor, "pk", None) else None,
+            requested_by=actor,
         )
         audit_record(
             actor=actor,
-            verb="reports.request",
+            verb=AuditVerb.REPORTS_REQUEST,
             obj=report,
             unit=unit,
             after=snapshot(report, _WATCHED),
@@ -141,7 +145,7 @@ def _fail(report: Report, message: str) -> Report:
         locked.save(update_fields=["status", "error", "updated_at"])
         audit_record(
             actor=None,
-            verb="reports.build_failed",
+            verb=AuditVerb.REPORTS_BUILD_FAILED,
             obj=locked,
             unit=locked.unit,
             before=before,
@@ -181,7 +185,7 @@ def report_build(report_id: int) -> Report | None:
         locked.save()
         audit_record(
             actor=None,
-            verb="reports.build",
+            verb=AuditVerb.REPORTS_BUILD,
             obj=locked,
             unit=locked.unit,
             before=before,

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.downloads import file_response
 from cchc.core.numbers import parse_id, parse_int_in_range
 from cchc.core.official_docs import OfficialDocError
-from cchc.organizations.models import Staff
+from cchc.organizations.models import Staff, Unit
 from cchc.reports import calendar, calendar_services, selectors, services
 from cchc.reports.builder import FORMATS, ReportRequest, period_name, report_file
 from cchc.reports.forms import ReportRequestForm, RuleForm
@@ -40,7 +41,9 @@ def _periods() -> list[tuple[str, str]]:
     ]
 
 
-def _page(request: HttpRequest, form: ReportRequestForm | None, status: int = 200) -> HttpResponse:
+def _page(
+    request: AuthedHttpRequest, form: ReportRequestForm | None, status: int = 200
+) -> HttpResponse:
     staff = permissions.acting_staff(request.user)
     unit = staff.unit if staff is not None else None
     may_request = unit is not None and services.may_request(request.user, unit)
@@ -64,7 +67,7 @@ def _page(request: HttpRequest, form: ReportRequestForm | None, status: int = 20
     return render(request, "reports/index.html", context, status=status)
 
 
-def _own_unit(request: HttpRequest, who: str) -> Any:
+def _own_unit(request: AuthedHttpRequest, who: str) -> Unit:
     """The unit named by ?don_vi= (or the acting one) if the user leads it: another school is
     404 (not visible), a school below the commune 403 saying who acts."""
     chosen = request.POST.get("don_vi", "") or request.GET.get("don_vi", "")
@@ -82,14 +85,14 @@ def _own_unit(request: HttpRequest, who: str) -> Any:
 
 @require_safe
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedHttpRequest) -> HttpResponse:
     permissions.require(request.user, permissions.VIEW_PLANS)
     return _page(request, None)
 
 
 @require_POST
 @login_required
-def request_report(request: HttpRequest) -> HttpResponse:
+def request_report(request: AuthedHttpRequest) -> HttpResponse:
     """Ask the worker for a report of one's own unit (guard → form → service → redirect)."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     unit = _own_unit(request, "báo cáo do lãnh đạo đơn vị đó lập")
@@ -118,7 +121,7 @@ def request_report(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def report_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+def report_file_view(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     """A built report's DOCX, PDF or XLSX, for whoever may see its unit (else 404)."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     report = selectors.reports_for(request.user).filter(pk=pk).first()
@@ -140,7 +143,7 @@ def report_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBas
 
 @require_safe
 @login_required
-def reporting_calendar(request: HttpRequest) -> HttpResponse:
+def reporting_calendar(request: AuthedHttpRequest) -> HttpResponse:
     """The reporting calendar of every unit the user may see (the commune: each school)."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     today = timezone.localdate()
@@ -163,7 +166,7 @@ def reporting_calendar(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def download(request: HttpRequest) -> HttpResponse:
+def download(request: AuthedHttpRequest) -> HttpResponse:
     """The report file of a unit the user may read (a school its own, the commune any below)."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     chosen = request.GET.get("don_vi", "")
@@ -230,7 +233,7 @@ def _rule_forms(request: HttpRequest, unit: Any) -> list[tuple[str, str, RuleFor
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def calendar_edit(request: HttpRequest) -> HttpResponse:
+def calendar_edit(request: AuthedHttpRequest) -> HttpResponse:
     """The unit's leaders set its reporting calendar (a commune's is its schools' default)."""
     unit = _own_unit(request, "lịch báo cáo do lãnh đạo đơn vị đó sửa")
     forms_ = _rule_forms(request, unit)

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
 
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
-def _may_see(user: Any) -> bool:
+
+def _may_see(user: AnyUser) -> bool:
     from cchc.simplification.rules import may_view
 
     return may_view(user)

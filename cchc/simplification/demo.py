@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from functools import partial
+from typing import TypeVar
 
 from django.db import transaction
 from django.db.models import Count
@@ -92,11 +93,11 @@ def _working_days_back(calendar: WorkCalendar, today: date, n: int) -> date:
 
 def _with_clock(moment: datetime, action: Callable[[], T]) -> T:
     original = timezone.now
-    timezone.now = lambda: moment  # type: ignore[assignment]
+    timezone.now = lambda: moment
     try:
         return action()
     finally:
-        timezone.now = original  # type: ignore[assignment]
+        timezone.now = original
 
 
 def _user(unit: Unit, role: str) -> User | None:
@@ -115,7 +116,7 @@ def _ranked(school: Unit) -> list[str]:
     ]
 
 
-def _add_after_lines(actor: Any, review: Review, fee: int) -> Review:
+def _add_after_lines(actor: User, review: Review, fee: int) -> Review:
     for activity, hours, other in AFTER_LINES:
         services.cost_line_add(
             actor=actor,
@@ -136,7 +137,7 @@ def seed_demo_data(**_options: object) -> list[str]:
     if school is None or Review.objects.filter(unit=school).exists():
         return []
     clerk, principal = _user(school, Role.CLERK), _user(school, Role.PRINCIPAL)
-    officer = _user(school.parent, Role.COMMUNE_OFFICER) if school.parent_id else None
+    officer = _user(school.parent, Role.COMMUNE_OFFICER) if school.parent is not None else None
     names = _ranked(school)
     current = {p.name: p for p in selectors.procedures_of(school)}
     names = [n for n in names if n in current]
@@ -185,14 +186,17 @@ def seed_demo_data(**_options: object) -> list[str]:
         (days[2], 9, "submit", principal),
         (days[3], 10, "accept", officer),
     ):
+        if actor is None:
+            continue  # a school with no commune above it: nobody to accept
         _with_clock(
             _at(day, hour, 15),
-            lambda a=action, u=actor: services.review_act(
-                actor=u,
+            partial(
+                services.review_act,
+                actor=actor,
                 review=review,
-                action=a,
+                action=action,
                 expected_version=None,
-                note="Thống nhất phương án." if a == "accept" else "",
+                note="Thống nhất phương án." if action == "accept" else "",
             ),
         )
     _with_clock(

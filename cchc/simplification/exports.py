@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from cchc.accounts.models import Role
@@ -44,7 +46,7 @@ def cost_rows(review: Review) -> list[list[str]]:
     "—" for "after" and the saving while the proposal has no cost lines yet."""
     result = review_saving(review)
     b, a = result.before, result.after
-    rows = [
+    rows: list[tuple[str, Decimal | int, Decimal | int, Callable[[Any], str]]] = [
         ("Thời gian người dân bỏ ra (giờ/hồ sơ)", b.hours, a.hours, costing.hours_text),
         ("Chi phí thời gian (giờ × thu nhập/giờ)", b.time_vnd, a.time_vnd, costing.vnd),
         ("Phí, lệ phí", b.fee_vnd, a.fee_vnd, costing.vnd),
@@ -158,7 +160,7 @@ def review_document(review: Review) -> OfficialDocument:
     signed_on = review.approved_at.astimezone(VN).date() if review.approved_at else None
     return OfficialDocument(
         header=OfficialHeader(
-            parent_body=unit.parent.name.upper() if unit.parent_id else "",
+            parent_body=unit.parent.name.upper() if unit.parent is not None else "",
             issuer=unit.name.upper(),
             number=None,
             symbol=f"TTr-{unit.symbol or 'DV'}",
@@ -168,7 +170,7 @@ def review_document(review: Review) -> OfficialDocument:
         doc_type="TỜ TRÌNH",
         summary=f"Về phương án đơn giản hóa thủ tục hành chính “{procedure.name}”",
         body=body,
-        kinh_gui=[unit.parent.name] if unit.parent_id else [],
+        kinh_gui=[unit.parent.name] if unit.parent is not None else [],
         signature=SignatureBlock(
             title="HIỆU TRƯỞNG",
             name=_signer(review),

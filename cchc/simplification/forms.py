@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django import forms
+from typing import Any, cast
 
+from django import forms
+from django.db.models import QuerySet
+
+from cchc.dossiers.models import Procedure
 from cchc.simplification.models import Part, Scenario
 from cchc.simplification.workflow import ACTIONS
 
@@ -15,16 +19,20 @@ class _Versioned(forms.Form):
 
 
 class OpenForm(forms.Form):
-    procedure = forms.ModelChoiceField(queryset=None, label="Thủ tục", empty_label="— chọn —")
+    procedure = forms.ModelChoiceField(
+        queryset=Procedure.objects.none(), label="Thủ tục", empty_label="— chọn —"
+    )
     wage_per_hour_vnd = forms.IntegerField(
         label="Thu nhập bình quân 01 giờ làm việc (đồng)",
         help_text="Đầu vào chi phí thời gian của phương pháp tính chi phí tuân thủ: thu nhập "
         "bình quân tháng ÷ số giờ làm việc trong tháng.",
     )
 
-    def __init__(self, *args, procedures=None, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, procedures: QuerySet[Procedure] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].queryset = procedures
+        cast(forms.ModelChoiceField, self.fields["procedure"]).queryset = procedures
 
 
 class ReviewForm(_Versioned):

@@ -5,33 +5,36 @@ desk)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cchc.accounts import permissions
 from cchc.accounts.models import Role
 from cchc.organizations.models import Unit
 
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
+
 _DRAFTERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.CLERK)
 
 
-def may_view(user: Any, unit: Unit | None = None) -> bool:
+def may_view(user: AnyUser, unit: Unit | None = None) -> bool:
     return permissions.can(user, permissions.VIEW_DOSSIERS, unit)
 
 
-def _own_unit(user: Any, unit: Unit) -> bool:
+def _own_unit(user: AnyUser, unit: Unit) -> bool:
     staff = permissions.acting_staff(user)
     return staff is not None and staff.is_active and staff.unit_id == unit.pk
 
 
-def may_draft(user: Any, unit: Unit) -> bool:
+def may_draft(user: AnyUser, unit: Unit) -> bool:
     return _own_unit(user, unit) and permissions.has_role(user, *_DRAFTERS)
 
 
-def may_approve(user: Any, unit: Unit) -> bool:
+def may_approve(user: AnyUser, unit: Unit) -> bool:
     return _own_unit(user, unit) and permissions.has_role(user, Role.PRINCIPAL)
 
 
-def may_decide(user: Any, unit: Unit) -> bool:
+def may_decide(user: AnyUser, unit: Unit) -> bool:
     """The commune's reform officer, for a unit below the commune (not their own)."""
     staff = permissions.acting_staff(user)
     if staff is None or not staff.is_active or not permissions.has_role(user, Role.COMMUNE_OFFICER):
@@ -39,5 +42,5 @@ def may_decide(user: Any, unit: Unit) -> bool:
     return unit.pk != staff.unit_id and unit.path.startswith(staff.unit.path)
 
 
-def may(user: Any, who: str, unit: Unit) -> bool:
+def may(user: AnyUser, who: str, unit: Unit) -> bool:
     return {"drafter": may_draft, "principal": may_approve, "commune": may_decide}[who](user, unit)

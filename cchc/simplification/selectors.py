@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -40,6 +40,9 @@ from cchc.organizations.models import Unit
 from cchc.simplification.models import ProcessVersion, Review, ReviewStatus
 from cchc.workdays.services import calendar_for_unit
 
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
+
 S = DossierStatus
 STEP_LABELS: dict[str, str] = {
     "reception": "Tiếp nhận, chuyển xử lý",
@@ -49,7 +52,7 @@ STEP_LABELS: dict[str, str] = {
 }
 
 
-def reviews_for(user: Any) -> QuerySet[Review]:
+def reviews_for(user: AnyUser) -> QuerySet[Review]:
     return permissions.scope_to_units(
         Review.objects.select_related("procedure", "unit"), user
     ).order_by("-year", "-created_at")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
 from cchc.core.conflicts import Conflict, unique_or_conflict
 from cchc.dossiers.models import Procedure
 from cchc.simplification import costing, rules, selectors
@@ -31,6 +32,9 @@ from cchc.simplification.models import (
 )
 from cchc.simplification.workflow import ACTIONS, EDITABLE
 
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+
 STALE_MESSAGE = (
     "Phiếu rà soát vừa được người khác thay đổi (có thể đã được duyệt hoặc gửi đi). "
     "Hãy tải lại trang để xem trạng thái mới nhất."
@@ -41,10 +45,6 @@ _WATCHED = ["status", "wage_per_hour_vnd", "yearly_volume", "effective_on", "sum
 
 class StaleReview(Conflict):
     """The review changed since the user's page was built (HTTP 409)."""
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _lock(review: Review, expected_version: int | None) -> Review:
@@ -63,12 +63,24 @@ def _require_draft(review: Review) -> None:
         )
 
 
-def _require_drafter(actor: Any, review: Review) -> None:
+def _require_drafter(actor: User, review: Review) -> None:
     if not rules.may_draft(actor, review.unit):
         raise PermissionDenied("Bạn không được sửa phiếu rà soát của đơn vị này.")
 
 
-def _bump(review: Review, actor: Any, verb: str, before: dict[str, Any], **extra: Any) -> None:
+# The verb each workflow action records (one per entry of workflow.ACTIONS).
+_REVIEW_VERBS: dict[str, AuditVerb] = {
+    "approve": AuditVerb.SIMPLIFICATION_REVIEW_APPROVE,
+    "submit": AuditVerb.SIMPLIFICATION_REVIEW_SUBMIT,
+    "accept": AuditVerb.SIMPLIFICATION_REVIEW_ACCEPT,
+    "reject": AuditVerb.SIMPLIFICATION_REVIEW_REJECT,
+    "reopen": AuditVerb.SIMPLIFICATION_REVIEW_REOPEN,
+}
+
+
+def _bump(
+    review: Review, actor: User, verb: AuditVerb, before: dict[str, Any], **extra: Any
+) -> None:
     review.version += 1
     review.save()
     audit_record(
@@ -116,7 +128,7 @@ def _check_wage(wage: Any) -> int:
 
 
 @transaction.atomic
-def review_open(*, actor: Any, procedure: Procedure, wage_per_hour_vnd: Any) -> Review:
+def review_open(*, actor: User, procedure: Procedure, wage_per_hour_vnd: Any) -> Review:
     """A draft review of the procedure with its six parts pre-filled from the published text,
     the yearly volume from the system's dossiers, and the "before" cost lines measured from
     them (visits, fee) for the drafter to check."""
@@ -133,7 +145,7 @@ def review_open(*, actor: Any, procedure: Procedure, wage_per_hour_vnd: Any) -> 
         wage_per_hour_vnd=wage,
         yearly_volume=volume,
         volume_basis=basis,
-        created_by=_user(actor),
+        created_by=actor,
     )
     for part, current in _current_values(procedure).items():
         Finding.objects.create(review=review, part=part, current=current)
@@ -159,7 +171,7 @@ def review_open(*, actor: Any, procedure: Procedure, wage_per_hour_vnd: Any) -> 
     )
     audit_record(
         actor=actor,
-        verb="simplification.review_open",
+        verb=AuditVerb.SIMPLIFICATION_REVIEW_OPEN,
         obj=review,
         unit=unit,
         after=snapshot(review, _WATCHED) | {"procedure": procedure.name},
@@ -170,7 +182,7 @@ def review_open(*, actor: Any, procedure: Procedure, wage_per_hour_vnd: Any) -> 
 @transaction.atomic
 def review_update(
     *,
-    actor: Any,
+    actor: User,
     review: Review,
     expected_version: int | None,
     wage_per_hour_vnd: Any,
@@ -188,14 +200,14 @@ def review_update(
         )
     review.effective_on = effective_on
     review.summary = summary.strip()
-    _bump(review, actor, "simplification.review_update", before)
+    _bump(review, actor, AuditVerb.SIMPLIFICATION_REVIEW_UPDATE, before)
     return review
 
 
 @transaction.atomic
 def finding_save(
     *,
-    actor: Any,
+    actor: User,
     review: Review,
     expected_version: int | None,
     part: str,
@@ -220,7 +232,7 @@ def finding_save(
     review.save(update_fields=["version", "updated_at"])
     audit_record(
         actor=actor,
-        verb="simplification.finding_save",
+        verb=AuditVerb.SIMPLIFICATION_FINDING_SAVE,
         obj=row,
         unit=review.unit,
         before=before,
@@ -242,7 +254,7 @@ def _amount(value: Any, field: str, label: str) -> int:
 @transaction.atomic
 def cost_line_add(
     *,
-    actor: Any,
+    actor: User,
     review: Review,
     expected_version: int | None,
     scenario: str,
@@ -279,7 +291,7 @@ def cost_line_add(
     review.save(update_fields=["version", "updated_at"])
     audit_record(
         actor=actor,
-        verb="simplification.cost_line_add",
+        verb=AuditVerb.SIMPLIFICATION_COST_LINE_ADD,
         obj=line,
         unit=review.unit,
         after=snapshot(line),
@@ -289,7 +301,7 @@ def cost_line_add(
 
 @transaction.atomic
 def cost_line_delete(
-    *, actor: Any, review: Review, expected_version: int | None, line_id: int
+    *, actor: User, review: Review, expected_version: int | None, line_id: int
 ) -> None:
     review = _lock(review, expected_version)
     _require_drafter(actor, review)
@@ -303,7 +315,7 @@ def cost_line_delete(
     review.save(update_fields=["version", "updated_at"])
     audit_record(
         actor=actor,
-        verb="simplification.cost_line_delete",
+        verb=AuditVerb.SIMPLIFICATION_COST_LINE_DELETE,
         object_type="simplification.costline",
         object_id=str(line_id),
         unit=review.unit,
@@ -341,7 +353,7 @@ def _check_complete(review: Review) -> None:
 @transaction.atomic
 def review_act(
     *,
-    actor: Any,
+    actor: User,
     review: Review,
     action: str,
     expected_version: int | None,
@@ -365,27 +377,31 @@ def review_act(
         _check_complete(review)
     if action == "reject" and not note.strip():
         raise ValidationError({"note": "Ghi lý do không chấp thuận để đơn vị sửa lại."})
-    if action == "accept" and review.effective_on < timezone.localdate():
+    if (
+        action == "accept"
+        and review.effective_on is not None  # (_check_complete asks for it)
+        and review.effective_on < timezone.localdate()
+    ):
         raise ValidationError(
             {"effective_on": "Ngày áp dụng đã qua: trả về để đơn vị ghi ngày áp dụng mới."}
         )
     review.status = step.target
     if action == "approve":
-        review.approved_by, review.approved_at = _user(actor), now
+        review.approved_by, review.approved_at = actor, now
     elif action == "submit":
         review.submitted_at = now
     elif action in ("accept", "reject"):
-        review.decided_by, review.decided_at = _user(actor), now
+        review.decided_by, review.decided_at = actor, now
         review.decision_note = note.strip()
     elif action == "reopen":
         review.approved_by = review.approved_at = review.submitted_at = None
-    _bump(review, actor, f"simplification.review_{action}", before, note=note.strip())
+    _bump(review, actor, _REVIEW_VERBS[action], before, note=note.strip())
     if action == "submit":
         _link_plan_evidence(actor, review)
     return review
 
 
-def _link_plan_evidence(actor: Any, review: Review) -> None:
+def _link_plan_evidence(actor: User, review: Review) -> None:
     """Attach the proposal (its PDF) to the unit's plan task 3.5 of the review's year, so the
     task's progress is backed by the document (cchc.plans Evidence, a link into this system)."""
     from cchc.plans.models import Evidence, Task
@@ -404,11 +420,11 @@ def _link_plan_evidence(actor: Any, review: Review) -> None:
         task=task,
         title=f"Phương án đơn giản hóa TTHC: {review.procedure.name}"[:300],
         url=url,
-        added_by=_user(actor),
+        added_by=actor,
     )
     audit_record(
         actor=actor,
-        verb="task.evidence_add",
+        verb=AuditVerb.TASK_EVIDENCE_ADD,
         obj=evidence,
         unit=review.unit,
         after={"task": task.number, "title": evidence.title, "url": url},
@@ -450,7 +466,7 @@ def _clean_steps(raw: Any) -> list[dict[str, Any]]:
 @transaction.atomic
 def process_version_create(
     *,
-    actor: Any,
+    actor: User,
     procedure: Procedure,
     steps: Any,
     effective_from: date | None,
@@ -485,11 +501,11 @@ def process_version_create(
             effective_from=effective_from,
             steps=cleaned,
             note=note.strip(),
-            created_by=_user(actor),
+            created_by=actor,
         )
     audit_record(
         actor=actor,
-        verb="simplification.process_version_create",
+        verb=AuditVerb.SIMPLIFICATION_PROCESS_VERSION_CREATE,
         obj=version,
         unit=procedure.unit,
         after=snapshot(version),

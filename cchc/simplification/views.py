@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.form_errors import add_validation_errors
 from cchc.dossiers.models import Procedure
 from cchc.simplification import exports, rules, selectors, services
@@ -51,14 +52,14 @@ def _procedure_or_404(request: HttpRequest, pk: int) -> Procedure:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthedHttpRequest) -> HttpResponse:
     _guard(request)
     staff = permissions.acting_staff(request.user)
     unit = staff.unit if staff is not None else None
     may_open = unit is not None and rules.may_draft(request.user, unit)
     form = None
     status = 200
-    if may_open:
+    if may_open and unit is not None:
         procedures = selectors.procedures_of(unit).order_by("name")
         form = OpenForm(
             request.POST or None,
@@ -143,7 +144,7 @@ def _detail_context(request: HttpRequest, review: Review, **forms: Any) -> dict[
 
 @require_safe
 @login_required
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def review_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     review = _review_or_404(request, pk)
     return render(request, "simplification/review_detail.html", _detail_context(request, review))
 
@@ -175,7 +176,7 @@ def _run(request: HttpRequest, review: Review, form: Any, key: str, call: Any, d
 
 @require_POST
 @login_required
-def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def review_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     review = _review_or_404(request, pk)
     if not rules.may_draft(request.user, review.unit):
         raise PermissionDenied("Bạn không được sửa phiếu rà soát này.")
@@ -252,7 +253,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def review_act(request: HttpRequest, pk: int) -> HttpResponse:
+def review_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     review = _review_or_404(request, pk)
     form = ActForm(request.POST)
     return _run(
@@ -273,7 +274,7 @@ def review_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def review_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def review_export(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     review = _review_or_404(request, pk)
     try:
         content, content_type = exports.review_file(review, fmt)
@@ -300,7 +301,7 @@ def _steps_text(procedure: Procedure) -> str:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def procedure_page(request: HttpRequest, pk: int) -> HttpResponse:
+def procedure_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The procedure's simplification page: its reviews with their saving, the measured facts,
     and the versions of its internal process (new ones from a day not in the past)."""
     procedure = _procedure_or_404(request, pk)

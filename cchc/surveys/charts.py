@@ -102,7 +102,7 @@ def distribution_chart(rows: Sequence[tuple[str, Tally]], *, title: str) -> Safe
         f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
     ]
-    x = LEFT
+    x: float = LEFT
     for level, name in SCALE.items():
         parts.append(
             f'<rect x="{x}" y="4" width="10" height="10" fill="{LEVEL_COLOURS[level]}"/>'

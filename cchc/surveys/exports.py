@@ -115,7 +115,7 @@ def results_xlsx(campaign: Campaign, computed: Results, *, show_personal: bool) 
 
 def _place(unit: Any) -> str:
     """The commune's name from "Ủy ban nhân dân xã …" above the school, as the place line."""
-    parent = unit.parent.name if unit.parent_id else ""
+    parent = unit.parent.name if unit.parent is not None else ""
     for prefix in ("Ủy ban nhân dân xã ", "Ủy ban nhân dân phường ", "UBND xã ", "UBND phường "):
         if parent.startswith(prefix):
             return parent[len(prefix) :]
@@ -171,7 +171,7 @@ def summary_pdf(campaign: Campaign, computed: Results, *, signer_name: str = "")
     ]
     document = OfficialDocument(
         header=OfficialHeader(
-            parent_body=unit.parent.name.upper() if unit.parent_id else "",
+            parent_body=unit.parent.name.upper() if unit.parent is not None else "",
             issuer=unit.name.upper(),
             number=None,
             symbol=f"BC-{unit.symbol or 'DV'}",

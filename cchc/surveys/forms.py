@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
+from cchc.organizations.models import Unit
 from cchc.surveys.models import AccessMode, Audience, SurveyTemplate
 
 
@@ -23,9 +26,11 @@ class CampaignForm(forms.Form):
         label="Số phiếu tối đa mỗi thiết bị (cách ẩn danh)", min_value=1, max_value=20, initial=1
     )
 
-    def __init__(self, *args, unit=None, **kwargs) -> None:
+    def __init__(self, *args: Any, unit: Unit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = SurveyTemplate.objects.filter(unit=unit)
+        cast(
+            forms.ModelChoiceField, self.fields["template"]
+        ).queryset = SurveyTemplate.objects.filter(unit=unit)
 
 
 class InvitationForm(forms.Form):

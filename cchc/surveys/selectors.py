@@ -4,7 +4,7 @@ the public sees only open campaigns by their unguessable key and published resul
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -14,8 +14,11 @@ from cchc.accounts import permissions
 from cchc.organizations.models import Unit
 from cchc.surveys.models import Campaign, CampaignKind, Invitation, Response, SurveyTemplate
 
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
-def campaigns_for_user(*, user: Any) -> QuerySet[Campaign]:
+
+def campaigns_for_user(*, user: AnyUser) -> QuerySet[Campaign]:
     permissions.require(user, permissions.VIEW_SURVEYS)
     return (
         permissions.scope_to_units(Campaign.objects.all(), user)
@@ -25,7 +28,7 @@ def campaigns_for_user(*, user: Any) -> QuerySet[Campaign]:
     )
 
 
-def campaign_get_for_user(*, user: Any, pk: int) -> Campaign:
+def campaign_get_for_user(*, user: AnyUser, pk: int) -> Campaign:
     """404 for another unit's campaign: its existence is not disclosed."""
     permissions.require(user, permissions.VIEW_SURVEYS)
     return get_object_or_404(
@@ -38,7 +41,7 @@ def templates_for_unit(unit: Unit) -> QuerySet[SurveyTemplate]:
     return SurveyTemplate.objects.filter(unit=unit).prefetch_related("versions")
 
 
-def template_get_for_user(*, user: Any, pk: int) -> SurveyTemplate:
+def template_get_for_user(*, user: AnyUser, pk: int) -> SurveyTemplate:
     permissions.require(user, permissions.VIEW_SURVEYS)
     return get_object_or_404(permissions.scope_to_units(SurveyTemplate.objects.all(), user), pk=pk)
 

@@ -14,7 +14,7 @@ import hashlib
 import re
 from datetime import date, datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
@@ -44,6 +44,9 @@ from cchc.surveys.models import (
     SurveyTemplate,
     TemplateVersion,
 )
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 MAX_TEXT = 2000
 MAX_INVITATIONS = 1000
@@ -96,7 +99,7 @@ def _clean_question(raw: dict[str, Any], index: int) -> dict[str, Any]:
 
 
 def _write_version(
-    template: SurveyTemplate, questions: list[dict[str, Any]], *, actor: Any, note: str
+    template: SurveyTemplate, questions: list[dict[str, Any]], *, actor: User | None, note: str
 ) -> TemplateVersion:
     if not questions:
         raise ValidationError("Phiếu phải có ít nhất một câu hỏi.")
@@ -109,7 +112,7 @@ def _write_version(
         template=template,
         number=last + 1,
         note=note[:300],
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor,
     )
     Question.objects.bulk_create(
         Question(version=version, order=order, **q) for order, q in enumerate(cleaned, start=1)
@@ -118,7 +121,7 @@ def _write_version(
 
 
 @transaction.atomic
-def templates_install_defaults(*, actor: Any, unit: Unit) -> list[SurveyTemplate]:
+def templates_install_defaults(*, actor: User | None, unit: Unit) -> list[SurveyTemplate]:
     """The two shipped questionnaires for `unit`, created once (idempotent)."""
     installed = []
     for definition in definitions.SHIPPED:
@@ -146,7 +149,7 @@ def templates_install_defaults(*, actor: Any, unit: Unit) -> list[SurveyTemplate
 
 @transaction.atomic
 def template_new_version(
-    *, actor: Any, template: SurveyTemplate, questions: list[dict[str, Any]], note: str = ""
+    *, actor: User, template: SurveyTemplate, questions: list[dict[str, Any]], note: str = ""
 ) -> TemplateVersion:
     """A new version of the questionnaire; earlier responses keep the version they answered.
 
@@ -186,7 +189,7 @@ def dossier_campaign(unit: Unit) -> Campaign:
                 kind=CampaignKind.DOSSIER,
                 title="Đánh giá việc giải quyết hồ sơ thủ tục hành chính",
                 template=template,
-                version=template.current_version(),
+                version=_current_version(template),
                 audience=Audience.CITIZENS,
                 starts_on=date(timezone.localdate().year, 1, 1),
                 status=CampaignStatus.OPEN,
@@ -207,10 +210,18 @@ def dossier_campaign(unit: Unit) -> Campaign:
 _CAMPAIGN_FIELDS = ["title", "audience", "audience_detail", "starts_on", "ends_on", "access"]
 
 
+def _current_version(template: SurveyTemplate) -> TemplateVersion:
+    """A campaign asks the template's latest questions; a template has them from its creation."""
+    version = template.current_version()
+    if version is None:
+        raise ValidationError({"template": "Mẫu phiếu chưa có bộ câu hỏi nào."})
+    return version
+
+
 @transaction.atomic
 def campaign_create(
     *,
-    actor: Any,
+    actor: User,
     unit: Unit,
     template: SurveyTemplate,
     title: str,
@@ -245,14 +256,14 @@ def campaign_create(
         kind=CampaignKind.SURVEY,
         title=title[:200],
         template=template,
-        version=template.current_version(),
+        version=_current_version(template),
         audience=audience,
         audience_detail=audience_detail.strip()[:50],
         starts_on=starts_on,
         ends_on=ends_on,
         access=access,
         device_limit=device_limit,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor,
     )
     audit_record(
         actor=actor,
@@ -269,7 +280,7 @@ def _lock_campaign(campaign: Campaign) -> Campaign:
 
 
 @transaction.atomic
-def campaign_set_status(*, actor: Any, campaign: Campaign, status: str) -> Campaign:
+def campaign_set_status(*, actor: User, campaign: Campaign, status: str) -> Campaign:
     """Open a draft, close an open campaign, or reopen a closed one before its end date."""
     campaign = _lock_campaign(campaign)
     permissions.require(actor, permissions.MANAGE_SURVEYS, campaign.unit)
@@ -299,7 +310,7 @@ def campaign_set_status(*, actor: Any, campaign: Campaign, status: str) -> Campa
 
 
 @transaction.atomic
-def campaign_publish(*, actor: Any, campaign: Campaign, published: bool = True) -> Campaign:
+def campaign_publish(*, actor: User, campaign: Campaign, published: bool = True) -> Campaign:
     """Publish the results on the portal (Decree 61 Art. 32; domain.md 10 rule 8), or withdraw."""
     campaign = _lock_campaign(campaign)
     permissions.require(actor, permissions.MANAGE_SURVEYS, campaign.unit)
@@ -321,7 +332,7 @@ def campaign_publish(*, actor: Any, campaign: Campaign, published: bool = True) 
 
 @transaction.atomic
 def invitations_issue(
-    *, actor: Any, campaign: Campaign, count: int, segment: str = "", label: str = ""
+    *, actor: User, campaign: Campaign, count: int, segment: str = "", label: str = ""
 ) -> list[Invitation]:
     """`count` one-time tokens, e.g. one per parent of class 8A, printed as slips."""
     campaign = _lock_campaign(campaign)
@@ -357,7 +368,7 @@ EMAIL_LABEL = "Thư mời điện tử"
 
 
 @transaction.atomic
-def invitations_email_staff(*, actor: Any, campaign: Campaign) -> int:
+def invitations_email_staff(*, actor: User, campaign: Campaign) -> int:
     """One invitation per active staff member with an e-mail address, each mailed its own link.
 
     Which token went to whom is not stored (the mail is the only link between them), so staff
@@ -378,7 +389,7 @@ def invitations_email_staff(*, actor: Any, campaign: Campaign) -> int:
         raise ValidationError("Đợt khảo sát này đã gửi thư mời; mỗi người chỉ nhận một lần.")
     addresses = []
     for person in Staff.objects.filter(unit=campaign.unit, is_active=True).select_related("user"):
-        address = person.email or (person.user.email if person.user_id else "")
+        address = person.email or (person.user.email if person.user is not None else "")
         if address and address not in addresses:
             addresses.append(address)
     if not addresses:

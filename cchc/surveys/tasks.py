@@ -19,7 +19,7 @@ def principal_addresses(unit_id: int) -> list[str]:
     ).select_related("user")
     addresses = []
     for person in people:
-        address = person.email or (person.user.email if person.user_id else "")
+        address = person.email or (person.user.email if person.user is not None else "")
         if address and address not in addresses:
             addresses.append(address)
     return addresses
@@ -33,8 +33,9 @@ def notify_low_rating(response_id: int) -> int:
         .filter(pk=response_id, dossier__isnull=False)
         .first()
     )
-    if response is None:
+    if response is None or response.dossier is None:
         return 0
+    dossier = response.dossier
     addresses = principal_addresses(response.campaign.unit_id)
     if not addresses:
         return 0
@@ -47,13 +48,13 @@ def notify_low_rating(response_id: int) -> int:
         "surveys/email/low_rating.txt",
         {
             "response": response,
-            "dossier": response.dossier,
+            "dossier": dossier,
             "low": low,
             "comments": comments,
             "site_name": settings.CCHC_SITE_NAME,
             "detail_path": settings.CCHC_PUBLIC_URL.rstrip("/")
-            + reverse("dossiers:detail", args=[response.dossier.pk]),
+            + reverse("dossiers:detail", args=[dossier.pk]),
         },
     )
-    subject = f"[CCHC] Hồ sơ {response.dossier.code} bị đánh giá không hài lòng"
+    subject = f"[CCHC] Hồ sơ {dossier.code} bị đánh giá không hài lòng"
     return send_mail(subject, body, None, addresses)

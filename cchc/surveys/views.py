@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.form_errors import add_validation_errors
 from cchc.core.official_docs import OfficialDocError
 from cchc.surveys import exports, reporting, results, selectors, services
@@ -35,7 +36,7 @@ def _qr_svg(url: str, scale: int = 6) -> str:
 
 @require_safe
 @login_required
-def campaigns(request: HttpRequest) -> HttpResponse:
+def campaigns(request: AuthedHttpRequest) -> HttpResponse:
     """Every campaign of the user's units with its response count; the standing dossier rating
     first."""
     rows = selectors.campaigns_for_user(user=request.user)
@@ -49,7 +50,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: AuthedHttpRequest) -> HttpResponse:
     unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.MANAGE_SURVEYS, unit)
     if not selectors.templates_for_unit(unit).exists():
@@ -91,7 +92,7 @@ def _detail_context(request: HttpRequest, campaign: Any, **extra: Any) -> dict[s
 
 @require_safe
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Results per question, group and overall with intervals, charts, breakdowns, comments."""
     campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
     return render(request, "surveys/campaign_detail.html", _detail_context(request, campaign))
@@ -99,7 +100,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def act(request: HttpRequest, pk: int) -> HttpResponse:
+def act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Open, close, publish, withdraw publication, or issue invitation tokens."""
     campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
     permissions.require(request.user, permissions.MANAGE_SURVEYS, campaign.unit)
@@ -145,7 +146,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def poster(request: HttpRequest, pk: int) -> HttpResponse:
+def poster(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A printable A4 poster with the campaign's QR code and link (or the kiosk's)."""
     campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
     if campaign.kind == CampaignKind.DOSSIER or campaign.access == "token":
@@ -160,7 +161,7 @@ def poster(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def slips(request: HttpRequest, pk: int) -> HttpResponse:
+def slips(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Unused invitation tokens as cut-out slips, each with its own QR code."""
     campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
     permissions.require(request.user, permissions.MANAGE_SURVEYS, campaign.unit)
@@ -173,7 +174,7 @@ def slips(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def export(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     campaign = selectors.campaign_get_for_user(user=request.user, pk=pk)
     computed = results.compute(selectors.responses_of(campaign))
     stamp = timezone.localdate().strftime("%Y%m%d")
@@ -202,7 +203,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def templates(request: HttpRequest) -> HttpResponse:
+def templates(request: AuthedHttpRequest) -> HttpResponse:
     """The unit's questionnaires, each version with its questions."""
     unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.VIEW_SURVEYS, unit)
@@ -258,7 +259,7 @@ def _parse_definition(text: str) -> list[dict[str, Any]]:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def template_version(request: HttpRequest, pk: int) -> HttpResponse:
+def template_version(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Edit the questions as text and save them as the next version."""
     template = selectors.template_get_for_user(user=request.user, pk=pk)
     permissions.require(request.user, permissions.MANAGE_SURVEYS, template.unit)
@@ -291,7 +292,7 @@ def template_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def rating_card(request: HttpRequest, dossier_pk: int) -> HttpResponse:
+def rating_card(request: AuthedHttpRequest, dossier_pk: int) -> HttpResponse:
     """A small printable card with the dossier's rating QR, handed over with the result."""
     from cchc.dossiers import selectors as dossier_selectors
 

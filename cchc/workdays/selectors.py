@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -12,6 +12,9 @@ from cchc.accounts import permissions
 from cchc.organizations.models import Unit
 from cchc.workdays.calendar import DayEntry, WorkCalendar
 from cchc.workdays.models import CalendarOverride
+
+if TYPE_CHECKING:
+    from cchc.accounts.permissions import AnyUser
 
 
 def year_entries(calendar: WorkCalendar, year: int) -> list[DayEntry]:
@@ -30,7 +33,7 @@ def working_day_count(calendar: WorkCalendar, year: int) -> int:
     return calendar.working_days_between(date(year - 1, 12, 31), date(year, 12, 31))
 
 
-def override_list_for_unit(*, user: Any, unit: Unit) -> QuerySet[CalendarOverride]:
+def override_list_for_unit(*, user: AnyUser, unit: Unit) -> QuerySet[CalendarOverride]:
     """The unit's own overrides and those inherited from the units above it."""
     permissions.require(user, permissions.VIEW_UNIT, unit)
     chain = [int(p) for p in unit.path.split(".") if p] or [unit.pk]
@@ -41,7 +44,7 @@ def override_list_for_unit(*, user: Any, unit: Unit) -> QuerySet[CalendarOverrid
     )
 
 
-def override_get_for_user(*, user: Any, pk: int) -> CalendarOverride:
+def override_get_for_user(*, user: AnyUser, pk: int) -> CalendarOverride:
     override = (
         permissions.scope_to_units(CalendarOverride.objects.select_related("unit"), user)
         .filter(pk=pk)

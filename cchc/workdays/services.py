@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,6 +22,9 @@ from cchc.workdays.calendar import (
     default_calendar,
 )
 from cchc.workdays.models import CalendarOverride
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 _cache: dict[tuple[int, ...], WorkCalendar] = {}
 _CACHE_LIMIT = 256
@@ -95,7 +98,7 @@ def _check(unit: Unit, on: date, reason: str) -> None:
 
 
 @transaction.atomic
-def override_set(*, actor: Any, unit: Unit, on: date, is_working: bool, reason: str) -> Any:
+def override_set(*, actor: User, unit: Unit, on: date, is_working: bool, reason: str) -> Any:
     """Make `on` a working day or a day off for `unit` and the units below it."""
     permissions.require(actor, permissions.MANAGE_WORKDAYS, unit)
     _check(unit, on, reason)
@@ -110,7 +113,7 @@ def override_set(*, actor: Any, unit: Unit, on: date, is_working: bool, reason: 
                     date=on,
                     is_working=is_working,
                     reason=reason.strip(),
-                    created_by=actor if getattr(actor, "pk", None) else None,
+                    created_by=actor,
                 )
         except IntegrityError:
             existing = CalendarOverride.objects.select_for_update().get(unit=unit, date=on)
@@ -126,7 +129,7 @@ def override_set(*, actor: Any, unit: Unit, on: date, is_working: bool, reason: 
     before = snapshot(existing)
     override = existing
     override.is_working, override.reason = is_working, reason.strip()
-    override.created_by = actor if getattr(actor, "pk", None) else None
+    override.created_by = actor
     override.save()
     audit_record(
         actor=actor,
@@ -140,7 +143,7 @@ def override_set(*, actor: Any, unit: Unit, on: date, is_working: bool, reason: 
 
 
 @transaction.atomic
-def override_delete(*, actor: Any, override: CalendarOverride) -> None:
+def override_delete(*, actor: User, override: CalendarOverride) -> None:
     permissions.require(actor, permissions.MANAGE_WORKDAYS, override.unit)
     audit_record(
         actor=actor,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.form_errors import add_validation_errors
 from cchc.core.numbers import parse_id, parse_int_in_range
 from cchc.organizations import selectors as org_selectors
@@ -68,7 +69,7 @@ def _page(request: HttpRequest, unit, year: int, form: OverrideForm, status: int
 
 @require_safe
 @login_required
-def year(request: HttpRequest) -> HttpResponse:
+def year(request: AuthedHttpRequest) -> HttpResponse:
     """A year of the unit's calendar, colour-coded, with names and legal references."""
     unit = _unit_for(request)
     try:
@@ -81,7 +82,7 @@ def year(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def override_create(request: HttpRequest) -> HttpResponse:
+def override_create(request: AuthedHttpRequest) -> HttpResponse:
     """Add or replace one override of the acting unit (principal, clerk or admin)."""
     unit = _unit_for(request)
     permissions.require(request.user, permissions.MANAGE_WORKDAYS, unit)
@@ -106,7 +107,7 @@ def override_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def override_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def override_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Remove one override; only in the user's own unit."""
     override = selectors.override_get_for_user(user=request.user, pk=pk)
     services.override_delete(actor=request.user, override=override)

@@ -29,7 +29,9 @@ def _secret(name: str, default: str | None = None) -> str | None:
 DEBUG = env.bool("DEBUG", default=False)
 HTTPS = env.bool("HTTPS", default=not DEBUG)
 
-SECRET_KEY = _secret("SECRET_KEY", default="insecure-development-key-change-me" if DEBUG else None)
+SECRET_KEY = (
+    _secret("SECRET_KEY", default="insecure-development-key-change-me" if DEBUG else None) or ""
+)
 if not SECRET_KEY:
     raise environ.ImproperlyConfigured(
         "SECRET_KEY (hoặc SECRET_KEY_FILE) phải được đặt khi DEBUG=0. Xem docs/configuration.md."

@@ -24,6 +24,7 @@ import xmlrpc.client
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 from django.conf import settings
 
@@ -49,7 +50,7 @@ _slots_lock = threading.Lock()
 _slots: threading.BoundedSemaphore | None = None
 
 
-def _setting(name: str, default: object) -> object:
+def _setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
 
 
@@ -145,7 +146,8 @@ def _warm(docx: bytes, address: tuple[str, int], timeout: float) -> bytes | None
     transport = _TimeoutTransport(timeout)
     proxy = xmlrpc.client.ServerProxy(f"http://{host}:{port}", allow_none=True, transport=transport)
     try:
-        info = proxy.info()
+        # unoserver's info() answers a struct (XML-RPC gives it back as a dict).
+        info = cast(dict[str, Any], proxy.info())
         if str(info.get("api")) != _API_VERSION:
             logger.warning("Unexpected unoserver API %s; using the cold path", info.get("api"))
             return None
@@ -223,6 +225,6 @@ def server_is_up(address: tuple[str, int] | None = None, timeout: float = 2) -> 
         f"http://{address[0]}:{address[1]}", transport=_TimeoutTransport(timeout)
     )
     try:
-        return str(proxy.info().get("api")) == _API_VERSION
+        return str(cast(dict[str, Any], proxy.info()).get("api")) == _API_VERSION
     except (OSError, xmlrpc.client.Error):
         return False

@@ -7,9 +7,11 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from cchc.accounts.models import User
 from cchc.documents import democa, services, signing
 from cchc.documents.models import (
     IncomingDocument,
@@ -295,3 +297,14 @@ def test_finish_button_only_for_who_may_finish(
     assert 'value="finish"' not in commune.content.decode()
     assert 'value="finish"' in own.content.decode()
     assert refused.status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_account_without_a_unit_is_refused_the_incoming_register(school) -> None:
+    """A superuser with no staff record has no register to write in: 403 and nothing saved
+    (it used to reach a form that was never built: a 500)."""
+    client = Client()
+    client.force_login(User.objects.create_superuser("quantri", "qt@example.vn", "MatKhau@2026"))
+    response = client.post(reverse("documents:incoming"), INCOMING_POST)
+    assert response.status_code == 403
+    assert not IncomingDocument.objects.exists()

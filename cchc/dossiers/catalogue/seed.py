@@ -27,7 +27,8 @@ def load_seed() -> list[dict[str, Any]]:
         for number, record in enumerate(records, start=1)
         for message in validate(record)
     ]
-    seen: set[tuple[str, str]] = set()
+    # (code or name, valid_from) as the records hold them: either may be missing (None).
+    seen: set[tuple[str | None, str | None]] = set()
     for record in records:
         if not isinstance(record, Mapping):
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db.models import F
 
 from cchc.accounts import permissions
 from cchc.dossiers.models import Dossier
@@ -24,6 +25,6 @@ def my_dossiers(context: dict[str, Any]) -> dict[str, Any]:
         .exclude(status__in=FINAL | HAS_RESULT)
         .select_related("procedure")
         .with_late_flag()
-        .order_by("-is_overdue", "due_at", "received_at")[:100]
+        .order_by(F("is_overdue").desc(), "due_at", "received_at")[:100]
     )
     return {"rows": list(rows)}

@@ -80,7 +80,10 @@ def extract_references(text: str) -> list[DocumentReference]:
     boundary = 0
     for ref in find_references(text):
         symbol = ref.written
-        written_number = re.match(r"\d+", symbol)[0]
+        leading = re.match(r"\d+", symbol)
+        if leading is None:
+            continue  # a reference is written from its number ("12/KH-UBND"); never happens
+        written_number = leading[0]
         window_start = max(boundary, ref.start - 120, text.rfind(";", 0, ref.start) + 1)
         before = text[window_start : ref.start]
         type_match = _type_before(before)
@@ -188,8 +191,8 @@ def target_figure(text: str) -> tuple[str | None, Decimal | str | None, str | No
         break
     if not candidates:
         return None, None, None
-    _, comparator, value, unit = min(candidates, key=lambda item: item[0])
-    return comparator, value, unit
+    _, first_comparator, first_value, first_unit = min(candidates, key=lambda item: item[0])
+    return first_comparator, first_value, first_unit
 
 
 # Each rule: code, subject pattern (its position decides between rules), pattern that must

@@ -127,7 +127,7 @@ def decode_plan_bytes(data: bytes) -> str:
     if kind:
         raise PlanParseError(f"Tệp không phải văn bản thuần (có vẻ là {kind}).")
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        encoding = "utf-32"
+        encoding: str | None = "utf-32"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     elif data.startswith(b"\xef\xbb\xbf"):

@@ -7,13 +7,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from cchc.core.official_docs import libreoffice_available
 from cchc.surveys import services
-from cchc.surveys.models import Campaign, Invitation
+from cchc.surveys.models import Campaign, Invitation, Purpose, SurveyTemplate
 from tests.fixtures import client_for
 
 
@@ -239,3 +240,25 @@ def test_staff_survey_mails_each_person_a_private_link_once(
     assert again.status_code == 422
     assert "đã gửi thư mời" in again.content.decode()
     assert campaign.invitations.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_template_without_questions_gives_a_campaign_a_clear_refusal(principal, school) -> None:
+    """A template made without any question version (e.g. in the admin) cannot start a
+    campaign: a Vietnamese 422-style error on the template, not a database error."""
+    empty = SurveyTemplate.objects.create(
+        unit=school, key="trong", name="Mẫu chưa có câu hỏi", purpose=Purpose.OTHER
+    )
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as refused:
+        services.campaign_create(
+            actor=principal.user,
+            unit=school,
+            template=empty,
+            title="Khảo sát thử",
+            audience="all_parents",
+            starts_on=today,
+            ends_on=today + timedelta(days=7),
+        )
+    assert refused.value.message_dict == {"template": ["Mẫu phiếu chưa có bộ câu hỏi nào."]}
+    assert not Campaign.objects.filter(template=empty).exists()

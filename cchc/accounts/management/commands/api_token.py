@@ -42,8 +42,8 @@ class Command(BaseCommand):
             )
             self.stdout.write(raw)
             return
-        token = ApiToken.objects.filter(prefix=options["prefix"], revoked_at__isnull=True).first()
-        if token is None:
+        found = ApiToken.objects.filter(prefix=options["prefix"], revoked_at__isnull=True).first()
+        if found is None:
             raise CommandError("Không tìm thấy mã đang hiệu lực với tiền tố này.")
-        api_token_revoke(token=token, actor=token.user)  # on the server, as its owner
-        self.stdout.write(f"Đã thu hồi mã {token.prefix}….")
+        api_token_revoke(token=found, actor=found.user)  # on the server, as its owner
+        self.stdout.write(f"Đã thu hồi mã {found.prefix}….")

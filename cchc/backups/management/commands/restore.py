@@ -29,7 +29,7 @@ def ensure_pg_database(url: str) -> None:
     config = environ.Env.db_url_config(url)
     if "postgresql" not in config["ENGINE"]:
         return
-    params = {
+    params: dict[str, Any] = {
         "host": config.get("HOST") or None,
         "port": config.get("PORT") or None,
         "user": config.get("USER") or None,

@@ -23,9 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["enqueue"]:
-            from cchc.backups.tasks import sweep_uploads
+            from cchc.backups.tasks import sweep_uploads as sweep_task
 
-            self.stdout.write(f"Đã đưa vào hàng đợi: {sweep_uploads.enqueue().id}")
+            self.stdout.write(f"Đã đưa vào hàng đợi: {sweep_task.enqueue().id}")
             return
         from cchc.backups.sweep import GRACE_SECONDS, sweep_uploads
 

@@ -62,6 +62,12 @@ class Command(BaseCommand):
             ).first()
             or User.objects.filter(is_superuser=True).first()
         )
+        if actor is None:
+            raise CommandError(
+                "Đơn vị chưa có văn thư, hiệu trưởng hay quản trị hệ thống có tài khoản để đứng "
+                "tên các hồ sơ nhập.",
+                returncode=2,
+            )
         try:
             report = import_provincial(actor=actor, unit=unit, data=path.read_bytes())
         except ProvincialImportError as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -24,6 +24,7 @@ def _unit(code: str) -> Unit:
     return unit
 
 
+# rich writes to Django's OutputWrapper as to any text stream (it is one, untyped as such).
 class Command(BaseCommand):
     help = "Chỉ số của đơn vị (giá trị, chỉ tiêu, trạng thái) và ảnh chụp chỉ số hằng ngày."
 
@@ -81,7 +82,7 @@ class Command(BaseCommand):
                 figure.goal,
                 figure.status_label,
             )
-        Console(file=self.stdout, highlight=False, width=160).print(table)
+        Console(file=cast(TextIO, self.stdout), highlight=False, width=160).print(table)
 
     def _index766(self, unit: Unit, period: Period, *, as_json: bool) -> None:
         result = index766.compute(unit, period)
@@ -107,7 +108,7 @@ class Command(BaseCommand):
                     f"{diem(item.target)}%" if item.target else "",
                     diem(item.points) if item.counted else f"N/A ({item.status_label})",
                 )
-        Console(file=self.stdout, highlight=False, width=160).print(table)
+        Console(file=cast(TextIO, self.stdout), highlight=False, width=160).print(table)
         self.stdout.write(f"Tổng (thang 100): {result.rescale_text()}")
 
     def _snapshot(self, options: dict[str, Any]) -> None:

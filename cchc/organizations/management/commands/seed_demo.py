@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
@@ -13,6 +13,7 @@ from rich.table import Table
 from cchc.organizations import demo
 
 
+# rich writes to Django's OutputWrapper as to any text stream (it is one, untyped as such).
 class Command(BaseCommand):
     help = "Nạp dữ liệu mẫu: UBND xã Bình Hưng, Trường THCS Nguyễn Thái Bình và hai trường khác."
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError("--units phải từ 0 đến 100000 và --staff-per-unit từ 1 đến 1000.")
         if not 0 <= options["dossiers"] <= 1_000_000:
             raise CommandError("--dossiers phải từ 0 đến 1000000.")
-        console = Console(file=self.stdout, highlight=False)
+        console = Console(file=cast(TextIO, self.stdout), highlight=False)
         started = time.perf_counter()
         logins = demo.seed_base()
         for line in demo.seed_other_apps(dossiers=options["dossiers"]):
