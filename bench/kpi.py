@@ -590,7 +590,7 @@ def warm_converter() -> tuple[subprocess.Popen | None, str]:
     return None, ""
 
 
-def measure_pages(runs: int) -> list[tuple[str, float, float, str]]:
+def measure_pages(runs: int, *, quarter: bool = True) -> list[tuple[str, float, float, str]]:
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
@@ -622,6 +622,8 @@ def measure_pages(runs: int) -> list[tuple[str, float, float, str]]:
             "≤ 150 ms",
         ),
     ]
+    if not quarter:
+        cases = [case for case in cases if "quý" not in case[0]]
     out = []
     for label, client, url, target in cases:
         if "core:home" in label or url == reverse("core:home"):
@@ -689,6 +691,9 @@ def main() -> None:
         help="take yesterday's snapshot again (timed), e.g. with --reuse after a code change",
     )
     parser.add_argument("--no-report", action="store_true", help="skip the report timings")
+    parser.add_argument(
+        "--no-quarter", action="store_true", help="skip the live quarter roll-up (minutes at 1M)"
+    )
     args = parser.parse_args()
     if args.units < 4 or args.dossiers < args.units * 8:
         raise SystemExit("--units >= 4 and --dossiers >= 8 x --units")
@@ -739,7 +744,7 @@ def main() -> None:
         cursor.execute("ANALYZE")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Tải máy lúc đo (1/5/15 phút, {os.cpu_count()} lõi): {load}")
-    rows = measure_pages(args.runs)
+    rows = measure_pages(args.runs, quarter=not args.no_quarter)
     if not args.no_report:
         rows += measure_report(args.runs)
     print(
