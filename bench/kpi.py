@@ -634,7 +634,15 @@ def measure_pages(runs: int, *, quarter: bool = True) -> list[tuple[str, float, 
         once = "quý" in label
         med, worst = timed(call, 1 if once else runs, warm=not once)
         out.append((label + (" (1 lần)" if once else ""), med, worst, target))
+        show(out[-1])
     return out
+
+
+def show(row: tuple[str, float, float, str]) -> None:
+    """One figure as soon as it is measured (a long run shows its progress)."""
+    label, med, worst, target = row
+    goal = f"  mục tiêu {target}" if target else ""
+    print(f"  {label:55} {med * 1000:8.0f} ms {worst * 1000:8.0f} ms{goal}", flush=True)
 
 
 def measure_report(runs: int) -> list[tuple[str, float, float, str]]:
@@ -651,6 +659,7 @@ def measure_report(runs: int) -> list[tuple[str, float, float, str]]:
     for fmt in ("docx", "xlsx"):
         med, worst = timed(lambda f=fmt: report_file(req, f), runs)
         out.append((f"Báo cáo năm của trường ({fmt.upper()})", med, worst, ""))
+        show(out[-1])
     server, listen = warm_converter()
     if server is None:
         out.append(("Báo cáo năm (PDF): không có LibreOffice, bỏ qua", 0.0, 0.0, ""))
@@ -670,6 +679,7 @@ def measure_report(runs: int) -> list[tuple[str, float, float, str]]:
 
         med, worst = timed(pdf, runs)
         out.append(("Báo cáo năm của trường (PDF, bộ chuyển đổi chạy sẵn)", med, worst, "≤ 3 s"))
+        show(out[-1])
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
@@ -744,15 +754,12 @@ def main() -> None:
         cursor.execute("ANALYZE")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Tải máy lúc đo (1/5/15 phút, {os.cpu_count()} lõi): {load}")
-    rows = measure_pages(args.runs, quarter=not args.no_quarter)
-    if not args.no_report:
-        rows += measure_report(args.runs)
     print(
         f"Thời gian phía máy chủ, trung vị / chậm nhất của {args.runs} lần (sau 1 lần chạy nóng):"
     )
-    for label, med, worst, target in rows:
-        goal = f"  mục tiêu {target}" if target else ""
-        print(f"  {label:55} {med * 1000:8.0f} ms {worst * 1000:8.0f} ms{goal}")
+    measure_pages(args.runs, quarter=not args.no_quarter)
+    if not args.no_report:
+        measure_report(args.runs)
 
 
 if __name__ == "__main__":
