@@ -590,7 +590,7 @@ def warm_converter() -> tuple[subprocess.Popen | None, str]:
     return None, ""
 
 
-def measure_pages(runs: int) -> list[tuple[str, float, float, str]]:
+def measure_pages(runs: int, *, quarter: bool = True) -> list[tuple[str, float, float, str]]:
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
@@ -622,6 +622,8 @@ def measure_pages(runs: int) -> list[tuple[str, float, float, str]]:
             "≤ 150 ms",
         ),
     ]
+    if not quarter:
+        cases = [case for case in cases if "quý" not in case[0]]
     out = []
     for label, client, url, target in cases:
         if "core:home" in label or url == reverse("core:home"):
@@ -632,7 +634,15 @@ def measure_pages(runs: int) -> list[tuple[str, float, float, str]]:
         once = "quý" in label
         med, worst = timed(call, 1 if once else runs, warm=not once)
         out.append((label + (" (1 lần)" if once else ""), med, worst, target))
+        show(out[-1])
     return out
+
+
+def show(row: tuple[str, float, float, str]) -> None:
+    """One figure as soon as it is measured (a long run shows its progress)."""
+    label, med, worst, target = row
+    goal = f"  mục tiêu {target}" if target else ""
+    print(f"  {label:55} {med * 1000:8.0f} ms {worst * 1000:8.0f} ms{goal}", flush=True)
 
 
 def measure_report(runs: int) -> list[tuple[str, float, float, str]]:
@@ -649,6 +659,7 @@ def measure_report(runs: int) -> list[tuple[str, float, float, str]]:
     for fmt in ("docx", "xlsx"):
         med, worst = timed(lambda f=fmt: report_file(req, f), runs)
         out.append((f"Báo cáo năm của trường ({fmt.upper()})", med, worst, ""))
+        show(out[-1])
     server, listen = warm_converter()
     if server is None:
         out.append(("Báo cáo năm (PDF): không có LibreOffice, bỏ qua", 0.0, 0.0, ""))
@@ -668,6 +679,7 @@ def measure_report(runs: int) -> list[tuple[str, float, float, str]]:
 
         med, worst = timed(pdf, runs)
         out.append(("Báo cáo năm của trường (PDF, bộ chuyển đổi chạy sẵn)", med, worst, "≤ 3 s"))
+        show(out[-1])
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
@@ -689,6 +701,9 @@ def main() -> None:
         help="take yesterday's snapshot again (timed), e.g. with --reuse after a code change",
     )
     parser.add_argument("--no-report", action="store_true", help="skip the report timings")
+    parser.add_argument(
+        "--no-quarter", action="store_true", help="skip the live quarter roll-up (minutes at 1M)"
+    )
     args = parser.parse_args()
     if args.units < 4 or args.dossiers < args.units * 8:
         raise SystemExit("--units >= 4 and --dossiers >= 8 x --units")
@@ -739,15 +754,12 @@ def main() -> None:
         cursor.execute("ANALYZE")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Tải máy lúc đo (1/5/15 phút, {os.cpu_count()} lõi): {load}")
-    rows = measure_pages(args.runs)
-    if not args.no_report:
-        rows += measure_report(args.runs)
     print(
         f"Thời gian phía máy chủ, trung vị / chậm nhất của {args.runs} lần (sau 1 lần chạy nóng):"
     )
-    for label, med, worst, target in rows:
-        goal = f"  mục tiêu {target}" if target else ""
-        print(f"  {label:55} {med * 1000:8.0f} ms {worst * 1000:8.0f} ms{goal}")
+    measure_pages(args.runs, quarter=not args.no_quarter)
+    if not args.no_report:
+        measure_report(args.runs)
 
 
 if __name__ == "__main__":

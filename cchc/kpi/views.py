@@ -69,7 +69,7 @@ def unit_dashboard(request: AuthedHttpRequest) -> HttpResponse:
         single,
         [figure.indicator.code for figure in figures],
         since=since,
-        until=min(period.end, today),
+        until=min(period.end, today - timedelta(days=1)),  # the last night's snapshot
     )
     rows = [
         (
