@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from cchc.accounts.models import Role
 from cchc.organizations.models import Staff
-from cchc.plans.models import Task, TaskOccurrence, TaskStatus
+from cchc.plans.models import Task, TaskOccurrence
+from cchc.plans.selectors import OPEN, is_overdue
 
-OPEN = [TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS]
 HORIZON_DAYS = 14
 
 
@@ -30,6 +30,7 @@ class Item:
     due_on: date
     period: str = ""
     owner: str = ""
+    overdue: bool = False
 
 
 @dataclass
@@ -60,8 +61,11 @@ def _open_items(today: date) -> list[tuple[Task, Item]]:
         .prefetch_related("collaborators")
     )
     for task in tasks:
-        if task.due_on is not None:  # the query asks for dated tasks only
-            items.append((task, Item(task.number, task.title, task.plan.title, task.due_on)))
+        if task.due_on is None:  # the query asks for dated tasks only
+            continue
+        item = Item(task.number, task.title, task.plan.title, task.due_on)
+        item.overdue = is_overdue(task, today)
+        items.append((task, item))
     periods = (
         TaskOccurrence.objects.filter(
             task__plan__status="active", status__in=OPEN, due_on__lte=until
@@ -80,6 +84,7 @@ def _open_items(today: date) -> list[tuple[Task, Item]]:
                     task.plan.title,
                     occurrence.due_on,
                     occurrence.period_label,
+                    overdue=is_overdue(occurrence, today),
                 ),
             )
         )
@@ -95,8 +100,8 @@ def build_digests(*, today: date | None = None) -> list[Digest]:
         people = [p for p in [task.owner, *task.collaborators.all()] if p is not None]
         for person in people:
             digest = digests.setdefault(person.pk, Digest(person))
-            (digest.overdue if item.due_on < today else digest.upcoming).append(item)
-        if item.due_on < today:
+            (digest.overdue if item.overdue else digest.upcoming).append(item)
+        if item.overdue:
             overdue_by_unit.setdefault(task.plan.unit_id, []).append(item)
     principals = Staff.objects.filter(
         unit_id__in=overdue_by_unit, is_active=True, role_assignments__role=Role.PRINCIPAL
