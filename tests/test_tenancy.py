@@ -275,6 +275,7 @@ def _report_of(unit):
 
     return Report.objects.get_or_create(unit=unit, period="2026", defaults={"status": "ready"})[0]
 
+
 # Procedure review and simplification (issue 17): reviews and a procedure's page of one school.
 STAFF_URLS |= {
     "simplification:list": lambda unit: reverse("simplification:list"),
