@@ -3,8 +3,6 @@ list (XLSX), for the emulation and rewards council (thi đua, khen thưởng; se
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 from decimal import Decimal
 
@@ -21,6 +19,7 @@ from cchc.core.official_docs import (
     docx_to_pdf,
 )
 from cchc.core.spreadsheets import append_row, workbook_bytes
+from cchc.core.text import ascii_slug
 from cchc.kpi.scorecards import RANKING_RULE, Scorecard, period_label, rate_text, rules
 from cchc.kpi.templatetags.scorecard_format import tenth
 from cchc.organizations.models import Unit
@@ -32,12 +31,7 @@ PLACEHOLDER_OPINION = "(Hội đồng Thi đua – Khen thưởng của đơn v�
 
 
 def _slug(text: str) -> str:
-    ascii_text = (
-        unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-        .encode("ascii", "ignore")
-        .decode()
-    )
-    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()[:40] or "ca-nhan"
+    return ascii_slug(text, max_length=40, fallback="ca-nhan").lower()
 
 
 def filename(card: Scorecard, fmt: str) -> str:

@@ -5,8 +5,6 @@ PDF through the shared converter (`docx_to_pdf`)."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -22,6 +20,7 @@ from cchc.core.official_docs import (
     build_docx,
     docx_to_pdf,
 )
+from cchc.core.text import ascii_slug
 from cchc.dossiers.deadlines import VN
 from cchc.organizations.models import Staff
 from cchc.simplification import costing
@@ -189,7 +188,5 @@ def review_file(review: Review, fmt: str) -> tuple[bytes, str]:
 
 
 def filename(review: Review, fmt: str) -> str:
-    name = review.procedure.name.replace("đ", "d").replace("Đ", "D")
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()[:50] or "thu-tuc"
+    slug = ascii_slug(review.procedure.name, max_length=50, fallback="thu-tuc").lower()
     return f"phuong-an-don-gian-hoa-{review.year}-{slug}.{fmt}"
