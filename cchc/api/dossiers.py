@@ -14,6 +14,7 @@ from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.types import BoundedDate
 from cchc.core.numbers import MAX_ID, parse_id
 from cchc.core.ratelimit import hit
@@ -171,7 +172,7 @@ def _refused(error: Exception) -> HttpError:
 
 
 @router.get("/dossiers", response=list[DossierOut], summary="Danh sách hồ sơ")
-def dossier_list(request: HttpRequest, filters: Query[DossierFilters]) -> list[dict]:
+def dossier_list(request: AuthedHttpRequest, filters: Query[DossierFilters]) -> list[dict]:
     procedure_id = parse_id(filters.procedure_id)
     if filters.procedure_id and procedure_id is None:
         raise HttpError(422, "Mã thủ tục (procedure_id) phải là số nguyên dương.")
@@ -187,7 +188,7 @@ def dossier_list(request: HttpRequest, filters: Query[DossierFilters]) -> list[d
 
 
 @router.post("/dossiers", response={201: DossierOut}, summary="Tiếp nhận hồ sơ")
-def dossier_create(request: HttpRequest, payload: DossierIn) -> Status:
+def dossier_create(request: AuthedHttpRequest, payload: DossierIn) -> Status:
     staff = permissions.acting_staff(request.user)
     if staff is None:
         raise HttpError(403, "Tài khoản chưa gắn với đơn vị nào.")
@@ -211,12 +212,12 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Status:
 
 
 @router.get("/dossiers/{code}", response=DossierOut, summary="Một hồ sơ")
-def dossier_get(request: HttpRequest, code: str) -> dict:
+def dossier_get(request: AuthedHttpRequest, code: str) -> dict:
     return _out(_by_code(request, code))
 
 
 @router.post("/dossiers/{code}/transition", response=DossierOut, summary="Chuyển bước xử lý")
-def dossier_transition(request: HttpRequest, code: str, payload: TransitionIn) -> dict:
+def dossier_transition(request: AuthedHttpRequest, code: str, payload: TransitionIn) -> dict:
     """One action of the dossier workflow's table, refused as the page refuses it (the status
     and message of `actions.refusal_of`, as JSON)."""
     dossier = _by_code(request, code)

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.form_errors import add_validation_errors
 from cchc.core.htmx import render_partial
 from cchc.core.numbers import parse_id
@@ -48,7 +49,7 @@ from cchc.workdays.services import calendar_for_unit
 
 @require_safe
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedHttpRequest) -> HttpResponse:
     """Open dossiers, overdue first then the nearest due, with filters kept in the URL; late
     ones without apology listed on top for the head."""
     filters = {
@@ -90,7 +91,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def undated(request: HttpRequest) -> HttpResponse:
+def undated(request: AuthedHttpRequest) -> HttpResponse:
     """Dossiers received without a due date (before every procedure had to have a legal time
     limit): the clerk writes the appointment given to the citizen, one row at a time."""
     permissions.require(request.user, permissions.RECEIVE_DOSSIERS)
@@ -103,7 +104,7 @@ def undated(request: HttpRequest) -> HttpResponse:
         form = DueDateForm(request.POST)
         try:
             if not form.is_valid():
-                raise ValidationError(" ".join(e for es in form.errors.values() for e in es))
+                raise ValidationError(" ".join(str(e) for es in form.errors.values() for e in es))
             services.dossier_set_due(
                 actor=request.user,
                 dossier=dossier,
@@ -123,7 +124,7 @@ def undated(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def intake(request: HttpRequest) -> HttpResponse:
+def intake(request: AuthedHttpRequest) -> HttpResponse:
     """The counter form: receive a complete dossier (and its scan), then print the slip."""
     unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.RECEIVE_DOSSIERS, unit)
@@ -157,7 +158,9 @@ _OUTCOME_MESSAGES = {
 }
 
 
-def _counter_outcome(request: HttpRequest, unit: Any, data: dict[str, Any], outcome: str) -> Any:
+def _counter_outcome(
+    request: AuthedHttpRequest, unit: Any, data: dict[str, Any], outcome: str
+) -> Any:
     """One of the three outcomes of Decree 61 Art. 17: receipt (Mẫu 01), guidance (02), refusal
     (03)."""
     if outcome not in _OUTCOME_MESSAGES:
@@ -182,7 +185,7 @@ def _counter_outcome(request: HttpRequest, unit: Any, data: dict[str, Any], outc
 
 
 @transaction.atomic
-def _receive_with_scan(request: HttpRequest, unit: Any, data: dict[str, Any]) -> Any:
+def _receive_with_scan(request: AuthedHttpRequest, unit: Any, data: dict[str, Any]) -> Any:
     """The receipt and its scan together: a rejected scan leaves no dossier behind."""
     dossier = services.dossier_receive(
         actor=request.user,
@@ -206,7 +209,7 @@ PANEL: Final = "dossier-panel"  # the partial (and element id) htmx replaces aft
 
 
 def _detail_context(
-    request: HttpRequest, dossier: Any, kept: dict[str, ActionForm] | None = None
+    request: AuthedHttpRequest, dossier: Any, kept: dict[str, ActionForm] | None = None
 ) -> dict[str, Any]:
     offers = actions.offers(request.user, dossier, kept)
     unit = dossier.unit
@@ -227,7 +230,7 @@ def _detail_context(
 
 @require_safe
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A dossier: applicant, documents, due date with its explanation, timeline, actions."""
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
     context = _detail_context(request, dossier)
@@ -236,7 +239,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def act(request: HttpRequest, pk: int) -> HttpResponse:
+def act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Apply one action of the table posted from the dossier page: guard → form → service; a
     refusal re-renders the page with its status and a Vietnamese message."""
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
@@ -284,7 +287,7 @@ def _posted_version(version: str | None) -> int | None:
 
 @require_safe
 @login_required
-def paper(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+def paper(request: AuthedHttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     """One official paper of a dossier (Mẫu 01–06) as DOCX or PDF."""
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
     try:
@@ -313,7 +316,7 @@ def _date(raw: str | None) -> date | None:
 
 @require_safe
 @login_required
-def book(request: HttpRequest) -> HttpResponse:
+def book(request: AuthedHttpRequest) -> HttpResponse:
     """The tracking book (Mẫu 07) with filters kept in the URL; XLSX and PDF export."""
     permissions.require(request.user, permissions.VIEW_DOSSIERS)
     dossiers = selectors.dossier_list_for_user(
@@ -349,7 +352,7 @@ def book(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def procedure_list(request: HttpRequest) -> HttpResponse:
+def procedure_list(request: AuthedHttpRequest) -> HttpResponse:
     """The unit's catalogue with "cần xác nhận" flags; XLSX export and import."""
     unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.VIEW_DOSSIERS, unit)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cchc.accounts import permissions
+from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.form_errors import add_validation_errors
 from cchc.core.htmx import render_partial
 from cchc.core.refusals import REFUSALS, refusal_of
@@ -31,7 +32,7 @@ from cchc.plans.workflow import TASK_ACTIONS, TaskAction, offered_task_actions
 
 @require_safe
 @login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthedHttpRequest) -> HttpResponse:
     """Plans of the units the user may see, newest year first."""
     plans = selectors.plan_list_for_user(user=request.user)
     unit = permissions.acting_staff(request.user)
@@ -43,7 +44,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_import(request: HttpRequest) -> HttpResponse:
+def plan_import(request: AuthedHttpRequest) -> HttpResponse:
     """Upload a plan file; it is parsed and shown for review before anything is saved."""
     unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.MANAGE_PLANS, unit)
@@ -64,7 +65,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_import_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Show what was recognised (and what was not); save only when the user confirms."""
     pending = selectors.import_get_for_user(user=request.user, pk=pk)
     if pending.plan_id:
@@ -114,7 +115,7 @@ def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The plan dashboard: targets with live values, tasks by owner, overdue tasks first."""
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
     today = timezone.localdate()
@@ -134,7 +135,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def plan_export(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The plan as an official DOCX (Decree 30/2020 layout) or its PDF."""
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
     try:
@@ -152,7 +153,7 @@ PROGRESS: Final = "task-progress"  # the partial (and element id) htmx replaces 
 
 
 def _task_context(
-    request: HttpRequest, task: Task, kept: dict[str, TaskActionForm] | None = None
+    request: AuthedHttpRequest, task: Task, kept: dict[str, TaskActionForm] | None = None
 ) -> dict[str, Any]:
     """The task and the actions offered to the user, each with a blank form or the refused one."""
     kept = kept or {}
@@ -195,21 +196,24 @@ def _form(
 
 @require_safe
 @login_required
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """One task: progress, periods, evidence, comments and related activities."""
     task = selectors.task_get_for_user(user=request.user, pk=pk)
     return render_partial(request, TASK_PAGE, _task_context(request, task), target=PROGRESS)
 
 
 def _task_page(
-    request: HttpRequest, task: Task, status: int, kept: dict[str, TaskActionForm] | None = None
+    request: AuthedHttpRequest,
+    task: Task,
+    status: int,
+    kept: dict[str, TaskActionForm] | None = None,
 ) -> HttpResponse:
     task.refresh_from_db()
     context = _task_context(request, task, kept)
     return render_partial(request, TASK_PAGE, context, target=PROGRESS, status=status)
 
 
-def _task_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def _task_action(request: AuthedHttpRequest, pk: int, name: str) -> HttpResponse:
     """Apply one action of TASK_ACTIONS posted from the task page: guard → form → service; a
     refusal shows the page again with its status, the message on the form."""
     task = selectors.task_get_for_user(user=request.user, pk=pk)
@@ -235,31 +239,31 @@ def _task_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def task_progress(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _task_action(request, pk, "progress")
 
 
 @require_POST
 @login_required
-def task_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def task_plan(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _task_action(request, pk, "plan")
 
 
 @require_POST
 @login_required
-def task_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def task_evidence(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _task_action(request, pk, "evidence")
 
 
 @require_POST
 @login_required
-def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def task_comment(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _task_action(request, pk, "comment")
 
 
 @require_POST
 @login_required
-def occurrence_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def occurrence_toggle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     occurrence = selectors.occurrence_get_for_user(user=request.user, pk=pk)
     try:
         services.occurrence_complete(
@@ -274,14 +278,14 @@ def occurrence_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: AuthedHttpRequest) -> HttpResponse:
     """My duties from the plan and my open tasks, overdue first."""
     return render(request, "plans/my_work.html", selectors.my_work(user=request.user))
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: AuthedHttpRequest) -> HttpResponse:
     """Training, communication, legal dissemination and initiatives of my unit; add one."""
     unit = permissions.acting_unit_or_404(request.user)
     permissions.require(request.user, permissions.VIEW_PLANS, unit)
@@ -323,7 +327,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get_for_user(user=request.user, pk=pk)
     try:
         services.initiative_set_status(
