@@ -9,6 +9,11 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from cchc.accounts import permissions
         from cchc.core.navigation import NavItem, register_nav
+        from cchc.kpi.rollup import register_flag_provider
+        from cchc.reports.rollup_flags import overdue_flags
+
+        # The commune's roll-up flags schools whose periodic reports are overdue (issue 16.7).
+        register_flag_provider(overdue_flags)
 
         register_nav(
             NavItem(

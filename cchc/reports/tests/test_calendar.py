@@ -212,8 +212,7 @@ def test_the_commune_sets_its_schools_calendar_and_a_school_its_own(
 
 @pytest.mark.django_db
 def test_rollup_flag_names_the_overdue_reports(school, other_school) -> None:
-    """Runs once the roll-up with flag providers (wt-kpibench) is merged."""
-    pytest.importorskip("cchc.kpi.rollup")
+    """The flag the commune's roll-up shows for a school behind with its reports."""
     from cchc.kpi.registry import Period
     from cchc.reports.rollup_flags import overdue_flags
 
@@ -225,3 +224,10 @@ def test_rollup_flag_names_the_overdue_reports(school, other_school) -> None:
     (flag,) = flags[school.pk]
     assert flag.label == "Quá hạn báo cáo: quý I năm 2026, 6 tháng đầu năm 2026"
     assert flag.url.startswith("/quan-ly/bao-cao/lich/")
+
+
+def test_the_commune_roll_up_asks_the_reporting_calendar_for_flags() -> None:
+    from cchc.kpi.rollup import flag_providers
+    from cchc.reports.rollup_flags import overdue_flags
+
+    assert overdue_flags in flag_providers()
