@@ -147,7 +147,13 @@ def step_due(dossier: Dossier, step: str, started_at: datetime) -> datetime | No
 
 
 def apology_deadline(dossier: Dossier) -> datetime | None:
-    """The last moment to issue an apology: one working day before the due date."""
+    """The last moment to issue an apology: one working day before the due date (Decree 61
+    Art. 19(9), domain.md 1.4).
+
+    A dossier due within a working day of its receipt (a same-day procedure) has no such day:
+    the day before the due date lies before the dossier arrived. Its apology is then due by the
+    due time itself, never at a moment the dossier had not yet reached the unit.
+    """
     if dossier.due_at is None:
         return None
     calendar = calendar_for_unit(dossier.unit)
@@ -155,6 +161,9 @@ def apology_deadline(dossier: Dossier) -> datetime | None:
     previous = day - timedelta(days=1)
     while not calendar.is_working_day(previous):
         previous -= timedelta(days=1)
+    started = dossier.received_at or dossier.submitted_at
+    if started is not None and started.astimezone(VN).date() > previous:
+        return dossier.due_at
     return datetime.combine(previous, time(23, 59, 59), tzinfo=VN)
 
 

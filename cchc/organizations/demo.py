@@ -9,15 +9,18 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from cchc.accounts.models import Role, RoleAssignment, User
 from cchc.core.audit import audit_record
 from cchc.core.audit_verbs import AuditVerb
+from cchc.core.timezones import VN
 from cchc.organizations import services
 from cchc.organizations.models import Group, Staff, Unit, UnitKind
 
@@ -286,11 +289,17 @@ def seed_base(password: str = DEMO_PASSWORD) -> list[tuple[str, str, str, str]]:
             is_superuser=True,
         )
     logins.append(("quantri", "Quản trị hệ thống", "Quản trị hệ thống (trang /quan-tri/)", "—"))
+    units = [commune.pk, school.pk]
     for data in SIBLINGS:
         sibling, _ = _ensure_unit(data, commune)
+        units.append(sibling.pk)
         people = SIBLING_PEOPLE[data["code"]]
         _ensure_people(sibling, people, password_hash)
         logins += [(p.username, p.full_name, p.position, sibling.short_name) for p in people]
+    # The demo's records start on the year's first working days, so its units have used the
+    # system since then: reports due from then on are owed (and flagged when missing).
+    since = datetime(timezone.localdate().year, 1, 2, 7, 30, tzinfo=VN)
+    Unit.objects.filter(pk__in=units, created_at__gt=since).update(created_at=since)
     return logins
 
 

@@ -139,6 +139,7 @@ _STATUS = {
     "at_risk": ("Có nguy cơ không đạt", "warn"),
     "missed": ("Không đạt", "bad"),
     "not_measurable": ("Chưa đo được", "neutral"),
+    "no_goal": ("Chưa có chỉ tiêu định lượng", "neutral"),
 }
 _RATINGS = ["kém", "không đạt", "trung bình", "khá", "tốt", "xuất sắc"]
 
@@ -175,7 +176,9 @@ def target_status(
     """(status, label, tone) of `target` given its figure over `period`: the one rule, shared by
     the plan page and the commune's roll-up (which reads the figure from a snapshot)."""
     ok = _satisfies(target, measure) if measure.is_measurable else None
-    if ok is None:
+    if ok is None and measure.is_measurable and target.value is None and not target.value_label:
+        status = "no_goal"  # measured, but the plan set no figure to compare it with
+    elif ok is None:
         status = "not_measurable"
     elif ok:
         status = "met"

@@ -24,7 +24,7 @@ from cchc.core.official_docs import (
 from cchc.documents.services import place_of
 from cchc.kpi import selectors
 from cchc.kpi.registry import Period, definition_of
-from cchc.organizations.models import Unit
+from cchc.organizations.models import Unit, UnitKind
 from cchc.reports import builder
 from cchc.reports.builder import ReportRequest, period_name
 from cchc.reports.selectors import overdue_reports
@@ -146,13 +146,21 @@ def report_document(data: ConsolidatedData) -> OfficialDocument:
             "của các đơn vị trực thuộc"
         ),
         body=body,
-        signature=SignatureBlock(title="THỦ TRƯỞNG ĐƠN VỊ", name=""),
+        signature=_signature(unit),
         recipients=[
             f"{parent.name} (để báo cáo);" if parent else "Cấp trên (để báo cáo);",
             "Các đơn vị trực thuộc;",
             "Lưu: VT.",
         ],
     )
+
+
+def _signature(unit: Unit) -> SignatureBlock:
+    """A People's Committee is a collective body: its chair signs on its behalf ("TM. ỦY BAN
+    NHÂN DÂN" / "CHỦ TỊCH", Decree 30/2020 Art. 13, domain.md); other units, their head."""
+    if unit.kind == UnitKind.COMMUNE:
+        return SignatureBlock(authority="TM. ỦY BAN NHÂN DÂN", title="CHỦ TỊCH", name="")
+    return SignatureBlock(title="THỦ TRƯỞNG ĐƠN VỊ", name="")
 
 
 def report_xlsx(data: ConsolidatedData) -> bytes:

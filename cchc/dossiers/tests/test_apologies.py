@@ -128,3 +128,21 @@ def test_apologies_made_late_are_counted_as_late_issued(
     rate = measure("apology_on_time_rate", Unit.objects.filter(pk=school.pk), Period.year(2026))
 
     assert (rate.numerator, rate.denominator) == (1, 2)
+
+
+@pytest.mark.django_db
+def test_a_same_day_dossier_is_never_told_its_apology_was_due_before_it_arrived(
+    principal, clerk, copy_from_register
+) -> None:
+    """QA: received Mon 30/11 12:34, due the same day; the day "before the due date" (Fri 27/11)
+    precedes the dossier, so the apology is due by the due time, not already late."""
+    from cchc.dossiers import deadlines
+    from cchc.dossiers.tests.factories import receive_dossier
+
+    dossier = receive_dossier(clerk, copy_from_register, at(2026, 11, 30, 12, 34))
+
+    assert deadlines.apology_deadline(dossier) == dossier.due_at
+    with frozen_at(at(2026, 11, 30, 13, 0)):
+        body = client_for(principal).get(reverse("dossiers:detail", args=[dossier.pk]))
+    assert "27/11/2026" not in body.content.decode()
+    assert "đã quá thời điểm chậm nhất" not in body.content.decode()

@@ -52,7 +52,7 @@ def test_citizen_to_published_answer_and_rating(
     clerk.goto(f"{live_server.url}/quan-ly/phan-anh/")
     clerk.get_by_role("link", name=code).click()
     clerk.locator("#id_classification").select_option("competent")
-    clerk.locator("#id_assignee").select_option(label="Phan Văn Lợi")
+    clerk.locator("#id_assignee").select_option(label="Phan Văn Lợi (Giáo viên Toán)")
     clerk.get_by_role("button", name="Phân loại", exact=True).click()
     assert "Đang xử lý" in clerk.locator("main").inner_text()
 

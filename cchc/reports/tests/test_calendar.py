@@ -5,17 +5,17 @@ due date through a real SMTP server."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
+from cchc.core.timezones import VN
 from cchc.reports import calendar, reminders
 from cchc.reports.models import Report, ReportingRule, ReportReminder, ReportStatus
 from cchc.reports.selectors import overdue_reports
 from tests.fixtures import client_for
 
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+HCM = VN
 
 
 def _joined(unit, day: date) -> None:
@@ -231,3 +231,21 @@ def test_the_commune_roll_up_asks_the_reporting_calendar_for_flags() -> None:
     from cchc.reports.rollup_flags import overdue_flags
 
     assert overdue_flags in flag_providers()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_school_owes_the_reports_of_its_demo_year() -> None:
+    """QA: the demo's records start in January, so its school is not "new" in the system and
+    the reports it has not made since are overdue (and flagged on the commune's roll-up)."""
+    from django.utils import timezone
+
+    from cchc.organizations.demo import SCHOOL, seed_base
+    from cchc.organizations.models import Unit
+
+    seed_base()
+    school = Unit.objects.get(code=SCHOOL["code"])
+    today = timezone.localdate()
+
+    assert timezone.localdate(school.created_at) <= date(today.year, 1, 2)
+    if today >= date(today.year, 4, 30):  # the first quarter's report is due by then
+        assert overdue_reports([school], today)[school.pk]

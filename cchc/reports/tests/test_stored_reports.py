@@ -155,6 +155,9 @@ def test_consolidated_report_puts_schools_side_by_side_with_pooled_totals(
     assert by_name[school.name][at] == "0% (0/1)"
     assert by_name[other_school.name][at] == "0% (0/1)"
     assert by_name["Tổng cộng"][at] == "0% (0/2)"
+    signed = " ".join(cell for table in tables for row in table for cell in row)
+    assert "TM. ỦY BAN NHÂN DÂN" in signed  # a collective body: its chair signs for it
+    assert "CHỦ TỊCH" in signed
     assert f"{other_school.name}" in text  # without a plan: listed to follow up
     assert f"Đơn vị chưa có kế hoạch CCHC năm 2026: {other_school.name}." in text
     book = load_workbook(io.BytesIO(consolidated.report_xlsx(data)))
