@@ -80,6 +80,13 @@ def _comma(value: Decimal) -> str:
     return f"{rounded:f}".replace(".", ",")
 
 
+def _count(value: int | Decimal) -> str:
+    """A numerator or denominator as Vietnamese write it: "32.027.860", "44", "12,5"."""
+    if Decimal(value) == Decimal(value).to_integral_value():
+        return f"{int(value):,}".replace(",", ".")
+    return _comma(Decimal(value))
+
+
 @dataclass(frozen=True)
 class Measure:
     numerator: int | Decimal = 0
@@ -108,7 +115,7 @@ class Measure:
             return "chưa đo được"
         rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
         text = f"{rounded:f}".replace(".", ",")
-        shown = f"{text}% ({self.numerator}/{self.denominator})"
+        shown = f"{text}% ({_count(self.numerator)}/{_count(self.denominator)})"
         interval = self.interval
         if interval is not None:
             low, high = (_comma(b * 100) for b in interval)

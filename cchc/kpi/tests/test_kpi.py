@@ -203,3 +203,14 @@ def test_a_school_has_no_rollup_and_no_menu_entry_for_it(principal) -> None:
 
     assert client.get(reverse("kpi:rollup")).status_code == 404
     assert reverse("kpi:rollup") not in client.get(reverse("kpi:unit")).content.decode()
+
+
+def test_a_measure_writes_its_parts_the_vietnamese_way() -> None:
+    """QA: money-weighted rates showed "(32027860/33102380)" and a rating "(44.00/100.00)"."""
+    from decimal import Decimal
+
+    from cchc.kpi.registry import Measure
+
+    assert Measure(32027860, 33102380).display() == "96,75% (32.027.860/33.102.380)"
+    assert Measure(Decimal("44.00"), Decimal("100.00")).display() == "44% (44/100)"
+    assert Measure(Decimal("12.5"), 50).display() == "25% (12,5/50)"
