@@ -32,6 +32,7 @@ from cchc.dossiers import (
     procedures,
     selectors,
     services,
+    workflow,
 )
 from cchc.dossiers.forms import (
     ActionForm,
@@ -247,6 +248,9 @@ def act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = None
     try:
         action = actions.action_named(name)
+        # Guard first: someone who may not act is told so, not shown the form's field errors
+        # (the service checks again on the locked row).
+        workflow.check_action(request.user, dossier, action.name)
         form = actions.form_for(action, dossier, request.POST, request.FILES)
         if form is not None and not form.is_valid():
             raise ValidationError("Dữ liệu chưa hợp lệ, hãy xem thông báo bên dưới.")

@@ -206,6 +206,13 @@ def test_the_commune_officer_is_offered_nothing_and_refused_alike(
     assert api.status_code == 403
     assert api.json() == {"detail": "Bạn không có quyền thực hiện thao tác này."}
     assert Dossier.objects.get(pk=dossier.pk).status == S.ACCEPTED
+    # QA: an invalid form from someone who may not act is refused as such, not "corrected".
+    invalid = client.post(
+        reverse("dossiers:act", args=[dossier.pk]),
+        {"action": "refuse", "version": dossier.version, "reason": ""},
+    )
+    assert invalid.status_code == 403
+    assert "Bạn không có quyền thực hiện thao tác này." in invalid.content.decode()
 
 
 @pytest.mark.django_db
