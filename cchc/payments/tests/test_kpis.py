@@ -41,7 +41,7 @@ def test_cashless_by_count_and_by_value(school, other_school) -> None:
     units = Unit.objects.filter(pk=school.pk)
 
     assert measure("cashless_rate", units, YEAR).display() == "66,67% (2/3)"
-    assert measure("cashless_value_rate", units, YEAR).display() == "20% (200/1000)"
+    assert measure("cashless_value_rate", units, YEAR).display() == "20% (200/1.000)"
     both = Unit.objects.filter(pk__in=[school.pk, other_school.pk])
     assert measure("cashless_rate", both, YEAR).display() == "50% (2/4)"
 
