@@ -35,11 +35,11 @@ class DatabaseCache(DjangoDatabaseCache):
     def add(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> bool:
-        key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         if connection.vendor not in ("sqlite", "postgresql"):
-            return super().add(key, value, timeout, version=None)
+            return super().add(key, value, timeout, version=version)
+        key = self.make_and_validate_key(key, version=version)
         ops = connection.ops
         table = ops.quote_name(self._table)  # type: ignore[attr-defined]  # Django's own, private
         column = ops.quote_name("cache_key")
