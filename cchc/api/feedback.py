@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -18,6 +19,7 @@ from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
 from cchc.api.types import BoundedDate
 from cchc.core.ratelimit import hit
+from cchc.core.timezones import VN
 from cchc.feedback import selectors, services
 from cchc.feedback.models import Feedback
 from cchc.feedback.tasks import sender_link
@@ -47,6 +49,8 @@ class SenderIn(Schema):
 class StaffFeedbackIn(SenderIn):
     channel: Annotated[str, Field(max_length=20), NoNul]
     external_code: Annotated[str, Field(max_length=60), NoNul] = ""
+    # When the letter, call or e-mail reached the unit; now when left out. Deadlines run from it.
+    received_at: datetime | None = None
 
 
 class PublicFeedbackIn(SenderIn):
@@ -129,6 +133,13 @@ def _get(request: HttpRequest, pk: int) -> Feedback:
     return selectors.feedback_get_for_user(user=request.user, pk=pk)
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time sent without an offset is Vietnam time, as the staff typed it."""
+    if moment is None or timezone.is_aware(moment):
+        return moment
+    return moment.replace(tzinfo=VN)
+
+
 def _messages(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
         return " ".join(m for messages in error.message_dict.values() for m in messages)
@@ -160,6 +171,7 @@ def feedback_create(request: AuthedHttpRequest, payload: StaffFeedbackIn) -> Sta
             channel=payload.channel,
             data=payload.dict(),
             external_code=payload.external_code,
+            received_at=_aware(payload.received_at),
         )
     except services.Conflict as error:
         raise HttpError(409, _messages(error)) from None

@@ -42,10 +42,21 @@ class IntakeForm(SenderFields):
         required=False,
         help_text="Bắt buộc với phản ánh nhận từ Cổng Dịch vụ công quốc gia.",
     )
+    received_at = forms.DateTimeField(
+        label="Thời điểm nhận",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y"],
+        help_text=(
+            "Ngày giờ thư, cuộc gọi hoặc thư điện tử đến đơn vị; để trống nếu vừa nhận. "
+            "Thời hạn xử lý tính từ thời điểm này."
+        ),
+        error_messages={"invalid": "Thời điểm nhận không đúng dạng (ngày/tháng/năm giờ:phút)."},
+    )
     consent_to_publish = forms.BooleanField(
         label="Người gửi đồng ý công khai nội dung", required=False
     )
-    field_order = ["channel", "external_code"]
+    field_order = ["channel", "external_code", "received_at"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -224,6 +224,16 @@ class Feedback(TimeStampedModel):
         return self.channel in ONLINE_CHANNELS
 
     @property
+    def entered_later(self) -> bool:
+        """Typed into the register well after it arrived (a letter from Friday entered on Monday).
+
+        The deadlines run from `received_at`; the page shows both so the delay is visible.
+        """
+        if self.created_at is None:
+            return False
+        return (self.created_at - self.received_at).total_seconds() >= 3600
+
+    @property
     def is_open(self) -> bool:
         """Still waiting for the unit's answer (the answer clock runs)."""
         return self.status in OPEN

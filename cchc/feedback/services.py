@@ -364,6 +364,25 @@ def feedback_submit_public(
     return item
 
 
+def _check_received_at(received_at: datetime) -> None:
+    """A past receipt time moves every deadline, so it must be plausible.
+
+    The register is kept per year; a letter from before last year is a typing slip far more often
+    than a real find, and would be entered as long overdue.
+    """
+    now = timezone.now()
+    if received_at > now:
+        raise ValidationError({"received_at": "Thời điểm nhận không được ở tương lai."})
+    earliest = datetime(timezone.localdate(now).year - 1, 1, 1, tzinfo=VN)
+    if received_at < earliest:
+        raise ValidationError(
+            {
+                "received_at": "Thời điểm nhận phải từ ngày "
+                f"{earliest:%d/%m/%Y} trở về sau; hãy kiểm tra lại năm."
+            }
+        )
+
+
 @transaction.atomic
 def feedback_receive(
     *,
@@ -383,8 +402,8 @@ def feedback_receive(
         raise ValidationError({"external_code": "Mã trên Cổng DVCQG không đúng dạng."})
     if external_code and Feedback.objects.filter(unit=unit, external_code=external_code).exists():
         raise Conflict(f"Mã {external_code} đã có trong sổ tiếp nhận.")
-    if received_at is not None and received_at > timezone.now():
-        raise ValidationError({"received_at": "Thời điểm tiếp nhận không được ở tương lai."})
+    if received_at is not None:
+        _check_received_at(received_at)
     return _create(
         actor=actor,
         unit=unit,

@@ -72,6 +72,7 @@ def intake(request: AuthedHttpRequest) -> HttpResponse:
                 channel=form.cleaned_data["channel"],
                 data=form.cleaned_data,
                 external_code=form.cleaned_data["external_code"],
+                received_at=form.cleaned_data["received_at"],
             )
         except services.Conflict as error:
             form.add_error(None, error.messages)

@@ -106,3 +106,31 @@ def test_staff_flow_over_the_api(clerk, principal, colleague, outsider) -> None:
     assert teacher_view["sender_phone"] == "0912345678"  # the assigned handler may call back
     assert outsider_get.status_code == 404
     assert teacher_approve.status_code in (403, 409)
+
+
+@pytest.mark.django_db
+def test_staff_post_keeps_the_receipt_time_sent(clerk) -> None:
+    """A time without an offset is Vietnam time; a future one is a 422 in Vietnamese."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from cchc.core.timezones import VN
+
+    day = timezone.localdate() - timedelta(days=2)
+    sent = f"{day:%Y-%m-%d}T14:05:00"
+    created = _post(
+        client_for(clerk), "/api/v1/feedback", {**SENDER, "channel": "email", "received_at": sent}
+    )
+    future = _post(
+        client_for(clerk),
+        "/api/v1/feedback",
+        {**SENDER, "channel": "email", "received_at": "2999-01-01T08:00:00+07:00"},
+    )
+
+    assert created.status_code == 201
+    item = Feedback.objects.get()
+    assert item.received_at == datetime(day.year, day.month, day.day, 14, 5, tzinfo=VN)
+    assert future.status_code == 422
+    assert "tương lai" in future.json()["detail"]
+    assert Feedback.objects.count() == 1

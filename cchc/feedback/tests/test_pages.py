@@ -469,3 +469,70 @@ def test_assignee_choices_follow_vietnamese_list_order(school) -> None:
     names = [label.split(" (")[0] for label in labels]
     order = [names.index(name) for name in ("Võ Văn An", "Lê Thị Ánh", "Bùi Văn Bình")]
     assert order == sorted(order)
+
+
+def _intake(clerk, received_at: str):
+    return client_for(clerk).post(
+        reverse("feedback:intake"),
+        {
+            **{k: v for k, v in SENDER.items() if k != "consent_to_publish"},
+            "channel": "letter",
+            "kind": "phan_anh",
+            "received_at": received_at,
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_intake_of_a_letter_received_earlier_runs_its_deadlines_from_receipt(clerk, school) -> None:
+    """A letter that arrived days ago keeps its day of arrival: the answer is due counted from
+    it, not from the day the clerk typed it in, and the page shows both."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from cchc.core.timezones import VN
+    from cchc.feedback import deadlines
+
+    day = timezone.localdate() - timedelta(days=3)
+    received = datetime(day.year, day.month, day.day, 9, 30, tzinfo=VN)
+
+    response = _intake(clerk, f"{day:%Y-%m-%d}T09:30")
+
+    assert response.status_code == 302
+    item = Feedback.objects.get()
+    assert item.received_at == received
+    limits = deadlines.limits_for(school)
+    assert item.due_at == deadlines.due_after(school, received, limits.answer)
+    assert item.due_at != deadlines.due_after(school, item.created_at, limits.answer)
+    page = client_for(clerk).get(reverse("feedback:detail", args=[item.pk])).content.decode()
+    assert f"{day:%d/%m/%Y} 09:30" in page
+    assert "vào sổ " + timezone.localtime(item.created_at).strftime("%d/%m/%Y") in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2999-01-01T08:00", "không được ở tương lai"),
+        ("2020-03-02T08:00", "hãy kiểm tra lại năm"),
+        ("hôm qua", "không đúng dạng"),
+    ],
+)
+def test_intake_refuses_an_implausible_receipt_time(clerk, value, message) -> None:
+    response = _intake(clerk, value)
+
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.django_db
+def test_intake_without_a_receipt_time_is_received_now(clerk) -> None:
+    response = _intake(clerk, "")
+
+    assert response.status_code == 302
+    item = Feedback.objects.get()
+    assert abs((item.created_at - item.received_at).total_seconds()) < 60
+    page = client_for(clerk).get(reverse("feedback:detail", args=[item.pk])).content.decode()
+    assert 'id="entered-at"' not in page
