@@ -268,6 +268,9 @@ STAFF_URLS |= {
 POST_URLS |= {"reports:request", "reports:calendar_edit"}
 UNIT_SCOPED += ["reports:calendar_edit"]
 UNIT_SCOPED += ["reports:file"]
+# A unit's deadline rule and receipt cut-off (on the calendar page).
+STAFF_URLS |= {"workdays:rules": lambda unit: reverse("workdays:rules")}
+POST_URLS |= {"workdays:rules"}
 
 
 def _report_of(unit):

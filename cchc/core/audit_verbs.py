@@ -35,6 +35,7 @@ class AuditVerb(models.TextChoices):
     STAFF_ISSUE_ACCOUNT = "staff.issue_account", "Cấp tài khoản cho viên chức"
     WORKDAYS_OVERRIDE_SET = "workdays.override_set", "Điều chỉnh ngày làm việc, ngày nghỉ"
     WORKDAYS_OVERRIDE_DELETE = "workdays.override_delete", "Bỏ điều chỉnh ngày làm việc"
+    WORKDAYS_RULES_SET = "workdays.rules_set", "Đổi cách tính hạn, giờ chốt tiếp nhận"
     # --- reform plan
     PLAN_IMPORT = "plan.import", "Nhập kế hoạch CCHC"
     PLAN_REPLACE = "plan.replace", "Thay kế hoạch CCHC bằng bản mới"

@@ -23,20 +23,30 @@ def end_of_day(calendar: WorkCalendar, day) -> datetime:
     return datetime.combine(day, calendar.hours.day_end, tzinfo=VN)
 
 
-def cutoff_applies(procedure: Procedure) -> bool:
+def cutoff_applies(procedure: Procedure, unit: Unit) -> bool:
     """The 15:00 cut-off (Decree 61 Art. 18; domain.md 1.2-1.3; domain-2025.md 3.1) is the rule
     for same-day procedures; a procedure counted in days follows it only where its published
     decision or the unit's rule says so: then the catalogue gives it a cut-off time (`cutoff`,
-    empty by default)."""
-    return procedure.time_limit_unit == TimeLimitUnit.SAME_DAY or procedure.cutoff is not None
+    empty by default), or the unit applies its cut-off to every procedure."""
+    return (
+        procedure.time_limit_unit == TimeLimitUnit.SAME_DAY
+        or procedure.cutoff is not None
+        or unit.cutoff_all_procedures
+    )
 
 
-def counting_start(calendar: WorkCalendar, procedure: Procedure, received_at: datetime) -> datetime:
+def cutoff_hour(calendar: WorkCalendar, procedure: Procedure) -> time:
+    """The procedure's own hour where its decision sets one, else the unit's (`calendar`)."""
+    return procedure.cutoff or calendar.cutoff
+
+
+def counting_start(
+    calendar: WorkCalendar, procedure: Procedure, received_at: datetime, unit: Unit
+) -> datetime:
     """The moment the legal clock counts from: the receipt itself on a working day (before the
     cut-off where it applies), else the first session of the next working day."""
     local = _aware(received_at).astimezone(VN)
-    cutoff = procedure.cutoff or calendar.cutoff
-    late = cutoff_applies(procedure) and local.time() > cutoff
+    late = cutoff_applies(procedure, unit) and local.time() > cutoff_hour(calendar, procedure)
     if calendar.is_working_day(local.date()) and not late:
         return local
     next_day = calendar.next_working_day(local.date())
@@ -49,7 +59,7 @@ def supplement_deadline(dossier: Dossier) -> datetime:
     if dossier.received_at is None:
         raise ValueError("A dossier is asked for papers only after it was received.")
     calendar = calendar_for_unit(dossier.unit)
-    start = counting_start(calendar, dossier.procedure, dossier.received_at).date()
+    start = counting_start(calendar, dossier.procedure, dossier.received_at, dossier.unit).date()
     day = calendar.add_working_days(start, dossier.procedure.supplement_within_days)
     return end_of_day(calendar, day)
 
@@ -70,7 +80,7 @@ def compute_due(unit: Unit, procedure: Procedure, received_at: datetime) -> date
     ):
         return None
     calendar = calendar_for_unit(unit)
-    start = counting_start(calendar, procedure, received_at)
+    start = counting_start(calendar, procedure, received_at, unit)
     if procedure.time_limit_unit == TimeLimitUnit.SAME_DAY:
         return end_of_day(calendar, start.date())
     if procedure.time_limit_value is None:  # ruled out above (only "same day" has none)
@@ -93,13 +103,13 @@ def explain_due(dossier: Dossier) -> list[str] | None:
     if limit is None or limit != limit.to_integral_value():
         return None
     calendar = calendar_for_unit(dossier.unit)
-    start = counting_start(calendar, procedure, dossier.received_at)
+    start = counting_start(calendar, procedure, dossier.received_at, dossier.unit)
     lines = calendar.explain(start.date(), int(limit)).lines()
-    if cutoff_applies(procedure):
-        hour = (procedure.cutoff or calendar.cutoff).strftime("%H:%M")
+    hour = cutoff_hour(calendar, procedure).strftime("%H:%M")
+    if cutoff_applies(procedure, dossier.unit):
         rule = f"Thủ tục áp dụng giờ chốt {hour}: hồ sơ nhận sau giờ này tính từ ngày làm việc sau."
     else:
-        rule = "Thủ tục không áp dụng giờ chốt 15:00: hồ sơ tính từ ngày tiếp nhận."
+        rule = f"Thủ tục không áp dụng giờ chốt {hour}: hồ sơ tính từ ngày tiếp nhận."
     return [rule, *lines]
 
 

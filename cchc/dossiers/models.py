@@ -3,7 +3,7 @@ attachments, and the row-locked counters that give gap-free codes and book entri
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 
 from django.conf import settings
@@ -168,6 +168,16 @@ class Procedure(TimeStampedModel):
         if self.time_limit_unit == TimeLimitUnit.PLAN:
             return False
         return self.time_limit_value is not None and self.time_limit_value > Decimal(0)
+
+    @property
+    def effective_cutoff(self) -> time | None:
+        """The hour after which a receipt counts from the next working day, or None where the
+        clock starts at receipt whatever the hour (`deadlines.cutoff_applies`)."""
+        if self.cutoff is not None:
+            return self.cutoff
+        if self.time_limit_unit == TimeLimitUnit.SAME_DAY or self.unit.cutoff_all_procedures:
+            return self.unit.receipt_cutoff
+        return None
 
     @property
     def time_limit_display(self) -> str:

@@ -31,6 +31,7 @@ def procedures_current(unit: Unit, on: date | None = None) -> QuerySet[Procedure
     return (
         Procedure.objects.filter(unit=unit, valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("unit")
         .order_by("name")
     )
 

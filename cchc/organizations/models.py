@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -73,6 +75,14 @@ class Unit(TimeStampedModel):
         max_length=20,
         choices=DeadlineMode.choices,
         default=DeadlineMode.DATE_RULE,
+    )
+    # Decree 61 Art. 18: a dossier received after the cut-off counts from the next working day.
+    # domain-2025.md 3.1 finds no hour in Decree 118, so the hour is the unit's (default 15:00).
+    receipt_cutoff = models.TimeField("Giờ chốt tiếp nhận", default=time(15, 0))
+    cutoff_all_procedures = models.BooleanField(
+        "Áp dụng giờ chốt cho mọi thủ tục",
+        default=False,
+        help_text="Bỏ chọn: chỉ thủ tục giải quyết trong ngày và thủ tục có giờ chốt riêng.",
     )
 
     objects = UnitQuerySet.as_manager()

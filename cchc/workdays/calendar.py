@@ -332,6 +332,18 @@ class WorkCalendar:
             tz=self.tz,
         )
 
+    def with_cutoff(self, cutoff: time) -> WorkCalendar:
+        """The same days with another receipt cut-off hour (a unit's own rule)."""
+        return WorkCalendar(
+            self._entries.values(),
+            first_year=self.first_year,
+            last_year=self.last_year,
+            cutoff=cutoff,
+            hours=self.hours,
+            count_pending=self.count_pending,
+            tz=self.tz,
+        )
+
     # ------------------------------------------------------------------ validation helpers
 
     def _range_text(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -36,20 +36,24 @@ def _ancestor_ids(unit: Unit) -> list[int]:
 
 
 def calendar_for_unit(unit: Unit | None) -> WorkCalendar:
-    """The official calendar with the overrides of `unit` and the units above it.
+    """The official calendar with the overrides of `unit` and the units above it, and the
+    unit's own receipt cut-off hour.
 
-    Built once per distinct set of overrides and reused, so a call costs one small query.
+    Built once per distinct set of overrides and cut-off and reused, so a call costs one small
+    query.
     """
     base = default_calendar()
     if unit is None:
         return base
+    cutoff = unit.receipt_cutoff
     chain = _ancestor_ids(unit) or [unit.pk]
     stamp = CalendarOverride.objects.filter(unit_id__in=chain).aggregate(
         n=Count("id"), last=Max("updated_at")
     )
-    if not stamp["n"]:
+    if not stamp["n"] and cutoff == base.cutoff:
         return base
-    key = (*chain, stamp["n"], int(stamp["last"].timestamp() * 1_000_000))
+    last = int(stamp["last"].timestamp() * 1_000_000) if stamp["n"] else 0
+    key = (*chain, stamp["n"], last, cutoff.hour * 3600 + cutoff.minute * 60 + cutoff.second)
     cached = _cache.get(key)
     if cached is not None:
         return cached
@@ -67,7 +71,9 @@ def calendar_for_unit(unit: Unit | None) -> WorkCalendar:
         )
         for o in overrides
     ]
-    calendar = base.with_overrides(entries)
+    calendar = base.with_overrides(entries) if entries else base
+    if cutoff != base.cutoff:
+        calendar = calendar.with_cutoff(cutoff)
     if len(_cache) >= _CACHE_LIMIT:
         _cache.clear()
     _cache[key] = calendar
@@ -153,3 +159,63 @@ def override_delete(*, actor: User, override: CalendarOverride) -> None:
         before=snapshot(override),
     )
     override.delete()
+
+
+RULE_FIELDS = ("deadline_mode", "receipt_cutoff", "cutoff_all_procedures")
+
+
+def rules_stamp(unit: Unit) -> str:
+    """What the form was filled from: a save over someone else's newer change is refused."""
+    return "|".join(
+        [unit.deadline_mode, unit.receipt_cutoff.strftime("%H:%M"), str(unit.cutoff_all_procedures)]
+    )
+
+
+class StaleRules(ValidationError):
+    """Another user changed the unit's rules since the form was opened."""
+
+
+@transaction.atomic
+def rules_set(
+    *,
+    actor: User,
+    unit: Unit,
+    deadline_mode: str,
+    receipt_cutoff: time,
+    cutoff_all_procedures: bool,
+    seen: str,
+) -> Unit:
+    """The unit's way of counting due dates and its receipt cut-off hour.
+
+    They change every future due date (existing dossiers keep theirs: a due date once given to a
+    citizen is a promise), so the change is audited with the values before and after.
+    """
+    permissions.require(actor, permissions.MANAGE_WORKDAYS, unit)
+    locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    if rules_stamp(locked) != seen:
+        raise StaleRules("Cách tính hạn vừa được người khác thay đổi; hãy tải lại trang.")
+    errors = {}
+    if deadline_mode not in DeadlineMode.values:
+        errors["deadline_mode"] = "Hãy chọn cách tính hạn."
+    hours = default_calendar().hours
+    first, last = hours.sessions[0][0], hours.day_end
+    if not first <= receipt_cutoff <= last:
+        errors["receipt_cutoff"] = (
+            f"Giờ chốt phải trong giờ làm việc, từ {first:%H:%M} đến {last:%H:%M}."
+        )
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(locked, list(RULE_FIELDS))
+    locked.deadline_mode = deadline_mode
+    locked.receipt_cutoff = receipt_cutoff.replace(second=0, microsecond=0)
+    locked.cutoff_all_procedures = cutoff_all_procedures
+    locked.save(update_fields=[*RULE_FIELDS, "updated_at"])
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.WORKDAYS_RULES_SET,
+        obj=locked,
+        unit=locked,
+        before=before,
+        after=snapshot(locked, list(RULE_FIELDS)),
+    )
+    return locked

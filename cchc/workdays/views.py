@@ -18,7 +18,7 @@ from cchc.core.numbers import parse_id, parse_int_in_range
 from cchc.organizations import selectors as org_selectors
 from cchc.workdays import selectors, services
 from cchc.workdays.calendar import MAX_YEAR, MIN_YEAR
-from cchc.workdays.forms import OverrideForm
+from cchc.workdays.forms import OverrideForm, RulesForm
 from cchc.workdays.yearview import KIND_LABEL, WEEKDAYS_VI, year_grid
 
 
@@ -47,7 +47,25 @@ def _year(request: HttpRequest) -> int:
     return shown
 
 
-def _page(request: HttpRequest, unit, year: int, form: OverrideForm, status: int = 200):
+def _rules_form(unit) -> RulesForm:
+    return RulesForm(
+        initial={
+            "deadline_mode": unit.deadline_mode,
+            "receipt_cutoff": unit.receipt_cutoff,
+            "cutoff_all_procedures": unit.cutoff_all_procedures,
+            "seen": services.rules_stamp(unit),
+        }
+    )
+
+
+def _page(
+    request: HttpRequest,
+    unit,
+    year: int,
+    form: OverrideForm,
+    status: int = 200,
+    rules_form: RulesForm | None = None,
+):
     calendar = services.calendar_for_unit(unit)
     context = {
         "unit": unit,
@@ -62,6 +80,7 @@ def _page(request: HttpRequest, unit, year: int, form: OverrideForm, status: int
         "overrides": selectors.override_list_for_unit(user=request.user, unit=unit),
         "can_manage": permissions.can(request.user, permissions.MANAGE_WORKDAYS, unit),
         "form": form,
+        "rules_form": rules_form or _rules_form(unit),
         "working_days": selectors.working_day_count(calendar, year),
     }
     return render(request, "workdays/calendar_year.html", context, status=status)
@@ -115,3 +134,34 @@ def override_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect(
         f"{reverse('workdays:year')}?nam={override.date.year}&don_vi={override.unit_id}"
     )
+
+
+@require_POST
+@login_required
+def rules_update(request: AuthedHttpRequest) -> HttpResponse:
+    """The unit's deadline rule and receipt cut-off (principal, clerk or admin)."""
+    unit = _unit_for(request)
+    permissions.require(request.user, permissions.MANAGE_WORKDAYS, unit)
+    form = RulesForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            services.rules_set(
+                actor=request.user,
+                unit=unit,
+                deadline_mode=form.cleaned_data["deadline_mode"],
+                receipt_cutoff=form.cleaned_data["receipt_cutoff"],
+                cutoff_all_procedures=form.cleaned_data["cutoff_all_procedures"],
+                seen=form.cleaned_data["seen"],
+            )
+        except services.StaleRules as error:
+            form.add_error(None, error.messages)
+            status = 409
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, "Đã lưu cách tính hạn và giờ chốt tiếp nhận.")
+            return redirect(f"{reverse('workdays:year')}?don_vi={unit.pk}#cach-tinh-han")
+    unit.refresh_from_db()
+    year = timezone.localdate().year
+    return _page(request, unit, year, OverrideForm(), status=status, rules_form=form)
