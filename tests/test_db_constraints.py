@@ -23,7 +23,14 @@ from cchc.core.constraints import existing_rows_check
 from cchc.core.timezones import VN
 from cchc.documents.models import IncomingDocument, OutgoingDocument, SigningCertificate
 from cchc.dossiers.channels import Channel
-from cchc.dossiers.models import Apology, Dossier, DossierEvent, DossierPause, Procedure
+from cchc.dossiers.models import (
+    Apology,
+    Dossier,
+    DossierEvent,
+    DossierPause,
+    IntakeWindow,
+    Procedure,
+)
 from cchc.feedback.models import Feedback, FeedbackEvent
 from cchc.payments.models import Bill, Payment, Statement, StatementLine
 from cchc.plans.models import Activity, Plan, Task, TaskOccurrence
@@ -71,6 +78,15 @@ class Rows:
             original_due_at=AT,
             new_due_at=AT + timedelta(days=2),
             signer_name="Nguyễn Thị Thanh Trang",
+        )
+
+    def _window(self) -> IntakeWindow:
+        return IntakeWindow.objects.create(
+            procedure=self["procedure"],
+            opens_on=date(2026, 7, 1),
+            closes_on=date(2026, 7, 10),
+            results_on=date(2026, 7, 20),
+            basis="Kế hoạch tuyển sinh",
         )
 
     def _plan(self) -> Plan:
@@ -212,6 +228,8 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("dossier_event", "dossier_event_from_status_valid", {"from_status": "lost"}),
     ("pause", "dossier_pause_ends_after_start", {"ended_at": AT - timedelta(hours=1)}),
     ("apology", "apology_new_due_after_original", {"new_due_at": AT}),
+    ("window", "intake_window_closes_after_opening", {"closes_on": date(2026, 6, 30)}),
+    ("window", "intake_window_results_after_closing", {"results_on": date(2026, 7, 9)}),
     ("plan", "plan_status_valid", {"status": "forgotten"}),
     ("task", "task_status_valid", {"status": "forgotten"}),
     ("task", "task_recurrence_valid", {"recurrence": "hourly"}),

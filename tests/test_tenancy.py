@@ -268,6 +268,43 @@ STAFF_URLS |= {
 POST_URLS |= {"reports:request", "reports:calendar_edit"}
 UNIT_SCOPED += ["reports:calendar_edit"]
 UNIT_SCOPED += ["reports:file"]
+# Admission windows of a procedure "theo kế hoạch" (the plan's dates).
+STAFF_URLS |= {
+    "dossiers:procedure_windows": lambda unit: reverse(
+        "dossiers:procedure_windows", args=[_window_of(unit).procedure_id]
+    ),
+    "dossiers:window_delete": lambda unit: reverse(
+        "dossiers:window_delete", args=[_window_of(unit).pk]
+    ),
+}
+POST_URLS |= {"dossiers:window_delete"}
+UNIT_OBJECT_URLS += ["dossiers:procedure_windows"]
+UNIT_SCOPED += ["dossiers:procedure_windows"]
+
+
+def _window_of(unit):
+    """An admission window of `unit`, created directly."""
+    from datetime import date
+
+    from cchc.dossiers.models import IntakeWindow, Procedure
+
+    procedure = Procedure.objects.get_or_create(
+        unit=unit,
+        name="Tuyển sinh riêng",
+        valid_from=date(2025, 1, 1),
+        defaults={"time_limit_unit": "plan"},
+    )[0]
+    return IntakeWindow.objects.get_or_create(
+        procedure=procedure,
+        opens_on=date(2026, 7, 1),
+        defaults={
+            "closes_on": date(2026, 7, 10),
+            "results_on": date(2026, 7, 20),
+            "basis": "Kế hoạch",
+        },
+    )[0]
+
+
 # A unit's deadline rule and receipt cut-off (on the calendar page).
 STAFF_URLS |= {"workdays:rules": lambda unit: reverse("workdays:rules")}
 POST_URLS |= {"workdays:rules"}

@@ -49,6 +49,8 @@ class AuditVerb(models.TextChoices):
     # --- one-stop dossiers
     PROCEDURE_CREATE = "procedure.create", "Thêm thủ tục hành chính"
     PROCEDURE_UPDATE = "procedure.update", "Sửa thủ tục hành chính"
+    PROCEDURE_WINDOW_ADD = "procedure.window_add", "Thêm thời gian tiếp nhận theo kế hoạch"
+    PROCEDURE_WINDOW_DELETE = "procedure.window_delete", "Bỏ thời gian tiếp nhận theo kế hoạch"
     DOSSIER_TRANSITION = "dossier.transition", "Chuyển trạng thái hồ sơ"
     DOSSIER_RECEIVE = "dossier.receive", "Tiếp nhận hồ sơ tại bộ phận một cửa"
     DOSSIER_COUNTER_GUIDANCE = "dossier.counter_guidance", "Hướng dẫn hoàn thiện hồ sơ (Mẫu 02)"

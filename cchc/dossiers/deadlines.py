@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from cchc.core.timezones import VN
+from cchc.dossiers import intake_windows
 from cchc.dossiers.models import Dossier, HandOverResult, Procedure, TimeLimitUnit
 from cchc.organizations.models import DeadlineMode, Unit
 from cchc.workdays.calendar import WorkCalendar
@@ -72,11 +73,16 @@ def compute_due(unit: Unit, procedure: Procedure, received_at: datetime) -> date
     due moment is the end of the last working day). A half day is 4 working hours and is never
     rounded: 0,5 day = 4 hours, 1,5 days = 12 hours counted from the receipt (the N x 8-hour
     rule). "Trong ngày" ends with that working day. Where the 15:00 cut-off applies
-    (`cutoff_applies`) a later receipt counts from the next working day.
+    (`cutoff_applies`) a later receipt counts from the next working day. A procedure "theo kế
+    hoạch" is due on the results day of the approved plan's window the receipt falls in.
     """
-    if procedure.time_limit_unit == TimeLimitUnit.PLAN or (
-        procedure.time_limit_unit != TimeLimitUnit.SAME_DAY
-        and (procedure.time_limit_value is None or procedure.time_limit_value <= 0)
+    if procedure.time_limit_unit == TimeLimitUnit.PLAN:
+        window = intake_windows.window_on(procedure, _aware(received_at).astimezone(VN).date())
+        if window is None:
+            return None
+        return end_of_day(calendar_for_unit(unit), window.results_on)
+    if procedure.time_limit_unit != TimeLimitUnit.SAME_DAY and (
+        procedure.time_limit_value is None or procedure.time_limit_value <= 0
     ):
         return None
     calendar = calendar_for_unit(unit)

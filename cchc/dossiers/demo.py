@@ -18,7 +18,7 @@ from cchc.core.audit_verbs import AuditVerb
 from cchc.core.timezones import VN
 from cchc.dossiers import deadlines, services
 from cchc.dossiers import procedures as procedure_services
-from cchc.dossiers.models import Channel, Dossier, Procedure
+from cchc.dossiers.models import Channel, Dossier, Procedure, TimeLimitUnit
 from cchc.organizations.models import Staff, Unit
 from cchc.workdays.calendar import WorkCalendar
 from cchc.workdays.services import calendar_for_unit
@@ -96,6 +96,31 @@ def _seed_procedures(school: Unit, clerk: User | None) -> None:
                 "sources": [*record["sources"], DEMO_FEE_SOURCE],
             }
         procedure_services.procedure_upsert(actor=clerk, unit=school, record=record)
+    if clerk is not None:
+        _seed_admission_window(school, clerk)
+
+
+def _seed_admission_window(school: Unit, clerk: User) -> None:
+    """The demo year's admission plan: dossiers from early July, results ten working days
+    later, all on working days of the school's calendar (demo data obeys the rules)."""
+    from cchc.dossiers import intake_windows
+
+    admission = Procedure.objects.filter(unit=school, time_limit_unit=TimeLimitUnit.PLAN).first()
+    if admission is None:
+        return
+    calendar = calendar_for_unit(school)
+    year = timezone.localdate().year
+    opens = calendar.next_working_day(date(year, 6, 30))
+    closes = calendar.add_working_days(opens, 7)
+    intake_windows.window_add(
+        actor=clerk,
+        procedure=admission,
+        opens_on=opens,
+        closes_on=closes,
+        results_on=calendar.add_working_days(closes, 5),
+        basis=f"Kế hoạch tuyển sinh lớp 6 năm học {year}–{year + 1} được UBND xã phê duyệt "
+        "(dữ liệu mẫu)",
+    )
 
 
 def seed_demo_data(*, dossiers: int = 320, **_options: object) -> list[str]:
@@ -120,7 +145,12 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User, seed: int = 2026) -> i
     """Run each dossier through the real services, moving the clock by hand (timezone.now is
     what the services read, so each step is patched to its historical moment)."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
-    procedures = [p for p in Procedure.objects.filter(unit=unit) if p.has_legal_time_limit]
+    # Admission ("theo kế hoạch") receives only in its plan's window: not drawn at random dates.
+    procedures = [
+        p
+        for p in Procedure.objects.filter(unit=unit).exclude(time_limit_unit=TimeLimitUnit.PLAN)
+        if p.has_legal_time_limit
+    ]
     calendar = calendar_for_unit(unit)
     staff = list(Staff.objects.filter(unit=unit, is_active=True))
     principal = User.objects.filter(

@@ -166,7 +166,7 @@ class Procedure(TimeStampedModel):
         if self.time_limit_unit == TimeLimitUnit.SAME_DAY:
             return True
         if self.time_limit_unit == TimeLimitUnit.PLAN:
-            return False
+            return self.intake_windows.exists()
         return self.time_limit_value is not None and self.time_limit_value > Decimal(0)
 
     @property
@@ -209,6 +209,51 @@ class Procedure(TimeStampedModel):
             return self.get_time_limit_unit_display()
         value = f"{self.time_limit_value.normalize():f}".replace(".", ",")
         return f"{value} {self.get_time_limit_unit_display()}"
+
+
+class IntakeWindow(TimeStampedModel):
+    """When a procedure "theo kế hoạch" (admission, Circular 30/2024) receives dossiers and when
+    its results are due: the dates of the plan the commune approved, one window per plan.
+
+    Its results date is the due date of every dossier received in the window, so such a
+    procedure is published and receives dossiers only once a window is entered (issue 8 point 1:
+    no dossier without a deadline)."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="intake_windows", verbose_name="Thủ tục"
+    )
+    opens_on = models.DateField("Nhận hồ sơ từ ngày")
+    closes_on = models.DateField("Nhận hồ sơ đến ngày")
+    results_on = models.DateField("Công bố kết quả ngày")
+    basis = models.CharField("Căn cứ (kế hoạch được phê duyệt)", max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "Thời gian tiếp nhận theo kế hoạch"
+        verbose_name_plural = "Thời gian tiếp nhận theo kế hoạch"
+        ordering = ["procedure", "opens_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "opens_on"], name="intake_window_procedure_opens"
+            ),
+            not_before(
+                "closes_on",
+                "opens_on",
+                name="intake_window_closes_after_opening",
+                message="Ngày cuối nhận hồ sơ phải từ ngày bắt đầu trở về sau.",
+            ),
+            not_before(
+                "results_on",
+                "closes_on",
+                name="intake_window_results_after_closing",
+                message="Ngày công bố kết quả phải từ ngày cuối nhận hồ sơ trở về sau.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opens_on:%d/%m/%Y}–{self.closes_on:%d/%m/%Y}"
 
 
 class DossierQuerySet(models.QuerySet["Dossier"]):

@@ -21,7 +21,7 @@ from cchc.core.audit import audit_record, snapshot
 from cchc.core.audit_verbs import AuditVerb
 from cchc.core.conflicts import unique_or_conflict
 from cchc.core.timezones import VN
-from cchc.dossiers import deadlines, hooks
+from cchc.dossiers import deadlines, hooks, intake_windows
 from cchc.dossiers.channels import COUNTER_CHANNELS
 from cchc.dossiers.models import (
     Apology,
@@ -33,6 +33,7 @@ from cchc.dossiers.models import (
     Procedure,
     ResultDelivery,
     SupplementRule,
+    TimeLimitUnit,
 )
 from cchc.dossiers.workflow import (
     DossierStatus,
@@ -234,9 +235,15 @@ def _move(
     return dossier
 
 
-def require_legal_time_limit(procedure: Procedure) -> None:
+def require_legal_time_limit(procedure: Procedure, at: datetime | None = None) -> None:
     """No dossier without a deadline (issue 8 point 1): a procedure whose legal time limit is
-    unknown or unconfirmed receives no dossier until the catalogue gives one."""
+    unknown or unconfirmed receives no dossier until the catalogue gives one; one "theo kế
+    hoạch" only within a window of its approved plan (`intake_windows`)."""
+    if procedure.time_limit_unit == TimeLimitUnit.PLAN and procedure.has_legal_time_limit:
+        day = (at or timezone.now()).astimezone(VN).date()
+        if intake_windows.window_on(procedure, day) is None:
+            raise ValidationError({"procedure": intake_windows.closed_message(procedure, day)})
+        return
     if not procedure.has_legal_time_limit:
         raise ValidationError(
             {
@@ -251,7 +258,7 @@ def start_clock(dossier: Dossier, *, actor: User | None, at: datetime) -> None:
     """The one place the legal clock starts (acceptance of a complete dossier, Decree 61
     Art. 17): receipt moment and receiver, due date (kept as the first due date for the 766
     index) and the book entry. The caller saves the dossier in its transaction."""
-    require_legal_time_limit(dossier.procedure)
+    require_legal_time_limit(dossier.procedure, at)
     dossier.received_at = at
     dossier.received_by = actor
     dossier.due_at = dossier.initial_due_at = deadlines.compute_due(
@@ -296,7 +303,7 @@ def dossier_receive(
         raise ValidationError({"result_delivery": "Phương thức nhận kết quả không hợp lệ."})
     if assignee is not None and assignee.unit_id != unit.pk:
         raise ValidationError({"assignee": "Người xử lý phải thuộc đơn vị."})
-    require_legal_time_limit(procedure)
+    require_legal_time_limit(procedure, received_at)
     fields = _clean_applicant(applicant)
     checklist = _checklist(procedure, provided_documents)
     now = received_at or timezone.now()

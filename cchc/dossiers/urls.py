@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.dossiers import downloads, views
+from cchc.dossiers import downloads, views, window_views
 
 app_name = "dossiers"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("ho-so/so-theo-doi/", views.book, name="book"),
     path("ho-so/chua-co-han/", views.undated, name="undated"),
     path("ho-so/thu-tuc/", views.procedure_list, name="procedures"),
+    path("ho-so/thu-tuc/<int:pk>/dot-tiep-nhan/", window_views.windows, name="procedure_windows"),
+    path(
+        "ho-so/thu-tuc/dot-tiep-nhan/<int:pk>/xoa/",
+        window_views.window_delete,
+        name="window_delete",
+    ),
     path("ho-so/<int:pk>/", views.detail, name="detail"),
     path("ho-so/<int:pk>/xu-ly/", views.act, name="act"),
     path("ho-so/<int:pk>/giay/<str:kind>.<str:fmt>", views.paper, name="paper"),

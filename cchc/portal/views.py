@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cchc.core.form_errors import add_validation_errors
 from cchc.core.ratelimit import hit
+from cchc.dossiers import intake_windows
 from cchc.dossiers import models as dossier_models
 from cchc.dossiers import selectors as dossier_selectors
 from cchc.dossiers import services as dossier_services
@@ -112,9 +113,14 @@ def procedure_list(request: HttpRequest, code: str | None = None) -> HttpRespons
 def procedure_detail(request: HttpRequest, pk: int, code: str | None = None) -> HttpResponse:
     unit = unit_from_address(code)
     procedure = get_object_or_404(_published(unit), pk=pk)
+    by_plan = procedure.time_limit_unit == dossier_models.TimeLimitUnit.PLAN
+    today = timezone.localdate()
     context = {
         "unit": unit,
         "procedure": procedure,
+        "by_plan": by_plan,
+        "windows": list(intake_windows.windows_ahead(procedure, today)) if by_plan else [],
+        "desk_open": not by_plan or intake_windows.window_on(procedure, today) is not None,
         "hours": _office_hours(unit),
         "blank_forms": blank_forms.forms_of(procedure),
     }
