@@ -30,14 +30,14 @@ def _units(request: HttpRequest):
     return permissions.visible_units(request.user).order_by("path", "name")
 
 
-def _periods() -> list[tuple[str, str]]:
-    year = timezone.localdate().year
-    quarter = (timezone.localdate().month - 1) // 3 + 1
+def _periods(unit: Unit | None) -> list[tuple[str, str]]:
+    """The periods of the unit's reporting calendar that have begun, each with its data window:
+    the form offers nothing the calendar does not owe."""
+    if unit is None:
+        return []
     return [
-        (text, period_name(text)[:1].upper() + period_name(text)[1:])
-        for text in [f"{year}-Q{q}" for q in range(quarter, 0, -1)]
-        + [f"{year}-H{h}" for h in ((2, 1) if quarter >= 3 else (1,))]
-        + [str(year), f"{year - 1}-H2", f"{year - 1}-Q4", str(year - 1)]
+        (w.period, f"{period_name(w.period)[:1].upper()}{period_name(w.period)[1:]} ({w.text()})")
+        for w in calendar.offered_windows(unit, timezone.localdate())
     ]
 
 
@@ -49,7 +49,7 @@ def _page(
     may_request = unit is not None and services.may_request(request.user, unit)
     consolidated = may_request and unit is not None and unit.children.exists()
     if form is None and may_request:
-        form = ReportRequestForm(periods=_periods(), consolidated=consolidated)
+        form = ReportRequestForm(periods=_periods(unit), consolidated=consolidated)
     reports = list(selectors.reports_for(request.user)[:100])
     today = timezone.localdate()
     context: dict[str, Any] = {
@@ -59,7 +59,7 @@ def _page(
         "building": any(r.status == ReportStatus.BUILDING for r in reports),
         "units": _units(request)[:500],
         "acting": staff,
-        "periods": _periods(),
+        "periods": _periods(unit),
         "formats": FORMATS,
         "dues": calendar.unit_calendar(unit, today.year) if unit is not None else [],
         "today": today,
@@ -96,7 +96,9 @@ def request_report(request: AuthedHttpRequest) -> HttpResponse:
     """Ask the worker for a report of one's own unit (guard → form → service → redirect)."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     unit = _own_unit(request, "báo cáo do lãnh đạo đơn vị đó lập")
-    form = ReportRequestForm(request.POST, periods=_periods(), consolidated=unit.children.exists())
+    form = ReportRequestForm(
+        request.POST, periods=_periods(unit), consolidated=unit.children.exists()
+    )
     if form.is_valid():
         try:
             report = services.report_request(
@@ -177,13 +179,20 @@ def download(request: AuthedHttpRequest) -> HttpResponse:
     else:
         unit = permissions.acting_unit_or_404(request.user)
     fmt = request.GET.get("dinh_dang", "docx")
-    req = ReportRequest(
-        unit,
-        request.GET.get("ky", str(timezone.localdate().year)),
-        difficulties=request.GET.get("kho_khan", "")[:5000],
-        proposals=request.GET.get("de_xuat", "")[:5000],
-    )
+    period = request.GET.get("ky", "")[:10] or str(timezone.localdate().year)
     try:
+        window = calendar.report_window(unit, period)
+        if not window.in_calendar:
+            raise ValueError(
+                f"Lịch báo cáo định kỳ của {unit.name} không có kỳ {period_name(period)}."
+            )
+        req = ReportRequest(
+            unit,
+            period,
+            difficulties=request.GET.get("kho_khan", "")[:5000],
+            proposals=request.GET.get("de_xuat", "")[:5000],
+            window=window,
+        )
         content, content_type, name = report_file(req, fmt)
     except (ValueError, OfficialDocError) as error:
         return render(
