@@ -268,6 +268,13 @@ STAFF_URLS |= {
 POST_URLS |= {"reports:request", "reports:calendar_edit"}
 UNIT_SCOPED += ["reports:calendar_edit"]
 UNIT_SCOPED += ["reports:file"]
+# A report's page and its issue through the outgoing register (issue 16, QA item 5).
+STAFF_URLS |= {
+    "reports:detail": lambda unit: reverse("reports:detail", args=[_report_of(unit).pk]),
+    "reports:issue": lambda unit: reverse("reports:issue", args=[_report_of(unit).pk]),
+}
+POST_URLS |= {"reports:issue"}
+UNIT_SCOPED += ["reports:detail"]
 
 
 def _report_of(unit):

@@ -19,10 +19,11 @@ from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.downloads import file_response
 from cchc.core.numbers import parse_id, parse_int_in_range
 from cchc.core.official_docs import OfficialDocError
+from cchc.documents.workflow import OutgoingStatus
 from cchc.organizations.models import Staff, Unit
-from cchc.reports import calendar, calendar_services, selectors, services
+from cchc.reports import calendar, calendar_services, issuing, selectors, services
 from cchc.reports.builder import FORMATS, ReportRequest, period_name, report_file
-from cchc.reports.forms import ReportRequestForm, RuleForm
+from cchc.reports.forms import IssueForm, ReportRequestForm, RuleForm
 from cchc.reports.models import ReportStatus, Slot
 
 
@@ -119,6 +120,73 @@ def request_report(request: AuthedHttpRequest) -> HttpResponse:
             )
             return redirect("reports:index")
     return _page(request, form, status=422)
+
+
+def _detail(
+    request: AuthedHttpRequest, report: Any, form: IssueForm | None = None, status: int = 200
+) -> HttpResponse:
+    may_issue = issuing.may_issue(request.user, report)
+    offer = may_issue and report.status == ReportStatus.READY and report.outgoing_id is None
+    if offer and form is None:
+        form = IssueForm(initial={"kho_khan": report.difficulties, "de_xuat": report.proposals})
+    context = {
+        "report": report,
+        "name": period_name(report.period),
+        "issued": issuing.issued_text(report),
+        "released": report.outgoing is not None
+        and report.outgoing.status == OutgoingStatus.RELEASED,
+        "may_view_document": report.outgoing is not None
+        and permissions.can(request.user, permissions.VIEW_DOCUMENTS, report.unit),
+        "form": form if offer else None,
+        "formats": FORMATS,
+    }
+    return render(request, "reports/detail.html", context, status=status)
+
+
+def _visible_report(request: AuthedHttpRequest, pk: int) -> Any:
+    report = selectors.reports_for(request.user).filter(pk=pk).first()
+    if report is None:
+        raise Http404("Không tìm thấy báo cáo.")
+    return report
+
+
+@require_safe
+@login_required
+def report_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """One report: its period and data window, its files, and where its issue stands."""
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    return _detail(request, _visible_report(request, pk))
+
+
+@require_POST
+@login_required
+def report_issue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The unit's leader sends the report into the outgoing register (guard → form → service)."""
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    report = _visible_report(request, pk)
+    if not issuing.may_issue(request.user, report):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị duyệt văn bản mới trình ban hành báo cáo.")
+    form = IssueForm(request.POST)
+    if form.is_valid():
+        try:
+            doc = issuing.report_submit(
+                actor=request.user,
+                report=report,
+                difficulties=form.cleaned_data["kho_khan"],
+                proposals=form.cleaned_data["de_xuat"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(
+                request,
+                f"Đã trình ban hành: văn bản đi «{doc.summary}» đã duyệt, chờ văn thư cấp số.",
+            )
+            return redirect("reports:detail", pk=report.pk)
+    report.refresh_from_db()
+    if report.outgoing_id is not None:  # submitted meanwhile by another tab or person
+        return _detail(request, report, None, status=409)
+    return _detail(request, report, form, status=422)
 
 
 @require_safe
