@@ -308,6 +308,13 @@ def _window_of(unit):
 # A unit's deadline rule and receipt cut-off (on the calendar page).
 STAFF_URLS |= {"workdays:rules": lambda unit: reverse("workdays:rules")}
 POST_URLS |= {"workdays:rules"}
+# A report's page and its issue through the outgoing register (issue 16, QA item 5).
+STAFF_URLS |= {
+    "reports:detail": lambda unit: reverse("reports:detail", args=[_report_of(unit).pk]),
+    "reports:issue": lambda unit: reverse("reports:issue", args=[_report_of(unit).pk]),
+}
+POST_URLS |= {"reports:issue"}
+UNIT_SCOPED += ["reports:detail"]
 
 
 def _report_of(unit):

@@ -27,6 +27,7 @@ from cchc.kpi.models import Assessment
 from cchc.kpi.registry import Period
 from cchc.organizations.models import Unit
 from cchc.reports.builder import FORMATS, ReportRequest, period_name, report_file
+from cchc.reports.calendar import offered_windows
 
 router = Router(tags=["Chỉ số, tự đánh giá, báo cáo"])
 
@@ -364,13 +365,9 @@ def scorecard_get(
     return scorecards.staff_scorecard(staff, chosen).as_dict()
 
 
-def _report_periods(today: date) -> list[str]:
-    quarter = (today.month - 1) // 3 + 1
-    return (
-        [f"{today.year}-Q{q}" for q in range(quarter, 0, -1)]
-        + [f"{today.year}-H{h}" for h in ((2, 1) if quarter >= 3 else (1,))]
-        + [str(today.year), str(today.year - 1)]
-    )
+def _report_periods(unit: Unit, today: date) -> list[str]:
+    """The periods of the unit's reporting calendar that have begun (as the report page)."""
+    return [window.period for window in offered_windows(unit, today)]
 
 
 @router.get("/reports", response=list[ReportOut], summary="Các báo cáo định kỳ lập được")
@@ -385,7 +382,7 @@ def report_list(request: AuthedHttpRequest, unit: Id | None = None) -> list[dict
             "formats": list(FORMATS),
             "url": f"/api/v1/reports/download?unit={found.pk}&period={text}&format=docx",
         }
-        for text in _report_periods(timezone.localdate())
+        for text in _report_periods(found, timezone.localdate())
     ]
 
 

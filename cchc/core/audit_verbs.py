@@ -141,6 +141,8 @@ class AuditVerb(models.TextChoices):
     REPORTS_BUILD = "reports.build", "Lập xong báo cáo"
     REPORTS_BUILD_FAILED = "reports.build_failed", "Lập báo cáo không thành công"
     REPORTS_CALENDAR_SAVE = "reports.calendar_save", "Cập nhật lịch báo cáo định kỳ"
+    REPORTS_SUBMIT = "reports.submit", "Trình ban hành báo cáo (văn bản đi)"
+    REPORTS_NUMBERED = "reports.numbered", "Lập bản báo cáo có số để ký ban hành"
     SIMPLIFICATION_REVIEW_OPEN = "simplification.review_open", "Mở đợt rà soát thủ tục"
     SIMPLIFICATION_REVIEW_UPDATE = "simplification.review_update", "Sửa phiếu rà soát"
     SIMPLIFICATION_REVIEW_APPROVE = "simplification.review_approve", "Duyệt kết quả rà soát"

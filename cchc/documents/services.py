@@ -30,6 +30,7 @@ from cchc.documents.models import (
     SigningCertificate,
 )
 from cchc.documents.references import DocRefError, format_reference, parse_reference, type_name
+from cchc.documents.signals import outgoing_numbered
 from cchc.documents.workflow import (
     INCOMING_TRANSITIONS,
     OUTGOING_TRANSITIONS,
@@ -472,7 +473,7 @@ def outgoing_number(
                 doc.unit.symbol,
                 None if doc.type_code else doc.drafting_unit,
             )
-            return _move_outgoing(
+            doc = _move_outgoing(
                 actor,
                 doc,
                 OS.NUMBERED,
@@ -484,6 +485,8 @@ def outgoing_number(
                 issued_on=today,
                 numbered_at=timezone.now(),
             )
+            outgoing_numbered.send(sender=OutgoingDocument, doc=doc, actor=actor)
+            return doc
     except IntegrityError:
         raise ValidationError("Số văn bản vừa được cấp cho văn bản khác; hãy thử lại.") from None
 

@@ -30,7 +30,7 @@ from cchc.organizations.models import Unit
     ),
 )
 def cchc_self_score(units: QuerySet[Unit], period: Period) -> Measure:
-    assessments = list(Assessment.objects.filter(unit__in=units, year=period.start.year))
+    assessments = list(Assessment.objects.filter(unit__in=units, year=period.end.year))
     if not assessments:
         return Measure()
     points = sum((a.points for a in assessments), Decimal(0))

@@ -75,7 +75,8 @@ def unit_figures(
     plan target bound to it, if any."""
     units = Unit.objects.filter(pk=unit.pk)
     bound: dict[str, Any] = {}
-    plan = Plan.objects.filter(unit=unit, year=period.start.year).order_by("-pk").first()
+    # A period belongs to the year it ends in: Q1's window 15/12/2025–14/03/2026 is 2026's.
+    plan = Plan.objects.filter(unit=unit, year=period.end.year).order_by("-pk").first()
     if plan is not None:
         for row in target_statuses(plan, today=today, period=period):
             if row.target.kpi_code:
@@ -205,7 +206,7 @@ def rollup(units: QuerySet[Unit], period: Period) -> tuple[list[UnitRow], list[F
     rows = []
     for unit in units.order_by("name"):
         by_code = {f.indicator.code: f for f in unit_figures(unit, period, codes=codes)}
-        has_plan = Plan.objects.filter(unit=unit, year=period.start.year).exists()
+        has_plan = Plan.objects.filter(unit=unit, year=period.end.year).exists()
         rows.append(UnitRow(unit, has_plan, [by_code[code] for code in codes]))
     rows.sort(key=lambda row: (-row.met, row.missed, row.unit.name))
     totals = []

@@ -3,8 +3,14 @@ annex of the same figures.
 
 The figures come only from `kpi.selectors.unit_figures` (one source for the dashboard and the
 paper), the plan's tasks from the plan, the 766 index and the self-assessment from the kpi app.
-"Difficulties and proposals" are the unit's own words: typed on the page, or left as a marked
-paragraph to complete in Word.
+The figures cover the data window of the period in the unit's reporting calendar
+(`calendar.report_window`: e.g. 15/06–14/09 for quý III under Decree 09/2019), and the paper says
+which, in dd/mm/yyyy.
+
+"Difficulties and proposals" are the unit's own words, typed on the page. Left empty, the paper
+keeps a blank dotted line under each heading to fill in Word: never a note to the writer that
+could go out printed. A report is only issued through the system with both filled in
+(`issuing.report_submit`).
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from cchc.kpi.registry import Period
 from cchc.kpi.templatetags.kpi_format import diem
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan, TaskStatus
+from cchc.reports import calendar
 
 __all__ = ["OfficialDocError", "ReportRequest", "report_file"]
 
@@ -45,8 +52,8 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("docx", "pdf", "xlsx")
 _ROMAN_QUARTER = {1: "I", 2: "II", 3: "III", 4: "IV"}
-PLACEHOLDER_DIFFICULTIES = "(Đơn vị bổ sung khó khăn, vướng mắc trong kỳ.)"
-PLACEHOLDER_PROPOSALS = "(Đơn vị bổ sung đề xuất, kiến nghị với cấp trên.)"
+# The blank of a section the unit has not written yet: a dotted line, as on any form to fill in.
+BLANK_LINE = "…" * 30
 _REPORT_PERIOD = re.compile(r"(?P<year>\d{4})(?:-(?P<kind>Q|H)(?P<number>\d))?")
 
 
@@ -59,10 +66,34 @@ class ReportRequest:
     difficulties: str = ""
     proposals: str = ""
     today: date | None = None
+    window: calendar.Window | None = None
+    # Set when the report is issued: the number, the date of issue and who signs.
+    number: int | None = None
+    signature: SignatureBlock | None = None
 
-    @property
-    def period(self) -> Period:
-        return Period.parse(self.period_text)
+    def resolved_window(self) -> calendar.Window:
+        return self.window or calendar.report_window(self.unit, self.period_text)
+
+
+def measured_period(window: calendar.Window, today: date) -> Period:
+    """The window up to today: a report made before the cut-off counts what exists so far."""
+    return Period(window.start, min(window.end, max(today, window.start)))
+
+
+def window_sentence(window: calendar.Window, period: Period) -> str:
+    """The paper's statement of the data it covers, dd/mm/yyyy, and where the window comes from."""
+    basis = (
+        "thời gian chốt số liệu của kỳ báo cáo theo lịch báo cáo định kỳ của đơn vị"
+        if window.in_calendar
+        else "thời gian chốt số liệu của kỳ báo cáo theo Nghị định 09/2019/NĐ-CP"
+    )
+    text = f"Số liệu báo cáo tính từ ngày {period.start:%d/%m/%Y} đến ngày {period.end:%d/%m/%Y}"
+    if period.end < window.end:
+        return (
+            f"{text} (ngày lập báo cáo; {basis} là đến ngày {window.end:%d/%m/%Y}), "
+            "lấy tự động từ hệ thống quản lý CCHC."
+        )
+    return f"{text} ({basis}), lấy tự động từ hệ thống quản lý CCHC."
 
 
 def period_name(text: str) -> str:
@@ -144,6 +175,8 @@ def _task_rows(plan: Plan | None, period: Period) -> list[list[str]]:
 class ReportData:
     unit: Unit
     period: Period
+    window: calendar.Window
+    year: int
     name: str
     plan: Plan | None
     figures: list[selectors.Figure]
@@ -154,32 +187,41 @@ class ReportData:
     difficulties: str
     proposals: str
     today: date
+    number: int | None = None
+    signature: SignatureBlock | None = None
 
 
 def collect(req: ReportRequest) -> ReportData:
     name = period_name(req.period_text)  # first: a month is refused as a report period
-    period = req.period
+    window = req.resolved_window()
     today = req.today or timezone.localdate()
+    period = measured_period(window, today)
     with registry.memoized():  # the 766 index reuses the figures, never recomputes them
-        return _collect(req, name, period, today)
+        return _collect(req, name, window, period, today)
 
 
-def _collect(req: ReportRequest, name: str, period: Period, today: date) -> ReportData:
+def _collect(
+    req: ReportRequest, name: str, window: calendar.Window, period: Period, today: date
+) -> ReportData:
     figures = selectors.unit_figures(req.unit, period, today=today)
-    plan = _plan(req.unit, period.start.year)
+    plan = _plan(req.unit, window.year)
     return ReportData(
         unit=req.unit,
         period=period,
+        window=window,
+        year=window.year,
         name=name,
         plan=plan,
         figures=figures,
         targets=_target_rows(plan, figures),
         tasks=_task_rows(plan, period),
         index=index766.compute(req.unit, period),
-        assessment=Assessment.objects.filter(unit=req.unit, year=period.start.year).first(),
+        assessment=Assessment.objects.filter(unit=req.unit, year=window.year).first(),
         difficulties=req.difficulties.strip(),
         proposals=req.proposals.strip(),
         today=today,
+        number=req.number,
+        signature=req.signature,
     )
 
 
@@ -196,7 +238,7 @@ def _index_line(data: ReportData) -> str:
 def _assessment_line(data: ReportData) -> str:
     found = data.assessment
     if found is None:
-        return f"Tự đánh giá Chỉ số CCHC năm {data.period.start.year}: đơn vị chưa tự đánh giá."
+        return f"Tự đánh giá Chỉ số CCHC năm {data.year}: đơn vị chưa tự đánh giá."
     return (
         f"Tự đánh giá Chỉ số CCHC năm {found.year}: {diem(found.points)}/{diem(found.max_points)} "
         f"điểm, xếp loại {found.rating or 'chưa xếp loại'} ({found.get_status_display().lower()})."
@@ -208,7 +250,7 @@ def report_document(data: ReportData) -> OfficialDocument:
     plan = data.plan
     intro = (
         f"Thực hiện {_plan_reference(plan)} về thực hiện công tác cải cách hành "
-        f"chính năm {data.period.start.year}, "
+        f"chính năm {data.year}, "
         if plan is not None
         else ""
     )
@@ -217,12 +259,7 @@ def report_document(data: ReportData) -> OfficialDocument:
     )
     body: list[Paragraph | Table] = [Paragraph(intro[:1].upper() + intro[1:])]
     body.append(Paragraph("I. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU", "heading1"))
-    body.append(
-        Paragraph(
-            f"Số liệu từ {data.period.start:%d/%m/%Y} đến {data.period.end:%d/%m/%Y}, "
-            "tính tự động từ hệ thống quản lý CCHC của đơn vị."
-        )
-    )
+    body.append(Paragraph(window_sentence(data.window, data.period)))
     if data.targets:
         body.append(
             Table(
@@ -253,9 +290,9 @@ def report_document(data: ReportData) -> OfficialDocument:
     body.append(Table(["Chỉ số", "Kết quả"], others, [10.0, 5.5]))
     body.append(Paragraph("IV. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT, KIẾN NGHỊ", "heading1"))
     body.append(Paragraph("1. Khó khăn, vướng mắc", "heading2"))
-    body.append(Paragraph(data.difficulties or PLACEHOLDER_DIFFICULTIES))
+    body.append(Paragraph(data.difficulties or BLANK_LINE))
     body.append(Paragraph("2. Đề xuất, kiến nghị", "heading2"))
-    body.append(Paragraph(data.proposals or PLACEHOLDER_PROPOSALS))
+    body.append(Paragraph(data.proposals or BLANK_LINE))
     body.append(
         Paragraph(
             f"Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {data.name} "
@@ -271,7 +308,7 @@ def report_document(data: ReportData) -> OfficialDocument:
         header=OfficialHeader(
             parent_body=parent.name.upper() if parent else "",
             issuer=unit.name.upper(),
-            number=None,
+            number=str(data.number) if data.number else None,
             symbol=f"BC-{unit.symbol or 'DV'}",
             place=(plan.place if plan else "") or place_of(unit),
             date=data.today,
@@ -279,7 +316,7 @@ def report_document(data: ReportData) -> OfficialDocument:
         doc_type="BÁO CÁO",
         summary=f"Kết quả thực hiện công tác cải cách hành chính {data.name}",
         body=body,
-        signature=SignatureBlock(title=title.upper(), name=name),
+        signature=data.signature or SignatureBlock(title=title.upper(), name=name),
         recipients=[
             f"{parent.name} (để báo cáo);" if parent else "Cấp trên (để báo cáo);",
             "Lưu: VT.",

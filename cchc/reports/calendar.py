@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar as month_calendar
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -167,13 +168,21 @@ def rules_by_unit(units: Iterable[Unit]) -> dict[int, tuple[list[RuleSpec], str]
     return found
 
 
+def _window_dates(
+    cutoff_from: tuple[int, int], cutoff_to: tuple[int, int], year: int
+) -> tuple[date, date]:
+    """The data window of a slot in `year`: it ends in that year, and starts in the year before
+    when its first day comes later in the year than its last (15/12 → 14/03, 15/12 → 14/12)."""
+    to = _day(year, *cutoff_to)
+    start_year = year - 1 if cutoff_from > cutoff_to else year
+    return _day(start_year, *cutoff_from), to
+
+
 def _dues_of(unit: Unit, specs: list[RuleSpec], source: str, year: int) -> list[Due]:
     work = calendar_for_unit(unit)
     dues = []
     for spec in specs:
-        to = _day(year, *spec.cutoff_to)
-        start_year = year - 1 if spec.cutoff_from > spec.cutoff_to else year
-        start = _day(start_year, *spec.cutoff_from)
+        start, to = _window_dates(spec.cutoff_from, spec.cutoff_to, year)
         if spec.due_fixed is not None:
             due = _day(year, *spec.due_fixed)
             if due < to:
@@ -278,3 +287,68 @@ DECREE_09_CUTOFFS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     "H2": ((6, 15), (12, 14)),
     "Y": ((12, 15), (12, 14)),
 }
+
+
+# ---------------------------------------------------------------- the window a report covers
+
+_REPORT_PERIOD = re.compile(r"(?P<year>\d{4})(?:-(?P<slot>Q[1-4]|H[12]))?")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The data a report of `period` covers: the cut-off window of its slot in the unit's
+    calendar (Decree 09/2019 Art. 12), or the decree's own when the calendar lacks the slot."""
+
+    period: str
+    slot: str
+    year: int
+    start: date
+    end: date
+    in_calendar: bool
+
+    def text(self) -> str:
+        return f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+
+
+def split_period(text: str) -> tuple[int, str]:
+    """ "2026-Q3" → (2026, "Q3"), "2026" → (2026, "Y"); ValueError (Vietnamese) otherwise."""
+    match = _REPORT_PERIOD.fullmatch(text.strip().upper())
+    if match is None or not 2000 <= int(match["year"]) <= 2100:
+        raise ValueError(
+            f"Kỳ báo cáo «{text}» không hợp lệ: dùng 2026-Q1…Q4, 2026-H1, 2026-H2 hoặc 2026."
+        )
+    return int(match["year"]), match["slot"] or Slot.YEAR.value
+
+
+def report_window(unit: Unit, period: str) -> Window:
+    """What the figures of a "báo cáo quý III năm 2026" of `unit` cover.
+
+    A periodic report is due a few working days after its data cut-off, so its figures can only
+    run to the cut-off: the window of the slot in the unit's reporting calendar (its own, its
+    commune's or the defaults), e.g. 15/06–14/09 for quý III. A slot the calendar lacks (asked
+    for from the command line) takes the Decree 09/2019 window of that slot.
+    """
+    year, slot = split_period(period)
+    specs = {spec.slot: spec for spec in rules_by_unit([unit])[unit.pk][0]}
+    spec = specs.get(slot)
+    if spec is not None:
+        cut_from, cut_to = spec.cutoff_from, spec.cutoff_to
+    else:
+        cut_from, cut_to = DECREE_09_CUTOFFS[slot]
+    start, end = _window_dates(cut_from, cut_to, year)
+    return Window(period_text(slot, year), slot, year, start, end, spec is not None)
+
+
+def offered_windows(unit: Unit, today: date) -> list[Window]:
+    """The reports the unit may make today: the slots of its calendar, last year's and this
+    year's, whose data window has begun; the latest first."""
+    specs = rules_by_unit([unit])[unit.pk][0]
+    found = []
+    for year in (today.year + 1, today.year, today.year - 1):
+        for spec in specs:
+            start, end = _window_dates(spec.cutoff_from, spec.cutoff_to, year)
+            if start <= today:
+                period = period_text(spec.slot, year)
+                found.append(Window(period, spec.slot, year, start, end, True))
+    found.sort(key=lambda w: (w.end, w.start), reverse=True)
+    return found

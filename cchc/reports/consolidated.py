@@ -3,11 +3,16 @@ plan targets, the totals, and the schools to follow up (no plan, overdue reports
 
 The figures are `kpi.selectors.rollup` (the same as the roll-up page); the total adds each
 indicator's numerators and denominators over the schools, never an average of percentages.
+
+The paper stays A4 portrait (Decree 30/2020): nine targets side by side do not fit across it, so
+it prints one short summary table (a row per school: targets met, not met, not measured) and
+then one table per target with a row per school and the total, each naming the target in full.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,6 +32,7 @@ from cchc.kpi.registry import Period, definition_of
 from cchc.organizations.models import Unit, UnitKind
 from cchc.reports import builder
 from cchc.reports.builder import ReportRequest, period_name
+from cchc.reports.calendar import Window
 from cchc.reports.selectors import overdue_reports
 
 
@@ -34,6 +40,8 @@ from cchc.reports.selectors import overdue_reports
 class ConsolidatedData:
     unit: Unit
     period: Period
+    window: Window
+    year: int
     name: str
     rows: list[selectors.UnitRow]
     totals: list[selectors.Figure]
@@ -41,12 +49,15 @@ class ConsolidatedData:
     difficulties: str
     proposals: str
     today: date
+    number: int | None = None
+    signature: SignatureBlock | None = None
 
 
 def collect(req: ReportRequest) -> ConsolidatedData:
     name = period_name(req.period_text)
-    period = req.period
+    window = req.resolved_window()
     today = req.today or timezone.localdate()
+    period = builder.measured_period(window, today)
     children = Unit.objects.filter(parent=req.unit)
     if not children.exists():
         raise ValueError(f"{req.unit.name} không có đơn vị trực thuộc để tổng hợp.")
@@ -55,6 +66,8 @@ def collect(req: ReportRequest) -> ConsolidatedData:
     return ConsolidatedData(
         unit=req.unit,
         period=period,
+        window=window,
+        year=window.year,
         name=name,
         rows=rows,
         totals=totals,
@@ -62,20 +75,55 @@ def collect(req: ReportRequest) -> ConsolidatedData:
         difficulties=req.difficulties.strip(),
         proposals=req.proposals.strip(),
         today=today,
+        number=req.number,
+        signature=req.signature,
     )
 
 
-def _legend(data: ConsolidatedData) -> list[list[str]]:
-    return [[f"MT{i}", f.indicator.name] for i, f in enumerate(data.totals, start=1)]
-
-
-def _figure_rows(data: ConsolidatedData) -> list[list[str]]:
-    rows = [
-        [str(n), row.unit.name, *(f.measure.display() for f in row.figures)]
-        for n, row in enumerate(data.rows, start=1)
-    ]
-    rows.append(["", "Tổng cộng", *(f.measure.display() for f in data.totals)])
+def _summary_rows(data: ConsolidatedData) -> list[list[str]]:
+    """A row per school, in the roll-up's ranking: plan, targets met, not met, not measured."""
+    rows = []
+    for n, row in enumerate(data.rows, start=1):
+        unmeasured = sum(1 for f in row.figures if not f.measure.is_measurable)
+        rows.append(
+            [
+                str(n),
+                row.unit.name,
+                "Có" if row.has_plan else "Chưa có",
+                str(row.met),
+                str(row.missed),
+                str(unmeasured),
+            ]
+        )
     return rows
+
+
+def _target_tables(data: ConsolidatedData) -> list[Paragraph | Table]:
+    """One table per target: the school's goal, result and rating, then the pooled total."""
+    out: list[Paragraph | Table] = []
+    for index, total in enumerate(data.totals):
+        out.append(Paragraph(f"{index + 1}. {total.indicator.name}", "heading2"))
+        rows = []
+        for n, row in enumerate(data.rows, start=1):
+            figure = row.figures[index]
+            rows.append(
+                [
+                    str(n),
+                    row.unit.name,
+                    figure.goal or "Chưa có chỉ tiêu",
+                    figure.measure.display(),
+                    figure.status_label or "",
+                ]
+            )
+        rows.append(["", "Tổng cộng các đơn vị", "", total.measure.display(), ""])
+        out.append(Table(_TARGET_COLUMNS, rows, _TARGET_WIDTHS))
+    return out
+
+
+_TARGET_COLUMNS = ["TT", "Đơn vị", "Chỉ tiêu", "Kết quả", "Đánh giá"]
+_TARGET_WIDTHS = [1.0, 5.9, 3.3, 3.4, 2.9]
+_SUMMARY_COLUMNS = ["TT", "Đơn vị", "Kế hoạch năm", "Mục tiêu đạt", "Chưa đạt", "Chưa đo được"]
+_SUMMARY_WIDTHS = [1.0, 6.5, 2.5, 2.1, 2.1, 2.3]
 
 
 def _follow_up(data: ConsolidatedData) -> list[Paragraph]:
@@ -84,9 +132,7 @@ def _follow_up(data: ConsolidatedData) -> list[Paragraph]:
     if without_plan:
         lines.append(
             Paragraph(
-                f"Đơn vị chưa có kế hoạch CCHC năm {data.period.start.year}: "
-                + ", ".join(without_plan)
-                + "."
+                f"Đơn vị chưa có kế hoạch CCHC năm {data.year}: " + ", ".join(without_plan) + "."
             )
         )
     for row in data.rows:
@@ -107,24 +153,24 @@ def report_document(data: ConsolidatedData) -> OfficialDocument:
             f"của {count} đơn vị trực thuộc như sau:"
         ),
         Paragraph("I. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU CỦA CÁC ĐƠN VỊ", "heading1"),
+        Paragraph(builder.window_sentence(data.window, data.period)),
         Paragraph(
-            f"Số liệu từ {data.period.start:%d/%m/%Y} đến {data.period.end:%d/%m/%Y}, tính tự "
-            "động từ hệ thống quản lý CCHC. Dòng tổng cộng cộng tử số và mẫu số của các đơn vị "
-            "(không lấy trung bình các tỷ lệ)."
+            f"Tổng hợp {count} đơn vị theo {len(data.totals)} mục tiêu của kế hoạch CCHC "
+            "(xếp theo số mục tiêu đạt):"
         ),
-        Table(["Ký hiệu", "Mục tiêu (chỉ số đo)"], _legend(data), [2.0, 13.5]),
-        Table(
-            ["TT", "Đơn vị", *(f"MT{i}" for i in range(1, len(data.totals) + 1))],
-            _figure_rows(data),
-            [1.0, 3.4, *([11.1 / max(len(data.totals), 1)] * len(data.totals))],
+        Table(_SUMMARY_COLUMNS, _summary_rows(data), _SUMMARY_WIDTHS),
+        Paragraph(
+            "Kết quả từng mục tiêu của các đơn vị; dòng tổng cộng cộng tử số và mẫu số của các "
+            "đơn vị (không lấy trung bình các tỷ lệ):"
         ),
+        *_target_tables(data),
         Paragraph("II. CÁC ĐƠN VỊ CẦN ĐÔN ĐỐC", "heading1"),
         *_follow_up(data),
         Paragraph("III. KHÓ KHĂN, VƯỚNG MẮC VÀ ĐỀ XUẤT, KIẾN NGHỊ", "heading1"),
         Paragraph("1. Khó khăn, vướng mắc", "heading2"),
-        Paragraph(data.difficulties or builder.PLACEHOLDER_DIFFICULTIES),
+        Paragraph(data.difficulties or builder.BLANK_LINE),
         Paragraph("2. Đề xuất, kiến nghị", "heading2"),
-        Paragraph(data.proposals or builder.PLACEHOLDER_PROPOSALS),
+        Paragraph(data.proposals or builder.BLANK_LINE),
         Paragraph(
             f"Trên đây là báo cáo tổng hợp kết quả thực hiện công tác cải cách hành chính "
             f"{data.name} của các đơn vị trực thuộc {unit.name}./."
@@ -135,9 +181,9 @@ def report_document(data: ConsolidatedData) -> OfficialDocument:
         header=OfficialHeader(
             parent_body=parent.name.upper() if parent else "",
             issuer=unit.name.upper(),
-            number=None,
+            number=str(data.number) if data.number else None,
             symbol=f"BC-{unit.symbol or 'DV'}",
-            place=place_of(unit),
+            place=_place(unit),
             date=data.today,
         ),
         doc_type="BÁO CÁO",
@@ -146,13 +192,19 @@ def report_document(data: ConsolidatedData) -> OfficialDocument:
             "của các đơn vị trực thuộc"
         ),
         body=body,
-        signature=_signature(unit),
+        signature=data.signature or _signature(unit),
         recipients=[
             f"{parent.name} (để báo cáo);" if parent else "Cấp trên (để báo cáo);",
             "Các đơn vị trực thuộc;",
             "Lưu: VT.",
         ],
     )
+
+
+def _place(unit: Unit) -> str:
+    """A commune's place name is in its own name ("UBND xã Bình Hưng" → "Bình Hưng")."""
+    found = re.search(r"(?i:xã|phường|thị trấn|đặc khu)\s+([^,]+)", unit.name)
+    return found[1].strip() if unit.kind == UnitKind.COMMUNE and found else place_of(unit)
 
 
 def _signature(unit: Unit) -> SignatureBlock:
@@ -213,9 +265,9 @@ def report_xlsx(data: ConsolidatedData) -> bytes:
     builder._sheet(
         book,
         "Cách tính",
-        ["Ký hiệu", "Mã", "Chỉ số", "Cách tính"],
+        ["Mục tiêu", "Mã", "Chỉ số", "Cách tính"],
         [
-            [f"MT{i}", f.indicator.code, f.indicator.name, definition_of(f.indicator.code)]
+            [str(i), f.indicator.code, f.indicator.name, definition_of(f.indicator.code)]
             for i, f in enumerate(data.totals, start=1)
         ],
     )

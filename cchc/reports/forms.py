@@ -41,6 +41,24 @@ class ReportRequestForm(forms.Form):
             ]
 
 
+class IssueForm(forms.Form):
+    """Submitting a built report for issue: its own two sections, both required (the signed
+    PDF cannot be completed afterwards)."""
+
+    kho_khan = forms.CharField(
+        label="Khó khăn, vướng mắc",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Ghi khó khăn, vướng mắc (không có thì ghi «Không có.»)."},
+    )
+    de_xuat = forms.CharField(
+        label="Đề xuất, kiến nghị",
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Ghi đề xuất, kiến nghị (không có thì ghi «Không có.»)."},
+    )
+
+
 class RuleForm(forms.Form):
     """One line of the reporting calendar form: whether the slot is reported, and its dates."""
 

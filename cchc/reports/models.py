@@ -42,6 +42,10 @@ class Report(TimeStampedModel):
         related_name="reform_reports",
     )
     period = models.CharField("Kỳ báo cáo", max_length=7, help_text="2026-Q1, 2026-H1 hoặc 2026.")
+    # The data window of the period in the unit's reporting calendar when it was requested
+    # (Decree 09/2019 cut-off, e.g. 15/06–14/09 for Q3): what the paper's figures cover.
+    data_from = models.DateField("Số liệu từ ngày", null=True, blank=True)
+    data_to = models.DateField("Số liệu đến ngày", null=True, blank=True)
     kind = models.CharField(
         "Loại báo cáo", max_length=12, choices=ReportKind.choices, default=ReportKind.UNIT
     )

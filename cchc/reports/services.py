@@ -23,7 +23,7 @@ from cchc.core.audit import audit_record, snapshot
 from cchc.core.audit_verbs import AuditVerb
 from cchc.core.official_docs import OfficialDocError, build_docx, docx_to_pdf
 from cchc.organizations.models import Unit
-from cchc.reports import builder, consolidated
+from cchc.reports import builder, calendar, consolidated
 from cchc.reports.models import Report, ReportKind, ReportStatus
 
 if TYPE_CHECKING:
@@ -31,7 +31,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_WATCHED = ["unit", "period", "kind", "status", "number", "symbol", "error", "docx", "pdf", "xlsx"]
+_WATCHED = [
+    "unit",
+    "period",
+    "data_from",
+    "data_to",
+    "kind",
+    "status",
+    "number",
+    "symbol",
+    "error",
+    "docx",
+    "pdf",
+    "xlsx",
+]
 # A request still "Đang lập" after this long is taken as lost (the worker died) and may be redone
 # (Report.is_stalled says the same on the page).
 STALE_AFTER = timedelta(minutes=30)
@@ -62,9 +75,19 @@ def report_request(
         raise ValidationError("Loại báo cáo không hợp lệ.")
     period = period.strip().upper()
     try:
-        builder.period_name(period)
+        name = builder.period_name(period)
+        window = calendar.report_window(unit, period)
     except ValueError as error:
         raise ValidationError(str(error)) from None
+    if not window.in_calendar:
+        raise ValidationError(
+            f"Lịch báo cáo định kỳ của {unit.name} không có kỳ {name}: chọn một kỳ trong lịch "
+            "(hoặc sửa lịch báo cáo)."
+        )
+    if window.start > timezone.localdate():
+        raise ValidationError(
+            f"Kỳ {name} chưa bắt đầu: số liệu tính từ ngày {window.start:%d/%m/%Y}."
+        )
     if kind == ReportKind.CONSOLIDATED and not unit.children.exists():
         raise ValidationError(f"{unit.name} không có đơn vị trực thuộc để lập báo cáo tổng hợp.")
     if len(difficulties) > MAX_TEXT or len(proposals) > MAX_TEXT:
@@ -86,6 +109,8 @@ def report_request(
         report = Report.objects.create(
             unit=unit,
             period=period,
+            data_from=window.start,
+            data_to=window.end,
             kind=kind,
             difficulties=difficulties.strip(),
             proposals=proposals.strip(),
@@ -109,6 +134,14 @@ def _enqueue(report_id: int) -> None:
     build_report.enqueue(report_id)
 
 
+def stored_window(report: Report) -> calendar.Window | None:
+    """The window recorded when the report was requested (the calendar may change since)."""
+    if report.data_from is None or report.data_to is None:
+        return None
+    year, slot = calendar.split_period(report.period)
+    return calendar.Window(report.period, slot, year, report.data_from, report.data_to, True)
+
+
 def render(report: Report) -> dict[str, tuple[bytes, str]]:
     """The three files of the report: format → (content, file name).
 
@@ -121,6 +154,7 @@ def render(report: Report) -> dict[str, tuple[bytes, str]]:
         difficulties=report.difficulties,
         proposals=report.proposals,
         today=timezone.localdate(),
+        window=stored_window(report),
     )
     module: Any = consolidated if report.kind == ReportKind.CONSOLIDATED else builder
     data = module.collect(req)

@@ -19,10 +19,11 @@ from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.downloads import file_response
 from cchc.core.numbers import parse_id, parse_int_in_range
 from cchc.core.official_docs import OfficialDocError
+from cchc.documents.workflow import OutgoingStatus
 from cchc.organizations.models import Staff, Unit
-from cchc.reports import calendar, calendar_services, selectors, services
+from cchc.reports import calendar, calendar_services, issuing, selectors, services
 from cchc.reports.builder import FORMATS, ReportRequest, period_name, report_file
-from cchc.reports.forms import ReportRequestForm, RuleForm
+from cchc.reports.forms import IssueForm, ReportRequestForm, RuleForm
 from cchc.reports.models import ReportStatus, Slot
 
 
@@ -30,14 +31,14 @@ def _units(request: HttpRequest):
     return permissions.visible_units(request.user).order_by("path", "name")
 
 
-def _periods() -> list[tuple[str, str]]:
-    year = timezone.localdate().year
-    quarter = (timezone.localdate().month - 1) // 3 + 1
+def _periods(unit: Unit | None) -> list[tuple[str, str]]:
+    """The periods of the unit's reporting calendar that have begun, each with its data window:
+    the form offers nothing the calendar does not owe."""
+    if unit is None:
+        return []
     return [
-        (text, period_name(text)[:1].upper() + period_name(text)[1:])
-        for text in [f"{year}-Q{q}" for q in range(quarter, 0, -1)]
-        + [f"{year}-H{h}" for h in ((2, 1) if quarter >= 3 else (1,))]
-        + [str(year), f"{year - 1}-H2", f"{year - 1}-Q4", str(year - 1)]
+        (w.period, f"{period_name(w.period)[:1].upper()}{period_name(w.period)[1:]} ({w.text()})")
+        for w in calendar.offered_windows(unit, timezone.localdate())
     ]
 
 
@@ -49,7 +50,7 @@ def _page(
     may_request = unit is not None and services.may_request(request.user, unit)
     consolidated = may_request and unit is not None and unit.children.exists()
     if form is None and may_request:
-        form = ReportRequestForm(periods=_periods(), consolidated=consolidated)
+        form = ReportRequestForm(periods=_periods(unit), consolidated=consolidated)
     reports = list(selectors.reports_for(request.user)[:100])
     today = timezone.localdate()
     context: dict[str, Any] = {
@@ -59,7 +60,7 @@ def _page(
         "building": any(r.status == ReportStatus.BUILDING for r in reports),
         "units": _units(request)[:500],
         "acting": staff,
-        "periods": _periods(),
+        "periods": _periods(unit),
         "formats": FORMATS,
         "dues": calendar.unit_calendar(unit, today.year) if unit is not None else [],
         "today": today,
@@ -96,7 +97,9 @@ def request_report(request: AuthedHttpRequest) -> HttpResponse:
     """Ask the worker for a report of one's own unit (guard → form → service → redirect)."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     unit = _own_unit(request, "báo cáo do lãnh đạo đơn vị đó lập")
-    form = ReportRequestForm(request.POST, periods=_periods(), consolidated=unit.children.exists())
+    form = ReportRequestForm(
+        request.POST, periods=_periods(unit), consolidated=unit.children.exists()
+    )
     if form.is_valid():
         try:
             report = services.report_request(
@@ -117,6 +120,73 @@ def request_report(request: AuthedHttpRequest) -> HttpResponse:
             )
             return redirect("reports:index")
     return _page(request, form, status=422)
+
+
+def _detail(
+    request: AuthedHttpRequest, report: Any, form: IssueForm | None = None, status: int = 200
+) -> HttpResponse:
+    may_issue = issuing.may_issue(request.user, report)
+    offer = may_issue and report.status == ReportStatus.READY and report.outgoing_id is None
+    if offer and form is None:
+        form = IssueForm(initial={"kho_khan": report.difficulties, "de_xuat": report.proposals})
+    context = {
+        "report": report,
+        "name": period_name(report.period),
+        "issued": issuing.issued_text(report),
+        "released": report.outgoing is not None
+        and report.outgoing.status == OutgoingStatus.RELEASED,
+        "may_view_document": report.outgoing is not None
+        and permissions.can(request.user, permissions.VIEW_DOCUMENTS, report.unit),
+        "form": form if offer else None,
+        "formats": FORMATS,
+    }
+    return render(request, "reports/detail.html", context, status=status)
+
+
+def _visible_report(request: AuthedHttpRequest, pk: int) -> Any:
+    report = selectors.reports_for(request.user).filter(pk=pk).first()
+    if report is None:
+        raise Http404("Không tìm thấy báo cáo.")
+    return report
+
+
+@require_safe
+@login_required
+def report_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """One report: its period and data window, its files, and where its issue stands."""
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    return _detail(request, _visible_report(request, pk))
+
+
+@require_POST
+@login_required
+def report_issue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The unit's leader sends the report into the outgoing register (guard → form → service)."""
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    report = _visible_report(request, pk)
+    if not issuing.may_issue(request.user, report):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị duyệt văn bản mới trình ban hành báo cáo.")
+    form = IssueForm(request.POST)
+    if form.is_valid():
+        try:
+            doc = issuing.report_submit(
+                actor=request.user,
+                report=report,
+                difficulties=form.cleaned_data["kho_khan"],
+                proposals=form.cleaned_data["de_xuat"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(
+                request,
+                f"Đã trình ban hành: văn bản đi «{doc.summary}» đã duyệt, chờ văn thư cấp số.",
+            )
+            return redirect("reports:detail", pk=report.pk)
+    report.refresh_from_db()
+    if report.outgoing_id is not None:  # submitted meanwhile by another tab or person
+        return _detail(request, report, None, status=409)
+    return _detail(request, report, form, status=422)
 
 
 @require_safe
@@ -177,13 +247,20 @@ def download(request: AuthedHttpRequest) -> HttpResponse:
     else:
         unit = permissions.acting_unit_or_404(request.user)
     fmt = request.GET.get("dinh_dang", "docx")
-    req = ReportRequest(
-        unit,
-        request.GET.get("ky", str(timezone.localdate().year)),
-        difficulties=request.GET.get("kho_khan", "")[:5000],
-        proposals=request.GET.get("de_xuat", "")[:5000],
-    )
+    period = request.GET.get("ky", "")[:10] or str(timezone.localdate().year)
     try:
+        window = calendar.report_window(unit, period)
+        if not window.in_calendar:
+            raise ValueError(
+                f"Lịch báo cáo định kỳ của {unit.name} không có kỳ {period_name(period)}."
+            )
+        req = ReportRequest(
+            unit,
+            period,
+            difficulties=request.GET.get("kho_khan", "")[:5000],
+            proposals=request.GET.get("de_xuat", "")[:5000],
+            window=window,
+        )
         content, content_type, name = report_file(req, fmt)
     except (ValueError, OfficialDocError) as error:
         return render(

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from docx import Document
 from openpyxl import load_workbook
 
 from cchc.core.models import AuditEvent
@@ -143,18 +144,26 @@ def test_consolidated_report_puts_schools_side_by_side_with_pooled_totals(
     """Figures per school, and the total adding the parts: target 9 counts the staff in charge
     (one principal per school, none sending official mail): 0/1 and 0/1 → 0/2."""
     data = consolidated.collect(ReportRequest(commune, "2026-Q1"))
-    text, tables = _docx_text(build_docx(consolidated.report_document(data)))
+    content = build_docx(consolidated.report_document(data))
+    text, tables = _docx_text(content)
 
     assert "Tổng hợp kết quả thực hiện công tác cải cách hành chính quý I năm 2026" in text
-    legend = {row[1]: row[0] for row in next(t for t in tables if t[0][0] == "Ký hiệu")[1:]}
-    column = legend["Tỷ lệ viên chức phụ trách sử dụng hệ thống thư điện tử công vụ"]
-    side = next(t for t in tables if t[0][:2] == ["TT", "Đơn vị"])
-    at = side[0].index(column)
+    assert "Số liệu báo cáo tính từ ngày 15/12/2025 đến ngày 14/03/2026" in text
+    # Readable on A4 portrait: no table wider than six columns (nine targets side by side
+    # wrapped letter by letter); one table per target instead, after its heading.
+    assert max(len(t[0]) for t in tables) <= 6
+    blocks = _blocks(content)
+    heading = "9. Tỷ lệ viên chức phụ trách sử dụng hệ thống thư điện tử công vụ"
+    side = blocks[blocks.index(("p", heading)) + 1][1]
+    assert side[0] == ["TT", "Đơn vị", "Chỉ tiêu", "Kết quả", "Đánh giá"]
     by_name = {row[1]: row for row in side[1:]}
-    assert set(by_name) == {school.name, other_school.name, "Tổng cộng"}
-    assert by_name[school.name][at] == "0% (0/1)"
-    assert by_name[other_school.name][at] == "0% (0/1)"
-    assert by_name["Tổng cộng"][at] == "0% (0/2)"
+    assert set(by_name) == {school.name, other_school.name, "Tổng cộng các đơn vị"}
+    assert by_name[school.name][3] == "0% (0/1)"
+    assert by_name[other_school.name][3] == "0% (0/1)"
+    assert by_name["Tổng cộng các đơn vị"][3] == "0% (0/2)"
+    summary = next(t for t in tables if t[0][:3] == ["TT", "Đơn vị", "Kế hoạch năm"])
+    plans = {row[1]: row[2] for row in summary[1:]}
+    assert plans == {school.name: "Có", other_school.name: "Chưa có"}
     signed = " ".join(cell for table in tables for row in table for cell in row)
     assert "TM. ỦY BAN NHÂN DÂN" in signed  # a collective body: its chair signs for it
     assert "CHỦ TỊCH" in signed
@@ -162,9 +171,51 @@ def test_consolidated_report_puts_schools_side_by_side_with_pooled_totals(
     assert f"Đơn vị chưa có kế hoạch CCHC năm 2026: {other_school.name}." in text
     book = load_workbook(io.BytesIO(consolidated.report_xlsx(data)))
     rows = list(book["Tổng hợp"].iter_rows(min_row=2, values_only=True))
+    assert "Đơn vị bổ sung" not in text
     assert {row[0] for row in rows} == {school.name, other_school.name, "Tổng cộng"}
     total = next(r for r in rows if r[0] == "Tổng cộng" and r[1] == "official_email_rate")
     assert total[4:6] == (0, 2)
+
+
+def _blocks(content: bytes) -> list[tuple[str, object]]:
+    """The body in order: ("p", text) for a paragraph, ("t", rows of cell texts) for a table."""
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    document = Document(io.BytesIO(content))
+    out: list[tuple[str, object]] = []
+    for element in document.element.body.iterchildren():
+        if element.tag.endswith("}p"):
+            out.append(("p", DocxParagraph(element, document).text))
+        elif element.tag.endswith("}tbl"):
+            table = DocxTable(element, document)
+            out.append(("t", [[cell.text for cell in row.cells] for row in table.rows]))
+    return out
+
+
+@pytest.mark.django_db
+def test_consolidated_pdf_reads_whole_words_on_a4_portrait(
+    tmp_path, plan, commune, school, other_school
+) -> None:
+    """The PDF as LibreOffice prints it: every school name and target name on one line, not
+    broken letter by letter, on A4 portrait pages."""
+    from cchc.core.official_docs import docx_to_pdf
+    from cchc.dossiers.tests.paper_reading import pdf_info, require_tools, run_tool
+
+    require_tools()
+    data = consolidated.collect(ReportRequest(commune, "2026-Q1"))
+    pdf = docx_to_pdf(build_docx(consolidated.report_document(data)))
+    path = tmp_path / "tong-hop.pdf"
+    path.write_bytes(pdf)
+    layout = run_tool("pdftotext", "-layout", str(path), "-")
+
+    assert pdf_info(path)[1] == (595, 842)  # A4 portrait
+    lines = layout.splitlines()
+    for name in (school.name, other_school.name, "Tổng cộng các đơn vị"):
+        assert sum(name in line for line in lines) >= 9, name  # one row in each target table
+    for figure in data.totals:
+        words = figure.indicator.name.split()[:5]
+        assert any(" ".join(words) in " ".join(line.split()) for line in lines), words
 
 
 @pytest.mark.django_db

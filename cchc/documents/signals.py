@@ -1,0 +1,14 @@
+"""Signals other apps may listen to, so that documents never imports them.
+
+`outgoing_numbered` is sent inside the numbering transaction, after the number is given and
+before it commits: a receiver that lays out its own paper for the document (a periodic report
+issued through the register) writes the numbered PDF there. A receiver that raises
+ValidationError refuses the numbering: nothing is numbered and the counter is not used.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent with sender=OutgoingDocument, doc=<the numbered document>, actor=<who numbered it>.
+outgoing_numbered = Signal()
