@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django import template
 
+from cchc.kpi import registry
+
 register = template.Library()
 
 
@@ -21,3 +23,10 @@ def diem(value: Decimal | int | float | None) -> str:
 def get_item(mapping: dict, key: object) -> object:
     """`mapping[key]` in a template (None when absent)."""
     return mapping.get(key)
+
+
+@register.filter
+def kpi_definition(code: str) -> str:
+    """What an indicator counts (the registry's one definition), shown beside every target
+    bound to it: the plan's rule that each target is shown with its definition."""
+    return registry.definition_of(code) if code else ""
