@@ -549,12 +549,14 @@ def test_calendar_override_for_a_unit_that_cannot_be_an_id_is_a_404(principal):
 
 
 @pytest.mark.django_db
-def test_tracking_book_ignores_unparsable_procedure_filter(principal) -> None:
+def test_tracking_book_names_an_unparsable_procedure_filter(principal) -> None:
+    """Never a 500, never a silent full list: a Vietnamese 400 naming the filter."""
     from tests.fixtures import client_for as _client
 
     for raw in ("²", "9" * 25):
         response = _client(principal).get(f"/quan-ly/ho-so/so-theo-doi/?thu_tuc={raw}")
-        assert response.status_code == 200
+        assert response.status_code == 400
+        assert "không có trong danh sách để lọc" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -172,6 +172,7 @@ class ActivitiesOut(Schema):
     documents_released: int
     incoming_done: int
     audit_actions: int
+    reform_count: int = Field(description=scorecards.ACTIVITY_DEFINITION)
 
 
 class ScorecardOut(Schema):

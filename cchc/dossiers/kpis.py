@@ -120,6 +120,12 @@ def dossier_on_time_rate_766(units: QuerySet[Unit], period: Period) -> Measure:
     return Measure(row["n"], row["d"])
 
 
+def late_in_period(units: QuerySet[Unit], period: Period) -> QuerySet[Dossier]:
+    """The late dossiers of the period, measured as the on-time rate measures them: the
+    apology rate's denominator, and the list a roll-up's "late without apology" opens."""
+    return _counted(units, period).filter(LATE)
+
+
 @indicator(
     "late_apology_rate",
     name="Tỷ lệ hồ sơ trễ hạn có văn bản xin lỗi",
@@ -127,8 +133,7 @@ def dossier_on_time_rate_766(units: QuerySet[Unit], period: Period) -> Measure:
 )
 def late_apology_rate(units: QuerySet[Unit], period: Period) -> Measure:
     row = (
-        _counted(units, period)
-        .filter(LATE)
+        late_in_period(units, period)
         # Exists, not `pk IN (every apology)`: that read the whole city's apologies per school.
         .alias(apologised=Exists(Apology.objects.filter(dossier=OuterRef("pk"))))
         .aggregate(n=Count("id", filter=Q(apologised=True)), d=Count("id"))

@@ -17,8 +17,10 @@ from django.utils import timezone
 from cchc.accounts import permissions
 from cchc.core.numbers import parse_id
 from cchc.dossiers.catalogue import search_key
+from cchc.dossiers.kpis import dossiers_handled, late_in_period
 from cchc.dossiers.models import Dossier, DossierEvent, DossierPause, DossierQuerySet, Procedure
 from cchc.dossiers.workflow import FINAL, HAS_RESULT, DossierStatus
+from cchc.kpi.registry import Period
 from cchc.organizations.models import Unit
 
 if TYPE_CHECKING:
@@ -85,8 +87,15 @@ def dossier_list_for_user(
     received_from: date | None = None,
     received_to: date | None = None,
     late_only: bool = False,
+    unit_id: int | None = None,
+    without_apology: bool = False,
+    period: Period | None = None,
 ) -> DossierQuerySet:
-    """Dossiers the user may see; teachers only see those assigned to them."""
+    """Dossiers the user may see; teachers only see those assigned to them.
+
+    With `period`, only the dossiers the indicators count in it (received before its end, not
+    ended before its start), and "late" is judged as they judge it (at the period's end, or
+    now): the drill-down behind a figure lists exactly the dossiers it counts."""
     dossiers = Dossier.objects.select_related("procedure", "assignee", "unit", "apology")
     if permissions.can(user, permissions.VIEW_DOSSIERS):
         dossiers = permissions.scope_to_units(dossiers, user)
@@ -110,8 +119,17 @@ def dossier_list_for_user(
         dossiers = dossiers.filter(received_at__date__gte=received_from)
     if received_to:
         dossiers = dossiers.filter(received_at__date__lte=received_to)
-    if late_only:
+    if unit_id is not None:
+        dossiers = dossiers.filter(unit_id=unit_id)
+    if period is not None:
+        counted = (late_in_period if late_only else dossiers_handled)(
+            permissions.visible_units(user), period
+        )
+        dossiers = dossiers.filter(pk__in=counted.values("pk"))
+    elif late_only:
         dossiers = dossiers.late()
+    if without_apology:
+        dossiers = dossiers.filter(apology__isnull=True)
     return dossiers
 
 

@@ -3,7 +3,6 @@ tracking book, procedure catalogue."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Final
 
 from django.contrib import messages
@@ -28,6 +27,7 @@ from cchc.dossiers import (
     actions,
     deadlines,
     exports,
+    list_filters,
     papers_service,
     procedures,
     selectors,
@@ -44,6 +44,7 @@ from cchc.dossiers.forms import (
 from cchc.dossiers.models import Procedure
 from cchc.dossiers.uploads import UploadRejected, dossier_attach_scan
 from cchc.dossiers.workflow import TONE, DossierStatus
+from cchc.kpi.registry import Period
 from cchc.organizations.models import Staff
 from cchc.workdays.services import calendar_for_unit
 
@@ -62,32 +63,49 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
             ("unit_id", "don_vi"),
         )
     }
+    units = list(permissions.visible_units(request.user))
+    staff = Staff.objects.filter(unit__in=units, is_active=True).select_related("unit")
+    procedure_list = list(
+        Procedure.objects.filter(unit__in=units)
+        .select_related("unit")
+        .order_by("name", "-valid_from")
+    )
+    handlers = sorted(staff, key=lambda s: given_name_key(s.full_name))
+    errors = list_filters.check_choices(
+        filters,
+        statuses=DossierStatus.values,
+        allowed_ids={
+            "procedure_id": {p.pk for p in procedure_list},
+            "handler_id": {s.pk for s in handlers},
+            "unit_id": {u.pk for u in units},
+        },
+    )
+    applied = {key: ("" if key in errors else value) for key, value in filters.items()}
     calendars: dict[int, Any] = {}
     rows = []
-    for dossier in selectors.queue_for_user(user=request.user, **filters)[:300]:
+    for dossier in selectors.queue_for_user(user=request.user, **applied)[:300]:
         if dossier.unit_id not in calendars:
             calendars[dossier.unit_id] = calendar_for_unit(dossier.unit)
         left = deadlines.working_days_left(dossier, calendar=calendars[dossier.unit_id])
         rows.append({"dossier": dossier, "left": left, "tone": TONE[dossier.status]})
-    units = list(permissions.visible_units(request.user))
-    staff = Staff.objects.filter(unit__in=units, is_active=True).select_related("unit")
     has_unit = permissions.acting_staff(request.user) is not None
     context = {
         "rows": rows,
-        "filters": filters,
+        "filters": applied,
+        "filter_errors": list(errors.values()),
         "late": selectors.late_without_apology(user=request.user)[:100],
         # Links only to pages the user may open: the book and the catalogue need the right to
         # view dossiers, and like the counter, a unit of one's own (not the system admin).
         "can_receive": has_unit and permissions.can(request.user, permissions.RECEIVE_DOSSIERS),
         "can_view_book": has_unit and permissions.can(request.user, permissions.VIEW_DOSSIERS),
         "statuses": DossierStatus.choices,
-        "procedures": Procedure.objects.filter(unit__in=units).order_by("name", "-valid_from"),
-        "handlers": sorted(staff, key=lambda s: given_name_key(s.full_name)),
+        "procedures": procedure_list,
+        "handlers": handlers,
         "units": units if len(units) > 1 else [],
     }
     if context["can_receive"]:
         context["undated"] = selectors.undated_for_user(user=request.user).count()
-    return render(request, "dossiers/dossier_queue.html", context)
+    return render(request, "dossiers/dossier_queue.html", context, status=400 if errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -311,28 +329,62 @@ def paper(request: AuthedHttpRequest, pk: int, kind: str, fmt: str) -> HttpRespo
     return response
 
 
-def _date(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+def _book_filters(request: AuthedHttpRequest) -> tuple[dict[str, Any], list[str], list[Any]]:
+    """The tracking book's filters from the URL, each checked (list_filters): (the filters to
+    apply, a Vietnamese message for each one that cannot be applied, the procedures listed)."""
+    get = request.GET
+    procedures = list(selectors.procedures_for_filter(request.user))
+    units = list(permissions.visible_units(request.user))
+    raw = {
+        "status": get.get("trang_thai", "").strip()[:20],
+        "procedure_id": get.get("thu_tuc", "").strip()[:20],
+        "unit_id": get.get("don_vi", "").strip()[:20],
+    }
+    errors = list_filters.check_choices(
+        raw,
+        statuses=DossierStatus.values,
+        allowed_ids={
+            "procedure_id": {p.pk for p in procedures},
+            "unit_id": {u.pk for u in units},
+        },
+    )
+    received_from, bad_from = list_filters.parse_day(get.get("tu_ngay"), "Từ ngày")
+    received_to, bad_to = list_filters.parse_day(get.get("den_ngay"), "Đến ngày")
+    period, bad_period = None, ""
+    if get.get("ky", "").strip():
+        try:
+            period = Period.parse(get["ky"][:20])
+        except ValueError as error:
+            bad_period = f"{error} Bỏ qua điều kiện kỳ."
+    filters = {
+        "status": "" if "status" in errors else raw["status"],
+        "procedure_id": "" if "procedure_id" in errors else raw["procedure_id"],
+        "unit_id": None if "unit_id" in errors else parse_id(raw["unit_id"]),
+        "query": get.get("q", "").strip(),
+        "received_from": received_from,
+        "received_to": received_to,
+        "late_only": get.get("tre_han") == "1",
+        "without_apology": get.get("chua_xin_loi") == "1",
+        "period": period,
+    }
+    messages_ = [*errors.values(), *(m for m in (bad_from, bad_to, bad_period) if m)]
+    return filters, messages_, procedures
 
 
 @require_safe
 @login_required
 def book(request: AuthedHttpRequest) -> HttpResponse:
-    """The tracking book (Mẫu 07) with filters kept in the URL; XLSX and PDF export."""
+    """The tracking book (Mẫu 07) with filters kept in the URL; XLSX and PDF export. A filter
+    that cannot be applied is named (400), never silently dropped."""
     permissions.require(request.user, permissions.VIEW_DOSSIERS)
-    dossiers = selectors.dossier_list_for_user(
-        user=request.user,
-        status=request.GET.get("trang_thai", ""),
-        procedure_id=request.GET.get("thu_tuc", ""),
-        query=request.GET.get("q", "").strip(),
-        received_from=_date(request.GET.get("tu_ngay")),
-        received_to=_date(request.GET.get("den_ngay")),
-        late_only=request.GET.get("tre_han") == "1",
-    ).order_by("received_at", "id")
+    filters, errors, procedures = _book_filters(request)
+    dossiers = selectors.dossier_list_for_user(user=request.user, **filters).order_by(
+        "received_at", "id"
+    )
     fmt = request.GET.get("xuat")
+    if fmt in ("xlsx", "pdf") and errors:
+        context = {"status": 400, "title": "Chưa xuất được sổ", "message": " ".join(errors)}
+        return render(request, "error.html", context, status=400)
     if fmt in ("xlsx", "pdf"):
         content, content_type, filename = exports.tracking_book(
             dossiers,
@@ -344,14 +396,18 @@ def book(request: AuthedHttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     page = Paginator(dossiers, 50).get_page(request.GET.get("trang"))
+    units = list(permissions.visible_units(request.user).order_by("name"))
     context = {
         "page": page,
         "statuses": DossierStatus.choices,
-        "procedures": selectors.procedures_for_filter(request.user),
+        "procedures": procedures,
+        "units": units if len(units) > 1 else [],
+        "filters": filters,
+        "filter_errors": errors,
         "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
         "now": timezone.localtime(),
     }
-    return render(request, "dossiers/dossier_book.html", context)
+    return render(request, "dossiers/dossier_book.html", context, status=400 if errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

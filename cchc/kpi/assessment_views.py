@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
+from cchc.core.refusals import NO_PERMISSION
 from cchc.kpi import assessments
 from cchc.kpi.assessments import AssessmentError, Entry
 from cchc.kpi.models import Assessment, AssessmentStatus
@@ -136,6 +137,13 @@ def assessment_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_for(request, pk)
     action = request.POST.get("action", "")
     try:
+        # Guard first: someone who may neither score nor appraise this unit is told so (403),
+        # whatever they posted; the services check again for the action itself.
+        if not (
+            assessments.can_self_score(request.user, assessment.unit)
+            or assessments.can_appraise(request.user, assessment.unit)
+        ):
+            raise AssessmentError(NO_PERMISSION, 403)
         if action in ("save", "submit"):
             assessments.assessment_save(
                 actor=request.user,

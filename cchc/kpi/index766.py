@@ -35,6 +35,11 @@ NA_LABELS = {
 }
 
 
+# The points cell of an indicator left out of the total (domain.md 2: "không áp dụng"); the
+# reason is its status_label. The API keeps the machine value (status, points null).
+NOT_COUNTED = "Không áp dụng"
+
+
 def _round(value: Decimal) -> Decimal:
     return value.quantize(_CENT, rounding=ROUND_HALF_UP)
 

@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 
 from cchc.kpi import index766, registry
 from cchc.kpi.models import Assessment, Snapshot
@@ -62,6 +63,7 @@ class Flag:
     label: str
     tone: str = "warn"
     url: str = ""
+    summary: str = ""  # the label above the table, for every school carrying it (no count)
 
 
 FlagProvider = Callable[[Sequence[Unit], Period, date], Mapping[int, list[Flag]]]
@@ -146,6 +148,18 @@ class SchoolRow:
     def apologised(self) -> int:
         return int(self.late.numerator)
 
+    @property
+    def unapologised(self) -> int:
+        """Late dossiers without the formal apology every late dossier needs (domain.md 1.4)."""
+        return max(self.late_count - self.apologised, 0)
+
+    def shown_flags(self, period: Period) -> list[Flag]:
+        """The providers' flags, and the figures' own: late dossiers lacking an apology, with
+        the drill-down to exactly those dossiers (the tracking book over the same period)."""
+        if not self.unapologised:
+            return list(self.flags)
+        return [*self.flags, late_without_apology_flag(self.unit, period, self.unapologised)]
+
 
 @dataclass
 class Board:
@@ -165,8 +179,9 @@ class Board:
         """Each kind of flag with the schools that carry it, for the summary above the table."""
         found: dict[str, tuple[Flag, list[Unit]]] = {}
         for row in self.rows:
-            for flag in row.flags:
-                found.setdefault(flag.code, (flag, []))[1].append(row.unit)
+            for flag in row.shown_flags(self.period):
+                kind = Flag(flag.code, flag.summary or flag.label, flag.tone)
+                found.setdefault(flag.code, (kind, []))[1].append(row.unit)
         return list(found.values())
 
 
@@ -380,4 +395,36 @@ def _rank_key(row: SchoolRow) -> tuple:
         row.missed,
         -(total if total is not None else Decimal(-1)),
         row.unit.name,
+    )
+
+
+LATE_FLAG = "late_without_apology"
+
+
+def period_code(period: Period) -> str:
+    """The ?ky= text of a period ("2026", "2026-Q1", "2026-H2", "2026-11"), "" if none fits."""
+    year = period.start.year
+    for code in (
+        str(year),
+        *(f"{year}-Q{n}" for n in range(1, 5)),
+        *(f"{year}-H{n}" for n in (1, 2)),
+        *(f"{year}-{n:02d}" for n in range(1, 13)),
+    ):
+        if Period.parse(code) == period:
+            return code
+    return ""
+
+
+def late_without_apology_flag(unit: Unit, period: Period, count: int) -> Flag:
+    """ "N hồ sơ trễ hạn chưa xin lỗi", opening the tracking book on exactly those dossiers."""
+    query = f"?don_vi={unit.pk}&tre_han=1&chua_xin_loi=1"
+    code = period_code(period)
+    if code:
+        query += f"&ky={code}"
+    return Flag(
+        LATE_FLAG,
+        f"{count} hồ sơ trễ hạn chưa có văn bản xin lỗi",
+        "bad",
+        reverse("dossiers:book") + query,
+        summary="Có hồ sơ trễ hạn chưa có văn bản xin lỗi",
     )

@@ -20,7 +20,16 @@ from cchc.core.official_docs import (
 )
 from cchc.core.spreadsheets import append_row, workbook_bytes
 from cchc.core.text import ascii_slug
-from cchc.kpi.scorecards import RANKING_RULE, Scorecard, period_label, rate_text, rules
+from cchc.kpi.scorecards import (
+    ACTIVITY_DEFINITION,
+    ACTIVITY_LABEL,
+    NO_DATA,
+    RANKING_RULE,
+    Scorecard,
+    period_label,
+    rate_text,
+    rules,
+)
 from cchc.kpi.templatetags.scorecard_format import tenth
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan
@@ -43,7 +52,7 @@ def filename(card: Scorecard, fmt: str) -> str:
 
 
 def _score(value: Decimal | None) -> str:
-    """One decimal, as the circular rounds it: "1,0", "5,7"; N/A without data."""
+    """One decimal, as the circular rounds it: "1,0", "5,7"; NO_DATA without data."""
     return tenth(value)
 
 
@@ -67,7 +76,7 @@ def scorecard_document(card: Scorecard, *, today: date) -> OfficialDocument:
         f"Tổng điểm: {_score(official.score)}/{official.max_points} điểm của các chỉ số có dữ "
         f"liệu (tối đa 10). Mức hoàn thành: {official.reading}."
         if official.score is not None
-        else "Không có hồ sơ được chấm điểm trong kỳ (N/A)."
+        else f"Không có hồ sơ được chấm điểm trong kỳ ({NO_DATA.lower()})."
     )
     body: list[Paragraph | Table] = [
         Paragraph(
@@ -102,9 +111,11 @@ def scorecard_document(card: Scorecard, *, today: date) -> OfficialDocument:
                 ["Văn bản soạn thảo đã phát hành", str(card.activities.documents_released)],
                 ["Văn bản đến chủ trì giải quyết xong", str(card.activities.incoming_done)],
                 ["Thao tác ghi nhận trên hệ thống", str(card.activities.audit_actions)],
+                [f"{ACTIVITY_LABEL} (dùng để xếp hạng)", str(card.activities.reform_count)],
             ],
             [11.0, 4.0],
         ),
+        Paragraph(ACTIVITY_DEFINITION),
         Paragraph(f"Xếp hạng trong đơn vị: {card.rank or 'không xếp hạng'}. {RANKING_RULE}"),
         Paragraph("IV. Ý KIẾN ĐỀ NGHỊ THI ĐUA, KHEN THƯỞNG", "heading1"),
         Paragraph(PLACEHOLDER_OPINION),
@@ -156,6 +167,7 @@ RANKED_COLUMNS = [
     "Nhiệm vụ đúng hạn",
     "Nhiệm vụ đến hạn",
     "Tỷ lệ nhiệm vụ đúng hạn",
+    ACTIVITY_LABEL,
     "Hoạt động kế hoạch",
     "Văn bản đã phát hành",
     "Văn bản đến giải quyết xong",
@@ -170,7 +182,7 @@ def ranked_xlsx(unit: Unit, cards: list[Scorecard]) -> bytes:
     sheet.title = "Xếp hạng"
     period = cards[0].period if cards else None
     append_row(sheet, [f"Kết quả CCHC của viên chức — {unit.name}"])
-    append_row(sheet, [period_label(period) if period else "", RANKING_RULE])
+    append_row(sheet, [period_label(period) if period else "", RANKING_RULE, ACTIVITY_DEFINITION])
     append_row(sheet, RANKED_COLUMNS)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
@@ -182,7 +194,7 @@ def ranked_xlsx(unit: Unit, cards: list[Scorecard]) -> bytes:
                 card.rank,
                 card.staff.full_name,
                 card.staff.position,
-                "N/A" if score is None else float(score),
+                NO_DATA if score is None else float(score),
                 card.official.max_points,
                 card.official.reading,
                 int(card.dossiers.numerator),
@@ -191,6 +203,7 @@ def ranked_xlsx(unit: Unit, cards: list[Scorecard]) -> bytes:
                 int(card.tasks.numerator),
                 int(card.tasks.denominator),
                 _rate(card.tasks.value),
+                card.activities.reform_count,
                 card.activities.plan_activities,
                 card.activities.documents_released,
                 card.activities.incoming_done,
@@ -201,4 +214,4 @@ def ranked_xlsx(unit: Unit, cards: list[Scorecard]) -> bytes:
 
 
 def _rate(value: object) -> float | str:
-    return "N/A" if value is None else round(float(value), 2)  # type: ignore[arg-type]
+    return NO_DATA if value is None else round(float(value), 2)  # type: ignore[arg-type]

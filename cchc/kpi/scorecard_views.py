@@ -30,6 +30,16 @@ def _period(request: HttpRequest) -> tuple[Period, str, str]:
     return Period.year(timezone.localdate().year), "", ""
 
 
+def _words() -> dict[str, str]:
+    """The words every scorecard page shares with the exports: no data, and what "activities"
+    counts (scorecards.ACTIVITY_DEFINITION)."""
+    return {
+        "no_data": scorecards.NO_DATA,
+        "activity_label": scorecards.ACTIVITY_LABEL,
+        "activity_definition": scorecards.ACTIVITY_DEFINITION,
+    }
+
+
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
     context = {"status": 400, "title": "Không lập được tệp", "message": message}
     return render(request, "error.html", context, status=400)
@@ -76,6 +86,7 @@ def scorecard_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "error": error,
         "rules": scorecards.rules(),
         "ranking_rule": scorecards.RANKING_RULE,
+        **_words(),
         "can_list": scorecards.scorecard_units(request.user).filter(pk=staff.unit_id).exists(),
     }
     return render(request, "kpi/scorecard_detail.html", context, status=400 if error else 200)
@@ -111,6 +122,7 @@ def scorecard_list(request: AuthedHttpRequest) -> HttpResponse:
         "period_text": text,
         "error": error,
         "ranking_rule": scorecards.RANKING_RULE,
+        **_words(),
         "others": scorecards.scorecard_units(request.user)
         .exclude(pk=unit.pk)
         .order_by("name")[:200],

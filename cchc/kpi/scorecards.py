@@ -40,6 +40,17 @@ if TYPE_CHECKING:
 
 RULES_FILE = Path(__file__).parent / "rules" / "official-scorecard-v1.json"
 TENTH = Decimal("0.1")
+# A figure of an empty period (never 0%, never 0 points): the words Vietnamese users read; the
+# API's machine values stay null.
+NO_DATA = "Chưa có số liệu"
+# The one definition of a person's "activities" (the ranking's column and tie-break, the card,
+# the XLSX, the summary paper): `Activities.reform_count`.
+ACTIVITY_LABEL = "Hoạt động CCHC"
+ACTIVITY_DEFINITION = (
+    "Hoạt động CCHC = số hoạt động của kế hoạch CCHC (tập huấn, tuyên truyền, sáng kiến) đã "
+    "tham gia + văn bản soạn thảo đã phát hành + văn bản đến chủ trì giải quyết xong, trong kỳ; "
+    "thao tác ghi nhận trên hệ thống được ghi riêng, không cộng vào."
+)
 
 
 @cache
@@ -60,9 +71,9 @@ def index_mean(total: int, count: int) -> Decimal | None:
 
 
 def reading(score: Decimal | None) -> str:
-    """The Circular 01/2018 reading of an official's score ("N/A" without any scored index)."""
+    """The Circular 01/2018 reading of an official's score (NO_DATA without any scored index)."""
     if score is None:
-        return "N/A"
+        return NO_DATA
     for band in rules()["bands"]:
         if score >= Decimal(str(band["min"])):
             return str(band["label"])
@@ -119,8 +130,9 @@ class Activities:
     audit_actions: int = 0
 
     @property
-    def total(self) -> int:
-        """Reform work done (the audit log's actions are shown, not added: they count clicks)."""
+    def reform_count(self) -> int:
+        """The person's reform activities (ACTIVITY_DEFINITION), the one count every page, export
+        and the ranking use; the audit log's actions are shown, not added: they count clicks."""
         return self.plan_activities + self.documents_released + self.incoming_done
 
 
@@ -136,7 +148,7 @@ class Scorecard:
     notes: list[str] = field(default_factory=list)
 
     def sort_key(self) -> tuple[Any, ...]:
-        """Official score, then tasks on time, dossiers on time, activities (N/A after any
+        """Official score, then tasks on time, dossiers on time, activities (no data after any
         figure), then the name: the order is shown on the page (ranking_rule)."""
 
         def desc(value: Decimal | None) -> tuple[int, Decimal]:
@@ -146,7 +158,7 @@ class Scorecard:
             desc(self.official.score),
             desc(self.tasks.value),
             desc(self.dossiers.value),
-            -self.activities.total,
+            -self.activities.reform_count,
             self.staff.full_name,
         )
 
@@ -180,6 +192,7 @@ class Scorecard:
                 "documents_released": self.activities.documents_released,
                 "incoming_done": self.activities.incoming_done,
                 "audit_actions": self.activities.audit_actions,
+                "reform_count": self.activities.reform_count,
             },
         }
 
@@ -199,9 +212,9 @@ def _measure_dict(measure: Measure) -> dict[str, Any]:
 
 
 def rate_text(measure: Measure) -> str:
-    """ "95,5% (21/22)", or "N/A" for an empty period (never 0%)."""
+    """ "95,5% (21/22)", or NO_DATA for an empty period (never 0%)."""
     if not measure.denominator:
-        return "N/A"
+        return NO_DATA
     rounded = measure.value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()  # type: ignore[union-attr]
     return f"{rounded:f}".replace(".", ",") + f"% ({measure.numerator}/{measure.denominator})"
 

@@ -60,12 +60,9 @@ def _number(value: int | Decimal) -> int | float:
 
 
 def goal_of(target: Any) -> str:
-    if target.value_label:
-        return f"{target.get_comparator_display() or ''} {target.value_label}".strip()
-    if target.value is None:
-        return ""
-    number = f"{target.value.normalize():f}".replace(".", ",")
-    return f"{target.comparator or '='} {number}{target.unit_label or ''}".strip()
+    """The target's goal in the plan's words (`Target.goal_display`, the one wording of a goal:
+    "từ 95% trở lên", "Chưa có chỉ tiêu định lượng"), for every page, export and the API."""
+    return str(target.goal_display)
 
 
 def unit_figures(

@@ -116,6 +116,7 @@ def index766_page(request: AuthedHttpRequest) -> HttpResponse:
         "period_text": request.GET.get("ky", ""),
         "error": error,
         "index": index766.compute(unit, period),
+        "not_counted": index766.NOT_COUNTED,
         "others": permissions.visible_units(request.user)
         .exclude(pk=unit.pk)
         .order_by("name")[:200],

@@ -95,6 +95,10 @@ class PlanBasis(TimeStampedModel):
         return self.text[:80]
 
 
+# A target the plan gives no figure to (e.g. "môi trường làm việc điện tử"): its goal and status.
+NO_GOAL = "Chưa có chỉ tiêu định lượng"
+
+
 class Comparator(models.TextChoices):
     AT_LEAST = ">=", "từ … trở lên"
     EQUAL = "=", "đạt"
@@ -135,11 +139,13 @@ class Target(TimeStampedModel):
 
     @property
     def goal_display(self) -> str:
-        """The goal as the plan states it: "từ 95% trở lên", "100%", "từ loại Tốt trở lên"."""
+        """The goal as the plan states it: "từ 95% trở lên", "100%", "từ loại Tốt trở lên"; the
+        one wording of a goal on every page, export and report (a target without a figure says
+        so, as its status does)."""
         if self.value_label:
             return f"từ loại {self.value_label} trở lên"
         if self.value is None:
-            return "—"
+            return NO_GOAL
         figure = f"{self.value.normalize():f}".replace(".", ",") + (self.unit_label or "")
         return {
             ">=": f"từ {figure} trở lên",

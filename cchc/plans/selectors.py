@@ -16,6 +16,7 @@ from cchc.kpi import registry
 from cchc.kpi.registry import Measure, Period
 from cchc.organizations.models import Staff, Unit
 from cchc.plans.models import (
+    NO_GOAL,
     Activity,
     Assignment,
     Plan,
@@ -139,7 +140,7 @@ _STATUS = {
     "at_risk": ("Có nguy cơ không đạt", "warn"),
     "missed": ("Không đạt", "bad"),
     "not_measurable": ("Chưa đo được", "neutral"),
-    "no_goal": ("Chưa có chỉ tiêu định lượng", "neutral"),
+    "no_goal": (NO_GOAL, "neutral"),
 }
 _RATINGS = ["kém", "không đạt", "trung bình", "khá", "tốt", "xuất sắc"]
 

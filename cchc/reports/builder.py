@@ -392,7 +392,7 @@ def report_xlsx(data: ReportData) -> bytes:
                 float(i.max_points),
                 i.measure.display() if i.measure else "",
                 float(i.target) if i.target is not None else "",
-                float(i.points) if i.points is not None else "N/A",
+                float(i.points) if i.counted and i.points is not None else index766.NOT_COUNTED,
                 i.status_label,
             ]
             for g in data.index.groups

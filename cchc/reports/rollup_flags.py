@@ -30,6 +30,7 @@ def overdue_flags(units: Sequence[Unit], period: Any, today: date) -> dict[int, 
                 "Quá hạn báo cáo: " + ", ".join(period_name(d.period) for d in dues),
                 "bad",
                 url,
+                summary="Quá hạn báo cáo",
             )
         ]
         for unit_id, dues in overdue_reports(list(units), today).items()

@@ -36,3 +36,10 @@ def vnd(amount: int | None) -> str:
 def ngay(value: date | datetime | None) -> str:
     """A date as dd/mm/yyyy; a datetime in local time as dd/mm/yyyy HH:MM."""
     return format_date(value)
+
+
+@register.filter(name="tel")
+def tel(phone: str | None) -> str:
+    """A phone number as a `tel:` link's target: digits and "+" only ("0283 123 4567" →
+    "02831234567"), as RFC 3966 dials it; the page still shows the number as written."""
+    return "".join(ch for ch in str(phone or "") if ch.isascii() and (ch.isdigit() or ch == "+"))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
+
+from cchc.kpi import registry
 
 register = template.Library()
 
@@ -21,3 +24,16 @@ def diem(value: Decimal | int | float | None) -> str:
 def get_item(mapping: dict, key: object) -> object:
     """`mapping[key]` in a template (None when absent)."""
     return mapping.get(key)
+
+
+@register.filter
+def kpi_definition(code: str) -> str:
+    """What an indicator counts (the registry's one definition), shown beside every target
+    bound to it: the plan's rule that each target is shown with its definition."""
+    return registry.definition_of(code) if code else ""
+
+
+@register.filter
+def flags_for(row: Any, period: Any) -> list[Any]:
+    """A roll-up row's flags over the page's period (`SchoolRow.shown_flags`)."""
+    return list(row.shown_flags(period))

@@ -1,4 +1,5 @@
-"""Rates on the scorecard pages: "95,5% (21/22)", or "N/A" for an empty period (never 0%)."""
+"""Rates on the scorecard pages: "95,5% (21/22)", or "Chưa có số liệu" for an empty period
+(never 0%)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from decimal import Decimal
 from django import template
 
 from cchc.kpi.registry import Measure
-from cchc.kpi.scorecards import rate_text
+from cchc.kpi.scorecards import NO_DATA, rate_text
 
 register = template.Library()
 
@@ -21,5 +22,5 @@ def rate(measure: Measure) -> str:
 def tenth(value: Decimal | None) -> str:
     """A Circular 01/2018 score with its one decimal, as Vietnamese write it: "1,0", "5,7"."""
     if value is None:
-        return "N/A"
+        return NO_DATA
     return f"{Decimal(value).quantize(Decimal('0.1')):f}".replace(".", ",")

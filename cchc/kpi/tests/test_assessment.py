@@ -339,3 +339,21 @@ def test_pages_school_sees_itself_commune_appraises_outsider_gets_404(
     assert stranger.get(page + f"?don_vi={school.pk}&nam=2026").status_code == 404
     assert stranger.post(act, {"action": "submit"}).status_code == 404
     assert school.name not in stranger.get(reverse("kpi:assessment_list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_person_who_may_not_act_gets_403_before_the_action_is_read(
+    small_rubric, school, principal, colleague
+) -> None:
+    assessment = assessment_start(actor=principal.user, unit=school, year=2026)
+    act = reverse("kpi:assessment_act", args=[assessment.pk])
+
+    unknown = client_for(colleague).post(act, {"action": "khong-co", "revision": "x"})
+    scored = client_for(colleague).post(act, {"action": "submit", "diem_A1": "99"})
+    own_unknown = client_for(principal).post(act, {"action": "khong-co"})
+
+    assert unknown.status_code == 403
+    assert scored.status_code == 403
+    assert "không có quyền" in scored.content.decode()
+    assert own_unknown.status_code == 400
+    assert Assessment.objects.get().revision == assessment.revision

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from cchc.kpi.overview import overview_for_user
 from cchc.plans import importing
@@ -74,3 +75,51 @@ def test_unit_without_plan_offers_the_import(principal) -> None:
 
     assert "Chưa có kế hoạch cải cách hành chính" in body
     assert reverse("plans:import") in body
+
+
+def _cells(body: str, table_id: str) -> list[list[str]]:
+    """The text of each body row's cells of table `table_id` (tags dropped)."""
+    import re
+
+    table = body.split(f'id="{table_id}"')[1].split("</table>")[0]
+    rows = table.split("<tbody>")[1].split("</tr>")[:-1]
+    return [
+        [re.sub(r"<[^>]+>", " ", cell).split() for cell in re.split(r"<td[^>]*>", row)[1:]]
+        for row in rows
+    ]
+
+
+def test_goals_read_the_same_on_the_landing_page_and_the_indicator_page(plan, principal):
+    """One wording of a goal everywhere (`Target.goal_display`): "từ 95% trở lên", and a target
+    without a figure "Chưa có chỉ tiêu định lượng", never ">= 95%" or an empty "Mục tiêu 6:"."""
+    client = client_for(principal)
+
+    landing = client.get(reverse("kpi:overview")).content.decode()
+    indicators = client.get(reverse("kpi:unit")).content.decode()
+
+    goals = {t.number: t.goal_display for t in plan.targets.all()}
+    assert goals["3"] == "từ 95% trở lên"
+    assert goals["6"] == "Chưa có chỉ tiêu định lượng"
+    landing_goals = {row[0][0]: " ".join(row[3]) for row in _cells(landing, "landing-targets")}
+    assert landing_goals == goals
+    for number, goal in goals.items():
+        assert f"Mục tiêu {number}: {goal}" in indicators
+    assert "&gt;= " not in indicators
+    assert "Mục tiêu 6:</td>" not in indicators
+
+
+def test_each_target_on_the_landing_page_shows_its_indicator_definition(plan, principal):
+    """The plan's rule: each target is shown with the definition of the indicator it binds to,
+    on the page itself (a <details> that opens on a phone), not one click away."""
+    from cchc.kpi import registry
+
+    body = client_for(principal).get(reverse("kpi:overview")).content.decode()
+
+    targets = body.split('id="landing-targets"')[1].split("</table>")[0]
+    bound = [t for t in plan.targets.all() if t.kpi_code]
+    assert len(bound) == 9
+    assert targets.count('<details class="definition">') == len(bound)
+    for target in bound:
+        definition = registry.definition_of(target.kpi_code)
+        assert definition
+        assert escape(definition) in targets

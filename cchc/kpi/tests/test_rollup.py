@@ -69,7 +69,7 @@ def test_a_year_is_read_from_yesterdays_snapshot_and_stamped(
     assert (first.unit, first.rank, second.unit, second.rank) == (school, 1, other_school, 2)
     on_time = board.codes.index("dossier_on_time_rate")
     assert (first.figures[on_time].measure.numerator, first.figures[on_time].status) == (9, "met")
-    assert first.figures[on_time].goal == ">= 90%"
+    assert first.figures[on_time].goal == "từ 90% trở lên"
     assert (second.figures[on_time].measure.denominator, second.figures[on_time].status) == (4, "")
     assert (first.late_count, first.apologised) == (3, 2)
     assert (board.totals[on_time].measure.numerator, board.totals[on_time].measure.denominator) == (

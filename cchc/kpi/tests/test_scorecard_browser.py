@@ -26,7 +26,7 @@ def test_a_person_views_their_own_card(live_server, page, figures, colleague) ->
     assert "5,7/10" in page.locator("#official-score").inner_text()
     assert "Hoàn thành 100% nhiệm vụ" in page.locator("#official-score").inner_text()
     assert "75% (3/4)" in page.locator("#dossiers").inner_text()
-    assert page.locator("#tasks").inner_text() == "N/A"
+    assert page.locator("#tasks").inner_text() == "Chưa có số liệu"
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải bản tổng hợp (DOCX)").click()
     assert download.value.suggested_filename.endswith("phan-van-loi.docx")

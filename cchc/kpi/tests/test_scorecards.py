@@ -56,7 +56,7 @@ def test_index_is_the_mean_of_dossier_points_rounded_half_up(total, count, expec
         (Decimal("3.5"), "Hoàn thành từ 70% đến dưới 100% nhiệm vụ"),
         (Decimal("3.4"), "Hoàn thành dưới 70% nhiệm vụ"),
         (Decimal("0"), "Hoàn thành dưới 70% nhiệm vụ"),
-        (None, "N/A"),
+        (None, "Chưa có số liệu"),
     ],
 )
 def test_score_reading_follows_circular_01_2018_bands(score, label) -> None:
@@ -78,7 +78,7 @@ def test_official_score_sums_only_the_indices_with_data() -> None:
 
 
 def test_an_empty_rate_reads_na_never_zero_percent() -> None:
-    assert scorecards.rate_text(Measure()) == "N/A"
+    assert scorecards.rate_text(Measure()) == "Chưa có số liệu"
     assert scorecards.rate_text(Measure(1, 3)) == "33,33% (1/3)"
     assert scorecards.rate_text(Measure(2, 2)) == "100% (2/2)"
 
@@ -144,9 +144,9 @@ def test_a_month_without_data_is_na_for_everyone(figures, colleague):
     card = scorecards.staff_scorecard(colleague, Period.parse("2025-11"))
 
     assert card.official.score is None
-    assert card.official.reading == "N/A"
-    assert scorecards.rate_text(card.dossiers) == "N/A"
-    assert scorecards.rate_text(card.tasks) == "N/A"
+    assert card.official.reading == "Chưa có số liệu"
+    assert scorecards.rate_text(card.dossiers) == "Chưa có số liệu"
+    assert scorecards.rate_text(card.tasks) == "Chưa có số liệu"
 
 
 @pytest.mark.django_db
@@ -182,7 +182,8 @@ def test_the_principal_sees_the_ranked_unit(figures, principal, colleague, clerk
     body = response.content.decode()
     assert response.status_code == 200
     assert body.index(colleague.full_name) < body.index(clerk.full_name)
-    assert "N/A" in body
+    assert "Chưa có số liệu" in body
+    assert "N/A" not in body
 
 
 @pytest.mark.django_db
@@ -274,7 +275,7 @@ def test_the_ranked_xlsx_writes_names_as_text(figures, colleague):
     assert rows[0][:4] == (1, "Phan Văn Lợi", "Giáo viên", 5.7)
     formula = next(r for r in sheet.iter_rows(min_row=4) if str(r[1].value).startswith("="))
     assert formula[1].data_type == "s"
-    assert rows[-1][3] == "N/A"
+    assert rows[-1][3] == "Chưa có số liệu"
 
 
 @pytest.mark.django_db
@@ -293,3 +294,56 @@ def test_the_ranked_list_costs_the_same_queries_for_any_number_of_staff(figures,
 
     assert len(many) == len(few)
     assert len(few) <= 30
+
+
+@pytest.mark.django_db
+def test_activities_are_one_count_on_the_list_the_card_the_xlsx_and_the_paper(
+    figures, principal, colleague
+):
+    """The ranking's "Hoạt động CCHC", the card's, the XLSX's and the summary's are the same
+    number (`Activities.reform_count`: plan activities + papers released + incoming done), and
+    each page says what it counts."""
+    from cchc.documents.models import OutgoingDocument
+
+    OutgoingDocument.objects.create(
+        unit=figures,
+        status="released",
+        doc_type="Kế hoạch",
+        type_code="KH",
+        summary="Kế hoạch tuyên truyền CCHC",
+        recipients="Các tổ chuyên môn",
+        year=2026,
+        number=7,
+        symbol="07/KH-THCS",
+        issued_on=date(2026, 3, 4),
+        released_at=datetime(2026, 3, 4, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+        drafter=colleague,
+    )
+    card = scorecards.staff_scorecard(colleague, Q1)
+    assert (card.activities.plan_activities, card.activities.documents_released) == (1, 1)
+    client = client_for(principal)
+
+    listing = client.get(reverse("kpi:scorecard_list") + "?ky=2026-Q1").content.decode()
+    detail = client.get(reverse("kpi:scorecard_detail", args=[colleague.pk]) + "?ky=2026-Q1")
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("kpi:scorecard_xlsx") + "?ky=2026-Q1").content)
+    ).active
+    paper, _, _ = scorecard_paper(card, "docx", today=date(2026, 4, 2))
+
+    row = listing.split(colleague.full_name)[1].split("</tr>")[0]
+    assert 'class="activities">2</td>' in row
+    assert scorecards.ACTIVITY_DEFINITION in listing
+    body = detail.content.decode()
+    assert '<td id="activities">2</td>' in body
+    assert scorecards.ACTIVITY_DEFINITION in body
+    header = [c.value for c in sheet[3]]
+    mine = next(
+        r for r in sheet.iter_rows(min_row=4, values_only=True) if r[1] == colleague.full_name
+    )
+    assert mine[header.index(scorecards.ACTIVITY_LABEL)] == 2
+    cells = [
+        [cell.text for cell in row.cells]
+        for table in Document(io.BytesIO(paper)).tables
+        for row in table.rows
+    ]
+    assert [f"{scorecards.ACTIVITY_LABEL} (dùng để xếp hạng)", "2"] in cells

@@ -30,9 +30,19 @@ def test_parent_submits_to_the_right_school_once_on_a_phone(live_server, page, t
         box = page.locator(link).first.bounding_box()
         assert box is not None
         assert box["height"] >= 44
+    assert page.locator("a[href^='tel:']").first.get_attribute("href") == "tel:02831234567"
     page.get_by_role("link", name="Thủ tục hành chính").click()
     assert other.display_name in page.locator("h1").inner_text()
     page.get_by_role("link", name="Chuyển trường đối với học sinh trung học cơ sở").click()
+    # Breadcrumbs, blank forms and the phone number are thumb-sized too (44 px, like buttons).
+    small = [".breadcrumb a", "#blank-forms a", "#counter a[href^='tel:']"]
+    for selector in small:
+        links = page.locator(selector)
+        assert links.count() > 0, selector
+        for link in links.all():
+            box = link.bounding_box()
+            assert box is not None
+            assert box["height"] >= 44, selector
     page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
     assert other.name in page.locator("#submit-unit").inner_text()
     page.get_by_label("Họ và tên người nộp").fill("Võ Thị Ngọc Hân")

@@ -125,6 +125,22 @@ def test_page_stale_approval_is_409(review, clerk, principal) -> None:
     assert "vừa được người khác thay đổi" in second.content.decode()
 
 
+def test_approval_checks_who_acts_before_the_form(review, clerk, principal, commune_officer):
+    """Guard → form → service: someone who may not approve gets 403 (not the form's 422),
+    whatever they post; someone who may still gets the form's 422 for a bad form."""
+    url = reverse("simplification:act", args=[review.pk])
+
+    by_clerk = client_for(clerk).post(url, {"action": "approve", "version": "x"})
+    by_commune = client_for(commune_officer).post(url, {"action": "approve"})
+    by_principal = client_for(principal).post(url, {"action": "approve", "version": "x"})
+
+    assert by_clerk.status_code == 403
+    assert "không có quyền" in by_clerk.content.decode()
+    assert by_commune.status_code == 403
+    assert by_principal.status_code == 422
+    assert Review.objects.get(pk=review.pk).status == ReviewStatus.DRAFT
+
+
 def test_api_lists_scoped_and_answers_409_for_stale_version(
     review, clerk, principal, outsider, commune_officer
 ) -> None:

@@ -106,7 +106,9 @@ class Command(BaseCommand):
                     diem(item.max_points),
                     item.measure.display() if item.measure else "",
                     f"{diem(item.target)}%" if item.target else "",
-                    diem(item.points) if item.counted else f"N/A ({item.status_label})",
+                    diem(item.points)
+                    if item.counted
+                    else f"{index766.NOT_COUNTED} ({item.status_label})",
                 )
         Console(file=cast(TextIO, self.stdout), highlight=False, width=160).print(table)
         self.stdout.write(f"Tổng (thang 100): {result.rescale_text()}")
