@@ -5,7 +5,8 @@ apology (Mẫu 04), a 60-row tracking book (Mẫu 07, three pages) and a plan, m
 commit 935b8eb: python-docx cell by cell, the "Table Grid" style, one LibreOffice process per
 paper. Each is made here again by today's path (the faster table builder, the warm converter)
 and must read back identically: same words, same line breaks, same page breaks. To renew them
-after a deliberate layout change: `.venv/bin/python -m cchc.dossiers.tests.test_paper_text_unchanged`.
+after a deliberate layout change:
+    .venv/bin/python -m cchc.dossiers.tests.test_paper_text_unchanged
 """
 
 from __future__ import annotations
@@ -69,9 +70,7 @@ def documents() -> dict[str, OfficialDocument]:
             signer_title="Hiệu trưởng",
             issued_on=date(2026, 12, 3),
         ),
-        "book": papers.tracking_book(
-            UNIT, book_rows(60), year=2026, issued_on=date(2026, 12, 31)
-        ),
+        "book": papers.tracking_book(UNIT, book_rows(60), year=2026, issued_on=date(2026, 12, 31)),
         "plan": plan_document(tasks=6),
     }
 
