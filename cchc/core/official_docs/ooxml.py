@@ -220,6 +220,18 @@ def borderless(table: DocxTable) -> None:
         _child(borders, edge, order).set(qn("w:val"), "nil")
 
 
+def grid_borders(table: DocxTable) -> None:
+    """Thin single lines around and between all cells: Word's "Table Grid" look, written on the
+    table itself. LibreOffice's DOCX import resolves a table style for every cell, which made a
+    1,000-row book take 40 % longer to convert than the same borders set directly."""
+    borders = _child(table._tbl.tblPr, "w:tblBorders", _TBLPR_ORDER)
+    order = _tags("top left bottom right insideH insideV")
+    for edge in order:
+        element = _child(borders, edge, order)
+        for key, value in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", "auto")):
+            element.set(qn(f"w:{key}"), value)
+
+
 def cell_margins(table: DocxTable, margin_cm: float) -> None:
     """Left and right cell margins (Word's default 0.19 cm wraps "STT" in a 1.2 cm column)."""
     margins = _child(table._tbl.tblPr, "w:tblCellMar", _TBLPR_ORDER)

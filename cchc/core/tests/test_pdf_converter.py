@@ -189,3 +189,61 @@ def test_pdf_server_refuses_a_bad_address() -> None:
 
     with pytest.raises(CommandError, match="HOST:PORT"):
         call_command("pdf_server", "--listen", "127.0.0.1:abc")
+
+
+@pytest.fixture
+def slow_server() -> Iterator[str]:
+    """A converter that answers its health check after 1.5 s, as unoserver busy with a long book
+    answers when its conversion ends (it serves one call at a time)."""
+    import xmlrpc.server
+
+    server = xmlrpc.server.SimpleXMLRPCServer(("127.0.0.1", 0), logRequests=False)
+
+    def info() -> dict[str, str]:
+        time.sleep(1.5)
+        return {"api": converter._API_VERSION}
+
+    server.register_function(info)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def watch(listen: str, *, check_timeout: float, seconds: float) -> str:
+    """The supervisor's verdict on the converter at `listen` within `seconds`."""
+    from cchc.core.management.commands import pdf_server as command
+
+    host, _, port = listen.rpartition(":")
+    process = subprocess.Popen(["sleep", "60"])  # noqa: S607 - stands for unoserver's process
+    deadline = time.monotonic() + seconds
+    try:
+        return command.Command()._watch(
+            process, (host, int(port)), 0, lambda: time.monotonic() > deadline, check_timeout
+        )
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_a_busy_converter_is_not_restarted(
+    slow_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cchc.core.management.commands import pdf_server as command
+
+    monkeypatch.setattr(command, "_HEALTH_EVERY_S", 0.1)
+    monkeypatch.setattr(command, "_START_GRACE_S", 0)
+
+    assert watch(slow_server, check_timeout=3, seconds=5) == "được yêu cầu dừng"
+
+
+def test_a_converter_that_never_answers_is_restarted(
+    silent_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cchc.core.management.commands import pdf_server as command
+
+    monkeypatch.setattr(command, "_HEALTH_EVERY_S", 0.1)
+    monkeypatch.setattr(command, "_START_GRACE_S", 0)
+
+    assert watch(silent_server, check_timeout=0.5, seconds=20) == "không trả lời"

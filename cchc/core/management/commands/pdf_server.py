@@ -4,7 +4,12 @@ unoserver (a Python package run by the Python that has LibreOffice's `uno` modul
 python3-uno) owns one LibreOffice and answers XML-RPC conversions. This command supervises it:
 it starts unoserver, checks it answers, and starts a new one when LibreOffice dies, hangs past
 the conversion timeout (unoserver then exits), or stops answering. Run it beside the app server
-(`make demo` and `make worker` do; docs/deployment.md has the systemd unit).
+(`make demo` and `make serve` do; docs/deployment.md has the systemd unit).
+
+unoserver answers one call at a time: while it converts a long paper (a 1,000-row tracking book
+takes several seconds), a health check waits its turn. So a check fails only when no answer comes
+within the conversion timeout and a margin, and it takes two such checks to restart; a conversion
+that itself runs past the timeout is ended by unoserver, which then exits (seen at once here).
 """
 
 from __future__ import annotations
@@ -26,8 +31,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from cchc.core.official_docs import converter
 
 _HEALTH_EVERY_S = 10
-_FAILED_CHECKS_BEFORE_RESTART = 3
+_FAILED_CHECKS_BEFORE_RESTART = 2
 _START_GRACE_S = 40
+# Beyond the conversion timeout, how long a health check waits for its turn before it fails.
+_CHECK_MARGIN_S = 10
 
 
 def _unoserver_path(folder: Path) -> Path:
@@ -116,7 +123,9 @@ class Command(BaseCommand):
                 started = time.monotonic()
                 self.stdout.write(f"Khởi động máy chuyển PDF trên {host}:{port}.")
                 process = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
-                reason = self._watch(process, (host, port), started, lambda: stopping)
+                reason = self._watch(
+                    process, (host, port), started, lambda: stopping, timeout + _CHECK_MARGIN_S
+                )
                 _kill_group(process)
                 if stopping or options["once"]:
                     break
@@ -132,7 +141,9 @@ class Command(BaseCommand):
         address: tuple[str, int],
         started: float,
         stopping: Any,
+        check_timeout: float,
     ) -> str:
+        """Why the converter must be restarted (it exited, or it is hung), or that we stop."""
         failed = 0
         last_check = time.monotonic()
         while not stopping():
@@ -143,7 +154,7 @@ class Command(BaseCommand):
             if now - last_check < _HEALTH_EVERY_S:
                 continue
             last_check = now
-            if converter.server_is_up(address, 5):
+            if converter.server_is_up(address, check_timeout):
                 failed = 0
                 continue
             # LibreOffice takes a few seconds to start: silence then is not a hang.
