@@ -16,10 +16,17 @@ feedback module in this app); the indicator says so in its name.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from cchc.dossiers.kpis import dossier_on_time_rate_766, dossiers_handled, period_window
-from cchc.kpi.registry import Measure, Period, indicator
+from cchc.dossiers.kpis import (
+    HANDLED_CODES,
+    dossier_on_time_rate_766,
+    dossiers_handled,
+    handled_measures,
+    handled_parts,
+    period_window,
+)
+from cchc.kpi.registry import Measure, PartsByUnit, Period, indicator, indicator_group
 from cchc.organizations.models import Unit
 from cchc.surveys import results
 from cchc.surveys.definitions import OVERALL_CODE
@@ -84,3 +91,27 @@ def satisfaction_766_rate(units: QuerySet[Unit], period: Period) -> Measure:
     total = int(on_time.denominator)
     overdue = total - int(on_time.numerator)
     return Measure(max(0, total - overdue - dislikes(units, period)), total)
+
+
+def _satisfaction_766(parts: dict[str, int]) -> Measure:
+    """`satisfaction_766_rate` from one unit's `handled_parts` with its `disliked` count."""
+    total = parts.get("handled", 0)
+    overdue = total - parts.get("on_time_766", 0)
+    return Measure(max(0, total - overdue - parts.get("disliked", 0)), total)
+
+
+@indicator_group(*HANDLED_CODES, "satisfaction_766_rate")
+def handled_with_dislikes(units: QuerySet[Unit], period: Period) -> PartsByUnit:
+    """The handled-dossier indicators and the 766 satisfaction proxy in one grouped query: the
+    proxy's dislikes are counted over the same dossiers (those whose rating's overall answer is
+    1 or 2, as `dislikes` counts them)."""
+    disliked = Exists(
+        Answer.objects.filter(
+            response__dossier=OuterRef("pk"), question__code=OVERALL_CODE, scale__lte=2
+        )
+    )
+    found: PartsByUnit = {}
+    for pk, parts in handled_parts(units, period, disliked=Count("id", filter=Q(disliked))).items():
+        found[pk] = handled_measures(parts)
+        found[pk]["satisfaction_766_rate"] = _satisfaction_766(parts)
+    return found
