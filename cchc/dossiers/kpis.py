@@ -188,7 +188,7 @@ def handled_measures(parts: dict[str, int]) -> dict[str, Measure]:
     }
 
 
-@indicator_group(*HANDLED_CODES)
+@indicator_group(*HANDLED_CODES, empty=lambda: handled_measures({}))
 def handled_group(units: QuerySet[Unit], period: Period) -> dict[int, dict[str, Measure]]:
     """`dossier_on_time_rate`, `dossier_on_time_rate_766` and `late_apology_rate` of each unit
     in one query (the dashboard and the nightly snapshot ask for all three)."""

@@ -264,22 +264,26 @@ class Group:
 
     codes: tuple[str, ...]
     compute: Callable[[Any, Period], PartsByUnit]
+    # The measures of a unit the grouped query found no row for (e.g. "0 phản ánh" rather than
+    # "chưa đo được" for a count): what each indicator's own function returns on no data.
+    empty: Callable[[], dict[str, Measure]] | None = None
 
 
 _GROUPS: list[Group] = []
 
 
 def indicator_group(
-    *codes: str,
+    *codes: str, empty: Callable[[], dict[str, Measure]] | None = None
 ) -> Callable[[Callable[[Any, Period], PartsByUnit]], Callable[[Any, Period], PartsByUnit]]:
-    """Register a grouped computation of `codes` (see `Group`)."""
+    """Register a grouped computation of `codes` (see `Group`); `empty` gives the measures of a
+    unit without rows (default: "not measurable" for each code)."""
 
     def register(
         func: Callable[[Any, Period], PartsByUnit],
     ) -> Callable[[Any, Period], PartsByUnit]:
         key = (func.__module__, func.__qualname__)
         _GROUPS[:] = [g for g in _GROUPS if (g.compute.__module__, g.compute.__qualname__) != key]
-        _GROUPS.append(Group(tuple(codes), func))
+        _GROUPS.append(Group(tuple(codes), func, empty))
         return func
 
     return register
@@ -309,7 +313,9 @@ def measure_by_unit(codes: Iterable[str], units: Any, period: Period) -> PartsBy
             continue
         parts = group.compute(units, period)
         for pk in unit_ids:
-            mine = parts.get(pk, {})
+            mine = parts.get(pk)
+            if mine is None:
+                mine = group.empty() if group.empty is not None else {}
             for code in wanted:
                 found[pk][code] = mine.get(code, Measure())
         left = [code for code in left if code not in wanted]

@@ -100,7 +100,7 @@ def _satisfaction_766(parts: dict[str, int]) -> Measure:
     return Measure(max(0, total - overdue - parts.get("disliked", 0)), total)
 
 
-@indicator_group(*HANDLED_CODES, "satisfaction_766_rate")
+@indicator_group(*HANDLED_CODES, "satisfaction_766_rate", empty=lambda: _with_dislikes({}))
 def handled_with_dislikes(units: QuerySet[Unit], period: Period) -> PartsByUnit:
     """The handled-dossier indicators and the 766 satisfaction proxy in one grouped query: the
     proxy's dislikes are counted over the same dossiers (those whose rating's overall answer is
@@ -112,6 +112,9 @@ def handled_with_dislikes(units: QuerySet[Unit], period: Period) -> PartsByUnit:
     )
     found: PartsByUnit = {}
     for pk, parts in handled_parts(units, period, disliked=Count("id", filter=Q(disliked))).items():
-        found[pk] = handled_measures(parts)
-        found[pk]["satisfaction_766_rate"] = _satisfaction_766(parts)
+        found[pk] = _with_dislikes(parts)
     return found
+
+
+def _with_dislikes(parts: dict[str, int]) -> dict[str, Measure]:
+    return {**handled_measures(parts), "satisfaction_766_rate": _satisfaction_766(parts)}
