@@ -8,6 +8,7 @@ and a unit with no dossier at all (every denominator empty)."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.tests.factories import at, frozen_at, receive_dossier
@@ -15,6 +16,7 @@ from cchc.kpi import registry
 from cchc.kpi.registry import Measure, Period
 from cchc.organizations.models import Unit
 from cchc.surveys import services
+from cchc.surveys.models import Channel
 from cchc.surveys.tests.conftest import RATING
 
 CODES = ("dossier_on_time_rate", "dossier_on_time_rate_766", "late_apology_rate")
@@ -131,3 +133,39 @@ def test_every_indicator_of_a_unit_at_once_equals_one_by_one(year_of_dossiers, s
     with frozen_at(at(2026, 11, 27, 12, 0)):
         for code in codes:
             assert registry.measure_many([code], school, period)[code] == alone[code], code
+
+
+@pytest.mark.django_db
+def test_grouped_satisfaction_equals_the_pooled_tally(make_dossier, campaign, school, other_school):
+    """Dossier ratings (one with "Không ý kiến", one with a blank), education answers (one "Không
+    ý kiến"), and a unit with none: both rates, grouped, equal each indicator's own."""
+    first, second = make_dossier(), make_dossier()
+    services.dossier_rating_submit(token=services.rating_token(first), answers=RATING)
+    services.dossier_rating_submit(
+        token=services.rating_token(second),
+        answers={**RATING, "overall": "3", "attitude": "4", "publicity": "0"},
+    )
+    for n, value in enumerate(["5", "2", "0"]):
+        services.response_submit(
+            campaign=campaign,
+            answers={"respondent": "Học sinh", "overall": value, "safety": "4"},
+            channel=Channel.LINK,
+            device_id=f"device-{n}",
+        )
+    units = Unit.objects.filter(pk__in=[school.pk, other_school.pk])
+    year = Period.year(timezone.localdate().year)
+    codes = ("satisfaction_rate", "education_satisfaction_rate")
+    grouped = registry.measure_by_unit(codes, units, year)
+    for unit in units:
+        single = Unit.objects.filter(pk=unit.pk)
+        assert grouped[unit.pk] == {code: registry.measure(code, single, year) for code in codes}
+    mine = grouped[school.pk]
+    assert (mine["satisfaction_rate"].numerator, mine["satisfaction_rate"].denominator) == (3, 4)
+    assert mine["satisfaction_rate"].sampled
+    # overall 5, 2 and "Không ý kiến"; safety 4 three times: satisfied 4 of 5 valid.
+    school_rate = mine["education_satisfaction_rate"]
+    assert (school_rate.numerator, school_rate.denominator) == (4, 5)
+    last_year = Period.year(year.start.year - 1)
+    assert registry.measure_by_unit(codes, units, last_year)[school.pk] == {
+        code: registry.measure(code, Unit.objects.filter(pk=school.pk), last_year) for code in codes
+    }
