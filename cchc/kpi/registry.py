@@ -12,7 +12,7 @@ import calendar
 import functools
 import importlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -245,6 +245,92 @@ def measure(code: str | None, units: Any, period: Period) -> Measure:
     if found is None:
         return Measure()
     return found.compute(units, period)
+
+
+# ------------------------------------------------------------------ grouped computation
+
+PartsByUnit = dict[int, dict[str, Measure]]
+
+
+@dataclass(frozen=True)
+class Group:
+    """Several indicators that read the same table, computed together in one grouped query.
+
+    `compute(units, period)` returns each unit's measures (unit id → code → Measure) for every
+    code of the group; each code's own `@indicator` function stays the reference definition and
+    `tests` in each app check that the two agree. Only indicators whose parts add up across units
+    (counts, sums) may be grouped: a commune's figure is the sum of its schools' parts.
+    """
+
+    codes: tuple[str, ...]
+    compute: Callable[[Any, Period], PartsByUnit]
+    # The measures of a unit the grouped query found no row for (e.g. "0 phản ánh" rather than
+    # "chưa đo được" for a count): what each indicator's own function returns on no data.
+    empty: Callable[[], dict[str, Measure]] | None = None
+
+
+_GROUPS: list[Group] = []
+
+
+def indicator_group(
+    *codes: str, empty: Callable[[], dict[str, Measure]] | None = None
+) -> Callable[[Callable[[Any, Period], PartsByUnit]], Callable[[Any, Period], PartsByUnit]]:
+    """Register a grouped computation of `codes` (see `Group`); `empty` gives the measures of a
+    unit without rows (default: "not measurable" for each code)."""
+
+    def register(
+        func: Callable[[Any, Period], PartsByUnit],
+    ) -> Callable[[Any, Period], PartsByUnit]:
+        key = (func.__module__, func.__qualname__)
+        _GROUPS[:] = [g for g in _GROUPS if (g.compute.__module__, g.compute.__qualname__) != key]
+        _GROUPS.append(Group(tuple(codes), func, empty))
+        return func
+
+    return register
+
+
+def groups() -> list[Group]:
+    return list(_GROUPS)
+
+
+def measure_by_unit(codes: Iterable[str], units: Any, period: Period) -> PartsByUnit:
+    """Each unit's value of every code in `codes` over `period` (unknown codes are left out).
+
+    Codes of a registered `Group` cost one grouped query for all units together; the others are
+    computed one unit at a time by their own function. The figures are the same either way.
+    """
+    from cchc.organizations.models import Unit  # the registry is imported by every app
+
+    unit_ids = list(units.values_list("pk", flat=True))
+    found: PartsByUnit = {pk: {} for pk in unit_ids}
+    left = [code for code in dict.fromkeys(codes) if code in _REGISTRY]
+    if not unit_ids:
+        return found
+    # The group covering most of what is asked goes first (one group may extend another's).
+    for group in sorted(_GROUPS, key=lambda g: -len(set(g.codes) & set(left))):
+        wanted = [code for code in group.codes if code in left]
+        if not wanted:
+            continue
+        parts = group.compute(units, period)
+        for pk in unit_ids:
+            mine = parts.get(pk)
+            if mine is None:
+                mine = group.empty() if group.empty is not None else {}
+            for code in wanted:
+                found[pk][code] = mine.get(code, Measure())
+        left = [code for code in left if code not in wanted]
+    for pk in unit_ids:
+        single = Unit.objects.filter(pk=pk)
+        for code in left:
+            found[pk][code] = _REGISTRY[code].compute(single, period)
+    return found
+
+
+def measure_many(codes: Iterable[str], unit: Any, period: Period) -> dict[str, Measure]:
+    """Every code of `codes` for one unit over `period`: `measure_by_unit` for that unit."""
+    from cchc.organizations.models import Unit
+
+    return measure_by_unit(codes, Unit.objects.filter(pk=unit.pk), period).get(unit.pk, {})
 
 
 def name_of(code: str | None) -> str:

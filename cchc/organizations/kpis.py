@@ -62,6 +62,7 @@ def e_workplace_rate(units: QuerySet[Unit], period: Period) -> Measure:
             at__lt=end,
         )
         .annotate(day=TruncDate("at", tzinfo=VN))
+        .order_by()  # the model's ordering would make DISTINCT keep every event
         .values_list("actor_id", "day")
         .distinct()
     )

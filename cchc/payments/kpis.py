@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cchc.core.templatetags.vn import format_vnd
-from cchc.kpi.registry import Measure, Period, indicator
+from cchc.kpi.registry import Measure, PartsByUnit, Period, indicator, indicator_group
 from cchc.organizations.models import Unit
 from cchc.payments.models import OPEN_STATUSES, Bill, BillKind, BillStatus, Payment, PaymentMethod
 
@@ -211,3 +212,31 @@ def breakdown(
             )
         )
     return rows
+
+
+def _cashless_measures(row: dict[str, Any]) -> dict[str, Measure]:
+    return {
+        "cashless_rate": Measure(row["n"], row["d"]),
+        "cashless_value_rate": Measure(row["vn"] or 0, row["vd"] or 0),
+    }
+
+
+@indicator_group(
+    "cashless_rate",
+    "cashless_value_rate",
+    empty=lambda: _cashless_measures({"n": 0, "d": 0, "vn": 0, "vd": 0}),
+)
+def cashless_group(units: QuerySet[Unit], period: Period) -> PartsByUnit:
+    """`cashless_count` and `cashless_value` of each unit's payments in one grouped query."""
+    rows = (
+        _payments(units, period)
+        .order_by()
+        .values("unit_id")
+        .annotate(
+            n=Count("id", filter=CASHLESS),
+            d=Count("id"),
+            vn=Sum("amount_vnd", filter=CASHLESS),
+            vd=Sum("amount_vnd"),
+        )
+    )
+    return {row.pop("unit_id"): _cashless_measures(row) for row in rows}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -190,19 +191,27 @@ def target_status(
 
 
 def target_statuses(
-    plan: Plan, *, today: date | None = None, period: Period | None = None
+    plan: Plan,
+    *,
+    today: date | None = None,
+    period: Period | None = None,
+    measures: Mapping[str, Measure] | None = None,
 ) -> list[TargetStatus]:
     """Each target with its live value over the plan's unit and year (or `period`), and whether
-    it is met.
+    it is met. `measures` (code → Measure, already computed over the plan's unit and `period`)
+    saves measuring again a code it holds.
 
     While the period runs, a target not yet met is "at risk"; once it is over it is missed.
     """
     today = today or timezone.localdate()
     period = period or Period.year(plan.year)
     units = Unit.objects.filter(pk=plan.unit_id)
+    measures = measures or {}
     out = []
     for target in plan.targets.all():
-        measure = registry.measure(target.kpi_code, units, period)
+        measure = measures.get(target.kpi_code or "")
+        if measure is None:
+            measure = registry.measure(target.kpi_code, units, period)
         status, label, tone = target_status(target, measure, today=today, period=period)
         out.append(
             TargetStatus(

@@ -16,14 +16,21 @@ feedback module in this app); the indicator says so in its name.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from cchc.dossiers.kpis import dossier_on_time_rate_766, dossiers_handled, period_window
-from cchc.kpi.registry import Measure, Period, indicator
+from cchc.dossiers.kpis import (
+    HANDLED_CODES,
+    dossier_on_time_rate_766,
+    dossiers_handled,
+    handled_measures,
+    handled_parts,
+    period_window,
+)
+from cchc.kpi.registry import Measure, PartsByUnit, Period, indicator, indicator_group
 from cchc.organizations.models import Unit
 from cchc.surveys import results
 from cchc.surveys.definitions import OVERALL_CODE
-from cchc.surveys.models import Answer, CampaignKind, Purpose, Response
+from cchc.surveys.models import Answer, CampaignKind, Purpose, QuestionKind, Response
 
 
 def responses_in(units: QuerySet[Unit], period: Period, **filters: object) -> QuerySet[Response]:
@@ -84,3 +91,73 @@ def satisfaction_766_rate(units: QuerySet[Unit], period: Period) -> Measure:
     total = int(on_time.denominator)
     overdue = total - int(on_time.numerator)
     return Measure(max(0, total - overdue - dislikes(units, period)), total)
+
+
+def _satisfaction_766(parts: dict[str, int]) -> Measure:
+    """`satisfaction_766_rate` from one unit's `handled_parts` with its `disliked` count."""
+    total = parts.get("handled", 0)
+    overdue = total - parts.get("on_time_766", 0)
+    return Measure(max(0, total - overdue - parts.get("disliked", 0)), total)
+
+
+@indicator_group(*HANDLED_CODES, "satisfaction_766_rate", empty=lambda: _with_dislikes({}))
+def handled_with_dislikes(units: QuerySet[Unit], period: Period) -> PartsByUnit:
+    """The handled-dossier indicators and the 766 satisfaction proxy in one grouped query: the
+    proxy's dislikes are counted over the same dossiers (those whose rating's overall answer is
+    1 or 2, as `dislikes` counts them)."""
+    disliked = Exists(
+        Answer.objects.filter(
+            response__dossier=OuterRef("pk"), question__code=OVERALL_CODE, scale__lte=2
+        )
+    )
+    found: PartsByUnit = {}
+    for pk, parts in handled_parts(units, period, disliked=Count("id", filter=Q(disliked))).items():
+        found[pk] = _with_dislikes(parts)
+    return found
+
+
+def _with_dislikes(parts: dict[str, int]) -> dict[str, Measure]:
+    return {**handled_measures(parts), "satisfaction_766_rate": _satisfaction_766(parts)}
+
+
+SATISFACTION_CODES = ("satisfaction_rate", "education_satisfaction_rate")
+
+
+def _satisfaction_measures(row: dict[str, int]) -> dict[str, Measure]:
+    return {
+        "satisfaction_rate": Measure(row["dossier_n"], row["dossier_d"], sampled=True),
+        "education_satisfaction_rate": Measure(row["school_n"], row["school_d"], sampled=True),
+    }
+
+
+_NO_ANSWERS = {"dossier_n": 0, "dossier_d": 0, "school_n": 0, "school_d": 0}
+
+
+@indicator_group(*SATISFACTION_CODES, empty=lambda: _satisfaction_measures(_NO_ANSWERS))
+def satisfaction_group(units: QuerySet[Unit], period: Period) -> PartsByUnit:
+    """Both satisfaction rates of each unit in one grouped query over the scale answers of the
+    responses submitted in the period: what `results.pooled` tallies for each (a valid answer
+    has a scale and is not "Không ý kiến"; satisfied is 4 or 5), by the campaign's unit."""
+    start, end = period_window(period)
+    dossier = Q(response__campaign__kind=CampaignKind.DOSSIER)
+    school = Q(response__campaign__template__purpose=Purpose.EDUCATION)
+    valid = Q(no_opinion=False, scale__isnull=False)
+    satisfied = valid & Q(scale__gte=4)
+    rows = (
+        Answer.objects.filter(
+            question__kind=QuestionKind.SCALE,
+            response__campaign__unit__in=units,
+            response__submitted_at__gte=start,
+            response__submitted_at__lt=end,
+        )
+        .filter(dossier | school)
+        .order_by()
+        .values("response__campaign__unit_id")
+        .annotate(
+            dossier_n=Count("id", filter=dossier & satisfied),
+            dossier_d=Count("id", filter=dossier & valid),
+            school_n=Count("id", filter=school & satisfied),
+            school_d=Count("id", filter=school & valid),
+        )
+    )
+    return {row.pop("response__campaign__unit_id"): _satisfaction_measures(row) for row in rows}

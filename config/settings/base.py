@@ -134,6 +134,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: compiling a reporting aggregate (the KPI pages, over a school's year) costs 30–100
+    # ms, more than running it; a deployment may still set its own `options`.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 # Keep connections open between requests: opening one (and, for SQLite, re-running the PRAGMAs)
 # costs more than most of our queries.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
