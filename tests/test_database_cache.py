@@ -86,9 +86,76 @@ def test_concurrent_adds_of_one_key_have_one_winner(db_cache) -> None:
         assert sorted(results) == [False] * 7 + [True]
 
 
-def test_live_keys_names_only_unexpired_entries(db_cache) -> None:
-    db_cache.add("short", 1, timeout=1)
-    db_cache.add("long", 1, timeout=60)
-    assert db_cache.live_keys(["short", "long", "never"]) == {"short", "long"}
-    time.sleep(2.1)
-    assert db_cache.live_keys(["short", "long", "never"]) == {"long"}
+def test_a_window_is_one_statement_on_one_row(db_cache, monkeypatch) -> None:
+    monkeypatch.setattr(cache_module, "CULL_EVERY", 10**9)
+    with CaptureQueriesContext(connection) as queries:
+        accepted = [db_cache.take_slot("client", limit=3, window=60) for _ in range(5)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(TABLE)}")  # noqa: S608
+        rows = cursor.fetchone()[0]
+
+    assert accepted == [True] * 3 + [False] * 2
+    assert len(queries.captured_queries) == 5
+    assert all(q["sql"].upper().startswith("INSERT") for q in queries.captured_queries)
+    assert rows == 1
+    assert db_cache.slots_left("client", limit=3) == 0
+    assert db_cache.slots_left("someone-else", limit=3) == 3
+
+
+def test_a_window_slides_and_a_refusal_takes_nothing(db_cache) -> None:
+    start = time.monotonic()
+    first = [db_cache.take_slot("slide", limit=2, window=2) for _ in range(3)]
+    time.sleep(1.0)
+    late = [db_cache.take_slot("slide", limit=2, window=2) for _ in range(2)]
+    assert time.monotonic() - start < 2  # both first expiries are still ahead
+    time.sleep(1.3)  # the first two have passed; the refusals at 1 s took no slot
+    freed = [db_cache.take_slot("slide", limit=2, window=2) for _ in range(3)]
+
+    assert first == [True, True, False]
+    assert late == [False, False]
+    assert freed == [True, True, False]
+    assert db_cache.slots_left("slide", limit=2) == 0
+
+
+def test_a_changed_limit_reads_the_same_row(db_cache) -> None:
+    assert [db_cache.take_slot("grow", limit=2, window=60) for _ in range(3)] == [
+        True,
+        True,
+        False,
+    ]
+    # Raised to 4: the two taken still count, two more get through.
+    assert [db_cache.take_slot("grow", limit=4, window=60) for _ in range(3)] == [
+        True,
+        True,
+        False,
+    ]
+    assert db_cache.slots_left("grow", limit=4) == 0
+    # Lowered to 1: the newest expiry alone is still ahead.
+    assert db_cache.take_slot("grow", limit=1, window=60) is False
+
+
+def test_concurrent_requests_get_exactly_the_limit(db_cache) -> None:
+    """Twelve threads, each with its own connection, take a window of 5 at once, five times
+    over: exactly 5 win each time (SQLite in a file locks as PostgreSQL's rows do)."""
+    results: list[bool] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(12)
+
+    def race(key: str) -> None:
+        try:
+            barrier.wait()
+            won = DatabaseCache(TABLE, {}).take_slot(key, limit=5, window=60)
+            with lock:
+                results.append(bool(won))
+        finally:
+            connections.close_all()
+
+    for round_ in range(5):
+        results.clear()
+        barrier.reset()
+        threads = [threading.Thread(target=race, args=(f"crowd-{round_}",)) for _ in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(results) == [False] * 7 + [True] * 5

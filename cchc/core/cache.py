@@ -1,16 +1,24 @@
-"""Django's database cache with an `add` that is one atomic statement across processes.
+"""Django's database cache with two atomic operations for the rate limits, one statement each.
 
-The rate limits count requests with `cache.add` (see cchc.core.ratelimit): only one process may
-take a given slot. Django's DatabaseCache.add is atomic for a key that does not exist (the
-primary key decides) but not for one whose row has expired: two processes both see the expired
-row and both overwrite it. It also counts the whole table before every write (to cull it), which
-made each public look-up pay for every live slot of every visitor (issue 11).
+`take_slot(key, limit, window)` counts a sliding window in ONE row per client and bucket: the row
+holds the expiry times (milliseconds by the database's clock) of the last `limit` accepted
+requests, oldest first, as fixed-width digits. A request is accepted when the oldest of them has
+passed, and then that expiry is dropped and the new one appended; all of it is a single
+`INSERT … ON CONFLICT DO UPDATE … WHERE`, so the database's row lock decides between processes and
+hosts and the statement's row count says whether the request got through. The clock is the
+database's own, so hosts whose clocks differ still share one exact window. A refused request
+writes nothing. This replaced one row per slot (a read of all `limit` slots, then an insert), which
+cost the public look-up two statements per request (issue 11).
 
-Here `add` is a single upsert: insert the key, or take over its row only when that row has
-expired; the database's row lock decides between two processes, and the statement's row count
-says who won. Expired rows are swept now and then (one request in CULL_EVERY) through the index
-on `expires`, so the table stays the size of the live slots without a count per request.
-Redis/Valkey (`CACHE_URL=redis://…`) need none of this: SET NX with an expiry is atomic.
+`add` is a single upsert too: insert the key, or take over its row only when that row has
+expired. Django's DatabaseCache.add is atomic for a key that does not exist (the primary key
+decides) but not for one whose row has expired, and it counts the whole table before every write
+(to cull it).
+
+Expired rows are swept now and then (one write in CULL_EVERY) through the index on `expires`, so
+the table stays the size of the live windows without a count per request. Redis/Valkey
+(`CACHE_URL=redis://…`) need none of this: cchc.core.ratelimit falls back to one entry per slot,
+taken with `add` (SET NX with an expiry, atomic there).
 """
 
 from __future__ import annotations
@@ -25,25 +33,53 @@ from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.timezone import now as tz_now
 
-# On average one add in this many also deletes the expired rows.
+# On average one write in this many also deletes the expired rows.
 CULL_EVERY = 200
+
+# Digits of one expiry in a window's row: milliseconds since 1970 have 13 digits from 2001 to 2286.
+WIDTH = 13
+
+# The database's clock: now in milliseconds since 1970, and now as an `expires` value.
+_NOW_MS = {
+    "sqlite": "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
+    "postgresql": "CAST(EXTRACT(EPOCH FROM statement_timestamp()) * 1000 AS BIGINT)",
+}
+_NOW = {"sqlite": "datetime('now')", "postgresql": "statement_timestamp()"}
+
+
+def _expires_in(vendor: str, seconds: int) -> str:
+    """SQL for the database's now plus `seconds`, as the `expires` column stores it."""
+    if vendor == "sqlite":
+        return f"datetime('now', '+{int(seconds)} seconds')"
+    return f"statement_timestamp() + interval '{int(seconds)} seconds'"
 
 
 class DatabaseCache(DjangoDatabaseCache):
+    def _connection(self, *, write: bool = True) -> BaseDatabaseWrapper:
+        route = router.db_for_write if write else router.db_for_read
+        return connections[route(self.cache_model_class)]
+
+    def _names(self, connection: BaseDatabaseWrapper) -> tuple[str, str, str, str]:
+        quote = connection.ops.quote_name
+        table = quote(self._table)  # type: ignore[attr-defined]  # Django's own, private
+        return table, quote("cache_key"), quote("value"), quote("expires")
+
+    def _sweep(self, cursor: Any, vendor: str, table: str, expires: str) -> None:
+        if random.random() < 1 / CULL_EVERY:  # noqa: S311 (a sweep schedule, not a secret)
+            cursor.execute(f"DELETE FROM {table} WHERE {expires} < {_NOW[vendor]}")  # noqa: S608
+
     def add(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> bool:
-        db = router.db_for_write(self.cache_model_class)
-        connection = connections[db]
-        if connection.vendor not in ("sqlite", "postgresql"):
+        connection = self._connection()
+        if connection.vendor not in _NOW:
             return super().add(key, value, timeout, version=version)
         key = self.make_and_validate_key(key, version=version)
         ops = connection.ops
-        table = ops.quote_name(self._table)  # type: ignore[attr-defined]  # Django's own, private
-        column = ops.quote_name("cache_key")
-        expires = ops.quote_name("expires")
+        table, column, value_column, expires = self._names(connection)
         backend_timeout = self.get_backend_timeout(timeout)
         if backend_timeout is None:
             expiry = datetime.max  # noqa: DTZ901 (as Django stores "never")
@@ -53,35 +89,68 @@ class DatabaseCache(DjangoDatabaseCache):
         encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
         now = ops.adapt_datetimefield_value(tz_now().replace(microsecond=0))
         with connection.cursor() as cursor:
-            if random.random() < 1 / CULL_EVERY:  # noqa: S311 (a sweep schedule, not a secret)
-                cursor.execute(f"DELETE FROM {table} WHERE {expires} < %s", [now])  # noqa: S608
+            self._sweep(cursor, connection.vendor, table, expires)
             cursor.execute(
-                f"INSERT INTO {table} ({column}, {ops.quote_name('value')}, {expires}) "  # noqa: S608
+                f"INSERT INTO {table} ({column}, {value_column}, {expires}) "  # noqa: S608
                 f"VALUES (%s, %s, %s) ON CONFLICT ({column}) DO UPDATE SET "
-                f"{ops.quote_name('value')} = excluded.{ops.quote_name('value')}, "
+                f"{value_column} = excluded.{value_column}, "
                 f"{expires} = excluded.{expires} WHERE {table}.{expires} < %s",
                 [key, encoded, ops.adapt_datetimefield_value(expiry), now],
             )
             return cursor.rowcount == 1
 
-    def live_keys(self, keys: list[str], version: int | None = None) -> set[str]:
-        """Which of `keys` hold a live entry: one indexed query that reads no values.
+    def take_slot(self, key: str, *, limit: int, window: int) -> bool | None:
+        """Count one request in `key`'s sliding window: True when fewer than `limit` were
+        accepted in the last `window` seconds (this one is then counted), else False. None when
+        the database cannot do it in one statement (the caller then uses slots with `add`).
 
-        The rate limit only asks whether its slots are taken, so it skips `get_many`'s
-        unpickling of thirty values per request.
+        The row's value is only ever read and written by SQL here (it is not a pickle: `get`
+        does not apply to it). A row of another width (the limit was changed) still works: it
+        is padded with expired zeros on the left, and the last `limit` expiries are kept.
         """
-        made = {self.make_and_validate_key(key, version=version): key for key in keys}
-        db = router.db_for_read(self.cache_model_class)
-        connection = connections[db]
-        ops = connection.ops
-        table = ops.quote_name(self._table)  # type: ignore[attr-defined]  # Django's own, private
-        column = ops.quote_name("cache_key")
-        placeholders = ", ".join(["%s"] * len(made))
-        now = ops.adapt_datetimefield_value(tz_now().replace(microsecond=0))
+        connection = self._connection()
+        vendor = connection.vendor
+        if vendor not in _NOW or limit < 1:
+            return None
+        key = self.make_and_validate_key(f"rl:{key}")
+        table, column, value_column, expires = self._names(connection)
+        limit, window_ms = int(limit), int(window) * 1000
+        # The stored expiries behind `limit` expired ones, so there are always `limit` to look at.
+        padded = f"(%s || {table}.{value_column})"
+        last = f"length({padded}) - {WIDTH * limit}"
+        oldest = f"CAST(substr({padded}, {last} + 1, {WIDTH}) AS BIGINT)"
+        kept = f"substr({padded}, {last} + {WIDTH} + 1)"
+        pad = "0" * (WIDTH * limit)
+        with connection.cursor() as cursor:
+            self._sweep(cursor, vendor, table, expires)
+            cursor.execute(
+                f"INSERT INTO {table} ({column}, {value_column}, {expires}) "  # noqa: S608
+                f"VALUES (%s, CAST({_NOW_MS[vendor]} + {window_ms} AS TEXT), "
+                f"{_expires_in(vendor, window + 1)}) "
+                f"ON CONFLICT ({column}) DO UPDATE SET "
+                f"{value_column} = {kept} || excluded.{value_column}, "
+                f"{expires} = excluded.{expires} "
+                f"WHERE {oldest} <= {_NOW_MS[vendor]}",
+                [key, pad, pad, pad, pad],
+            )
+            return cursor.rowcount == 1
+
+    def slots_left(self, key: str, *, limit: int) -> int | None:
+        """How many requests `key`'s window would still accept now (nothing is counted); None
+        when `take_slot` does not apply to this database."""
+        connection = self._connection(write=False)
+        vendor = connection.vendor
+        if vendor not in _NOW or limit < 1:
+            return None
+        key = self.make_and_validate_key(f"rl:{key}")
+        table, column, value_column, _expires = self._names(connection)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {column} FROM {table} WHERE {column} IN ({placeholders}) "  # noqa: S608
-                f"AND {ops.quote_name('expires')} >= %s",
-                [*made, now],
+                f"SELECT {_NOW_MS[vendor]}, "  # noqa: S608
+                f"(SELECT {value_column} FROM {table} WHERE {column} = %s)",
+                [key],
             )
-            return {made[row[0]] for row in cursor.fetchall()}
+            now_ms, value = cursor.fetchone()
+        stored = value or ""
+        expiries = [int(stored[i : i + WIDTH]) for i in range(0, len(stored), WIDTH)][-limit:]
+        return limit - sum(1 for expiry in expiries if expiry > now_ms)

@@ -11,12 +11,10 @@ addresses are ever returned: a header sent by anyone else is ignored.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Collection
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
 
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -86,27 +84,33 @@ def client_address(request: HttpRequest) -> str:
 def take_slot(key: str, *, limit: int, window: int = 60) -> bool:
     """Take one of `limit` slots that each stay taken `window` seconds; False when all are taken.
 
-    A sliding window that is exact across processes and hosts: a slot is a cache entry created
-    with `add` (atomic in every shared backend) and expiring `window` seconds later, so at most
-    `limit` requests are accepted in any `window` seconds, wherever they start. The fixed
-    per-minute counter it replaces let 2 x limit through across a minute boundary.
+    A sliding window that is exact across processes and hosts: at most `limit` requests are
+    accepted in any `window` seconds, wherever they start (a fixed per-minute counter would let
+    2 x limit through across a minute boundary). The database cache does it in one statement on
+    one row per client (`cchc.core.cache.DatabaseCache.take_slot`); any other shared cache keeps
+    a slot as an entry created with `add` (atomic there: SET NX on Redis/Valkey) that expires
+    `window` seconds later.
     """
     cache = caches["ratelimit"]
+    in_one_row = getattr(cache, "take_slot", None)
+    if in_one_row is not None:
+        taken = in_one_row(key, limit=limit, window=window)
+        if taken is not None:
+            return taken
     slots = [f"rl:{key}:{n}" for n in range(limit)]
-    taken = _taken(cache, slots)
-    return any(slot not in taken and cache.add(slot, 1, timeout=window) for slot in slots)
-
-
-def _taken(cache: BaseCache, slots: list[str]) -> Collection[str]:
-    """The slots in use; the database cache answers without reading their values."""
-    live_keys = getattr(cache, "live_keys", None)
-    return live_keys(slots) if live_keys is not None else cache.get_many(slots)
+    used = cache.get_many(slots)
+    return any(slot not in used and cache.add(slot, 1, timeout=window) for slot in slots)
 
 
 def slots_left(key: str, *, limit: int) -> int:
     """How many of the `limit` slots are free now (nothing is taken)."""
-    slots = [f"rl:{key}:{n}" for n in range(limit)]
-    return limit - len(_taken(caches["ratelimit"], slots))
+    cache = caches["ratelimit"]
+    in_one_row = getattr(cache, "slots_left", None)
+    if in_one_row is not None:
+        left = in_one_row(key, limit=limit)
+        if left is not None:
+            return left
+    return limit - len(cache.get_many([f"rl:{key}:{n}" for n in range(limit)]))
 
 
 def hit(
