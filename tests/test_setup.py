@@ -116,7 +116,13 @@ def test_admin_changes_are_audited(admin_client, school) -> None:
 
     response = admin_client.post(
         f"/quan-tri/organizations/unit/{school.pk}/change/",
-        {"kind": school.kind, "name": "Tên mới", "code": school.code, "deadline_mode": "date_rule"},
+        {
+            "kind": school.kind,
+            "name": "Tên mới",
+            "code": school.code,
+            "deadline_mode": "date_rule",
+            "receipt_cutoff": "15:00",
+        },
     )
 
     assert response.status_code == 302

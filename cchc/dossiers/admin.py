@@ -8,6 +8,7 @@ from cchc.dossiers.models import (
     DossierAttachment,
     DossierEvent,
     DossierPause,
+    IntakeWindow,
     Procedure,
 )
 
@@ -64,3 +65,11 @@ class DossierAttachmentAdmin(ReadOnlyDossierChild):
 @admin.register(Counter)
 class CounterAdmin(ReadOnlyDossierChild):
     list_display = ["unit", "scope", "last"]
+
+
+@admin.register(IntakeWindow)
+class IntakeWindowAdmin(ReadOnlyDossierChild):
+    """Entered on the catalogue page, whose service publishes the procedure and keeps windows
+    that received dossiers."""
+
+    list_display = ["procedure", "opens_on", "closes_on", "results_on"]
