@@ -58,7 +58,9 @@ class IndicatorOut(Schema):
     module: str
     unit: str
     better: str
-    value: float | None = Field(description="Phần trăm; null = N/A (kỳ không có số liệu)")
+    value: float | None = Field(
+        description="Phần trăm; null = chưa có số liệu trong kỳ (không phải 0%)"
+    )
     numerator: float
     denominator: float
     display: str
@@ -154,7 +156,9 @@ class IndexOut(Schema):
 
 
 class OfficialOut(Schema):
-    score: float | None = Field(description="Tổng điểm các chỉ số có dữ liệu; null = N/A")
+    score: float | None = Field(
+        description="Tổng điểm các chỉ số có dữ liệu; null = chưa có số liệu"
+    )
     max_points: int
     reading: str
     indices: list[IndexOut]

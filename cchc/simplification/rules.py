@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
+
 from cchc.accounts import permissions
 from cchc.accounts.models import Role
 from cchc.organizations.models import Unit
+from cchc.simplification.workflow import ACTIONS
 
 if TYPE_CHECKING:
     from cchc.accounts.permissions import AnyUser
@@ -44,3 +47,13 @@ def may_decide(user: AnyUser, unit: Unit) -> bool:
 
 def may(user: AnyUser, who: str, unit: Unit) -> bool:
     return {"drafter": may_draft, "principal": may_approve, "commune": may_decide}[who](user, unit)
+
+
+def check_action(user: AnyUser, unit: Unit, code: str) -> None:
+    """The guard of a workflow action, run before its form or its version is read (the page,
+    the API and the service call it): PermissionDenied unless `user` may take action `code` on
+    a review of `unit`, or, for a code that is no action, may take some action there (then the
+    unknown code is bad input, 422, for whoever reads it)."""
+    allowed = [a.code for a in ACTIONS.values() if may(user, a.who, unit)]
+    if not allowed or (code in ACTIONS and code not in allowed):
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với phiếu rà soát.")

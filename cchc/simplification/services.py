@@ -360,12 +360,11 @@ def review_act(
     note: str = "",
 ) -> Review:
     """Move the review along the workflow table; the loser of a race gets StaleReview."""
+    rules.check_action(actor, review.unit, action)  # 403 before a 422 or a stale 409
     step = ACTIONS.get(action)
     if step is None:
         raise ValidationError({"action": "Thao tác không hợp lệ."})
     review = _lock(review, expected_version)
-    if not rules.may(actor, step.who, review.unit):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với phiếu rà soát.")
     if review.status not in step.source:
         raise StaleReview(
             f"Phiếu đang ở trạng thái “{review.get_status_display()}”, không thể "

@@ -251,22 +251,12 @@ def review_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     raise Http404("Không có biểu mẫu này.")
 
 
-def _guard_action(request: HttpRequest, review: Review) -> None:
-    """Someone who may not take the posted action (or any action on this unit's reviews) is
-    told so with a 403 before the form is read: never field errors for a form they may not send.
-    The service checks again on the locked row."""
-    posted = ACTIONS.get(request.POST.get("action", ""))
-    allowed = [a for a in ACTIONS.values() if rules.may(request.user, a.who, review.unit)]
-    if not allowed or (posted is not None and posted not in allowed):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với phiếu rà soát.")
-
-
 @require_POST
 @login_required
 def review_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Move the review along the workflow: guard → form → service (the dossier page's order)."""
     review = _review_or_404(request, pk)
-    _guard_action(request, review)
+    rules.check_action(request.user, review.unit, request.POST.get("action", ""))
     form = ActForm(request.POST)
     return _run(
         request,

@@ -97,7 +97,9 @@ def test_the_flag_drills_down_to_exactly_the_unapologised_late_dossiers(
 
     row = page.split(f'data-unit="{school.pk}"')[1].split("</tr>")[0]
     assert "1 hồ sơ trễ hạn chưa có văn bản xin lỗi" in row
-    assert "1 chưa xin lỗi" in row
+    late_cell = row.split('<td class="late">')[1].split("</td>")[0]
+    assert "1 chưa xin lỗi" in late_cell
+    assert "chua_xin_loi=1" in late_cell
     assert 'id="rollup-flags"' in page
     url = re.search(r'href="([^"]*chua_xin_loi=1[^"]*)"', row)[1].replace("&amp;", "&")
     book = client.get(url)

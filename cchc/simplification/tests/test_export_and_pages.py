@@ -141,6 +141,28 @@ def test_approval_checks_who_acts_before_the_form(review, clerk, principal, comm
     assert Review.objects.get(pk=review.pk).status == ReviewStatus.DRAFT
 
 
+def test_api_approval_checks_who_acts_before_the_version_and_the_action(
+    review, clerk, commune_officer
+) -> None:
+    """The service's guard runs first too: no 409 for a stale version, no 422 for an unknown
+    action, to someone who may not act."""
+    url = f"/api/v1/simplification/reviews/{review.pk}/actions"
+
+    def post(staff, action):
+        body = {"action": action, "version": 999}
+        return client_for(staff).post(url, body, content_type="application/json")
+
+    stale = post(commune_officer, "approve")
+    unknown = post(clerk, "xoa")
+    reopen = post(clerk, "reopen")
+
+    assert stale.status_code == 403
+    assert "không có quyền" in stale.json()["detail"]
+    assert unknown.status_code == 422  # the clerk may act on drafts: the code is bad input
+    assert reopen.status_code == 409  # allowed for the clerk, stale version
+    assert Review.objects.get(pk=review.pk).status == ReviewStatus.DRAFT
+
+
 def test_api_lists_scoped_and_answers_409_for_stale_version(
     review, clerk, principal, outsider, commune_officer
 ) -> None:
