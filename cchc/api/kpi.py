@@ -27,7 +27,7 @@ from cchc.kpi.models import Assessment
 from cchc.kpi.registry import Period
 from cchc.organizations.models import Unit
 from cchc.reports.builder import FORMATS, ReportRequest, period_name, report_file
-from cchc.reports.calendar import offered_windows
+from cchc.reports.calendar import offered_windows, report_window
 
 router = Router(tags=["Chỉ số, tự đánh giá, báo cáo"])
 
@@ -420,7 +420,12 @@ def report_download(
     found = _unit(request, unit)
     text = (period or "").strip() or str(timezone.localdate().year)
     try:
-        content, content_type, name = report_file(ReportRequest(found, text), format)
+        window = report_window(found, text)
+        if not window.in_calendar:  # as the report page: only the periods the calendar owes
+            raise ValueError(
+                f"Kỳ báo cáo «{text}» không có trong lịch báo cáo định kỳ của {found.name}."
+            )
+        content, content_type, name = report_file(ReportRequest(found, text, window=window), format)
     except ValueError as error:
         raise HttpError(422, str(error)) from None
     except OfficialDocError as error:

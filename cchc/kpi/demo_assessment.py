@@ -106,10 +106,11 @@ def _one_stop_entry(unit: Unit, year: int) -> Entry:
     )
     if not measure.denominator:
         return Entry("0", f"Chưa có hồ sơ nào trong sổ theo dõi năm {year} trên hệ thống.")
+    count = f"{int(measure.denominator):,}".replace(",", ".")
     return Entry(
         "2",
-        f"Sổ theo dõi hồ sơ trên hệ thống: đúng hạn {measure.display()} hồ sơ năm {year}; "
-        "quyết định thành lập bộ phận một cửa chưa đưa lên hệ thống.",
+        f"Sổ theo dõi hồ sơ trên hệ thống: {count} hồ sơ năm {year}, đúng hạn "
+        f"{measure.display()}; quyết định thành lập bộ phận một cửa chưa đưa lên hệ thống.",
     )
 
 
@@ -150,10 +151,10 @@ def seed_demo_assessment(**_options: object) -> list[str]:
     if principal is None:
         return []
     moment = _working_moment(school)
-    entries = demo_entries(school, year, moment.date())
     original = timezone.now
     timezone.now = lambda: moment
     try:
+        entries = demo_entries(school, year, moment.date())  # as the formulas: at that moment
         started = assessments.assessment_start(actor=principal, unit=school, year=year)
         done = assessments.assessment_save(
             actor=principal, assessment=started, entries=entries, revision=None, submit=True

@@ -172,7 +172,7 @@ def numbered_files(report: Report, doc: OutgoingDocument) -> dict[str, tuple[byt
 def on_numbered(sender: Any, doc: OutgoingDocument, actor: Any, **_: Any) -> None:
     """The clerk numbered an outgoing document: if it is a report, write its numbered paper."""
     report = (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("unit", "unit__parent")
         .filter(outgoing=doc)
         .first()

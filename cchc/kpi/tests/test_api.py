@@ -175,3 +175,9 @@ def test_reports_are_listed_and_downloaded_with_the_figures(figures, principal):
     assert any("50% (2/4)" in cell for cell in cells)
     assert by_month.status_code == 422
     assert "Kỳ báo cáo" in by_month.json()["detail"]
+    # Q2 is not in the default calendar (the half-year report replaces it): refused as on the
+    # report page, and not listed.
+    q2 = client.get("/api/v1/reports/download?period=2026-Q2&format=xlsx")
+    assert q2.status_code == 422
+    assert "không có trong lịch báo cáo" in q2.json()["detail"]
+    assert "2026-Q2" not in [r["period"] for r in listed]

@@ -1,5 +1,6 @@
 """In Chromium: the principal asks for a report, sees it "Đang lập", the database worker builds
-it, the page updates itself and the Word file downloads and opens."""
+it, the page updates itself and the Word file downloads and opens; then he opens the report and
+submits it for issue (both of its own sections written), which approves it in the register."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def test_principal_requests_and_downloads_a_report(live_server, page, settings, 
     page.wait_for_url("**/quan-ly/tong-quan/")
     page.goto(f"{live_server.url}/quan-ly/bao-cao/")
     form = page.locator("#report-request")
-    form.get_by_label("Kỳ báo cáo").select_option(index=0)
+    form.get_by_label("Kỳ báo cáo").select_option("2026-Q1")
     form.get_by_label("Khó khăn, vướng mắc").fill("Đường truyền Internet chập chờn.")
     form.get_by_role("button", name="Lập báo cáo").click()
 
@@ -42,3 +43,10 @@ def test_principal_requests_and_downloads_a_report(live_server, page, settings, 
     text = "\n".join(p.text for p in Document(io.BytesIO(path.read_bytes())).paragraphs)
     assert "Đường truyền Internet chập chờn." in text
     assert download.value.suggested_filename.endswith(".docx")
+
+    page.locator("#reports-list a", has_text="2026-Q1").first.click()
+    assert "Từ ngày 15/12/2025 đến ngày 14/03/2026" in page.locator("main").inner_text()
+    issue = page.locator("#report-issue")
+    issue.get_by_label("Đề xuất, kiến nghị").fill("Đề nghị hỗ trợ 01 máy quét tài liệu.")
+    issue.get_by_role("button", name="Trình ban hành").click()
+    assert "Đã trình ban hành: đã duyệt" in page.locator("#issue-state").inner_text()
