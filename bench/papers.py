@@ -11,7 +11,9 @@ the time printed is server time) in three ways, in one run:
   cold   — the old path: a LibreOffice process started for each paper (PDF_SERVER empty);
   warm   — the warm converter, first request of that paper (nothing stored);
   stored — the same request again (the paper served from storage).
-It prints seconds (median of the repeats) and ratios; it asserts nothing.
+It prints seconds (median of the repeats), ratios, and where the warm first request spent its
+time: building the DOCX, converting it, and the rest (queries, hashing, storage, the view); the
+load average (1 min) beside each line, since the machine may be shared. It asserts nothing.
 """
 
 from __future__ import annotations
@@ -106,6 +108,27 @@ def main() -> None:
     book_rows = Dossier.objects.filter(unit=receipt.unit).count()
     papers[f"tracking book PDF ({book_rows} rows)"] = reverse("dossiers:book") + "?xuat=pdf"
 
+    from cchc.core.official_docs import pdf as pdf_module
+    from cchc.dossiers import papers as dossier_papers
+    from cchc.plans import exporting
+
+    spent = {"build": 0.0, "convert": 0.0}
+
+    def clocked(part: str, function):  # type: ignore[no-untyped-def]
+        def wrapper(*a, **k):  # type: ignore[no-untyped-def]
+            begin = time.perf_counter()
+            try:
+                return function(*a, **k)
+            finally:
+                spent[part] += time.perf_counter() - begin
+
+        return wrapper
+
+    for module in (dossier_papers, exporting):
+        module.build_docx = clocked("build", module.build_docx)  # type: ignore[attr-defined]
+    converter._warm = clocked("convert", converter._warm)  # type: ignore[assignment]
+    pdf_module.cold_docx_to_pdf = clocked("convert", pdf_module.cold_docx_to_pdf)
+
     def timed(url: str) -> float:
         begin = time.perf_counter()
         response = client.get(url)
@@ -115,20 +138,31 @@ def main() -> None:
             raise SystemExit(f"{url}: {response.status_code} {body[:200]!r}")
         return elapsed
 
-    print(f"{'paper':38} {'cold':>8} {'warm 1st':>9} {'stored':>8} {'cold/warm':>10}")
+    print(
+        f"{'paper':38} {'cold':>8} {'warm 1st':>9} {'stored':>8} {'cold/warm':>10}"
+        f"   warm 1st = {'build':>6} + {'convert':>7} + {'rest':>6}   load"
+    )
     try:
         for name, url in papers.items():
             repeats = 1 if "book" in name else args.repeat
             with override_settings(PDF_SERVER="", PDF_STORE_DIR=""):
                 cold = median(timed(url) for _ in range(repeats))
-            warm_runs, stored_runs = [], []
+            warm_runs, stored_runs, parts = [], [], []
             for i in range(repeats):
                 store = tmp / f"store-{name[:6]}-{i}"
                 with override_settings(PDF_SERVER=listen, PDF_STORE_DIR=str(store)):
+                    spent.update(build=0.0, convert=0.0)
                     warm_runs.append(timed(url))
+                    parts.append((warm_runs[-1], spent["build"], spent["convert"]))
                     stored_runs.append(timed(url))
             warm, stored = median(warm_runs), median(stored_runs)
-            print(f"{name:38} {cold:8.3f} {warm:9.3f} {stored:8.3f} {cold / warm:9.1f}x")
+            total, build, convert = sorted(parts)[len(parts) // 2]
+            print(
+                f"{name:38} {cold:8.3f} {warm:9.3f} {stored:8.3f} {cold / warm:9.1f}x"
+                f"   {total:8.3f} = {build:6.3f} + {convert:7.3f} + {total - build - convert:6.3f}"
+                f"   {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
