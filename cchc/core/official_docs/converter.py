@@ -3,9 +3,9 @@
 A cold `soffice --convert-to` costs 1–3 s per paper on a 2-core school PC, most of it starting
 LibreOffice; a clerk printing a receipt for each parent in a queue waits for that every time.
 Here LibreOffice stays running behind unoserver (`cchc pdf_server` supervises it and restarts it
-when it dies) and each paper is an XML-RPC call of ~0.1 s. When no converter answers (a fresh
-install, a test machine), the cold path of `pdf.py` is used, so a paper is never refused only
-because the warm converter is down.
+when it dies) and each paper is an XML-RPC call (a receipt takes LibreOffice ~0.15 s). When no
+converter answers (a fresh install, a test machine), the cold path of `pdf.py` is used, so a
+paper is never refused only because the warm converter is down.
 
 Papers are content-addressed: the key is a hash of the DOCX's parts (not of the zip bytes, whose
 entry timestamps change on every build), so an unchanged record serves the stored PDF and a
@@ -217,7 +217,7 @@ def convert(docx: bytes, *, timeout: float, cold: object) -> bytes:
 
 
 def server_is_up(address: tuple[str, int] | None = None, timeout: float = 2) -> bool:
-    """Whether a warm converter answers on `address` (health page, supervisor, tests)."""
+    """Whether a warm converter answers on `address` (the supervisor, `pdf_server --check`)."""
     address = address or server_address()
     if address is None:
         return False

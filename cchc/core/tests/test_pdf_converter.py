@@ -247,3 +247,25 @@ def test_a_converter_that_never_answers_is_restarted(
     monkeypatch.setattr(command, "_START_GRACE_S", 0)
 
     assert watch(silent_server, check_timeout=0.5, seconds=20) == "không trả lời"
+
+
+def test_pdf_server_check_says_whether_the_converter_answers(
+    pdf_server: str,
+    silent_server: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.core.management import call_command
+
+    from cchc.core.management.commands import pdf_server as command
+
+    monkeypatch.setattr(command, "_CHECK_MARGIN_S", 0)
+
+    call_command("pdf_server", "--check", "--listen", pdf_server)
+    with pytest.raises(SystemExit) as stopped:
+        call_command("pdf_server", "--check", "--listen", silent_server, "--timeout", "1")
+
+    assert stopped.value.code == 1
+    out, err = capsys.readouterr()
+    assert "đang chạy" in out
+    assert "không trả lời" in err

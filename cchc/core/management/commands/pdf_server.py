@@ -86,6 +86,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--once", action="store_true", help="Không khởi động lại (dùng khi kiểm thử)."
         )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Chỉ kiểm tra máy chuyển PDF có trả lời không (mã thoát 0 hoặc 1), rồi thoát.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         listen = options["listen"] or str(getattr(settings, "PDF_SERVER", "") or "127.0.0.1:2003")
@@ -98,6 +103,13 @@ class Command(BaseCommand):
             raise CommandError("Cổng phải từ 1025 đến 65535.")
         host = host or "127.0.0.1"
         timeout = options["timeout"] or int(getattr(settings, "PDF_TIMEOUT", 60))
+        if options["check"]:
+            # A busy converter answers once its current paper is done: wait as long as that.
+            if converter.server_is_up((host, port), timeout + _CHECK_MARGIN_S):
+                self.stdout.write(f"Máy chuyển PDF trên {host}:{port} đang chạy.")
+                return
+            self.stderr.write(f"Máy chuyển PDF trên {host}:{port} không trả lời.")
+            raise SystemExit(1)
         python = uno_python()
         stopping = False
 
