@@ -13,13 +13,18 @@ the time printed is server time) in three ways, in one run:
   stored — the same request again (the paper served from storage).
 It prints seconds (median of the repeats), ratios, and where the warm first request spent its
 time: building the DOCX, converting it, and the rest (queries, hashing, storage, the view); the
-load average (1 min) beside each line, since the machine may be shared. It asserts nothing.
+load average (1 min) beside each line, since the machine may be shared. As wall time on a shared
+machine says little, it also prints CPU seconds: the app's own (this process: queries, DOCX,
+hashing, storage) and LibreOffice's (the warm soffice.bin, or the per-paper ones we start). On a
+quiet machine a paper takes about their sum. It asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -130,32 +135,70 @@ def main() -> None:
     converter._warm = clocked("convert", converter._warm)  # type: ignore[assignment]
     pdf_module.cold_docx_to_pdf = clocked("convert", pdf_module.cold_docx_to_pdf)
 
+    uno_port = int(port) - 1
+
+    def office_cpu() -> float:
+        """CPU seconds of the warm LibreOffice and of every per-paper one that has ended."""
+        found = subprocess.run(  # noqa: S603
+            ["pgrep", "-f", f"soffice.bin.*port={uno_port}"],  # noqa: S607
+            capture_output=True, text=True, check=False,
+        ).stdout.split()  # fmt: skip
+        warm_cpu = 0.0
+        for pid in found:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                warm_cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return warm_cpu + children.ru_utime + children.ru_stime
+
+    def app_cpu() -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        return own.ru_utime + own.ru_stime
+
+    cpu = {"app": 0.0, "office": 0.0}
+
     def timed(url: str) -> float:
+        app, office = app_cpu(), office_cpu()
         begin = time.perf_counter()
         response = client.get(url)
         elapsed = time.perf_counter() - begin
+        cpu.update(app=app_cpu() - app, office=office_cpu() - office)
         body = b"".join(response) if response.streaming else response.content
         if response.status_code != 200 or not body.startswith(b"%PDF"):
             raise SystemExit(f"{url}: {response.status_code} {body[:200]!r}")
         return elapsed
 
     print(
-        f"{'paper':38} {'cold':>8} {'warm 1st':>9} {'stored':>8} {'cold/warm':>10}"
+        f"{'wall seconds':38} {'cold':>8} {'warm 1st':>9} {'stored':>8} {'cold/warm':>10}"
         f"   warm 1st = {'build':>6} + {'convert':>7} + {'rest':>6}   load"
     )
+    cpu_lines = []
     try:
         for name, url in papers.items():
             repeats = 1 if "book" in name else args.repeat
+            cold_runs, cold_cpu = [], []
             with override_settings(PDF_SERVER="", PDF_STORE_DIR=""):
-                cold = median(timed(url) for _ in range(repeats))
-            warm_runs, stored_runs, parts = [], [], []
+                for _ in range(repeats):
+                    cold_runs.append(timed(url))
+                    cold_cpu.append((cpu["app"], cpu["office"]))
+            cold = median(cold_runs)
+            warm_runs, stored_runs, parts, warm_cpu, stored_cpu = [], [], [], [], []
             for i in range(repeats):
                 store = tmp / f"store-{name[:6]}-{i}"
                 with override_settings(PDF_SERVER=listen, PDF_STORE_DIR=str(store)):
                     spent.update(build=0.0, convert=0.0)
                     warm_runs.append(timed(url))
+                    warm_cpu.append((cpu["app"], cpu["office"]))
                     parts.append((warm_runs[-1], spent["build"], spent["convert"]))
                     stored_runs.append(timed(url))
+                    stored_cpu.append((cpu["app"], cpu["office"]))
+            cpu_lines.append(
+                f"{name:38} "
+                + "   ".join(
+                    f"{median(a for a, _ in runs):6.3f} + {median(o for _, o in runs):6.3f}"
+                    for runs in (cold_cpu, warm_cpu, stored_cpu)
+                )
+            )
             warm, stored = median(warm_runs), median(stored_runs)
             total, build, convert = sorted(parts)[len(parts) // 2]
             print(
@@ -164,6 +207,10 @@ def main() -> None:
                 f"   {os.getloadavg()[0]:.2f}",
                 flush=True,
             )
+        print(f"\n{'CPU seconds (app + LibreOffice)':38} " + "   ".join(
+            f"{title:>15}" for title in ("cold", "warm 1st", "stored")
+        ))  # fmt: skip
+        print("\n".join(cpu_lines))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
