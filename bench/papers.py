@@ -2,7 +2,7 @@
 
 Usage (from the repository root, after `make install`; needs LibreOffice and python3-uno):
     .venv/bin/python bench/papers.py [--dossiers 1400]
-    DATABASE_URL=postgres://... .venv/bin/python bench/papers.py
+    DATABASE_URL=postgres://... .venv/bin/python bench/papers.py [--reuse]
 
 It builds its own database (a temporary SQLite file unless DATABASE_URL is set: that database is
 flushed first) with the demo school and its demo year of dossiers, starts `cchc pdf_server` on a
@@ -58,6 +58,11 @@ def main() -> None:
     # Drawn over the year so far, weekends dropped: 1,400 give a book of about 1,000 rows.
     parser.add_argument("--dossiers", type=int, default=1400)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the dossiers already in DATABASE_URL's database (PostgreSQL seeds slowly)",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="cchc-bench-papers-"))
     setup_env(tmp)
@@ -77,15 +82,18 @@ def main() -> None:
     from cchc.plans.models import Plan
 
     call_command("migrate", verbosity=0)
-    if connection.vendor == "postgresql":
-        call_command("flush", "--noinput", verbosity=0)
     started = time.perf_counter()
-    demo.seed_base()
-    list(demo.seed_other_apps(dossiers=args.dossiers))
-    print(
-        f"{connection.vendor}: demo school with {Dossier.objects.count()} dossiers seeded in "
-        f"{time.perf_counter() - started:.1f} s"
-    )
+    if args.reuse and Dossier.objects.exists():
+        print(f"{connection.vendor}: demo school with {Dossier.objects.count()} dossiers, reused")
+    else:
+        if connection.vendor == "postgresql":
+            call_command("flush", "--noinput", verbosity=0)
+        demo.seed_base()
+        list(demo.seed_other_apps(dossiers=args.dossiers))
+        print(
+            f"{connection.vendor}: demo school with {Dossier.objects.count()} dossiers seeded in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
 
     listen = f"127.0.0.1:{free_port()}"
     server = subprocess.Popen(  # noqa: S603
