@@ -269,3 +269,21 @@ def test_pdf_server_check_says_whether_the_converter_answers(
     out, err = capsys.readouterr()
     assert "đang chạy" in out
     assert "không trả lời" in err
+
+
+def test_a_long_paper_gets_its_own_libreoffice_so_receipts_do_not_wait_behind_it(
+    warm: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_tools()
+    small = build_docx(plan_document(tasks=1))
+    long = build_docx(plan_document(tasks=4))
+    size = converter._text_size(long)
+    monkeypatch.setattr(converter, "_OWN_PROCESS_ABOVE_BYTES", converter._text_size(small))
+    warm_before, cold_before = converter.stats.warm, converter.stats.cold
+
+    docx_to_pdf(small)
+    docx_to_pdf(long)
+
+    assert size > converter._text_size(small)
+    assert converter.stats.warm == warm_before + 1
+    assert converter.stats.cold == cold_before + 1
