@@ -9,7 +9,9 @@ flushed first) with the demo school and its demo year of dossiers, starts `cchc 
 free port, and requests each paper through the real views (Django's test client, in process, so
 the time printed is server time) in three ways, in one run:
   cold   — the old path: a LibreOffice process started for each paper (PDF_SERVER empty);
-  warm   — the warm converter, first request of that paper (nothing stored);
+  warm   — the warm converter, first request of that paper (nothing stored); a paper too long
+           for it (the book: converter._OWN_PROCESS_ABOVE_BYTES) gets a LibreOffice of its own
+           there, as in production, so receipts never queue behind it;
   stored — the same request again (the paper served from storage).
 It prints seconds (median of the repeats), ratios, and where the warm first request spent its
 time: building the DOCX, converting it, and the rest (queries, hashing, storage, the view); the
