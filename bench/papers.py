@@ -1,23 +1,32 @@
 """Papers benchmark: receipt (Mẫu 01), apology (Mẫu 04), plan PDF and the tracking book.
 
 Usage (from the repository root, after `make install`; needs LibreOffice and python3-uno):
-    .venv/bin/python bench/papers.py [--dossiers 1000]
-    DATABASE_URL=postgres://... .venv/bin/python bench/papers.py
+    .venv/bin/python bench/papers.py [--dossiers 1400]
+    DATABASE_URL=postgres://... .venv/bin/python bench/papers.py [--reuse]
 
 It builds its own database (a temporary SQLite file unless DATABASE_URL is set: that database is
 flushed first) with the demo school and its demo year of dossiers, starts `cchc pdf_server` on a
 free port, and requests each paper through the real views (Django's test client, in process, so
 the time printed is server time) in three ways, in one run:
   cold   — the old path: a LibreOffice process started for each paper (PDF_SERVER empty);
-  warm   — the warm converter, first request of that paper (nothing stored);
+  warm   — the warm converter, first request of that paper (nothing stored); a paper too long
+           for it (the book: converter._OWN_PROCESS_ABOVE_BYTES) gets a LibreOffice of its own
+           there, as in production, so receipts never queue behind it;
   stored — the same request again (the paper served from storage).
-It prints seconds (median of the repeats) and ratios; it asserts nothing.
+It prints seconds (median of the repeats), ratios, and where the warm first request spent its
+time: building the DOCX, converting it, and the rest (queries, hashing, storage, the view); the
+load average (1 min) beside each line, since the machine may be shared. As wall time on a shared
+machine says little, it also prints CPU seconds: the app's own (this process: queries, DOCX,
+hashing, storage) and LibreOffice's (the warm soffice.bin, or the per-paper ones we start). On a
+quiet machine a paper takes about their sum. It asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -48,8 +57,14 @@ def setup_env(tmp: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--dossiers", type=int, default=1000)
+    # Drawn over the year so far, weekends dropped: 1,400 give a book of about 1,000 rows.
+    parser.add_argument("--dossiers", type=int, default=1400)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the dossiers already in DATABASE_URL's database (PostgreSQL seeds slowly)",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="cchc-bench-papers-"))
     setup_env(tmp)
@@ -69,15 +84,18 @@ def main() -> None:
     from cchc.plans.models import Plan
 
     call_command("migrate", verbosity=0)
-    if connection.vendor == "postgresql":
-        call_command("flush", "--noinput", verbosity=0)
     started = time.perf_counter()
-    demo.seed_base()
-    list(demo.seed_other_apps(dossiers=args.dossiers))
-    print(
-        f"{connection.vendor}: demo school with {Dossier.objects.count()} dossiers seeded in "
-        f"{time.perf_counter() - started:.1f} s"
-    )
+    if args.reuse and Dossier.objects.exists():
+        print(f"{connection.vendor}: demo school with {Dossier.objects.count()} dossiers, reused")
+    else:
+        if connection.vendor == "postgresql":
+            call_command("flush", "--noinput", verbosity=0)
+        demo.seed_base()
+        list(demo.seed_other_apps(dossiers=args.dossiers))
+        print(
+            f"{connection.vendor}: demo school with {Dossier.objects.count()} dossiers seeded in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
 
     listen = f"127.0.0.1:{free_port()}"
     server = subprocess.Popen(  # noqa: S603
@@ -106,29 +124,103 @@ def main() -> None:
     book_rows = Dossier.objects.filter(unit=receipt.unit).count()
     papers[f"tracking book PDF ({book_rows} rows)"] = reverse("dossiers:book") + "?xuat=pdf"
 
+    from cchc.core.official_docs import pdf as pdf_module
+    from cchc.dossiers import papers as dossier_papers
+    from cchc.plans import exporting
+
+    spent = {"build": 0.0, "convert": 0.0}
+
+    def clocked(part: str, function):  # type: ignore[no-untyped-def]
+        def wrapper(*a, **k):  # type: ignore[no-untyped-def]
+            begin = time.perf_counter()
+            try:
+                return function(*a, **k)
+            finally:
+                spent[part] += time.perf_counter() - begin
+
+        return wrapper
+
+    for module in (dossier_papers, exporting):
+        module.build_docx = clocked("build", module.build_docx)  # type: ignore[attr-defined]
+    converter._warm = clocked("convert", converter._warm)  # type: ignore[assignment]
+    pdf_module.cold_docx_to_pdf = clocked("convert", pdf_module.cold_docx_to_pdf)
+
+    uno_port = int(port) - 1
+
+    def office_cpu() -> float:
+        """CPU seconds of the warm LibreOffice and of every per-paper one that has ended."""
+        found = subprocess.run(  # noqa: S603
+            ["pgrep", "-f", f"soffice.bin.*port={uno_port}"],  # noqa: S607
+            capture_output=True, text=True, check=False,
+        ).stdout.split()  # fmt: skip
+        warm_cpu = 0.0
+        for pid in found:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                warm_cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return warm_cpu + children.ru_utime + children.ru_stime
+
+    def app_cpu() -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        return own.ru_utime + own.ru_stime
+
+    cpu = {"app": 0.0, "office": 0.0}
+
     def timed(url: str) -> float:
+        app, office = app_cpu(), office_cpu()
         begin = time.perf_counter()
         response = client.get(url)
         elapsed = time.perf_counter() - begin
+        cpu.update(app=app_cpu() - app, office=office_cpu() - office)
         body = b"".join(response) if response.streaming else response.content
         if response.status_code != 200 or not body.startswith(b"%PDF"):
             raise SystemExit(f"{url}: {response.status_code} {body[:200]!r}")
         return elapsed
 
-    print(f"{'paper':38} {'cold':>8} {'warm 1st':>9} {'stored':>8} {'cold/warm':>10}")
+    print(
+        f"{'wall seconds':38} {'cold':>8} {'warm 1st':>9} {'stored':>8} {'cold/warm':>10}"
+        f"   warm 1st = {'build':>6} + {'convert':>7} + {'rest':>6}   load"
+    )
+    cpu_lines = []
     try:
         for name, url in papers.items():
             repeats = 1 if "book" in name else args.repeat
+            cold_runs, cold_cpu = [], []
             with override_settings(PDF_SERVER="", PDF_STORE_DIR=""):
-                cold = median(timed(url) for _ in range(repeats))
-            warm_runs, stored_runs = [], []
+                for _ in range(repeats):
+                    cold_runs.append(timed(url))
+                    cold_cpu.append((cpu["app"], cpu["office"]))
+            cold = median(cold_runs)
+            warm_runs, stored_runs, parts, warm_cpu, stored_cpu = [], [], [], [], []
             for i in range(repeats):
                 store = tmp / f"store-{name[:6]}-{i}"
                 with override_settings(PDF_SERVER=listen, PDF_STORE_DIR=str(store)):
+                    spent.update(build=0.0, convert=0.0)
                     warm_runs.append(timed(url))
+                    warm_cpu.append((cpu["app"], cpu["office"]))
+                    parts.append((warm_runs[-1], spent["build"], spent["convert"]))
                     stored_runs.append(timed(url))
+                    stored_cpu.append((cpu["app"], cpu["office"]))
+            cpu_lines.append(
+                f"{name:38} "
+                + "   ".join(
+                    f"{median(a for a, _ in runs):6.3f} + {median(o for _, o in runs):6.3f}"
+                    for runs in (cold_cpu, warm_cpu, stored_cpu)
+                )
+            )
             warm, stored = median(warm_runs), median(stored_runs)
-            print(f"{name:38} {cold:8.3f} {warm:9.3f} {stored:8.3f} {cold / warm:9.1f}x")
+            total, build, convert = sorted(parts)[len(parts) // 2]
+            print(
+                f"{name:38} {cold:8.3f} {warm:9.3f} {stored:8.3f} {cold / warm:9.1f}x"
+                f"   {total:8.3f} = {build:6.3f} + {convert:7.3f} + {total - build - convert:6.3f}"
+                f"   {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
+        print(f"\n{'CPU seconds (app + LibreOffice)':38} " + "   ".join(
+            f"{title:>15}" for title in ("cold", "warm 1st", "stored")
+        ))  # fmt: skip
+        print("\n".join(cpu_lines))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)

@@ -1,8 +1,10 @@
 """The tracking book (Mẫu 07) as XLSX and PDF: the current form's columns, one row per dossier in
-receipt order, dates as real dates; the PDF prints the whole book however long (no row cap)."""
+receipt order, dates as real dates; the PDF prints the whole book however long (no row cap) and
+is kept (PDF_STORE_DIR) until anything it shows changes."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from cchc.core.official_docs import converter
 from cchc.core.spreadsheets import append_row, workbook_bytes
 from cchc.core.timezones import VN
 from cchc.dossiers import papers
@@ -106,6 +109,12 @@ def tracking_book(
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "xlsx":
         return _xlsx(dossiers, show_personal), XLSX_TYPE, f"so-theo-doi-ho-so-{stamp}.xlsx"
+    filename = f"so-theo-doi-ho-so-{stamp}.pdf"
+    # A book of a thousand rows takes LibreOffice several seconds: made once for what it shows.
+    key = _book_key(dossiers, unit, show_personal)
+    stored = converter.stored_paper(key)
+    if stored is not None:
+        return stored, "application/pdf", filename
     from cchc.dossiers.papers_service import unit_info
 
     rows = [
@@ -126,4 +135,23 @@ def tracking_book(
         for d in in_receipt_order(dossiers)
     ]
     document = papers.tracking_book(unit_info(unit), rows, year=timezone.localdate().year)
-    return papers.render(document, "pdf"), "application/pdf", f"so-theo-doi-ho-so-{stamp}.pdf"
+    pdf = papers.render(document, "pdf")
+    converter.store_paper(key, pdf)
+    return pdf, "application/pdf", filename
+
+
+def _book_key(dossiers: DossierQuerySet, unit: Any, show_personal: bool) -> str:
+    """Everything the printed book shows, as a key: each row's dossier, procedure and unit with
+    the moment each last changed (in book order), who may see personal data, today's date (the
+    book is dated) and the code that lays it out. One query of three columns per dossier."""
+    from cchc.dossiers.papers_service import layout_version
+
+    digest = hashlib.sha256()
+    for row in in_receipt_order(dossiers).values_list(
+        "pk", "updated_at", "procedure__updated_at", "unit__updated_at"
+    ):
+        digest.update(repr(row).encode())
+    return converter.record_key(
+        "tracking-book", unit.pk, unit.updated_at.isoformat(), show_personal,
+        timezone.localdate().isoformat(), layout_version(), digest.hexdigest(),
+    )  # fmt: skip

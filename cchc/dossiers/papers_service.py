@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -191,15 +192,15 @@ def build(
     return papers.control_sheet(unit, info)
 
 
-def _layout_version() -> str:
+@functools.cache
+def layout_version() -> str:
     """Changes whenever the code that draws the papers changes, so a new layout is never stale."""
+    from cchc.dossiers import exports
+
     digest = hashlib.sha256()
-    for module in (papers, layout, ooxml):
+    for module in (papers, layout, ooxml, exports):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()[:16]
-
-
-_LAYOUT_VERSION = _layout_version()
 
 
 def render_paper(
@@ -212,7 +213,7 @@ def render_paper(
     notes = hooks.paper_notes(dossier, kind) if kind in dict(available(dossier)) else []
     key = converter.record_key(
         "dossier-paper", dossier.pk, dossier.version, dossier.updated_at.isoformat(), kind,
-        show_personal, dossier.unit.updated_at.isoformat(), _LAYOUT_VERSION, repr(notes),
+        show_personal, dossier.unit.updated_at.isoformat(), layout_version(), repr(notes),
     )  # fmt: skip
     content = converter.stored_paper(key) if fmt == "pdf" else None
     if content is None:

@@ -3,9 +3,9 @@
 A cold `soffice --convert-to` costs 1–3 s per paper on a 2-core school PC, most of it starting
 LibreOffice; a clerk printing a receipt for each parent in a queue waits for that every time.
 Here LibreOffice stays running behind unoserver (`cchc pdf_server` supervises it and restarts it
-when it dies) and each paper is an XML-RPC call of ~0.1 s. When no converter answers (a fresh
-install, a test machine), the cold path of `pdf.py` is used, so a paper is never refused only
-because the warm converter is down.
+when it dies) and each paper is an XML-RPC call (a receipt takes LibreOffice ~0.15 s). When no
+converter answers (a fresh install, a test machine), the cold path of `pdf.py` is used, so a
+paper is never refused only because the warm converter is down.
 
 Papers are content-addressed: the key is a hash of the DOCX's parts (not of the zip bytes, whose
 entry timestamps change on every build), so an unchanged record serves the stored PDF and a
@@ -34,6 +34,11 @@ logger = logging.getLogger(__name__)
 
 # unoserver's XML-RPC API version this client speaks (unoserver 3.x).
 _API_VERSION = "3"
+# The warm converter makes one paper at a time. A paper whose text is this large (a tracking book
+# of ~250 rows and more: 2.5 s of LibreOffice and up, 10 s for 1,000 rows) gets a LibreOffice of
+# its own instead, so that the receipts asked for meanwhile do not queue behind it; starting that
+# LibreOffice adds ~1 s, little beside the paper itself.
+_OWN_PROCESS_ABOVE_BYTES = 2_000_000
 
 
 @dataclass
@@ -203,7 +208,7 @@ def convert(docx: bytes, *, timeout: float, cold: object) -> bytes:
     try:
         pdf = None
         address = server_address()
-        if address is not None:
+        if address is not None and _text_size(docx) <= _OWN_PROCESS_ABOVE_BYTES:
             pdf = _warm(docx, address, timeout)
         if pdf is not None:
             stats.warm += 1
@@ -216,8 +221,17 @@ def convert(docx: bytes, *, timeout: float, cold: object) -> bytes:
     return pdf
 
 
+def _text_size(docx: bytes) -> int:
+    """The size of the document's body XML (the zip's own figure, nothing is unpacked)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        try:
+            return archive.getinfo("word/document.xml").file_size
+        except KeyError:  # not a Word document: the converter says so
+            return 0
+
+
 def server_is_up(address: tuple[str, int] | None = None, timeout: float = 2) -> bool:
-    """Whether a warm converter answers on `address` (health page, supervisor, tests)."""
+    """Whether a warm converter answers on `address` (the supervisor, `pdf_server --check`)."""
     address = address or server_address()
     if address is None:
         return False

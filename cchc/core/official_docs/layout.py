@@ -578,7 +578,7 @@ def _set_run_text(run: BaseOxmlElement, text: str) -> None:
     if text and text == text.strip() and len(texts) == 1 and not any(c in text for c in "\t\r"):
         texts[0].text = text
     else:
-        run.text = text  # type: ignore[attr-defined]
+        run.text = text
 
 
 def _add_body_table(

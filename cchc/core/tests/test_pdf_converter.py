@@ -247,3 +247,43 @@ def test_a_converter_that_never_answers_is_restarted(
     monkeypatch.setattr(command, "_START_GRACE_S", 0)
 
     assert watch(silent_server, check_timeout=0.5, seconds=20) == "không trả lời"
+
+
+def test_pdf_server_check_says_whether_the_converter_answers(
+    pdf_server: str,
+    silent_server: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.core.management import call_command
+
+    from cchc.core.management.commands import pdf_server as command
+
+    monkeypatch.setattr(command, "_CHECK_MARGIN_S", 0)
+
+    call_command("pdf_server", "--check", "--listen", pdf_server)
+    with pytest.raises(SystemExit) as stopped:
+        call_command("pdf_server", "--check", "--listen", silent_server, "--timeout", "1")
+
+    assert stopped.value.code == 1
+    out, err = capsys.readouterr()
+    assert "đang chạy" in out
+    assert "không trả lời" in err
+
+
+def test_a_long_paper_gets_its_own_libreoffice_so_receipts_do_not_wait_behind_it(
+    warm: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_tools()
+    small = build_docx(plan_document(tasks=1))
+    long = build_docx(plan_document(tasks=4))
+    size = converter._text_size(long)
+    monkeypatch.setattr(converter, "_OWN_PROCESS_ABOVE_BYTES", converter._text_size(small))
+    warm_before, cold_before = converter.stats.warm, converter.stats.cold
+
+    docx_to_pdf(small)
+    docx_to_pdf(long)
+
+    assert size > converter._text_size(small)
+    assert converter.stats.warm == warm_before + 1
+    assert converter.stats.cold == cold_before + 1
