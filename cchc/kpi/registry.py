@@ -67,6 +67,34 @@ class Period:
         last_day = calendar.monthrange(year, last_month)[1]
         return cls(date(year, first_month, 1), date(year, last_month, last_day))
 
+    @property
+    def snapshot_key(self) -> str | None:
+        """The `Snapshot.period` of this period's rows: "" for a calendar year, "2026-Q4" for a
+        quarter, "2026-11" for a month; None for any other range (never snapshotted)."""
+        start, end = self.start, self.end
+        if start.day != 1 or start.year != end.year:
+            return None
+        if end.day != calendar.monthrange(end.year, end.month)[1]:
+            return None
+        months = end.month - start.month + 1
+        if months == 12:
+            return ""
+        if months == 3 and start.month % 3 == 1:
+            return f"{start.year}-Q{(start.month + 2) // 3}"
+        if months == 1:
+            return f"{start.year}-{start.month:02d}"
+        return None
+
+    @classmethod
+    def snapshotted(cls, day: date) -> list[Period]:
+        """The periods a night's snapshot of `day` measures: its year, quarter and month."""
+        quarter = (day.month + 2) // 3
+        return [
+            cls.year(day.year),
+            cls.parse(f"{day.year}-Q{quarter}"),
+            cls.parse(f"{day.year}-{day.month:02d}"),
+        ]
+
     def up_to(self, day: date) -> Period:
         """The part of the period up to and including `day` (a snapshot taken that day)."""
         return Period(self.start, min(self.end, max(day, self.start)))
