@@ -178,6 +178,9 @@ class Indicator:
     definition: str = ""
     # The app that computes it (e.g. "dossiers"), so a missing module can be named.
     module: str = ""
+    # Counted on a sample (its Measure is `sampled`): a figure read back from a snapshot is
+    # shown with its interval too.
+    sampled: bool = False
 
 
 _REGISTRY: dict[str, Indicator] = {}
@@ -207,13 +210,17 @@ def indicator(
     better: Literal["higher", "lower"] = "higher",
     source: str = "",
     definition: str = "",
+    sampled: bool = False,
 ) -> Callable[[Callable[[Any, Period], Measure]], Callable[[Any, Period], Measure]]:
-    """Register an indicator; `definition` (Vietnamese) says what is counted over what."""
+    """Register an indicator; `definition` (Vietnamese) says what is counted over what;
+    `sampled` when its figure is counted on a sample (shown with its 95% interval)."""
 
     def register(func: Callable[[Any, Period], Measure]) -> Callable[[Any, Period], Measure]:
         module = func.__module__.removeprefix("cchc.").split(".")[0]
         compute = _memo_aware(code, func)
-        _REGISTRY[code] = Indicator(code, name, unit, better, source, compute, definition, module)
+        _REGISTRY[code] = Indicator(
+            code, name, unit, better, source, compute, definition, module, sampled
+        )
         KNOWN_CODES[code] = name  # the measuring module's own wording wins over the placeholder
         return func
 
@@ -359,6 +366,13 @@ def measure_many(codes: Iterable[str], unit: Any, period: Period) -> dict[str, M
     from cchc.organizations.models import Unit
 
     return measure_by_unit(codes, Unit.objects.filter(pk=unit.pk), period).get(unit.pk, {})
+
+
+def from_parts(code: str, numerator: Any, denominator: Any, label: str = "") -> Measure:
+    """A measure read back from stored parts (a snapshot), flagged `sampled` as its indicator
+    measures it, so it is shown exactly as when measured live."""
+    found = _REGISTRY.get(code)
+    return Measure(numerator, denominator, label=label, sampled=found is not None and found.sampled)
 
 
 def name_of(code: str | None) -> str:

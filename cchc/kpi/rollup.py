@@ -29,15 +29,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q
 
 from cchc.kpi import index766, registry
-from cchc.kpi.models import Assessment, PeriodSnapshot, Snapshot
+from cchc.kpi.models import Assessment
 from cchc.kpi.registry import Measure, Period
-from cchc.kpi.selectors import TARGET_CODES, Figure, goal_of, whole_number
+from cchc.kpi.selectors import (
+    TARGET_CODES,
+    Figure,
+    goal_of,
+    snapshot_day,
+    snapshots_of,
+    whole_number,
+)
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan, Target, Task, TaskOccurrence, TaskStatus
 from cchc.plans.selectors import OPEN, target_status
@@ -180,27 +187,6 @@ def _is_whole_year(period: Period) -> bool:
     return period == Period.year(period.start.year)
 
 
-def snapshot_day(units: Sequence[Unit], period: Period, today: date) -> date | None:
-    """The last snapshot day of the period (a year, a quarter or a month) before today held for
-    these schools, if any."""
-    key = period.snapshot_key
-    if key is None:
-        return None
-    last = min(period.end, today - timedelta(days=1))
-    if last < period.start:
-        return None
-    return (
-        _snapshots(key)
-        .filter(unit__in=units, code=TARGET_CODES[1], day__gte=period.start, day__lte=last)
-        .aggregate(day=Max("day"))["day"]
-    )
-
-
-def _snapshots(key: str) -> QuerySet:
-    """The rows of a year (`Snapshot`), or of one quarter or month (`PeriodSnapshot`)."""
-    return Snapshot.objects.all() if key == "" else PeriodSnapshot.objects.filter(period=key)
-
-
 def _live(units: Sequence[Unit], codes: Iterable[str], period: Period) -> dict[int, dict]:
     """Each school's figures measured now: indicators that read the same table in one grouped
     query for all the schools (registry.measure_by_unit), the others school by school."""
@@ -230,13 +216,13 @@ def read_measures(
             snapshotted=period.snapshot_key is not None,
         )
     rows = (
-        _snapshots(period.snapshot_key or "")
+        snapshots_of(period.snapshot_key or "")
         .filter(unit__in=units, day=day, code__in=codes)
         .values_list("unit_id", "code", "numerator", "denominator", "label")
     )
     for unit_id, code, numerator, denominator, label in rows:
-        found[unit_id][code] = Measure(
-            whole_number(numerator), whole_number(denominator), label=label
+        found[unit_id][code] = registry.from_parts(
+            code, whole_number(numerator), whole_number(denominator), label
         )
     missing = [unit for unit in units if not found[unit.pk]]
     found.update(_live(missing, codes, period.up_to(day)))
