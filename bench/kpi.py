@@ -19,8 +19,9 @@ Then it takes the nightly snapshot of every school (timed, as the worker runs it
 quarter and the month to date), fills the snapshot history of the last 180 days for the trend
 lines (bulk, from that snapshot), and measures server time per page through Django's test client
 (in process: no network, the full middleware stack, templates rendered): the principal's landing
-page and unit dashboard, the commune officer's landing and roll-up (the year, this quarter and
-this month from the snapshot; a half-year measured live, once), and the report of the demo school
+page and unit dashboard (from the snapshot, and measured live), the commune officer's landing
+and roll-up (the year, this quarter and this month from the snapshot; a half-year measured
+live, once) and his drill-down into one school, and the report of the demo school
 for the year as DOCX, XLSX and PDF (the warm converter `cchc pdf_server`, nothing stored).
 A reused database made before the quarter and month snapshots needs --retake once.
 It prints the median and the worst of --runs runs after one warm-up; it asserts nothing.
@@ -611,6 +612,12 @@ def measure_pages(runs: int, *, live: bool = True) -> list[tuple[str, float, flo
     cases = [
         ("Hiệu trưởng: trang đầu (kế hoạch)", principal, reverse("kpi:overview"), "≤ 150 ms"),
         ("Hiệu trưởng: bảng chỉ số đơn vị", principal, reverse("kpi:unit"), "≤ 150 ms"),
+        (
+            "Hiệu trưởng: bảng chỉ số, tính trực tiếp",
+            principal,
+            reverse("kpi:unit") + "?truc_tiep=1",
+            "",
+        ),
         ("Xã: trang đầu sau đăng nhập", officer, reverse("core:home"), ""),
         ("Xã: tổng hợp các trường, năm", officer, reverse("kpi:rollup"), "≤ 1 s"),
         (
@@ -637,19 +644,25 @@ def measure_pages(runs: int, *, live: bool = True) -> list[tuple[str, float, flo
             reverse("kpi:unit") + f"?don_vi={school.pk}",
             "≤ 150 ms",
         ),
+        (
+            "Xã: xem trang đầu (kế hoạch) một trường, trực tiếp",
+            officer,
+            reverse("kpi:overview") + f"?don_vi={school.pk}",
+            "",
+        ),
     ]
     if not live:
-        cases = [case for case in cases if "trực tiếp" not in case[0]]
+        cases = [case for case in cases if "nửa năm" not in case[0]]
     out = []
     for label, client, url, target in cases:
         if "core:home" in label or url == reverse("core:home"):
             call = lambda c=client, u=url: c.get(u, follow=True)  # noqa: E731
-        elif "tổng hợp" in label and "trực tiếp" not in label:
+        elif "trực tiếp" not in label and ("tổng hợp" in label or "bảng chỉ số" in label):
             call = page(client, url, "Số liệu đến hết ngày")  # served from the snapshot
         else:
             call = page(client, url)
         # A live roll-up (a half-year has no snapshot) measures every school: once is enough.
-        once = "trực tiếp" in label
+        once = "nửa năm" in label
         med, worst = timed(call, 1 if once else runs, warm=not once)
         out.append((label + (" (1 lần)" if once else ""), med, worst, target))
         show(out[-1])

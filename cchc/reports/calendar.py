@@ -27,7 +27,8 @@ from django.utils import timezone
 
 from cchc.organizations.models import Staff, Unit
 from cchc.reports.models import Report, ReportingRule, ReportStatus, Slot
-from cchc.workdays.services import calendar_for_unit
+from cchc.workdays.calendar import WorkCalendar
+from cchc.workdays.services import calendar_for_unit, calendars_for_units
 
 _DATA = Path(__file__).parent / "data" / "reporting_calendar.json"
 
@@ -167,8 +168,10 @@ def rules_by_unit(units: Iterable[Unit]) -> dict[int, tuple[list[RuleSpec], str]
     return found
 
 
-def _dues_of(unit: Unit, specs: list[RuleSpec], source: str, year: int) -> list[Due]:
-    work = calendar_for_unit(unit)
+def _dues_of(
+    unit: Unit, specs: list[RuleSpec], source: str, year: int, work: WorkCalendar | None = None
+) -> list[Due]:
+    work = work or calendar_for_unit(unit)
     dues = []
     for spec in specs:
         to = _day(year, *spec.cutoff_to)
@@ -223,8 +226,11 @@ def calendar_for(units: Iterable[Unit], years: Iterable[int]) -> dict[int, list[
     units = list(units)
     years = sorted(set(years))
     rules = rules_by_unit(units)
+    works = calendars_for_units(units)  # one query for every unit's calendar
     raw = {
-        unit.pk: [d for year in years for d in _dues_of(unit, *rules[unit.pk], year)]
+        unit.pk: [
+            d for year in years for d in _dues_of(unit, *rules[unit.pk], year, works[unit.pk])
+        ]
         for unit in units
     }
     made = _made(units, {d.period for dues in raw.values() for d in dues})
