@@ -96,6 +96,7 @@ def unit_dashboard(request: AuthedHttpRequest) -> HttpResponse:
         "rows": rows,
         "others": visible.exclude(pk=unit.pk).order_by("name")[:200],
         "as_of": as_of,
+        "yesterday": today - timedelta(days=1),
         "live": live,
         "live_query": urlencode({**shown, "truc_tiep": "1"}),
         "snapshot_query": urlencode(shown),

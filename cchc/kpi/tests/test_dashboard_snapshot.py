@@ -5,12 +5,14 @@ snapshot lacks live up to the same day."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.core.timezones import VN
 from cchc.kpi import selectors
 from cchc.kpi.models import PeriodSnapshot, Snapshot
 from cchc.kpi.registry import Period
@@ -88,3 +90,21 @@ def test_a_quarter_reads_its_rows_and_a_half_year_is_live(principal, school) -> 
     half = client.get(reverse("kpi:unit") + f"?ky={yesterday.year}-H1").content.decode()
     assert "Số liệu tính trực tiếp đến thời điểm xem trang." in half
     assert "Xem số liệu ảnh chụp hằng đêm" not in half
+
+
+@pytest.mark.django_db
+def test_a_snapshot_not_taken_since_says_so(principal, school) -> None:
+    now = datetime(2026, 11, 30, 10, 0, tzinfo=VN)
+    Snapshot.objects.create(
+        unit=school,
+        code="dossier_on_time_rate",
+        day=date(2026, 11, 26),
+        numerator=9,
+        denominator=10,
+    )
+
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        body = client_for(principal).get(reverse("kpi:unit")).content.decode()
+
+    assert "Số liệu đến hết ngày 26/11/2026" in body
+    assert "chưa được cập nhật sau ngày 26/11/2026" in body
