@@ -15,12 +15,15 @@ payments (1 per 3), incoming (1 per 10) and outgoing documents (1 per 30, signed
 staff accounts and their recorded work (audit events), the demo plan copied to 9 schools in 10
 and the demo self-assessment to 7 in 10. Generation time is printed, not measured.
 
-Then it takes the nightly snapshot of every school (timed, as the worker runs it), fills the
-snapshot history of the last 180 days for the trend lines (bulk, from that snapshot), and
-measures server time per page through Django's test client (in process: no network, the full
-middleware stack, templates rendered): the principal's landing page and unit dashboard, the
-commune officer's landing and roll-up (year, and a quarter), and the report of the demo school
+Then it takes the nightly snapshot of every school (timed, as the worker runs it: the year, the
+quarter and the month to date), fills the snapshot history of the last 180 days for the trend
+lines (bulk, from that snapshot), and measures server time per page through Django's test client
+(in process: no network, the full middleware stack, templates rendered): the principal's landing
+page and unit dashboard (from the snapshot, and measured live), the commune officer's landing
+and roll-up (the year, this quarter and this month from the snapshot; a half-year measured
+live, once) and his drill-down into one school, and the report of the demo school
 for the year as DOCX, XLSX and PDF (the warm converter `cchc pdf_server`, nothing stored).
+A reused database made before the quarter and month snapshots needs --retake once.
 It prints the median and the worst of --runs runs after one warm-up; it asserts nothing.
 """
 
@@ -590,7 +593,7 @@ def warm_converter() -> tuple[subprocess.Popen | None, str]:
     return None, ""
 
 
-def measure_pages(runs: int, *, quarter: bool = True) -> list[tuple[str, float, float, str]]:
+def measure_pages(runs: int, *, live: bool = True) -> list[tuple[str, float, float, str]]:
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
@@ -599,7 +602,9 @@ def measure_pages(runs: int, *, quarter: bool = True) -> list[tuple[str, float, 
     from cchc.organizations import demo
     from cchc.organizations.models import Unit
 
-    year = timezone.localdate().year
+    yesterday = timezone.localdate() - timedelta(days=1)
+    year = yesterday.year
+    quarter = (yesterday.month + 2) // 3
     principal, officer = Client(), Client()
     principal.force_login(User.objects.get(username="trangntt"))
     officer.force_login(User.objects.get(username="tuanpm"))
@@ -607,12 +612,30 @@ def measure_pages(runs: int, *, quarter: bool = True) -> list[tuple[str, float, 
     cases = [
         ("Hiệu trưởng: trang đầu (kế hoạch)", principal, reverse("kpi:overview"), "≤ 150 ms"),
         ("Hiệu trưởng: bảng chỉ số đơn vị", principal, reverse("kpi:unit"), "≤ 150 ms"),
+        (
+            "Hiệu trưởng: bảng chỉ số, tính trực tiếp",
+            principal,
+            reverse("kpi:unit") + "?truc_tiep=1",
+            "",
+        ),
         ("Xã: trang đầu sau đăng nhập", officer, reverse("core:home"), ""),
         ("Xã: tổng hợp các trường, năm", officer, reverse("kpi:rollup"), "≤ 1 s"),
         (
-            "Xã: tổng hợp các trường, quý 4",
+            f"Xã: tổng hợp các trường, quý {quarter}",
             officer,
-            reverse("kpi:rollup") + f"?ky={year}-Q4",
+            reverse("kpi:rollup") + f"?ky={year}-Q{quarter}",
+            "",
+        ),
+        (
+            f"Xã: tổng hợp các trường, tháng {yesterday.month}",
+            officer,
+            reverse("kpi:rollup") + f"?ky={year}-{yesterday.month:02d}",
+            "",
+        ),
+        (
+            f"Xã: tổng hợp các trường, nửa năm {1 + (yesterday.month > 6)} (trực tiếp)",
+            officer,
+            reverse("kpi:rollup") + f"?ky={year}-H{1 + (yesterday.month > 6)}",
             "",
         ),
         (
@@ -621,17 +644,25 @@ def measure_pages(runs: int, *, quarter: bool = True) -> list[tuple[str, float, 
             reverse("kpi:unit") + f"?don_vi={school.pk}",
             "≤ 150 ms",
         ),
+        (
+            "Xã: xem trang đầu (kế hoạch) một trường, trực tiếp",
+            officer,
+            reverse("kpi:overview") + f"?don_vi={school.pk}",
+            "",
+        ),
     ]
-    if not quarter:
-        cases = [case for case in cases if "quý" not in case[0]]
+    if not live:
+        cases = [case for case in cases if "nửa năm" not in case[0]]
     out = []
     for label, client, url, target in cases:
         if "core:home" in label or url == reverse("core:home"):
             call = lambda c=client, u=url: c.get(u, follow=True)  # noqa: E731
+        elif "trực tiếp" not in label and ("tổng hợp" in label or "bảng chỉ số" in label):
+            call = page(client, url, "Số liệu đến hết ngày")  # served from the snapshot
         else:
             call = page(client, url)
-        # The live quarter measures every school: once is enough to know its cost.
-        once = "quý" in label
+        # A live roll-up (a half-year has no snapshot) measures every school: once is enough.
+        once = "nửa năm" in label
         med, worst = timed(call, 1 if once else runs, warm=not once)
         out.append((label + (" (1 lần)" if once else ""), med, worst, target))
         show(out[-1])
@@ -702,7 +733,9 @@ def main() -> None:
     )
     parser.add_argument("--no-report", action="store_true", help="skip the report timings")
     parser.add_argument(
-        "--no-quarter", action="store_true", help="skip the live quarter roll-up (minutes at 1M)"
+        "--no-quarter",
+        action="store_true",
+        help="skip the live roll-up (a half-year: every school measured live, seconds at 1M)",
     )
     args = parser.parse_args()
     if args.units < 4 or args.dossiers < args.units * 8:
@@ -721,7 +754,7 @@ def main() -> None:
 
     from cchc.dossiers.models import Dossier
     from cchc.kpi import services
-    from cchc.kpi.models import Snapshot
+    from cchc.kpi.models import PeriodSnapshot, Snapshot
     from cchc.organizations.models import Unit
 
     logging.disable(logging.WARNING)
@@ -744,9 +777,10 @@ def main() -> None:
     if args.retake or not Snapshot.objects.filter(day=yesterday).exists():
         began = time.perf_counter()
         written = services.snapshot_take(day=yesterday)
+        periods = PeriodSnapshot.objects.filter(day=yesterday).count()
         print(
-            f"Ảnh chụp chỉ số hằng đêm ngày {yesterday:%d/%m/%Y} (mọi đơn vị): "
-            f"{time.perf_counter() - began:.1f} s, {written:,} dòng"
+            f"Ảnh chụp chỉ số hằng đêm ngày {yesterday:%d/%m/%Y} (mọi đơn vị; năm, quý, tháng): "
+            f"{time.perf_counter() - began:.1f} s, {written:,} dòng năm + {periods:,} quý, tháng"
         )
     if not Snapshot.objects.filter(day=yesterday - timedelta(days=1)).exists():
         print(f"  lịch sử ảnh chụp (dòng, sinh hàng loạt): {snapshot_history(args.history_days):,}")
@@ -757,7 +791,7 @@ def main() -> None:
     print(
         f"Thời gian phía máy chủ, trung vị / chậm nhất của {args.runs} lần (sau 1 lần chạy nóng):"
     )
-    measure_pages(args.runs, quarter=not args.no_quarter)
+    measure_pages(args.runs, live=not args.no_quarter)
     if not args.no_report:
         measure_report(args.runs)
 

@@ -236,3 +236,16 @@ def counts_by_status(units: QuerySet[Unit], period: Period) -> dict[str, int]:
         .annotate(n=Count("id"))
     )
     return {row["status"]: row["n"] for row in rows}
+
+
+@indicator_group("dossier_online_rate", empty=lambda: {"dossier_online_rate": Measure()})
+def online_group(units: QuerySet[Unit], period: Period) -> dict[int, dict[str, Measure]]:
+    """`dossier_online_rate` of each unit in one grouped query."""
+    start, end = _window(period)
+    rows = (
+        Dossier.objects.filter(unit__in=units, submitted_at__gte=start, submitted_at__lt=end)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("id", filter=Q(channel=Channel.ONLINE)), d=Count("id"))
+    )
+    return {row["unit_id"]: {"dossier_online_rate": Measure(row["n"], row["d"])} for row in rows}

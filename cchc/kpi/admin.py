@@ -3,7 +3,7 @@ through their workflow (cchc/kpi/assessments.py), which audits every step."""
 
 from django.contrib import admin
 
-from cchc.kpi.models import Assessment, CriterionScore, Snapshot
+from cchc.kpi.models import Assessment, CriterionScore, PeriodSnapshot, Snapshot
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -21,6 +21,12 @@ class ReadOnly(admin.ModelAdmin):
 class SnapshotAdmin(ReadOnly):
     list_display = ["unit", "code", "day", "numerator", "denominator", "label"]
     list_filter = ["code"]
+
+
+@admin.register(PeriodSnapshot)
+class PeriodSnapshotAdmin(ReadOnly):
+    list_display = ["unit", "code", "period", "day", "numerator", "denominator", "label"]
+    list_filter = ["period", "code"]
 
 
 class ScoreInline(admin.TabularInline):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from cchc.kpi.models import Assessment
-from cchc.kpi.registry import Measure, Period, indicator
+from cchc.kpi.registry import Measure, PartsByUnit, Period, indicator, indicator_group
 from cchc.kpi.rubric import current_rubric
 from cchc.organizations.models import Unit
 
@@ -30,7 +30,10 @@ from cchc.organizations.models import Unit
     ),
 )
 def cchc_self_score(units: QuerySet[Unit], period: Period) -> Measure:
-    assessments = list(Assessment.objects.filter(unit__in=units, year=period.end.year))
+    return _score(list(Assessment.objects.filter(unit__in=units, year=period.end.year)))
+
+
+def _score(assessments: list[Assessment]) -> Measure:
     if not assessments:
         return Measure()
     points = sum((a.points for a in assessments), Decimal(0))
@@ -38,3 +41,12 @@ def cchc_self_score(units: QuerySet[Unit], period: Period) -> Measure:
     if len(assessments) == 1 and maximum:
         return Measure(points, maximum, label=current_rubric().rating(points, maximum))
     return Measure(points, maximum)
+
+
+@indicator_group("cchc_self_score", empty=lambda: {"cchc_self_score": Measure()})
+def self_score_group(units: QuerySet[Unit], period: Period) -> PartsByUnit:
+    """`cchc_self_score` of each unit (its own assessment, rated) from one query."""
+    mine: dict[int, list[Assessment]] = {}
+    for assessment in Assessment.objects.filter(unit__in=units, year=period.end.year):
+        mine.setdefault(assessment.unit_id, []).append(assessment)
+    return {unit_id: {"cchc_self_score": _score(found)} for unit_id, found in mine.items()}

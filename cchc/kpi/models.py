@@ -137,3 +137,39 @@ class CriterionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+class PeriodSnapshot(TimeStampedModel):
+    """An indicator's parts for one unit over a quarter ("2026-Q4") or a month ("2026-11") up to
+    `day`, taken with the nightly `Snapshot` (which holds the year to date).
+
+    The commune's roll-up of a quarter or a month reads one night's rows of all its schools
+    instead of measuring every school live; a past quarter reads the rows of its last day.
+    """
+
+    unit = models.ForeignKey(
+        "organizations.Unit", verbose_name="Đơn vị", on_delete=models.CASCADE, related_name="+"
+    )
+    code = models.CharField("Mã chỉ số", max_length=64)
+    period = models.CharField("Kỳ", max_length=7)
+    day = models.DateField("Ngày chụp")
+    numerator = models.DecimalField("Tử số", max_digits=20, decimal_places=4)
+    denominator = models.DecimalField("Mẫu số", max_digits=20, decimal_places=4)
+    label = models.CharField("Xếp loại", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = "Ảnh chụp chỉ số theo quý, tháng"
+        verbose_name_plural = "Ảnh chụp chỉ số theo quý, tháng"
+        ordering = ["unit", "code", "period", "day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "code", "period", "day"], name="kpi_period_snapshot_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(denominator__gte=0) & models.Q(numerator__gte=0),
+                name="kpi_period_snapshot_parts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.period} {self.day:%d/%m/%Y}"

@@ -181,8 +181,12 @@ def overview_for_user(*, user: AnyUser, unit_id: str | None, today: date) -> Ove
     if plan is None:
         return result
     result.plan = plan
-    statuses = target_statuses(plan, today=today)
     owners = {t.pk: t for t in plan.targets.select_related("owner")}
+    # The targets' figures at once: indicators reading the same table share one grouped query.
+    measures = registry.measure_many(
+        [t.kpi_code for t in owners.values() if t.kpi_code], unit, Period.year(plan.year)
+    )
+    statuses = target_statuses(plan, today=today, measures=measures)
     snapshotted = last_snapshot(
         unit,
         [s.target.kpi_code for s in statuses if s.target.kpi_code],

@@ -67,6 +67,34 @@ class Period:
         last_day = calendar.monthrange(year, last_month)[1]
         return cls(date(year, first_month, 1), date(year, last_month, last_day))
 
+    @property
+    def snapshot_key(self) -> str | None:
+        """The `Snapshot.period` of this period's rows: "" for a calendar year, "2026-Q4" for a
+        quarter, "2026-11" for a month; None for any other range (never snapshotted)."""
+        start, end = self.start, self.end
+        if start.day != 1 or start.year != end.year:
+            return None
+        if end.day != calendar.monthrange(end.year, end.month)[1]:
+            return None
+        months = end.month - start.month + 1
+        if months == 12:
+            return ""
+        if months == 3 and start.month % 3 == 1:
+            return f"{start.year}-Q{(start.month + 2) // 3}"
+        if months == 1:
+            return f"{start.year}-{start.month:02d}"
+        return None
+
+    @classmethod
+    def snapshotted(cls, day: date) -> list[Period]:
+        """The periods a night's snapshot of `day` measures: its year, quarter and month."""
+        quarter = (day.month + 2) // 3
+        return [
+            cls.year(day.year),
+            cls.parse(f"{day.year}-Q{quarter}"),
+            cls.parse(f"{day.year}-{day.month:02d}"),
+        ]
+
     def up_to(self, day: date) -> Period:
         """The part of the period up to and including `day` (a snapshot taken that day)."""
         return Period(self.start, min(self.end, max(day, self.start)))
@@ -150,6 +178,9 @@ class Indicator:
     definition: str = ""
     # The app that computes it (e.g. "dossiers"), so a missing module can be named.
     module: str = ""
+    # Counted on a sample (its Measure is `sampled`): a figure read back from a snapshot is
+    # shown with its interval too.
+    sampled: bool = False
 
 
 _REGISTRY: dict[str, Indicator] = {}
@@ -179,13 +210,17 @@ def indicator(
     better: Literal["higher", "lower"] = "higher",
     source: str = "",
     definition: str = "",
+    sampled: bool = False,
 ) -> Callable[[Callable[[Any, Period], Measure]], Callable[[Any, Period], Measure]]:
-    """Register an indicator; `definition` (Vietnamese) says what is counted over what."""
+    """Register an indicator; `definition` (Vietnamese) says what is counted over what;
+    `sampled` when its figure is counted on a sample (shown with its 95% interval)."""
 
     def register(func: Callable[[Any, Period], Measure]) -> Callable[[Any, Period], Measure]:
         module = func.__module__.removeprefix("cchc.").split(".")[0]
         compute = _memo_aware(code, func)
-        _REGISTRY[code] = Indicator(code, name, unit, better, source, compute, definition, module)
+        _REGISTRY[code] = Indicator(
+            code, name, unit, better, source, compute, definition, module, sampled
+        )
         KNOWN_CODES[code] = name  # the measuring module's own wording wins over the placeholder
         return func
 
@@ -331,6 +366,13 @@ def measure_many(codes: Iterable[str], unit: Any, period: Period) -> dict[str, M
     from cchc.organizations.models import Unit
 
     return measure_by_unit(codes, Unit.objects.filter(pk=unit.pk), period).get(unit.pk, {})
+
+
+def from_parts(code: str, numerator: Any, denominator: Any, label: str = "") -> Measure:
+    """A measure read back from stored parts (a snapshot), flagged `sampled` as its indicator
+    measures it, so it is shown exactly as when measured live."""
+    found = _REGISTRY.get(code)
+    return Measure(numerator, denominator, label=label, sampled=found is not None and found.sampled)
 
 
 def name_of(code: str | None) -> str:

@@ -13,8 +13,12 @@ defined per indicator and would be wrong for exactly those state-dependent ones.
 "up to the end of yesterday" is exact for that day, and the drill-down into any school (its
 dashboard) is live, to the minute.
 
-Periods other than a whole year (a quarter, a month) have no snapshot (snapshots hold the year to
-date) and are measured live; so is a school that has no snapshot for that day yet (new).
+A quarter or a month reads its own snapshot rows the same way (each night's snapshot measures
+the year, the quarter and the month to that day; `PeriodSnapshot`): a past quarter reads the
+snapshot of its last day, if it was taken (`cchc kpi snapshot --day` takes it again). A half-year,
+or a period without a snapshot, is measured live, with the indicators that read the same table
+in one grouped query for all the schools (`registry.measure_by_unit`); so is a school that has no
+snapshot for that day yet (new).
 
 Flags. A school without a plan for the year is flagged here; other apps add their own flags by
 registering a provider (`register_flag_provider`) in their AppConfig.ready, e.g. the reporting
@@ -25,16 +29,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 
 from cchc.kpi import index766, registry
-from cchc.kpi.models import Assessment, Snapshot
+from cchc.kpi.models import Assessment
 from cchc.kpi.registry import Measure, Period
-from cchc.kpi.selectors import TARGET_CODES, Figure, goal_of, whole_number
+from cchc.kpi.selectors import (
+    TARGET_CODES,
+    Figure,
+    goal_of,
+    snapshot_day,
+    snapshots_of,
+    whole_number,
+)
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan, Target, Task, TaskOccurrence, TaskStatus
 from cchc.plans.selectors import OPEN, target_status
@@ -93,6 +104,8 @@ class Source:
     as_of: date
     live_units: int = 0
     whole_year: bool = True
+    # A year, a quarter or a month: the nightly snapshot measures it (a half-year it does not).
+    snapshotted: bool = True
 
     @property
     def stamp(self) -> str:
@@ -189,50 +202,45 @@ def _is_whole_year(period: Period) -> bool:
     return period == Period.year(period.start.year)
 
 
-def snapshot_day(units: Sequence[Unit], period: Period, today: date) -> date | None:
-    """The last snapshot day of the year before today held for these schools, if any."""
-    if not _is_whole_year(period):
-        return None
-    last = min(period.end, today - timedelta(days=1))
-    if last < period.start:
-        return None
-    return Snapshot.objects.filter(
-        unit__in=units, code=TARGET_CODES[1], day__gte=period.start, day__lte=last
-    ).aggregate(day=Max("day"))["day"]
-
-
-def _live(unit: Unit, codes: Iterable[str], period: Period) -> dict[str, Measure]:
-    single = Unit.objects.filter(pk=unit.pk)
-    return {code: registry.measure(code, single, period) for code in codes}
+def _live(units: Sequence[Unit], codes: Iterable[str], period: Period) -> dict[int, dict]:
+    """Each school's figures measured now: indicators that read the same table in one grouped
+    query for all the schools (registry.measure_by_unit), the others school by school."""
+    if not units:
+        return {}
+    return registry.measure_by_unit(
+        codes, Unit.objects.filter(pk__in=[unit.pk for unit in units]), period
+    )
 
 
 def read_measures(
     units: Sequence[Unit], period: Period, codes: Sequence[str], today: date
 ) -> tuple[dict[int, dict[str, Measure]], Source]:
-    """Each school's figures for `codes`: from the last snapshot day of a whole year (one
-    query), else measured live; a school missing from the snapshot is measured live up to that
-    same day, so every figure on the page means the same thing."""
+    """Each school's figures for `codes`: from the period's last snapshot day (one query; a
+    year, a quarter or a month is snapshotted each night), else measured live; a school missing
+    from the snapshot is measured live up to that same day, so every figure on the page means
+    the same thing."""
     day = snapshot_day(units, period, today)
     found: dict[int, dict[str, Measure]] = {unit.pk: {} for unit in units}
     if day is None:
-        for unit in units:
-            found[unit.pk] = _live(unit, codes, period)
+        found.update(_live(units, codes, period))
         return found, Source(
             "live",
             min(period.end, today),
             live_units=len(units),
             whole_year=_is_whole_year(period),
+            snapshotted=period.snapshot_key is not None,
         )
-    rows = Snapshot.objects.filter(unit__in=units, day=day, code__in=codes).values_list(
-        "unit_id", "code", "numerator", "denominator", "label"
+    rows = (
+        snapshots_of(period.snapshot_key or "")
+        .filter(unit__in=units, day=day, code__in=codes)
+        .values_list("unit_id", "code", "numerator", "denominator", "label")
     )
     for unit_id, code, numerator, denominator, label in rows:
-        found[unit_id][code] = Measure(
-            whole_number(numerator), whole_number(denominator), label=label
+        found[unit_id][code] = registry.from_parts(
+            code, whole_number(numerator), whole_number(denominator), label
         )
     missing = [unit for unit in units if not found[unit.pk]]
-    for unit in missing:
-        found[unit.pk] = _live(unit, codes, period.up_to(day))
+    found.update(_live(missing, codes, period.up_to(day)))
     return found, Source("snapshot", day, live_units=len(missing))
 
 

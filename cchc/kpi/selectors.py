@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.kpi import registry
-from cchc.kpi.models import Snapshot
+from cchc.kpi.models import PeriodSnapshot, Snapshot
 from cchc.kpi.registry import Measure, Period
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan
@@ -66,13 +67,20 @@ def goal_of(target: Any) -> str:
 
 
 def unit_figures(
-    unit: Unit, period: Period, *, today: date | None = None, codes: list[str] | None = None
+    unit: Unit,
+    period: Period,
+    *,
+    today: date | None = None,
+    codes: list[str] | None = None,
+    measures: dict[str, Measure] | None = None,
 ) -> list[Figure]:
     """Every registered indicator (or those of `codes`) of `unit` over `period`, each with the
-    plan target bound to it, if any."""
+    plan target bound to it, if any; measured live unless `measures` holds them (code →
+    Measure, e.g. read from a snapshot by `dashboard_measures`)."""
     wanted = [found for found in registry.all_indicators() if codes is None or found.code in codes]
-    # Every figure at once: indicators reading the same table share one grouped query.
-    measures = registry.measure_many([found.code for found in wanted], unit, period)
+    if measures is None:
+        # Every figure at once: indicators reading the same table share one grouped query.
+        measures = registry.measure_many([found.code for found in wanted], unit, period)
     bound: dict[str, Any] = {}
     # A period belongs to the year it ends in: Q1's window 15/12/2025–14/03/2026 is 2026's.
     plan = Plan.objects.filter(unit=unit, year=period.end.year).order_by("-pk").first()
@@ -156,6 +164,53 @@ def last_snapshot(unit: Unit, codes: list[str], day: date) -> dict[str, Measure]
         code: Measure(whole_number(numerator), whole_number(denominator), label=label)
         for code, numerator, denominator, label in rows
     }
+
+
+def snapshot_day(units: Sequence[Unit], period: Period, today: date) -> date | None:
+    """The last snapshot day of the period (a year, a quarter or a month) before today held for
+    these schools, if any."""
+    key = period.snapshot_key
+    if key is None:
+        return None
+    last = min(period.end, today - timedelta(days=1))
+    if last < period.start:
+        return None
+    return (
+        snapshots_of(key)
+        .filter(unit__in=units, code=TARGET_CODES[1], day__gte=period.start, day__lte=last)
+        .aggregate(day=Max("day"))["day"]
+    )
+
+
+def snapshots_of(key: str) -> QuerySet:
+    """The rows of a year (`Snapshot`), or of one quarter or month (`PeriodSnapshot`)."""
+    return Snapshot.objects.all() if key == "" else PeriodSnapshot.objects.filter(period=key)
+
+
+def dashboard_measures(
+    unit: Unit, period: Period, *, today: date, live: bool = False
+) -> tuple[dict[str, Measure], date | None]:
+    """Every indicator of `unit` over `period` and the day they are counted to: from the
+    period's last snapshot before today (a year, a quarter or a month; one query), or measured
+    live now (`live`, or no snapshot held: day None). An indicator the snapshot lacks (added
+    since) is measured live up to the same day, so every figure means the same thing."""
+    codes = [found.code for found in registry.all_indicators()]
+    day = None if live else snapshot_day([unit], period, today)
+    if day is None:
+        return registry.measure_many(codes, unit, period), None
+    rows = (
+        snapshots_of(period.snapshot_key or "")
+        .filter(unit=unit, day=day, code__in=codes)
+        .values_list("code", "numerator", "denominator", "label")
+    )
+    found = {
+        code: registry.from_parts(code, whole_number(n), whole_number(d), label)
+        for code, n, d, label in rows
+    }
+    missing = [code for code in codes if code not in found]
+    if missing:
+        found.update(registry.measure_many(missing, unit, period.up_to(day)))
+    return found, day
 
 
 def whole_number(value: Decimal) -> int | Decimal:

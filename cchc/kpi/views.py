@@ -4,6 +4,7 @@ with trends, and the commune's roll-up."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -50,7 +51,11 @@ def _period(request: HttpRequest) -> tuple[Period, str]:
 @require_safe
 @login_required
 def unit_dashboard(request: AuthedHttpRequest) -> HttpResponse:
-    """Every indicator of one unit: value, what it counts, the plan's goal, status and trend."""
+    """Every indicator of one unit: value, what it counts, the plan's goal, status and trend.
+
+    The figures are last night's snapshot of the period, stamped "Số liệu đến hết ngày …", so
+    the page reads one query instead of measuring the year's records; "Tính trực tiếp"
+    (?truc_tiep=1) measures them now, as does a period without a snapshot (a half-year)."""
     permissions.require(request.user, permissions.VIEW_PLANS)
     visible = permissions.visible_units(request.user)
     chosen = request.GET.get("don_vi", "")
@@ -64,7 +69,12 @@ def unit_dashboard(request: AuthedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     single = Unit.objects.filter(pk=unit.pk)
     since = max(period.start, min(period.end, today) - timedelta(days=180))
-    figures = selectors.unit_figures(unit, period, today=today)
+    # Last night's snapshot of the period (stamped on the page), or live on request (?truc_tiep=1)
+    # or when the period has no snapshot.
+    live = request.GET.get("truc_tiep") == "1"
+    measures, as_of = selectors.dashboard_measures(unit, period, today=today, live=live)
+    figures = selectors.unit_figures(unit, period, today=today, measures=measures)
+    shown = {key: request.GET[key] for key in ("don_vi", "ky") if request.GET.get(key)}
     lines = selectors.trends(
         single,
         [figure.indicator.code for figure in figures],
@@ -85,6 +95,12 @@ def unit_dashboard(request: AuthedHttpRequest) -> HttpResponse:
         "error": error,
         "rows": rows,
         "others": visible.exclude(pk=unit.pk).order_by("name")[:200],
+        "as_of": as_of,
+        "yesterday": today - timedelta(days=1),
+        "live": live,
+        "live_query": urlencode({**shown, "truc_tiep": "1"}),
+        "snapshot_query": urlencode(shown),
+        "has_snapshots": period.snapshot_key is not None,
     }
     return render(request, "kpi/unit_dashboard.html", context, status=400 if error else 200)
 

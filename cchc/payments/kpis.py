@@ -240,3 +240,57 @@ def cashless_group(units: QuerySet[Unit], period: Period) -> PartsByUnit:
         )
     )
     return {row.pop("unit_id"): _cashless_measures(row) for row in rows}
+
+
+@indicator_group(
+    "e_payment_staff_rate",
+    "procedure_fee_online_rate",
+    empty=lambda: {"e_payment_staff_rate": Measure(), "procedure_fee_online_rate": Measure()},
+)
+def staff_and_fees_group(units: QuerySet[Unit], period: Period) -> PartsByUnit:
+    """`e_payment_staff_rate` (collectors by unit) and `procedure_fee_online_rate` of each unit
+    in two grouped queries: the same counts as each indicator's function, per unit."""
+    found: dict[int, dict[str, list[int]]] = {}
+
+    def add(unit_id: int, code: str, n: int, d: int) -> None:
+        mine = found.setdefault(
+            unit_id, {"e_payment_staff_rate": [0, 0], "procedure_fee_online_rate": [0, 0]}
+        )[code]
+        mine[0] += n
+        mine[1] += d
+
+    collectors = (
+        _payments(units, period)
+        .filter(collector__isnull=False)
+        .order_by()
+        .values("unit_id", "collector")
+        .annotate(cash=Count("id", filter=Q(method=PaymentMethod.CASH)))
+    )
+    for row in collectors:
+        add(row["unit_id"], "e_payment_staff_rate", int(row["cash"] == 0), 1)
+    bills = (
+        Bill.objects.filter(
+            unit__in=units,
+            kind=BillKind.PROCEDURE,
+            issued_on__gte=period.start,
+            issued_on__lte=period.end,
+        )
+        .exclude(status=BillStatus.CANCELLED)
+        .order_by()
+        .values("unit_id")
+        .annotate(
+            n=Count(
+                "id",
+                filter=Q(status__in=[BillStatus.PAID, BillStatus.OVERPAID])
+                & ~Q(payments__method=PaymentMethod.CASH),
+                distinct=True,
+            ),
+            d=Count("id", distinct=True),
+        )
+    )
+    for row in bills:
+        add(row["unit_id"], "procedure_fee_online_rate", row["n"], row["d"])
+    return {
+        unit_id: {code: Measure(n, d) for code, (n, d) in parts.items()}
+        for unit_id, parts in found.items()
+    }

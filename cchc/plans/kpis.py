@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from cchc.kpi.registry import Measure, Period, indicator
+from cchc.kpi.registry import Measure, PartsByUnit, Period, indicator, indicator_group
 from cchc.organizations.models import Unit
 from cchc.plans.models import Task, TaskOccurrence, TaskStatus
 
@@ -61,3 +61,19 @@ def task_on_time_by_owner(units: QuerySet[Unit], period: Period) -> dict[int, Me
         for row in rows:
             result[row[owner]] = result.get(row[owner], Measure()) + Measure(row["n"], row["d"])
     return result
+
+
+@indicator_group("task_on_time_rate", empty=lambda: {"task_on_time_rate": Measure()})
+def task_on_time_group(units: QuerySet[Unit], period: Period) -> PartsByUnit:
+    """`task_on_time_rate` of each unit: the same two counts, grouped by the plan's unit."""
+    once, periods = _counted(units, period)
+    found: dict[int, Measure] = {}
+    for queryset, unit in ((once, "plan__unit_id"), (periods, "task__plan__unit_id")):
+        rows = (
+            queryset.order_by()
+            .values(unit)
+            .annotate(n=Count("id", filter=TASK_ON_TIME), d=Count("id"))
+        )
+        for row in rows:
+            found[row[unit]] = found.get(row[unit], Measure()) + Measure(row["n"], row["d"])
+    return {unit_id: {"task_on_time_rate": measure} for unit_id, measure in found.items()}

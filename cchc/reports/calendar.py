@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from cchc.organizations.models import Staff, Unit
 from cchc.reports.models import Report, ReportingRule, ReportStatus, Slot
-from cchc.workdays.services import calendar_for_unit
+from cchc.workdays.calendar import WorkCalendar
+from cchc.workdays.services import calendar_for_unit, calendars_for_units
 
 _DATA = Path(__file__).parent / "data" / "reporting_calendar.json"
 
@@ -178,8 +179,10 @@ def _window_dates(
     return _day(start_year, *cutoff_from), to
 
 
-def _dues_of(unit: Unit, specs: list[RuleSpec], source: str, year: int) -> list[Due]:
-    work = calendar_for_unit(unit)
+def _dues_of(
+    unit: Unit, specs: list[RuleSpec], source: str, year: int, work: WorkCalendar | None = None
+) -> list[Due]:
+    work = work or calendar_for_unit(unit)
     dues = []
     for spec in specs:
         start, to = _window_dates(spec.cutoff_from, spec.cutoff_to, year)
@@ -232,8 +235,11 @@ def calendar_for(units: Iterable[Unit], years: Iterable[int]) -> dict[int, list[
     units = list(units)
     years = sorted(set(years))
     rules = rules_by_unit(units)
+    works = calendars_for_units(units)  # one query for every unit's calendar
     raw = {
-        unit.pk: [d for year in years for d in _dues_of(unit, *rules[unit.pk], year)]
+        unit.pk: [
+            d for year in years for d in _dues_of(unit, *rules[unit.pk], year, works[unit.pk])
+        ]
         for unit in units
     }
     made = _made(units, {d.period for dues in raw.values() for d in dues})

@@ -46,6 +46,7 @@ def responses_in(units: QuerySet[Unit], period: Period, **filters: object) -> Qu
     source="Kế hoạch CCHC mục tiêu 3; (Hài lòng + Rất hài lòng) ÷ câu trả lời hợp lệ của phiếu "
     "đánh giá từng hồ sơ, không tính câu bỏ trống và “Không ý kiến” (Quyết định 3476/QĐ-BGDĐT, "
     "SIPAS)",
+    sampled=True,
 )
 def satisfaction_rate(units: QuerySet[Unit], period: Period) -> Measure:
     tally = results.pooled(responses_in(units, period, campaign__kind=CampaignKind.DOSSIER))
@@ -56,6 +57,7 @@ def satisfaction_rate(units: QuerySet[Unit], period: Period) -> Measure:
     "education_satisfaction_rate",
     name="Mức độ hài lòng về dịch vụ giáo dục công (cha mẹ học sinh, học sinh)",
     source="Quyết định 3476/QĐ-BGDĐT; Kế hoạch CCHC phần III (trách nhiệm tổ chức khảo sát)",
+    sampled=True,
 )
 def education_satisfaction_rate(units: QuerySet[Unit], period: Period) -> Measure:
     tally = results.pooled(

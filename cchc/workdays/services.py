@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,24 @@ def _ancestor_ids(unit: Unit) -> list[int]:
     return [int(part) for part in unit.path.split(".") if part]
 
 
+def _seconds(cutoff: time) -> int:
+    return cutoff.hour * 3600 + cutoff.minute * 60 + cutoff.second
+
+
+def _with_cutoff(calendar: WorkCalendar, cutoff: time) -> WorkCalendar:
+    """`calendar` with a unit's own receipt cut-off hour, built once per hour."""
+    if cutoff == calendar.cutoff:
+        return calendar
+    key = (-1, _seconds(cutoff))
+    cached = _cache.get(key)
+    if cached is None:
+        cached = calendar.with_cutoff(cutoff)
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        _cache[key] = cached
+    return cached
+
+
 def calendar_for_unit(unit: Unit | None) -> WorkCalendar:
     """The official calendar with the overrides of `unit` and the units above it, and the
     unit's own receipt cut-off hour.
@@ -45,23 +64,58 @@ def calendar_for_unit(unit: Unit | None) -> WorkCalendar:
     base = default_calendar()
     if unit is None:
         return base
-    cutoff = unit.receipt_cutoff
     chain = _ancestor_ids(unit) or [unit.pk]
     stamp = CalendarOverride.objects.filter(unit_id__in=chain).aggregate(
         n=Count("id"), last=Max("updated_at")
     )
-    if not stamp["n"] and cutoff == base.cutoff:
-        return base
-    last = int(stamp["last"].timestamp() * 1_000_000) if stamp["n"] else 0
-    key = (*chain, stamp["n"], last, cutoff.hour * 3600 + cutoff.minute * 60 + cutoff.second)
+    if not stamp["n"]:
+        return _with_cutoff(base, unit.receipt_cutoff)
+    key = (
+        *chain,
+        stamp["n"],
+        int(stamp["last"].timestamp() * 1_000_000),
+        _seconds(unit.receipt_cutoff),
+    )
     cached = _cache.get(key)
     if cached is not None:
         return cached
+    overrides = CalendarOverride.objects.filter(unit_id__in=chain).select_related("unit")
+    return _built(key, chain, list(overrides), unit.receipt_cutoff)
+
+
+def calendars_for_units(units: Iterable[Unit]) -> dict[int, WorkCalendar]:
+    """`calendar_for_unit` of each of `units` (by id), reading the overrides of them all and
+    the units above them in one query (a commune's page lists a hundred schools)."""
+    units = list(units)
+    chains = {unit.pk: _ancestor_ids(unit) or [unit.pk] for unit in units}
+    wanted = {pk for chain in chains.values() for pk in chain}
+    by_unit: dict[int, list[CalendarOverride]] = {}
+    for override in CalendarOverride.objects.filter(unit_id__in=wanted).select_related("unit"):
+        by_unit.setdefault(override.unit_id, []).append(override)
+    found: dict[int, WorkCalendar] = {}
+    for unit in units:
+        chain = chains[unit.pk]
+        mine = [o for pk in chain for o in by_unit.get(pk, [])]
+        if not mine:
+            found[unit.pk] = _with_cutoff(default_calendar(), unit.receipt_cutoff)
+            continue
+        last = max(o.updated_at for o in mine)
+        key = (*chain, len(mine), int(last.timestamp() * 1_000_000), _seconds(unit.receipt_cutoff))
+        cached = _cache.get(key)
+        found[unit.pk] = (
+            cached if cached is not None else _built(key, chain, mine, unit.receipt_cutoff)
+        )
+    return found
+
+
+def _built(
+    key: tuple[int, ...], chain: list[int], overrides: list[CalendarOverride], cutoff: time
+) -> WorkCalendar:
+    """The default calendar with `overrides` of the units of `chain` (nearer units win) and the
+    unit's cut-off, kept under `key` (the chain, the number of overrides, the last change and
+    the cut-off)."""
     depth = {unit_id: i for i, unit_id in enumerate(chain)}
-    overrides = sorted(
-        CalendarOverride.objects.filter(unit_id__in=chain).select_related("unit"),
-        key=lambda o: depth.get(o.unit_id, 0),  # nearer units come later and win
-    )
+    overrides = sorted(overrides, key=lambda o: depth.get(o.unit_id, 0))
     entries = [
         DayEntry(
             date=o.date,
@@ -71,8 +125,8 @@ def calendar_for_unit(unit: Unit | None) -> WorkCalendar:
         )
         for o in overrides
     ]
-    calendar = base.with_overrides(entries) if entries else base
-    if cutoff != base.cutoff:
+    calendar = default_calendar().with_overrides(entries)
+    if cutoff != calendar.cutoff:
         calendar = calendar.with_cutoff(cutoff)
     if len(_cache) >= _CACHE_LIMIT:
         _cache.clear()

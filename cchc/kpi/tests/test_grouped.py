@@ -30,3 +30,12 @@ def test_a_unit_without_data_gets_what_each_indicator_gives(school, other_school
             assert grouped[unit.pk] == {
                 code: registry.measure(code, single, period) for code in codes
             }
+
+
+@pytest.mark.django_db
+def test_an_indicator_says_whether_it_counts_a_sample_as_its_measure_does(school) -> None:
+    """A figure read back from a snapshot is flagged `sampled` from the registry: the flag must
+    be what the indicator's own measure says."""
+    single = Unit.objects.filter(pk=school.pk)
+    for found in registry.all_indicators():
+        assert found.compute(single, Period.year(2026)).sampled == found.sampled, found.code
