@@ -145,6 +145,8 @@ def wrk(url: str, seconds: int, script: Path | None = None) -> float:
         text=True,
         check=True,
     )
+    if result.stderr.strip():  # a script that does not load: wrk would have measured "/"
+        raise SystemExit(f"wrk: {result.stderr.strip()}")
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     if non2xx:
         print(f"  cảnh báo: {non2xx.group(1)} phản hồi lỗi từ {url}")
@@ -168,8 +170,10 @@ end
 """
 
 # The cold pass: each of the two threads walks its own half of the codes once, notes when it
-# started and finished (wrk itself always runs for the whole -d duration) and stops.
-_ONCE = """
+# started and finished (wrk itself always runs for the whole -d duration) and stops. A raw string:
+# the "\n" is Lua's (a real line break inside a Lua string literal fails to load, and wrk then
+# silently requests "/" instead).
+_ONCE = r"""
 local ffi = require("ffi")
 ffi.cdef[[
 typedef struct { long tv_sec; long tv_usec; } bench_timeval;
