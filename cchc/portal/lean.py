@@ -20,10 +20,9 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render as django_render
-from django.template.loader import get_template
+from django.template import Context, Template, engines
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 
 LAYOUT = "portal/public_layout.html"
 
@@ -53,6 +52,19 @@ def needs_full_layout(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies
 
 
+def compiled(name: str) -> Template:
+    """The compiled template, found once per process (the cached loader's own lookup costs a
+    search per render); found afresh under DEBUG, where templates are edited while it runs."""
+    if settings.DEBUG:
+        return engines["django"].engine.get_template(name)  # type: ignore[attr-defined]
+    return _compiled(name)
+
+
+@cache
+def _compiled(name: str) -> Template:
+    return engines["django"].engine.get_template(name)  # type: ignore[attr-defined]
+
+
 def render(
     request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
@@ -63,10 +75,10 @@ def render(
     else:
         page = {
             **context,
-            "layout": LAYOUT,
+            "layout": compiled(LAYOUT),  # an object: `extends` then skips its template search
             "site_name": settings.CCHC_SITE_NAME,
             "assets": assets(),
         }
-        response = HttpResponse(get_template(template).render(page), status=status)
-    patch_vary_headers(response, ("Cookie",))  # the layout depends on the session cookie
+        response = HttpResponse(compiled(template).render(Context(page)), status=status)
+    response["Vary"] = "Cookie"  # the layout depends on the session cookie
     return response

@@ -8,9 +8,10 @@ local time, as the `ngay` filter writes them), and the form's labels from `Looku
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from cchc.core.templatetags.vn import format_date
+from cchc.core.timezones import VN
 from cchc.dossiers.forms import LookupEntry, LookupForm
 from cchc.dossiers.selectors import PublicDossier
 
@@ -21,6 +22,12 @@ LABELS = {
     "phone_label": str(_PHONE.label),
     "phone_help": str(_PHONE.help_text),
 }
+
+
+def _when(value: datetime | None) -> str:
+    """As `format_date` writes an instant (dd/mm/yyyy HH:MM in Vietnam's time, the system's one
+    zone), without looking the active zone up for every date."""
+    return value.astimezone(VN).strftime("%d/%m/%Y %H:%M") if value is not None else ""
 
 
 def context(entry: LookupEntry, result: PublicDossier | None) -> dict[str, Any]:
@@ -41,15 +48,14 @@ def _result(result: PublicDossier) -> dict[str, Any]:
         "procedure": result.procedure,
         "applicant": result.applicant,
         "status": result.status,
-        "submitted_at": format_date(result.submitted_at),
-        "received_at": format_date(result.received_at),
-        "due_at": format_date(result.due_at),
-        "new_due_at": format_date(result.new_due_at),
-        "returned_at": format_date(result.returned_at),
+        "submitted_at": _when(result.submitted_at),
+        "received_at": _when(result.received_at),
+        "due_at": _when(result.due_at),
+        "new_due_at": _when(result.new_due_at),
+        "returned_at": _when(result.returned_at),
         "supplement_items": result.supplement_items,
         "supplement_reason": result.supplement_reason,
         "steps": [
-            {"at": format_date(step.at), "label": step.label, "note": step.note}
-            for step in result.steps
+            {"at": _when(step.at), "label": step.label, "note": step.note} for step in result.steps
         ],
     }
