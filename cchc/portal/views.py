@@ -221,8 +221,10 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     as for the hundredth, and never stale whichever worker or host answers (issue 11 item 2).
     The input is checked by `LookupForm.check` (the form's fields, without a form per request).
     """
-    data = request.POST.copy() if request.method == "POST" else request.GET.copy()
-    data.pop("csrfmiddlewaretoken", None)  # from a page still open since the form had one
+    sent = request.POST if request.method == "POST" else request.GET
+    # Each field's last value, as a form reads it; a token from a page opened before the form
+    # lost its CSRF token is not a field.
+    data = {name: value for name, value in sent.items() if name != "csrfmiddlewaretoken"}
     if code and "code" not in data:
         data["code"] = code
     if data:
