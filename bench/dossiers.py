@@ -6,11 +6,16 @@ Usage (from the repository root, after `make install`; needs Debian's `wrk`):
 
 It builds its own database (a temporary SQLite file unless DATABASE_URL is set: that database
 is flushed first), inserts the dossiers with bulk inserts, measures the KPIs in-process, then
-starts granian (2 WSGI workers) on 127.0.0.1 and runs wrk against /healthz (no database), a cold
-pass over 1,000 random codes (each requested once) and one hot code, every look-up from its
-own address through the real shared rate limit. With --baseline REV the same is measured first
-on the code of that revision (unpacked with `git archive`, same database): before and after in
-one run. It prints figures and ratios; it asserts nothing.
+starts granian (2 WSGI workers, 4 blocking threads each, as deployed) on 127.0.0.1, warms both
+workers up (on /healthz and on look-ups of codes outside the sample) and runs wrk against
+/healthz (no database), a cold pass over 1,000 random codes (each requested once) and one hot
+code, every look-up from its own address through the real shared rate limit; then one address
+for 10 s, whose accepted look-ups must be exactly the limit with two workers. Beside each
+throughput it prints the server's CPU per request (its processes' user + system time over the
+requests answered), which the load of other work on a shared machine moves much less. With
+--baseline REV the same is measured first on the code of that revision (unpacked with
+`git archive`, same database): before and after in one run. It prints figures and ratios; it
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from statistics import median
@@ -129,6 +135,24 @@ def time_kpis(n_units: int) -> dict[str, float]:
     return out
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the processes of group `pgid` (the server
+    and its workers). On a shared machine a throughput figure moves with everyone else's load;
+    the server's CPU per request moves much less, so both are printed."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -138,6 +162,13 @@ def free_port() -> int:
 def wrk(url: str, seconds: int, script: Path | None = None) -> float:
     """Requests per second; for a cold pass (its script prints COLD <done> <seconds>), the rate
     over the time the threads took to finish their codes, not over wrk's whole duration."""
+    return wrk_run(url, seconds, script)[0]
+
+
+def wrk_run(
+    url: str, seconds: int, script: Path | None = None, *, refusals_expected: bool = False
+) -> tuple[float, int, str]:
+    """(requests per second as `wrk` says, requests answered, wrk's output)."""
     extra = ["-s", str(script)] if script else []
     result = subprocess.run(  # noqa: S603
         [shutil.which("wrk") or "wrk", "-t2", "-c32", f"-d{seconds}s", *extra, url],
@@ -145,17 +176,21 @@ def wrk(url: str, seconds: int, script: Path | None = None) -> float:
         text=True,
         check=True,
     )
+    if result.stderr.strip():  # a script that does not load: wrk would have measured "/"
+        raise SystemExit(f"wrk: {result.stderr.strip()}")
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
-    if non2xx:
+    if non2xx and not refusals_expected:
         print(f"  cảnh báo: {non2xx.group(1)} phản hồi lỗi từ {url}")
+    total = re.search(r"(\d+) requests in", result.stdout)
+    answered = int(total.group(1)) if total else 0  # with those still in flight at a stop
     cold = re.search(r"COLD (\d+) (\d+) ([\d.]+)", result.stdout)
     if cold:
         done, wanted, elapsed = int(cold[1]), int(cold[2]), float(cold[3])
         if done < wanted:
             print(f"  cảnh báo: chỉ {done}/{wanted} mã được tra cứu trong {seconds} s")
-        return done / elapsed if elapsed > 0 else 0.0
+        return (done / elapsed if elapsed > 0 else 0.0), answered, result.stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
-    return float(match.group(1)) if match else 0.0
+    return (float(match.group(1)) if match else 0.0), answered, result.stdout
 
 
 # Every request comes from its own citizen (a random X-Forwarded-For through the trusted proxy
@@ -168,8 +203,10 @@ end
 """
 
 # The cold pass: each of the two threads walks its own half of the codes once, notes when it
-# started and finished (wrk itself always runs for the whole -d duration) and stops.
-_ONCE = """
+# started and finished (wrk itself always runs for the whole -d duration) and stops. A raw string:
+# the "\n" is Lua's (a real line break inside a Lua string literal fails to load, and wrk then
+# silently requests "/" instead).
+_ONCE = r"""
 local ffi = require("ffi")
 ffi.cdef[[
 typedef struct { long tv_sec; long tv_usec; } bench_timeval;
@@ -221,6 +258,30 @@ end
 """
 
 
+# The limit: every request from one address; the statuses are counted.
+_ONE_CITIZEN = r"""
+local counts = {}
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) accepted = 0 refused = 0 other = 0 end
+function request()
+  return wrk.format(nil, path, {["X-Forwarded-For"] = "10.99.99.99"})
+end
+function response(status, headers, body)
+  if status == 200 then accepted = accepted + 1
+  elseif status == 429 then refused = refused + 1
+  else other = other + 1 end
+end
+function done(summary, latency, requests)
+  local a, r, o = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    a = a + thread:get("accepted") r = r + thread:get("refused") o = o + thread:get("other")
+  end
+  io.write(string.format("LIMIT %d %d %d\n", a, r, o))
+end
+"""
+
+
 def lua_script(paths: list[str], *, once: bool) -> Path:
     """A wrk script over `paths`. once=True: the two threads walk disjoint halves in order and
     stop when theirs is done, so every code is requested once (a cold pass); else one path."""
@@ -239,6 +300,12 @@ end
     return script
 
 
+def limit_script(path: str) -> Path:
+    script = Path(tempfile.mkdtemp()) / "limit.lua"
+    script.write_text(f'local path = "{path}"\n' + _ONE_CITIZEN)
+    return script
+
+
 def clear_rate_limit() -> None:
     """Start each phase with no limit slots (the database cache counts its rows on every add).
 
@@ -251,11 +318,19 @@ def clear_rate_limit() -> None:
     connection.close()
 
 
-def serve_and_measure(
-    codes: list[str], seconds: int, *, source: Path, seed: int
-) -> tuple[float, float, float]:
-    """/healthz, one hot code and a cold pass over 1,000 random codes, on granian (2 workers)
-    running the code in `source` (the working tree, or an older revision for the baseline)."""
+@dataclass
+class Figures:
+    """Requests per second and the server's CPU milliseconds per request, per phase."""
+
+    rate: dict[str, float] = field(default_factory=dict)
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+    limit: tuple[int, int, int] = (0, 0, 0)  # accepted, refused (429), other, from one address
+
+
+def serve_and_measure(codes: list[str], seconds: int, *, source: Path, seed: int) -> Figures:
+    """/healthz, a cold pass over 1,000 random codes, one hot code and the limit of one address,
+    on granian (2 workers) running the code in `source` (the working tree, or an older revision
+    for the baseline)."""
     port = free_port()
     env = {
         **os.environ,
@@ -282,6 +357,16 @@ def serve_and_measure(
         env=env,
         start_new_session=True,
     )
+    figures = Figures()
+
+    def phase(name: str, url: str, wrk_seconds: int, script: Path | None = None) -> str:
+        cpu = group_cpu(server.pid)
+        rate, answered, output = wrk_run(url, wrk_seconds, script)
+        used = group_cpu(server.pid) - cpu
+        figures.rate[name] = figures.rate.get(name, 0.0) + rate
+        figures.cpu_ms[name] = figures.cpu_ms.get(name, 0.0) + used * 1000 / max(answered, 1)
+        return output
+
     try:
         for _ in range(100):
             try:
@@ -290,20 +375,35 @@ def serve_and_measure(
             except OSError:
                 time.sleep(0.1)
         base = f"http://127.0.0.1:{port}"
-        wrk(f"{base}/healthz", 1)  # warm up both workers
-        # The machine is shared: /healthz is measured before and after the look-ups, averaged.
-        trivial = [wrk(f"{base}/healthz", seconds)]
-        # Many citizens: 1,000 different codes, each requested once (nothing of them cached).
         sample = random.Random(seed).sample(codes, 1000)
+        # Warm both workers up: the first requests of a process import, compile templates and
+        # open database connections, whatever the code. The look-up is warmed on codes outside
+        # the sample, so each code of the cold pass is still requested for the first time.
+        wrk(f"{base}/healthz", 1)
+        sampled = set(sample)
+        others = [code for code in codes[:2000] if code not in sampled][:200]
+        wrk(base, 2, lua_script([f"/tra-cuu/{c}/" for c in others], once=True))
         clear_rate_limit()
-        cold = wrk(base, 30, lua_script([f"/tra-cuu/{c}/" for c in sample], once=True))
+        # The machine is shared: /healthz is measured before and after the look-ups, averaged.
+        phase("trivial", f"{base}/healthz", seconds)
+        # Many citizens: 1,000 different codes, each requested once (nothing of them cached).
+        phase("cold", base, 30, lua_script([f"/tra-cuu/{c}/" for c in sample], once=True))
         clear_rate_limit()
         hot_path = f"/tra-cuu/{codes[len(codes) // 2]}/"
-        hot = wrk(base, seconds, lua_script([hot_path], once=False))
+        phase("hot", base, seconds, lua_script([hot_path], once=False))
         clear_rate_limit()
-        trivial.append(wrk(f"{base}/healthz", seconds))
-        trivial = sum(trivial) / len(trivial)
-        return trivial, cold, hot
+        phase("trivial", f"{base}/healthz", seconds)
+        for name in ("trivial",):
+            figures.rate[name] /= 2
+            figures.cpu_ms[name] /= 2
+        # One citizen, as fast as wrk can, for 10 s (inside one window of a minute): the look-ups
+        # accepted must be exactly the limit, whichever of the two workers answers.
+        output = wrk_run(base, 10, limit_script(hot_path), refusals_expected=True)[2]
+        counted = re.search(r"LIMIT (\d+) (\d+) (\d+)", output)
+        if counted:
+            figures.limit = (int(counted[1]), int(counted[2]), int(counted[3]))
+        clear_rate_limit()
+        return figures
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
@@ -365,12 +465,25 @@ def main() -> None:
         f"granian 2 worker, wrk -t2 -c32; mỗi yêu cầu tra cứu từ một địa chỉ khác (giới hạn "
         f"30/phút, bộ đệm {limit_cache}); mục tiêu tra cứu lần đầu >= {target} x /healthz"
     )
+    limit = int(os.environ["CCHC_PUBLIC_RATE_PER_MINUTE"])
     for label, source, seed in runs:
-        trivial, cold, hot = serve_and_measure(codes, args.seconds, source=source, seed=seed)
+        f = serve_and_measure(codes, args.seconds, source=source, seed=seed)
+        trivial, cold, hot = f.rate["trivial"], f.rate["cold"], f.rate["hot"]
+        cpu = f.cpu_ms
         print(
-            f"  {label}: /healthz {trivial:,.0f} req/s; 1.000 mã ngẫu nhiên, mỗi mã một lần "
-            f"(lần đầu) {cold:,.0f} req/s = {cold / trivial:.2f} x; một mã lặp lại "
-            f"{hot:,.0f} req/s = {hot / trivial:.2f} x"
+            f"  {label} (tải máy {os.getloadavg()[0]:.1f}): /healthz {trivial:,.0f} req/s; "
+            f"1.000 mã ngẫu nhiên, mỗi mã một lần (lần đầu) {cold:,.0f} req/s = "
+            f"{cold / trivial:.2f} x; một mã lặp lại {hot:,.0f} req/s = {hot / trivial:.2f} x"
+        )
+        print(
+            f"    CPU máy chủ mỗi yêu cầu: /healthz {cpu['trivial']:.2f} ms; lần đầu "
+            f"{cpu['cold']:.2f} ms = {cpu['trivial'] / cpu['cold']:.2f} x; lặp lại "
+            f"{cpu['hot']:.2f} ms = {cpu['trivial'] / cpu['hot']:.2f} x"
+        )
+        accepted, refused, other = f.limit
+        print(
+            f"    giới hạn, một địa chỉ trong 10 s qua 2 worker: nhận {accepted} (giới hạn "
+            f"{limit}/phút), từ chối {refused} (429), khác {other}"
         )
     shutil.rmtree(tmp, ignore_errors=True)
 

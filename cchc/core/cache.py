@@ -27,6 +27,7 @@ import base64
 import pickle
 import random
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -55,6 +56,28 @@ def _expires_in(vendor: str, seconds: int) -> str:
     if vendor == "sqlite":
         return f"datetime('now', '+{int(seconds)} seconds')"
     return f"statement_timestamp() + interval '{int(seconds)} seconds'"
+
+
+@lru_cache(maxsize=64)
+def _window_sql(
+    vendor: str, table: str, column: str, value_column: str, expires: str, limit: int, window: int
+) -> str:
+    """`take_slot`'s statement, written once per table, limit and window. Its four parameters
+    after the key are the same padding: `limit` expired (zero) expiries put in front of the
+    stored ones, so there are always `limit` to look at."""
+    padded = f"(%s || {table}.{value_column})"
+    last = f"length({padded}) - {WIDTH * limit}"
+    oldest = f"CAST(substr({padded}, {last} + 1, {WIDTH}) AS BIGINT)"
+    kept = f"substr({padded}, {last} + {WIDTH} + 1)"
+    return (
+        f"INSERT INTO {table} ({column}, {value_column}, {expires}) "  # noqa: S608
+        f"VALUES (%s, CAST({_NOW_MS[vendor]} + {window * 1000} AS TEXT), "
+        f"{_expires_in(vendor, window + 1)}) "
+        f"ON CONFLICT ({column}) DO UPDATE SET "
+        f"{value_column} = {kept} || excluded.{value_column}, "
+        f"{expires} = excluded.{expires} "
+        f"WHERE {oldest} <= {_NOW_MS[vendor]}"
+    )
 
 
 class DatabaseCache(DjangoDatabaseCache):
@@ -114,25 +137,11 @@ class DatabaseCache(DjangoDatabaseCache):
             return None
         key = self.make_and_validate_key(f"rl:{key}")
         table, column, value_column, expires = self._names(connection)
-        limit, window_ms = int(limit), int(window) * 1000
-        # The stored expiries behind `limit` expired ones, so there are always `limit` to look at.
-        padded = f"(%s || {table}.{value_column})"
-        last = f"length({padded}) - {WIDTH * limit}"
-        oldest = f"CAST(substr({padded}, {last} + 1, {WIDTH}) AS BIGINT)"
-        kept = f"substr({padded}, {last} + {WIDTH} + 1)"
-        pad = "0" * (WIDTH * limit)
+        sql = _window_sql(vendor, table, column, value_column, expires, int(limit), int(window))
+        pad = "0" * (WIDTH * int(limit))
         with connection.cursor() as cursor:
             self._sweep(cursor, vendor, table, expires)
-            cursor.execute(
-                f"INSERT INTO {table} ({column}, {value_column}, {expires}) "  # noqa: S608
-                f"VALUES (%s, CAST({_NOW_MS[vendor]} + {window_ms} AS TEXT), "
-                f"{_expires_in(vendor, window + 1)}) "
-                f"ON CONFLICT ({column}) DO UPDATE SET "
-                f"{value_column} = {kept} || excluded.{value_column}, "
-                f"{expires} = excluded.{expires} "
-                f"WHERE {oldest} <= {_NOW_MS[vendor]}",
-                [key, pad, pad, pad, pad],
-            )
+            cursor.execute(sql, [key, pad, pad, pad, pad])
             return cursor.rowcount == 1
 
     def slots_left(self, key: str, *, limit: int) -> int | None:

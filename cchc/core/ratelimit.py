@@ -32,6 +32,7 @@ def _networks(entries: tuple[str, ...]) -> tuple[_Network, ...]:
     return tuple(networks)
 
 
+@lru_cache(maxsize=1024)  # pure: the proxies' own addresses come with every request
 def _parse_ip(value: str | None) -> str | None:
     """The address in canonical form, or None when `value` is not an IP address."""
     if not value:
@@ -42,6 +43,7 @@ def _parse_ip(value: str | None) -> str | None:
         return None
 
 
+@lru_cache(maxsize=1024)
 def _is_trusted(address: str, networks: tuple[_Network, ...]) -> bool:
     ip = ipaddress.ip_address(address)
     mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None

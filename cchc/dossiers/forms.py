@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -288,7 +290,11 @@ class OnlineSubmissionForm(ApplicantFields):
 
 class LookupForm(forms.Form):
     """The public look-up: the code as printed (spaces allowed), and the applicant's phone, its
-    last 4 digits or the whole number (only the last 4 digits are used)."""
+    last 4 digits or the whole number (only the last 4 digits are used).
+
+    The page checks its input with `LookupForm.check`, the same fields and rules without
+    building a form per request (a form copies its fields and widgets each time: the look-up is
+    the busiest public page, issue 11)."""
 
     code = forms.CharField(
         label="Mã hồ sơ", max_length=80, error_messages={"required": "Hãy nhập mã hồ sơ."}
@@ -302,18 +308,79 @@ class LookupForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        return "".join(self.cleaned_data["code"].split()).upper()
+        return lookup_code(self.cleaned_data["code"])
 
     def clean_phone_last4(self) -> str:
-        raw = self.cleaned_data.get("phone_last4", "")
-        if not raw.strip():
-            return ""
-        if not re.fullmatch(r"[\d\s.+()\-]+", raw):
-            raise forms.ValidationError("Chỉ nhập chữ số.")
-        digits = re.sub(r"\D", "", raw)
-        if len(digits) < 4:
-            raise forms.ValidationError("Nhập đủ 4 số cuối điện thoại (hoặc cả số điện thoại).")
-        return digits[-4:]
+        return lookup_phone_last4(self.cleaned_data.get("phone_last4", ""))
+
+    @classmethod
+    def check(cls, data: Mapping[str, str] | None) -> LookupEntry:
+        """The fields as entered, cleaned, with their errors: what `LookupForm(data)` would
+        say, for a page that only shows them (None: nothing was sent)."""
+        cleaned: dict[str, str] = {}
+        fields: dict[str, EnteredField] = {}
+        for name, field in cls.base_fields.items():
+            entered = data.get(name) if data is not None else None
+            errors: list[str] = []
+            if data is not None:
+                try:
+                    value = field.clean(entered if entered is not None else "")
+                    cleaned[name] = _LOOKUP_CLEANERS[name](value)
+                except forms.ValidationError as error:
+                    errors = list(error.messages)
+            fields[name] = EnteredField(
+                str(field.label), str(field.help_text), entered or "", errors
+            )
+        return LookupEntry(
+            is_bound=data is not None,
+            cleaned=cleaned,
+            code=fields["code"],
+            phone_last4=fields["phone_last4"],
+        )
+
+
+def lookup_code(raw: str) -> str:
+    """The code as printed may carry spaces and lower case."""
+    return "".join(raw.split()).upper()
+
+
+def lookup_phone_last4(raw: str) -> str:
+    if not raw.strip():
+        return ""
+    if not re.fullmatch(r"[\d\s.+()\-]+", raw):
+        raise forms.ValidationError("Chỉ nhập chữ số.")
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) < 4:
+        raise forms.ValidationError("Nhập đủ 4 số cuối điện thoại (hoặc cả số điện thoại).")
+    return digits[-4:]
+
+
+_LOOKUP_CLEANERS = {"code": lookup_code, "phone_last4": lookup_phone_last4}
+
+
+@dataclass(frozen=True)
+class EnteredField:
+    """One field of a checked look-up, as its template shows it."""
+
+    label: str
+    help_text: str
+    value: str
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class LookupEntry:
+    is_bound: bool
+    cleaned: dict[str, str]
+    code: EnteredField
+    phone_last4: EnteredField
+
+    @property
+    def errors(self) -> bool:
+        return bool(self.code.errors or self.phone_last4.errors)
+
+    def add_error(self, field: str, message: str) -> None:
+        getattr(self, field).errors.append(message)
 
 
 class ProcedureImportForm(forms.Form):

@@ -5,6 +5,9 @@ from cchc.portal import feedback_views, payment_views, survey_views, views
 app_name = "portal"
 
 urlpatterns = [
+    # The busiest public page (every receipt's QR code) is matched first.
+    path("tra-cuu/", views.lookup, name="lookup"),
+    path("tra-cuu/<str:code>/", views.lookup, name="lookup_code"),
     path("", views.home, name="home"),
     path("don-vi/<str:code>/", views.unit_home, name="unit_home"),
     path("don-vi/<str:code>/thu-tuc/", views.procedure_list, name="unit_procedures"),
@@ -43,8 +46,6 @@ urlpatterns = [
     path("thu-tuc/", views.procedure_list, name="procedures"),
     path("thu-tuc/<int:pk>/", views.procedure_detail, name="procedure_detail"),
     path("thu-tuc/<int:pk>/nop-ho-so/", views.submit, name="submit"),
-    path("tra-cuu/", views.lookup, name="lookup"),
-    path("tra-cuu/<str:code>/", views.lookup, name="lookup_code"),
     path("phan-anh-kien-nghi/", feedback_views.feedback_list, name="feedback_list"),
     path("phan-anh-kien-nghi/gui/", feedback_views.feedback_submit, name="feedback_submit"),
     path(

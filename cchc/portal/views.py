@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cchc.core.form_errors import add_validation_errors
@@ -20,11 +21,11 @@ from cchc.dossiers import models as dossier_models
 from cchc.dossiers import selectors as dossier_selectors
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.deadlines import compute_due
-from cchc.dossiers.forms import LookupForm, OnlineSubmissionForm
+from cchc.dossiers.forms import LookupForm, OnlineSubmissionForm, lookup_code
 from cchc.dossiers.uploads import UploadRejected, attach_public_uploads
 from cchc.organizations import installation
 from cchc.organizations.models import Unit, UnitKind
-from cchc.portal import blank_forms
+from cchc.portal import blank_forms, lean, lookup_page
 from cchc.workdays.services import calendar_for_unit
 
 
@@ -211,35 +212,42 @@ def submitted(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/submit_done.html", context)
 
 
+@csrf_exempt  # it only reads: see the docstring
 @require_http_methods(["GET", "HEAD", "POST"])
 def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     """Look a dossier up by its code (typed, or from the QR on the receipt).
 
     The form is posted, so the phone digits never land in an address bar, a browser's history
-    or a server's access log; the QR code's link (the code alone) stays a plain GET.
+    or a server's access log; the QR code's link (the code alone) stays a plain GET. The post
+    changes nothing (it reads a dossier and counts against the sender's own rate limit), and
+    another site that makes a browser post it cannot read the answer, so it carries no CSRF
+    token: the page needs no cookie, and renders in the lean public layout (`cchc.portal.lean`).
 
     Not cached: `public_lookup` is one indexed query, as cheap for the first request of a code
     as for the hundredth, and never stale whichever worker or host answers (issue 11 item 2).
+    The input is checked by `LookupForm.check` (the form's fields, without a form per request).
     """
-    data = request.POST.copy() if request.method == "POST" else request.GET.copy()
-    data.pop("csrfmiddlewaretoken", None)
+    sent = request.POST if request.method == "POST" else request.GET
+    # Each field's last value, as a form reads it; a token from a page opened before the form
+    # lost its CSRF token is not a field.
+    data = {name: value for name, value in sent.items() if name != "csrfmiddlewaretoken"}
     if code and "code" not in data:
         data["code"] = code
     if data:
         if not hit(request, "lookup"):
             return too_many_requests(request)
         # The code as printed may carry spaces; a whole phone number means its last 4 digits.
-        data["code"] = "".join(data.get("code", "").split()).upper()
+        data["code"] = lookup_code(data.get("code", ""))
         digits = re.sub(r"\D", "", data.get("phone_last4", ""))
         if len(digits) > 4 and re.fullmatch(r"[\d\s.+()\-]+", data.get("phone_last4", "")):
             data["phone_last4"] = digits[-4:]
-    form = LookupForm(data if data else None)
+    form = LookupForm.check(data if data else None)
     result = None
     status = 200
     if form.is_bound:
-        if form.is_valid():
+        if not form.errors:
             result = dossier_selectors.public_lookup(
-                form.cleaned_data["code"], phone_last4=form.cleaned_data.get("phone_last4") or ""
+                form.cleaned["code"], phone_last4=form.cleaned.get("phone_last4", "")
             )
             if result is None:
                 form.add_error(
@@ -248,4 +256,5 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
                 status = 404
         else:
             status = 422
-    return render(request, "portal/lookup.html", {"form": form, "result": result}, status=status)
+    context = {**lookup_page.context(form, result), "action": lean.address("portal:lookup")}
+    return lean.render(request, "portal/lookup.html", context, status=status)

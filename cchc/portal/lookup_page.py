@@ -1,0 +1,61 @@
+"""What the look-up page shows, as plain names and strings (issue 11 item 2).
+
+The page is the busiest public one: a template variable costs a lookup on every request, an
+object's attribute more (Django tries it as a key first), a filter more again. So the page gets
+flat names, the result as a dict of strings with dates already written out (dd/mm/yyyy HH:MM,
+local time, as the `ngay` filter writes them), and the form's labels from `LookupForm` itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from cchc.core.timezones import VN
+from cchc.dossiers.forms import LookupEntry, LookupForm
+from cchc.dossiers.selectors import PublicDossier
+
+_CODE = LookupForm.base_fields["code"]
+_PHONE = LookupForm.base_fields["phone_last4"]
+LABELS = {
+    "code_label": str(_CODE.label),
+    "phone_label": str(_PHONE.label),
+    "phone_help": str(_PHONE.help_text),
+}
+
+
+def _when(value: datetime | None) -> str:
+    """As `format_date` writes an instant (dd/mm/yyyy HH:MM in Vietnam's time, the system's one
+    zone), without looking the active zone up for every date."""
+    return value.astimezone(VN).strftime("%d/%m/%Y %H:%M") if value is not None else ""
+
+
+def context(entry: LookupEntry, result: PublicDossier | None) -> dict[str, Any]:
+    return {
+        **LABELS,
+        "code_value": entry.code.value,
+        "code_errors": entry.code.errors,
+        "phone_value": entry.phone_last4.value,
+        "phone_errors": entry.phone_last4.errors,
+        "result": _result(result) if result is not None else None,
+    }
+
+
+def _result(result: PublicDossier) -> dict[str, Any]:
+    return {
+        "code": result.code,
+        "phone_mismatch": result.phone_matched is False,
+        "procedure": result.procedure,
+        "applicant": result.applicant,
+        "status": result.status,
+        "submitted_at": _when(result.submitted_at),
+        "received_at": _when(result.received_at),
+        "due_at": _when(result.due_at),
+        "new_due_at": _when(result.new_due_at),
+        "returned_at": _when(result.returned_at),
+        "supplement_items": result.supplement_items,
+        "supplement_reason": result.supplement_reason,
+        "steps": [
+            {"at": _when(step.at), "label": step.label, "note": step.note} for step in result.steps
+        ],
+    }
