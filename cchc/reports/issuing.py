@@ -39,17 +39,18 @@ from cchc.reports.models import Report, ReportKind, ReportStatus
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
+    from cchc.accounts.permissions import AnyUser
 
 _WATCHED = ["status", "number", "symbol", "difficulties", "proposals", "outgoing", "docx", "pdf"]
 
 
-def may_issue(actor: Any, report: Report) -> bool:
+def may_issue(actor: AnyUser, report: Report) -> bool:
     """The unit's own leader who approves its documents (the principal; never a unit above)."""
     staff = permissions.acting_staff(actor)
     return (
         staff is not None
         and staff.unit_id == report.unit_id
-        and services.may_request(actor, report.unit)
+        and permissions.can(actor, permissions.MANAGE_PLANS, report.unit)  # may make it
         and permissions.can(actor, permissions.APPROVE_DOCUMENTS, report.unit)
     )
 
@@ -169,7 +170,7 @@ def numbered_files(report: Report, doc: OutgoingDocument) -> dict[str, tuple[byt
     }
 
 
-def on_numbered(sender: Any, doc: OutgoingDocument, actor: Any, **_: Any) -> None:
+def on_numbered(sender: Any, doc: OutgoingDocument, actor: User, **_: Any) -> None:
     """The clerk numbered an outgoing document: if it is a report, write its numbered paper."""
     report = (
         Report.objects.select_for_update(of=("self",))

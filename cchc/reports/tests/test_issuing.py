@@ -162,3 +162,48 @@ def test_a_commune_officer_does_not_issue_a_school_report(built, commune_officer
         issuing.report_submit(
             actor=commune_officer.user, report=built, difficulties="a", proposals="b"
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_of_one_report_at_once_draft_one_document(school, principal) -> None:
+    """The report row is locked: the second submission sees the first's document and is
+    refused (the page answers 409), never a second outgoing document."""
+    import threading
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+    from django.db import connections
+
+    report = Report.objects.create(
+        unit=school,
+        period="2026-Q1",
+        status=ReportStatus.READY,
+        data_from=date(2025, 12, 15),
+        data_to=date(2026, 3, 14),
+        symbol=f"BC-{school.symbol}",
+    )
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            issuing.report_submit(
+                actor=principal.user, report=report, difficulties="Không có.", proposals="Không có."
+            )
+            outcomes.append("ok")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert OutgoingDocument.objects.count() == 1
+    report.refresh_from_db()
+    assert report.outgoing == OutgoingDocument.objects.get()
