@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -230,7 +231,11 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     sent = request.POST if request.method == "POST" else request.GET
     # Each field's last value, as a form reads it; a token from a page opened before the form
     # lost its CSRF token is not a field.
-    data = {name: value for name, value in sent.items() if name != "csrfmiddlewaretoken"}
+    data: dict[str, str] = {
+        name: cast(str, value)  # a form field's value is text (the stubs allow lists)
+        for name, value in sent.items()
+        if name != "csrfmiddlewaretoken"
+    }
     if code and "code" not in data:
         data["code"] = code
     if data:
