@@ -331,8 +331,10 @@ def groups() -> list[Group]:
 def measure_by_unit(codes: Iterable[str], units: Any, period: Period) -> PartsByUnit:
     """Each unit's value of every code in `codes` over `period` (unknown codes are left out).
 
-    Codes of a registered `Group` cost one grouped query for all units together; the others are
-    computed one unit at a time by their own function. The figures are the same either way.
+    Codes of a registered `Group` cost one grouped query for all units together (for a single
+    unit only when two or more of its codes are asked: for one, the indicator's own query is
+    cheaper); the others are computed one unit at a time by their own function. The figures are
+    the same either way.
     """
     from cchc.organizations.models import Unit  # the registry is imported by every app
 
@@ -341,10 +343,12 @@ def measure_by_unit(codes: Iterable[str], units: Any, period: Period) -> PartsBy
     left = [code for code in dict.fromkeys(codes) if code in _REGISTRY]
     if not unit_ids:
         return found
-    # The group covering most of what is asked goes first (one group may extend another's).
-    for group in sorted(_GROUPS, key=lambda g: -len(set(g.codes) & set(left))):
+    # The group covering most of what is asked goes first (one group may extend another's);
+    # between two covering as much, the one computing less.
+    for group in sorted(_GROUPS, key=lambda g: (-len(set(g.codes) & set(left)), len(g.codes))):
         wanted = [code for code in group.codes if code in left]
-        if not wanted:
+        # For one unit and one code of the group, the indicator's own query is the cheaper.
+        if not wanted or (len(unit_ids) == 1 and len(wanted) == 1):
             continue
         parts = group.compute(units, period)
         for pk in unit_ids:
