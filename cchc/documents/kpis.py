@@ -216,9 +216,9 @@ def documents_group(units: QuerySet[Unit], period: Period) -> PartsByUnit:
             s_d=Count("id"),
         )
     )
-    for row in outgoing:
-        add(row["unit_id"], "e_document_rate", row["e_n"], row["e_d"])
-        add(row["unit_id"], "outgoing_signed_rate", row["s_n"], row["s_d"])
+    for out_row in outgoing:
+        add(out_row["unit_id"], "e_document_rate", out_row["e_n"], out_row["e_d"])
+        add(out_row["unit_id"], "outgoing_signed_rate", out_row["s_n"], out_row["s_d"])
     signed = SignatureEvent.objects.filter(
         staff=OuterRef("pk"), kind=SignatureKind.PERSONAL, signed_at__gte=start, signed_at__lt=end
     )

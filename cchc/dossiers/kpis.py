@@ -9,6 +9,7 @@ supplement time and counts any dossier with more than one supplement request as 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any, cast
 
 from django.db.models import (
     Case,
@@ -180,7 +181,7 @@ def handled_parts(
             **extra,
         )
     )
-    return {row.pop("unit_id"): row for row in rows}
+    return {row.pop("unit_id"): row for row in cast("list[dict[str, Any]]", list(rows))}
 
 
 def handled_measures(parts: dict[str, int]) -> dict[str, Measure]:

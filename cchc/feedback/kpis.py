@@ -12,6 +12,7 @@ measures the publication half alone, exactly as the target words it.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any, cast
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -204,7 +205,8 @@ def _feedback_group(units: QuerySet[Unit], period: Period) -> PartsByUnit:
             old=Count("id", filter=open_set & Q(received_at__lt=now - timedelta(days=21))),
         )
     )
-    return {row.pop("unit_id"): _feedback_measures(row) for row in rows}
+    found = cast("list[dict[str, Any]]", list(rows))
+    return {row.pop("unit_id"): _feedback_measures(row) for row in found}
 
 
 def _feedback_measures(row: dict[str, int]) -> dict[str, Measure]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -239,7 +239,8 @@ def cashless_group(units: QuerySet[Unit], period: Period) -> PartsByUnit:
             vd=Sum("amount_vnd"),
         )
     )
-    return {row.pop("unit_id"): _cashless_measures(row) for row in rows}
+    found = cast("list[dict[str, Any]]", list(rows))
+    return {row.pop("unit_id"): _cashless_measures(row) for row in found}
 
 
 @indicator_group(
@@ -288,8 +289,8 @@ def staff_and_fees_group(units: QuerySet[Unit], period: Period) -> PartsByUnit:
             d=Count("id", distinct=True),
         )
     )
-    for row in bills:
-        add(row["unit_id"], "procedure_fee_online_rate", row["n"], row["d"])
+    for bill_row in bills:
+        add(bill_row["unit_id"], "procedure_fee_online_rate", bill_row["n"], bill_row["d"])
     return {
         unit_id: {code: Measure(n, d) for code, (n, d) in parts.items()}
         for unit_id, parts in found.items()

@@ -16,6 +16,8 @@ feedback module in this app); the indicator says so in its name.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from cchc.dossiers.kpis import (
@@ -162,4 +164,5 @@ def satisfaction_group(units: QuerySet[Unit], period: Period) -> PartsByUnit:
             school_d=Count("id", filter=school & valid),
         )
     )
-    return {row.pop("response__campaign__unit_id"): _satisfaction_measures(row) for row in rows}
+    found = cast("list[dict[str, Any]]", list(rows))
+    return {row.pop("response__campaign__unit_id"): _satisfaction_measures(row) for row in found}
