@@ -37,3 +37,19 @@ def kpi_definition(code: str) -> str:
 def flags_for(row: Any, period: Any) -> list[Any]:
     """A roll-up row's flags over the page's period (`SchoolRow.shown_flags`)."""
     return list(row.shown_flags(period))
+
+
+@register.simple_tag(takes_context=True)
+def records_link(
+    context: template.Context, code: str, unit: Any, period: registry.Period | int | None
+) -> Any:
+    """The drill-down of a figure (`cchc.kpi.records`) for the page's reader, or None; a plan
+    year stands for its calendar year."""
+    from cchc.kpi.records import records_for
+
+    if period is None or unit is None:
+        return None
+    if isinstance(period, int):
+        period = registry.Period.year(period)
+    request = context.get("request")
+    return records_for(getattr(request, "user", None), code, unit, period)

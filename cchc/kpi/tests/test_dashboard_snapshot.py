@@ -23,7 +23,8 @@ def _figure(body: str, name: str) -> str:
     """The value cell of the row of the indicator named `name`."""
     row = body.split(name, 1)[1].split("</tr>", 1)[0]
     cell = row.split("<td", 2)[1]  # cells may carry a data-label for the phone layout
-    return cell.split(">", 1)[1].split("</td>", 1)[0]
+    # The figure itself, without the link to its records under it.
+    return cell.split(">", 1)[1].split("</td>", 1)[0].split("<br>", 1)[0]
 
 
 @pytest.mark.django_db
