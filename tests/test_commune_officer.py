@@ -53,3 +53,34 @@ def test_his_procedure_filter_lists_the_schools_procedures(
     assert f'<option value="{theirs.pk}">{theirs.name} — ' in officer
     assert f'<option value="{mine.pk}">' not in head
     assert f'<option value="{theirs.pk}">{theirs.name}</option>' in head
+
+
+@pytest.mark.django_db
+def test_he_reads_a_schools_dossiers_without_the_citizens_phone(
+    commune_officer, clerk, school
+) -> None:
+    """Personal data only to those who need it: oversight needs no citizen's phone number."""
+    from cchc.dossiers.models import Dossier, Procedure
+
+    procedure = Procedure.objects.create(
+        unit=school, name="Thủ tục thử", valid_from=date(2026, 1, 1), time_limit_value=5
+    )
+    dossier = Dossier.objects.create(
+        unit=school,
+        procedure=procedure,
+        code=f"{school.code}-261102-0001",
+        channel="in_person",
+        applicant_name="Trần Thị Hoa",
+        applicant_phone="0987654321",
+    )
+    officer = client_for(commune_officer)
+
+    detail = officer.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    book = officer.get(reverse("dossiers:book")).content.decode()
+    clerks_book = client_for(clerk).get(reverse("dossiers:book")).content.decode()
+
+    assert "Trần Thị Hoa" in detail
+    assert "0987654321" not in detail
+    assert "Trần Thị Hoa" in book
+    assert "0987654321" not in book
+    assert "0987654321" in clerks_book

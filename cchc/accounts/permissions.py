@@ -123,13 +123,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Roles whose read permissions extend to the units below their own.
 _REACHES_DOWN = frozenset({Role.COMMUNE_OFFICER, Role.SYSTEM_ADMIN})
-# Permissions that never reach below the holder's own unit (writes).
+# Permissions that never reach below the holder's own unit (writes, and personal data).
 _OWN_UNIT_ONLY = frozenset(
     {
         MANAGE_STAFF,
         MANAGE_WORKDAYS,
         MANAGE_PLANS,
         RECORD_ACTIVITY,
+        # Citizens' and staff's phones, ID numbers and e-mails: the commune reads the schools'
+        # records for oversight, which needs no one's phone number.
+        VIEW_PERSONAL_DATA,
         RECEIVE_DOSSIERS,
         PROCESS_DOSSIERS,
         MANAGE_PROCEDURES,
@@ -188,6 +191,18 @@ def permissions_of(user: AnyUser) -> frozenset[str]:
 
 def has_role(user: AnyUser, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
+
+
+def sees_personal_data(user: AnyUser) -> bool:
+    """Personal data on a page or export listing several units' records: only for a reader whose
+    every listed unit is their own (a commune officer reads the schools' books without the
+    citizens' phone numbers)."""
+    if user is not None and user.is_superuser:
+        return True
+    staff = acting_staff(user)
+    if staff is None or roles_of(user) & _REACHES_DOWN:
+        return False
+    return can(user, VIEW_PERSONAL_DATA, staff.unit)
 
 
 def visible_units(user: AnyUser) -> QuerySet[Unit]:

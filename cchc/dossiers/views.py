@@ -390,7 +390,7 @@ def book(request: AuthedHttpRequest) -> HttpResponse:
             dossiers,
             fmt,
             permissions.acting_unit_or_404(request.user),
-            show_personal=permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
+            show_personal=permissions.sees_personal_data(request.user),
         )
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -404,7 +404,7 @@ def book(request: AuthedHttpRequest) -> HttpResponse:
         "units": units if len(units) > 1 else [],
         "filters": filters,
         "filter_errors": errors,
-        "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
+        "show_personal": permissions.sees_personal_data(request.user),
         "now": timezone.localtime(),
     }
     return render(request, "dossiers/dossier_book.html", context, status=400 if errors else 200)

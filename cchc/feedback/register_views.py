@@ -50,7 +50,7 @@ def register(request: AuthedHttpRequest) -> HttpResponse:
         "page": page,
         "year": year,
         "query": request.GET.urlencode(),
-        "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA),
+        "show_personal": permissions.sees_personal_data(request.user),
     }
     return render(request, "feedback/feedback_register.html", context)
 
@@ -63,7 +63,7 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponse:
     items = selectors.register(
         user=request.user, year=year, received_from=start, received_to=end
     ).select_related("assignee")
-    show_personal = permissions.can(request.user, permissions.VIEW_PERSONAL_DATA)
+    show_personal = permissions.sees_personal_data(request.user)
     stamp = f"{start:%Y%m%d}-{end:%Y%m%d}"
     if fmt == "xlsx":
         content = exports.register_xlsx(items, show_personal=show_personal)
