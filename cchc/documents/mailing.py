@@ -71,7 +71,7 @@ def attempt(delivery: Delivery, now: datetime | None = None) -> bool:
             message.send()
             ok, error = True, ""
         except (smtplib.SMTPException, OSError) as exc:
-            ok, error = False, f"{type(exc).__name__}: {exc}"[:500]
+            ok, error = False, explain_failure(exc)[:500]
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
         delivery.attempts += 1
@@ -107,3 +107,21 @@ def retry_due(now: datetime | None = None) -> int:
         status=DeliveryStatus.FAILED, next_try_at__lte=now
     )
     return sum(1 for delivery in due if attempt(delivery, now))
+
+
+def explain_failure(exc: BaseException) -> str:
+    """What the clerk reads beside a failed delivery: the cause in Vietnamese first, then the
+    technical detail the IT person needs to fix the mail server settings."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        cause = "Máy chủ thư từ chối địa chỉ người nhận"
+    elif isinstance(exc, smtplib.SMTPAuthenticationError):
+        cause = "Máy chủ thư không chấp nhận tài khoản gửi thư (kiểm tra cấu hình thư)"
+    elif isinstance(exc, smtplib.SMTPServerDisconnected):
+        cause = "Máy chủ thư ngắt kết nối giữa chừng"
+    elif isinstance(exc, smtplib.SMTPException):
+        cause = "Máy chủ thư báo lỗi khi gửi"
+    elif isinstance(exc, TimeoutError):
+        cause = "Máy chủ thư không trả lời kịp"
+    else:
+        cause = "Không kết nối được máy chủ thư"
+    return f"{cause}. Chi tiết kỹ thuật: {type(exc).__name__}: {exc}"
