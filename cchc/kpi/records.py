@@ -81,6 +81,7 @@ class _Page:
     url_name: str
     permission: str
     query: Callable[[Unit, Period], dict[str, str]]
+    unit_in_path: bool = False  # the page's address names the unit (`…/don-vi/<id>/`)
 
 
 _DOSSIERS = _Page("Xem hồ sơ được tính", "dossiers:book", permissions.VIEW_DOSSIERS, _book())
@@ -120,7 +121,11 @@ PAGES: dict[str, _Page] = {
     "outgoing_signed_rate": _OUTGOING,
     "digital_signature_rate": _OUTGOING,
     "official_email_rate": _Page(
-        "Xem danh sách viên chức", "organizations:unit_detail", permissions.VIEW_STAFF, _nothing
+        "Xem danh sách viên chức",
+        "organizations:unit_detail",
+        permissions.VIEW_STAFF,
+        _nothing,
+        unit_in_path=True,
     ),
     "e_workplace_rate": _Page(
         "Xem nhật ký xử lý việc", "audit:audit_list", permissions.VIEW_AUDIT, _unit
@@ -142,7 +147,6 @@ def records_for(user: AnyUser, code: str, unit: Unit | None, period: Period) -> 
         return None
     if permissions.acting_staff(user) is None:
         return None  # the lists work on one's own units: the system admin has none
-    args = [unit.pk] if page.url_name == "organizations:unit_detail" else []
-    url = reverse(page.url_name, args=args)
+    url = reverse(page.url_name, args=[unit.pk] if page.unit_in_path else [])
     query = page.query(unit, period)
     return Records(page.label, f"{url}?{urlencode(query)}" if query else url)
