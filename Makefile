@@ -16,7 +16,7 @@ DEMO_ENV := DEBUG=0 HTTPS=0 ALLOWED_HOSTS=$(ALLOWED_HOSTS) SECRET_KEY_FILE=var/s
 # (the warm converter, `cchc pdf_server`) and fonts (DOCX to PDF), poppler (reading PDFs back),
 # SoftHSM2 and OpenSC (signing through a real PKCS#11 token). Installed when missing and running
 # as root; otherwise the command to run is printed.
-DEB_PACKAGES := chromium chromium-driver libreoffice-writer-nogui python3-uno fonts-liberation2 fonts-dejavu-core poppler-utils softhsm2 opensc
+DEB_PACKAGES := chromium chromium-driver libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-liberation2 fonts-dejavu-core poppler-utils softhsm2 opensc
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

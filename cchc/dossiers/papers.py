@@ -2,14 +2,15 @@
 
 Pure functions, no Django. The caller maps its models onto the frozen dataclasses below, gets
 one `OfficialDocument` per form (laid out by `cchc.core.official_docs`, Decree 30/2020) and turns
-it into bytes with `render(doc, "docx" | "pdf")`. Slips 01–06 are A5 and the tracking book 07 is
-A4 (Circular 01/2018 Art. 9, kept as the default for 2025: domain.md 1.5, domain-2025.md 4).
+it into bytes with `render(doc, "docx" | "pdf")`. Slips 01–06 are A5 (Circular 01/2018 Art. 9,
+kept as the default for 2025: domain.md 1.5, domain-2025.md 4). The tracking book 07 (A4) is a
+spreadsheet, not a Word paper: `cchc.dossiers.book_sheet`.
 
 The layout beyond Decree 30 that the forms need is asked of the builder through options of
 `OfficialDocument`: the side-by-side signatures of the submitter and the officer (forms 01 and
 03), with the receipt's look-up QR code and the other apps' codes beside them rather than in the
 page-1 footer; compact body lines so that a slip fits one A5 page; rows that do not split
-across pages; the landscape page of the book.
+across pages.
 
 Field lists follow the reproduction of the Circular 03/2025 forms in domain-2025.md 4 (form 05
 was not found: its fields follow Circular 03 Art. 7). Times are printed in Vietnam time.
@@ -147,26 +148,6 @@ class DossierInfo:
     notes: Sequence[CodeNote] = ()
 
 
-@dataclass(frozen=True)
-class BookRow:
-    """One line of the tracking book (form 07); a missing datetime prints as a blank cell."""
-
-    entry: int
-    code: str
-    procedure_name: str
-    sets: int
-    applicant_name: str
-    applicant_contact: str
-    lead_body: str
-    received_at: datetime | None
-    due_at: datetime | None
-    transferred_at: datetime | None = None
-    result_received_at: datetime | None = None
-    returned_at: datetime | None = None
-    delivery: str = ""  # Phương thức nhận kết quả
-    note: str = ""
-
-
 # --- formatting -------------------------------------------------------------------------------
 
 
@@ -251,16 +232,15 @@ def _paper(
         signature=signature,
         recipients=list(recipients),
         kinh_gui=list(kinh_gui),
-        page_size="A4" if form == "07" else "A5",
+        page_size="A5",
         extra_header_right=f"Mẫu số {form}",
         qr_png=qr_png,
         qr_caption=QR_CAPTION if qr_png else "",
         side_signatures=side_signatures,
         # The other apps' codes beside the signatures, the look-up code first (qr_png).
         side_codes=tuple(QrCode(_qr_png(n.payload), n.caption) for n in notes if n.payload),
-        landscape=form == "07",
         table_pt=table_pt,
-        compact=form != "07",
+        compact=True,
         keep_rows_whole=True,
     )
 
@@ -570,68 +550,6 @@ def control_sheet(
         body=body,
         summary=f"Mã số hồ sơ: {dossier.code}",
         table_pt=8.5,
-    )
-
-
-#: The columns of Mẫu 07 of Circular 03/2025 (domain-2025.md section 4), for the printed book
-#: and its spreadsheet (cchc.dossiers.exports).
-BOOK_COLUMNS = (
-    "STT",
-    "Mã hồ sơ",
-    "Tên thủ tục hành chính",
-    "Tên tổ chức, cá nhân",
-    "Địa chỉ, số điện thoại",
-    "Cơ quan chủ trì giải quyết",
-    "Nhận hồ sơ",
-    "Hẹn trả kết quả",
-    "Trả kết quả",
-    "Phương thức nhận kết quả",
-    "Ký nhận",
-)
-# The printed book adds a note column; widths in cm across the landscape A4 page.
-_BOOK_TABLE = (*BOOK_COLUMNS, "Ghi chú")
-_BOOK_WIDTHS_CM = (0.9, 3.0, 3.6, 2.6, 3.0, 2.4, 2.1, 2.1, 2.1, 1.8, 1.6, 2.0)
-
-
-def _book_time(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    local = _local(value)
-    return f"{_day(local)}\n{local.hour:02d} giờ {local.minute:02d} phút"
-
-
-def tracking_book(
-    unit: UnitInfo, rows: list[BookRow], *, year: int, issued_on: date | None = None
-) -> OfficialDocument:
-    """Mẫu 07: the dossier tracking book for one year, A4 landscape."""
-    table = Table(
-        columns=list(_BOOK_TABLE),
-        rows=[
-            [
-                f"{row.entry:02d}",
-                row.code,
-                row.procedure_name,
-                row.applicant_name,
-                row.applicant_contact,
-                row.lead_body,
-                _book_time(row.received_at),
-                _book_time(row.due_at),
-                _book_time(row.returned_at),
-                row.delivery,
-                "",
-                row.note,
-            ]
-            for row in rows
-        ],
-        widths_cm=list(_BOOK_WIDTHS_CM),
-    )
-    return _paper(
-        unit,
-        "07",
-        issued_on=issued_on or _today(),
-        body=[table],
-        summary=f"Năm {year}",
-        table_pt=9,
     )
 
 

@@ -195,10 +195,10 @@ def build(
 @functools.cache
 def layout_version() -> str:
     """Changes whenever the code that draws the papers changes, so a new layout is never stale."""
-    from cchc.dossiers import exports
+    from cchc.dossiers import book_sheet, exports
 
     digest = hashlib.sha256()
-    for module in (papers, layout, ooxml, exports):
+    for module in (papers, layout, ooxml, exports, book_sheet):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()[:16]
 

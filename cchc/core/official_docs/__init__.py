@@ -17,7 +17,7 @@ from cchc.core.official_docs.layout import (
     date_line,
     reference,
 )
-from cchc.core.official_docs.pdf import docx_to_pdf, libreoffice_available
+from cchc.core.official_docs.pdf import docx_to_pdf, libreoffice_available, xlsx_to_pdf
 
 __all__ = [
     "OfficialDocError",
@@ -32,4 +32,5 @@ __all__ = [
     "docx_to_pdf",
     "libreoffice_available",
     "reference",
+    "xlsx_to_pdf",
 ]

@@ -1,4 +1,4 @@
-"""DOCX → PDF through a warm LibreOffice (unoserver), with papers stored once made.
+"""DOCX (and XLSX) → PDF through a warm LibreOffice (unoserver), with papers stored once made.
 
 A cold `soffice --convert-to` costs 1–3 s per paper on a 2-core school PC, most of it starting
 LibreOffice; a clerk printing a receipt for each parent in a queue waits for that every time.
@@ -145,8 +145,20 @@ def _store(key: str, pdf: bytes) -> None:
         logger.warning("Could not store paper %s: %s", key, exc)
 
 
-def _warm(docx: bytes, address: tuple[str, int], timeout: float) -> bytes | None:
-    """The PDF from the warm converter; None when none is listening (use the cold path)."""
+WRITER_PDF = "writer_pdf_Export"
+# A spreadsheet (the tracking book, cchc.dossiers.book_sheet) is printed by Calc: its page setup
+# (print titles, fit to width, footer) is Calc's, and Calc lays out a 1,000-row book in about a
+# second where Writer takes eight for the same table.
+CALC_PDF = "calc_pdf_Export"
+
+
+def _warm(
+    docx: bytes, address: tuple[str, int], timeout: float, filtername: str = WRITER_PDF
+) -> bytes | None:
+    """The PDF from the warm converter; None when none is listening (use the cold path).
+
+    unoserver loads the file by its content (Writer for a DOCX, Calc for an XLSX); `filtername`
+    is the PDF export of that component."""
     host, port = address
     transport = _TimeoutTransport(timeout)
     proxy = xmlrpc.client.ServerProxy(f"http://{host}:{port}", allow_none=True, transport=transport)
@@ -161,7 +173,7 @@ def _warm(docx: bytes, address: tuple[str, int], timeout: float) -> bytes | None
             xmlrpc.client.Binary(docx),
             None,
             "pdf",
-            "writer_pdf_Export",
+            filtername,
             [],
             False,
             None,
@@ -195,8 +207,11 @@ class _TimeoutTransport(xmlrpc.client.Transport):
         return connection
 
 
-def convert(docx: bytes, *, timeout: float, cold: object) -> bytes:
-    """Stored paper, else the warm converter, else `cold(docx, timeout=...)`; stores the result."""
+def convert(docx: bytes, *, timeout: float, cold: object, filtername: str = WRITER_PDF) -> bytes:
+    """Stored paper, else the warm converter, else `cold(docx, timeout=...)`; stores the result.
+
+    `docx` may be any Office Open XML package the warm LibreOffice can load (an XLSX with
+    `filtername=CALC_PDF`)."""
     key = paper_key(docx)
     stored = _stored(key)
     if stored is not None:
@@ -209,7 +224,7 @@ def convert(docx: bytes, *, timeout: float, cold: object) -> bytes:
         pdf = None
         address = server_address()
         if address is not None and _text_size(docx) <= _OWN_PROCESS_ABOVE_BYTES:
-            pdf = _warm(docx, address, timeout)
+            pdf = _warm(docx, address, timeout, filtername)
         if pdf is not None:
             stats.warm += 1
         else:

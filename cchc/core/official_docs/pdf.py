@@ -1,4 +1,4 @@
-"""DOCX → PDF with LibreOffice headless (recipes.md section 4).
+"""DOCX (Writer) and XLSX (Calc) → PDF with LibreOffice headless (recipes.md section 4).
 
 `docx_to_pdf` goes through `converter.py` (stored papers, then a warm LibreOffice); the cold
 path below is its fallback. Every cold call runs its own soffice process with a private,
@@ -25,7 +25,9 @@ from django.conf import settings
 from cchc.core.official_docs import converter
 from cchc.core.official_docs.layout import OfficialDocError
 
-_INSTALL_HINT = "cần cài các gói libreoffice-writer-nogui và fonts-liberation2"
+_INSTALL_HINT = (
+    "cần cài các gói libreoffice-writer-nogui, libreoffice-calc-nogui và fonts-liberation2"
+)
 _STDERR_TAIL = 500
 
 
@@ -69,18 +71,48 @@ def docx_to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
     return converter.convert(docx, timeout=seconds, cold=cold_docx_to_pdf)
 
 
+def xlsx_to_pdf(xlsx: bytes, *, timeout: float | None = None) -> bytes:
+    """A spreadsheet printed by LibreOffice Calc as its page setup says (the tracking book):
+    the stored paper, else the warm converter, else a cold LibreOffice of our own."""
+    _check_xlsx(xlsx)
+    seconds = timeout if timeout is not None else float(getattr(settings, "PDF_TIMEOUT", 60))
+    return converter.convert(
+        xlsx, timeout=seconds, cold=cold_xlsx_to_pdf, filtername=converter.CALC_PDF
+    )
+
+
+def _check_xlsx(xlsx: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile as exc:
+        raise OfficialDocError("Dữ liệu không phải tệp XLSX hợp lệ, không thể in ra PDF.") from exc
+    if "xl/workbook.xml" not in names:
+        raise OfficialDocError("Tệp XLSX không có bảng tính (thiếu xl/workbook.xml).")
+
+
+def cold_xlsx_to_pdf(xlsx: bytes, *, timeout: float = 60) -> bytes:
+    """Print a spreadsheet with a Calc process started for it alone (the slow, sure path)."""
+    _check_xlsx(xlsx)
+    return _cold(xlsx, "xlsx", converter.CALC_PDF, timeout)
+
+
 def cold_docx_to_pdf(docx: bytes, *, timeout: float = 60) -> bytes:
     """Convert with a LibreOffice process started for this paper alone (the slow, sure path)."""
+    _check_docx(docx)
+    return _cold(docx, "docx", converter.WRITER_PDF, timeout)
+
+
+def _cold(data: bytes, suffix: str, filtername: str, timeout: float) -> bytes:
     binary = _soffice()
     if binary is None:
         raise OfficialDocError(
             f"Không tìm thấy LibreOffice để chuyển văn bản sang PDF ({_INSTALL_HINT})."
         )
-    _check_docx(docx)
     with tempfile.TemporaryDirectory(prefix="cchc-docx-pdf-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
-        source = work / "van-ban.docx"
-        source.write_bytes(docx)
+        source = work / f"van-ban.{suffix}"
+        source.write_bytes(data)
         out_dir = work / "pdf"
         command = [
             binary,
@@ -92,7 +124,7 @@ def cold_docx_to_pdf(docx: bytes, *, timeout: float = 60) -> bytes:
             "--nologo",
             "--norestore",
             "--convert-to",
-            "pdf:writer_pdf_Export",
+            f"pdf:{filtername}",
             "--outdir",
             str(out_dir),
             str(source),

@@ -7,7 +7,6 @@ skip, when those are missing (same rule as cchc/core/tests/test_official_docs.py
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,13 +14,11 @@ from pathlib import Path
 import pytest
 import segno
 from docx import Document
-from docx.enum.section import WD_ORIENT
 
 from cchc.core.official_docs import OfficialDocument, build_docx
 from cchc.dossiers import papers
 from cchc.dossiers.papers import (
     ApplicantInfo,
-    BookRow,
     DocumentLine,
     DossierInfo,
     HandOver,
@@ -131,25 +128,6 @@ FORMS: dict[str, Callable[[], OfficialDocument]] = {
     ),
     "06": lambda: papers.control_sheet(UNIT, DOSSIER, issued_on=date(2026, 12, 5)),
 }
-
-
-def book_rows(count: int) -> list[BookRow]:
-    return [
-        BookRow(
-            entry=entry,
-            code=f"000.31.41.H29-2611{entry % 28 + 1:02d}-{entry:04d}",
-            procedure_name="Chuyển trường đối với học sinh trung học cơ sở",
-            sets=1,
-            applicant_name=f"Lê Hoa {entry}",
-            applicant_contact="0912345678, ấp 2, xã Bình Hưng",
-            lead_body="Ban Giám hiệu",
-            received_at=utc(2026, 11, 2, 1, 15),
-            due_at=utc(2026, 11, 9, 9, 0),
-            transferred_at=utc(2026, 11, 2, 3, 0) if entry % 2 else None,
-            returned_at=utc(2026, 11, 6, 8, 0) if entry % 3 else None,
-        )
-        for entry in range(1, count + 1)
-    ]
 
 
 # --- reading back -----------------------------------------------------------------------------
@@ -383,50 +361,6 @@ def test_control_sheet_rejects_an_unknown_result() -> None:
 
     with pytest.raises(ValueError, match="Kết quả giao nhận không hợp lệ"):
         papers.control_sheet(UNIT, dossier)
-
-
-# --- 07 tracking book -------------------------------------------------------------------------
-
-
-def test_tracking_book_is_a4_landscape_with_one_line_per_dossier() -> None:
-    document = Document(
-        io.BytesIO(render(papers.tracking_book(UNIT, book_rows(3), year=2026), "docx"))
-    )
-    section = document.sections[0]
-    table = document.tables[1]
-
-    assert section.orientation == WD_ORIENT.LANDSCAPE
-    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
-    assert len(table.rows) == 4
-    assert [cell.text for cell in table.rows[1].cells][:4] == [
-        "01",
-        "000.31.41.H29-261102-0001",
-        "Chuyển trường đối với học sinh trung học cơ sở",
-        "Lê Hoa 1",
-    ]
-    assert table.rows[1].cells[6].text == "02/11/2026\n08 giờ 15 phút"
-    assert table.rows[3].cells[8].text == ""  # not returned yet
-    text = docx_text(render(papers.tracking_book(UNIT, book_rows(1), year=2026), "docx"))
-    assert "SỔ THEO DÕI HỒ SƠ" in text
-    assert "Năm 2026" in text
-    assert "Mẫu số 07" in text
-
-
-def test_tracking_book_with_30_rows_spans_pages(pdf_dir: Path) -> None:
-    path = pdf_dir / "so-theo-doi.pdf"
-    path.write_bytes(render(papers.tracking_book(UNIT, book_rows(30), year=2026), "pdf"))
-
-    pages, size = pdf_info(path)
-    text = run_tool("pdftotext", "-layout", str(path), "-")
-    last_page = run_tool("pdftotext", "-layout", "-f", str(pages), "-l", str(pages), str(path), "-")
-
-    assert pages >= 2
-    assert size == (842, 595)
-    assert "SỔ THEO DÕI HỒ SƠ" in text
-    assert re.search(r"\bLê Hoa 1\b", text)
-    assert re.search(r"\bLê Hoa 30\b", text)
-    # The header row repeats on every page.
-    assert "Mã hồ sơ" in last_page
 
 
 # --- render -----------------------------------------------------------------------------------

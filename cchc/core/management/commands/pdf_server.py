@@ -30,6 +30,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cchc.core.official_docs import converter
 
+# unoserver run so that documents load hidden (Calc needs it headless): see that file.
+_HIDDEN_SERVER = Path(__file__).resolve().parents[2] / "official_docs" / "unoserver_hidden.py"
 _HEALTH_EVERY_S = 10
 _FAILED_CHECKS_BEFORE_RESTART = 2
 _START_GRACE_S = 40
@@ -124,7 +126,7 @@ class Command(BaseCommand):
             path = _unoserver_path(Path(tmp) / "path")
             profile = Path(tmp) / "profile"
             command = [
-                python, "-m", "unoserver.server",
+                python, str(_HIDDEN_SERVER),
                 "--interface", host, "--port", str(port),
                 "--uno-port", str(port - 1),
                 "--conversion-timeout", str(timeout),
