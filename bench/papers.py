@@ -13,6 +13,9 @@ the time printed is server time) in three ways, in one run:
            for it (the book: converter._OWN_PROCESS_ABOVE_BYTES) gets a LibreOffice of its own
            there, as in production, so receipts never queue behind it;
   stored — the same request again (the paper served from storage).
+The tracking book is since issue 11 an XLSX printed by LibreOffice Calc; its old path (the same
+rows as a Word table laid out by Writer, `old_book_pdf` below, the code of commit 8675328) is run
+in the same process on the same rows for the comparison: first request, nothing stored.
 It prints seconds (median of the repeats), ratios, and where the warm first request spent its
 time: building the DOCX, converting it, and the rest (queries, hashing, storage, the view); the
 load average (1 min) beside each line, since the machine may be shared. As wall time on a shared
@@ -55,11 +58,50 @@ def setup_env(tmp: Path) -> None:
     sys.path.insert(0, str(ROOT))
 
 
+def old_book_pdf(unit, dossiers) -> bytes:  # type: ignore[no-untyped-def]
+    """The tracking book as it was made before issue 11: a Writer DOCX table (12 columns, dates
+    on two lines) through `docx_to_pdf` (the warm converter, or a LibreOffice of its own for a
+    book this long). Kept here only as the benchmark's baseline."""
+    from django.utils import timezone
+
+    from cchc.core.official_docs import Table, build_docx, docx_to_pdf
+    from cchc.core.timezones import VN
+    from cchc.dossiers import book_sheet, exports, papers
+    from cchc.dossiers.papers_service import unit_info
+
+    def two_lines(value):  # type: ignore[no-untyped-def]
+        if value is None:
+            return ""
+        local = value.astimezone(VN)
+        return f"{local:%d/%m/%Y}\n{local.hour:02d} giờ {local.minute:02d} phút"
+
+    rows = exports._rows(dossiers, show_personal=True)
+    table = Table(
+        columns=list(book_sheet.BOOK_COLUMNS),
+        rows=[
+            [f"{r.entry or 0:02d}", r.code, r.procedure_name, r.applicant_name,
+             r.applicant_contact, r.lead_body, two_lines(r.received_at), two_lines(r.due_at),
+             two_lines(r.returned_at), r.delivery, "", r.note]
+            for r in rows
+        ],
+        widths_cm=[0.9, 3.0, 3.6, 2.6, 3.0, 2.4, 2.1, 2.1, 2.1, 1.8, 1.6, 2.0],
+    )  # fmt: skip
+    document = papers._paper(
+        unit_info(unit), "07", issued_on=timezone.localdate(), body=[table],
+        summary=f"Năm {timezone.localdate().year}", table_pt=9,
+    )  # fmt: skip
+    document.page_size = "A4"
+    document.landscape = True
+    document.compact = False
+    return docx_to_pdf(build_docx(document))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     # Drawn over the year so far, weekends dropped: 1,400 give a book of about 1,000 rows.
     parser.add_argument("--dossiers", type=int, default=1400)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--old-repeat", type=int, default=1, help="runs of the old book path")
     parser.add_argument(
         "--reuse",
         action="store_true",
@@ -125,6 +167,7 @@ def main() -> None:
     papers[f"tracking book PDF ({book_rows} rows)"] = reverse("dossiers:book") + "?xuat=pdf"
 
     from cchc.core.official_docs import pdf as pdf_module
+    from cchc.dossiers import book_sheet
     from cchc.dossiers import papers as dossier_papers
     from cchc.plans import exporting
 
@@ -142,8 +185,10 @@ def main() -> None:
 
     for module in (dossier_papers, exporting):
         module.build_docx = clocked("build", module.build_docx)  # type: ignore[attr-defined]
+    book_sheet.workbook = clocked("build", book_sheet.workbook)  # type: ignore[assignment]
     converter._warm = clocked("convert", converter._warm)  # type: ignore[assignment]
     pdf_module.cold_docx_to_pdf = clocked("convert", pdf_module.cold_docx_to_pdf)
+    pdf_module.cold_xlsx_to_pdf = clocked("convert", pdf_module.cold_xlsx_to_pdf)
 
     uno_port = int(port) - 1
 
@@ -185,7 +230,7 @@ def main() -> None:
     cpu_lines = []
     try:
         for name, url in papers.items():
-            repeats = 1 if "book" in name else args.repeat
+            repeats = args.repeat
             cold_runs, cold_cpu = [], []
             with override_settings(PDF_SERVER="", PDF_STORE_DIR=""):
                 for _ in range(repeats):
@@ -221,6 +266,27 @@ def main() -> None:
             f"{title:>15}" for title in ("cold", "warm 1st", "stored")
         ))  # fmt: skip
         print("\n".join(cpu_lines))
+        # The book's old path on the same rows, warm converter up, nothing stored (first request).
+        from cchc.accounts import permissions
+        from cchc.dossiers import selectors
+
+        clerk = User.objects.get(username="thuyltt")
+        unit = permissions.acting_unit_or_404(clerk)
+        book_dossiers = selectors.dossier_list_for_user(user=clerk)
+        old_runs = []
+        for _ in range(args.old_repeat):
+            with override_settings(PDF_SERVER=listen, PDF_STORE_DIR=""):
+                app, office = app_cpu(), office_cpu()
+                begin = time.perf_counter()
+                old_book_pdf(unit, book_dossiers)
+                old_runs.append(
+                    (time.perf_counter() - begin, app_cpu() - app, office_cpu() - office)
+                )
+        wall, app_s, office_s = sorted(old_runs)[len(old_runs) // 2]
+        print(
+            f"\n{'tracking book, OLD path (Writer DOCX)':38} first request {wall:6.3f} s wall,"
+            f" CPU {app_s:6.3f} + {office_s:6.3f}   load {os.getloadavg()[0]:.2f}"
+        )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
