@@ -34,10 +34,11 @@ logger = logging.getLogger(__name__)
 
 # unoserver's XML-RPC API version this client speaks (unoserver 3.x).
 _API_VERSION = "3"
-# The warm converter makes one paper at a time. A paper whose text is this large (a tracking book
-# of ~250 rows and more: 2.5 s of LibreOffice and up, 10 s for 1,000 rows) gets a LibreOffice of
-# its own instead, so that the receipts asked for meanwhile do not queue behind it; starting that
-# LibreOffice adds ~1 s, little beside the paper itself.
+# The warm converter makes one paper at a time. A Word paper whose text is this large (a table of
+# ~250 long rows and more: Writer needs 2.5 s and up for it) gets a LibreOffice of its own
+# instead, so that the receipts asked for meanwhile do not queue behind it; starting that
+# LibreOffice adds ~1 s, little beside the paper itself. (The 1,000-row tracking book is an XLSX
+# that Calc prints in ~0.7 s: it takes the warm converter.)
 _OWN_PROCESS_ABOVE_BYTES = 2_000_000
 
 
