@@ -65,11 +65,13 @@ BOOK_COLUMNS = (
     "Ghi chú",
 )
 _GROUP = (7, 11)  # first and last column (1-based) under RECEIPT_GROUP
-#: What the desk adds beside the form (not printed): the 2018 book's number of sets and the date
-#: the result came back from the processing body (domain.md 1.5), the apology's new date, the
-#: status and whether the dossier was on time.
+#: What the desk adds beside the form (not printed): the 2018 book's number of sets (the
+#: procedure's) and the dates of transfer to the processing body and of its result coming back
+#: (domain.md 1.5; Mẫu 07 of 2025 dropped them), the apology's new date, the status and whether
+#: the dossier was on time.
 DESK_COLUMNS = (
     "Số bộ hồ sơ",
+    "Chuyển bộ phận giải quyết",
     "Nhận kết quả từ bộ phận giải quyết",
     "Hẹn lại (văn bản xin lỗi)",
     "Trạng thái",
@@ -77,8 +79,8 @@ DESK_COLUMNS = (
 )
 HEADERS = (*BOOK_COLUMNS, *DESK_COLUMNS)
 # In character widths; the page is fitted to the A4 width, so only the proportions print.
-_WIDTHS = (5, 25, 28, 18, 21, 17, 16, 16, 16, 12, 10, 15, 8, 16, 16, 15, 14)
-_DATE_COLUMNS = (7, 8, 9, 14, 15)
+_WIDTHS = (5, 25, 28, 18, 21, 19, 16, 16, 16, 12, 10, 15, 8, 16, 16, 16, 15, 14)
+_DATE_COLUMNS = (7, 8, 9, 14, 15, 16)
 _HEADING_ROWS = 5  # unit and motto (3 rows), title, year; then the two header rows
 _SIZE_PT = 10
 # Row heights are set here: neither Calc's import nor its print grows a row to its wrapped text
@@ -109,6 +111,7 @@ class BookRow:
     delivery: str = ""  # Phương thức nhận kết quả
     note: str = ""
     sets: int | None = None
+    transferred_at: datetime | None = None
     result_at: datetime | None = None
     new_due_at: datetime | None = None
     status: str = ""
@@ -138,6 +141,7 @@ def _values(row: BookRow) -> list[object]:
         None,  # signed by the citizen on the printed book
         row.note,
         row.sets,
+        _excel_time(row.transferred_at),
         _excel_time(row.result_at),
         _excel_time(row.new_due_at),
         row.status,

@@ -8,12 +8,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from cchc.core.official_docs import converter, xlsx_to_pdf
 from cchc.dossiers import book_sheet
-from cchc.dossiers.models import Dossier, DossierQuerySet
+from cchc.dossiers.models import Dossier, DossierEvent, DossierQuerySet
+from cchc.dossiers.workflow import DossierStatus
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = book_sheet.HEADERS
@@ -46,6 +47,12 @@ def in_receipt_order(dossiers: DossierQuerySet) -> DossierQuerySet:
 
 
 def _rows(dossiers: DossierQuerySet, show_personal: bool) -> list[book_sheet.BookRow]:
+    # The 2018 book's "transferred to the processing body": the first move to "Đang xử lý".
+    transferred = (
+        DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status=DossierStatus.PROCESSING)
+        .order_by("at")
+        .values("at")[:1]
+    )
     return [
         book_sheet.BookRow(
             entry=d.book_entry,
@@ -60,12 +67,13 @@ def _rows(dossiers: DossierQuerySet, show_personal: bool) -> list[book_sheet.Boo
             delivery=d.result_delivery_label,
             note=d.subject,
             sets=d.procedure.sets,
+            transferred_at=d.transferred_at,
             result_at=d.result_at,
             new_due_at=d.new_due_at,
             status=d.get_status_display(),
             on_time=_on_time(d),
         )
-        for d in in_receipt_order(dossiers)
+        for d in in_receipt_order(dossiers).annotate(transferred_at=Subquery(transferred))
     ]
 
 

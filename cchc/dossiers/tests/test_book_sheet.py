@@ -80,7 +80,7 @@ def test_the_workbook_carries_the_printed_books_heading_and_page_setup() -> None
     assert sheet["A408"].number_format == "00"
     assert sheet["G8"].is_date
     assert sheet["G8"].value == datetime(2026, 1, 6, 8, 31)
-    assert sheet.auto_filter.ref == "A7:Q408"
+    assert sheet.auto_filter.ref == "A7:R408"
     assert sheet.freeze_panes == "C8"
     # A4 landscape, one page wide, the two header rows on every page, only the form's columns.
     assert sheet.page_setup.orientation == "landscape"

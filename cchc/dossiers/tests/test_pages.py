@@ -228,7 +228,7 @@ def test_tracking_book_exports_xlsx(dossier, principal) -> None:
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["A6"].value == "STT"  # under the heading of the printed book
     assert sheet["B8"].value == dossier.code
-    assert sheet["Q8"].value == "Quá hạn"
+    assert sheet["R8"].value == "Quá hạn"
 
 
 @pytest.mark.django_db

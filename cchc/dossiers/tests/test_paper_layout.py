@@ -214,6 +214,10 @@ def test_book_xlsx_has_the_current_forms_columns_real_dates_and_receipt_order(
     first = receive(clerk, transfer, at(2026, 3, 2, 9, 0))
     Dossier.objects.filter(pk=second.pk).update(book_entry=2)
     Dossier.objects.filter(pk=first.pk).update(book_entry=1)
+    with frozen_at(at(2026, 3, 2, 14, 5)):
+        services.dossier_hand_over(
+            actor=clerk.user, dossier=first, to_staff=principal, step="appraisal"
+        )
 
     response = client_for(principal).get(reverse("dossiers:book") + "?xuat=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -240,6 +244,9 @@ def test_book_xlsx_has_the_current_forms_columns_real_dates_and_receipt_order(
     assert received.number_format == "dd/mm/yyyy hh:mm"
     assert sheet["H8"].value == datetime(2026, 3, 9, 17, 0)
     assert sheet["J8"].value == "Trực tiếp"  # as it came in, when not chosen
+    # Beside the form, the 2018 book's date of transfer to the processing body (domain.md 1.5).
+    assert headers[13] == "Chuyển bộ phận giải quyết"
+    assert [sheet["N8"].value, sheet["N9"].value] == [datetime(2026, 3, 2, 14, 5), None]
 
 
 @pytest.mark.django_db
