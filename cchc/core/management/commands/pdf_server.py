@@ -40,7 +40,8 @@ _CHECK_MARGIN_S = 10
 
 
 def _unoserver_path(folder: Path) -> Path:
-    """A folder holding only the unoserver package, for a Python that is not this venv's."""
+    """A folder holding only the unoserver package and our launcher of it, for a Python that is
+    not this venv's."""
     folder.mkdir(parents=True, exist_ok=True)
     spec = importlib.util.find_spec("unoserver")
     if spec is None or not spec.submodule_search_locations:
@@ -52,6 +53,8 @@ def _unoserver_path(folder: Path) -> Path:
         ):
             with contextlib.suppress(FileExistsError):
                 (folder / item.name).symlink_to(item)
+    with contextlib.suppress(FileExistsError):  # run as a module: its own folder stays off the path
+        (folder / _HIDDEN_SERVER.name).symlink_to(_HIDDEN_SERVER)
     return folder
 
 
@@ -126,7 +129,7 @@ class Command(BaseCommand):
             path = _unoserver_path(Path(tmp) / "path")
             profile = Path(tmp) / "profile"
             command = [
-                python, str(_HIDDEN_SERVER),
+                python, "-m", _HIDDEN_SERVER.stem,
                 "--interface", host, "--port", str(port),
                 "--uno-port", str(port - 1),
                 "--conversion-timeout", str(timeout),
