@@ -10,8 +10,8 @@ free port, and requests each paper through the real views (Django's test client,
 the time printed is server time) in three ways, in one run:
   cold   — the old path: a LibreOffice process started for each paper (PDF_SERVER empty);
   warm   — the warm converter, first request of that paper (nothing stored); a paper too long
-           for it (the book: converter._OWN_PROCESS_ABOVE_BYTES) gets a LibreOffice of its own
-           there, as in production, so receipts never queue behind it;
+           for it (converter._OWN_PROCESS_ABOVE_BYTES; the old Writer book was) gets a
+           LibreOffice of its own there, as in production, so receipts never queue behind it;
   stored — the same request again (the paper served from storage).
 The tracking book is since issue 11 an XLSX printed by LibreOffice Calc; its old path (the same
 rows as a Word table laid out by Writer, `old_book_pdf` below, the code of commit 8675328) is run

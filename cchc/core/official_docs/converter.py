@@ -34,12 +34,14 @@ logger = logging.getLogger(__name__)
 
 # unoserver's XML-RPC API version this client speaks (unoserver 3.x).
 _API_VERSION = "3"
-# The warm converter makes one paper at a time. A Word paper whose text is this large (a table of
-# ~250 long rows and more: Writer needs 2.5 s and up for it) gets a LibreOffice of its own
-# instead, so that the receipts asked for meanwhile do not queue behind it; starting that
-# LibreOffice adds ~1 s, little beside the paper itself. (The 1,000-row tracking book is an XLSX
-# that Calc prints in ~0.7 s: it takes the warm converter.)
+# The warm converter makes one paper at a time. A paper whose body is this large gets a
+# LibreOffice of its own instead, so that the receipts asked for meanwhile do not queue behind it
+# (starting that LibreOffice adds ~1 s, little beside the paper itself): a Word table of ~250 long
+# rows (Writer needs 2.5 s and up for it), or a spreadsheet of ~4,000 rows (Calc prints the
+# 1,000-row tracking book, 1.2 MB of sheet XML, in ~0.7 s, so a book of a year takes the warm one).
 _OWN_PROCESS_ABOVE_BYTES = 2_000_000
+_OWN_PROCESS_ABOVE_SHEET_BYTES = 5_000_000
+_WORD_BODY, _SHEET_BODY = "word/document.xml", "xl/worksheets/sheet1.xml"
 
 
 @dataclass
@@ -224,7 +226,7 @@ def convert(docx: bytes, *, timeout: float, cold: object, filtername: str = WRIT
     try:
         pdf = None
         address = server_address()
-        if address is not None and _text_size(docx) <= _OWN_PROCESS_ABOVE_BYTES:
+        if address is not None and not _too_long_for_warm(docx, filtername):
             pdf = _warm(docx, address, timeout, filtername)
         if pdf is not None:
             stats.warm += 1
@@ -237,13 +239,21 @@ def convert(docx: bytes, *, timeout: float, cold: object, filtername: str = WRIT
     return pdf
 
 
-def _text_size(docx: bytes) -> int:
-    """The size of the document's body XML (the zip's own figure, nothing is unpacked)."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-        try:
-            return archive.getinfo("word/document.xml").file_size
-        except KeyError:  # not a Word document: the converter says so
-            return 0
+def _text_size(document: bytes) -> int:
+    """The size of the body XML of a Word document or of a workbook's first sheet (the zip's own
+    figure, nothing is unpacked); 0 for anything else (the converter says what is wrong)."""
+    with zipfile.ZipFile(io.BytesIO(document)) as archive:
+        for part in (_WORD_BODY, _SHEET_BODY):
+            try:
+                return archive.getinfo(part).file_size
+            except KeyError:
+                continue
+    return 0
+
+
+def _too_long_for_warm(document: bytes, filtername: str) -> bool:
+    limit = _OWN_PROCESS_ABOVE_SHEET_BYTES if filtername == CALC_PDF else _OWN_PROCESS_ABOVE_BYTES
+    return _text_size(document) > limit
 
 
 def server_is_up(address: tuple[str, int] | None = None, timeout: float = 2) -> bool:

@@ -156,3 +156,18 @@ def test_what_is_not_a_spreadsheet_is_refused_in_vietnamese(data: bytes) -> None
 
     with pytest.raises(OfficialDocError, match="XLSX"):
         xlsx_to_pdf(data)
+
+
+def test_a_very_long_book_gets_a_calc_of_its_own(settings, pdf_server, monkeypatch) -> None:
+    """Beyond ~4,000 rows the book would hold the warm converter for seconds: receipts must not
+    queue behind it, so it is printed by a LibreOffice started for it (the cold path)."""
+    require_tools()
+    settings.PDF_SERVER = pdf_server
+    settings.PDF_STORE_DIR = ""
+    monkeypatch.setattr(converter, "_OWN_PROCESS_ABOVE_SHEET_BYTES", 1)
+    warm_before, cold_before = converter.stats.warm, converter.stats.cold
+
+    pages = pdf_pages(xlsx_to_pdf(book_sheet.workbook(UNIT, rows(3), year=2026)))
+
+    assert (converter.stats.warm, converter.stats.cold) == (warm_before, cold_before + 1)
+    assert "000.31.41.H29-260104-0003" in pages[-1]
