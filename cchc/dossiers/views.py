@@ -22,6 +22,7 @@ from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.form_errors import add_validation_errors
 from cchc.core.htmx import render_partial
 from cchc.core.numbers import parse_id
+from cchc.core.official_docs import OfficialDocError
 from cchc.core.refusals import REFUSALS, refusal_of
 from cchc.dossiers import (
     actions,
@@ -386,12 +387,16 @@ def book(request: AuthedHttpRequest) -> HttpResponse:
         context = {"status": 400, "title": "Chưa xuất được sổ", "message": " ".join(errors)}
         return render(request, "error.html", context, status=400)
     if fmt in ("xlsx", "pdf"):
-        content, content_type, filename = exports.tracking_book(
-            dossiers,
-            fmt,
-            permissions.acting_unit_or_404(request.user),
-            show_personal=permissions.sees_personal_data(request.user),
-        )
+        try:
+            content, content_type, filename = exports.tracking_book(
+                dossiers,
+                fmt,
+                permissions.acting_unit_or_404(request.user),
+                show_personal=permissions.sees_personal_data(request.user),
+            )
+        except OfficialDocError as error:  # the converter busy, timed out or not installed
+            context = {"status": 503, "title": "Chưa in được sổ", "message": str(error)}
+            return render(request, "error.html", context, status=503)
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

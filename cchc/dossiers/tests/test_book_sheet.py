@@ -171,3 +171,24 @@ def test_a_very_long_book_gets_a_calc_of_its_own(settings, pdf_server, monkeypat
 
     assert (converter.stats.warm, converter.stats.cold) == (warm_before, cold_before + 1)
     assert "000.31.41.H29-260104-0003" in pages[-1]
+
+
+@pytest.mark.django_db
+def test_a_book_the_converter_cannot_print_in_time_is_a_clear_503(
+    settings, clerk, principal, transfer
+) -> None:
+    from django.urls import reverse
+
+    from cchc.dossiers.tests.factories import receive_dossier
+    from tests.fixtures import client_for
+
+    require_tools()
+    receive_dossier(clerk, transfer)
+    settings.PDF_SERVER = ""  # a LibreOffice of its own, given no time at all
+    settings.PDF_STORE_DIR = ""
+    settings.PDF_TIMEOUT = 0.01
+
+    response = client_for(principal).get(reverse("dossiers:book") + "?xuat=pdf")
+
+    assert response.status_code == 503
+    assert "LibreOffice không chuyển xong văn bản sang PDF" in response.content.decode()
