@@ -530,6 +530,19 @@ class Apology(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The official letter (Công văn) in the outgoing register: numbered by the clerk, signed by
+    # the head of the unit, released with the seal (`cchc.dossiers.apology_letters`).
+    outgoing = models.OneToOneField(
+        "documents.OutgoingDocument",
+        verbose_name="Văn bản đi",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossier_apology",
+    )
+    # Released without an e-mail address: the clerk hands it over or posts it, and says so.
+    handed_over_at = models.DateTimeField("Đã trao/gửi bưu điện lúc", null=True, blank=True)
+    handed_over_how = models.CharField("Cách gửi", max_length=20, blank=True)
 
     class Meta:
         verbose_name = "Văn bản xin lỗi, gia hạn"

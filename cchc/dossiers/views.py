@@ -25,6 +25,7 @@ from cchc.core.numbers import parse_id
 from cchc.core.refusals import REFUSALS, refusal_of
 from cchc.dossiers import (
     actions,
+    apology_letters,
     deadlines,
     exports,
     list_filters,
@@ -244,6 +245,7 @@ def _detail_context(
         "offers": [o for o in offers if o.action.place == "panel"],
         "document_offers": [o for o in offers if o.action.place == "documents"],
         "papers": papers_service.available(dossier),
+        "letter": apology_letters.letter_state(request.user, dossier),
     }
 
 
