@@ -292,8 +292,12 @@ STAFF_URLS |= {
     "dossiers:apology_pdf": lambda unit: reverse(
         "dossiers:apology_pdf", args=[_apology_of(unit).dossier_id]
     ),
+    # The officer's signature on forms 01–03.
+    "dossiers:paper_sign": lambda unit: reverse(
+        "dossiers:paper_sign", args=[_dossier_of(unit).pk, "tiep-nhan"]
+    ),
 }
-POST_URLS |= {"dossiers:apology_issue", "dossiers:apology_hand_over"}
+POST_URLS |= {"dossiers:apology_issue", "dossiers:apology_hand_over", "dossiers:paper_sign"}
 UNIT_OBJECT_URLS += ["dossiers:apology_pdf"]
 UNIT_SCOPED += ["dossiers:apology_pdf"]
 

@@ -64,6 +64,7 @@ class AuditVerb(models.TextChoices):
     DOSSIER_APOLOGY_ISSUE = "dossier.apology_issue", "Trình ký văn bản xin lỗi (văn bản đi)"
     DOSSIER_APOLOGY_NUMBERED = "dossier.apology_numbered", "Lập văn bản xin lỗi có số để ký"
     DOSSIER_APOLOGY_HANDED = "dossier.apology_handed", "Trao, gửi bưu điện văn bản xin lỗi"
+    DOSSIER_PAPER_SIGN = "dossier.paper_sign", "Ký số giấy tờ hồ sơ (Mẫu 01–03)"
     DOSSIER_SET_DUE = "dossier.set_due", "Ghi hạn giải quyết hồ sơ"
     DOSSIER_DECIDE = "dossier.decide", "Có kết quả giải quyết hồ sơ"
     DOSSIER_RETURN = "dossier.return", "Trả kết quả hồ sơ"

@@ -1,5 +1,6 @@
-"""The apology letter from the dossier page: send it to be signed, record its hand-over, and
-download it (signed once signed). Thin: guard → service → the dossier page with the result."""
+"""Signatures from the dossier page: the apology letter (send it to be signed, record its
+hand-over, download it, signed once signed) and the officer's signature on forms 01–03.
+Thin: guard → service → the dossier page with the result."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.downloads import file_response
 from cchc.core.htmx import render_partial
 from cchc.core.refusals import REFUSALS, refusal_of
-from cchc.dossiers import apology_letters, selectors
+from cchc.dossiers import apology_letters, paper_signing, selectors
 from cchc.dossiers.models import Apology, Dossier
 from cchc.dossiers.views import DETAIL, PANEL, _detail_context
 
@@ -73,3 +74,17 @@ def pdf(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     if letter is None or not (letter.signed_pdf or letter.pdf):
         raise Http404("Văn bản xin lỗi chưa được lập.")
     return file_response(request, letter.signed_pdf if letter.signed_pdf else letter.pdf)
+
+
+@require_POST
+@login_required
+def paper_sign(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The officer named on a receipt, supplement request or refusal signs it (his PIN)."""
+    dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
+    pin = request.POST.get("pin", "")[:64]
+    try:
+        paper_signing.sign_paper(actor=request.user, dossier=dossier, kind=kind, pin=pin)
+    except REFUSALS as error:
+        return _refused(request, dossier, error)
+    messages.success(request, "Đã ký số giấy tờ.")
+    return redirect("dossiers:detail", pk=dossier.pk)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/", views.detail, name="detail"),
     path("ho-so/<int:pk>/xu-ly/", views.act, name="act"),
     path("ho-so/<int:pk>/giay/<str:kind>.<str:fmt>", views.paper, name="paper"),
+    path("ho-so/<int:pk>/giay/<str:kind>/ky-so/", apology_views.paper_sign, name="paper_sign"),
     path("ho-so/<int:pk>/xin-loi/trinh-ky/", apology_views.issue, name="apology_issue"),
     path("ho-so/<int:pk>/xin-loi/da-trao/", apology_views.hand_over, name="apology_hand_over"),
     path("ho-so/<int:pk>/xin-loi/van-ban.pdf", apology_views.pdf, name="apology_pdf"),

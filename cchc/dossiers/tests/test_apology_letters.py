@@ -15,11 +15,10 @@ from django.db import connections
 from django.urls import reverse
 
 from cchc.core.models import AuditEvent
-from cchc.documents import signing
+from cchc.documents import democa, signing
 from cchc.documents.models import OutgoingDocument
 from cchc.documents.tests import pki
 from cchc.documents.tests.conftest import ca as ca
-from cchc.documents.tests.conftest import certificates as certificates
 from cchc.documents.workflow import OutgoingStatus
 from cchc.dossiers import apology_letters, services
 from cchc.dossiers.models import Apology, Dossier
@@ -35,6 +34,21 @@ OS = OutgoingStatus
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def certificates(ca, school, principal):
+    """The principal's certificate and the school's seal, valid over the frozen dates of these
+    tests whatever day they run (a certificate made "from now" would not be, later on)."""
+    person = pki.p12_record(ca, principal.full_name, starts=at(2026, 11, 1), days=3650)
+    person.unit, person.staff = school, principal
+    person.save()
+    seal = pki.p12_record(
+        ca, school.name, starts=at(2026, 11, 1), days=3650, image=democa.seal_png()
+    )
+    seal.unit = school
+    seal.save()
+    return person, seal
 
 
 def _receive(clerk, school, transfer, email: str = "") -> Dossier:
