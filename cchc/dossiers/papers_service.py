@@ -12,6 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from cchc.core.official_docs import OfficialDocError, converter, layout, ooxml
+from cchc.core.timezones import VN
 from cchc.dossiers import hooks, papers
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import DossierStatus
@@ -169,9 +170,17 @@ def build(
             items=pause.items,
             reason=pause.reason,
             contact=f"{dossier.unit.name} — {dossier.unit.phone}".strip(" —"),
+            # Dated the day it was asked for, not the day it is printed or signed.
+            issued_on=pause.started_at.astimezone(VN).date(),
         )
     if kind == "tu-choi":
-        return papers.refusal(unit, info, reason=dossier.result_note)
+        refused_at = dossier.result_at or dossier.stopped_at
+        return papers.refusal(
+            unit,
+            info,
+            reason=dossier.result_note,
+            issued_on=refused_at.astimezone(VN).date() if refused_at is not None else None,
+        )
     if kind == "xin-loi":
         apology = dossier.apology
         letter = apology.outgoing

@@ -126,19 +126,26 @@ def test_without_a_certificate_the_paper_is_unsigned_and_the_page_says_so(
 
 @pytest.mark.django_db
 def test_the_supplement_request_is_signed_and_stays_signed_once_answered(
-    school, clerk, transfer, clerk_certificate, ca
+    school, clerk, transfer, clerk_certificate, ca, tmp_path
 ) -> None:
+    require_tools()
     dossier = _receive(clerk, school, transfer)
     with frozen_at(at(2026, 12, 1, 9, 0)):
         dossier = services.dossier_request_supplement(
             actor=clerk.user, dossier=dossier, items=["Học bạ"], reason="Thiếu học bạ"
         )
     url = reverse("dossiers:paper_sign", args=[dossier.pk, "bo-sung"])
-    with frozen_at(at(2026, 12, 1, 9, 5)):
+    with frozen_at(at(2026, 12, 2, 9, 5)):  # signed the next day
         assert client_for(clerk).post(url, {"pin": pki.PIN}).status_code == 302
-    [report] = signing.verify_pdf(_download(clerk, dossier, "bo-sung"), [ca.pem])
+    signed = _download(clerk, dossier, "bo-sung")
+    [report] = signing.verify_pdf(signed, [ca.pem])
     assert report.ok
-    with frozen_at(at(2026, 12, 2, 9, 0)):
+    path = tmp_path / "supplement.pdf"
+    path.write_bytes(signed)
+    text = " ".join(run_tool("pdftotext", str(path), "-").split())
+    assert "ngày 01 tháng 12 năm 2026" in text  # dated the day it was asked for
+    assert "Thiếu học bạ" in text
+    with frozen_at(at(2026, 12, 3, 9, 0)):
         dossier = services.dossier_supplement_received(actor=clerk.user, dossier=dossier)
     page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "Đã ký số: Lê Thị Thanh Thủy" in page
