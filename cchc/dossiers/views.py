@@ -325,6 +325,9 @@ def paper(request: AuthedHttpRequest, pk: int, kind: str, fmt: str) -> HttpRespo
         signed = paper_signing.signed_paper(dossier, kind)
         if signed is not None:
             return file_response(request, signed.pdf)
+    letter = getattr(getattr(dossier, "apology", None), "outgoing", None)
+    if fmt == "pdf" and kind == "xin-loi" and letter is not None and letter.signed_pdf:
+        return file_response(request, letter.signed_pdf)  # the apology letter as sent
     try:
         content, content_type, filename = papers_service.render_paper(
             dossier, kind, fmt, show_personal=show_personal

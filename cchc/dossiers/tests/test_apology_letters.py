@@ -179,6 +179,9 @@ def test_an_apology_is_numbered_signed_by_the_principal_and_mailed_to_the_citize
     download = client_for(clerk).get(pdf_url)
     signed = b"".join(download.streaming_content)
     assert [r.ok for r in signing.verify_pdf(signed, [ca.pem])] == [True, True]
+    # The Mẫu 04 in the dossier's papers is the letter as sent, signed.
+    paper = client_for(clerk).get(reverse("dossiers:paper", args=[dossier.pk, "xin-loi", "pdf"]))
+    assert b"".join(paper.streaming_content) == signed
     # Another school's staff: not found. The citizen's look-up still shows the new appointment.
     assert client_for(outsider).get(pdf_url).status_code == 404
     assert "10/12/2026" in public.content.decode()
