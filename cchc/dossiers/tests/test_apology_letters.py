@@ -100,6 +100,7 @@ def test_an_apology_is_numbered_signed_by_the_principal_and_mailed_to_the_citize
     clerk,
     colleague,
     outsider,
+    commune_officer,
     transfer,
     certificates,
     ca,
@@ -182,6 +183,12 @@ def test_an_apology_is_numbered_signed_by_the_principal_and_mailed_to_the_citize
     # The Mẫu 04 in the dossier's papers is the letter as sent, signed.
     paper = client_for(clerk).get(reverse("dossiers:paper", args=[dossier.pk, "xin-loi", "pdf"]))
     assert b"".join(paper.streaming_content) == signed
+    # The citizen's e-mail is personal data: the commune's oversight reads the letter without it.
+    document_url = reverse("documents:outgoing_detail", args=[doc.pk])
+    assert "an.nguyen@example.com" in client_for(clerk).get(document_url).content.decode()
+    oversight = client_for(commune_officer).get(document_url)
+    assert oversight.status_code == 200
+    assert "an.nguyen@example.com" not in oversight.content.decode()
     # Another school's staff: not found. The citizen's look-up still shows the new appointment.
     assert client_for(outsider).get(pdf_url).status_code == 404
     assert "10/12/2026" in public.content.decode()
