@@ -144,6 +144,7 @@ def _draft(actor: User, apology: Apology) -> OutgoingDocument:
     doc = documents.outgoing_transition(actor=actor, doc=doc, to=OS.REVIEW)
     if permissions.can(actor, permissions.APPROVE_DOCUMENTS, unit):
         doc = documents.outgoing_transition(actor=actor, doc=doc, to=OS.APPROVED)
+    apology.outgoing = doc  # the row as it now stands
     audit_record(
         actor=actor,
         verb=AuditVerb.DOSSIER_APOLOGY_ISSUE,

@@ -307,3 +307,70 @@ def test_two_clerks_sending_one_apology_at_once_draft_one_letter(
 
     assert sorted(outcomes) == [200, 409]
     assert OutgoingDocument.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_issues_the_apologies_signed_in_the_registers_date_order() -> None:
+    """The dossiers' demo runs before the documents' (which makes the certificates): the
+    apologies it makes wait approved, and the documents' demo numbers them among its own in date
+    order, has the demo principal sign them and releases them with the seal."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cchc.accounts.models import User
+    from cchc.documents import demo as documents_demo
+    from cchc.documents.models import TrustedRoot
+    from cchc.dossiers import deadlines, procedures
+    from cchc.organizations.demo import seed_base
+    from cchc.workdays.services import calendar_for_unit
+
+    seed_base()
+    school = Unit.objects.get(code="000.31.41.H29")
+    calendar = calendar_for_unit(school)
+    today = timezone.localdate()
+    received_day = today - timedelta(days=30)
+    if received_day.year != today.year:
+        pytest.skip("the demo's register covers the current year only")
+    received_day = calendar.next_working_day(received_day)
+    clerk = User.objects.get(username="thuyltt")
+    principal = User.objects.get(username="trangntt")
+    catalogue = {p.name: p for p in procedures.procedure_seed_defaults(actor=clerk, unit=school)}
+    transfer = next(p for n, p in catalogue.items() if n.startswith("Chuyển trường"))
+    with frozen_at(at(received_day.year, received_day.month, received_day.day, 9, 0)):
+        dossier = services.dossier_receive(
+            actor=clerk,
+            unit=school,
+            procedure=transfer,
+            applicant={"applicant_name": "Phạm Thị Mai"},
+            provided_documents=[d["name"] for d in transfer.documents],
+        )
+    assert dossier.due_at is not None
+    asked = calendar.next_working_day(received_day)
+    new_day = calendar.add_working_days(timezone.localdate(dossier.due_at), 3)
+    with frozen_at(at(asked.year, asked.month, asked.day, 9, 0)):
+        apology = services.dossier_apologize(
+            actor=principal,
+            dossier=dossier,
+            reason="Chờ học bạ",
+            new_due_at=deadlines.end_of_day(calendar, new_day),
+        )
+    assert apology.outgoing is not None
+    assert apology.outgoing.status == OS.APPROVED
+
+    documents_demo.seed_demo_data(documents=3)
+
+    letter = OutgoingDocument.objects.get(pk=apology.outgoing.pk)
+    assert letter.status == OS.RELEASED
+    assert letter.issued_on == calendar.next_working_day(asked)
+    roots = list(TrustedRoot.objects.values_list("certificate_pem", flat=True))
+    reports = signing.verify_pdf(letter.signed_pdf.read(), roots)
+    assert [r.ok for r in reports] == [True, True]
+    assert reports[0].signer == "Nguyễn Thị Thanh Trang"
+    register = list(
+        OutgoingDocument.objects.filter(unit=school, secret_sequence=False)
+        .order_by("number")
+        .values_list("issued_on", flat=True)
+    )
+    assert len(register) == 4
+    assert register == sorted(register)
