@@ -165,7 +165,7 @@ def paper_signatures(user: AnyUser, dossier: Dossier) -> dict[str, PaperSignatur
         if paper is not None:
             when = timezone.localtime(paper.signed_at, VN)
             states[kind] = PaperSignature(
-                f"Đã ký số: {paper.signer.full_name}, {when:%H:%M %d/%m/%Y}", signed=True
+                f"Đã ký số: {paper.signer.full_name}, {when:%d/%m/%Y %H:%M}", signed=True
             )
         elif signer is None:
             states[kind] = PaperSignature("Chưa ký số: không rõ cán bộ tiếp nhận hồ sơ")
