@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -340,3 +341,42 @@ def letter_state(user: AnyUser, dossier: Dossier) -> LetterState | None:
         and apology.handed_over_at is None
         and may_hand_over(user, dossier),
     )
+
+
+_WAITING = {
+    "": "chưa trình ký",
+    OS.REVIEW: "chờ duyệt",
+    OS.APPROVED: "chờ cấp số",
+    OS.NUMBERED: "chờ ký số",
+    OS.SIGNED: "chờ phát hành",
+    OS.RELEASED: "chờ trao trực tiếp hoặc gửi bưu điện",
+}
+
+
+def waiting_for(user: AnyUser, limit: int = 50) -> list[tuple[Apology, str]]:
+    """The apology letters of the user's unit waiting for the user's own step, oldest first:
+    the head's approval and signature, the clerk's number, release and hand-over; an apology
+    still without its letter for whoever may send it to be signed."""
+    staff = permissions.acting_staff(user)
+    if staff is None:
+        return []
+    unit = staff.unit
+    steps = Q(outgoing__status=OS.NUMBERED, outgoing__signer=staff)
+    if permissions.can(user, permissions.APPROVE_DOCUMENTS, unit):
+        steps |= Q(outgoing__status=OS.REVIEW)
+    if permissions.can(user, permissions.REGISTER_DOCUMENTS, unit):
+        steps |= Q(outgoing__status__in=[OS.APPROVED, OS.SIGNED]) | Q(
+            outgoing__status=OS.RELEASED,
+            outgoing__recipient_emails="",
+            handed_over_at__isnull=True,
+        )
+    if permissions.can(user, permissions.PROCESS_DOSSIERS, unit) and permissions.can(
+        user, permissions.DRAFT_DOCUMENTS, unit
+    ):
+        steps |= Q(outgoing__isnull=True)
+    rows = (
+        Apology.objects.filter(steps, dossier__unit=unit)
+        .select_related("dossier", "outgoing")
+        .order_by("created_at")[:limit]
+    )
+    return [(a, _WAITING.get(a.outgoing.status if a.outgoing else "", "")) for a in rows]

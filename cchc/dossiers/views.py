@@ -98,6 +98,7 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         "filters": applied,
         "filter_errors": list(errors.values()),
         "late": selectors.late_without_apology(user=request.user)[:100],
+        "letters": apology_letters.waiting_for(request.user),
         # Links only to pages the user may open: the book and the catalogue need the right to
         # view dossiers, and like the counter, a unit of one's own (not the system admin).
         "can_receive": has_unit and permissions.can(request.user, permissions.RECEIVE_DOSSIERS),

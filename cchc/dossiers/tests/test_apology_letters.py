@@ -206,6 +206,10 @@ def test_a_clerks_apology_waits_for_approval_and_without_e_mail_is_handed_over(
     assert doc.status == OS.REVIEW
     page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "Chờ lãnh đạo duyệt (người ký: Nguyễn Thị Thanh Trang)" in page
+    # The queue tells each person the letters waiting for their own step.
+    queue = reverse("dossiers:queue")
+    assert f"{dossier.code}</a> — chờ duyệt" in client_for(principal).get(queue).content.decode()
+    assert 'id="apology-letters-waiting"' not in client_for(clerk).get(queue).content.decode()
 
     with frozen_at(at(2026, 12, 3, 10, 0)):
         assert _act(principal, doc, OS.APPROVED).status_code == 302
@@ -217,6 +221,9 @@ def test_a_clerks_apology_waits_for_approval_and_without_e_mail_is_handed_over(
     assert not doc.deliveries.exists()
 
     url = reverse("dossiers:apology_hand_over", args=[dossier.pk])
+    waiting = client_for(clerk).get(queue).content.decode()
+    assert f"{dossier.code}</a> — chờ trao trực tiếp hoặc gửi bưu điện" in waiting
+    assert 'id="apology-letters-waiting"' not in client_for(colleague).get(queue).content.decode()
     page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "hồ sơ không có thư điện tử: chờ trao trực tiếp hoặc gửi bưu điện" in page
     assert 'id="apology-hand-over"' in page
@@ -233,6 +240,7 @@ def test_a_clerks_apology_waits_for_approval_and_without_e_mail_is_handed_over(
     assert "đã được ghi nhận là đã trao, gửi" in again.content.decode()
     page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "Đã ký số, gửi bưu điện ngày 03/12/2026" in page
+    assert 'id="apology-letters-waiting"' not in client_for(clerk).get(queue).content.decode()
     assert AuditEvent.objects.filter(verb="dossier.apology_handed").count() == 1
 
 
