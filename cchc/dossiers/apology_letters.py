@@ -360,22 +360,22 @@ def waiting_for(user: AnyUser, limit: int = 50) -> list[tuple[Apology, str]]:
     staff = permissions.acting_staff(user)
     if staff is None:
         return []
-    unit = staff.unit
+    # Every permission below is used in the user's own unit only: checked without loading it.
     steps = Q(outgoing__status=OS.NUMBERED, outgoing__signer=staff)
-    if permissions.can(user, permissions.APPROVE_DOCUMENTS, unit):
+    if permissions.can(user, permissions.APPROVE_DOCUMENTS):
         steps |= Q(outgoing__status=OS.REVIEW)
-    if permissions.can(user, permissions.REGISTER_DOCUMENTS, unit):
+    if permissions.can(user, permissions.REGISTER_DOCUMENTS):
         steps |= Q(outgoing__status__in=[OS.APPROVED, OS.SIGNED]) | Q(
             outgoing__status=OS.RELEASED,
             outgoing__recipient_emails="",
             handed_over_at__isnull=True,
         )
-    if permissions.can(user, permissions.PROCESS_DOSSIERS, unit) and permissions.can(
-        user, permissions.DRAFT_DOCUMENTS, unit
+    if permissions.can(user, permissions.PROCESS_DOSSIERS) and permissions.can(
+        user, permissions.DRAFT_DOCUMENTS
     ):
         steps |= Q(outgoing__isnull=True)
     rows = (
-        Apology.objects.filter(steps, dossier__unit=unit)
+        Apology.objects.filter(steps, dossier__unit_id=staff.unit_id)
         .select_related("dossier", "outgoing")
         .order_by("created_at")[:limit]
     )
