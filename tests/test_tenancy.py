@@ -280,6 +280,44 @@ STAFF_URLS |= {
 POST_URLS |= {"dossiers:window_delete"}
 UNIT_OBJECT_URLS += ["dossiers:procedure_windows"]
 UNIT_SCOPED += ["dossiers:procedure_windows"]
+# The apology letter of a late dossier (Mẫu 04 issued, signed and sent): send for signature,
+# record the hand-over, download the letter.
+STAFF_URLS |= {
+    "dossiers:apology_issue": lambda unit: reverse(
+        "dossiers:apology_issue", args=[_apology_of(unit).dossier_id]
+    ),
+    "dossiers:apology_hand_over": lambda unit: reverse(
+        "dossiers:apology_hand_over", args=[_apology_of(unit).dossier_id]
+    ),
+    "dossiers:apology_pdf": lambda unit: reverse(
+        "dossiers:apology_pdf", args=[_apology_of(unit).dossier_id]
+    ),
+    # The officer's signature on forms 01–03.
+    "dossiers:paper_sign": lambda unit: reverse(
+        "dossiers:paper_sign", args=[_dossier_of(unit).pk, "tiep-nhan"]
+    ),
+}
+POST_URLS |= {"dossiers:apology_issue", "dossiers:apology_hand_over", "dossiers:paper_sign"}
+UNIT_OBJECT_URLS += ["dossiers:apology_pdf"]
+UNIT_SCOPED += ["dossiers:apology_pdf"]
+
+
+def _apology_of(unit):
+    """An apology of a dossier of `unit` (without its letter), created directly."""
+    from datetime import timedelta
+
+    from cchc.dossiers.models import Apology
+
+    dossier = _dossier_of(unit)
+    return Apology.objects.get_or_create(
+        dossier=dossier,
+        defaults={
+            "reason": "Chờ",
+            "original_due_at": dossier.due_at,
+            "new_due_at": dossier.due_at + timedelta(days=3),
+            "signer_name": "",
+        },
+    )[0]
 
 
 def _window_of(unit):

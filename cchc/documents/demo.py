@@ -87,7 +87,10 @@ def _with_clock(moment: datetime, action: Callable[[], T]) -> T:
 
 def seed_demo_data(*, documents: int = 20, **_options: object) -> list[str]:
     school = Unit.objects.filter(code=SCHOOL_CODE).select_related("parent").first()
-    if school is None or OutgoingDocument.objects.filter(unit=school).exists():
+    # Other apps' demos may have drafted letters already (the dossiers' apologies, approved and
+    # waiting for a number): the register itself is seeded once, when nothing is numbered yet.
+    numbered = OutgoingDocument.objects.filter(unit=school, number__isnull=False)
+    if school is None or numbered.exists():
         return []
     clerk = User.objects.filter(username="thuyltt").first()
     people = {
@@ -273,15 +276,24 @@ def _outgoing(
             doc = services.outgoing_transition(actor=clerk, doc=doc, to=OutgoingStatus.REVIEW)
             timezone.now = lambda: t + timedelta(hours=1)
             doc = services.outgoing_transition(actor=s.user, doc=doc, to=OutgoingStatus.APPROVED)
-            timezone.now = lambda: t + timedelta(hours=1, minutes=30)
-            return services.outgoing_number(actor=clerk, doc=doc)
+            return doc
 
         drafted.append((_with_clock(start, steps), day))
+    drafted = _number_in_date_order(school, clerk, calendar, drafted)
     to_sign = [(doc, day) for doc, day in drafted if not doc.is_secret]
-    pdfs = _docx_many_to_pdf([services.render_docx(doc) for doc, _ in to_sign])
+    # A document whose app laid out its own numbered paper (an apology letter) keeps it.
+    to_render = [doc for doc, _ in to_sign if not doc.pdf]
+    pdfs = dict(
+        zip(
+            [doc.pk for doc in to_render],
+            _docx_many_to_pdf([services.render_docx(doc) for doc in to_render]),
+            strict=True,
+        )
+    )
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        for (doc, day), pdf in zip(to_sign, pdfs, strict=True):
-            doc.pdf.save(f"{doc.year}-{doc.number:02d}.pdf", ContentFile(pdf))
+        for doc, day in to_sign:
+            if doc.pk in pdfs:
+                doc.pdf.save(f"{doc.year}-{doc.number:02d}.pdf", ContentFile(pdfs[doc.pk]))
             signed_at = _at(day, 10, rng.randint(0, 59))
             signer = doc.signer.user if doc.signer is not None else None
             if signer is None:
@@ -302,6 +314,32 @@ def _outgoing(
                 _at(day, 15, 0), partial(services.outgoing_release_secret, actor=clerk, doc=doc)
             )
     return len(drafted)
+
+
+def _number_in_date_order(
+    school: Unit, clerk: User, calendar: Any, drafted: list[tuple[OutgoingDocument, date]]
+) -> list[tuple[OutgoingDocument, date]]:
+    """The clerk numbers the approved documents in date order: the demo's own, and the letters
+    other apps' demos drafted and approved (the apologies of late dossiers), each of those the
+    working day after it was drafted, so the register runs in date order as a real one does."""
+    today = timezone.localdate()
+    mine = {doc.pk for doc, _ in drafted}
+    waiting = [
+        (doc, calendar.next_working_day(timezone.localtime(doc.created_at).date()))
+        for doc in OutgoingDocument.objects.filter(
+            unit=school, status=OutgoingStatus.APPROVED, number__isnull=True
+        ).exclude(pk__in=mine)
+    ]
+    events = sorted(
+        [*drafted, *((doc, day) for doc, day in waiting if day < today)],
+        key=lambda pair: (pair[1], pair[0].created_at, pair[0].pk),
+    )
+    numbered: list[tuple[OutgoingDocument, date]] = []
+    for doc, day in events:
+        moment = max(_at(day, 9, 30), timezone.localtime(doc.created_at) + timedelta(hours=1.5))
+        doc = _with_clock(moment, partial(services.outgoing_number, actor=clerk, doc=doc))
+        numbered.append((doc, day))
+    return numbered
 
 
 def _docx_many_to_pdf(docs: list[bytes]) -> list[bytes]:

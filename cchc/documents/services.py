@@ -617,6 +617,37 @@ def outgoing_sign(
         return _move_outgoing(actor, doc, OS.SIGNED, AuditVerb.DOCUMENTS_OUTGOING_SIGN, None)
 
 
+def sign_pdf_as_staff(
+    *, actor: User, unit: Unit, pdf: bytes, pin: str, purpose: str
+) -> tuple[bytes, SigningCertificate]:
+    """The actor's own PAdES signature, his image placed over his name on the paper, for the
+    one-stop forms an officer signs (dossier forms 01–03, domain.md 1.5).
+
+    Returns the signed bytes and the certificate used; the caller stores the file and records
+    the SignatureEvent in the transaction that keeps it. Nothing is written here.
+    """
+    staff = _staff(actor)
+    if staff is None or staff.unit_id != unit.pk:
+        raise PermissionDenied("Chỉ viên chức của đơn vị mới ký số giấy tờ của đơn vị.")
+    cert = certificate_for(staff, unit)
+    page, box, _seal = signing.signature_boxes(pdf, staff.full_name)
+    with signing.open_signer(cert, pin) as signer:
+        signed = signing.sign_pdf(
+            pdf,
+            signer,
+            field_name="ChuKyNguoiKy",
+            reason=purpose,
+            location=unit.short_name or unit.name,
+            appearance=signing.Appearance(
+                page,
+                box,
+                [f"Ký bởi: {staff.full_name}", f"Ngày ký: {timezone.localtime():%d/%m/%Y %H:%M}"],
+                bytes(cert.image) or None,
+            ),
+        )
+    return signed, cert
+
+
 def sign_pdf_as_unit(
     *, actor: User, unit: Unit, pdf: bytes, pin: str, purpose: str, near_name: str | None = None
 ) -> bytes:

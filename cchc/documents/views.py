@@ -235,6 +235,10 @@ def _outgoing_context(request: HttpRequest, doc: Any) -> dict[str, Any]:
         "signatures": doc.signatures.select_related("staff"),
         "deliveries": doc.deliveries.prefetch_related("log"),
         "amendments": doc.amendments.all(),
+        # A letter to a citizen (an apology) names his e-mail: personal data, shown only to
+        # those who may see it (never to the commune's read-only oversight).
+        "show_addresses": doc.to_state_agency
+        or permissions.can(user, permissions.VIEW_PERSONAL_DATA, unit),
     }
 
 

@@ -10,6 +10,7 @@ from cchc.dossiers.models import (
     DossierPause,
     IntakeWindow,
     Procedure,
+    SignedPaper,
 )
 
 
@@ -54,7 +55,12 @@ class DossierPauseAdmin(ReadOnlyDossierChild):
 
 @admin.register(Apology)
 class ApologyAdmin(ReadOnlyDossierChild):
-    list_display = ["dossier", "original_due_at", "new_due_at", "signer_name"]
+    list_display = ["dossier", "original_due_at", "new_due_at", "signer_name", "outgoing"]
+
+
+@admin.register(SignedPaper)
+class SignedPaperAdmin(ReadOnlyDossierChild):
+    list_display = ["dossier", "kind", "signer", "signed_at"]
 
 
 @admin.register(DossierAttachment)

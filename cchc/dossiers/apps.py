@@ -8,5 +8,9 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         from cchc.core.navigation import NavItem, register_nav
+        from cchc.documents.signals import outgoing_numbered
+        from cchc.dossiers.apology_letters import on_numbered
 
+        # An apology letter sent to the outgoing register gets its numbered Mẫu 04 when numbered.
+        outgoing_numbered.connect(on_numbered, dispatch_uid="dossiers.apology_on_numbered")
         register_nav(NavItem("Hồ sơ TTHC", "dossiers:queue", order=12))

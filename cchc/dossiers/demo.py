@@ -55,6 +55,18 @@ def _name(rng: random.Random) -> str:
     return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
 
 
+def _email(name: str, received: datetime) -> str:
+    """A third of the applicants give an e-mail (picked by the reception minute, so the random
+    draws and thus the rest of the demo stay as they were): their apology letters are mailed."""
+    if received.minute % 3:
+        return ""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    ascii_name = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    return f"{'.'.join(ascii_name.split())}{received:%d%m}@example.com"
+
+
 # The packaged catalogue leaves the re-admission time limit unconfirmed (domain.md 7, row 2), so
 # a real school must take it from its province's decision; the demo school has "its" decision.
 READMISSION = "Xin học lại đối với học sinh trung học cơ sở"
@@ -185,8 +197,9 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User, seed: int = 2026) -> i
                 unit=unit,
                 procedure=procedure,
                 applicant={
-                    "applicant_name": _name(rng),
+                    "applicant_name": (name := _name(rng)),
                     "applicant_phone": f"09{rng.randint(10**7, 10**8 - 1)}",
+                    "applicant_email": _email(name, received),
                 },
                 provided_documents=[d["name"] for d in procedure.documents],
                 channel=rng.choice([Channel.IN_PERSON] * 3 + [Channel.POST]),

@@ -530,6 +530,19 @@ class Apology(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The official letter (Công văn) in the outgoing register: numbered by the clerk, signed by
+    # the head of the unit, released with the seal (`cchc.dossiers.apology_letters`).
+    outgoing = models.OneToOneField(
+        "documents.OutgoingDocument",
+        verbose_name="Văn bản đi",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossier_apology",
+    )
+    # Released without an e-mail address: the clerk hands it over or posts it, and says so.
+    handed_over_at = models.DateTimeField("Đã trao/gửi bưu điện lúc", null=True, blank=True)
+    handed_over_how = models.CharField("Cách gửi", max_length=20, blank=True)
 
     class Meta:
         verbose_name = "Văn bản xin lỗi, gia hạn"
@@ -548,6 +561,41 @@ class Apology(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Xin lỗi {self.dossier.code}"
+
+
+class SignedPaper(TimeStampedModel):
+    """A one-stop paper (Mẫu 01–03) signed digitally by the officer it names (Circular 01/2018
+    Art. 9–10, domain.md 1.5): the signed PDF is what was issued, kept as issued.
+
+    `subject` tells apart papers of one kind of a dossier: the supplement request of each pause
+    ("pause:12"); empty for the receipt and the refusal, which a dossier has once.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="signed_papers")
+    kind = models.CharField("Loại giấy tờ", max_length=20)
+    subject = models.CharField(max_length=40, blank=True)
+    pdf = models.FileField("Bản PDF đã ký số", upload_to="dossiers/signed/%Y/")
+    signer = models.ForeignKey(
+        "organizations.Staff",
+        verbose_name="Người ký",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    serial = models.CharField("Số hiệu chứng thư", max_length=80)
+    signed_at = models.DateTimeField("Ký lúc")
+
+    class Meta:
+        verbose_name = "Giấy tờ đã ký số"
+        verbose_name_plural = "Giấy tờ đã ký số"
+        ordering = ["dossier", "kind", "-signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "kind", "subject"], name="dossier_signed_paper_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.dossier.code} ({self.signer})"
 
 
 class DossierAttachment(TimeStampedModel):

@@ -196,13 +196,21 @@ def _contact_lines(applicant: ApplicantInfo) -> str:
     )
 
 
-def _header(unit: UnitInfo, form: str, issued_on: date | None) -> OfficialHeader:
+def _header(
+    unit: UnitInfo,
+    form: str,
+    issued_on: date | None,
+    number: str | None = None,
+    symbol: str = "",
+) -> OfficialHeader:
+    """The header; `number` and `symbol` are the register's once the paper is issued as an
+    outgoing document (the apology letter), else the number is left blank to write by hand."""
     code = NUMBER_CODES[form]
-    symbol = f"{code}-{unit.symbol}" if code and unit.symbol else code or unit.symbol
+    symbol = symbol or (f"{code}-{unit.symbol}" if code and unit.symbol else code or unit.symbol)
     return OfficialHeader(
         parent_body=unit.parent_name,
         issuer=unit.name,
-        number=None,
+        number=number,
         symbol=symbol,
         place=unit.place,
         date=issued_on,
@@ -223,9 +231,11 @@ def _paper(
     qr_png: bytes | None = None,
     table_pt: float | None = None,
     notes: Sequence[CodeNote] = (),
+    number: str | None = None,
+    symbol: str = "",
 ) -> OfficialDocument:
     return OfficialDocument(
-        header=_header(unit, form, issued_on),
+        header=_header(unit, form, issued_on, number, symbol),
         doc_type=_TITLE_LINES.get(form, TITLES[form]),
         summary=summary,
         body=body,
@@ -400,10 +410,13 @@ def apology(
     signer_name: str,
     signer_title: str,
     issued_on: date | None = None,
+    number: str | None = None,
+    symbol: str = "",
 ) -> OfficialDocument:
     """Mẫu 04: apology for a late result and the new date (Decree 118/2025; domain.md 1.4).
 
     The form sets a new date, not an hour, so only the date of `new_due_at` is printed.
+    `number` ("05") and `symbol` are the outgoing register's once the clerk numbers the letter.
     """
     body: list[Paragraph | Table] = [
         Paragraph(
@@ -437,6 +450,8 @@ def apology(
             name=signer_name,
         ),
         recipients=["Như trên;", "Lưu: VT, hồ sơ."],
+        number=number,
+        symbol=symbol,
     )
 
 

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from cchc.core.official_docs import OfficialDocError, converter, layout, ooxml
+from cchc.core.timezones import VN
 from cchc.dossiers import hooks, papers
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import DossierStatus
@@ -169,11 +170,34 @@ def build(
             items=pause.items,
             reason=pause.reason,
             contact=f"{dossier.unit.name} — {dossier.unit.phone}".strip(" —"),
+            # Dated the day it was asked for, not the day it is printed or signed.
+            issued_on=pause.started_at.astimezone(VN).date(),
         )
     if kind == "tu-choi":
-        return papers.refusal(unit, info, reason=dossier.result_note)
+        refused_at = dossier.result_at or dossier.stopped_at
+        return papers.refusal(
+            unit,
+            info,
+            reason=dossier.result_note,
+            issued_on=refused_at.astimezone(VN).date() if refused_at is not None else None,
+        )
     if kind == "xin-loi":
         apology = dossier.apology
+        letter = apology.outgoing
+        if letter is not None and letter.signer is not None:
+            # Issued as an outgoing letter: its signer, and its number and date once numbered.
+            number, symbol = _split_symbol(letter.symbol)
+            return papers.apology(
+                unit,
+                info,
+                reason=apology.reason,
+                new_due_at=apology.new_due_at,
+                signer_name=letter.signer.full_name,
+                signer_title=letter.head_title or letter.signer.position or "Thủ trưởng đơn vị",
+                issued_on=letter.issued_on,
+                number=number,
+                symbol=symbol,
+            )
         name, title = _head(dossier)
         return papers.apology(
             unit,
@@ -190,6 +214,24 @@ def build(
         ).label
         return papers.stop_notice(unit, info, stage=stage, reason=dossier.result_note)
     return papers.control_sheet(unit, info)
+
+
+def _split_symbol(symbol: str) -> tuple[str | None, str]:
+    """ "05/THCSNTB-VP" → ("05", "THCSNTB-VP"); an unnumbered letter → (None, "")."""
+    if "/" not in symbol:
+        return None, ""
+    number, tail = symbol.split("/", 1)
+    return number, tail
+
+
+def _letter_state(dossier: Dossier, kind: str) -> str:
+    """What of the apology letter the paper prints (signer, number, date): part of its key."""
+    if kind != "xin-loi":
+        return ""
+    letter = getattr(getattr(dossier, "apology", None), "outgoing", None)
+    if letter is None:
+        return ""
+    return f"{letter.pk}:{letter.signer_id}:{letter.symbol}:{letter.issued_on}:{letter.head_title}"
 
 
 @functools.cache
@@ -214,6 +256,7 @@ def render_paper(
     key = converter.record_key(
         "dossier-paper", dossier.pk, dossier.version, dossier.updated_at.isoformat(), kind,
         show_personal, dossier.unit.updated_at.isoformat(), layout_version(), repr(notes),
+        _letter_state(dossier, kind),
     )  # fmt: skip
     content = converter.stored_paper(key) if fmt == "pdf" else None
     if content is None:

@@ -752,6 +752,10 @@ def dossier_apologize(
         verb=AuditVerb.DOSSIER_APOLOGIZE,
     )
     _notify(dossier, "new_date")
+    # The written apology: an outgoing letter for the head of the unit to sign (Mẫu 04).
+    from cchc.dossiers import apology_letters
+
+    apology_letters.draft_if_possible(actor, apology)
     return apology
 
 

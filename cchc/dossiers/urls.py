@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.dossiers import downloads, views, window_views
+from cchc.dossiers import apology_views, downloads, views, window_views
 
 app_name = "dossiers"
 
@@ -19,5 +19,9 @@ urlpatterns = [
     path("ho-so/<int:pk>/", views.detail, name="detail"),
     path("ho-so/<int:pk>/xu-ly/", views.act, name="act"),
     path("ho-so/<int:pk>/giay/<str:kind>.<str:fmt>", views.paper, name="paper"),
+    path("ho-so/<int:pk>/giay/<str:kind>/ky-so/", apology_views.paper_sign, name="paper_sign"),
+    path("ho-so/<int:pk>/xin-loi/trinh-ky/", apology_views.issue, name="apology_issue"),
+    path("ho-so/<int:pk>/xin-loi/da-trao/", apology_views.hand_over, name="apology_hand_over"),
+    path("ho-so/<int:pk>/xin-loi/van-ban.pdf", apology_views.pdf, name="apology_pdf"),
     path("ho-so/tep/<int:pk>/", downloads.attachment, name="attachment"),
 ]

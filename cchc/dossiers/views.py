@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
+from cchc.core.downloads import file_response
 from cchc.core.form_errors import add_validation_errors
 from cchc.core.htmx import render_partial
 from cchc.core.numbers import parse_id
@@ -26,9 +28,11 @@ from cchc.core.official_docs import OfficialDocError
 from cchc.core.refusals import REFUSALS, refusal_of
 from cchc.dossiers import (
     actions,
+    apology_letters,
     deadlines,
     exports,
     list_filters,
+    paper_signing,
     papers_service,
     procedures,
     selectors,
@@ -95,6 +99,7 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         "filters": applied,
         "filter_errors": list(errors.values()),
         "late": selectors.late_without_apology(user=request.user)[:100],
+        "letters": apology_letters.waiting_for(request.user),
         # Links only to pages the user may open: the book and the catalogue need the right to
         # view dossiers, and like the counter, a unit of one's own (not the system admin).
         "can_receive": has_unit and permissions.can(request.user, permissions.RECEIVE_DOSSIERS),
@@ -233,6 +238,8 @@ def _detail_context(
 ) -> dict[str, Any]:
     offers = actions.offers(request.user, dossier, kept)
     unit = dossier.unit
+    papers = papers_service.available(dossier)
+    signatures = paper_signing.paper_signatures(request.user, dossier)
     return {
         "dossier": dossier,
         "tone": TONE[dossier.status],
@@ -244,7 +251,9 @@ def _detail_context(
         "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA, unit),
         "offers": [o for o in offers if o.action.place == "panel"],
         "document_offers": [o for o in offers if o.action.place == "documents"],
-        "papers": papers_service.available(dossier),
+        "papers": papers,
+        "paper_rows": [(kind, label, signatures.get(kind)) for kind, label in papers],
+        "letter": apology_letters.letter_state(request.user, dossier),
     }
 
 
@@ -310,17 +319,20 @@ def _posted_version(version: str | None) -> int | None:
 
 @require_safe
 @login_required
-def paper(request: AuthedHttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+def paper(request: AuthedHttpRequest, pk: int, kind: str, fmt: str) -> HttpResponseBase:
     """One official paper of a dossier (Mẫu 01–06) as DOCX or PDF."""
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
+    show_personal = permissions.can(request.user, permissions.VIEW_PERSONAL_DATA, dossier.unit)
+    if fmt == "pdf" and show_personal:  # signed as issued (with the applicant's details)
+        signed = paper_signing.signed_paper(dossier, kind)
+        if signed is not None:
+            return file_response(request, signed.pdf)
+    letter = getattr(getattr(dossier, "apology", None), "outgoing", None)
+    if fmt == "pdf" and kind == "xin-loi" and letter is not None and letter.signed_pdf:
+        return file_response(request, letter.signed_pdf)  # the apology letter as sent
     try:
         content, content_type, filename = papers_service.render_paper(
-            dossier,
-            kind,
-            fmt,
-            show_personal=permissions.can(
-                request.user, permissions.VIEW_PERSONAL_DATA, dossier.unit
-            ),
+            dossier, kind, fmt, show_personal=show_personal
         )
     except papers_service.PaperUnavailable as error:
         messages.error(request, str(error))

@@ -1,0 +1,382 @@
+"""The apology (Mẫu 04) issued as an official letter: numbered, signed by the head, sent.
+
+Decree 61 Art. 19(9) (domain.md 1.4) asks for a *written* apology signed by the head of the
+unit that is late, with the reason and the new date; Circular 01/2018 Art. 9–10 (domain.md 1.5)
+asks that the one-stop forms carry digital signatures. So the apology made on the dossier page
+drafts an outgoing document (a "Công văn": Decree 30 has no type name for a letter of apology,
+and a công văn has no type abbreviation, so its symbol is "05/THCSNTB-VP") with the head of the
+unit (the principal) as signer, and from there the outgoing workflow of `cchc.documents` runs
+unchanged, as for the periodic reports (`cchc/reports/issuing.py`):
+
+* the head of the unit, or a vice principal, approves it (made by the principal himself it is
+  approved at once, as he approves the unit's documents);
+* the clerk numbers it: on `documents.signals.outgoing_numbered` (inside the numbering
+  transaction) `on_numbered` lays the Mẫu 04 out again with the register's number and date and
+  the signer, and stores it as the document's PDF; a failure there refuses the numbering;
+* the principal signs it with his certificate (PAdES, pyHanko), the clerk releases it with the
+  unit's seal, and the existing mail path sends it to the citizen's e-mail when the dossier has
+  one; otherwise the clerk hands it over or posts it, and records that here.
+
+The KPI `late_apology_rate` counts the apology when it is made (unchanged): the letter's state is
+shown on the dossier page, not counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cchc.accounts import permissions
+from cchc.core.audit import audit_record, snapshot
+from cchc.core.audit_verbs import AuditVerb
+from cchc.core.timezones import VN
+from cchc.documents import services as documents
+from cchc.documents.models import DeliveryStatus, OutgoingDocument
+from cchc.documents.workflow import OutgoingStatus
+from cchc.dossiers.models import Apology, Dossier
+from cchc.organizations.models import Staff, Unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+    from cchc.accounts.permissions import AnyUser
+
+OS = OutgoingStatus
+# The letter is kept by the office (Văn phòng), which keeps the dossiers: "05/THCSNTB-VP".
+DRAFTING_UNIT = "VP"
+HAND_OVER = {"truc-tiep": "trao trực tiếp", "buu-dien": "gửi bưu điện"}
+_WATCHED = ["outgoing", "signer_name", "handed_over_at", "handed_over_how"]
+
+
+class AlreadyDone(ValidationError):
+    """The step was taken already (another tab, another person): the page answers 409."""
+
+    status_code = 409
+
+
+def head_of(unit: Unit) -> Staff | None:
+    """The head of the unit who signs its apologies (domain.md 1.4): its principal."""
+    from cchc.accounts.models import Role
+
+    return (
+        Staff.objects.filter(unit=unit, is_active=True, role_assignments__role=Role.PRINCIPAL)
+        .order_by("pk")
+        .first()
+    )
+
+
+def may_issue(actor: AnyUser, dossier: Dossier) -> bool:
+    """Who may send the apology to be signed: a staff member of the unit who handles dossiers
+    and drafts documents (the principal, the vice principals, the clerk)."""
+    staff = permissions.acting_staff(actor)
+    unit = dossier.unit
+    return (
+        staff is not None
+        and staff.unit_id == unit.pk
+        and permissions.can(actor, permissions.PROCESS_DOSSIERS, unit)
+        and permissions.can(actor, permissions.DRAFT_DOCUMENTS, unit)
+    )
+
+
+def may_hand_over(actor: AnyUser, dossier: Dossier) -> bool:
+    """The clerk (văn thư) of the unit, who releases the letter, hands it over or posts it."""
+    staff = permissions.acting_staff(actor)
+    return (
+        staff is not None
+        and staff.unit_id == dossier.unit_id
+        and permissions.can(actor, permissions.REGISTER_DOCUMENTS, dossier.unit)
+    )
+
+
+def _letter_data(apology: Apology, head: Staff) -> dict[str, Any]:
+    dossier = apology.dossier
+    new_day = apology.new_due_at.astimezone(VN)
+    return {
+        "type_code": "",
+        "drafting_unit": DRAFTING_UNIT,
+        "summary": f"V/v xin lỗi và hẹn lại ngày trả kết quả hồ sơ {dossier.code}",
+        "body": (
+            f"{dossier.unit.name} xin lỗi Ông/Bà {dossier.applicant_name} vì hồ sơ "
+            f"{dossier.code} ({dossier.procedure.name}) chưa được giải quyết đúng hạn.\n\n"
+            f"Lý do: {apology.reason}\n\n"
+            f"Kết quả giải quyết hồ sơ sẽ được trả vào ngày {new_day:%d/%m/%Y}. "
+            "Toàn văn theo Mẫu 04 trong bản PDF lập từ hệ thống."
+        ),
+        "recipients": f"Ông/Bà {dossier.applicant_name};\nLưu: VT, hồ sơ {dossier.code}.",
+        "recipient_emails": dossier.applicant_email,
+        "to_state_agency": False,
+        "head_title": head.position or "Hiệu trưởng",
+    }
+
+
+def _draft(actor: User, apology: Apology) -> OutgoingDocument:
+    """Draft the letter for the head to sign, on a locked apology (the caller's transaction)."""
+    from cchc.dossiers import papers_service
+
+    dossier = apology.dossier
+    unit = dossier.unit
+    head = head_of(unit)
+    if head is None:
+        raise ValidationError(
+            "Đơn vị chưa có thủ trưởng (hiệu trưởng) trong danh sách viên chức: chưa có người "
+            "ký văn bản xin lỗi."
+        )
+    before = snapshot(apology, _WATCHED)
+    doc = documents.outgoing_create(
+        actor=actor, unit=unit, data=_letter_data(apology, head), signer=head
+    )
+    apology.outgoing = doc
+    apology.signer_name = head.full_name
+    apology.save(update_fields=["outgoing", "signer_name", "updated_at"])
+    # The draft paper, for the clerk and the head to read before numbering.
+    try:
+        content, _type, _name = papers_service.render_paper(
+            dossier, "xin-loi", "pdf", show_personal=False
+        )
+    except papers_service.PaperUnavailable as error:
+        raise ValidationError(f"Không lập được bản văn bản xin lỗi: {error}") from None
+    doc.pdf.save(f"du-thao-xin-loi-{dossier.code}.pdf", ContentFile(content))
+    doc = documents.outgoing_transition(actor=actor, doc=doc, to=OS.REVIEW)
+    if permissions.can(actor, permissions.APPROVE_DOCUMENTS, unit):
+        doc = documents.outgoing_transition(actor=actor, doc=doc, to=OS.APPROVED)
+    apology.outgoing = doc  # the row as it now stands
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.DOSSIER_APOLOGY_ISSUE,
+        obj=apology,
+        unit=unit,
+        before=before,
+        after=snapshot(apology, _WATCHED),
+    )
+    return doc
+
+
+def draft_if_possible(actor: User, apology: Apology) -> OutgoingDocument | None:
+    """Called as the apology is made: draft its letter in a savepoint. If the letter cannot be
+    drafted (no head in the staff list, no unit symbol), the apology still stands (the citizen
+    is owed it and the new date is set) and the page offers to send it for signature later."""
+    try:
+        with transaction.atomic():
+            return _draft(actor, apology)
+    except (ValidationError, PermissionDenied):
+        return None
+
+
+def apology_issue(*, actor: User, apology: Apology) -> OutgoingDocument:
+    """Send an apology made without its letter to be signed (one transaction, audited).
+
+    AlreadyDone (409) when the letter exists already (a second click, two people at once: the
+    apology row is locked, so the second sees the first's letter).
+    """
+    dossier = apology.dossier
+    if not may_issue(actor, dossier):
+        raise PermissionDenied("Chỉ viên chức xử lý hồ sơ của đơn vị mới trình ký văn bản xin lỗi.")
+    with transaction.atomic():
+        locked = (
+            Apology.objects.select_for_update(of=("self",))
+            .select_related("dossier__unit", "dossier__procedure")
+            .get(pk=apology.pk)
+        )
+        if locked.outgoing_id is not None:
+            raise AlreadyDone("Văn bản xin lỗi này đã được trình ký.")
+        return _draft(actor, locked)
+
+
+def on_numbered(sender: Any, doc: OutgoingDocument, actor: User, **_: Any) -> None:
+    """The clerk numbered an outgoing document: if it is an apology, write its numbered paper."""
+    from cchc.dossiers import papers_service
+
+    apology = (
+        Apology.objects.select_for_update(of=("self",))
+        .select_related("dossier__unit__parent", "dossier__procedure")
+        .filter(outgoing=doc)
+        .first()
+    )
+    if apology is None:
+        return
+    apology.outgoing = doc  # the numbered row: its number, date and signer go on the paper
+    dossier = apology.dossier
+    try:
+        content, _type, _name = papers_service.render_paper(
+            dossier, "xin-loi", "pdf", show_personal=False
+        )
+    except papers_service.PaperUnavailable as error:
+        raise ValidationError(f"Không lập được văn bản xin lỗi có số: {error}") from None
+    doc.pdf.save(
+        f"{doc.year}-{doc.number:02d}-xin-loi-{dossier.code}.pdf", ContentFile(content), save=False
+    )
+    OutgoingDocument.objects.filter(pk=doc.pk).update(pdf=doc.pdf.name)
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.DOSSIER_APOLOGY_NUMBERED,
+        obj=apology,
+        unit=dossier.unit,
+        after={"symbol": doc.symbol, "issued_on": f"{doc.issued_on:%d/%m/%Y}"},
+    )
+
+
+def apology_hand_over(*, actor: User, apology: Apology, how: str) -> Apology:
+    """The clerk records that a released letter without e-mail was handed over or posted."""
+    dossier = apology.dossier
+    if not may_hand_over(actor, dossier):
+        raise PermissionDenied("Chỉ văn thư của đơn vị ghi nhận việc trao, gửi văn bản.")
+    if how not in HAND_OVER:
+        raise ValidationError({"how": "Chọn trao trực tiếp hoặc gửi bưu điện."})
+    with transaction.atomic():
+        locked = (
+            Apology.objects.select_for_update(of=("self",))
+            .select_related("dossier__unit", "outgoing")
+            .get(pk=apology.pk)
+        )
+        letter = locked.outgoing
+        if locked.handed_over_at is not None:
+            raise AlreadyDone("Văn bản xin lỗi đã được ghi nhận là đã trao, gửi.")
+        if letter is None or letter.status != OS.RELEASED:
+            raise AlreadyDone("Văn bản xin lỗi chưa được phát hành.")
+        if letter.recipient_emails.strip():
+            raise ValidationError("Văn bản này được gửi cho người dân qua thư điện tử.")
+        before = snapshot(locked, _WATCHED)
+        locked.handed_over_at = timezone.now()
+        locked.handed_over_how = how
+        locked.save(update_fields=["handed_over_at", "handed_over_how", "updated_at"])
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.DOSSIER_APOLOGY_HANDED,
+            obj=locked,
+            unit=locked.dossier.unit,
+            before=before,
+            after=snapshot(locked, _WATCHED),
+        )
+    return locked
+
+
+# ---------------------------------------------------------------- where it stands
+
+
+@dataclass(frozen=True)
+class LetterState:
+    """The apology letter as the dossier page shows it."""
+
+    label: str
+    tone: str  # badge tone: info, warn, ok, bad
+    symbol: str = ""
+    pdf_url: str = ""  # the signed PDF (or, before signing, the numbered or draft paper)
+    signed: bool = False
+    document_url: str = ""  # the outgoing document's page (approve, number, sign, release)
+    may_issue: bool = False
+    may_hand_over: bool = False
+
+
+def _day(value: Any) -> str:
+    return f"{timezone.localtime(value, VN):%d/%m/%Y}" if value is not None else ""
+
+
+def _released_label(apology: Apology, letter: OutgoingDocument) -> tuple[str, str]:
+    released = _day(letter.released_at)
+    deliveries = list(letter.deliveries.all())
+    if deliveries:
+        sent = [d for d in deliveries if d.status == DeliveryStatus.SENT]
+        if len(sent) == len(deliveries):
+            last = max(d.sent_at for d in sent if d.sent_at is not None)
+            return f"Đã ký số, gửi ngày {_day(last)} qua thư điện tử", "ok"
+        stuck = (DeliveryStatus.FAILED, DeliveryStatus.GAVE_UP)
+        failed = [d for d in deliveries if d.status in stuck]
+        if failed:
+            return (
+                f"Đã ký số, phát hành ngày {released}; gửi thư điện tử lỗi: {failed[0].last_error}",
+                "bad",
+            )
+        return f"Đã ký số, phát hành ngày {released}; đang gửi thư điện tử", "info"
+    if apology.handed_over_at is not None:
+        how = HAND_OVER.get(apology.handed_over_how, "trao, gửi")
+        return f"Đã ký số, {how} ngày {_day(apology.handed_over_at)}", "ok"
+    return (
+        f"Đã ký số, phát hành ngày {released}; hồ sơ không có thư điện tử: chờ trao trực tiếp "
+        "hoặc gửi bưu điện",
+        "warn",
+    )
+
+
+def letter_state(user: AnyUser, dossier: Dossier) -> LetterState | None:
+    """Where the dossier's apology letter stands, with what this user may open or do."""
+    apology = getattr(dossier, "apology", None)
+    if apology is None:
+        return None
+    letter = apology.outgoing
+    if letter is None:
+        return LetterState(
+            "Chưa trình ký: văn bản xin lỗi chưa được lập thành văn bản đi để thủ trưởng ký số",
+            "warn",
+            may_issue=may_issue(user, dossier),
+        )
+    signer = letter.signer.full_name if letter.signer is not None else "thủ trưởng đơn vị"
+    labels = {
+        OS.DRAFT: (f"Dự thảo, chờ trình duyệt (người ký: {signer})", "warn"),
+        OS.REVIEW: (f"Chờ lãnh đạo duyệt (người ký: {signer})", "warn"),
+        OS.APPROVED: (f"Chờ văn thư cấp số (người ký: {signer})", "info"),
+        OS.NUMBERED: (f"Chờ ký: số {letter.symbol}, người ký {signer}", "warn"),
+        OS.SIGNED: (f"Đã ký số ({signer}), chờ văn thư phát hành", "info"),
+    }
+    if letter.status == OS.RELEASED:
+        label, tone = _released_label(apology, letter)
+    else:
+        label, tone = labels[OutgoingStatus(letter.status)]
+    has_file = bool(letter.signed_pdf or letter.pdf)
+    may_view = permissions.can(user, permissions.VIEW_DOCUMENTS, dossier.unit)
+    return LetterState(
+        label,
+        tone,
+        symbol=letter.symbol,
+        pdf_url=reverse("dossiers:apology_pdf", args=[dossier.pk]) if has_file else "",
+        signed=bool(letter.signed_pdf),
+        document_url=reverse("documents:outgoing_detail", args=[letter.pk]) if may_view else "",
+        may_hand_over=letter.status == OS.RELEASED
+        and not letter.recipient_emails.strip()
+        and apology.handed_over_at is None
+        and may_hand_over(user, dossier),
+    )
+
+
+_WAITING = {
+    "": "chưa trình ký",
+    OS.REVIEW: "chờ duyệt",
+    OS.APPROVED: "chờ cấp số",
+    OS.NUMBERED: "chờ ký số",
+    OS.SIGNED: "chờ phát hành",
+    OS.RELEASED: "chờ trao trực tiếp hoặc gửi bưu điện",
+}
+
+
+def waiting_for(user: AnyUser, limit: int = 50) -> list[tuple[Apology, str]]:
+    """The apology letters of the user's unit waiting for the user's own step, oldest first:
+    the head's approval and signature, the clerk's number, release and hand-over; an apology
+    still without its letter for whoever may send it to be signed."""
+    staff = permissions.acting_staff(user)
+    if staff is None:
+        return []
+    # Every permission below is used in the user's own unit only: checked without loading it.
+    steps = Q(outgoing__status=OS.NUMBERED, outgoing__signer=staff)
+    if permissions.can(user, permissions.APPROVE_DOCUMENTS):
+        steps |= Q(outgoing__status=OS.REVIEW)
+    if permissions.can(user, permissions.REGISTER_DOCUMENTS):
+        steps |= Q(outgoing__status__in=[OS.APPROVED, OS.SIGNED]) | Q(
+            outgoing__status=OS.RELEASED,
+            outgoing__recipient_emails="",
+            handed_over_at__isnull=True,
+        )
+    if permissions.can(user, permissions.PROCESS_DOSSIERS) and permissions.can(
+        user, permissions.DRAFT_DOCUMENTS
+    ):
+        steps |= Q(outgoing__isnull=True)
+    rows = (
+        Apology.objects.filter(steps, dossier__unit_id=staff.unit_id)
+        .select_related("dossier", "outgoing")
+        .order_by("created_at")[:limit]
+    )
+    return [(a, _WAITING.get(a.outgoing.status if a.outgoing else "", "")) for a in rows]

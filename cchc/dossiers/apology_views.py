@@ -1,0 +1,90 @@
+"""Signatures from the dossier page: the apology letter (send it to be signed, record its
+hand-over, download it, signed once signed) and the officer's signature on forms 01–03.
+Thin: guard → service → the dossier page with the result."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST, require_safe
+
+from cchc.accounts.http import AuthedHttpRequest
+from cchc.core.downloads import file_response
+from cchc.core.htmx import render_partial
+from cchc.core.refusals import REFUSALS, refusal_of
+from cchc.dossiers import apology_letters, paper_signing, selectors
+from cchc.dossiers.models import Apology, Dossier
+from cchc.dossiers.views import DETAIL, PANEL, _detail_context
+
+
+def _apology(dossier: Dossier) -> Apology:
+    apology = getattr(dossier, "apology", None)
+    if apology is None:
+        raise Http404("Hồ sơ này chưa có văn bản xin lỗi.")
+    return apology
+
+
+def _refused(request: AuthedHttpRequest, dossier: Dossier, error: Exception) -> HttpResponse:
+    refusal = refusal_of(error)
+    messages.error(request, refusal.message)
+    fresh = selectors.dossier_get_for_user(user=request.user, pk=dossier.pk)
+    return render_partial(
+        request, DETAIL, _detail_context(request, fresh), target=PANEL, status=refusal.status
+    )
+
+
+@require_POST
+@login_required
+def issue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Send an apology made without its letter (an older one, or one whose letter could not be
+    drafted then) to the head of the unit for signature."""
+    dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
+    try:
+        doc = apology_letters.apology_issue(actor=request.user, apology=_apology(dossier))
+    except REFUSALS as error:
+        return _refused(request, dossier, error)
+    messages.success(request, f"Đã trình ký văn bản xin lỗi ({doc.get_status_display().lower()}).")
+    return redirect("dossiers:detail", pk=dossier.pk)
+
+
+@require_POST
+@login_required
+def hand_over(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The clerk records that the released letter was handed over or posted."""
+    dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
+    how = request.POST.get("how", "")[:20]
+    try:
+        apology_letters.apology_hand_over(actor=request.user, apology=_apology(dossier), how=how)
+    except REFUSALS as error:
+        return _refused(request, dossier, error)
+    messages.success(request, f"Đã ghi nhận {apology_letters.HAND_OVER[how]} văn bản xin lỗi.")
+    return redirect("dossiers:detail", pk=dossier.pk)
+
+
+@require_safe
+@login_required
+def pdf(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    """The letter as it stands: signed (and sealed) once signed, else the numbered or draft
+    paper. Whoever may see the dossier may read the letter sent to its applicant."""
+    dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
+    letter = _apology(dossier).outgoing
+    if letter is None or not (letter.signed_pdf or letter.pdf):
+        raise Http404("Văn bản xin lỗi chưa được lập.")
+    return file_response(request, letter.signed_pdf if letter.signed_pdf else letter.pdf)
+
+
+@require_POST
+@login_required
+def paper_sign(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The officer named on a receipt, supplement request or refusal signs it (his PIN)."""
+    dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
+    pin = request.POST.get("pin", "")[:64]
+    try:
+        paper_signing.sign_paper(actor=request.user, dossier=dossier, kind=kind, pin=pin)
+    except REFUSALS as error:
+        return _refused(request, dossier, error)
+    messages.success(request, "Đã ký số giấy tờ.")
+    return redirect("dossiers:detail", pk=dossier.pk)

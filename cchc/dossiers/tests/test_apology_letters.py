@@ -1,0 +1,384 @@
+"""The apology (Mẫu 04) as an official letter (domain.md 1.4, 1.5): made on the dossier page it
+drafts an outgoing "Công văn" with the principal as signer; the clerk numbers it (the Mẫu 04 is
+laid out again with the register's number and date), the principal signs it with pyHanko, the
+clerk releases it with the seal and it is mailed to the citizen (a real SMTP server); without an
+e-mail the clerk records the hand-over. The page says where it stands and links the signed PDF;
+the KPI counts the apology as soon as it is made."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.urls import reverse
+
+from cchc.core.models import AuditEvent
+from cchc.documents import democa, signing
+from cchc.documents.models import OutgoingDocument
+from cchc.documents.tests import pki
+from cchc.documents.tests.conftest import ca as ca
+from cchc.documents.workflow import OutgoingStatus
+from cchc.dossiers import apology_letters, services
+from cchc.dossiers.models import Apology, Dossier
+from cchc.dossiers.tests.factories import at, frozen_at
+from cchc.dossiers.tests.paper_reading import require_tools, run_tool
+from cchc.kpi.registry import Period, measure
+from cchc.organizations.models import Unit
+from tests.fixtures import client_for
+
+OS = OutgoingStatus
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def certificates(ca, school, principal):
+    """The principal's certificate and the school's seal, valid over the frozen dates of these
+    tests whatever day they run (a certificate made "from now" would not be, later on)."""
+    person = pki.p12_record(ca, principal.full_name, starts=at(2026, 11, 1), days=3650)
+    person.unit, person.staff = school, principal
+    person.save()
+    seal = pki.p12_record(
+        ca, school.name, starts=at(2026, 11, 1), days=3650, image=democa.seal_png()
+    )
+    seal.unit = school
+    seal.save()
+    return person, seal
+
+
+def _receive(clerk, school, transfer, email: str = "") -> Dossier:
+    """Received Mon 30/11/2026 09:00, due Mon 07/12/2026 17:00."""
+    with frozen_at(at(2026, 11, 30, 9, 0)):
+        return services.dossier_receive(
+            actor=clerk.user,
+            unit=school,
+            procedure=transfer,
+            applicant={
+                "applicant_name": "Nguyễn Văn An",
+                "applicant_phone": "0912345678",
+                "applicant_email": email,
+            },
+            provided_documents=[d["name"] for d in transfer.documents],
+        )
+
+
+def _apologize(staff, dossier: Dossier):
+    return client_for(staff).post(
+        reverse("dossiers:act", args=[dossier.pk]),
+        {
+            "action": "apologize",
+            "version": dossier.version,
+            "reason": "Trường nơi đi chưa gửi xác nhận học bạ",
+            "new_due_at": "2026-12-10",
+        },
+    )
+
+
+def _act(staff, doc: OutgoingDocument, action: str, pin: str = ""):
+    doc.refresh_from_db()
+    return client_for(staff).post(
+        reverse("documents:outgoing_act", args=[doc.pk]),
+        {"action": action, "version": doc.version, "pin": pin},
+    )
+
+
+def _pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(data)
+    return " ".join(run_tool("pdftotext", str(path), "-").split())
+
+
+@pytest.mark.django_db
+def test_an_apology_is_numbered_signed_by_the_principal_and_mailed_to_the_citizen(
+    school,
+    principal,
+    clerk,
+    colleague,
+    outsider,
+    commune_officer,
+    transfer,
+    certificates,
+    ca,
+    smtp_server,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+) -> None:
+    require_tools()
+    school.email = "thcs-a@thunghiem.edu.vn"
+    school.save()
+    dossier = _receive(clerk, school, transfer, email="an.nguyen@example.com")
+    page_url = reverse("dossiers:detail", args=[dossier.pk])
+
+    with frozen_at(at(2026, 12, 8, 9, 0)):
+        assert _apologize(colleague, dossier).status_code in (403, 404)  # a teacher: nothing
+        assert _apologize(principal, dossier).status_code == 302
+        apology = Apology.objects.get(dossier=dossier)
+        doc = apology.outgoing
+        assert doc is not None
+        # The KPI counts the apology when it is made, not when it is sent.
+        rate = measure("late_apology_rate", Unit.objects.filter(pk=school.pk), Period.year(2026))
+        page = client_for(principal).get(page_url).content.decode()
+    assert (doc.status, doc.signer_id, doc.doc_type) == (OS.APPROVED, principal.pk, "Công văn")
+    assert doc.recipient_emails == "an.nguyen@example.com"
+    assert doc.to_state_agency is False
+    assert apology.signer_name == "Nguyễn Thị Thanh Trang"
+    assert AuditEvent.objects.filter(verb="dossier.apology_issue").count() == 1
+    assert (rate.numerator, rate.denominator) == (1, 1)  # late since 07/12, apologised
+    assert "Chờ văn thư cấp số" in page
+    assert "Bản PDF chưa ký" in page
+    draft = _pdf_text(doc.pdf.read(), tmp_path)
+    assert "VĂN BẢN XIN LỖI" in draft
+    assert "Nguyễn Thị Thanh Trang" in draft
+
+    with frozen_at(at(2026, 12, 8, 10, 0)):
+        # The principal does not number (the clerk's register); the clerk numbers.
+        assert _act(principal, doc, "number").status_code == 403
+        assert _act(clerk, doc, "number").status_code == 302
+        doc.refresh_from_db()
+        page = client_for(clerk).get(page_url).content.decode()
+    assert doc.status == OS.NUMBERED
+    assert doc.symbol == f"{doc.number:02d}/{school.symbol}-VP"
+    numbered = _pdf_text(doc.pdf.read(), tmp_path)
+    assert f"Số: {doc.symbol}" in numbered
+    assert "ngày 08 tháng 12 năm 2026" in numbered
+    assert "Trường nơi đi chưa gửi xác nhận học bạ" in numbered
+    assert "10/12/2026" in numbered
+    assert f"Chờ ký: số {doc.symbol}" in page
+    assert AuditEvent.objects.filter(verb="dossier.apology_numbered").exists()
+
+    with frozen_at(at(2026, 12, 8, 11, 0)):
+        assert _act(clerk, doc, "sign", pki.PIN).status_code == 403  # only the signer signs
+        assert _act(principal, doc, "sign", pki.PIN).status_code == 302
+        assert _act(principal, doc, "release", pki.PIN).status_code == 403  # the clerk releases
+        with django_capture_on_commit_callbacks(execute=True):
+            assert _act(clerk, doc, "release", pki.PIN).status_code == 302
+    doc.refresh_from_db()
+    assert doc.status == OS.RELEASED
+    reports = signing.verify_pdf(doc.signed_pdf.read(), [ca.pem])
+    assert [r.ok for r in reports] == [True, True]
+    assert reports[0].signer == "Nguyễn Thị Thanh Trang"
+
+    [message] = smtp_server.messages
+    assert message["To"] == "an.nguyen@example.com"
+    [attachment] = list(message.iter_attachments())
+    mailed = attachment.get_payload(decode=True)
+    assert len(signing.verify_pdf(mailed, [ca.pem])) == 2
+
+    with frozen_at(at(2026, 12, 8, 14, 0)):
+        page = client_for(principal).get(page_url).content.decode()
+        public = client_for(outsider).get(reverse("portal:lookup_code", args=[dossier.code]))
+    assert "Đã ký số, gửi ngày" in page
+    assert "qua thư điện tử" in page
+    assert "Bản PDF đã ký số" in page
+    pdf_url = reverse("dossiers:apology_pdf", args=[dossier.pk])
+    assert pdf_url in page
+    download = client_for(clerk).get(pdf_url)
+    signed = b"".join(download.streaming_content)
+    assert [r.ok for r in signing.verify_pdf(signed, [ca.pem])] == [True, True]
+    # The Mẫu 04 in the dossier's papers is the letter as sent, signed.
+    paper = client_for(clerk).get(reverse("dossiers:paper", args=[dossier.pk, "xin-loi", "pdf"]))
+    assert b"".join(paper.streaming_content) == signed
+    # The citizen's e-mail is personal data: the commune's oversight reads the letter without it.
+    document_url = reverse("documents:outgoing_detail", args=[doc.pk])
+    assert "an.nguyen@example.com" in client_for(clerk).get(document_url).content.decode()
+    oversight = client_for(commune_officer).get(document_url)
+    assert oversight.status_code == 200
+    assert "an.nguyen@example.com" not in oversight.content.decode()
+    # Another school's staff: not found. The citizen's look-up still shows the new appointment.
+    assert client_for(outsider).get(pdf_url).status_code == 404
+    assert "10/12/2026" in public.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_clerks_apology_waits_for_approval_and_without_e_mail_is_handed_over(
+    school, principal, clerk, colleague, outsider, transfer, certificates
+) -> None:
+    dossier = _receive(clerk, school, transfer)
+    with frozen_at(at(2026, 12, 3, 9, 0)):
+        assert _apologize(clerk, dossier).status_code == 302
+    doc = Apology.objects.get(dossier=dossier).outgoing
+    assert doc is not None
+    assert doc.status == OS.REVIEW
+    page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "Chờ lãnh đạo duyệt (người ký: Nguyễn Thị Thanh Trang)" in page
+    # The queue tells each person the letters waiting for their own step.
+    queue = reverse("dossiers:queue")
+    assert f"{dossier.code}</a> — chờ duyệt" in client_for(principal).get(queue).content.decode()
+    assert 'id="apology-letters-waiting"' not in client_for(clerk).get(queue).content.decode()
+
+    with frozen_at(at(2026, 12, 3, 10, 0)):
+        assert _act(principal, doc, OS.APPROVED).status_code == 302
+        assert _act(clerk, doc, "number").status_code == 302
+        assert _act(principal, doc, "sign", pki.PIN).status_code == 302
+        assert _act(clerk, doc, "release", pki.PIN).status_code == 302
+    doc.refresh_from_db()
+    assert doc.status == OS.RELEASED
+    assert not doc.deliveries.exists()
+
+    url = reverse("dossiers:apology_hand_over", args=[dossier.pk])
+    waiting = client_for(clerk).get(queue).content.decode()
+    assert f"{dossier.code}</a> — chờ trao trực tiếp hoặc gửi bưu điện" in waiting
+    assert 'id="apology-letters-waiting"' not in client_for(colleague).get(queue).content.decode()
+    page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "hồ sơ không có thư điện tử: chờ trao trực tiếp hoặc gửi bưu điện" in page
+    assert 'id="apology-hand-over"' in page
+    teacher_page = client_for(colleague).get(reverse("dossiers:detail", args=[dossier.pk]))
+    assert 'id="apology-hand-over"' not in teacher_page.content.decode()
+    assert client_for(colleague).post(url, {"how": "buu-dien"}).status_code in (403, 404)
+    assert client_for(principal).post(url, {"how": "buu-dien"}).status_code == 403
+    assert client_for(outsider).post(url, {"how": "buu-dien"}).status_code == 404
+    assert client_for(clerk).post(url, {"how": "fax<>"}).status_code == 422
+    with frozen_at(at(2026, 12, 3, 15, 0)):
+        assert client_for(clerk).post(url, {"how": "buu-dien"}).status_code == 302
+    again = client_for(clerk).post(url, {"how": "truc-tiep"})
+    assert again.status_code == 409
+    assert "đã được ghi nhận là đã trao, gửi" in again.content.decode()
+    page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "Đã ký số, gửi bưu điện ngày 03/12/2026" in page
+    assert 'id="apology-letters-waiting"' not in client_for(clerk).get(queue).content.decode()
+    assert AuditEvent.objects.filter(verb="dossier.apology_handed").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_apology_made_without_its_letter_is_sent_for_signature_once(
+    school, principal, clerk, colleague, outsider, transfer
+) -> None:
+    """An apology whose letter could not be drafted (no principal in the staff list then, or
+    made before this feature) is sent for signature from the dossier page; twice is 409."""
+    dossier = _receive(clerk, school, transfer)
+    principal.is_active = False
+    principal.save()
+    with frozen_at(at(2026, 12, 3, 9, 0)):
+        assert _apologize(clerk, dossier).status_code == 302
+    apology = Apology.objects.get(dossier=dossier)
+    assert apology.outgoing is None  # the apology stands: the citizen is owed it
+    page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "Chưa trình ký" in page
+    assert 'id="apology-issue"' in page
+
+    url = reverse("dossiers:apology_issue", args=[dossier.pk])
+    refused = client_for(clerk).post(url)
+    assert refused.status_code == 422
+    assert "chưa có người ký văn bản xin lỗi" in refused.content.decode()
+    principal.is_active = True
+    principal.save()
+    assert client_for(colleague).post(url).status_code in (403, 404)
+    assert client_for(outsider).post(url).status_code == 404
+    assert client_for(clerk).post(url).status_code == 302
+    assert client_for(clerk).post(url).status_code == 409
+    assert OutgoingDocument.objects.count() == 1
+    apology.refresh_from_db()
+    assert apology.outgoing is not None
+    assert apology.outgoing.signer_id == principal.pk
+    letter = client_for(clerk).get(reverse("dossiers:apology_pdf", args=[dossier.pk]))
+    assert letter.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_sending_one_apology_at_once_draft_one_letter(
+    school, principal, clerk, transfer
+) -> None:
+    """The apology row is locked: the second sees the first's letter and is refused (409)."""
+    dossier = _receive(clerk, school, transfer)
+    principal.is_active = False
+    principal.save()
+    with frozen_at(at(2026, 12, 3, 9, 0)):
+        services.dossier_apologize(
+            actor=clerk.user, dossier=dossier, reason="Chờ", new_due_at=at(2026, 12, 10, 17)
+        )
+    principal.is_active = True
+    principal.save()
+    apology = Apology.objects.get(dossier=dossier)
+    outcomes: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            apology_letters.apology_issue(actor=clerk.user, apology=apology)
+            outcomes.append(200)
+        except ValidationError as error:
+            outcomes.append(getattr(error, "status_code", 422))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == [200, 409]
+    assert OutgoingDocument.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_issues_the_apologies_signed_in_the_registers_date_order() -> None:
+    """The dossiers' demo runs before the documents' (which makes the certificates): the
+    apologies it makes wait approved, and the documents' demo numbers them among its own in date
+    order, has the demo principal sign them and releases them with the seal."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cchc.accounts.models import User
+    from cchc.documents import demo as documents_demo
+    from cchc.documents.models import TrustedRoot
+    from cchc.dossiers import deadlines, procedures
+    from cchc.organizations.demo import seed_base
+    from cchc.workdays.services import calendar_for_unit
+
+    seed_base()
+    school = Unit.objects.get(code="000.31.41.H29")
+    calendar = calendar_for_unit(school)
+    today = timezone.localdate()
+    received_day = today - timedelta(days=30)
+    if received_day.year != today.year:
+        pytest.skip("the demo's register covers the current year only")
+    received_day = calendar.next_working_day(received_day)
+    clerk = User.objects.get(username="thuyltt")
+    principal = User.objects.get(username="trangntt")
+    catalogue = {p.name: p for p in procedures.procedure_seed_defaults(actor=clerk, unit=school)}
+    transfer = next(p for n, p in catalogue.items() if n.startswith("Chuyển trường"))
+    with frozen_at(at(received_day.year, received_day.month, received_day.day, 9, 0)):
+        dossier = services.dossier_receive(
+            actor=clerk,
+            unit=school,
+            procedure=transfer,
+            applicant={"applicant_name": "Phạm Thị Mai"},
+            provided_documents=[d["name"] for d in transfer.documents],
+        )
+    assert dossier.due_at is not None
+    asked = calendar.next_working_day(received_day)
+    new_day = calendar.add_working_days(timezone.localdate(dossier.due_at), 3)
+    with frozen_at(at(asked.year, asked.month, asked.day, 9, 0)):
+        apology = services.dossier_apologize(
+            actor=principal,
+            dossier=dossier,
+            reason="Chờ học bạ",
+            new_due_at=deadlines.end_of_day(calendar, new_day),
+        )
+    assert apology.outgoing is not None
+    assert apology.outgoing.status == OS.APPROVED
+
+    documents_demo.seed_demo_data(documents=3)
+
+    letter = OutgoingDocument.objects.get(pk=apology.outgoing.pk)
+    assert letter.status == OS.RELEASED
+    assert letter.issued_on == calendar.next_working_day(asked)
+    roots = list(TrustedRoot.objects.values_list("certificate_pem", flat=True))
+    reports = signing.verify_pdf(letter.signed_pdf.read(), roots)
+    assert [r.ok for r in reports] == [True, True]
+    assert reports[0].signer == "Nguyễn Thị Thanh Trang"
+    register = list(
+        OutgoingDocument.objects.filter(unit=school, secret_sequence=False)
+        .order_by("number")
+        .values_list("issued_on", flat=True)
+    )
+    assert len(register) == 4
+    assert register == sorted(register)

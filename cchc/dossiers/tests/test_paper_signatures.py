@@ -1,0 +1,152 @@
+"""Forms 01–03 carry the digital signature of the officer they name (domain.md 1.5): the clerk
+with a certificate signs the receipt with her PIN, the signed PDF is stored and served from then
+on (pyHanko verifies it), a second signature is refused (409); a clerk without a certificate
+gives the unsigned paper and the page says why; the supplement request is signed the same way."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cchc.core.models import AuditEvent
+from cchc.documents import signing
+from cchc.documents.models import SignatureEvent
+from cchc.documents.tests import pki
+from cchc.documents.tests.conftest import ca as ca
+from cchc.dossiers import services
+from cchc.dossiers.models import Dossier, SignedPaper
+from cchc.dossiers.tests.factories import at, frozen_at
+from cchc.dossiers.tests.paper_reading import require_tools, run_tool
+from tests.fixtures import client_for
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PDF_STORE_DIR = str(tmp_path / "papers")
+
+
+@pytest.fixture
+def clerk_certificate(ca, school, clerk):
+    # Valid over the tests' frozen dates whatever day they run.
+    record = pki.p12_record(ca, clerk.full_name, starts=at(2026, 11, 1), days=3650)
+    record.unit, record.staff = school, clerk
+    record.save()
+    return record
+
+
+def _receive(clerk, school, transfer) -> Dossier:
+    with frozen_at(at(2026, 11, 30, 9, 0)):
+        return services.dossier_receive(
+            actor=clerk.user,
+            unit=school,
+            procedure=transfer,
+            applicant={"applicant_name": "Nguyễn Văn An", "applicant_phone": "0912345678"},
+            provided_documents=[d["name"] for d in transfer.documents],
+        )
+
+
+def _download(staff, dossier: Dossier, kind: str) -> bytes:
+    response = client_for(staff).get(reverse("dossiers:paper", args=[dossier.pk, kind, "pdf"]))
+    assert response.status_code == 200
+    if hasattr(response, "streaming_content"):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+@pytest.mark.django_db
+def test_the_receiving_clerk_signs_the_receipt_once_and_it_is_served_signed(
+    school, principal, clerk, colleague, outsider, transfer, clerk_certificate, ca, tmp_path
+) -> None:
+    require_tools()
+    dossier = _receive(clerk, school, transfer)
+    page_url = reverse("dossiers:detail", args=[dossier.pk])
+    sign_url = reverse("dossiers:paper_sign", args=[dossier.pk, "tiep-nhan"])
+
+    page = client_for(clerk).get(page_url).content.decode()
+    assert "Chưa ký số: chờ Lê Thị Thanh Thủy ký số" in page
+    assert 'id="pin-tiep-nhan"' in page
+    assert 'id="pin-tiep-nhan"' not in client_for(principal).get(page_url).content.decode()
+    assert signing.verify_pdf(_download(clerk, dossier, "tiep-nhan"), [ca.pem]) == []
+
+    assert client_for(principal).post(sign_url, {"pin": pki.PIN}).status_code == 403
+    assert client_for(colleague).post(sign_url, {"pin": pki.PIN}).status_code in (403, 404)
+    assert client_for(outsider).post(sign_url, {"pin": pki.PIN}).status_code == 404
+    wrong = client_for(clerk).post(sign_url, {"pin": "000000"})
+    assert wrong.status_code == 422
+    assert "Mã PIN của chứng thư số không đúng." in wrong.content.decode()
+    assert not SignedPaper.objects.exists()
+    unknown = client_for(clerk).post(reverse("dossiers:paper_sign", args=[dossier.pk, "x<y"]))
+    assert unknown.status_code == 422
+
+    assert client_for(clerk).post(sign_url, {"pin": pki.PIN}).status_code == 302
+    paper = SignedPaper.objects.get()
+    assert (paper.kind, paper.signer_id, paper.serial) == (
+        "tiep-nhan",
+        clerk.pk,
+        clerk_certificate.serial,
+    )
+    event = SignatureEvent.objects.get()
+    assert (event.kind, event.staff_id, event.outgoing) == ("personal", clerk.pk, None)
+    assert AuditEvent.objects.filter(verb="dossier.paper_sign").count() == 1
+
+    first, second = _download(clerk, dossier, "tiep-nhan"), _download(clerk, dossier, "tiep-nhan")
+    assert first == second  # stored once, served as signed
+    [report] = signing.verify_pdf(first, [ca.pem])
+    assert report.ok
+    assert report.signer == "Lê Thị Thanh Thủy"
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(first)
+    text = " ".join(run_tool("pdftotext", str(path), "-").split())
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
+    assert dossier.code in text
+
+    again = client_for(clerk).post(sign_url, {"pin": pki.PIN})
+    assert again.status_code == 409
+    assert "đã được ký số" in again.content.decode()
+    page = client_for(principal).get(page_url).content.decode()
+    assert "Đã ký số: Lê Thị Thanh Thủy" in page
+
+
+@pytest.mark.django_db
+def test_without_a_certificate_the_paper_is_unsigned_and_the_page_says_so(
+    school, clerk, transfer, ca
+) -> None:
+    dossier = _receive(clerk, school, transfer)
+    page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "Chưa ký số: Lê Thị Thanh Thủy chưa có chứng thư số" in page
+    assert 'id="pin-tiep-nhan"' not in page
+    refused = client_for(clerk).post(
+        reverse("dossiers:paper_sign", args=[dossier.pk, "tiep-nhan"]), {"pin": pki.PIN}
+    )
+    assert refused.status_code == 422
+    assert "Chưa có chứng thư số cho Lê Thị Thanh Thủy" in refused.content.decode()
+    assert _download(clerk, dossier, "tiep-nhan").startswith(b"%PDF-")
+
+
+@pytest.mark.django_db
+def test_the_supplement_request_is_signed_and_stays_signed_once_answered(
+    school, clerk, transfer, clerk_certificate, ca, tmp_path
+) -> None:
+    require_tools()
+    dossier = _receive(clerk, school, transfer)
+    with frozen_at(at(2026, 12, 1, 9, 0)):
+        dossier = services.dossier_request_supplement(
+            actor=clerk.user, dossier=dossier, items=["Học bạ"], reason="Thiếu học bạ"
+        )
+    url = reverse("dossiers:paper_sign", args=[dossier.pk, "bo-sung"])
+    with frozen_at(at(2026, 12, 2, 9, 5)):  # signed the next day
+        assert client_for(clerk).post(url, {"pin": pki.PIN}).status_code == 302
+    signed = _download(clerk, dossier, "bo-sung")
+    [report] = signing.verify_pdf(signed, [ca.pem])
+    assert report.ok
+    path = tmp_path / "supplement.pdf"
+    path.write_bytes(signed)
+    text = " ".join(run_tool("pdftotext", str(path), "-").split())
+    assert "ngày 01 tháng 12 năm 2026" in text  # dated the day it was asked for
+    assert "Thiếu học bạ" in text
+    with frozen_at(at(2026, 12, 3, 9, 0)):
+        dossier = services.dossier_supplement_received(actor=clerk.user, dossier=dossier)
+    page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "Đã ký số: Lê Thị Thanh Thủy" in page
+    assert SignedPaper.objects.filter(kind="bo-sung").count() == 1
