@@ -221,6 +221,11 @@ def _task_action(request: AuthedHttpRequest, pk: int, name: str) -> HttpResponse
     form = _form(action, task, request)
     if form is None:
         raise ValueError(f"{name} has no form")
+    if not action.may(request.user, task):
+        # Guard first: who may not act is told so, not shown the form's field errors (the
+        # service checks again before writing).
+        messages.error(request, action.refusal)
+        return _task_page(request, task, 403)
     if not form.is_valid():
         return _task_page(request, task, 422, {name: form})
     try:
