@@ -28,13 +28,15 @@ SMALL_TARGETS = """() => {
       const block = el.closest('p, li, td, dd');
       if (block && block.textContent.trim().length > el.textContent.trim().length + 20) continue;
     }
-    if (box.height < 44) small.push(`${el.tagName} "${(el.textContent || el.name).trim()}" ${Math.round(box.height)} px`);
+    const name = (el.textContent || el.name).trim();
+    if (box.height < 44) small.push(`${el.tagName} "${name}" ${Math.round(box.height)} px`);
   }
   return small;
 }"""
 # Boxes that scroll sideways inside the page (a chart wider than its box, a table in its wrap).
 SIDEWAYS = """() => [...document.querySelectorAll('.chart-wrap, .table-wrap, svg.chart')]
-  .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > innerWidth)
+  .filter(el => el.scrollWidth > el.clientWidth + 1
+    || el.getBoundingClientRect().right > innerWidth)
   .map(el => el.className.baseVal ?? el.className)"""
 
 
