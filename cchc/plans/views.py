@@ -81,7 +81,8 @@ def plan_import_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         except (importing.PlanImportError, ValidationError) as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Đã lưu kế hoạch “{plan.title}”.")
+            summary = importing.imported_summary(plan)
+            messages.success(request, f"Đã lưu kế hoạch “{plan.title}”: {summary}.")
             return redirect("plans:detail", pk=plan.pk)
     context = {
         "pending": pending,
@@ -125,6 +126,7 @@ def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "targets": selectors.target_statuses(plan, today=today),
         "rows": rows,
         "owners": selectors.tasks_by_owner(rows),
+        "figures": selectors.plan_figures(plan, rows),
         "overdue": sum(r["overdue"] for r in rows),
         "assignments": plan.assignments.select_related("staff"),
         "basis": plan.basis.all(),
