@@ -12,6 +12,7 @@ from django.urls import reverse
 from cchc.dossiers import procedures
 from cchc.plans import services
 from tests.fixtures import client_for
+from tests.test_tenancy import POST_URLS, STAFF_URLS
 
 
 @pytest.mark.django_db
@@ -84,3 +85,51 @@ def test_he_reads_a_schools_dossiers_without_the_citizens_phone(
     assert "Trần Thị Hoa" in book
     assert "0987654321" not in book
     assert "0987654321" in clerks_book
+
+
+# His own actions on a school's records: appraising its reform-index self-assessment, deciding
+# on its procedure reviews, and asking for reports (his own unit's, or the consolidated one).
+COMMUNE_ACTIONS = {
+    "kpi:assessment_act",
+    "kpi:assessment_start",
+    "reports:request",
+    "simplification:act",
+}
+# Every form field the school-only actions read, filled with values their forms accept.
+LOOKS_VALID = {
+    "date": "2026-12-01",
+    "is_working": "0",
+    "reason": "Kiểm tra",
+    "status": "done",
+    "progress": "100",
+    "version": "1",
+    "title": "Kiểm tra",
+    "url": "https://x.example",
+    "text": "Kiểm tra",
+    "note": "Kiểm tra",
+    "done": "1",
+    "recurrence": "once",
+    "action": "return",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(POST_URLS - COMMUNE_ACTIONS))
+def test_he_is_refused_a_school_only_action_before_his_form_is_read(
+    name, commune_officer, school, settings, tmp_path
+) -> None:
+    """Permission before validation: an invalid form must not tell him 422 (and show the
+    school's form with its errors) where a valid one answers 403."""
+    from cchc.core.models import AuditEvent
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    url = STAFF_URLS[name](school)
+    events = AuditEvent.objects.count()
+    client = client_for(commune_officer)
+
+    invalid = client.post(url, {"version": "x", "progress": "-5", "date": "không phải ngày"})
+    valid = client.post(url, {**LOOKS_VALID, "don_vi": school.pk})
+
+    assert invalid.status_code in (403, 404)
+    assert valid.status_code in (403, 404)
+    assert AuditEvent.objects.count() == events

@@ -10,6 +10,10 @@ feed and carriage return stay allowed (multi-line notes).
 `NoStoreMiddleware` keeps staff pages, personal-data downloads and the public look-up out of every
 cache (browser back button on a shared computer, proxies): Cache-Control: no-store.
 
+`ErrorPageMiddleware` gives an error that came without a body (Django's 405 for a wrong method,
+a bare `HttpResponse(status=4xx)`) the Vietnamese page every other error has: the site's page,
+a short text for htmx (it swaps fragments, not pages), the JSON `detail` for the API.
+
 `ConflictMiddleware` is the safety net behind `cchc.core.conflicts`: a unique-key violation that
 a service did not turn into a Conflict still answers 409 in Vietnamese, not 500.
 """
@@ -181,3 +185,38 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store, private"
             response.headers.pop("Expires", None)
         return response
+
+
+def _lacks_page(request: HttpRequest, response: HttpResponse) -> bool:
+    """An error answered with no body, or on the API with something other than JSON (django-ninja
+    answers a wrong method with the English text "Method not allowed")."""
+    if response.status_code < 400 or request.method == "HEAD" or response.streaming:
+        return False
+    if not response.content:
+        return True
+    json_type = response.get("Content-Type", "").startswith("application/json")
+    return request.path.startswith("/api/") and not json_type
+
+
+class ErrorPageMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not _lacks_page(request, response):
+            return response
+        from cchc.core.views import error_response, error_text
+
+        if request.headers.get("HX-Request") == "true":
+            page: HttpResponse = HttpResponse(
+                error_text(response.status_code)[1],
+                status=response.status_code,
+                content_type="text/plain; charset=utf-8",
+            )
+        else:
+            page = error_response(request, response.status_code)
+        for header in ("Allow", "Retry-After", "WWW-Authenticate"):  # what the status promises
+            if header in response:
+                page[header] = response[header]
+        return page

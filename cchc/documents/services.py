@@ -253,6 +253,21 @@ def may_finish(actor: User, doc: IncomingDocument) -> bool:
     )
 
 
+def may_act_on_incoming(actor: User, doc: IncomingDocument) -> bool:
+    """Whether `actor` may take any action on an incoming document (register, assign, finish):
+    the page asks first, so one who may only read it gets 403 whatever they posted."""
+    return permissions.can(actor, REGISTER, doc.unit) or may_finish(actor, doc)
+
+
+def may_act_on_outgoing(actor: User, doc: OutgoingDocument) -> bool:
+    """Whether `actor` may take any action on an outgoing document (draft, approve, number,
+    sign, release): the unit's drafters, approvers and clerk, and its designated signer."""
+    staff = _staff(actor)
+    return any(permissions.can(actor, p, doc.unit) for p in (DRAFT, APPROVE, REGISTER)) or (
+        staff is not None and doc.signer_id == staff.pk
+    )
+
+
 def incoming_finish(
     *, actor: User, doc: IncomingDocument, expected_version: int | None = None
 ) -> IncomingDocument:

@@ -110,6 +110,8 @@ def incoming_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def incoming_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     doc = selectors.incoming_get(user=request.user, pk=pk)
+    if not services.may_act_on_incoming(request.user, doc):
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
     action, expected, user = request.POST.get("action", ""), _expected(request), request.user
     form = AssignForm(request.POST, unit=doc.unit) if action == "assign" else None
     try:
@@ -253,6 +255,8 @@ def outgoing_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def outgoing_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     doc = selectors.outgoing_get(user=request.user, pk=pk)
+    if not services.may_act_on_outgoing(request.user, doc):
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
     action, expected, user = request.POST.get("action", ""), _expected(request), request.user
     pin = request.POST.get("pin", "")[:64]
     try:

@@ -7,7 +7,7 @@ from typing import Any, Final
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
@@ -275,6 +275,8 @@ def act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     name = request.POST.get("action", "")
     form = None
     try:
+        if not workflow.may_act(request.user, dossier):
+            raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
         action = actions.action_named(name)
         # Guard first: someone who may not act is told so, not shown the form's field errors
         # (the service checks again on the locked row).

@@ -349,6 +349,17 @@ def refusal(actor: User | None, dossier: Dossier, action: Action) -> Exception |
     return None
 
 
+def may_act(actor: User | None, dossier: Dossier) -> bool:
+    """Whether `actor` may take any action of the table on `dossier`, whatever its status: one
+    who may not (a commune officer reading a school's dossier) is refused before what they
+    posted is read, so a 403 never turns into a 422 for a bad form."""
+    return any(
+        permissions.can(actor, action.permission, dossier.unit)
+        or (action.handler and is_assigned_handler(actor, dossier))
+        for action in ACTIONS.values()
+    )
+
+
 def check_action(actor: User | None, dossier: Dossier, name: str) -> None:
     """Raise the refusal of action `name` (PermissionDenied, InvalidTransition, ValidationError);
     the service calls it on the locked dossier before changing anything."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -88,7 +90,7 @@ def unit_figures(
         for row in target_statuses(plan, today=today, period=period, measures=measures):
             if row.target.kpi_code:
                 bound.setdefault(row.target.kpi_code, row)
-    figures = []
+    figures: list[Figure] = []
     for found in wanted:
         bound_row = bound.get(found.code)
         measure = bound_row.measure if bound_row is not None else measures[found.code]
@@ -104,7 +106,17 @@ def unit_figures(
                 tone=bound_row.tone if bound_row else "neutral",
             )
         )
-    return figures
+    return sorted(figures, key=_by_target)
+
+
+def _by_target(figure: Figure) -> tuple[int, int, str]:
+    """The plan's order: targets 1 → 9 first (as the plan numbers them), then the indicators no
+    target binds, in the registry's order (the sort is stable)."""
+    number = figure.target_number
+    if not number:
+        return (1, 0, "")
+    head = re.match(r"\d+", number)
+    return (0, int(head[0]) if head else 0, number)
 
 
 def trend(
@@ -135,7 +147,9 @@ def trends(
 ) -> dict[str, list[tuple[date, Decimal | None]]]:
     """Each indicator's value every `step_days` days back from `until` (and on `since`), from
     the snapshots, in one query for every code: a sparkline needs a point a week, not a row a day.
-    Parts are summed over the units (never averaged)."""
+    A point is the latest snapshot of the `step_days` days up to it (a night the worker missed,
+    or a history taken weekly, still gives a point, on its own day). Parts are summed over the
+    units (never averaged)."""
     days = []
     day = until
     while day >= since:
@@ -143,15 +157,26 @@ def trends(
         day -= timedelta(days=step_days)
     if since not in days:
         days.append(since)
+    first = min(days) - timedelta(days=step_days - 1)
     rows = (
-        Snapshot.objects.filter(unit__in=units, code__in=codes, day__in=days)
+        Snapshot.objects.filter(unit__in=units, code__in=codes, day__gte=first, day__lte=until)
         .values("code", "day")
         .annotate(n=Sum("numerator"), d=Sum("denominator"))
         .order_by("code", "day")
     )
-    found: dict[str, list[tuple[date, Decimal | None]]] = {code: [] for code in codes}
+    held: dict[str, dict[date, Decimal | None]] = {code: {} for code in codes}
     for row in rows:
-        found[row["code"]].append((row["day"], Measure(row["n"], row["d"]).value))
+        held[row["code"]][row["day"]] = Measure(row["n"], row["d"]).value
+    found: dict[str, list[tuple[date, Decimal | None]]] = {code: [] for code in codes}
+    for code, values in held.items():
+        taken = sorted(values)
+        chosen: list[date] = []
+        for point in sorted(days):
+            at = bisect_right(taken, point)  # the latest night up to the point
+            night = taken[at - 1] if at else None
+            if night and night > point - timedelta(days=step_days) and night not in chosen:
+                chosen.append(night)
+        found[code] = [(d, values[d]) for d in chosen]
     return found
 
 

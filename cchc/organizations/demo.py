@@ -188,6 +188,8 @@ SCHOOL_PEOPLE = [
 ]
 
 COMMUNE_PEOPLE = [
+    # The chair signs the commune's papers ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"); no role of ours.
+    Person("hungnv", "Nguyễn Văn Hùng", "Chủ tịch Ủy ban nhân dân xã", (), None, "0903 222 300"),
     Person(
         "tuanpm",
         "Phạm Minh Tuấn",
@@ -465,4 +467,6 @@ def seed_other_apps(**options: Any) -> list[str]:
         lines += module.seed_demo_data(**options)
     # Last: the reform-index self-assessment reads the figures every app above just made.
     lines += importlib.import_module("cchc.kpi.demo_assessment").seed_demo_assessment(**options)
+    # Then the past nights' indicator snapshots, from all of the above (the trend lines).
+    lines += importlib.import_module("cchc.kpi.demo_history").seed_snapshot_history(**options)
     return lines

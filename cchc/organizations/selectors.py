@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from cchc.accounts import permissions
-from cchc.accounts.models import RoleAssignment
+from cchc.accounts.models import Role, RoleAssignment
 from cchc.core.names import given_name_key
 from cchc.organizations.models import Group, Staff, Unit
 
@@ -73,3 +74,28 @@ def staff_choices(unit: Unit, *, blank: str = "---------") -> list[tuple[Any, st
     return [("", blank)] + [
         (s.pk, f"{s.full_name}{f' ({s.position})' if s.position else ''}") for s in people
     ]
+
+
+# The head's title at the start of a position ("Chủ tịch Ủy ban nhân dân xã", not "Phó Chủ
+# tịch"): a People's Committee has no role of ours for its chair, a school its principal role.
+_HEAD_POSITIONS = ("hiệu trưởng", "chủ tịch", "giám đốc", "trưởng phòng")
+
+
+def unit_head(unit: Unit) -> Staff | None:
+    """Who heads `unit` and signs for it (Decree 30/2020 Art. 13): its active principal, else
+    the active staff member whose position is the head's title."""
+    active = Staff.objects.filter(unit=unit, is_active=True).order_by("pk")
+    principal = active.filter(role_assignments__role=Role.PRINCIPAL).first()
+    if principal is not None:
+        return principal
+    return next((s for s in active if s.position.strip().lower().startswith(_HEAD_POSITIONS)), None)
+
+
+def superior_name(unit: Unit) -> str:
+    """The body `unit` reports to: its parent in the unit tree; for the top of the tree (a
+    commune whose superior does not use the system), the People's Committee of the province or
+    city at the end of its address ("…, Thành phố Hồ Chí Minh"); "" when neither says."""
+    if unit.parent is not None:
+        return unit.parent.name
+    found = re.search(r"(?:^|,)\s*((?:Thành phố|Tỉnh)\s+[^,]+?)\s*$", unit.address or "")
+    return f"Ủy ban nhân dân {found[1]}" if found else ""

@@ -89,7 +89,8 @@ def seed_demo_data(**_options: object) -> list[str]:
         after={"tasks": len(PROGRESS), "note": "tiến độ mẫu đến 28/11/2026"},
     )
     _activities(school, plan, principal, staff)
-    return [f"Đã nhập kế hoạch CCHC 2026 của {school.short_name} ({plan.tasks.count()} nhiệm vụ)."]
+    summary = importing.imported_summary(plan)
+    return [f"Đã nhập kế hoạch CCHC 2026 của {school.short_name}: {summary}."]
 
 
 def _working_day_on_or_before(calendar: WorkCalendar, day: date) -> date:

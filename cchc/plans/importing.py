@@ -184,6 +184,19 @@ def preview_report(pending: PlanImport) -> dict[str, Any]:
     }
 
 
+def imported_summary(plan: Plan) -> str:
+    """What an import saved, counted from the saved plan: "12 nhiệm vụ (3 nhóm), 9 mục tiêu,
+    3 căn cứ, 6 phân công". The group headings ("1. Công tác chỉ đạo, điều hành…") are stored
+    as tasks to hold the tree, but the plan does not count them as tasks (the review page's
+    count does not either)."""
+    groups = plan.tasks.filter(parent__isnull=True).count()
+    tasks = plan.tasks.filter(parent__isnull=False).count()
+    return (
+        f"{tasks} nhiệm vụ ({groups} nhóm), {plan.targets.count()} mục tiêu, "
+        f"{plan.basis.count()} căn cứ, {plan.assignments.count()} phân công"
+    )
+
+
 @transaction.atomic
 def plan_import_preview(*, actor: User, unit: Unit, filename: str, data: bytes) -> PlanImport:
     """Read and parse an upload; keep the result for review. Raises PlanImportError."""

@@ -267,6 +267,40 @@ def task_rows(plan: Plan, *, today: date | None = None) -> list[dict[str, Any]]:
     return rows
 
 
+# What the plan page's "Tiến độ" counts (the commune roll-up's "Tiến độ kế hoạch" too).
+PROGRESS_DEFINITION = (
+    "Nhiệm vụ đã hoàn thành ÷ tất cả nhiệm vụ của kế hoạch (không tính tiêu đề nhóm và nhiệm vụ "
+    "không thực hiện), dù hoàn thành đúng hạn hay trễ hạn. Cột “Tiến độ” của từng nhiệm vụ là "
+    "phần trăm người chủ trì tự cập nhật."
+)
+
+
+@dataclass(frozen=True)
+class PlanFigure:
+    """A headline figure of the plan page, with the one line that says what it counts."""
+
+    label: str
+    measure: Measure
+    definition: str
+
+
+def plan_figures(plan: Plan, rows: list[dict[str, Any]]) -> list[PlanFigure]:
+    """The plan's progress (tasks done, late or not) beside its on-time rate (tasks and
+    recurring periods done by their deadline, `task_on_time_rate`): two figures that differ,
+    each with its definition, as the dashboards show indicators."""
+    counted = [r for r in rows if r["task"].status != TaskStatus.CANCELLED]
+    done = sum(r["task"].status == TaskStatus.DONE for r in counted)
+    units = Unit.objects.filter(pk=plan.unit_id)
+    return [
+        PlanFigure("Tiến độ", Measure(done, len(counted)), PROGRESS_DEFINITION),
+        PlanFigure(
+            "Đúng hạn",
+            registry.measure("task_on_time_rate", units, Period.year(plan.year)),
+            registry.definition_of("task_on_time_rate"),
+        ),
+    ]
+
+
 def tasks_by_owner(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     groups: dict[Any, dict[str, Any]] = {}
     for row in rows:

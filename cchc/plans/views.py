@@ -81,7 +81,8 @@ def plan_import_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         except (importing.PlanImportError, ValidationError) as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Đã lưu kế hoạch “{plan.title}”.")
+            summary = importing.imported_summary(plan)
+            messages.success(request, f"Đã lưu kế hoạch “{plan.title}”: {summary}.")
             return redirect("plans:detail", pk=plan.pk)
     context = {
         "pending": pending,
@@ -125,6 +126,7 @@ def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "targets": selectors.target_statuses(plan, today=today),
         "rows": rows,
         "owners": selectors.tasks_by_owner(rows),
+        "figures": selectors.plan_figures(plan, rows),
         "overdue": sum(r["overdue"] for r in rows),
         "assignments": plan.assignments.select_related("staff"),
         "basis": plan.basis.all(),
@@ -221,6 +223,11 @@ def _task_action(request: AuthedHttpRequest, pk: int, name: str) -> HttpResponse
     form = _form(action, task, request)
     if form is None:
         raise ValueError(f"{name} has no form")
+    if not action.may(request.user, task):
+        # Guard first: who may not act is told so, not shown the form's field errors (the
+        # service checks again before writing).
+        messages.error(request, action.refusal)
+        return _task_page(request, task, 403)
     if not form.is_valid():
         return _task_page(request, task, 422, {name: form})
     try:

@@ -43,6 +43,7 @@ from cchc.kpi.models import Assessment
 from cchc.kpi.registry import Period
 from cchc.kpi.templatetags.kpi_format import diem
 from cchc.organizations.models import Unit
+from cchc.organizations.selectors import superior_name, unit_head
 from cchc.plans.models import Plan, TaskStatus
 from cchc.reports import calendar
 
@@ -113,6 +114,29 @@ def period_name(text: str) -> str:
     if kind == "H":
         return f"6 tháng {'đầu' if number == 1 else 'cuối'} năm {year}"
     return f"năm {year}"
+
+
+def recipients(unit: Unit, *, units_below: bool = False) -> list[str]:
+    """ "Nơi nhận" of a report (Decree 30/2020, Appendix I): the superior it reports to, the
+    units below for a consolidated one, and the clerk's copy ("Lưu: VT.") last."""
+    superior = superior_name(unit)
+    return (
+        ([f"{superior} (để báo cáo);"] if superior else [])
+        + (["Các đơn vị trực thuộc;"] if units_below else [])
+        + ["Lưu: VT."]
+    )
+
+
+def signer_of(unit: Unit, plan: Plan | None) -> tuple[str, str]:
+    """(title, full name) under the signature of a draft report: the plan's signer, as the plan
+    names them, else the unit's head; the issued paper carries whoever signs it."""
+    title = plan.signer_title if plan else ""
+    name = (plan.signer_name or (plan.signer.full_name if plan.signer else "")) if plan else ""
+    if not name:
+        head = unit_head(unit)
+        if head is not None:
+            name, title = head.full_name, title or head.position
+    return title, name
 
 
 def _plan(unit: Unit, year: int) -> Plan | None:
@@ -300,10 +324,8 @@ def report_document(data: ReportData) -> OfficialDocument:
         )
     )
     parent = unit.parent
-    title = (plan.signer_title if plan else "") or "Thủ trưởng đơn vị"
-    name = (plan.signer_name if plan else "") or (
-        plan.signer.full_name if plan and plan.signer else ""
-    )
+    title, name = signer_of(unit, plan)
+    title = title or "Thủ trưởng đơn vị"
     return OfficialDocument(
         header=OfficialHeader(
             parent_body=parent.name.upper() if parent else "",
@@ -317,10 +339,7 @@ def report_document(data: ReportData) -> OfficialDocument:
         summary=f"Kết quả thực hiện công tác cải cách hành chính {data.name}",
         body=body,
         signature=data.signature or SignatureBlock(title=title.upper(), name=name),
-        recipients=[
-            f"{parent.name} (để báo cáo);" if parent else "Cấp trên (để báo cáo);",
-            "Lưu: VT.",
-        ],
+        recipients=recipients(unit),
     )
 
 

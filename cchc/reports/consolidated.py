@@ -192,12 +192,8 @@ def report_document(data: ConsolidatedData) -> OfficialDocument:
             "của các đơn vị trực thuộc"
         ),
         body=body,
-        signature=data.signature or _signature(unit),
-        recipients=[
-            f"{parent.name} (để báo cáo);" if parent else "Cấp trên (để báo cáo);",
-            "Các đơn vị trực thuộc;",
-            "Lưu: VT.",
-        ],
+        signature=data.signature or _signature(unit, data.year),
+        recipients=builder.recipients(unit, units_below=True),
     )
 
 
@@ -207,12 +203,14 @@ def _place(unit: Unit) -> str:
     return found[1].strip() if unit.kind == UnitKind.COMMUNE and found else place_of(unit)
 
 
-def _signature(unit: Unit) -> SignatureBlock:
+def _signature(unit: Unit, year: int) -> SignatureBlock:
     """A People's Committee is a collective body: its chair signs on its behalf ("TM. ỦY BAN
-    NHÂN DÂN" / "CHỦ TỊCH", Decree 30/2020 Art. 13, domain.md); other units, their head."""
+    NHÂN DÂN" / "CHỦ TỊCH", Decree 30/2020 Art. 13, domain.md); other units, their head. The
+    name is the school report's: the unit's plan signer, else its head."""
+    title, name = builder.signer_of(unit, builder._plan(unit, year))
     if unit.kind == UnitKind.COMMUNE:
-        return SignatureBlock(authority="TM. ỦY BAN NHÂN DÂN", title="CHỦ TỊCH", name="")
-    return SignatureBlock(title="THỦ TRƯỞNG ĐƠN VỊ", name="")
+        return SignatureBlock(authority="TM. ỦY BAN NHÂN DÂN", title="CHỦ TỊCH", name=name)
+    return SignatureBlock(title=(title or "Thủ trưởng đơn vị").upper(), name=name)
 
 
 def report_xlsx(data: ConsolidatedData) -> bytes:

@@ -109,9 +109,9 @@ def report_submit(
                 "summary": _summary(locked),
                 "body": f"{_summary(locked)} (toàn văn trong bản PDF lập từ hệ thống).",
                 "recipients": "\n".join(
-                    [f"{parent.name} (để báo cáo);" if parent else "Cấp trên (để báo cáo);"]
-                    + (["Các đơn vị trực thuộc;"] if locked.kind == ReportKind.CONSOLIDATED else [])
-                    + ["Lưu: VT."]
+                    builder.recipients(
+                        locked.unit, units_below=locked.kind == ReportKind.CONSOLIDATED
+                    )
                 ),
                 "recipient_emails": parent.email if parent is not None else "",
                 "to_state_agency": True,

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from cchc.surveys import charts, results
-from cchc.surveys.models import Answer, Campaign, QuestionKind, Response
+from cchc.surveys.models import SCALE, Answer, Campaign, QuestionKind, Response
 from cchc.surveys.stats import Tally
 
 MIN_PUBLIC_CELL = 5
@@ -56,6 +56,12 @@ def build(campaign: Campaign, *, public: bool, show_personal: bool = False) -> d
         "campaign": campaign,
         "results": computed,
         "breakdowns": [b for b in breakdowns if b.rows],
+        # Each count with its level's name: on a phone the table's rows stack, every figure
+        # after its column's name.
+        "question_rows": [
+            (q, list(zip(SCALE.values(), q.tally.counts.values(), strict=True)))
+            for q in computed.scale_questions
+        ],
         "group_chart": charts.rate_chart(
             [(g.label, g.tally) for g in computed.groups],
             title="Tỷ lệ hài lòng theo nhóm tiêu chí",

@@ -214,3 +214,26 @@ def test_a_measure_writes_its_parts_the_vietnamese_way() -> None:
     assert Measure(32027860, 33102380).display() == "96,75% (32.027.860/33.102.380)"
     assert Measure(Decimal("44.00"), Decimal("100.00")).display() == "44% (44/100)"
     assert Measure(Decimal("12.5"), 50).display() == "25% (12,5/50)"
+
+
+@pytest.mark.django_db
+def test_indicator_list_follows_the_plans_targets(principal, school) -> None:
+    """/quan-ly/chi-so/ in the plan's order (QA walk): targets 1 → 10 as numbered (10 after 9,
+    not after 1), then the indicators no target binds."""
+    from django.urls import reverse
+
+    from cchc.plans.models import Plan, Target
+    from tests.fixtures import client_for
+
+    plan = Plan.objects.create(unit=school, title="Kế hoạch CCHC 2026", year=2026)
+    bound = {"10": "official_email_rate", "2": "satisfaction_rate", "1": "dossier_on_time_rate"}
+    for order, (number, code) in enumerate(bound.items()):
+        Target.objects.create(plan=plan, order=order, number=number, text=code, kpi_code=code)
+
+    response = client_for(principal).get(reverse("kpi:unit") + "?ky=2026")
+
+    shown = [row[0].indicator.code for row in response.context["rows"]]
+    assert shown[:3] == ["dossier_on_time_rate", "satisfaction_rate", "official_email_rate"]
+    assert len(shown) == len(registry.all_indicators())
+    unbound = [f.code for f in registry.all_indicators() if f.code not in bound.values()]
+    assert shown[3:] == unbound

@@ -92,6 +92,11 @@ def test_upload_review_then_confirm_creates_the_plan(principal, seed_staff, seed
     assert len(assignments[0].duties) == 5
     assert plan.targets.get(number="3").kpi_code == "satisfaction_rate"
     assert AuditEvent.objects.filter(verb="plan.import", object_id=str(plan.pk)).exists()
+    # The message says what was saved: the 12 tasks, not the 15 rows with the group headings.
+    saved = client.get(confirm["Location"]).content.decode()
+    basis = plan.basis.count()
+    assert f"12 nhiệm vụ (3 nhóm), 9 mục tiêu, {basis} căn cứ, 6 phân công" in saved
+    assert "15 nhiệm vụ" not in saved
 
 
 @pytest.mark.django_db
@@ -254,6 +259,32 @@ def test_dashboard_shows_what_each_bound_indicator_counts(plan, principal) -> No
     assert "Cách tính" in body
     assert definition_of("digital_signature_rate") in body
     assert definition_of("cchc_self_score") in body  # target 1: says which module is missing
+
+
+@pytest.mark.django_db
+def test_plan_page_says_what_progress_and_on_time_count(plan, principal) -> None:
+    """Progress (done, late or not) and the on-time rate differ: each shows its definition."""
+    from django.utils.html import escape
+
+    from cchc.kpi.registry import definition_of
+    from cchc.plans.selectors import PROGRESS_DEFINITION
+
+    task = plan.tasks.filter(parent__isnull=False).order_by("order").first()
+    services.task_update_progress(
+        actor=principal.user, task=task, progress=100, status=TaskStatus.DONE
+    )
+
+    response = client_for(principal).get(reverse("plans:detail", args=[plan.pk]))
+
+    figures = response.context["figures"]
+    assert [(f.label, f.measure.numerator, f.measure.denominator) for f in figures[:1]] == [
+        ("Tiến độ", 1, 12)
+    ]
+    body = response.content.decode()
+    assert "Tiến độ: <strong>8,33% (1/12)</strong>" in body
+    assert "Đúng hạn: <strong>" in body
+    assert escape(PROGRESS_DEFINITION) in body
+    assert escape(definition_of("task_on_time_rate")) in body
 
 
 @pytest.mark.django_db

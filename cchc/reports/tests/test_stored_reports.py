@@ -177,6 +177,38 @@ def test_consolidated_report_puts_schools_side_by_side_with_pooled_totals(
     assert total[4:6] == (0, 2)
 
 
+@pytest.mark.django_db
+def test_consolidated_report_names_its_recipient_and_the_chair_who_signs(
+    commune, school, other_school
+) -> None:
+    """Decree 30 boxes 7 and 9 (QA walk: "Nơi nhận: Cấp trên" and no name under CHỦ TỊCH): the
+    superior the commune reports to (the top of the unit tree: its city's People's Committee,
+    from its address), the schools, the clerk's copy; the chair's full name under the title."""
+    from cchc.organizations.services import staff_create
+
+    commune.address = "Số 1 Quốc lộ 50, xã Thử nghiệm, Thành phố Hồ Chí Minh"
+    commune.save(update_fields=["address"])
+    staff_create(
+        actor=None, unit=commune, full_name="Nguyễn Văn Hùng", position="Phó Chủ tịch UBND xã"
+    )
+    staff_create(actor=None, unit=commune, full_name="Trần Minh Chánh", position="Chủ tịch UBND xã")
+
+    document = consolidated.report_document(consolidated.collect(ReportRequest(commune, "2026")))
+
+    assert document.recipients == [
+        "Ủy ban nhân dân Thành phố Hồ Chí Minh (để báo cáo);",
+        "Các đơn vị trực thuộc;",
+        "Lưu: VT.",
+    ]
+    assert document.signature.authority == "TM. ỦY BAN NHÂN DÂN"
+    assert document.signature.title == "CHỦ TỊCH"
+    assert document.signature.name == "Trần Minh Chánh"
+    text, tables = _docx_text(build_docx(document))
+    cells = " ".join(cell for table in tables for row in table for cell in row)
+    assert "Cấp trên" not in text + cells
+    assert "Trần Minh Chánh" in cells
+
+
 def _blocks(content: bytes) -> list[tuple[str, object]]:
     """The body in order: ("p", text) for a paragraph, ("t", rows of cell texts) for a table."""
     from docx.table import Table as DocxTable
