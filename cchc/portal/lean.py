@@ -4,9 +4,10 @@ need (issue 11 item 2: the look-up holds for every code).
 `render(request, template, context)` renders `template` inside `portal/public_layout.html` (the
 site's layout as an anonymous visitor sees it) from the view's context alone: no context
 processors, no session or user loaded, no CSRF token. The two templates are compiled once into
-plain Python (`cchc.portal.page_parts`: the same text as Django renders, a quarter of the time). A visitor who carries a session or a
-message cookie (a signed-in officer, a citizen just back from a submission) gets the full
-layout of `base.html` through Django's `render`, so nothing they would see is lost.
+plain Python (`cchc.portal.page_parts`: the same text as Django renders, a quarter of the
+time). A visitor who carries a session or a message cookie (a signed-in officer, a citizen just
+back from a submission) gets the full layout of `base.html` through Django's `render`, so
+nothing they would see is lost.
 
 A page rendered here must not need a CSRF token: its forms only read (the look-up posts so the
 phone digits stay out of addresses, not to change anything).
