@@ -242,3 +242,19 @@ def test_sqlite_writers_queue_on_the_host_lock(db_cache) -> None:
         os.close(fd)
     writer.join(5)
     assert results == [True]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_look_up_statement_is_planned_once_per_connection(db_cache) -> None:
+    """PostgreSQL plans the limit-and-select statement once per connection (planning cost
+    more than running it), not at every look-up."""
+    for n in range(7):
+        db_cache.take_slot_and_read(f"p{n}", limit=3, window=60, sql="SELECT %s", params=[n])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE 'WITH slot AS (INSERT%%'"
+        )
+        runs = [row[0] for row in cursor.fetchall()]
+
+    assert runs == [7]

@@ -136,6 +136,47 @@ def _window_sql(
     )
 
 
+@lru_cache(maxsize=1)
+def _prepared_cursor_class() -> type:
+    import psycopg  # PostgreSQL only
+
+    class PreparedCursor(psycopg.Cursor):
+        """Binds on the server and prepares each statement (once per connection)."""
+
+        def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
+            options.setdefault("prepare", True)
+            return super().execute(query, params, **options)
+
+    return PreparedCursor
+
+
+def _prepared_cursor(connection: BaseDatabaseWrapper) -> Any:
+    """A PostgreSQL cursor whose statements the server plans once per connection.
+
+    Django's psycopg cursors bind parameters on the client (OPTIONS "server_side_binding" is
+    off) and never prepare, so the server parses and plans every statement afresh: for the
+    look-up's statement planning took 0.35 ms and execution 0.11–0.15 ms (EXPLAIN ANALYZE,
+    100,000 dossiers), on the same cores as the application. This cursor binds on the server
+    and prepares the statement the first time a connection runs it; PostgreSQL then reuses the
+    plan. It is wrapped as Django wraps its own cursors (query log, execute wrappers, database
+    errors as Django's). Only for the statements written here: the ORM's SQL is written for
+    client-side binding. While queries are logged (DEBUG, a test counting them) Django's own
+    cursor is used: the log can only show a statement that was not prepared.
+    """
+    if connection.queries_logged:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    psycopg_connection = connection.connection
+    if psycopg_connection.prepare_threshold is None:
+        # Django turns psycopg's preparation off (None), which refuses even an explicit one;
+        # a threshold no query reaches prepares only what asks for it. Django's own cursors bind
+        # on the client and never prepare whatever the threshold.
+        psycopg_connection.prepare_threshold = 2**31 - 1
+    raw: Any = _prepared_cursor_class()(psycopg_connection)
+    return connection.make_cursor(raw)
+
+
 def _as_health_check(connection: BaseDatabaseWrapper, run: Callable[[], _T]) -> _T:
     """`run()`, whose statement stands in for the request's health check (CONN_HEALTH_CHECKS).
 
@@ -260,7 +301,7 @@ class DatabaseCache(DjangoDatabaseCache):
         )
 
         def run() -> list[tuple[Any, ...]]:
-            with connection.cursor() as cursor:
+            with _prepared_cursor(connection) as cursor:
                 self._sweep(cursor, "postgresql", table, expires)
                 cursor.execute(statement, [key, pad, pad, pad, pad, *params])
                 return cursor.fetchall()
