@@ -224,9 +224,10 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     another site that makes a browser post it cannot read the answer, so it carries no CSRF
     token: the page needs no cookie, and renders in the lean public layout (`cchc.portal.lean`).
 
-    Not cached: `public_lookup` is one indexed query, as cheap for the first request of a code
-    as for the hundredth, and never stale whichever worker or host answers (issue 11 item 2).
-    The input is checked by `LookupForm.check` (the form's fields, without a form per request).
+    Not cached: `public_lookup_query` is one indexed query, as cheap for the first request of a
+    code as for the hundredth, and never stale whichever worker or host answers (issue 11 item
+    2); `hit_and_read` runs it with the rate limit's count (one statement on PostgreSQL). The
+    input is checked by `LookupForm.check` (the form's fields, without a form per request).
     """
     sent = request.POST if request.method == "POST" else request.GET
     # Each field's last value, as a form reads it; a token from a page opened before the form
