@@ -159,3 +159,102 @@ def test_concurrent_requests_get_exactly_the_limit(db_cache) -> None:
         for thread in threads:
             thread.join()
         assert sorted(results) == [False] * 7 + [True] * 5
+
+
+def test_take_slot_and_read_is_one_statement_on_postgresql(db_cache, monkeypatch) -> None:
+    """The public look-up's limit and select in one round trip (issue 11 item 2); SQLite has
+    no INSERT inside WITH, and the caller then runs the two in turn."""
+    monkeypatch.setattr(cache_module, "CULL_EVERY", 10**9)
+    if connection.vendor != "postgresql":
+        assert (
+            db_cache.take_slot_and_read("c", limit=2, window=60, sql="SELECT 1", params=[]) is None
+        )
+        return
+    sql = "SELECT %s::text AS a, n FROM (VALUES (1), (2)) AS v(n)"
+    with CaptureQueriesContext(connection) as queries:
+        answers = [
+            db_cache.take_slot_and_read("c", limit=2, window=60, sql=sql, params=["x"])
+            for _ in range(3)
+        ]
+    nothing = db_cache.take_slot_and_read(
+        "d", limit=2, window=60, sql="SELECT 1 WHERE %s = 'no'", params=["yes"]
+    )
+
+    assert [accepted for accepted, _rows in answers] == [True, True, False]  # type: ignore[misc]
+    assert sorted(answers[0][1]) == [("x", 1), ("x", 2)]  # type: ignore[index]
+    assert answers[2] == (False, [])  # a refused request is shown nothing
+    assert len(queries.captured_queries) == 3
+    assert db_cache.slots_left("c", limit=2) == 0
+    assert nothing == (True, [(None,)])  # no row found: the outer join's empty row, counted
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_dead_kept_connection_is_reopened_by_the_look_up(db_cache) -> None:
+    """The look-up's statement stands in for Django's per-request health check: a kept
+    connection the server has dropped is reopened and the statement run again."""
+    import psycopg
+
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"], port=settings["PORT"], user=settings["USER"], dbname=settings["NAME"]
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    time.sleep(0.2)
+    connection.health_check_enabled = True  # as CONN_HEALTH_CHECKS sets at connect
+    connection.health_check_done = False  # a new request
+
+    answer = db_cache.take_slot_and_read("kept", limit=3, window=60, sql="SELECT 1", params=[])
+
+    assert answer == (True, [(1,)])
+    assert connection.connection.info.backend_pid != pid
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_sqlite_writers_queue_on_the_host_lock(db_cache) -> None:
+    """On an SQLite file the limit's writes wait on a lock file beside the database (woken at
+    its release) instead of SQLite's sleep-and-retry."""
+    import fcntl
+    import os
+
+    connection.ensure_connection()
+    path = f"{connection.settings_dict['NAME']}-ratelimit.lock"
+    db_cache.take_slot("warm", limit=3, window=60)  # the lock file exists from the first write
+    assert os.path.exists(path)
+    fd = os.open(path, os.O_RDWR)
+    results: list[bool | None] = []
+
+    def write() -> None:
+        try:
+            results.append(DatabaseCache(TABLE, {}).take_slot("queued", limit=3, window=60))
+        finally:
+            connections.close_all()
+
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another process holds it
+    try:
+        writer = threading.Thread(target=write)
+        writer.start()
+        writer.join(0.5)
+        assert writer.is_alive()  # waiting, not failing
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    writer.join(5)
+    assert results == [True]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_look_up_statement_is_planned_once_per_connection(db_cache) -> None:
+    """PostgreSQL plans the limit-and-select statement once per connection (planning cost
+    more than running it), not at every look-up."""
+    for n in range(7):
+        db_cache.take_slot_and_read(f"p{n}", limit=3, window=60, sql="SELECT %s", params=[n])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE 'WITH slot AS (INSERT%%'"
+        )
+        runs = [row[0] for row in cursor.fetchall()]
+
+    assert runs == [7]

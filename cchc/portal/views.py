@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cchc.core.form_errors import add_validation_errors
-from cchc.core.ratelimit import hit
+from cchc.core.ratelimit import hit, hit_and_read
 from cchc.dossiers import intake_windows
 from cchc.dossiers import models as dossier_models
 from cchc.dossiers import selectors as dossier_selectors
@@ -224,9 +224,10 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     another site that makes a browser post it cannot read the answer, so it carries no CSRF
     token: the page needs no cookie, and renders in the lean public layout (`cchc.portal.lean`).
 
-    Not cached: `public_lookup` is one indexed query, as cheap for the first request of a code
-    as for the hundredth, and never stale whichever worker or host answers (issue 11 item 2).
-    The input is checked by `LookupForm.check` (the form's fields, without a form per request).
+    Not cached: `public_lookup_query` is one indexed query, as cheap for the first request of a
+    code as for the hundredth, and never stale whichever worker or host answers (issue 11 item
+    2); `hit_and_read` runs it with the rate limit's count (one statement on PostgreSQL). The
+    input is checked by `LookupForm.check` (the form's fields, without a form per request).
     """
     sent = request.POST if request.method == "POST" else request.GET
     # Each field's last value, as a form reads it; a token from a page opened before the form
@@ -239,8 +240,6 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     if code and "code" not in data:
         data["code"] = code
     if data:
-        if not hit(request, "lookup"):
-            return too_many_requests(request)
         # The code as printed may carry spaces; a whole phone number means its last 4 digits.
         data["code"] = lookup_code(data.get("code", ""))
         digits = re.sub(r"\D", "", data.get("phone_last4", ""))
@@ -250,16 +249,26 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     result = None
     status = 200
     if form.is_bound:
-        if not form.errors:
-            result = dossier_selectors.public_lookup(
-                form.cleaned["code"], phone_last4=form.cleaned.get("phone_last4", "")
+        # Every sent form counts against the sender's limit, checked before anything is said
+        # about the input; a valid one is looked up in the same round trip where the database
+        # allows it.
+        if form.errors:
+            if not hit(request, "lookup"):
+                return too_many_requests(request)
+            status = 422
+        else:
+            accepted, rows = hit_and_read(
+                request, "lookup", *dossier_selectors.public_lookup_query(form.cleaned["code"])
+            )
+            if not accepted:
+                return too_many_requests(request)
+            result = dossier_selectors.public_lookup_result(
+                rows, phone_last4=form.cleaned.get("phone_last4", "")
             )
             if result is None:
                 form.add_error(
                     "code", "Không tìm thấy hồ sơ có mã này. Hãy kiểm tra lại mã trên giấy hẹn."
                 )
                 status = 404
-        else:
-            status = 422
     context = {**lookup_page.context(form, result), "action": lean.address("portal:lookup")}
     return lean.render(request, "portal/lookup.html", context, status=status)

@@ -175,7 +175,9 @@ def _chain(handler: WSGIHandler) -> list[object]:
 
 
 @pytest.mark.django_db
-def test_a_look_up_is_two_statements_with_the_shared_limit(apps, dossier, monkeypatch) -> None:
+def test_a_look_up_is_one_round_trip_with_the_shared_limit(apps, dossier, monkeypatch) -> None:
+    """PostgreSQL: the limit's upsert and the select in one statement; SQLite (no INSERT inside
+    WITH, and no trip to make) the two in turn."""
     monkeypatch.setattr(cache_module, "CULL_EVERY", 10**9)  # no sweep in this count
     _, app = apps
     with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 3, 3, 9, tzinfo=VN)):
@@ -183,17 +185,34 @@ def test_a_look_up_is_two_statements_with_the_shared_limit(apps, dossier, monkey
             actor=dossier.received_by, dossier=dossier, items=["Học bạ"], reason="Thiếu học bạ"
         )
     _call(app, f"/tra-cuu/{dossier.code}/")  # the first request of a process reads more
+    together = ["WITH"] if connection.vendor == "postgresql" else ["INSERT", "SELECT"]
 
     for post in ("", "code=KHONG-CO", f"code={dossier.code}&phone_last4=0000"):
         with CaptureQueriesContext(connection) as queries:
             answer = _call(app, "/tra-cuu/" if post else f"/tra-cuu/{dossier.code}/", post=post)
         statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
-        assert statements == ["INSERT", "SELECT"], (answer["status"], statements)
+        assert statements == together, (answer["status"], statements)
+    with CaptureQueriesContext(connection) as queries:  # a form with errors is only counted
+        answer = _call(app, "/tra-cuu/", post=f"code={dossier.code}&phone_last4=12")
+    assert answer["status"] == 422
+    assert [q["sql"].split()[0].upper() for q in queries.captured_queries] == ["INSERT"]
     # With the right digits the supplement request is read too: the one extra statement.
     with CaptureQueriesContext(connection) as queries:
         answer = _call(app, "/tra-cuu/", post=f"code={dossier.code}&phone_last4=5678")
-    assert len(queries.captured_queries) == 3
+    assert len(queries.captured_queries) == len(together) + 1
     assert "Thiếu học bạ" in answer["body"]
+
+
+@pytest.mark.django_db
+def test_a_refused_look_up_shows_nothing_of_the_dossier(apps, dossier, settings) -> None:
+    settings.CCHC_PUBLIC_RATE_PER_MINUTE = 2
+    _, app = apps
+    answers = [_call(app, f"/tra-cuu/{dossier.code}/", client="10.7.7.7") for _ in range(3)]
+
+    assert [a["status"] for a in answers] == [200, 200, 429]
+    assert dossier.code not in answers[2]["body"]
+    assert "Quá nhiều yêu cầu" in answers[2]["body"]
+    assert dict(answers[2]["headers"])["Retry-After"]
 
 
 @pytest.mark.django_db
