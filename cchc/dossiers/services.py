@@ -747,8 +747,10 @@ def dossier_apologize(
         actor=actor,
         dossier=dossier,
         to_status=dossier.status,
-        note=f"Xin lỗi, hẹn lại ngày {new_due_at.astimezone(VN):%d/%m/%Y}: {reason}"
-        + (" (gửi muộn)" if late else ""),
+        # The step is public (the look-up shows it to the citizen): citizen-facing words only;
+        # a late-issued apology is for staff, kept on the apology (`issued_late`) and shown there.
+        note=f"Đơn vị gửi văn bản xin lỗi, hẹn trả kết quả ngày "
+        f"{new_due_at.astimezone(VN):%d/%m/%Y %H:%M}. Lý do: {reason.strip()}",
         verb=AuditVerb.DOSSIER_APOLOGIZE,
     )
     _notify(dossier, "new_date")

@@ -335,7 +335,18 @@ def test_apology_after_its_deadline_is_made_and_recorded_as_late_issued(
 
     assert apology.issued_late
     assert apology.original_due_at == at(2026, 3, 9, 17, 0)
-    assert "(gửi muộn)" in dossier.events.last().note
+    # The step is public: the late issue is the staff's to see (on the apology), not the
+    # citizen's.
+    note = dossier.events.last().note
+    assert "gửi muộn" not in note
+    assert note.startswith("Đơn vị gửi văn bản xin lỗi, hẹn trả kết quả ngày 12/03/2026 17:00")
+    from cchc.dossiers.selectors import public_lookup
+
+    public = public_lookup(dossier.code, phone_last4=APPLICANT["applicant_phone"][-4:])
+    assert public is not None
+    shown = [step.note for step in public.steps if "xin lỗi" in step.note]
+    assert shown
+    assert all("gửi muộn" not in text for text in shown)
 
 
 # ---------------------------------------------------------------- stop, refusal, online
