@@ -36,12 +36,25 @@ def _contact(dossier: Dossier, show_personal: bool) -> str:
     return ", ".join(p for p in (dossier.applicant_address, dossier.applicant_phone) if p)
 
 
+def book_note(dossier: Dossier) -> str:
+    """The book's "Ghi chú": the dossier's own note, then a new appointment made by an apology
+    (domain.md section 1.4: the original due date stays in its column, the new one is written
+    beside it) with the apology letter's number once it is issued."""
+    parts = [dossier.subject.strip()] if dossier.subject.strip() else []
+    apology = getattr(dossier, "apology", None)
+    if apology is not None:
+        text = f"Hẹn lại {timezone.localtime(apology.new_due_at):%d/%m/%Y %H:%M}"
+        symbol = apology.outgoing.symbol if apology.outgoing is not None else ""
+        parts.append(f"{text} (văn bản xin lỗi số {symbol})" if symbol else text)
+    return "; ".join(parts)
+
+
 def in_receipt_order(dossiers: DossierQuerySet) -> DossierQuerySet:
     """One row per dossier, in the order they were received (book entry order); dossiers not
     yet accepted come last."""
     return (
         dossiers.with_late_flag()
-        .select_related("procedure", "unit")
+        .select_related("procedure", "unit", "apology__outgoing")
         .order_by(F("received_at").asc(nulls_last=True), "book_entry", "id")
     )
 
@@ -65,7 +78,7 @@ def _rows(dossiers: DossierQuerySet, show_personal: bool) -> list[book_sheet.Boo
             due_at=d.due_at,
             returned_at=d.returned_at,
             delivery=d.result_delivery_label,
-            note=d.subject,
+            note=book_note(d),
             sets=d.procedure.sets,
             transferred_at=d.transferred_at,
             result_at=d.result_at,
@@ -109,8 +122,9 @@ def _book_key(dossiers: DossierQuerySet, unit: Any, show_personal: bool) -> str:
 
     digest = hashlib.sha256()
     for row in in_receipt_order(dossiers).values_list(
-        "pk", "updated_at", "procedure__updated_at", "unit__updated_at"
-    ):
+        "pk", "updated_at", "procedure__updated_at", "unit__updated_at",
+        "apology__new_due_at", "apology__outgoing__symbol",
+    ):  # fmt: skip
         digest.update(repr(row).encode())
     return converter.record_key(
         "tracking-book", unit.pk, unit.updated_at.isoformat(), show_personal,

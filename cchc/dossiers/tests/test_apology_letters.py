@@ -22,7 +22,7 @@ from cchc.documents.tests.conftest import ca as ca
 from cchc.documents.workflow import OutgoingStatus
 from cchc.dossiers import apology_letters, services
 from cchc.dossiers.models import Apology, Dossier
-from cchc.dossiers.tests.factories import at, frozen_at
+from cchc.dossiers.tests.factories import VN, at, frozen_at
 from cchc.dossiers.tests.paper_reading import require_tools, run_tool
 from cchc.kpi.registry import Period, measure
 from cchc.organizations.models import Unit
@@ -382,3 +382,33 @@ def test_the_demo_issues_the_apologies_signed_in_the_registers_date_order() -> N
     )
     assert len(register) == 4
     assert register == sorted(register)
+
+
+@pytest.mark.django_db
+def test_the_tracking_book_writes_the_new_appointment_beside_the_original_due_date(
+    school, principal, clerk, transfer, certificates
+) -> None:
+    """domain.md 1.4: both dates are kept; the book's note gives the new appointment and, once
+    the letter is numbered, its number, after the dossier's own note."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from cchc.dossiers import exports
+
+    dossier = _receive(clerk, school, transfer)
+    Dossier.objects.filter(pk=dossier.pk).update(subject="Chuyển trường cho con")
+    with frozen_at(at(2026, 12, 3, 9, 0)):
+        assert _apologize(principal, dossier).status_code == 302
+    book = Dossier.objects.filter(pk=dossier.pk)
+    [row] = exports._rows(book, show_personal=False)
+    assert row.note == "Chuyển trường cho con; Hẹn lại 10/12/2026 17:00"
+    doc = Apology.objects.get(dossier=dossier).outgoing
+    with frozen_at(at(2026, 12, 3, 10, 0)):
+        assert _act(clerk, doc, "number").status_code == 302
+    doc.refresh_from_db()
+    xlsx, _, _ = exports.tracking_book(book, "xlsx", school, show_personal=False)
+    cells = [c.value for r in load_workbook(BytesIO(xlsx)).active.iter_rows() for c in r]
+    expected = f"Chuyển trường cho con; Hẹn lại 10/12/2026 17:00 (văn bản xin lỗi số {doc.symbol})"
+    assert expected in cells
+    assert at(2026, 12, 7, 17, 0).astimezone(VN).replace(tzinfo=None) in cells  # the original due
