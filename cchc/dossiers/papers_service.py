@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,11 +55,24 @@ def available(dossier: Dossier) -> list[tuple[str, str]]:
 
 
 def _place(unit: Any) -> str:
-    parent = unit.parent.name if unit.parent is not None else ""
-    for prefix in ("Ủy ban nhân dân xã ", "Ủy ban nhân dân phường ", "UBND xã ", "UBND phường "):
-        if parent.startswith(prefix):
-            return parent[len(prefix) :]
+    """Box 4's place name: a school's is its commune's ("Bình Hưng" from "Ủy ban nhân dân xã
+    Bình Hưng"); a commune's is in its own name (the rule of the consolidated report and of
+    `cchc.plans.importing.default_place`)."""
+    from cchc.organizations.models import UnitKind
+
+    names = ([unit.name] if unit.kind == UnitKind.COMMUNE else []) + (
+        [unit.parent.name] if unit.parent is not None else []
+    )
+    for name in names:
+        found = _PLACE.match(name.strip())
+        if found:
+            return found[1].strip()
     return ""
+
+
+_PLACE = re.compile(
+    r"(?i:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+(?i:xã|phường|thị trấn|đặc khu)\s+([^,]+)"
+)
 
 
 def unit_info(unit: Any) -> papers.UnitInfo:

@@ -192,3 +192,23 @@ def test_a_book_the_converter_cannot_print_in_time_is_a_clear_503(
 
     assert response.status_code == 503
     assert "LibreOffice không chuyển xong văn bản sang PDF" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_communes_book_is_dated_at_its_own_place_like_the_schools(
+    commune, school, settings, tmp_path
+) -> None:
+    """Box 4: the commune's place is in its own name, a school's in its commune's."""
+    from cchc.dossiers import exports
+    from cchc.dossiers.models import Dossier
+
+    settings.PDF_STORE_DIR = tmp_path
+    commune.name = "Ủy ban nhân dân xã Bình Hưng"
+    commune.save()
+    school.refresh_from_db()
+    for unit in (commune, school):
+        xlsx, _, _ = exports.tracking_book(
+            Dossier.objects.none(), "xlsx", unit, show_personal=False
+        )
+        heading = load_workbook(io.BytesIO(xlsx)).active.cell(row=3, column=7).value
+        assert re.fullmatch(r"Bình Hưng, ngày \d\d tháng \d\d năm \d{4}", heading), heading
