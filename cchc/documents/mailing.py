@@ -10,6 +10,7 @@ from __future__ import annotations
 import smtplib
 from datetime import datetime, timedelta
 from functools import partial
+from typing import cast
 
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from cchc.documents.models import Delivery, DeliveryAttempt, DeliveryStatus, OutgoingDocument
+from cchc.documents.signals import citizen_mail_text
 from cchc.organizations.models import Staff
 
 MAX_ATTEMPTS = 5
@@ -46,14 +48,10 @@ def attempt(delivery: Delivery, now: datetime | None = None) -> bool:
         error = "Đơn vị chưa khai báo địa chỉ thư điện tử công vụ."
         ok = False
     else:
+        subject, body = _text(doc)
         message = EmailMessage(
-            subject=f"{doc.doc_type} số {doc.symbol}: {doc.summary}"[:250],
-            body=(
-                f"{doc.unit.name} gửi {doc.doc_type.lower()} số {doc.symbol} ngày "
-                f"{doc.issued_on:%d/%m/%Y} về việc: {doc.summary}.\n\n"
-                "Văn bản điện tử đính kèm đã được ký số (PAdES); đề nghị kiểm tra chữ ký và "
-                "xác nhận đã nhận.\n"
-            ),
+            subject=subject[:250],
+            body=body,
             from_email=delivery.sender,
             to=[delivery.recipient],
             reply_to=[delivery.sent_by.email]
@@ -88,6 +86,22 @@ def attempt(delivery: Delivery, now: datetime | None = None) -> bool:
                 delivery.next_try_at = now + timedelta(minutes=5 * 2 ** (delivery.attempts - 1))
         delivery.save()
     return ok
+
+
+def _text(doc: OutgoingDocument) -> tuple[str, str]:
+    """The letter's own words to a citizen when its app gives them (`citizen_mail_text`),
+    else the text between agencies."""
+    if not doc.to_state_agency:
+        for _receiver, answer in citizen_mail_text.send(sender=OutgoingDocument, doc=doc):
+            if answer is not None:
+                return cast(tuple[str, str], answer)
+    return (
+        f"{doc.doc_type} số {doc.symbol}: {doc.summary}",
+        f"{doc.unit.name} gửi {doc.doc_type.lower()} số {doc.symbol} ngày "
+        f"{doc.issued_on:%d/%m/%Y} về việc: {doc.summary}.\n\n"
+        "Văn bản điện tử đính kèm đã được ký số (PAdES); đề nghị kiểm tra chữ ký và "
+        "xác nhận đã nhận.\n",
+    )
 
 
 @task()

@@ -4,6 +4,11 @@
 before it commits: a receiver that lays out its own paper for the document (a periodic report
 issued through the register) writes the numbered PDF there. A receiver that raises
 ValidationError refuses the numbering: nothing is numbered and the counter is not used.
+
+`citizen_mail_text` is asked, before a released document is e-mailed to an address of a
+document not sent to a state agency, for a letter's own words to a citizen: a receiver that
+owns the document returns `(subject, body)`, any other returns None; with no answer the mail
+keeps the agency-to-agency text.
 """
 
 from __future__ import annotations
@@ -12,3 +17,6 @@ from django.dispatch import Signal
 
 # Sent with sender=OutgoingDocument, doc=<the numbered document>, actor=<who numbered it>.
 outgoing_numbered = Signal()
+
+# Sent with sender=OutgoingDocument, doc=<the released document>; answers (subject, body)|None.
+citizen_mail_text = Signal()

@@ -188,6 +188,35 @@ def apology_issue(*, actor: User, apology: Apology) -> OutgoingDocument:
         return _draft(actor, locked)
 
 
+def citizen_mail(sender: Any, doc: OutgoingDocument, **_: Any) -> tuple[str, str] | None:
+    """The e-mail carrying a signed apology to the citizen: addressed to them, the apology's
+    gist, the new appointment and where to collect the result (not the agency text)."""
+    apology = (
+        Apology.objects.select_related("dossier__unit", "dossier__procedure")
+        .filter(outgoing=doc)
+        .first()
+    )
+    if apology is None:
+        return None
+    dossier, unit = apology.dossier, apology.dossier.unit
+    where = f"Bộ phận tiếp nhận và trả kết quả của {unit.name}" + (
+        f", {unit.address}" if unit.address else ""
+    )
+    subject = f"{unit.name} xin lỗi và hẹn lại ngày trả kết quả hồ sơ {dossier.code}"
+    body = (
+        f"Kính gửi Ông/Bà {dossier.applicant_name},\n\n"
+        f"Hồ sơ {dossier.code} ({dossier.procedure.name}) của Ông/Bà chưa được giải quyết "
+        f"đúng hạn trả kết quả {apology.original_due_at.astimezone(VN):%H:%M ngày %d/%m/%Y}.\n"
+        f"Lý do: {apology.reason}\n\n"
+        f"{unit.name} thành thật xin lỗi Ông/Bà. Kết quả giải quyết hồ sơ sẽ được trả vào "
+        f"{apology.new_due_at.astimezone(VN):%H:%M ngày %d/%m/%Y} tại {where}.\n\n"
+        f"Đính kèm thư này là văn bản xin lỗi số {doc.symbol} ngày {doc.issued_on:%d/%m/%Y} "
+        "đã được ký số.\n\n"
+        f"Trân trọng,\n{unit.name}\n"
+    )
+    return subject, body
+
+
 def on_numbered(sender: Any, doc: OutgoingDocument, actor: User, **_: Any) -> None:
     """The clerk numbered an outgoing document: if it is an apology, write its numbered paper."""
     from cchc.dossiers import papers_service
