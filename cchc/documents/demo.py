@@ -99,7 +99,9 @@ def seed_demo_data(*, documents: int = 20, **_options: object) -> list[str]:
     }
     if clerk is None or not people[Role.PRINCIPAL]:
         return []
-    ca = _certificates(school, people[Role.PRINCIPAL] + people[Role.VICE_PRINCIPAL])
+    # The clerk signs the papers she receives (Mẫu 01) with her own certificate, as the leaders.
+    signers = people[Role.PRINCIPAL] + people[Role.VICE_PRINCIPAL] + people[Role.CLERK]
+    ca = _certificates(school, signers)
     if school.parent_id:
         OfficialMailDomain.objects.get_or_create(unit=school.parent, domain="binhhung.example")
     rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not security

@@ -148,6 +148,46 @@ def seed_demo_data(*, dossiers: int = 320, **_options: object) -> list[str]:
     return [f"Đã tạo {made} hồ sơ TTHC mẫu cho {school.short_name}."]
 
 
+def seed_apology_hand_overs(**_options: object) -> list[str]:
+    """After the register's demo released the apology letters: those without an e-mail address
+    were handed to the citizen at the counter when the result was returned after the release,
+    else posted the next working day (office hours, never a Sunday or 00:00). Only moments
+    already past; a letter released today is still waiting, as it would be."""
+    from cchc.documents.workflow import OutgoingStatus
+    from cchc.dossiers.apology_letters import apology_hand_over
+    from cchc.dossiers.models import Apology
+
+    school = Unit.objects.filter(code=SCHOOL_CODE).first()
+    clerk = User.objects.filter(username="thuyltt").first()
+    if school is None or clerk is None:
+        return []
+    calendar = calendar_for_unit(school)
+    now = timezone.now()
+    waiting = Apology.objects.filter(
+        dossier__unit=school,
+        handed_over_at__isnull=True,
+        outgoing__status=OutgoingStatus.RELEASED,
+        outgoing__recipient_emails="",
+        outgoing__released_at__isnull=False,
+    ).select_related("dossier", "outgoing")
+    done = 0
+    for apology in waiting:
+        released = apology.outgoing.released_at if apology.outgoing else None
+        if released is None:
+            continue
+        returned = apology.dossier.returned_at
+        if returned is not None and returned > released:
+            moment, how = returned + timedelta(minutes=2), "truc-tiep"
+        else:
+            next_day = calendar.next_working_day(released.astimezone(VN).date())
+            moment, how = _office(calendar, _at(next_day, 8, 15)), "buu-dien"
+        if moment >= now:
+            continue
+        _with_clock(moment, partial(apology_hand_over, actor=clerk, apology=apology, how=how))
+        done += 1
+    return [f"Đã ghi nhận trao, gửi {done} văn bản xin lỗi không có thư điện tử."] if done else []
+
+
 def _at(day, hour: int, minute: int) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=VN)
 

@@ -33,6 +33,12 @@ def test_demo_year_binds_plan_targets_7_8_9_to_live_figures() -> None:
         assert all(r.ok for r in signing.verify_pdf(doc.signed_pdf.read(), roots))
     assert IncomingDocument.objects.count() == 9
     assert SigningCertificate.objects.filter(staff__isnull=True).count() == 1
+    # The clerk signs the papers she receives (Mẫu 01) with her own certificate and the PIN.
+    clerk_cert = SigningCertificate.objects.get(staff__user__username="thuyltt")
+    opened = signing.read_pkcs12(
+        signing.decrypt_blob(bytes(clerk_cert.pkcs12_encrypted)), demo.DEMO_PIN
+    )
+    assert "Lê Thị Thanh Thủy" in opened.subject
     statuses = {s.target.number: s for s in target_statuses(Plan.objects.get(year=2026))}
     for number, code in (
         ("7", "e_document_rate"),

@@ -165,6 +165,14 @@ def test_an_apology_is_numbered_signed_by_the_principal_and_mailed_to_the_citize
 
     [message] = smtp_server.messages
     assert message["To"] == "an.nguyen@example.com"
+    # Written to the citizen, not the agency-to-agency text.
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert text.startswith("Kính gửi Ông/Bà Nguyễn Văn An,")
+    assert "17:00 ngày 10/12/2026 tại Bộ phận tiếp nhận và trả kết quả của" in text
+    assert "Trường nơi đi chưa gửi xác nhận học bạ" in text
+    assert f"văn bản xin lỗi số {doc.symbol}" in text
+    assert "về việc" not in text
+    assert "xác nhận đã nhận" not in text
     [attachment] = list(message.iter_attachments())
     mailed = attachment.get_payload(decode=True)
     assert len(signing.verify_pdf(mailed, [ca.pem])) == 2
@@ -382,6 +390,19 @@ def test_the_demo_issues_the_apologies_signed_in_the_registers_date_order() -> N
     )
     assert len(register) == 4
     assert register == sorted(register)
+
+    # Without an e-mail address, the letter released weeks ago was posted since: the next
+    # working day, in office hours (demo rules: no Sunday, no 00:00).
+    from cchc.dossiers import demo as dossiers_demo
+
+    assert dossiers_demo.seed_apology_hand_overs() != []
+    apology.refresh_from_db()
+    assert apology.handed_over_how == "buu-dien"
+    handed = timezone.localtime(apology.handed_over_at)
+    assert handed.date() == calendar.next_working_day(letter.issued_on)
+    assert handed.weekday() != 6
+    assert 7 <= handed.hour < 17
+    assert dossiers_demo.seed_apology_hand_overs() == []  # safe twice
 
 
 @pytest.mark.django_db
