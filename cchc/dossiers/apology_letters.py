@@ -24,6 +24,7 @@ shown on the dossier page, not counted.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -409,3 +410,73 @@ def waiting_for(user: AnyUser, limit: int = 50) -> list[tuple[Apology, str]]:
         .order_by("created_at")[:limit]
     )
     return [(a, _WAITING.get(a.outgoing.status if a.outgoing else "", "")) for a in rows]
+
+
+# ---------------------------------------------------------------- its steps on the dossier page
+
+
+@dataclass(frozen=True)
+class LetterStep:
+    """One step of the apology letter, in the dossier's "Quá trình giải quyết" (read from the
+    audit trail of the outgoing document and the apology, and its e-mail deliveries: no state
+    of its own)."""
+
+    at: datetime
+    label: str
+    giver: str
+    note: str = ""
+    is_letter: bool = True
+
+
+_STEP_LABELS: dict[str, str] = {
+    AuditVerb.DOSSIER_APOLOGY_ISSUE: "Trình ký văn bản xin lỗi",
+    AuditVerb.DOCUMENTS_OUTGOING_REVIEW: "Văn bản xin lỗi: trình duyệt",
+    AuditVerb.DOCUMENTS_OUTGOING_APPROVED: "Văn bản xin lỗi: lãnh đạo duyệt",
+    AuditVerb.DOCUMENTS_OUTGOING_DRAFT: "Văn bản xin lỗi: trả lại dự thảo",
+    AuditVerb.DOCUMENTS_OUTGOING_NUMBER: "Văn bản xin lỗi: cấp số",
+    AuditVerb.DOCUMENTS_OUTGOING_SIGN: "Văn bản xin lỗi: ký số",
+    AuditVerb.DOCUMENTS_OUTGOING_RELEASE: "Văn bản xin lỗi: phát hành",
+    AuditVerb.DOSSIER_APOLOGY_HANDED: "Văn bản xin lỗi: trao, gửi cho người dân",
+}
+
+
+def letter_steps(dossier: Dossier) -> list[LetterStep]:
+    """The letter's approval, number, signature, release and hand-over or e-mail, each with its
+    time and person: the audit records of the letter and the apology, and the deliveries."""
+    from cchc.core.models import AuditEvent
+
+    apology = Apology.objects.filter(dossier=dossier).select_related("outgoing").first()
+    if apology is None:
+        return []
+    letter = apology.outgoing
+    records = AuditEvent.objects.filter(
+        Q(object_type=Apology._meta.label_lower, object_id=str(apology.pk))
+        | (
+            Q(object_type=OutgoingDocument._meta.label_lower, object_id=str(letter.pk))
+            if letter is not None
+            else Q(pk__in=[])
+        ),
+        verb__in=list(_STEP_LABELS),
+    ).order_by("at", "seq")
+    steps = []
+    for record in records:
+        after = record.after if isinstance(record.after, dict) else {}
+        note = ""
+        if record.verb == AuditVerb.DOCUMENTS_OUTGOING_NUMBER and letter is not None:
+            note = f"Số {after.get('symbol') or letter.symbol}"
+        elif record.verb == AuditVerb.DOSSIER_APOLOGY_HANDED:
+            note = HAND_OVER.get(str(after.get("handed_over_how", "")), "").capitalize()
+        steps.append(LetterStep(record.at, _STEP_LABELS[record.verb], record.actor_name, note))
+    if letter is not None:
+        for delivery in letter.deliveries.filter(status=DeliveryStatus.SENT):
+            if delivery.sent_at is None:
+                continue
+            steps.append(
+                LetterStep(
+                    delivery.sent_at,
+                    "Văn bản xin lỗi: gửi thư điện tử cho người dân",
+                    letter.unit.name,
+                    "Đã gửi được",
+                )
+            )
+    return sorted(steps, key=lambda step: step.at)

@@ -243,7 +243,11 @@ def _detail_context(
     return {
         "dossier": dossier,
         "tone": TONE[dossier.status],
-        "events": dossier.events.select_related("actor"),
+        # The dossier's own steps and its apology letter's, in time order.
+        "events": sorted(
+            [*dossier.events.select_related("actor"), *apology_letters.letter_steps(dossier)],
+            key=lambda step: step.at,
+        ),
         "pauses": dossier.pauses.all(),
         "left": deadlines.working_days_left(dossier),
         "late": dossier.is_late(),

@@ -7,6 +7,7 @@ the KPI counts the apology as soon as it is made."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -181,6 +182,7 @@ def test_an_apology_is_numbered_signed_by_the_principal_and_mailed_to_the_citize
         page = client_for(principal).get(page_url).content.decode()
         public = client_for(outsider).get(reverse("portal:lookup_code", args=[dossier.code]))
     assert "Đã ký số, gửi ngày" in page
+    assert "Văn bản xin lỗi: gửi thư điện tử cho người dân" in page
     assert "qua thư điện tử" in page
     assert "Bản PDF đã ký số" in page
     pdf_url = reverse("dossiers:apology_pdf", args=[dossier.pk])
@@ -248,6 +250,19 @@ def test_a_clerks_apology_waits_for_approval_and_without_e_mail_is_handed_over(
     assert "đã được ghi nhận là đã trao, gửi" in again.content.decode()
     page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "Đã ký số, gửi bưu điện ngày 03/12/2026" in page
+    # The letter's steps in the dossier's own history, each with its time and person.
+    timeline = page[page.index('id="timeline"') :]
+    for label, who in (
+        ("Văn bản xin lỗi: lãnh đạo duyệt", principal.full_name),
+        ("Văn bản xin lỗi: cấp số", clerk.full_name),
+        ("Văn bản xin lỗi: ký số", principal.full_name),
+        ("Văn bản xin lỗi: phát hành", clerk.full_name),
+        ("Văn bản xin lỗi: trao, gửi cho người dân", clerk.full_name),
+    ):
+        assert re.search(rf"<td>{label}</td><td>{who}</td>", timeline), label
+    assert f"Số {doc.symbol}" in timeline
+    assert "03/12/2026 15:00" in timeline
+    assert "Gửi bưu điện" in timeline
     assert 'id="apology-letters-waiting"' not in client_for(clerk).get(queue).content.decode()
     assert AuditEvent.objects.filter(verb="dossier.apology_handed").count() == 1
 
