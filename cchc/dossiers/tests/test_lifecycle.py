@@ -349,6 +349,33 @@ def test_apology_after_its_deadline_is_made_and_recorded_as_late_issued(
     assert all("gửi muộn" not in text for text in shown)
 
 
+@pytest.mark.django_db
+def test_apology_steps_written_before_are_reworded_for_the_public(
+    clerk, principal, school, transfer
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cchc.dossiers.migrations.0013_apology_step_public_words")
+    dossier = receive_dossier(clerk, transfer, at(2026, 3, 2, 9, 0))
+    with frozen_at(at(2026, 3, 10, 8, 0)):
+        services.dossier_apologize(
+            actor=principal.user, dossier=dossier, reason="Muộn", new_due_at=at(2026, 3, 12, 17, 0)
+        )
+    event = dossier.events.last()
+    event.note = "Xin lỗi, hẹn lại ngày 12/03/2026: Muộn (gửi muộn)"
+    event.save()
+
+    migration.reword(apps, None)
+
+    event.refresh_from_db()
+    assert (
+        event.note
+        == "Đơn vị gửi văn bản xin lỗi, hẹn trả kết quả ngày 12/03/2026 17:00. Lý do: Muộn"
+    )
+
+
 # ---------------------------------------------------------------- stop, refusal, online
 
 
