@@ -39,6 +39,9 @@ def test_demo_year_binds_plan_targets_7_8_9_to_live_figures() -> None:
         signing.decrypt_blob(bytes(clerk_cert.pkcs12_encrypted)), demo.DEMO_PIN
     )
     assert "Lê Thị Thanh Thủy" in opened.subject
+    from cchc.dossiers.paper_signing import certificate_of
+
+    assert certificate_of(clerk_cert.staff, clerk_cert.unit_id) == clerk_cert
     statuses = {s.target.number: s for s in target_statuses(Plan.objects.get(year=2026))}
     for number, code in (
         ("7", "e_document_rate"),
