@@ -60,11 +60,9 @@ def _email(name: str, received: datetime) -> str:
     draws and thus the rest of the demo stay as they were): their apology letters are mailed."""
     if received.minute % 3:
         return ""
-    import unicodedata
+    from cchc.core.text import fold
 
-    plain = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
-    ascii_name = "".join(c for c in plain if not unicodedata.combining(c)).lower()
-    return f"{'.'.join(ascii_name.split())}{received:%d%m}@example.com"
+    return f"{'.'.join(fold(name).split())}{received:%d%m}@example.com"
 
 
 # The packaged catalogue leaves the re-admission time limit unconfirmed (domain.md 7, row 2), so
