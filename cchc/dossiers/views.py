@@ -301,9 +301,11 @@ def act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         kept = {name: form} if form is not None else {}
         context = _detail_context(request, dossier, kept)
         return render_partial(request, DETAIL, context, target=PANEL, status=refusal.status)
+    # Every action says it was done: an htmx post gets it in the swapped panel (the panel
+    # renders the messages), a plain post on the reloaded page.
+    messages.success(request, (action.done or "Đã lưu hồ sơ {code}.").format(code=dossier.code))
     if not selectors.dossier_list_for_user(user=request.user).filter(pk=dossier.pk).exists():
         # A handler who passed the dossier on no longer sees it: back to their own work.
-        messages.success(request, f"Đã chuyển hồ sơ {dossier.code}.")
         if getattr(request, "htmx", False):  # set by django-htmx's middleware
             return HttpResponseClientRedirect(reverse("plans:my_work"))
         return redirect("plans:my_work")

@@ -151,6 +151,58 @@ def test_detail_actions_process_and_return(dossier, clerk, principal) -> None:
     assert "Trình ký" in page
 
 
+HTMX = {"HX-Request": "true", "HX-Target": "dossier-panel"}
+
+
+@pytest.mark.django_db
+def test_an_htmx_action_shows_its_success_message_in_the_swapped_panel(
+    dossier, principal, colleague
+) -> None:
+    """QA: after "Chuyển" posted by htmx the panel changed but "Đã chuyển hồ sơ …" never showed."""
+    client = client_for(principal)
+    url = reverse("dossiers:act", args=[dossier.pk])
+
+    answer = client.post(
+        url,
+        {"action": "hand_over", "version": "1", "to_staff": colleague.pk, "step": "appraisal"},
+        headers=HTMX,
+        follow=True,
+    )
+    body = answer.content.decode()
+    reloaded = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+
+    assert answer.status_code == 200
+    assert body.lstrip().startswith('<div id="dossier-panel">')  # the fragment, not the page
+    assert f"Đã chuyển hồ sơ {dossier.code}." in body
+    assert "Đã chuyển hồ sơ" not in reloaded  # shown once, not kept for later
+
+
+@pytest.mark.django_db
+def test_a_hand_over_to_the_holder_at_the_same_step_is_refused_and_the_holder_gives(
+    dossier, principal, clerk, colleague
+) -> None:
+    """QA: "Chuyển → Phan Văn Lợi, Thẩm định" three times gave three identical history rows,
+    each naming the clerk as giver though Lợi already held it."""
+    url = reverse("dossiers:act", args=[dossier.pk])
+    to_loi = {"action": "hand_over", "to_staff": colleague.pk, "step": "appraisal"}
+
+    first = client_for(clerk).post(url, {**to_loi, "version": "1"})
+    again = client_for(clerk).post(url, {**to_loi, "version": "2"}, headers=HTMX)
+    to_signature = client_for(principal).post(
+        url, {"action": "hand_over", "version": "2", "to_staff": principal.pk, "step": "signature"}
+    )
+
+    assert first.status_code == 302
+    assert again.status_code == 409
+    assert "Phan Văn Lợi đang giữ hồ sơ ở bước này" in again.content.decode()
+    assert to_signature.status_code == 302
+    hand_overs = list(dossier.events.filter(to_status=S.PROCESSING).order_by("at", "id"))
+    assert [(e.giver, e.receiver) for e in hand_overs] == [
+        ("Lê Thị Thanh Thủy", "Phan Văn Lợi"),
+        ("Phan Văn Lợi", "Nguyễn Thị Thanh Trang"),
+    ]
+
+
 @pytest.mark.django_db
 def test_forbidden_action_is_409_and_unknown_action_422(dossier, principal) -> None:
     url = reverse("dossiers:act", args=[dossier.pk])
