@@ -616,7 +616,7 @@ def dossier_hand_over(
         )
     # Mẫu 06 "Bên giao" is the one who held the dossier, not whoever pressed the button (the
     # head reassigning an officer's dossier); before anyone holds it, the actor hands it on.
-    holder = dossier.assignee.full_name if dossier.assignee_id else ""
+    holder = dossier.assignee.full_name if dossier.assignee is not None else ""
     # The step being handed over ends now: judge it against its own budget when the procedure
     # sets one (Mẫu 06), else against the dossier's due date.
     last = dossier.events.order_by("-at", "-id").first()
