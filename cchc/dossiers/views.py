@@ -91,8 +91,10 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
     for dossier in selectors.queue_for_user(user=request.user, **applied)[:300]:
         if dossier.unit_id not in calendars:
             calendars[dossier.unit_id] = calendar_for_unit(dossier.unit)
-        left = deadlines.working_days_left(dossier, calendar=calendars[dossier.unit_id])
-        rows.append({"dossier": dossier, "left": left, "tone": TONE[dossier.status]})
+        state = deadlines.remaining(
+            dossier, dossier.is_overdue, calendar=calendars[dossier.unit_id]
+        )
+        rows.append({"dossier": dossier, "state": state, "tone": TONE[dossier.status]})
     has_unit = permissions.acting_staff(request.user) is not None
     context = {
         "rows": rows,
@@ -239,14 +241,15 @@ def _detail_context(
     offers = actions.offers(request.user, dossier, kept)
     unit = dossier.unit
     papers = papers_service.available(dossier)
+    late = dossier.is_late()
     signatures = paper_signing.paper_signatures(request.user, dossier)
     return {
         "dossier": dossier,
         "tone": TONE[dossier.status],
         "events": dossier.events.select_related("actor"),
         "pauses": dossier.pauses.all(),
-        "left": deadlines.working_days_left(dossier),
-        "late": dossier.is_late(),
+        "late": late,
+        "remaining": deadlines.remaining(dossier, late),
         "explanation": deadlines.explain_due(dossier),
         "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA, unit),
         "offers": [o for o in offers if o.action.place == "panel"],

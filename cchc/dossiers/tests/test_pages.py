@@ -588,3 +588,39 @@ def test_queue_query_count_does_not_grow_with_dossiers(
         response = client.get(reverse("dossiers:queue"))
 
     assert response.status_code == 200
+
+
+def _queue_row(client, code: str) -> str:
+    body = client.get(reverse("dossiers:queue")).content.decode()
+    table = body.split('<table class="table" id="queue">')[1].split("</table>")[0]
+    row = next(r for r in table.split("<tr") if code in r)
+    return re.sub(r"\s+", " ", row)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "result_at", "now", "badge", "text"),
+    [
+        # Due today at 17:00, now 18:00: late by the hour, not "hạn hôm nay".
+        (S.PROCESSING, None, at(2026, 3, 10, 18, 0), True, "quá hạn từ 17:00"),
+        (S.PROCESSING, None, at(2026, 3, 10, 9, 0), False, "hạn hôm nay"),
+        (S.PROCESSING, None, at(2026, 3, 11, 9, 0), True, "quá 1 ngày làm việc"),
+        # Decided before the due time, not yet returned: not "quá 1 ngày làm việc".
+        (S.DONE, at(2026, 3, 10, 16, 0), at(2026, 3, 11, 9, 0), False, "xong đúng hạn"),
+        (S.DONE, at(2026, 3, 11, 8, 0), at(2026, 3, 11, 9, 0), True, "xong sau hạn"),
+    ],
+)
+def test_the_queue_badge_and_the_remaining_time_agree(
+    dossier, principal, status, result_at, now, badge, text
+) -> None:
+    """QA: "Quá hạn" beside "hạn hôm nay", and a dossier handled on time said "quá 1 ngày"."""
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status=status, due_at=at(2026, 3, 10, 17, 0), result_at=result_at
+    )
+    client = client_for(principal)
+
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        row = _queue_row(client, dossier.code)
+
+    assert ("Quá hạn" in row) is badge
+    assert f'<td class="remaining">{text}</td>' in row or f">{text}</span></td>" in row
