@@ -351,8 +351,10 @@ def paper(request: AuthedHttpRequest, pk: int, kind: str, fmt: str) -> HttpRespo
 
 def _book_filters(request: AuthedHttpRequest) -> tuple[dict[str, Any], list[str], list[Any]]:
     """The tracking book's filters from the URL, each checked (list_filters): (the filters to
-    apply, a Vietnamese message for each one that cannot be applied, the procedures listed)."""
+    apply, a Vietnamese message for each one that cannot be applied, the procedures listed).
+    The page is shown without such a filter (its message says so); an export is refused."""
     get = request.GET
+    shown = get.get("xuat") not in ("xlsx", "pdf")
     procedures = list(selectors.procedures_for_filter(request.user))
     units = list(permissions.visible_units(request.user))
     raw = {
@@ -367,15 +369,16 @@ def _book_filters(request: AuthedHttpRequest) -> tuple[dict[str, Any], list[str]
             "procedure_id": {p.pk for p in procedures},
             "unit_id": {u.pk for u in units},
         },
+        shown=shown,
     )
-    received_from, bad_from = list_filters.parse_day(get.get("tu_ngay"), "Từ ngày")
-    received_to, bad_to = list_filters.parse_day(get.get("den_ngay"), "Đến ngày")
+    received_from, bad_from = list_filters.parse_day(get.get("tu_ngay"), "Từ ngày", shown=shown)
+    received_to, bad_to = list_filters.parse_day(get.get("den_ngay"), "Đến ngày", shown=shown)
     period, bad_period = None, ""
     if get.get("ky", "").strip():
         try:
             period = Period.parse(get["ky"][:20])
         except ValueError as error:
-            bad_period = f"{error} Bỏ qua điều kiện kỳ."
+            bad_period = f"{error} Bỏ qua điều kiện kỳ." if shown else str(error)
     filters = {
         "status": "" if "status" in errors else raw["status"],
         "procedure_id": "" if "procedure_id" in errors else raw["procedure_id"],
@@ -403,7 +406,8 @@ def book(request: AuthedHttpRequest) -> HttpResponse:
     )
     fmt = request.GET.get("xuat")
     if fmt in ("xlsx", "pdf") and errors:
-        context = {"status": 400, "title": "Chưa xuất được sổ", "message": " ".join(errors)}
+        message = " ".join([*errors, "Hãy sửa điều kiện lọc rồi xuất lại."])
+        context = {"status": 400, "title": "Chưa xuất được sổ", "message": message}
         return render(request, "error.html", context, status=400)
     if fmt in ("xlsx", "pdf"):
         try:
