@@ -46,18 +46,21 @@ demo: install var/secret_key var/audit_key
 	$(DEMO_ENV) $(BIN)/cchc collectstatic --noinput -v0
 	@echo "Mở http://$(HOST):$(PORT)/ — đăng nhập cán bộ tại http://$(HOST):$(PORT)/tai-khoan/dang-nhap/"
 	$(DEMO_ENV) $(BIN)/cchc pdf_server > var/pdf_server.log 2>&1 & pdf=$$!; \
-	trap 'kill $$pdf 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/cchc db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$pdf $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 4 config.wsgi:application
 
 serve: install var/secret_key
 	$(DEMO_ENV) $(BIN)/cchc pdf_server > var/pdf_server.log 2>&1 & pdf=$$!; \
-	trap 'kill $$pdf 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/cchc db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$pdf $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 4 config.wsgi:application
 
 worker: install var/secret_key
 	$(DEMO_ENV) $(BIN)/cchc db_worker --no-reload
 
-# The warm LibreOffice for papers (make demo and make serve start it beside the app server).
+# The warm LibreOffice for papers (make demo and make serve start it, and the task worker,
+# beside the app server).
 pdf-server: install var/secret_key
 	$(DEMO_ENV) $(BIN)/cchc pdf_server
 

@@ -133,3 +133,13 @@ def test_he_is_refused_a_school_only_action_before_his_form_is_read(
     assert invalid.status_code in (403, 404)
     assert valid.status_code in (403, 404)
     assert AuditEvent.objects.count() == events
+    if name in SEEN_BUT_NOT_HIS:
+        # He may read the record, so hiding it behind a 404 would be a lie: a 403, as elsewhere.
+        assert client.get(STAFF_URLS[SEEN_BUT_NOT_HIS[name]](school)).status_code == 200
+        assert invalid.status_code == 403
+        assert valid.status_code == 403
+        assert client.post(url, {**LOOKS_VALID, "action": "answer"}).status_code == 403
+
+
+# School-only actions on a record whose page he may read (QA: a 404 where the GET answers 200).
+SEEN_BUT_NOT_HIS = {"feedback:act": "feedback:detail", "dossiers:act": "dossiers:detail"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -194,3 +195,48 @@ def working_days_left(
     calendar = calendar or calendar_for_unit(dossier.unit)
     today = (now or timezone.now()).astimezone(VN).date()
     return calendar.working_days_between(today, due.astimezone(VN).date())
+
+
+@dataclass(frozen=True)
+class Remaining:
+    """What a list shows of a dossier's deadline: the "Quá hạn" badge and the "Còn lại" text,
+    decided together so they never disagree (QA: "Quá hạn" beside "hạn hôm nay")."""
+
+    overdue: bool  # the badge: late by the one definition (`DossierQuerySet.with_late_flag`)
+    text: str  # "còn 2 ngày làm việc", "hạn hôm nay", "quá 1 ngày làm việc", "xong đúng hạn" …
+    tone: str  # "warn" (due today), "bad" (overdue), "" otherwise
+
+
+def remaining(
+    dossier: Dossier,
+    overdue: bool,
+    now: datetime | None = None,
+    *,
+    calendar: WorkCalendar | None = None,
+) -> Remaining:
+    """The badge and the text of one dossier. `overdue` is its `is_overdue` flag (late against
+    the legal due date, at the result when there is one); the text never contradicts it: a
+    dossier late by the hour of its due day says so, one decided on time is not "quá N ngày"."""
+    due = dossier.due_at
+    if due is None or dossier.status == "supplement":
+        return Remaining(overdue, "quá hạn" if overdue else "—", "bad" if overdue else "")
+    if dossier.result_at is not None or dossier.status in ("done", "returned"):
+        return (
+            Remaining(True, "xong sau hạn", "bad")
+            if overdue
+            else Remaining(False, "xong đúng hạn", "")
+        )
+    calendar = calendar or calendar_for_unit(dossier.unit)
+    today = (now or timezone.now()).astimezone(VN).date()
+    if overdue:
+        past = -calendar.working_days_between(today, due.astimezone(VN).date())
+        text = f"quá {past} ngày làm việc" if past > 0 else f"quá hạn từ {due.astimezone(VN):%H:%M}"
+        if dossier.new_due_at is not None:
+            left = calendar.working_days_between(today, dossier.new_due_at.astimezone(VN).date())
+            if left >= 0:
+                text += "; hẹn lại " + ("hôm nay" if left == 0 else f"còn {left} ngày làm việc")
+        return Remaining(True, text, "bad")
+    left = calendar.working_days_between(today, dossier.effective_due_at.astimezone(VN).date())
+    if left <= 0:
+        return Remaining(False, "hạn hôm nay", "warn")
+    return Remaining(False, f"còn {left} ngày làm việc", "")

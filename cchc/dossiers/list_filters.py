@@ -22,13 +22,12 @@ _NAMES: Final[Mapping[str, tuple[str, str]]] = {
 }
 
 
-def unknown_choice(key: str, raw: str) -> str:
-    """The message for a filter value that is not one of the list's choices."""
+def unknown_choice(key: str, raw: str, *, shown: bool = True) -> str:
+    """The message for a filter value that is not one of the list's choices; `shown`: the list
+    is shown without it (an export is refused instead, and must not say it went ahead)."""
     name, instead = _NAMES[key]
-    return (
-        f"{name} «{raw[:20]}» không có trong danh sách để lọc (hãy chọn trong ô {name}); "
-        f"đang hiển thị {instead}."
-    )
+    problem = f"{name} «{raw[:20]}» không có trong danh sách để lọc (hãy chọn trong ô {name})"
+    return f"{problem}; đang hiển thị {instead}." if shown else f"{problem}."
 
 
 def check_choices(
@@ -36,6 +35,7 @@ def check_choices(
     *,
     statuses: Collection[str] = (),
     allowed_ids: Mapping[str, Collection[int]],
+    shown: bool = True,
 ) -> dict[str, str]:
     """{filter key: message} for each non-empty filter that is not a choice the user has: a
     status of `statuses`, or an id among `allowed_ids[key]` (the options the page lists)."""
@@ -45,15 +45,17 @@ def check_choices(
             continue
         known = raw in statuses if key == "status" else parse_id(raw) in allowed_ids.get(key, ())
         if not known:
-            errors[key] = unknown_choice(key, raw)
+            errors[key] = unknown_choice(key, raw, shown=shown)
     return errors
 
 
-def parse_day(raw: str | None, label: str) -> tuple[date | None, str]:
-    """(the day written yyyy-mm-dd, "") or (None, a Vietnamese message) for one that is not."""
+def parse_day(raw: str | None, label: str, *, shown: bool = True) -> tuple[date | None, str]:
+    """(the day written yyyy-mm-dd, "") or (None, a Vietnamese message) for one that is not;
+    `shown` as in `unknown_choice`."""
     if not raw:
         return None, ""
     try:
         return date.fromisoformat(raw), ""
     except ValueError:
-        return None, f"{label} «{raw[:20]}» không phải là ngày (dd/mm/yyyy); bỏ qua điều kiện này."
+        problem = f"{label} «{raw[:20]}» không phải là ngày (dd/mm/yyyy)"
+        return None, f"{problem}; bỏ qua điều kiện này." if shown else f"{problem}."

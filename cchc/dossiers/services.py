@@ -58,6 +58,13 @@ class StaleDossier(ValidationError):
     status_code = 409
 
 
+class AlreadyHeld(ValidationError):
+    """A hand-over to the person who already holds the dossier at the same step changes nothing:
+    recording it would add a false row to the history and the Mẫu 06 control sheet (HTTP 409)."""
+
+    status_code = 409
+
+
 # ---------------------------------------------------------------- numbering
 
 
@@ -202,8 +209,10 @@ def _move(
     result: str = "",
     verb: AuditVerb = AuditVerb.DOSSIER_TRANSITION,
     public: bool = True,
+    giver: str = "",
 ) -> Dossier:
-    """Apply one transition on a locked dossier: event, version bump, audit."""
+    """Apply one transition on a locked dossier: event, version bump, audit. `giver`: who hands
+    the dossier on (Mẫu 06 "Bên giao"); by default the actor."""
     if to_status != dossier.status and not can_transition(dossier.status, to_status):
         raise InvalidTransition(dossier.status, to_status)
     before = snapshot(dossier, _WATCHED)
@@ -218,7 +227,7 @@ def _move(
         to_status=to_status,
         step=dossier.step,
         actor=actor,
-        giver=_actor_name(actor),
+        giver=giver or _actor_name(actor),
         receiver=receiver,
         result=result,
         note=note,
@@ -598,6 +607,16 @@ def dossier_hand_over(
     check_action(actor, dossier, "hand_over")
     if to_staff.unit_id != dossier.unit_id:
         raise ValidationError({"to_staff": "Người nhận phải thuộc đơn vị."})
+    if dossier.assignee_id == to_staff.pk and dossier.step == step:
+        raise AlreadyHeld(
+            {
+                "to_staff": f"{to_staff.full_name} đang giữ hồ sơ ở bước này; "
+                "hãy chọn người nhận hoặc bước khác."
+            }
+        )
+    # Mẫu 06 "Bên giao" is the one who held the dossier, not whoever pressed the button (the
+    # head reassigning an officer's dossier); before anyone holds it, the actor hands it on.
+    holder = dossier.assignee.full_name if dossier.assignee is not None else ""
     # The step being handed over ends now: judge it against its own budget when the procedure
     # sets one (Mẫu 06), else against the dossier's due date.
     last = dossier.events.order_by("-at", "-id").first()
@@ -613,6 +632,7 @@ def dossier_hand_over(
         result=result,
         note=note,
         verb=AuditVerb.DOSSIER_HAND_OVER,
+        giver=holder,
     )
 
 

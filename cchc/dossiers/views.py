@@ -91,8 +91,10 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
     for dossier in selectors.queue_for_user(user=request.user, **applied)[:300]:
         if dossier.unit_id not in calendars:
             calendars[dossier.unit_id] = calendar_for_unit(dossier.unit)
-        left = deadlines.working_days_left(dossier, calendar=calendars[dossier.unit_id])
-        rows.append({"dossier": dossier, "left": left, "tone": TONE[dossier.status]})
+        state = deadlines.remaining(
+            dossier, dossier.is_overdue, calendar=calendars[dossier.unit_id]
+        )
+        rows.append({"dossier": dossier, "state": state, "tone": TONE[dossier.status]})
     has_unit = permissions.acting_staff(request.user) is not None
     context = {
         "rows": rows,
@@ -239,6 +241,7 @@ def _detail_context(
     offers = actions.offers(request.user, dossier, kept)
     unit = dossier.unit
     papers = papers_service.available(dossier)
+    late = dossier.is_late()
     signatures = paper_signing.paper_signatures(request.user, dossier)
     return {
         "dossier": dossier,
@@ -249,8 +252,8 @@ def _detail_context(
             key=lambda step: step.at,
         ),
         "pauses": dossier.pauses.all(),
-        "left": deadlines.working_days_left(dossier),
-        "late": dossier.is_late(),
+        "late": late,
+        "remaining": deadlines.remaining(dossier, late),
         "explanation": deadlines.explain_due(dossier),
         "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA, unit),
         "offers": [o for o in offers if o.action.place == "panel"],
@@ -305,9 +308,11 @@ def act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         kept = {name: form} if form is not None else {}
         context = _detail_context(request, dossier, kept)
         return render_partial(request, DETAIL, context, target=PANEL, status=refusal.status)
+    # Every action says it was done: an htmx post gets it in the swapped panel (the panel
+    # renders the messages), a plain post on the reloaded page.
+    messages.success(request, (action.done or "Đã lưu hồ sơ {code}.").format(code=dossier.code))
     if not selectors.dossier_list_for_user(user=request.user).filter(pk=dossier.pk).exists():
         # A handler who passed the dossier on no longer sees it: back to their own work.
-        messages.success(request, f"Đã chuyển hồ sơ {dossier.code}.")
         if getattr(request, "htmx", False):  # set by django-htmx's middleware
             return HttpResponseClientRedirect(reverse("plans:my_work"))
         return redirect("plans:my_work")
@@ -350,8 +355,10 @@ def paper(request: AuthedHttpRequest, pk: int, kind: str, fmt: str) -> HttpRespo
 
 def _book_filters(request: AuthedHttpRequest) -> tuple[dict[str, Any], list[str], list[Any]]:
     """The tracking book's filters from the URL, each checked (list_filters): (the filters to
-    apply, a Vietnamese message for each one that cannot be applied, the procedures listed)."""
+    apply, a Vietnamese message for each one that cannot be applied, the procedures listed).
+    The page is shown without such a filter (its message says so); an export is refused."""
     get = request.GET
+    shown = get.get("xuat") not in ("xlsx", "pdf")
     procedures = list(selectors.procedures_for_filter(request.user))
     units = list(permissions.visible_units(request.user))
     raw = {
@@ -366,15 +373,16 @@ def _book_filters(request: AuthedHttpRequest) -> tuple[dict[str, Any], list[str]
             "procedure_id": {p.pk for p in procedures},
             "unit_id": {u.pk for u in units},
         },
+        shown=shown,
     )
-    received_from, bad_from = list_filters.parse_day(get.get("tu_ngay"), "Từ ngày")
-    received_to, bad_to = list_filters.parse_day(get.get("den_ngay"), "Đến ngày")
+    received_from, bad_from = list_filters.parse_day(get.get("tu_ngay"), "Từ ngày", shown=shown)
+    received_to, bad_to = list_filters.parse_day(get.get("den_ngay"), "Đến ngày", shown=shown)
     period, bad_period = None, ""
     if get.get("ky", "").strip():
         try:
             period = Period.parse(get["ky"][:20])
         except ValueError as error:
-            bad_period = f"{error} Bỏ qua điều kiện kỳ."
+            bad_period = f"{error} Bỏ qua điều kiện kỳ." if shown else str(error)
     filters = {
         "status": "" if "status" in errors else raw["status"],
         "procedure_id": "" if "procedure_id" in errors else raw["procedure_id"],
@@ -402,7 +410,8 @@ def book(request: AuthedHttpRequest) -> HttpResponse:
     )
     fmt = request.GET.get("xuat")
     if fmt in ("xlsx", "pdf") and errors:
-        context = {"status": 400, "title": "Chưa xuất được sổ", "message": " ".join(errors)}
+        message = " ".join([*errors, "Hãy sửa điều kiện lọc rồi xuất lại."])
+        context = {"status": 400, "title": "Chưa xuất được sổ", "message": message}
         return render(request, "error.html", context, status=400)
     if fmt in ("xlsx", "pdf"):
         try:

@@ -144,6 +144,7 @@ class Action:
     place: str = "panel"  # where the page shows it: the action panel or the documents
     primary: bool = False
     open: bool = False  # the disclosure starts open
+    done: str = ""  # the success message ({code}: the dossier's code), shown after the action
 
 
 def _supplement_precondition(dossier: Dossier) -> str:
@@ -216,6 +217,7 @@ ACTIONS: Final[Mapping[str, Action]] = {
             permission=permissions.RECEIVE_DOSSIERS,
             service="services.dossier_accept",
             primary=True,
+            done="Đã tiếp nhận hồ sơ {code}.",
         ),
         Action(
             "supplement_received",
@@ -225,6 +227,7 @@ ACTIONS: Final[Mapping[str, Action]] = {
             permission=permissions.RECEIVE_DOSSIERS,
             service="services.dossier_supplement_received",
             primary=True,
+            done="Đã ghi nhận đủ giấy tờ bổ sung của hồ sơ {code}.",
         ),
         Action(
             "return",
@@ -234,6 +237,7 @@ ACTIONS: Final[Mapping[str, Action]] = {
             permission=permissions.RECEIVE_DOSSIERS,
             service="services.dossier_return",
             primary=True,
+            done="Đã ghi nhận trả kết quả hồ sơ {code} cho người dân.",
         ),
         Action(
             "hand_over",
@@ -247,6 +251,7 @@ ACTIONS: Final[Mapping[str, Action]] = {
             handler=True,
             api=False,
             open=True,
+            done="Đã chuyển hồ sơ {code}.",
         ),
         Action(
             "decide",
@@ -257,6 +262,7 @@ ACTIONS: Final[Mapping[str, Action]] = {
             service="services.dossier_decide",
             form="DecisionForm",
             title="Ghi nhận kết quả",
+            done="Đã lưu kết quả hồ sơ {code}.",
         ),
         Action(
             "supplement",
@@ -270,6 +276,7 @@ ACTIONS: Final[Mapping[str, Action]] = {
             handler=True,
             precondition=_supplement_precondition,
             hint=_supplement_hint,
+            done="Đã gửi yêu cầu bổ sung hồ sơ {code}.",
         ),
         Action(
             "apologize",
@@ -283,6 +290,7 @@ ACTIONS: Final[Mapping[str, Action]] = {
             refusals={s: _APOLOGY_STATUS for s in S.values},
             precondition=_apology_precondition,
             hint=_apology_hint,
+            done="Đã lập văn bản xin lỗi cho hồ sơ {code}.",
         ),
         Action(
             "refuse",
@@ -293,6 +301,7 @@ ACTIONS: Final[Mapping[str, Action]] = {
             service="services.dossier_refuse_at_intake",
             form="RefuseForm",
             title="Từ chối tiếp nhận",
+            done="Đã từ chối tiếp nhận hồ sơ {code}.",
         ),
         Action(
             "stop",
@@ -304,6 +313,7 @@ ACTIONS: Final[Mapping[str, Action]] = {
             form="StopForm",
             title="Dừng giải quyết / rút hồ sơ",
             refusals={s: _HAS_RESULT_REFUSAL for s in HAS_RESULT},
+            done="Đã dừng giải quyết hồ sơ {code}.",
         ),
         Action(
             "attach",
@@ -317,6 +327,7 @@ ACTIONS: Final[Mapping[str, Action]] = {
             api=False,
             versioned=False,
             place="documents",
+            done="Đã thêm bản quét vào hồ sơ {code}.",
         ),
     )
 }

@@ -538,6 +538,15 @@ def may_draft(actor: User, item: Feedback) -> bool:
     return staff is not None and item.assignee_id == staff.pk
 
 
+def may_act(actor: User, item: Feedback) -> bool:
+    """Whether `actor` may take any action on `item`, whatever it is: one who may not (a
+    commune officer reading a school's item) is refused 403 before what they posted is read."""
+    return may_draft(actor, item) or any(
+        permissions.can(actor, permission, item.unit)
+        for permission in (permissions.APPROVE_FEEDBACK, permissions.INSPECT_FEEDBACK)
+    )
+
+
 @transaction.atomic
 def feedback_draft(
     *, actor: User, item: Feedback, answer: str, expected_version: int | None = None

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -188,6 +188,8 @@ def _run(
 def act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Apply one workflow action posted from the item page."""
     item = selectors.feedback_get_for_user(user=request.user, pk=pk)
+    if not services.may_act(request.user, item):
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
     action = request.POST.get("action", "")
     if action not in Action.values and action != "finding":
         raise Http404("Thao tác không tồn tại.")

@@ -8,6 +8,10 @@ from django.db import models
 
 from cchc.core.models import TimeStampedModel
 
+# A snapshot keeps a figure's whole label (a rating, or the open feedback's age buckets, ~80
+# characters): a shorter column cut the dashboard's text mid-sentence (QA: "…7 ngày, 1").
+LABEL_MAX = 200
+
 
 class Snapshot(TimeStampedModel):
     """An indicator's parts for one unit over its year up to `day` (as measured that day).
@@ -22,7 +26,7 @@ class Snapshot(TimeStampedModel):
     day = models.DateField("Ngày chụp")
     numerator = models.DecimalField("Tử số", max_digits=20, decimal_places=4)
     denominator = models.DecimalField("Mẫu số", max_digits=20, decimal_places=4)
-    label = models.CharField("Xếp loại", max_length=40, blank=True)
+    label = models.CharField("Xếp loại", max_length=LABEL_MAX, blank=True)
 
     class Meta:
         verbose_name = "Ảnh chụp chỉ số"
@@ -155,7 +159,7 @@ class PeriodSnapshot(TimeStampedModel):
     day = models.DateField("Ngày chụp")
     numerator = models.DecimalField("Tử số", max_digits=20, decimal_places=4)
     denominator = models.DecimalField("Mẫu số", max_digits=20, decimal_places=4)
-    label = models.CharField("Xếp loại", max_length=40, blank=True)
+    label = models.CharField("Xếp loại", max_length=LABEL_MAX, blank=True)
 
     class Meta:
         verbose_name = "Ảnh chụp chỉ số theo quý, tháng"

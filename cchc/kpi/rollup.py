@@ -46,6 +46,7 @@ from cchc.kpi.selectors import (
     snapshots_of,
     whole_number,
 )
+from cchc.kpi.totals import total_of
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan, Target, Task, TaskOccurrence, TaskStatus
 from cchc.plans.selectors import OPEN, target_status
@@ -371,7 +372,10 @@ def board(units: Iterable[Unit], period: Period, *, today: date) -> Board:
     for position, row in enumerate(rows, start=1):
         row.rank = position
     totals = [
-        Figure(indicator=registry.get(code), measure=_sum(row.figures[i].measure for row in rows))  # type: ignore[arg-type]
+        Figure(
+            indicator=registry.get(code),  # type: ignore[arg-type]
+            measure=total_of(registry.get(code), (row.figures[i].measure for row in rows)),
+        )
         for i, code in enumerate(codes)
     ]
     return Board(

@@ -17,6 +17,7 @@ from cchc.accounts import permissions
 from cchc.kpi import registry
 from cchc.kpi.models import PeriodSnapshot, Snapshot
 from cchc.kpi.registry import Measure, Period
+from cchc.kpi.totals import total_of
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan
 from cchc.plans.selectors import target_statuses
@@ -277,7 +278,8 @@ class UnitRow:
 def rollup(units: QuerySet[Unit], period: Period) -> tuple[list[UnitRow], list[Figure]]:
     """Each unit's target figures side by side, ranked by targets met, and the total row.
 
-    The total adds each indicator's parts over the units (never an average of percentages).
+    The total adds each rate's parts over the units (never an average of percentages); a grade
+    counts the units rated Tốt or better (`totals.total_of`).
     """
     codes = [code for code in TARGET_CODES if registry.get(code) is not None]
     rows = []
@@ -288,7 +290,7 @@ def rollup(units: QuerySet[Unit], period: Period) -> tuple[list[UnitRow], list[F
     rows.sort(key=lambda row: (-row.met, row.missed, row.unit.name))
     totals = []
     for index, code in enumerate(codes):
-        parts = [row.figures[index].measure for row in rows]
-        total = sum(parts[1:], parts[0]) if parts else Measure()
-        totals.append(Figure(indicator=registry.get(code), measure=total))  # type: ignore[arg-type]
+        indicator = registry.get(code)
+        total = total_of(indicator, (row.figures[index].measure for row in rows))
+        totals.append(Figure(indicator=indicator, measure=total))  # type: ignore[arg-type]
     return rows, totals

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from cchc.kpi import registry
-from cchc.kpi.models import PeriodSnapshot, Snapshot
+from cchc.kpi.models import LABEL_MAX, PeriodSnapshot, Snapshot
 from cchc.kpi.registry import Measure, Period
 from cchc.organizations.models import Unit
 
@@ -61,7 +61,7 @@ def _parts(measure: Measure) -> dict[str, Any]:
     return {
         "numerator": Decimal(measure.numerator),
         "denominator": Decimal(measure.denominator),
-        "label": measure.label[:40],
+        "label": measure.label[:LABEL_MAX],
     }
 
 

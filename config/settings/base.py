@@ -310,7 +310,14 @@ CCHC_SITE_NAME = env.str("CCHC_SITE_NAME", default="Hệ thống quản lý cả
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "no_403_traceback": {"()": "cchc.core.log_filters.PermissionDeniedWithoutTraceback"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"fontTools.subset": {"level": "WARNING"}},
+    "loggers": {
+        "fontTools.subset": {"level": "WARNING"},
+        # A 403 is logged as one line, without its traceback (cchc/core/log_filters.py).
+        "django.request": {"filters": ["no_403_traceback"]},
+    },
 }

@@ -82,3 +82,20 @@ def test_book_names_every_filter_it_cannot_apply_and_exports_nothing(received, p
     assert export.status_code == 400
     assert "spreadsheet" not in export["Content-Type"]
     assert good.status_code == 200
+
+
+def test_a_refused_export_does_not_say_it_skipped_the_bad_filter(received, principal):
+    """QA: the export answered 400 while its message said "…bỏ qua điều kiện này"."""
+    client = client_for(principal)
+    book = reverse("dossiers:book")
+
+    export = client.get(book + "?tu_ngay=2026-02-31&thu_tuc=abc&ky=2026-Q5&xuat=xlsx")
+    page = client.get(book + "?tu_ngay=2026-02-31")
+    text = export.content.decode()
+
+    assert export.status_code == 400
+    assert "Từ ngày «2026-02-31» không phải là ngày (dd/mm/yyyy)." in text
+    assert "Hãy sửa điều kiện lọc rồi xuất lại." in text
+    assert "bỏ qua điều kiện" not in text.lower()
+    assert "đang hiển thị" not in text
+    assert "bỏ qua điều kiện này" in page.content.decode()  # the page does show the list

@@ -151,6 +151,58 @@ def test_detail_actions_process_and_return(dossier, clerk, principal) -> None:
     assert "Trình ký" in page
 
 
+HTMX = {"HX-Request": "true", "HX-Target": "dossier-panel"}
+
+
+@pytest.mark.django_db
+def test_an_htmx_action_shows_its_success_message_in_the_swapped_panel(
+    dossier, principal, colleague
+) -> None:
+    """QA: after "Chuyển" posted by htmx the panel changed but "Đã chuyển hồ sơ …" never showed."""
+    client = client_for(principal)
+    url = reverse("dossiers:act", args=[dossier.pk])
+
+    answer = client.post(
+        url,
+        {"action": "hand_over", "version": "1", "to_staff": colleague.pk, "step": "appraisal"},
+        headers=HTMX,
+        follow=True,
+    )
+    body = answer.content.decode()
+    reloaded = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+
+    assert answer.status_code == 200
+    assert body.lstrip().startswith('<div id="dossier-panel">')  # the fragment, not the page
+    assert f"Đã chuyển hồ sơ {dossier.code}." in body
+    assert "Đã chuyển hồ sơ" not in reloaded  # shown once, not kept for later
+
+
+@pytest.mark.django_db
+def test_a_hand_over_to_the_holder_at_the_same_step_is_refused_and_the_holder_gives(
+    dossier, principal, clerk, colleague
+) -> None:
+    """QA: "Chuyển → Phan Văn Lợi, Thẩm định" three times gave three identical history rows,
+    each naming the clerk as giver though Lợi already held it."""
+    url = reverse("dossiers:act", args=[dossier.pk])
+    to_loi = {"action": "hand_over", "to_staff": colleague.pk, "step": "appraisal"}
+
+    first = client_for(clerk).post(url, {**to_loi, "version": "1"})
+    again = client_for(clerk).post(url, {**to_loi, "version": "2"}, headers=HTMX)
+    to_signature = client_for(principal).post(
+        url, {"action": "hand_over", "version": "2", "to_staff": principal.pk, "step": "signature"}
+    )
+
+    assert first.status_code == 302
+    assert again.status_code == 409
+    assert "Phan Văn Lợi đang giữ hồ sơ ở bước này" in again.content.decode()
+    assert to_signature.status_code == 302
+    hand_overs = list(dossier.events.filter(to_status=S.PROCESSING).order_by("at", "id"))
+    assert [(e.giver, e.receiver) for e in hand_overs] == [
+        ("Lê Thị Thanh Thủy", "Phan Văn Lợi"),
+        ("Phan Văn Lợi", "Nguyễn Thị Thanh Trang"),
+    ]
+
+
 @pytest.mark.django_db
 def test_forbidden_action_is_409_and_unknown_action_422(dossier, principal) -> None:
     url = reverse("dossiers:act", args=[dossier.pk])
@@ -536,3 +588,39 @@ def test_queue_query_count_does_not_grow_with_dossiers(
         response = client.get(reverse("dossiers:queue"))
 
     assert response.status_code == 200
+
+
+def _queue_row(client, code: str) -> str:
+    body = client.get(reverse("dossiers:queue")).content.decode()
+    table = body.split('<table class="table" id="queue">')[1].split("</table>")[0]
+    row = next(r for r in table.split("<tr") if code in r)
+    return re.sub(r"\s+", " ", row)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "result_at", "now", "badge", "text"),
+    [
+        # Due today at 17:00, now 18:00: late by the hour, not "hạn hôm nay".
+        (S.PROCESSING, None, at(2026, 3, 10, 18, 0), True, "quá hạn từ 17:00"),
+        (S.PROCESSING, None, at(2026, 3, 10, 9, 0), False, "hạn hôm nay"),
+        (S.PROCESSING, None, at(2026, 3, 11, 9, 0), True, "quá 1 ngày làm việc"),
+        # Decided before the due time, not yet returned: not "quá 1 ngày làm việc".
+        (S.DONE, at(2026, 3, 10, 16, 0), at(2026, 3, 11, 9, 0), False, "xong đúng hạn"),
+        (S.DONE, at(2026, 3, 11, 8, 0), at(2026, 3, 11, 9, 0), True, "xong sau hạn"),
+    ],
+)
+def test_the_queue_badge_and_the_remaining_time_agree(
+    dossier, principal, status, result_at, now, badge, text
+) -> None:
+    """QA: "Quá hạn" beside "hạn hôm nay", and a dossier handled on time said "quá 1 ngày"."""
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status=status, due_at=at(2026, 3, 10, 17, 0), result_at=result_at
+    )
+    client = client_for(principal)
+
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        row = _queue_row(client, dossier.code)
+
+    assert ("Quá hạn" in row) is badge
+    assert f'<td class="remaining">{text}</td>' in row or f">{text}</span></td>" in row

@@ -125,3 +125,22 @@ def test_a_past_quarter_reads_its_last_day_and_a_half_year_is_live(
     assert (half.source.kind, half.source.snapshotted) == ("live", False)
     body = client_for(commune_officer).get(reverse("kpi:rollup") + f"?ky={last_year}-H1")
     assert "Kỳ nửa năm không có ảnh chụp hằng đêm" in body.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_snapshot_keeps_a_figures_whole_label(school) -> None:
+    """QA: the dashboard showed "…: 3 dưới 7 ngày, 1": the snapshot cut the label at 40."""
+    from cchc.feedback.kpis import _open_late
+
+    measure = _open_late(late=1, total=104, young=3, old=100)
+    day = date(2026, 3, 13)
+    parts = services._parts(measure)
+    Snapshot.objects.create(unit=school, code="feedback_open_late_rate", day=day, **parts)
+    PeriodSnapshot.objects.create(
+        unit=school, code="feedback_open_late_rate", period="2026-Q1", day=day, **parts
+    )
+
+    assert len(measure.label) > 60
+    assert Snapshot.objects.get(unit=school, day=day).label == measure.label
+    assert PeriodSnapshot.objects.get(unit=school, day=day).label == measure.label
+    assert measure.label.endswith("100 trên 21 ngày")

@@ -204,3 +204,36 @@ def test_the_commune_officer_lands_on_the_rollup_and_a_principal_on_the_plan(
     picked = client_for(commune_officer).get(reverse("kpi:overview") + f"?don_vi={school.pk}")
     assert picked.status_code == 200
     assert school.name in picked.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_total_of_a_grade_counts_the_schools_rated_good_not_a_percentage(
+    school, other_school, today
+) -> None:
+    """QA: the consolidated report totalled target 1 (a grade) as "40% (40/100)"."""
+    from cchc.kpi import selectors
+    from cchc.organizations.models import Unit
+
+    for unit, points in ((school, 82), (other_school, 40)):
+        Assessment.objects.create(
+            unit=unit,
+            year=today.year,
+            rubric_code="school-default",
+            rubric_version="2026.1",
+            self_points=Decimal(points),
+            max_points=Decimal(100),
+        )
+    period = Period.year(today.year)
+    units = Unit.objects.filter(pk__in=[school.pk, other_school.pk])
+
+    _rows, totals = selectors.rollup(units, period)  # the consolidated report's figures
+    board = rollup.board([school, other_school], period, today=today)  # the roll-up page's
+    by_code = {figure.indicator.code: figure.measure for figure in totals}
+    on_page = {figure.indicator.code: figure.measure for figure in board.totals}
+
+    for grade in (by_code["cchc_self_score"], on_page["cchc_self_score"]):
+        assert grade.display() == "1/2 đơn vị xếp loại Tốt trở lên"
+        assert grade.value is None
+    rates = [f for f in totals if f.indicator.unit == "%"]
+    assert rates  # the rates still add their parts
+    assert all("%" in f.measure.display() or not f.measure.denominator for f in rates)
