@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.urls import reverse
+from django.utils import timezone
 
 from cchc.core.models import AuditEvent
 from cchc.documents import democa, signing
@@ -27,6 +29,7 @@ from cchc.dossiers.tests.factories import VN, at, frozen_at
 from cchc.dossiers.tests.paper_reading import require_tools, run_tool
 from cchc.kpi.registry import Period, measure
 from cchc.organizations.models import Unit
+from cchc.workdays.calendar import WorkCalendar
 from tests.fixtures import client_for
 
 OS = OutgoingStatus
@@ -344,26 +347,34 @@ def test_two_clerks_sending_one_apology_at_once_draft_one_letter(
 def test_the_demo_issues_the_apologies_signed_in_the_registers_date_order() -> None:
     """The dossiers' demo runs before the documents' (which makes the certificates): the
     apologies it makes wait approved, and the documents' demo numbers them among its own in date
-    order, has the demo principal sign them and releases them with the seal."""
-    from datetime import timedelta
+    order, has the demo principal sign them and releases them with the seal.
 
-    from django.utils import timezone
+    The demo's register covers the year of "today", so the test freezes today at mid-June of the
+    real year: the dossier received 30 days before is in the same year whatever day the suite
+    runs (it used to skip itself in January). The year stays the real one because the demo's
+    certificates are made on the real clock, valid a year either side of it."""
+    from cchc.organizations.demo import seed_base
+    from cchc.workdays.services import calendar_for_unit
 
+    june = datetime(datetime.now(tz=VN).year, 6, 15, 10, 0, tzinfo=VN)
+    with frozen_at(june):
+        seed_base()
+        calendar = calendar_for_unit(Unit.objects.get(code="000.31.41.H29"))
+        today = calendar.next_working_day(june.date())
+    with frozen_at(at(today.year, today.month, today.day, 10, 0)):
+        _demo_apology_is_issued_signed_and_posted(calendar)
+
+
+def _demo_apology_is_issued_signed_and_posted(calendar: WorkCalendar) -> None:
+    """The demo test's body, run on the frozen "today" (after its first 30 days of the year)."""
     from cchc.accounts.models import User
     from cchc.documents import demo as documents_demo
     from cchc.documents.models import TrustedRoot
     from cchc.dossiers import deadlines, procedures
-    from cchc.organizations.demo import seed_base
-    from cchc.workdays.services import calendar_for_unit
 
-    seed_base()
     school = Unit.objects.get(code="000.31.41.H29")
-    calendar = calendar_for_unit(school)
     today = timezone.localdate()
-    received_day = today - timedelta(days=30)
-    if received_day.year != today.year:
-        pytest.skip("the demo's register covers the current year only")
-    received_day = calendar.next_working_day(received_day)
+    received_day = calendar.next_working_day(today - timedelta(days=30))
     clerk = User.objects.get(username="thuyltt")
     principal = User.objects.get(username="trangntt")
     catalogue = {p.name: p for p in procedures.procedure_seed_defaults(actor=clerk, unit=school)}
