@@ -726,6 +726,16 @@ def _check_new_due(dossier: Dossier, new_due_at: datetime | None, now: datetime)
         raise ValidationError(
             {"new_due_at": f"Ngày hẹn mới phải sau hạn trả kết quả hiện tại ({due_day:%d/%m/%Y})."}
         )
+    if due_day is not None:
+        latest, extra = deadlines.latest_new_due_day(dossier, due_day, now, calendar=calendar)
+        if day > latest:
+            raise ValidationError(
+                {
+                    "new_due_at": f"Ngày hẹn mới không được muộn hơn {latest:%d/%m/%Y}: "
+                    f"chỉ gia hạn một lần, thêm tối đa {extra} ngày làm việc (bằng thời hạn "
+                    "giải quyết của thủ tục, ít nhất 5 ngày làm việc)."
+                }
+            )
     return new_due_at
 
 
