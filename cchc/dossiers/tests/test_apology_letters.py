@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from datetime import datetime, timedelta
+from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -437,7 +438,6 @@ def test_the_tracking_book_writes_the_new_appointment_beside_the_original_due_da
 ) -> None:
     """domain.md 1.4: both dates are kept; the book's note gives the new appointment and, once
     the letter is numbered, its number, after the dossier's own note."""
-    from io import BytesIO
 
     from openpyxl import load_workbook
 
@@ -459,3 +459,82 @@ def test_the_tracking_book_writes_the_new_appointment_beside_the_original_due_da
     expected = f"Chuyển trường cho con; Hẹn lại 10/12/2026 17:00 (văn bản xin lỗi số {doc.symbol})"
     assert expected in cells
     assert at(2026, 12, 7, 17, 0).astimezone(VN).replace(tzinfo=None) in cells  # the original due
+
+
+@pytest.fixture
+def refusing_smtp_server(settings):
+    """A real SMTP server (aiosmtpd on loopback) that refuses every recipient (550): the
+    citizen's mailbox does not exist, the e-mail can never be delivered."""
+    from aiosmtpd.controller import Controller
+
+    from conftest import _free_port
+
+    class Refuse:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            return "550 5.1.1 Mailbox unavailable"
+
+    port = _free_port()
+    controller = Controller(Refuse(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield controller
+    finally:
+        controller.stop()
+
+
+@pytest.mark.django_db
+def test_a_letter_whose_e_mail_failed_for_good_is_handed_over_on_paper(
+    school, principal, clerk, transfer, certificates, refusing_smtp_server
+) -> None:
+    """domain.md 1.4 (Decree 61 Art. 19(9)): the citizen must get the apology in writing. When
+    every retry of its e-mail failed (the delivery gave up), the clerk hands it over or posts it
+    and records so; while the mail is still being retried, or a second time, she cannot."""
+    from cchc.documents import mailing
+    from cchc.documents.models import DeliveryStatus
+
+    school.email = "thcs-a@thunghiem.edu.vn"
+    school.save()
+    dossier = _receive(clerk, school, transfer, email="khong-ton-tai@example.com")
+    with frozen_at(at(2026, 12, 3, 9, 0)):
+        assert _apologize(principal, dossier).status_code == 302
+    doc = Apology.objects.get(dossier=dossier).outgoing
+    assert doc is not None
+    with frozen_at(at(2026, 12, 3, 10, 0)):
+        assert _act(clerk, doc, "number").status_code == 302
+        assert _act(principal, doc, "sign", pki.PIN).status_code == 302
+        assert _act(clerk, doc, "release", pki.PIN).status_code == 302
+    [delivery] = doc.deliveries.all()
+    url = reverse("dossiers:apology_hand_over", args=[dossier.pk])
+    page_url = reverse("dossiers:detail", args=[dossier.pk])
+    queue = reverse("dossiers:queue")
+
+    assert mailing.attempt(delivery, now=at(2026, 12, 3, 10, 5)) is False
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED  # still to be retried: not yet on paper
+    assert 'id="apology-hand-over"' not in client_for(clerk).get(page_url).content.decode()
+    assert client_for(clerk).post(url, {"how": "buu-dien"}).status_code == 422
+
+    while delivery.status != DeliveryStatus.GAVE_UP:
+        assert mailing.attempt(delivery, now=at(2026, 12, 3, 11, 0)) is False
+        delivery.refresh_from_db()
+    assert delivery.attempts == mailing.MAX_ATTEMPTS
+    page = client_for(clerk).get(page_url).content.decode()
+    assert "gửi thư điện tử lỗi hẳn" in page
+    assert 'id="apology-hand-over"' in page
+    waiting = client_for(clerk).get(queue).content.decode()
+    assert f"{dossier.code}</a> — chờ trao trực tiếp hoặc gửi bưu điện" in waiting
+
+    with frozen_at(at(2026, 12, 3, 15, 0)):
+        assert client_for(clerk).post(url, {"how": "truc-tiep"}).status_code == 302
+    again = client_for(clerk).post(url, {"how": "buu-dien"})
+    assert again.status_code == 409
+    apology = Apology.objects.get(dossier=dossier)
+    assert apology.handed_over_how == "truc-tiep"
+    page = client_for(clerk).get(page_url).content.decode()
+    assert "Đã ký số, trao trực tiếp ngày 03/12/2026 (thư điện tử gửi lỗi)" in page
+    assert 'id="apology-hand-over"' not in page
+    assert 'id="apology-letters-waiting"' not in client_for(clerk).get(queue).content.decode()
+    assert AuditEvent.objects.filter(verb="dossier.apology_handed").count() == 1
