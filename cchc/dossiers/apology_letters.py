@@ -218,6 +218,35 @@ def citizen_mail(sender: Any, doc: OutgoingDocument, **_: Any) -> tuple[str, str
     return subject, body
 
 
+def letter_source(sender: Any, doc: OutgoingDocument, user: AnyUser, **_: Any) -> Any:
+    """The letter's page under the documents app: a link back to its dossier (only for a user
+    who may open the dossier; the document's readers need not be the dossier's), and the Word
+    file of the Mẫu 04 (Circular 01/2018, domain.md 1.5) its PDF is laid out from, with the
+    same content: the register's number and date once numbered, no personal data beyond the
+    PDF's (`show_personal=False`, as the PDF)."""
+    from cchc.documents.signals import OutgoingSource
+    from cchc.dossiers import papers_service, selectors
+
+    apology = Apology.objects.select_related("dossier").filter(outgoing=doc).first()
+    if apology is None:
+        return None
+    dossier = apology.dossier
+    visible = selectors.dossier_list_for_user(user=user).filter(pk=dossier.pk).exists()
+    url = reverse("dossiers:detail", args=[dossier.pk]) if visible else ""
+
+    def docx() -> tuple[bytes, str]:
+        fresh = Dossier.objects.select_related("unit__parent", "procedure").get(pk=dossier.pk)
+        try:
+            content, _type, _name = papers_service.render_paper(
+                fresh, "xin-loi", "docx", show_personal=False
+            )
+        except papers_service.PaperUnavailable as error:
+            raise ValidationError(f"Không lập được bản Word Mẫu 04: {error}") from None
+        return content, "mau-04-xin-loi"
+
+    return OutgoingSource(label=f"Hồ sơ {dossier.code}", url=url, docx=docx)
+
+
 def on_numbered(sender: Any, doc: OutgoingDocument, actor: User, **_: Any) -> None:
     """The clerk numbered an outgoing document: if it is an apology, write its numbered paper."""
     from cchc.dossiers import papers_service

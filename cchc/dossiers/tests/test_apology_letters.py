@@ -438,6 +438,7 @@ def test_the_tracking_book_writes_the_new_appointment_beside_the_original_due_da
 ) -> None:
     """domain.md 1.4: both dates are kept; the book's note gives the new appointment and, once
     the letter is numbered, its number, after the dossier's own note."""
+    from io import BytesIO
 
     from openpyxl import load_workbook
 
@@ -538,3 +539,53 @@ def test_a_letter_whose_e_mail_failed_for_good_is_handed_over_on_paper(
     assert 'id="apology-hand-over"' not in page
     assert 'id="apology-letters-waiting"' not in client_for(clerk).get(queue).content.decode()
     assert AuditEvent.objects.filter(verb="dossier.apology_handed").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_letters_document_page_links_its_dossier_and_gives_the_mau_04_in_word(
+    school, principal, clerk, outsider, commune_officer, transfer, certificates, tmp_path
+) -> None:
+    """The letter under the documents app links back to its dossier for whoever may open the
+    dossier, and its Word file is the Mẫu 04 (domain.md 1.5) its PDF was made from, with the
+    same words, not the Decree 30 layout of the register's summary."""
+    from docx import Document
+
+    from cchc.documents.signals import outgoing_source
+
+    require_tools()
+    dossier = _receive(clerk, school, transfer)
+    with frozen_at(at(2026, 12, 3, 9, 0)):
+        assert _apologize(principal, dossier).status_code == 302
+    doc = Apology.objects.get(dossier=dossier).outgoing
+    assert doc is not None
+    with frozen_at(at(2026, 12, 3, 10, 0)):
+        assert _act(clerk, doc, "number").status_code == 302
+    doc.refresh_from_db()
+    page_url = reverse("documents:outgoing_detail", args=[doc.pk])
+    dossier_url = reverse("dossiers:detail", args=[dossier.pk])
+
+    for reader in (clerk, principal, commune_officer):
+        page = client_for(reader).get(page_url).content.decode()
+        assert f'<a href="{dossier_url}" id="outgoing-source">Hồ sơ {dossier.code}</a>' in page
+        assert "Bản Word Mẫu 04 (cùng nội dung bản PDF)" in page
+        assert "Bản Word theo thể thức Nghị định 30" not in page
+    assert client_for(outsider).get(page_url).status_code == 404
+    # The receiver itself checks who asks: another school's staff gets no link to the dossier.
+    answers = [
+        a for _r, a in outgoing_source.send(sender=OutgoingDocument, doc=doc, user=outsider.user)
+    ]
+    assert [a.url for a in answers if a is not None] == [""]
+
+    response = client_for(clerk).get(reverse("documents:outgoing_docx", args=[doc.pk]))
+    assert response.status_code == 200
+    assert f"{doc.symbol.replace('/', '-')}-mau-04-xin-loi.docx" in response["Content-Disposition"]
+    word = Document(BytesIO(response.content))
+    texts = [p.text for p in word.paragraphs]
+    texts += [p.text for t in word.tables for c in t._cells for p in c.paragraphs]
+    lines = [" ".join(t.split()) for t in texts if t.strip()]
+    pdf = _pdf_text(doc.pdf.read(), tmp_path)
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN" in " ".join(lines)
+    assert f"Số: {doc.symbol}" in lines
+    missing = [line for line in lines if line not in pdf]
+    assert missing == []  # every line of the Word file is in the PDF: the same paper
+    assert "Toàn văn theo Mẫu 04" not in " ".join(lines)  # not the register's summary
