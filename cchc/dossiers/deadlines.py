@@ -189,23 +189,36 @@ def apology_deadline(dossier: Dossier) -> datetime | None:
 MIN_EXTENSION_WORKING_DAYS = 5
 
 
+@dataclass(frozen=True)
+class NewDueBound:
+    """The latest new appointment an apology may give (`latest`): `extra` working days after
+    `counted_from` (the original due day, or today for an apology made after it); `own_time`
+    says whether `extra` is the procedure's own processing time (else the one-week floor)."""
+
+    latest: date
+    extra: int
+    counted_from: date
+    own_time: bool
+
+
 def latest_new_due_day(
     dossier: Dossier, due_day: date, now: datetime, *, calendar: WorkCalendar | None = None
-) -> tuple[date, int]:
-    """The latest new appointment an apology may give, and the working days it adds.
+) -> NewDueBound:
+    """The latest new appointment an apology may give.
 
     Decree 61 Art. 19(9) (domain.md 1.4) lets the unit reset the return date once only, with
     the reason and "the proposed new return date"; time limits count in working days (1.3).
     The law sets no ceiling, but a date the citizen cannot have moved again must be a real
     promise, not an open one: at most the procedure's own processing time again (the working
-    days from the receipt to the original due date `due_day`), at least one working week,
-    counted from the original due date, or from today for an apology made after it.
+    days from the receipt to the original due date `due_day`), at least one working week, counted
+    from the original due date, or from today for an apology made after it.
     """
     calendar = calendar or calendar_for_unit(dossier.unit)
     received = dossier.received_at.astimezone(VN).date() if dossier.received_at else due_day
-    extra = max(calendar.working_days_between(received, due_day), MIN_EXTENSION_WORKING_DAYS)
+    own = calendar.working_days_between(received, due_day)
+    extra = max(own, MIN_EXTENSION_WORKING_DAYS)
     start = max(due_day, now.astimezone(VN).date())
-    return calendar.add_working_days(start, extra), extra
+    return NewDueBound(calendar.add_working_days(start, extra), extra, start, own >= extra)
 
 
 def working_days_left(

@@ -228,8 +228,8 @@ class ApologyForm(ActionForm):
         dossier = self.dossier
         if dossier is not None and dossier.due_at is not None:  # the picker stops at the bound
             due_day = dossier.due_at.astimezone(VN).date()
-            latest, _extra = latest_new_due_day(dossier, due_day, timezone.now())
-            self.fields["new_due_at"].widget.attrs["max"] = latest.isoformat()
+            bound = latest_new_due_day(dossier, due_day, timezone.now())
+            self.fields["new_due_at"].widget.attrs["max"] = bound.latest.isoformat()
 
     def arguments(self) -> dict[str, Any]:
         """The new appointment is the end of the working day chosen, in the unit's hours."""

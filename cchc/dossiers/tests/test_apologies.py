@@ -167,9 +167,10 @@ def test_the_new_date_is_at_most_the_procedures_time_again(
         services.dossier_apologize(
             actor=principal.user, dossier=late_dossier, reason="Chờ", new_due_at=refused
         )
+    after = "hạn trả kết quả 07/12/2026" if asked.day == 2 else "hôm nay (08/12/2026)"
     assert error.value.message_dict["new_due_at"] == [
-        f"Ngày hẹn mới không được muộn hơn {latest:%d/%m/%Y}: chỉ gia hạn một lần, thêm tối đa "
-        "5 ngày làm việc (bằng thời hạn giải quyết của thủ tục, ít nhất 5 ngày làm việc)."
+        f"Ngày hẹn mới không được muộn hơn {latest:%d/%m/%Y}: chỉ hẹn lại một lần, tối đa "
+        f"5 ngày làm việc sau {after} (bằng thời hạn giải quyết của thủ tục)."
     ]
     with frozen_at(asked):
         apology = services.dossier_apologize(
@@ -200,7 +201,10 @@ def test_a_same_day_procedure_gets_a_working_week_not_months(
         form = {"action": "apologize", "version": dossier.version, "reason": "Chờ sổ gốc"}
         refused = client_for(principal).post(url, {**form, "new_due_at": "2027-06-01"})
         assert refused.status_code == 422
-        assert "Ngày hẹn mới không được muộn hơn 07/12/2026" in refused.content.decode()
+        assert (
+            "Ngày hẹn mới không được muộn hơn 07/12/2026: chỉ hẹn lại một lần, tối đa 5 ngày làm "
+            "việc sau hạn trả kết quả 30/11/2026 (một tuần làm việc)."
+        ) in refused.content.decode()
         assert not hasattr(Dossier.objects.get(pk=dossier.pk), "apology")
         refused = client_for(principal).post(url, {**form, "new_due_at": "2026-12-08"})
         assert refused.status_code == 422
