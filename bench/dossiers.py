@@ -317,10 +317,10 @@ def clear_rate_limit() -> None:
     RATELIMIT_CACHE_URL=locmemcache:// in the environment measures the look-up without the shared
     limit's writes (each worker then keeps its own slots)."""
     from django.core.cache import caches
-    from django.db import connection
+    from django.db import connections
 
     caches["ratelimit"].clear()
-    connection.close()
+    connections.close_all()
 
 
 @dataclass
@@ -341,6 +341,11 @@ def serve_and_measure(codes: list[str], seconds: int, *, source: Path, seed: int
         **os.environ,
         "PYTHONPATH": str(source),
     }
+    # The cache tables where this code keeps them (since the rate limit's own SQLite file, not
+    # where an older revision looked for them).
+    subprocess.run(
+        [sys.executable, "-m", "django", "createcachetable"], cwd=source, env=env, check=True
+    )
     server = subprocess.Popen(  # noqa: S603
         [
             str(Path(sys.executable).parent / "granian"),

@@ -95,8 +95,10 @@ def test_a_changed_dossier_is_never_stale_on_either_server(
             server.terminate()
         for server in servers:
             server.wait(timeout=10)
-        with connection.cursor() as cursor:  # the servers' rate-limit slots: leave none behind
-            cursor.execute("DELETE FROM cchc_ratelimit")
+        # The servers' rate-limit slots: leave none behind (on SQLite they are in tmp_path).
+        if "cchc_ratelimit" in connection.introspection.table_names():
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM cchc_ratelimit")
 
     assert all("Nguyễn Văn An" in page and "Thiếu học bạ" not in page for page in before)
     assert all("Cần bổ sung" in page and "Thiếu học bạ" in page for page in after)

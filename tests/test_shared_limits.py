@@ -3,12 +3,14 @@ issue 11 item 3).
 
 The two-process test starts two real granian servers on the suite's database with the
 production cache settings (the database cache) and sends the same client's look-ups to both in
-turn: exactly the configured limit gets through, not once per process.
+turn: exactly the configured limit gets through, not once per process. On SQLite the windows live
+in a file of their own (`cchc.core.db_routers`), which both servers share.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from cchc.core.ratelimit import take_slot
@@ -117,3 +120,14 @@ def test_two_server_processes_share_one_limit(tmp_path) -> None:
     assert statuses.count(404) == LIMIT, statuses  # 404: allowed through, no such dossier
     assert statuses.count(429) == LIMIT, statuses
     assert statuses[:LIMIT] == [404] * LIMIT
+    if connection.vendor == "sqlite":  # the windows are in their own file, not the main one
+        assert "cchc_ratelimit" not in connection.introspection.table_names()
+        limits = sqlite3.connect(tmp_path / "ratelimit.sqlite3")
+        try:
+            tables = {row[0] for row in limits.execute("SELECT name FROM sqlite_master")}
+            windows = limits.execute("SELECT cache_key FROM cchc_ratelimit").fetchall()
+        finally:
+            limits.close()
+        assert tables >= {"cchc_ratelimit"}
+        assert "cchc_cache" not in tables
+        assert len(windows) == 1  # one client, one bucket: one row

@@ -42,6 +42,8 @@ from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connec
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.timezone import now as tz_now
 
+from cchc.core import driver_sql
+
 _T = TypeVar("_T")
 
 # On average one write in this many also deletes the expired rows.
@@ -112,6 +114,10 @@ def _expires_in(vendor: str, seconds: int) -> str:
     if vendor == "sqlite":
         return f"datetime('now', '+{int(seconds)} seconds')"
     return f"statement_timestamp() + interval '{int(seconds)} seconds'"
+
+
+def _sweep_sql(vendor: str, table: str, expires: str) -> str:
+    return f"DELETE FROM {table} WHERE {expires} < {_NOW[vendor]}"  # noqa: S608
 
 
 @lru_cache(maxsize=64)
@@ -216,7 +222,7 @@ class DatabaseCache(DjangoDatabaseCache):
 
     def _sweep(self, cursor: Any, vendor: str, table: str, expires: str) -> None:
         if random.random() < 1 / CULL_EVERY:  # noqa: S311 (a sweep schedule, not a secret)
-            cursor.execute(f"DELETE FROM {table} WHERE {expires} < {_NOW[vendor]}")  # noqa: S608
+            cursor.execute(_sweep_sql(vendor, table, expires))
 
     def add(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
@@ -263,7 +269,12 @@ class DatabaseCache(DjangoDatabaseCache):
         table, column, value_column, expires = self._names(connection)
         sql = _window_sql(vendor, table, column, value_column, expires, int(limit), int(window))
         pad = "0" * (WIDTH * int(limit))
-        with connection.cursor() as cursor, _writers.held(connection):
+        if vendor == "sqlite":
+            with _writers.held(connection):
+                if random.random() < 1 / CULL_EVERY:  # noqa: S311 (a schedule, not a secret)
+                    driver_sql.execute(connection, _sweep_sql(vendor, table, expires), [])
+                return driver_sql.execute(connection, sql, [key, pad, pad, pad, pad]).rowcount == 1
+        with connection.cursor() as cursor:
             self._sweep(cursor, vendor, table, expires)
             cursor.execute(sql, [key, pad, pad, pad, pad])
             return cursor.rowcount == 1

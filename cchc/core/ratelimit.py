@@ -20,6 +20,8 @@ from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest
 
+from cchc.core import driver_sql
+
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -150,6 +152,8 @@ def hit_and_read(
             return done
     if not take_slot(key, limit=limit, window=window):
         return False, []
+    if connection.vendor == "sqlite":
+        return True, driver_sql.execute(connection, sql, params).fetchall()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return True, cursor.fetchall()

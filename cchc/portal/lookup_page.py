@@ -27,7 +27,10 @@ LABELS = {
 def _when(value: datetime | None) -> str:
     """As `format_date` writes an instant (dd/mm/yyyy HH:MM in Vietnam's time, the system's one
     zone), without looking the active zone up for every date."""
-    return value.astimezone(VN).strftime("%d/%m/%Y %H:%M") if value is not None else ""
+    if value is None:
+        return ""
+    local = value.astimezone(VN)  # f-string fields: a third of strftime's time
+    return f"{local.day:02d}/{local.month:02d}/{local.year} {local.hour:02d}:{local.minute:02d}"
 
 
 def context(entry: LookupEntry, result: PublicDossier | None) -> dict[str, Any]:

@@ -82,7 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "cchc.core.csp.CSPMiddleware",
     "cchc.core.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -135,14 +135,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+    # The rate limits' windows in an SQLite file of their own (`cchc.core.db_routers`): a
+    # look-up's write there leaves the main file's page caches whole. A cache, not backed up.
+    DATABASES["ratelimit"] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": env.str("RATELIMIT_DATABASE", default=str(VAR_DIR / "ratelimit.sqlite3")),
+        "OPTIONS": DATABASES["default"]["OPTIONS"],
+    }
+    Path(DATABASES["ratelimit"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: compiling a reporting aggregate (the KPI pages, over a school's year) costs 30–100
     # ms, more than running it; a deployment may still set its own `options`.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+DATABASE_ROUTERS = ["cchc.core.db_routers.RateLimitRouter"]
 # Keep connections open between requests: opening one (and, for SQLite, re-running the PRAGMAs)
 # costs more than most of our queries.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+for _alias in DATABASES.keys() - {"default"}:
+    DATABASES[_alias]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES[_alias]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

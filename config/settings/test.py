@@ -39,6 +39,11 @@ CACHES = {
     "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},
 }
 
+# In-process tests keep the rate limits in the test database (their cache is local memory, or a
+# test's own database cache table); servers started by tests use the base settings' "ratelimit"
+# file, and tests/test_shared_limits.py checks it there.
+DATABASES.pop("ratelimit", None)  # noqa: F405
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory, so concurrent-transaction tests see real SQLite locking
     # (WAL + busy timeout) rather than "table is locked" errors of the shared cache.
