@@ -258,3 +258,36 @@ def test_the_look_up_statement_is_planned_once_per_connection(db_cache) -> None:
         runs = [row[0] for row in cursor.fetchall()]
 
     assert runs == [7]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's unlogged tables")
+@pytest.mark.django_db(transaction=True)
+def test_createcachetable_makes_the_rate_limits_table_unlogged_on_postgresql(settings) -> None:
+    """Each look-up writes its visitor's window: no WAL record (and no flush at commit) for a
+    cache of the last minute; an existing logged table is turned unlogged in place."""
+    from django.core.management import call_command
+
+    table = "cchc_test_unlogged_rl"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {"BACKEND": "cchc.core.cache.DatabaseCache", "LOCATION": table},
+    }
+
+    def persistence() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relpersistence FROM pg_class WHERE oid = to_regclass(%s)", [table]
+            )
+            return cursor.fetchone()[0]
+
+    try:
+        call_command("createcachetable", verbosity=0)
+        assert persistence() == "u"
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {table} SET LOGGED")  # as an older release made it
+        call_command("createcachetable", verbosity=0)
+        assert persistence() == "u"
+        assert DatabaseCache(table, {}).take_slot("k", limit=2, window=60) is True
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")

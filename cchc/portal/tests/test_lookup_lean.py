@@ -242,3 +242,17 @@ def test_dates_are_written_as_everywhere_else() -> None:
         aware = instant if instant.tzinfo else instant.replace(tzinfo=VN)
         assert lookup_page._when(aware) == format_date(aware)
     assert lookup_page._when(None) == ""
+
+
+def test_one_language_is_set_outright_and_two_are_negotiated(settings) -> None:
+    full = [
+        "django.middleware.security.SecurityMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        lean_wsgi.LOCALE,
+    ]
+    assert lean_wsgi.lean_middleware(full) == [
+        "django.middleware.security.SecurityMiddleware",
+        lean_wsgi.ONE_LANGUAGE,
+    ]
+    settings.LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+    assert lean_wsgi.lean_middleware(full)[-1] == lean_wsgi.LOCALE
