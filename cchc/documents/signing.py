@@ -21,10 +21,12 @@ import dataclasses
 import functools
 import hashlib
 import logging
+import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -256,9 +258,17 @@ def stamp_font_path() -> Path:
     )
     subsetter.subset(font)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    font.save(tmp)
-    tmp.replace(target)
+    # A draft of this process's own: two workers building the font at once (first signature
+    # after install) must not write into one .tmp file; the rename then puts one whole font.
+    fd, draft = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.fchmod(fd, 0o644)  # as a plain file would be: the font is no secret
+    os.close(fd)
+    try:
+        font.save(draft)
+        os.replace(draft, target)
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(draft)
     return target
 
 
