@@ -235,7 +235,7 @@ def _outgoing_context(request: HttpRequest, doc: Any) -> dict[str, Any]:
         "may_register": permissions.can(user, permissions.REGISTER_DOCUMENTS, unit),
         "is_signer": staff is not None and staff.pk == doc.signer_id,
         "pin_form": PinForm(),
-        "signatures": doc.signatures.select_related("staff"),
+        "signatures": doc.signatures.select_related("staff").order_by("signed_at"),
         "deliveries": doc.deliveries.prefetch_related("log"),
         "amendments": doc.amendments.all(),
         # A letter to a citizen (an apology) names his e-mail: personal data, shown only to

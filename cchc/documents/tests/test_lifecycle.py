@@ -222,6 +222,11 @@ def test_sign_release_and_mail_with_signed_pdf(
     reports = signing.verify_pdf(doc.signed_pdf.read(), [ca.pem])
     assert [r.ok for r in reports] == [True, True]
     assert SignatureEvent.objects.filter(outgoing=doc, staff=principal).count() == 1
+    # the body's signature (domain.md 6.3) belongs to the letter too, after the principal's
+    assert list(doc.signatures.order_by("signed_at").values_list("kind", flat=True)) == [
+        "personal",
+        "unit",
+    ]
     [message] = smtp_server.messages
     assert message["From"] == "c2ntt@binhhung.edu.vn"
     [attachment] = list(message.iter_attachments())
