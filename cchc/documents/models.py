@@ -434,6 +434,12 @@ class Delivery(TimeStampedModel):
             )
         ]
 
+    @property
+    def error_for_staff(self) -> str:
+        """The last error in Vietnamese only: rows written before the technical detail moved
+        to the server log still carry ". Chi tiết kỹ thuật: ConnectionRefusedError ..."."""
+        return self.last_error.split(". Chi tiết kỹ thuật:", 1)[0]
+
 
 class DeliveryAttempt(models.Model):
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="log")

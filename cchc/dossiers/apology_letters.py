@@ -375,12 +375,13 @@ def _released_label(apology: Apology, letter: OutgoingDocument) -> tuple[str, st
         if failed and mail_failed_for_good(letter):
             return (
                 f"Đã ký số, phát hành ngày {released}; gửi thư điện tử lỗi hẳn: "
-                f"{failed[0].last_error}; chờ trao trực tiếp hoặc gửi bưu điện",
+                f"{failed[0].error_for_staff}; chờ trao trực tiếp hoặc gửi bưu điện",
                 "bad",
             )
         if failed:
             return (
-                f"Đã ký số, phát hành ngày {released}; gửi thư điện tử lỗi: {failed[0].last_error}",
+                f"Đã ký số, phát hành ngày {released}; "
+                f"gửi thư điện tử lỗi: {failed[0].error_for_staff}",
                 "bad",
             )
         return f"Đã ký số, phát hành ngày {released}; đang gửi thư điện tử", "info"

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
+from django.urls import reverse
 from django.utils import timezone
 
 from cchc.core.models import AuditEvent
@@ -22,6 +23,7 @@ from cchc.documents.models import (
 )
 from cchc.documents.tests import pki
 from cchc.documents.workflow import InvalidTransition, OutgoingStatus
+from tests.fixtures import client_for
 
 OS = OutgoingStatus
 INCOMING = {
@@ -244,7 +246,7 @@ def test_sign_release_and_mail_with_signed_pdf(
 
 @pytest.mark.django_db
 def test_failed_delivery_is_logged_and_retried(
-    clerk, principal, school, certificates, settings, django_capture_on_commit_callbacks
+    clerk, principal, school, certificates, settings, django_capture_on_commit_callbacks, caplog
 ):
     school.email = "c2ntt@binhhung.edu.vn"
     school.save()
@@ -257,8 +259,21 @@ def test_failed_delivery_is_logged_and_retried(
 
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, 1)
-    assert delivery.last_error.startswith("Không kết nối được máy chủ thư")
-    assert "refused" in delivery.last_error.lower()  # the detail for the IT person stays
+    # staff read Vietnamese only; the exception text goes to the server log and the admin's log
+    assert delivery.last_error.startswith("Không kết nối được máy chủ thư (")
+    assert "Error" not in delivery.last_error
+    assert "refused" not in delivery.last_error.lower()
+    assert "ConnectionRefusedError" in delivery.log.get().error
+    assert "ConnectionRefusedError" in caplog.text
+    page = client_for(clerk).get(reverse("documents:outgoing_detail", args=[doc.pk]))
+    table = page.content.decode().split('id="deliveries"')[1].split("</table>")[0]
+    assert "Không kết nối được máy chủ thư" in table
+    assert "Error" not in table
+    # a row written before the detail left the staff text shows only its Vietnamese part
+    delivery.last_error = (
+        "Không kết nối được máy chủ thư. Chi tiết kỹ thuật: ConnectionRefusedError: [Errno 111]"
+    )
+    assert delivery.error_for_staff == "Không kết nối được máy chủ thư"
     assert mailing.retry_due(timezone.now()) == 0  # not due yet
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert mailing.retry_due(delivery.next_try_at) == 1

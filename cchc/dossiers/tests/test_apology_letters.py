@@ -515,7 +515,12 @@ def test_a_letter_whose_e_mail_failed_for_good_is_handed_over_on_paper(
     assert mailing.attempt(delivery, now=at(2026, 12, 3, 10, 5)) is False
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED  # still to be retried: not yet on paper
-    assert 'id="apology-hand-over"' not in client_for(clerk).get(page_url).content.decode()
+    retrying = client_for(clerk).get(page_url).content.decode()
+    assert 'id="apology-hand-over"' not in retrying
+    # the status line explains in Vietnamese; the exception's text stays in the server log
+    assert "gửi thư điện tử lỗi: Máy chủ thư" in retrying
+    assert "Chi tiết kỹ thuật" not in retrying
+    assert "SMTPRecipientsRefused" not in retrying
     assert client_for(clerk).post(url, {"how": "buu-dien"}).status_code == 422
 
     while delivery.status != DeliveryStatus.GAVE_UP:
