@@ -10,8 +10,11 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 
-def file_response(request: HttpRequest, field: FieldFile) -> HttpResponseBase:
-    """The stored file as a download under its own name; a Vietnamese 404 if it is gone."""
+def file_response(
+    request: HttpRequest, field: FieldFile, filename: str | None = None
+) -> HttpResponseBase:
+    """The stored file as a download under ``filename`` (by default its stored name, which may
+    carry the storage's suffix, e.g. "_HAPGXsN"); a Vietnamese 404 if it is gone."""
     try:
         handle = field.open("rb")
     except (FileNotFoundError, ValueError):  # ValueError: the record names no file
@@ -27,7 +30,7 @@ def file_response(request: HttpRequest, field: FieldFile) -> HttpResponseBase:
             status=404,
         )
     response = FileResponse(
-        handle, as_attachment=True, filename=PurePosixPath(field.name or "").name
+        handle, as_attachment=True, filename=filename or PurePosixPath(field.name or "").name
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

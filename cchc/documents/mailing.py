@@ -7,6 +7,7 @@ failures the delivery stops and shows as such. Secret documents never go by e-ma
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from datetime import datetime, timedelta
 from functools import partial
@@ -20,6 +21,8 @@ from django_tasks import task
 from cchc.documents.models import Delivery, DeliveryAttempt, DeliveryStatus, OutgoingDocument
 from cchc.documents.signals import citizen_mail_text
 from cchc.organizations.models import Staff
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 
@@ -67,13 +70,27 @@ def attempt(delivery: Delivery, now: datetime | None = None) -> bool:
             doc.signed_pdf.close()
         try:
             message.send()
-            ok, error = True, ""
+            ok, error, detail = True, "", ""
         except (smtplib.SMTPException, OSError) as exc:
             ok, error = False, explain_failure(exc)[:500]
+            detail = f"{type(exc).__name__}: {exc}"
+            logger.warning(
+                "Delivery %s of %s to %s failed: %s",
+                delivery.pk,
+                doc.symbol,
+                delivery.recipient,
+                detail,
+            )
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
         delivery.attempts += 1
-        DeliveryAttempt.objects.create(delivery=delivery, at=now, ok=ok, error=error)
+        # the attempt log (system admin only) keeps the technical detail; staff read `error`
+        DeliveryAttempt.objects.create(
+            delivery=delivery,
+            at=now,
+            ok=ok,
+            error=f"{error} ({TECHNICAL}{detail})"[:500] if not ok else "",
+        )
         if ok:
             delivery.status, delivery.sent_at, delivery.next_try_at = DeliveryStatus.SENT, now, None
             delivery.last_error = ""
@@ -123,13 +140,17 @@ def retry_due(now: datetime | None = None) -> int:
     return sum(1 for delivery in due if attempt(delivery, now))
 
 
+TECHNICAL = "chi tiết kỹ thuật: "
+
+
 def explain_failure(exc: BaseException) -> str:
-    """What the clerk reads beside a failed delivery: the cause in Vietnamese first, then the
-    technical detail the IT person needs to fix the mail server settings."""
+    """What the clerk and the commune officer read beside a failed delivery: the cause in
+    Vietnamese only. The exception's own (English) text goes to the server log and the
+    attempt log the system admin sees, never to staff pages."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        cause = "Máy chủ thư từ chối địa chỉ người nhận"
+        cause = "Máy chủ thư từ chối địa chỉ người nhận (kiểm tra lại địa chỉ thư)"
     elif isinstance(exc, smtplib.SMTPAuthenticationError):
-        cause = "Máy chủ thư không chấp nhận tài khoản gửi thư (kiểm tra cấu hình thư)"
+        cause = "Máy chủ thư không chấp nhận tài khoản gửi thư (báo người phụ trách CNTT)"
     elif isinstance(exc, smtplib.SMTPServerDisconnected):
         cause = "Máy chủ thư ngắt kết nối giữa chừng"
     elif isinstance(exc, smtplib.SMTPException):
@@ -137,5 +158,5 @@ def explain_failure(exc: BaseException) -> str:
     elif isinstance(exc, TimeoutError):
         cause = "Máy chủ thư không trả lời kịp"
     else:
-        cause = "Không kết nối được máy chủ thư"
-    return f"{cause}. Chi tiết kỹ thuật: {type(exc).__name__}: {exc}"
+        cause = "Không kết nối được máy chủ thư (báo người phụ trách CNTT kiểm tra cấu hình thư)"
+    return cause

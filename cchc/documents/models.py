@@ -287,6 +287,13 @@ class OutgoingDocument(TimeStampedModel):
     def __str__(self) -> str:
         return self.symbol or f"Dự thảo: {self.summary[:60]}"
 
+    def file_name(self, ext: str, form_name: str = "") -> str:
+        """The name a download of this document gets ("25-THCSNTB-VP-mau-04-xin-loi.pdf"): its
+        symbol, never the storage's name with its random suffix; the PDF and the Word file
+        alike."""
+        stem = (self.symbol or f"du-thao-{self.pk}").replace("/", "-")
+        return f"{stem}-{form_name}.{ext}" if form_name else f"{stem}.{ext}"
+
     @property
     def is_secret(self) -> bool:
         return bool(self.secrecy)
@@ -433,6 +440,12 @@ class Delivery(TimeStampedModel):
                 fields=["outgoing", "recipient"], name="documents_delivery_unique"
             )
         ]
+
+    @property
+    def error_for_staff(self) -> str:
+        """The last error in Vietnamese only: rows written before the technical detail moved
+        to the server log still carry ". Chi tiết kỹ thuật: ConnectionRefusedError ..."."""
+        return self.last_error.split(". Chi tiết kỹ thuật:", 1)[0]
 
 
 class DeliveryAttempt(models.Model):

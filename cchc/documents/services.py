@@ -664,13 +664,22 @@ def sign_pdf_as_staff(
 
 
 def sign_pdf_as_unit(
-    *, actor: User, unit: Unit, pdf: bytes, pin: str, purpose: str, near_name: str | None = None
+    *,
+    actor: User,
+    unit: Unit,
+    pdf: bytes,
+    pin: str,
+    purpose: str,
+    near_name: str | None = None,
+    outgoing: OutgoingDocument | None = None,
 ) -> bytes:
     """The unit's PAdES signature (seal image), for outgoing documents and dossier papers.
 
     With ``near_name`` the seal overlaps the left third of that signer's image (domain.md 6.2);
     without, the unit signs invisibly-in-place at the top right of page 1 as for attachments.
-    Records a SignatureEvent; returns the signed bytes (the caller stores them).
+    Records a SignatureEvent, tied to ``outgoing`` when the unit releases a letter so the
+    letter page lists the body's signature, the one that gives it legal value (domain.md 6.3);
+    returns the signed bytes (the caller stores them).
     """
     permissions.require(actor, REGISTER, unit)
     cert = certificate_for(None, unit)
@@ -699,6 +708,7 @@ def sign_pdf_as_unit(
             staff=_staff(actor),
             certificate=cert,
             kind=SignatureKind.UNIT,
+            outgoing=outgoing,
             purpose=purpose[:200],
             signed_at=timezone.now(),
         )
@@ -729,6 +739,7 @@ def outgoing_release(
         pin=unit_pin,
         purpose=f"Phát hành văn bản {doc.symbol}",
         near_name=doc.signer.full_name if doc.signer is not None else None,
+        outgoing=doc,
     )
     with transaction.atomic():
         doc = _lock_outgoing(doc, expected_version)

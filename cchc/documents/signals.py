@@ -32,6 +32,9 @@ class OutgoingSource:
     label: str
     url: str
     docx: Callable[[], tuple[bytes, str]] | None = None
+    # The form's name in the downloads' names ("mau-04-xin-loi"): the PDF and the Word file
+    # of one letter carry the same clean name (`OutgoingDocument.file_name`).
+    form_name: str = ""
 
 
 # Sent with sender=OutgoingDocument, doc=<the numbered document>, actor=<who numbered it>.

@@ -235,7 +235,7 @@ def _outgoing_context(request: HttpRequest, doc: Any) -> dict[str, Any]:
         "may_register": permissions.can(user, permissions.REGISTER_DOCUMENTS, unit),
         "is_signer": staff is not None and staff.pk == doc.signer_id,
         "pin_form": PinForm(),
-        "signatures": doc.signatures.select_related("staff"),
+        "signatures": doc.signatures.select_related("staff").order_by("signed_at"),
         "deliveries": doc.deliveries.prefetch_related("log"),
         "amendments": doc.amendments.all(),
         # A letter to a citizen (an apology) names his e-mail: personal data, shown only to
@@ -315,7 +315,9 @@ def outgoing_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def outgoing_file(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     doc = selectors.outgoing_get(user=request.user, pk=pk)
-    return file_response(request, doc.signed_pdf if doc.signed_pdf else doc.pdf)
+    source = _source(doc, request.user)
+    name = doc.file_name("pdf", source.form_name if source is not None else "")
+    return file_response(request, doc.signed_pdf if doc.signed_pdf else doc.pdf, filename=name)
 
 
 @require_safe
@@ -326,7 +328,6 @@ def outgoing_docx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
     doc = selectors.outgoing_get(user=request.user, pk=pk)
     source = _source(doc, request.user)
-    name = (doc.symbol or f"du-thao-{doc.pk}").replace("/", "-")
     if source is not None and source.docx is not None:
         # Laid out from a form (the apology's Mẫu 04): the Word file of that form, the same
         # content as the PDF, not the Decree 30 layout of the register's summary.
@@ -336,10 +337,12 @@ def outgoing_docx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _text(error))
             return redirect("documents:outgoing_detail", pk=doc.pk)
         response = HttpResponse(content, content_type=DOCX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{name}-{form_name}.docx"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="{doc.file_name("docx", form_name)}"'
+        )
         return response
     response = HttpResponse(services.render_docx(doc), content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    response["Content-Disposition"] = f'attachment; filename="{doc.file_name("docx")}"'
     return response
 
 

@@ -17,8 +17,9 @@ unchanged, as for the periodic reports (`cchc/reports/issuing.py`):
   unit's seal, and the existing mail path sends it to the citizen's e-mail when the dossier has
   one; otherwise the clerk hands it over or posts it, and records that here.
 
-The KPI `late_apology_rate` counts the apology when it is made (unchanged): the letter's state is
-shown on the dossier page, not counted.
+The KPIs `late_apology_rate` and `apology_on_time_rate` count the apology once its letter is
+released (sent), and time it by the release (`cchc.dossiers.kpis.SENT_APOLOGY`); the public
+look-up says it was sent only then.
 """
 
 from __future__ import annotations
@@ -218,6 +219,11 @@ def citizen_mail(sender: Any, doc: OutgoingDocument, **_: Any) -> tuple[str, str
     return subject, body
 
 
+#: The apology letter's files are named "<symbol>-mau-04-xin-loi.pdf|docx" wherever they are
+#: downloaded from (the letter's page or the dossier's).
+FORM_FILE_NAME = "mau-04-xin-loi"
+
+
 def letter_source(sender: Any, doc: OutgoingDocument, user: AnyUser, **_: Any) -> Any:
     """The letter's page under the documents app: a link back to its dossier (only for a user
     who may open the dossier; the document's readers need not be the dossier's), and the Word
@@ -242,9 +248,11 @@ def letter_source(sender: Any, doc: OutgoingDocument, user: AnyUser, **_: Any) -
             )
         except papers_service.PaperUnavailable as error:
             raise ValidationError(f"Không lập được bản Word Mẫu 04: {error}") from None
-        return content, "mau-04-xin-loi"
+        return content, FORM_FILE_NAME
 
-    return OutgoingSource(label=f"Hồ sơ {dossier.code}", url=url, docx=docx)
+    return OutgoingSource(
+        label=f"Hồ sơ {dossier.code}", url=url, docx=docx, form_name=FORM_FILE_NAME
+    )
 
 
 def on_numbered(sender: Any, doc: OutgoingDocument, actor: User, **_: Any) -> None:
@@ -375,12 +383,13 @@ def _released_label(apology: Apology, letter: OutgoingDocument) -> tuple[str, st
         if failed and mail_failed_for_good(letter):
             return (
                 f"Đã ký số, phát hành ngày {released}; gửi thư điện tử lỗi hẳn: "
-                f"{failed[0].last_error}; chờ trao trực tiếp hoặc gửi bưu điện",
+                f"{failed[0].error_for_staff}; chờ trao trực tiếp hoặc gửi bưu điện",
                 "bad",
             )
         if failed:
             return (
-                f"Đã ký số, phát hành ngày {released}; gửi thư điện tử lỗi: {failed[0].last_error}",
+                f"Đã ký số, phát hành ngày {released}; "
+                f"gửi thư điện tử lỗi: {failed[0].error_for_staff}",
                 "bad",
             )
         return f"Đã ký số, phát hành ngày {released}; đang gửi thư điện tử", "info"

@@ -73,7 +73,11 @@ def pdf(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     letter = _apology(dossier).outgoing
     if letter is None or not (letter.signed_pdf or letter.pdf):
         raise Http404("Văn bản xin lỗi chưa được lập.")
-    return file_response(request, letter.signed_pdf if letter.signed_pdf else letter.pdf)
+    return file_response(
+        request,
+        letter.signed_pdf if letter.signed_pdf else letter.pdf,
+        filename=letter.file_name("pdf", apology_letters.FORM_FILE_NAME),
+    )
 
 
 @require_POST

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
@@ -226,10 +227,18 @@ class ApologyForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         dossier = self.dossier
-        if dossier is not None and dossier.due_at is not None:  # the picker stops at the bound
+        if dossier is not None and dossier.due_at is not None:  # the picker spans the bounds
+            now = timezone.now()
             due_day = dossier.due_at.astimezone(VN).date()
-            bound = latest_new_due_day(dossier, due_day, timezone.now())
-            self.fields["new_due_at"].widget.attrs["max"] = bound.latest.isoformat()
+            calendar = calendar_for_unit(dossier.unit)
+            bound = latest_new_due_day(dossier, due_day, now, calendar=calendar)
+            # As `services._check_new_due` checks: a working day after today and after the
+            # current due date.
+            first = max(due_day, now.astimezone(VN).date()) + timedelta(days=1)
+            while not calendar.is_working_day(first) and first < bound.latest:
+                first += timedelta(days=1)
+            attrs = self.fields["new_due_at"].widget.attrs
+            attrs["min"], attrs["max"] = first.isoformat(), bound.latest.isoformat()
 
     def arguments(self) -> dict[str, Any]:
         """The new appointment is the end of the working day chosen, in the unit's hours."""

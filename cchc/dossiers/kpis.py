@@ -136,6 +136,16 @@ def with_766_end(dossiers: QuerySet[Dossier], units: QuerySet[Unit]) -> QuerySet
     )
 
 
+#: An apology counts once it reached the citizen: its letter released (sent), or, for one made
+#: before apologies became letters, as soon as it was made (Decree 61 Art. 19(9), domain.md 1.4:
+#: the written apology is *sent*; a draft, or a draft the head returned, is not).
+SENT_APOLOGY = Q(outgoing__isnull=True) | Q(outgoing__released_at__isnull=False)
+
+
+def _sent_apology() -> Exists:
+    return Exists(Apology.objects.filter(SENT_APOLOGY, dossier=OuterRef("pk")))
+
+
 def late_in_period(units: QuerySet[Unit], period: Period) -> QuerySet[Dossier]:
     """The late dossiers of the period, measured as the on-time rate measures them: the
     apology rate's denominator, and the list a roll-up's "late without apology" opens."""
@@ -151,7 +161,7 @@ def late_apology_rate(units: QuerySet[Unit], period: Period) -> Measure:
     row = (
         late_in_period(units, period)
         # Exists, not `pk IN (every apology)`: that read the whole city's apologies per school.
-        .alias(apologised=Exists(Apology.objects.filter(dossier=OuterRef("pk"))))
+        .alias(apologised=_sent_apology())
         .aggregate(n=Count("id", filter=Q(apologised=True)), d=Count("id"))
     )
     return Measure(row["n"], row["d"])
@@ -167,7 +177,7 @@ def handled_parts(
     over the dossiers `_counted` selects (and any `extra` counts over the same rows, e.g. the
     satisfaction proxy's dislikes): the same filters as `dossier_on_time_rate`,
     `dossier_on_time_rate_766` and `late_apology_rate`, evaluated once per dossier."""
-    apologised = Exists(Apology.objects.filter(dossier=OuterRef("pk")))
+    apologised = _sent_apology()
     rows = (
         with_766_end(_counted(units, period), units)
         .order_by()
@@ -207,13 +217,28 @@ def handled_group(units: QuerySet[Unit], period: Period) -> dict[int, dict[str, 
     source="Nghị định 61/2018 Điều 19 khoản 9; Kế hoạch CCHC nhiệm vụ 3.4",
 )
 def apology_on_time_rate(units: QuerySet[Unit], period: Period) -> Measure:
-    """Apologies made in the period that were made in time; a late one still counts in the
-    denominator (it was owed and made, but late)."""
+    """Apologies sent in the period that were sent in time; a late one still counts in the
+    denominator (it was owed and sent, but late). A letter is sent when released, and is in
+    time when released by the apology deadline (one working day before the due date); one
+    made before apologies became letters counts when made, with the lateness noted then."""
+    from cchc.dossiers.deadlines import apology_deadline
+
     start, end = _window(period)
-    row = Apology.objects.filter(
-        dossier__unit__in=units, created_at__gte=start, created_at__lt=end
-    ).aggregate(n=Count("id", filter=Q(issued_late=False)), d=Count("id"))
-    return Measure(row["n"], row["d"])
+    mine = Apology.objects.filter(dossier__unit__in=units)
+    row = mine.filter(outgoing__isnull=True, created_at__gte=start, created_at__lt=end).aggregate(
+        n=Count("id", filter=Q(issued_late=False)), d=Count("id")
+    )
+    on_time, total = row["n"], row["d"]
+    # Few apologies (one per late dossier): the working-day deadline is checked in Python.
+    for apology in mine.filter(
+        outgoing__released_at__gte=start, outgoing__released_at__lt=end
+    ).select_related("dossier__unit", "outgoing"):
+        total += 1
+        deadline = apology_deadline(apology.dossier)
+        released = apology.outgoing.released_at if apology.outgoing else None
+        if deadline is None or (released is not None and released <= deadline):
+            on_time += 1
+    return Measure(on_time, total)
 
 
 @indicator(

@@ -230,13 +230,20 @@ class PublicDossier:
     supplement_items: list[str] | None  # only after the phone check
     supplement_reason: str | None
     phone_matched: bool | None = None  # None: no digits given; False: they do not match
+    # The apology (Mẫu 04): "" none; "pending" its letter not yet released (a draft, or a draft
+    # the head returned); "sent" released, or made before apologies became letters.
+    apology: str = ""
 
 
 _LookupRow = namedtuple(
     "_LookupRow",
     "code status applicant_name applicant_phone submitted_at received_at due_at new_due_at "
-    "result_at returned_at procedure_name unit_name event_at event_status event_note event_id",
+    "result_at returned_at procedure_name unit_name event_at event_status event_note event_id "
+    "apology_id apology_letter_id apology_released_at",
 )
+
+#: The look-up's step for a released apology letter (Decree 61 Art. 19(9): the apology is sent).
+APOLOGY_SENT_STEP = "Đơn vị đã gửi văn bản xin lỗi"
 
 
 @cache
@@ -252,7 +259,11 @@ def _lookup_sql() -> str:
     together (measured: ~2 ms of ~5 ms per look-up on SQLite).
     """
     quote = connection.ops.quote_name
+    from cchc.documents.models import OutgoingDocument
+    from cchc.dossiers.models import Apology
+
     d, p, u, e = (m._meta for m in (Dossier, Procedure, Unit, DossierEvent))
+    a, o = Apology._meta, OutgoingDocument._meta
 
     def col(alias: str, meta: Any, name: str) -> str:
         return f"{alias}.{quote(meta.get_field(name).column)}"
@@ -274,12 +285,16 @@ def _lookup_sql() -> str:
     ]
     columns += [col("p", p, "name"), col("u", u, "name")]
     columns += [col("e", e, "at"), col("e", e, "to_status"), col("e", e, "note"), col("e", e, "id")]
+    columns += [col("a", a, "id"), col("a", a, "outgoing"), col("o", o, "released_at")]
     return (
         f"SELECT {', '.join(columns)} FROM {quote(d.db_table)} d"  # noqa: S608 - names are ours
         f" JOIN {quote(p.db_table)} p ON {col('p', p, 'id')} = {col('d', d, 'procedure')}"
         f" JOIN {quote(u.db_table)} u ON {col('u', u, 'id')} = {col('d', d, 'unit')}"
         f" LEFT JOIN {quote(e.db_table)} e ON {col('e', e, 'dossier')} = {col('d', d, 'id')}"
         f" AND {col('e', e, 'is_public')} = %s"
+        # one apology per dossier and one letter per apology: still one row per step
+        f" LEFT JOIN {quote(a.db_table)} a ON {col('a', a, 'dossier')} = {col('d', d, 'id')}"
+        f" LEFT JOIN {quote(o.db_table)} o ON {col('o', o, 'id')} = {col('a', a, 'outgoing')}"
         f" WHERE {col('d', d, 'code')} = %s"
     )
 
@@ -338,6 +353,25 @@ def public_lookup_result(
         if verified and dossier.status == DossierStatus.SUPPLEMENT
         else None
     )
+    released = _aware(dossier.apology_released_at)
+    if dossier.apology_id is None:
+        apology = ""
+    elif dossier.apology_letter_id is None or released is not None:
+        apology = "sent"
+    else:
+        apology = "pending"
+    steps = [
+        PublicStep(
+            _aware(row.event_at),
+            DossierStatus(row.event_status).label,
+            row.event_note if verified else "",
+        )
+        for row in rows
+        if row.event_at is not None
+    ]
+    if released is not None:
+        steps.append(PublicStep(released, APOLOGY_SENT_STEP, ""))
+        steps.sort(key=lambda step: step.at)
     return PublicDossier(
         code=dossier.code,
         procedure=dossier.procedure_name,
@@ -351,16 +385,9 @@ def public_lookup_result(
         new_due_at=_aware(dossier.new_due_at),
         result_at=_aware(dossier.result_at),
         returned_at=_aware(dossier.returned_at),
-        steps=[
-            PublicStep(
-                _aware(row.event_at),
-                DossierStatus(row.event_status).label,
-                row.event_note if verified else "",
-            )
-            for row in rows
-            if row.event_at is not None
-        ],
+        steps=steps,
         supplement_items=pause["items"] if pause else None,
         supplement_reason=pause["reason"] if pause else None,
         phone_matched=verified if phone_last4 else None,
+        apology=apology,
     )

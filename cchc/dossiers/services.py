@@ -785,8 +785,11 @@ def dossier_apologize(
         to_status=dossier.status,
         # The step is public (the look-up shows it to the citizen): citizen-facing words only;
         # a late-issued apology is for staff, kept on the apology (`issued_late`) and shown there.
-        note=f"Đơn vị gửi văn bản xin lỗi, hẹn trả kết quả ngày "
-        f"{new_due_at.astimezone(VN):%d/%m/%Y %H:%M}. Lý do: {reason.strip()}",
+        # Not "sent" yet: the letter is sent once the head signs it and the clerk releases it
+        # (the look-up then adds its step, `selectors.APOLOGY_SENT_STEP`).
+        note=f"Đơn vị hẹn lại ngày trả kết quả: "
+        f"{new_due_at.astimezone(VN):%d/%m/%Y %H:%M}; văn bản xin lỗi đang trình ký. "
+        f"Lý do: {reason.strip()}",
         verb=AuditVerb.DOSSIER_APOLOGIZE,
     )
     _notify(dossier, "new_date")

@@ -340,7 +340,9 @@ def paper(request: AuthedHttpRequest, pk: int, kind: str, fmt: str) -> HttpRespo
             return file_response(request, signed.pdf)
     letter = getattr(getattr(dossier, "apology", None), "outgoing", None)
     if fmt == "pdf" and kind == "xin-loi" and letter is not None and letter.signed_pdf:
-        return file_response(request, letter.signed_pdf)  # the apology letter as sent
+        # the apology letter as sent, named as on the letter's page
+        name = letter.file_name("pdf", apology_letters.FORM_FILE_NAME)
+        return file_response(request, letter.signed_pdf, filename=name)
     try:
         content, content_type, filename = papers_service.render_paper(
             dossier, kind, fmt, show_personal=show_personal

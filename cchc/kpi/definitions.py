@@ -21,11 +21,14 @@ DEFINITIONS: dict[str, str] = {
         "được tính là quá hạn."
     ),
     "late_apology_rate": (
-        "Số hồ sơ quá hạn đã có văn bản xin lỗi (Mẫu 04) ÷ tổng số hồ sơ quá hạn trong kỳ."
+        "Số hồ sơ quá hạn đã gửi văn bản xin lỗi (Mẫu 04) cho người dân ÷ tổng số hồ sơ quá "
+        "hạn trong kỳ. Văn bản xin lỗi chỉ được tính khi đã ký số và phát hành (dự thảo, dự "
+        "thảo bị trả lại chưa tính)."
     ),
     "apology_on_time_rate": (
-        "Số văn bản xin lỗi gửi kịp thời (chậm nhất 01 ngày làm việc trước hạn trả kết quả) ÷ "
-        "số văn bản xin lỗi đã gửi trong kỳ (gửi muộn vẫn tính ở mẫu số)."
+        "Số văn bản xin lỗi gửi kịp thời (phát hành chậm nhất 01 ngày làm việc trước hạn trả "
+        "kết quả) ÷ số văn bản xin lỗi đã phát hành trong kỳ (gửi muộn vẫn tính ở mẫu số; "
+        "dự thảo chưa phát hành chưa tính)."
     ),
     "dossier_online_rate": "Số hồ sơ nộp trực tuyến ÷ tổng số hồ sơ tiếp nhận trong kỳ.",
     # surveys (target 3)

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
 from cchc.accounts import permissions
@@ -18,6 +19,7 @@ from cchc.kpi import index766, rollup, selectors
 from cchc.kpi.overview import overview_for_user
 from cchc.kpi.registry import Period
 from cchc.kpi.sparkline import sparkline
+from cchc.kpi.totals import GRADE_UNIT
 from cchc.organizations.models import Unit
 
 
@@ -84,7 +86,13 @@ def unit_dashboard(request: AuthedHttpRequest) -> HttpResponse:
     rows = [
         (
             figure,
-            sparkline(lines[figure.indicator.code], label=f"Diễn biến {figure.indicator.name}"),
+            # A grade ("Xếp loại Chỉ số CCHC": Yếu/Trung bình/Tốt...) is no percentage: its
+            # points drawn as "40,0%" misread (QA). No trend line, as on the overview page.
+            SafeString("")
+            if figure.indicator.unit == GRADE_UNIT
+            else sparkline(
+                lines[figure.indicator.code], label=f"Diễn biến {figure.indicator.name}"
+            ),
         )
         for figure in figures
     ]

@@ -24,6 +24,14 @@ LABELS = {
 }
 
 
+#: Beside the new appointment: the apology is "sent" only once its letter is released
+#: (Decree 61 Art. 19(9), domain.md 1.4); before, it awaits the head's signature.
+APOLOGY_NOTES = {
+    "sent": "đơn vị đã gửi văn bản xin lỗi",
+    "pending": "đang trình ký văn bản xin lỗi",
+}
+
+
 def _when(value: datetime | None) -> str:
     """As `format_date` writes an instant (dd/mm/yyyy HH:MM in Vietnam's time, the system's one
     zone), without looking the active zone up for every date."""
@@ -55,6 +63,7 @@ def _result(result: PublicDossier) -> dict[str, Any]:
         "received_at": _when(result.received_at),
         "due_at": _when(result.due_at),
         "new_due_at": _when(result.new_due_at),
+        "apology_note": APOLOGY_NOTES.get(result.apology, ""),
         "returned_at": _when(result.returned_at),
         "supplement_items": result.supplement_items,
         "supplement_reason": result.supplement_reason,

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
+from django.urls import reverse
 from django.utils import timezone
 
 from cchc.core.models import AuditEvent
@@ -22,6 +23,7 @@ from cchc.documents.models import (
 )
 from cchc.documents.tests import pki
 from cchc.documents.workflow import InvalidTransition, OutgoingStatus
+from tests.fixtures import client_for
 
 OS = OutgoingStatus
 INCOMING = {
@@ -222,6 +224,11 @@ def test_sign_release_and_mail_with_signed_pdf(
     reports = signing.verify_pdf(doc.signed_pdf.read(), [ca.pem])
     assert [r.ok for r in reports] == [True, True]
     assert SignatureEvent.objects.filter(outgoing=doc, staff=principal).count() == 1
+    # the body's signature (domain.md 6.3) belongs to the letter too, after the principal's
+    assert list(doc.signatures.order_by("signed_at").values_list("kind", flat=True)) == [
+        "personal",
+        "unit",
+    ]
     [message] = smtp_server.messages
     assert message["From"] == "c2ntt@binhhung.edu.vn"
     [attachment] = list(message.iter_attachments())
@@ -239,7 +246,7 @@ def test_sign_release_and_mail_with_signed_pdf(
 
 @pytest.mark.django_db
 def test_failed_delivery_is_logged_and_retried(
-    clerk, principal, school, certificates, settings, django_capture_on_commit_callbacks
+    clerk, principal, school, certificates, settings, django_capture_on_commit_callbacks, caplog
 ):
     school.email = "c2ntt@binhhung.edu.vn"
     school.save()
@@ -252,8 +259,21 @@ def test_failed_delivery_is_logged_and_retried(
 
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, 1)
-    assert delivery.last_error.startswith("Không kết nối được máy chủ thư")
-    assert "refused" in delivery.last_error.lower()  # the detail for the IT person stays
+    # staff read Vietnamese only; the exception text goes to the server log and the admin's log
+    assert delivery.last_error.startswith("Không kết nối được máy chủ thư (")
+    assert "Error" not in delivery.last_error
+    assert "refused" not in delivery.last_error.lower()
+    assert "ConnectionRefusedError" in delivery.log.get().error
+    assert "ConnectionRefusedError" in caplog.text
+    page = client_for(clerk).get(reverse("documents:outgoing_detail", args=[doc.pk]))
+    table = page.content.decode().split('id="deliveries"')[1].split("</table>")[0]
+    assert "Không kết nối được máy chủ thư" in table
+    assert "Error" not in table
+    # a row written before the detail left the staff text shows only its Vietnamese part
+    delivery.last_error = (
+        "Không kết nối được máy chủ thư. Chi tiết kỹ thuật: ConnectionRefusedError: [Errno 111]"
+    )
+    assert delivery.error_for_staff == "Không kết nối được máy chủ thư"
     assert mailing.retry_due(timezone.now()) == 0  # not due yet
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert mailing.retry_due(delivery.next_try_at) == 1

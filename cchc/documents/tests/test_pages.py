@@ -88,6 +88,10 @@ def test_outgoing_flow_on_the_pages_with_wrong_pin(clerk, principal, school, cer
     assert drafter.post(act, {"action": "release", "version": 5, "pin": pki.PIN}).status_code == 302
     doc.refresh_from_db()
     assert (doc.status, doc.symbol) == ("released", f"01/KH-{school.symbol}")
+    page = leader.get(reverse("documents:outgoing_detail", args=[doc.pk])).content.decode()
+    signatures = page.split('id="signatures"')[1].split("</ul>")[0]
+    assert f"Chữ ký số của người có thẩm quyền: {principal.full_name}" in signatures
+    assert f"Chữ ký số của cơ quan: {school.name} (văn thư {clerk.full_name}" in signatures
     download = leader.get(reverse("documents:outgoing_file", args=[doc.pk]))
     assert [r.ok for r in signing.verify_pdf(b"".join(download.streaming_content), [ca.pem])] == [
         True,

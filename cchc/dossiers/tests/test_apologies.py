@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cchc.documents.models import OutgoingDocument
 from cchc.dossiers import services
-from cchc.dossiers.models import Dossier
+from cchc.dossiers.models import Apology, Dossier
 from cchc.dossiers.tests.factories import at, frozen_at
 from cchc.kpi.registry import Period, measure
 from cchc.organizations.models import Unit
@@ -125,8 +126,17 @@ def test_apologies_made_late_are_counted_as_late_issued(
             new_due_at=at(2026, 12, 10, 17),
         )
 
-    rate = measure("apology_on_time_rate", Unit.objects.filter(pk=school.pk), Period.year(2026))
+    units = Unit.objects.filter(pk=school.pk)
+    rate = measure("apology_on_time_rate", units, Period.year(2026))
+    assert (rate.numerator, rate.denominator) == (0, 0)  # drafted letters: not yet sent
+    # Each letter released as its apology was made (the signing flow is tested in
+    # test_apology_letters): one before its deadline, one after.
+    for apology in Apology.objects.all():
+        OutgoingDocument.objects.filter(pk=apology.outgoing_id).update(
+            status="released", released_at=apology.created_at
+        )
 
+    rate = measure("apology_on_time_rate", units, Period.year(2026))
     assert (rate.numerator, rate.denominator) == (1, 2)
 
 
@@ -198,6 +208,8 @@ def test_a_same_day_procedure_gets_a_working_week_not_months(
     with frozen_at(at(2026, 11, 30, 10, 0)):
         page = client_for(principal).get(reverse("dossiers:detail", args=[dossier.pk]))
         assert 'max="2026-12-07"' in page.content.decode()  # the date picker stops there
+        # and starts at the first day the service accepts: after today and the due date
+        assert 'min="2026-12-01"' in page.content.decode()
         form = {"action": "apologize", "version": dossier.version, "reason": "Chờ sổ gốc"}
         refused = client_for(principal).post(url, {**form, "new_due_at": "2027-06-01"})
         assert refused.status_code == 422

@@ -15,6 +15,7 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -125,7 +126,7 @@ def test_an_apology_is_numbered_signed_by_the_principal_and_mailed_to_the_citize
         apology = Apology.objects.get(dossier=dossier)
         doc = apology.outgoing
         assert doc is not None
-        # The KPI counts the apology when it is made, not when it is sent.
+        # The KPI counts the apology once its letter is released (sent), not as it is drafted.
         rate = measure("late_apology_rate", Unit.objects.filter(pk=school.pk), Period.year(2026))
         page = client_for(principal).get(page_url).content.decode()
     assert (doc.status, doc.signer_id, doc.doc_type) == (OS.APPROVED, principal.pk, "Công văn")
@@ -133,7 +134,7 @@ def test_an_apology_is_numbered_signed_by_the_principal_and_mailed_to_the_citize
     assert doc.to_state_agency is False
     assert apology.signer_name == "Nguyễn Thị Thanh Trang"
     assert AuditEvent.objects.filter(verb="dossier.apology_issue").count() == 1
-    assert (rate.numerator, rate.denominator) == (1, 1)  # late since 07/12, apologised
+    assert (rate.numerator, rate.denominator) == (0, 1)  # late since 07/12, not yet sent
     assert "Chờ văn thư cấp số" in page
     assert "Bản PDF chưa ký" in page
     draft = _pdf_text(doc.pdf.read(), tmp_path)
@@ -197,6 +198,13 @@ def test_an_apology_is_numbered_signed_by_the_principal_and_mailed_to_the_citize
     # The Mẫu 04 in the dossier's papers is the letter as sent, signed.
     paper = client_for(clerk).get(reverse("dossiers:paper", args=[dossier.pk, "xin-loi", "pdf"]))
     assert b"".join(paper.streaming_content) == signed
+    # One clean name wherever it is downloaded, as the Word file's (not the storage's name)
+    clean = f"{doc.symbol.replace('/', '-')}-mau-04-xin-loi"
+    letter_pdf = client_for(clerk).get(reverse("documents:outgoing_file", args=[doc.pk]))
+    letter_docx = client_for(clerk).get(reverse("documents:outgoing_docx", args=[doc.pk]))
+    for response, ext in ((download, "pdf"), (paper, "pdf"), (letter_pdf, "pdf")):
+        assert f'filename="{clean}.{ext}"' in response["Content-Disposition"]
+    assert f'filename="{clean}.docx"' in letter_docx["Content-Disposition"]
     # The citizen's e-mail is personal data: the commune's oversight reads the letter without it.
     document_url = reverse("documents:outgoing_detail", args=[doc.pk])
     assert "an.nguyen@example.com" in client_for(clerk).get(document_url).content.decode()
@@ -515,7 +523,12 @@ def test_a_letter_whose_e_mail_failed_for_good_is_handed_over_on_paper(
     assert mailing.attempt(delivery, now=at(2026, 12, 3, 10, 5)) is False
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED  # still to be retried: not yet on paper
-    assert 'id="apology-hand-over"' not in client_for(clerk).get(page_url).content.decode()
+    retrying = client_for(clerk).get(page_url).content.decode()
+    assert 'id="apology-hand-over"' not in retrying
+    # the status line explains in Vietnamese; the exception's text stays in the server log
+    assert "gửi thư điện tử lỗi: Máy chủ thư" in retrying
+    assert "Chi tiết kỹ thuật" not in retrying
+    assert "SMTPRecipientsRefused" not in retrying
     assert client_for(clerk).post(url, {"how": "buu-dien"}).status_code == 422
 
     while delivery.status != DeliveryStatus.GAVE_UP:
@@ -589,3 +602,62 @@ def test_the_letters_document_page_links_its_dossier_and_gives_the_mau_04_in_wor
     missing = [line for line in lines if line not in pdf]
     assert missing == []  # every line of the Word file is in the PDF: the same paper
     assert "Toàn văn theo Mẫu 04" not in " ".join(lines)  # not the register's summary
+
+
+def _apology_kpis(school) -> tuple[tuple[int, int], tuple[int, int]]:
+    units = Unit.objects.filter(pk=school.pk)
+    late = measure("late_apology_rate", units, Period.year(2026))
+    timely = measure("apology_on_time_rate", units, Period.year(2026))
+    return (late.numerator, late.denominator), (timely.numerator, timely.denominator)
+
+
+def _lookup(dossier: Dossier) -> str:
+    url = reverse("portal:lookup_code", args=[dossier.code]) + "?phone_last4=5678"
+    return Client().get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_apology_counts_and_reads_as_sent_only_once_its_letter_is_released(
+    school, principal, clerk, transfer, certificates
+) -> None:
+    """domain.md 1.4 (Decree 61 Art. 19(9)): the written apology is *sent* to the citizen. A
+    draft, or a draft the head returned, is not: the public look-up says it awaits signature
+    and neither KPI counts it; released, both count it, timed by the release."""
+    dossier = _receive(clerk, school, transfer)  # due Mon 07/12; apology due by Fri 04/12
+    with frozen_at(at(2026, 12, 3, 9, 0)):
+        assert _apologize(clerk, dossier).status_code == 302
+    doc = Apology.objects.get(dossier=dossier).outgoing
+    assert doc is not None
+    with frozen_at(at(2026, 12, 3, 10, 0)):
+        assert _act(principal, doc, OS.DRAFT).status_code == 302  # returned to the clerk
+    doc.refresh_from_db()
+    assert doc.status == OS.DRAFT
+
+    with frozen_at(at(2026, 12, 8, 9, 0)):  # the dossier is late now
+        returned = _lookup(dossier)
+        assert _apology_kpis(school) == ((0, 1), (0, 0))
+    assert "Hẹn lại</dt><dd>10/12/2026 17:00 (đang trình ký văn bản xin lỗi)" in returned
+    assert "đã gửi văn bản xin lỗi" not in returned
+    assert "Đơn vị gửi văn bản xin lỗi" not in returned
+
+    with frozen_at(at(2026, 12, 4, 10, 0)):  # sent again and released before its deadline
+        assert _act(clerk, doc, OS.REVIEW).status_code == 302
+        assert _act(principal, doc, OS.APPROVED).status_code == 302
+        assert _act(clerk, doc, "number").status_code == 302
+        assert _act(principal, doc, "sign", pki.PIN).status_code == 302
+        assert _act(clerk, doc, "release", pki.PIN).status_code == 302
+    with frozen_at(at(2026, 12, 8, 9, 0)):
+        sent = _lookup(dossier)
+        assert _apology_kpis(school) == ((1, 1), (1, 1))
+    assert "Hẹn lại</dt><dd>10/12/2026 17:00 (đơn vị đã gửi văn bản xin lỗi)" in sent
+    assert "<strong>04/12/2026 10:00</strong> — Đơn vị đã gửi văn bản xin lỗi" in sent
+
+    # Released after the deadline: sent, but not in time.
+    OutgoingDocument.objects.filter(pk=doc.pk).update(released_at=at(2026, 12, 7, 9, 0))
+    with frozen_at(at(2026, 12, 8, 9, 0)):
+        assert _apology_kpis(school) == ((1, 1), (0, 1))
+    # An apology made before apologies became letters counts as it did, when made.
+    Apology.objects.filter(dossier=dossier).update(outgoing=None, issued_late=False)
+    with frozen_at(at(2026, 12, 8, 9, 0)):
+        assert _apology_kpis(school) == ((1, 1), (1, 1))
+        assert "(đơn vị đã gửi văn bản xin lỗi)" in _lookup(dossier)

@@ -339,7 +339,10 @@ def test_apology_after_its_deadline_is_made_and_recorded_as_late_issued(
     # citizen's.
     note = dossier.events.last().note
     assert "gửi muộn" not in note
-    assert note.startswith("Đơn vị gửi văn bản xin lỗi, hẹn trả kết quả ngày 12/03/2026 17:00")
+    # not "sent": the letter is sent once signed and released (domain.md 1.4)
+    assert note.startswith(
+        "Đơn vị hẹn lại ngày trả kết quả: 12/03/2026 17:00; văn bản xin lỗi đang trình ký."
+    )
     from cchc.dossiers.selectors import public_lookup
 
     public = public_lookup(dossier.code, phone_last4=APPLICANT["applicant_phone"][-4:])

@@ -71,3 +71,19 @@ def test_the_landing_page_draws_the_targets_trend_under_its_arrow(school, princi
     table = page.split('id="landing-targets"')[1].split("</table>")[0]
     assert table.count('class="sparkline"') == 1  # the one target with a history
     assert "93,0% <span" in table
+
+
+@pytest.mark.django_db
+def test_a_grade_has_no_percentage_trend_line(school, principal) -> None:
+    """QA: "Xếp loại Chỉ số CCHC" showed "Yếu" beside a line reading "40,0%" (its points as a
+    percentage). A grade draws no line on the indicators' page, as on the overview; a rate
+    still does."""
+    for day, n in zip(WEEKS, (38, 40, 40, 40), strict=True):
+        for code in ("cchc_self_score", "satisfaction_rate"):
+            Snapshot.objects.create(unit=school, code=code, day=day, numerator=n, denominator=100)
+
+    with frozen_at(at(2026, 11, 30, 9, 0)):
+        page = client_for(principal).get(reverse("kpi:unit")).content.decode()
+
+    assert "Diễn biến Mức độ hài lòng" in page  # the rate's line is there
+    assert "Diễn biến Xếp loại" not in page

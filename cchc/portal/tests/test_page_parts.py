@@ -89,7 +89,11 @@ CASES = {
     ),
     "late, with an apology": lambda: (
         LookupForm.check({"code": "A", "phone_last4": "5678"}),
-        _dossier(applicant="Nguyễn Văn An", phone_matched=True, new_due_at=LATER),
+        _dossier(applicant="Nguyễn Văn An", phone_matched=True, new_due_at=LATER, apology="sent"),
+    ),
+    "late, apology awaiting signature": lambda: (
+        LookupForm.check({"code": "A"}),
+        _dossier(new_due_at=LATER, apology="pending"),
     ),
     "returned": lambda: (
         LookupForm.check({"code": "A"}),
