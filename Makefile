@@ -83,8 +83,15 @@ system-packages:
 	  fi; \
 	fi
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist; each has its own test database, media
+# folder, audit key, converter and browser). worksteal: a worker that runs out takes half of the
+# other's remaining tests, so a few minute-long demo tests do not leave one core idle at the end.
+# One process for debugging: make test TEST_WORKERS=0 (or run .venv/bin/python -m pytest PATHS).
+TEST_WORKERS ?= 2
+PYTEST_XDIST ?= -n $(TEST_WORKERS) --dist worksteal
+
 test: install system-packages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

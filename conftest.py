@@ -56,6 +56,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _free_port_pair() -> int:
+    """A free port whose neighbour below is free too: the converter listens on PORT and its
+    LibreOffice on PORT - 1, so two workers' converters (pytest-xdist) must not pick neighbours."""
+    for _ in range(50):
+        port = _free_port()
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as below:
+            try:
+                below.bind(("127.0.0.1", port - 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no two neighbouring free ports on the loopback address")
+
+
 @pytest.fixture
 def smtp_server(settings) -> Iterator[SmtpServer]:
     """A real SMTP server (aiosmtpd) on a free loopback port; Django's mail is pointed at it."""
@@ -107,7 +121,7 @@ def pdf_server() -> Iterator[str]:
 
     from cchc.core.official_docs import converter
 
-    address = ("127.0.0.1", _free_port())
+    address = ("127.0.0.1", _free_port_pair())
     listen = f"{address[0]}:{address[1]}"
     process = subprocess.Popen(  # noqa: S603 - fixed argument list
         [sys.executable, "-m", "cchc.cli", "pdf_server", "--listen", listen],

@@ -8,11 +8,13 @@ The pages are those of the demo (seed_base + every app's demo data), for each de
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from cchc.accounts.models import User
@@ -94,9 +96,23 @@ def _check_page(response, url: str) -> _Links:
     return links
 
 
-@pytest.fixture
-def demo_logins(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+@pytest.fixture(scope="module")
+def demo_logins(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[list[User]]:
+    """The demo, seeded once for this module's tests (they only read it), in a transaction that
+    is rolled back after the last of them, as Django's setUpTestData does: each test still runs
+    in a savepoint of its own inside it, so what one test writes the next never sees."""
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _seed_demo_people()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _seed_demo_people() -> list[User]:
     logins = demo.seed_base()
     demo.seed_other_apps(dossiers=0)
     # One person per distinct set of roles and kind of unit: the menus differ only by those.

@@ -132,7 +132,7 @@ def test_admin_changes_are_audited(admin_client, school) -> None:
     assert isinstance(User.objects.get(pk=event.actor_id), User)
 
 
-def test_deploy_check_reports_nothing_with_production_settings() -> None:
+def test_deploy_check_reports_nothing_with_production_settings(tmp_path) -> None:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
@@ -143,7 +143,7 @@ def test_deploy_check_reports_nothing_with_production_settings() -> None:
     }
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    env["CCHC_VAR_DIR"] = str(ROOT / "var" / "deploy-check")
+    env["CCHC_VAR_DIR"] = str(tmp_path / "var")  # the test's own, not the repository's var/
 
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "ERROR"],

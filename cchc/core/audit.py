@@ -21,6 +21,8 @@ import hmac
 import json
 import os
 import secrets
+import tempfile
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -69,16 +71,19 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 def _read_key(path: str) -> bytes:
     file = Path(path)
     if not file.exists():
-        # First run: make the key like `make demo` makes var/secret_key. O_EXCL so two processes
-        # starting at once cannot each write a different key.
+        # First run: make the key like `make demo` makes var/secret_key. Written whole to a
+        # private file first, then linked into place (fails if the name exists): two processes
+        # starting at once cannot each write a different key, nor read the other's half-written
+        # (empty) file, as an O_EXCL create-then-write let them.
         file.parent.mkdir(parents=True, exist_ok=True)
+        fd, draft = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.")
         try:
-            fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(secrets.token_hex(32) + "\n")
+            with suppress(FileExistsError):
+                os.link(draft, file)
+        finally:
+            os.unlink(draft)
     key = file.read_text(encoding="utf-8").strip()
     if len(key) < 32:
         from django.core.exceptions import ImproperlyConfigured

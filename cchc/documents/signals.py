@@ -9,14 +9,37 @@ ValidationError refuses the numbering: nothing is numbered and the counter is no
 document not sent to a state agency, for a letter's own words to a citizen: a receiver that
 owns the document returns `(subject, body)`, any other returns None; with no answer the mail
 keeps the agency-to-agency text.
+
+`outgoing_source` is asked by the document's page and its Word download for what another app
+made the document from (an apology letter from its dossier): a receiver that owns the document
+returns an `OutgoingSource`, any other returns None.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.dispatch import Signal
+
+
+@dataclass(frozen=True)
+class OutgoingSource:
+    """Where a document came from, as the owning app answers for one user: a link back to it
+    (empty when this user may not open it) and the Word file of the form its PDF was laid out
+    from (None when its PDF is the Decree 30 layout of the document itself)."""
+
+    label: str
+    url: str
+    docx: Callable[[], tuple[bytes, str]] | None = None
+
 
 # Sent with sender=OutgoingDocument, doc=<the numbered document>, actor=<who numbered it>.
 outgoing_numbered = Signal()
 
 # Sent with sender=OutgoingDocument, doc=<the released document>; answers (subject, body)|None.
 citizen_mail_text = Signal()
+
+# Sent with sender=OutgoingDocument, doc=<the document>, user=<who asks>; answers
+# OutgoingSource|None.
+outgoing_source = Signal()

@@ -21,10 +21,12 @@ import dataclasses
 import functools
 import hashlib
 import logging
+import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -256,9 +258,17 @@ def stamp_font_path() -> Path:
     )
     subsetter.subset(font)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    font.save(tmp)
-    tmp.replace(target)
+    # A draft of this process's own: two workers building the font at once (first signature
+    # after install) must not write into one .tmp file; the rename then puts one whole font.
+    fd, draft = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.fchmod(fd, 0o644)  # as a plain file would be: the font is no secret
+    os.close(fd)
+    try:
+        font.save(draft)
+        os.replace(draft, target)
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(draft)
     return target
 
 
@@ -287,11 +297,62 @@ def _page_boxes(pdf: bytes, page: int) -> tuple[float, list[tuple[str, Box]]]:
     return height, words
 
 
+# The signer's image: at most this size (pt), at least this tall and half as wide where the
+# paper leaves less room, and this far from the text around it. Words closer than `_RUN_GAP`
+# on a line are one run of text (a title, "(Ký và ghi rõ họ tên)", a QR code's caption).
+_SIGNER_BOX = (150.0, 62.0)
+_SIGNER_MIN = (60.0, 18.0)
+_SIGNER_CLEARANCE = 2.0
+_RUN_GAP = 10.0
+_SEAL_SIZE = 86.0
+
+
+def _text_runs(words: list[tuple[str, Box]]) -> list[Box]:
+    """The words' boxes merged into runs: same line (top within 2 pt), gaps under 10 pt."""
+    runs: list[list[float]] = []
+    for _word, (x0, y0, x1, y1) in sorted(words, key=lambda w: (round(w[1][1] / 2), w[1][0])):
+        last = runs[-1] if runs else None
+        if last is not None and abs(last[1] - y0) <= 2 and x0 - last[2] < _RUN_GAP:
+            last[1], last[2], last[3] = min(last[1], y0), max(last[2], x1), max(last[3], y1)
+        else:
+            runs.append([x0, y0, x1, y1])
+    return [(r[0], r[1], r[2], r[3]) for r in runs]
+
+
+def _signer_room(words: list[tuple[str, Box]], name: Box) -> tuple[float, float, float]:
+    """(centre x, top y, half width) of the room for the signer's image above `name`, in
+    pdftotext's coordinates (y grows downwards): up to the lowest run of text above the name
+    in its own column, and no wider than the runs beside it (the other signer, a QR code's
+    caption) allow."""
+    name_x0, name_top, name_x1, _ = name
+    centre = (name_x0 + name_x1) / 2
+    width, tallest = _SIGNER_BOX
+    half = width / 2
+    band = name_top - tallest - 2 * _SIGNER_CLEARANCE
+    runs = _text_runs(words)
+    for x0, y0, x1, y1 in runs:
+        beside = x1 < name_x0 - 1 or x0 > name_x1 + 1
+        if beside and y1 > band and y0 < name_top - 0.5:
+            gap = x0 - centre if x0 >= centre else centre - x1
+            half = min(half, gap - _SIGNER_CLEARANCE)
+    half = max(half, _SIGNER_MIN[0] / 2)
+    above = [
+        y1
+        for x0, _y0, x1, y1 in runs
+        if y1 <= name_top + 0.5 and x0 < centre + half and x1 > centre - half
+    ]
+    return centre, max(above, default=band), half
+
+
 def signature_boxes(pdf: bytes, signer_name: str) -> tuple[int, Box, Box]:
     """(page index, signer box, seal box) in PDF points, bottom-left origin.
 
-    The signer's image goes between the title and the name (found on the last page that shows
-    the name); the seal overlaps the left third of it (domain.md 6.2).
+    The signer's image goes between the title and the name, centred in the room between them
+    (domain.md 6.2: "centred between the signer's title and name"), on the last page that
+    shows the name. The room ends at the lowest line printed above the name in its column,
+    such as "(Ký và ghi rõ họ tên)" under the title of a one-stop form, so the image never
+    covers that line; the image is as tall as the room allows, up to 62 pt. The seal overlaps
+    the left third of the image (domain.md 6.2), above the name.
     """
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -299,20 +360,20 @@ def signature_boxes(pdf: bytes, signer_name: str) -> tuple[int, Box, Box]:
     first = signer_name.split()[0] if signer_name.split() else ""
     for page in range(pages, 0, -1):
         height, words = _page_boxes(pdf, page)
-        for i, (word, (x0, y0, _x1, _y1)) in enumerate(words):
+        for i, (word, (x0, y0, _x1, y1)) in enumerate(words):
             if word != first:
                 continue
             tail = words[i : i + len(signer_name.split())]
             if " ".join(w for w, _ in tail) != " ".join(signer_name.split()):
                 continue
-            x_end = tail[-1][1][2]
-            centre = (x0 + x_end) / 2
-            name_top = height - y0
-            w, h = 150.0, 62.0
-            signer_box = (centre - w / 2, name_top + 4, centre + w / 2, name_top + 4 + h)
-            seal = 86.0
-            seal_right = signer_box[0] + w / 3
-            seal_box = (seal_right - seal, name_top + 10, seal_right, name_top + 10 + seal)
+            centre, ceiling, half = _signer_room(words, (x0, y0, tail[-1][1][2], y1))
+            room = y0 - ceiling - 2 * _SIGNER_CLEARANCE
+            h = max(min(_SIGNER_BOX[1], room), _SIGNER_MIN[1])
+            middle = height - (ceiling + y0) / 2  # back to PDF points, bottom-left origin
+            signer_box = (centre - half, middle - h / 2, centre + half, middle + h / 2)
+            seal_right = signer_box[0] + 2 * half / 3
+            seal_bottom = height - y0 + 6
+            seal_box = (seal_right - _SEAL_SIZE, seal_bottom, seal_right, seal_bottom + _SEAL_SIZE)
             return page - 1, signer_box, seal_box
     raise SigningError(
         f"Không tìm thấy tên người ký “{signer_name}” trong văn bản để đặt chữ ký số."

@@ -3,7 +3,7 @@ signature verification, register papers. Thin: guard → form → service → re
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +29,8 @@ from cchc.documents.forms import (
     Pkcs12Form,
     VerifyForm,
 )
-from cchc.documents.models import IncomingDocument, TrustedRoot
+from cchc.documents.models import IncomingDocument, OutgoingDocument, TrustedRoot
+from cchc.documents.signals import OutgoingSource, outgoing_source
 from cchc.documents.workflow import TONE, IncomingStatus, InvalidTransition, OutgoingStatus
 
 OS = OutgoingStatus
@@ -241,7 +242,16 @@ def _outgoing_context(request: HttpRequest, doc: Any) -> dict[str, Any]:
         # those who may see it (never to the commune's read-only oversight).
         "show_addresses": doc.to_state_agency
         or permissions.can(user, permissions.VIEW_PERSONAL_DATA, unit),
+        "source": _source(doc, user),
     }
+
+
+def _source(doc: Any, user: Any) -> OutgoingSource | None:
+    """What another app made the document from (an apology letter's dossier), if any."""
+    for _receiver, answer in outgoing_source.send(sender=OutgoingDocument, doc=doc, user=user):
+        if answer is not None:
+            return cast(OutgoingSource, answer)
+    return None
 
 
 @require_safe
@@ -315,8 +325,20 @@ def outgoing_docx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     from cchc.documents.exports import DOCX_TYPE
 
     doc = selectors.outgoing_get(user=request.user, pk=pk)
-    response = HttpResponse(services.render_docx(doc), content_type=DOCX_TYPE)
+    source = _source(doc, request.user)
     name = (doc.symbol or f"du-thao-{doc.pk}").replace("/", "-")
+    if source is not None and source.docx is not None:
+        # Laid out from a form (the apology's Mẫu 04): the Word file of that form, the same
+        # content as the PDF, not the Decree 30 layout of the register's summary.
+        try:
+            content, form_name = source.docx()
+        except ValidationError as error:
+            messages.error(request, _text(error))
+            return redirect("documents:outgoing_detail", pk=doc.pk)
+        response = HttpResponse(content, content_type=DOCX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{name}-{form_name}.docx"'
+        return response
+    response = HttpResponse(services.render_docx(doc), content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
     return response
 

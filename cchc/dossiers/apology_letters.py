@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,7 +39,7 @@ from cchc.core.audit import audit_record, snapshot
 from cchc.core.audit_verbs import AuditVerb
 from cchc.core.timezones import VN
 from cchc.documents import services as documents
-from cchc.documents.models import DeliveryStatus, OutgoingDocument
+from cchc.documents.models import Delivery, DeliveryStatus, OutgoingDocument
 from cchc.documents.workflow import OutgoingStatus
 from cchc.dossiers.models import Apology, Dossier
 from cchc.organizations.models import Staff, Unit
@@ -218,6 +218,35 @@ def citizen_mail(sender: Any, doc: OutgoingDocument, **_: Any) -> tuple[str, str
     return subject, body
 
 
+def letter_source(sender: Any, doc: OutgoingDocument, user: AnyUser, **_: Any) -> Any:
+    """The letter's page under the documents app: a link back to its dossier (only for a user
+    who may open the dossier; the document's readers need not be the dossier's), and the Word
+    file of the Mẫu 04 (Circular 01/2018, domain.md 1.5) its PDF is laid out from, with the
+    same content: the register's number and date once numbered, no personal data beyond the
+    PDF's (`show_personal=False`, as the PDF)."""
+    from cchc.documents.signals import OutgoingSource
+    from cchc.dossiers import papers_service, selectors
+
+    apology = Apology.objects.select_related("dossier").filter(outgoing=doc).first()
+    if apology is None:
+        return None
+    dossier = apology.dossier
+    visible = selectors.dossier_list_for_user(user=user).filter(pk=dossier.pk).exists()
+    url = reverse("dossiers:detail", args=[dossier.pk]) if visible else ""
+
+    def docx() -> tuple[bytes, str]:
+        fresh = Dossier.objects.select_related("unit__parent", "procedure").get(pk=dossier.pk)
+        try:
+            content, _type, _name = papers_service.render_paper(
+                fresh, "xin-loi", "docx", show_personal=False
+            )
+        except papers_service.PaperUnavailable as error:
+            raise ValidationError(f"Không lập được bản Word Mẫu 04: {error}") from None
+        return content, "mau-04-xin-loi"
+
+    return OutgoingSource(label=f"Hồ sơ {dossier.code}", url=url, docx=docx)
+
+
 def on_numbered(sender: Any, doc: OutgoingDocument, actor: User, **_: Any) -> None:
     """The clerk numbered an outgoing document: if it is an apology, write its numbered paper."""
     from cchc.dossiers import papers_service
@@ -251,8 +280,25 @@ def on_numbered(sender: Any, doc: OutgoingDocument, actor: User, **_: Any) -> No
     )
 
 
+def mail_failed_for_good(letter: OutgoingDocument) -> bool:
+    """The letter was e-mailed and every delivery stopped retrying (GAVE_UP): the citizen has
+    not had it by e-mail and will not, so it has to reach them on paper."""
+    statuses = {d.status for d in letter.deliveries.all()}
+    return statuses == {DeliveryStatus.GAVE_UP}
+
+
+def needs_paper_delivery(letter: OutgoingDocument) -> bool:
+    """A released letter that reaches the citizen on paper: the dossier has no e-mail, or the
+    e-mail failed for good. Decree 61 Art. 19(9) (domain.md 1.4) requires the apology to be
+    sent to the citizen in writing; a bounced e-mail has not sent it."""
+    return letter.status == OS.RELEASED and (
+        not letter.recipient_emails.strip() or mail_failed_for_good(letter)
+    )
+
+
 def apology_hand_over(*, actor: User, apology: Apology, how: str) -> Apology:
-    """The clerk records that a released letter without e-mail was handed over or posted."""
+    """The clerk records that a released letter without e-mail, or whose e-mail failed for
+    good, was handed over or posted (once: a second record is 409)."""
     dossier = apology.dossier
     if not may_hand_over(actor, dossier):
         raise PermissionDenied("Chỉ văn thư của đơn vị ghi nhận việc trao, gửi văn bản.")
@@ -269,8 +315,11 @@ def apology_hand_over(*, actor: User, apology: Apology, how: str) -> Apology:
             raise AlreadyDone("Văn bản xin lỗi đã được ghi nhận là đã trao, gửi.")
         if letter is None or letter.status != OS.RELEASED:
             raise AlreadyDone("Văn bản xin lỗi chưa được phát hành.")
-        if letter.recipient_emails.strip():
-            raise ValidationError("Văn bản này được gửi cho người dân qua thư điện tử.")
+        if not needs_paper_delivery(letter):
+            raise ValidationError(
+                "Văn bản này được gửi cho người dân qua thư điện tử; chỉ trao trực tiếp hoặc "
+                "gửi bưu điện khi hồ sơ không có thư điện tử hoặc thư đã gửi lỗi hẳn."
+            )
         before = snapshot(locked, _WATCHED)
         locked.handed_over_at = timezone.now()
         locked.handed_over_how = how
@@ -310,6 +359,12 @@ def _day(value: Any) -> str:
 def _released_label(apology: Apology, letter: OutgoingDocument) -> tuple[str, str]:
     released = _day(letter.released_at)
     deliveries = list(letter.deliveries.all())
+    if apology.handed_over_at is not None and deliveries:  # after the e-mail failed for good
+        how = HAND_OVER.get(apology.handed_over_how, "trao, gửi")
+        return (
+            f"Đã ký số, {how} ngày {_day(apology.handed_over_at)} (thư điện tử gửi lỗi)",
+            "ok",
+        )
     if deliveries:
         sent = [d for d in deliveries if d.status == DeliveryStatus.SENT]
         if len(sent) == len(deliveries):
@@ -317,6 +372,12 @@ def _released_label(apology: Apology, letter: OutgoingDocument) -> tuple[str, st
             return f"Đã ký số, gửi ngày {_day(last)} qua thư điện tử", "ok"
         stuck = (DeliveryStatus.FAILED, DeliveryStatus.GAVE_UP)
         failed = [d for d in deliveries if d.status in stuck]
+        if failed and mail_failed_for_good(letter):
+            return (
+                f"Đã ký số, phát hành ngày {released}; gửi thư điện tử lỗi hẳn: "
+                f"{failed[0].last_error}; chờ trao trực tiếp hoặc gửi bưu điện",
+                "bad",
+            )
         if failed:
             return (
                 f"Đã ký số, phát hành ngày {released}; gửi thư điện tử lỗi: {failed[0].last_error}",
@@ -366,9 +427,8 @@ def letter_state(user: AnyUser, dossier: Dossier) -> LetterState | None:
         pdf_url=reverse("dossiers:apology_pdf", args=[dossier.pk]) if has_file else "",
         signed=bool(letter.signed_pdf),
         document_url=reverse("documents:outgoing_detail", args=[letter.pk]) if may_view else "",
-        may_hand_over=letter.status == OS.RELEASED
-        and not letter.recipient_emails.strip()
-        and apology.handed_over_at is None
+        may_hand_over=apology.handed_over_at is None
+        and needs_paper_delivery(letter)
         and may_hand_over(user, dossier),
     )
 
@@ -395,10 +455,15 @@ def waiting_for(user: AnyUser, limit: int = 50) -> list[tuple[Apology, str]]:
     if permissions.can(user, permissions.APPROVE_DOCUMENTS):
         steps |= Q(outgoing__status=OS.REVIEW)
     if permissions.can(user, permissions.REGISTER_DOCUMENTS):
-        steps |= Q(outgoing__status__in=[OS.APPROVED, OS.SIGNED]) | Q(
-            outgoing__status=OS.RELEASED,
-            outgoing__recipient_emails="",
-            handed_over_at__isnull=True,
+        gave_up = Delivery.objects.filter(
+            outgoing=OuterRef("outgoing"), status=DeliveryStatus.GAVE_UP
+        )
+        other = Delivery.objects.filter(outgoing=OuterRef("outgoing")).exclude(
+            status=DeliveryStatus.GAVE_UP
+        )
+        on_paper = Q(outgoing__recipient_emails="") | (Q(Exists(gave_up)) & ~Q(Exists(other)))
+        steps |= Q(outgoing__status__in=[OS.APPROVED, OS.SIGNED]) | (
+            Q(outgoing__status=OS.RELEASED, handed_over_at__isnull=True) & on_paper
         )
     if permissions.can(user, permissions.PROCESS_DOSSIERS) and permissions.can(
         user, permissions.DRAFT_DOCUMENTS

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -182,6 +182,43 @@ def apology_deadline(dossier: Dossier) -> datetime | None:
     if started is not None and started.astimezone(VN).date() > previous:
         return dossier.due_at
     return datetime.combine(previous, time(23, 59, 59), tzinfo=VN)
+
+
+#: The shortest extension an apology may give (one working week), for the procedures done in
+#: a day or a few hours, which may still wait for a paper from another body.
+MIN_EXTENSION_WORKING_DAYS = 5
+
+
+@dataclass(frozen=True)
+class NewDueBound:
+    """The latest new appointment an apology may give (`latest`): `extra` working days after
+    `counted_from` (the original due day, or today for an apology made after it); `own_time`
+    says whether `extra` is the procedure's own processing time (else the one-week floor)."""
+
+    latest: date
+    extra: int
+    counted_from: date
+    own_time: bool
+
+
+def latest_new_due_day(
+    dossier: Dossier, due_day: date, now: datetime, *, calendar: WorkCalendar | None = None
+) -> NewDueBound:
+    """The latest new appointment an apology may give.
+
+    Decree 61 Art. 19(9) (domain.md 1.4) lets the unit reset the return date once only, with
+    the reason and "the proposed new return date"; time limits count in working days (1.3).
+    The law sets no ceiling, but a date the citizen cannot have moved again must be a real
+    promise, not an open one: at most the procedure's own processing time again (the working
+    days from the receipt to the original due date `due_day`), at least one working week, counted
+    from the original due date, or from today for an apology made after it.
+    """
+    calendar = calendar or calendar_for_unit(dossier.unit)
+    received = dossier.received_at.astimezone(VN).date() if dossier.received_at else due_day
+    own = calendar.working_days_between(received, due_day)
+    extra = max(own, MIN_EXTENSION_WORKING_DAYS)
+    start = max(due_day, now.astimezone(VN).date())
+    return NewDueBound(calendar.add_working_days(start, extra), extra, start, own >= extra)
 
 
 def working_days_left(

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 
 from cchc.core.names import given_name_key  # noqa: F401 (the views sort handlers with it)
+from cchc.core.timezones import VN
 from cchc.dossiers.channels import COUNTER_CHANNELS
-from cchc.dossiers.deadlines import end_of_day
+from cchc.dossiers.deadlines import end_of_day, latest_new_due_day
 from cchc.dossiers.models import Channel, Dossier, Procedure, ResultDelivery
 from cchc.dossiers.workflow import Step
 from cchc.organizations.models import Staff, Unit
@@ -220,6 +222,14 @@ class ApologyForm(ActionForm):
         widget=DATE_INPUT,
         error_messages={"invalid": "Ngày không hợp lệ.", "required": "Hãy chọn ngày hẹn mới."},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dossier = self.dossier
+        if dossier is not None and dossier.due_at is not None:  # the picker stops at the bound
+            due_day = dossier.due_at.astimezone(VN).date()
+            bound = latest_new_due_day(dossier, due_day, timezone.now())
+            self.fields["new_due_at"].widget.attrs["max"] = bound.latest.isoformat()
 
     def arguments(self) -> dict[str, Any]:
         """The new appointment is the end of the working day chosen, in the unit's hours."""

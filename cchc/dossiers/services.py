@@ -726,6 +726,22 @@ def _check_new_due(dossier: Dossier, new_due_at: datetime | None, now: datetime)
         raise ValidationError(
             {"new_due_at": f"Ngày hẹn mới phải sau hạn trả kết quả hiện tại ({due_day:%d/%m/%Y})."}
         )
+    if due_day is not None:
+        bound = deadlines.latest_new_due_day(dossier, due_day, now, calendar=calendar)
+        if day > bound.latest:
+            after = (
+                f"hạn trả kết quả {due_day:%d/%m/%Y}"
+                if bound.counted_from == due_day
+                else f"hôm nay ({bound.counted_from:%d/%m/%Y})"
+            )
+            why = "bằng thời hạn giải quyết của thủ tục" if bound.own_time else "một tuần làm việc"
+            raise ValidationError(
+                {
+                    "new_due_at": f"Ngày hẹn mới không được muộn hơn {bound.latest:%d/%m/%Y}: "
+                    f"chỉ hẹn lại một lần, tối đa {bound.extra} ngày làm việc sau {after} "
+                    f"({why})."
+                }
+            )
     return new_due_at
 
 

@@ -9,17 +9,19 @@ issue can add indicators, periods and roll-ups without another source of figures
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.safestring import SafeString
 
 from cchc.accounts import permissions
 from cchc.kpi import registry
 from cchc.kpi.registry import Measure, Period
-from cchc.kpi.selectors import last_snapshot
+from cchc.kpi.selectors import last_snapshot, trends
+from cchc.kpi.sparkline import sparkline
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan, PlanStatus, Task, TaskOccurrence, TaskStatus
 from cchc.plans.selectors import TargetStatus, is_overdue, overdue_q, target_statuses
@@ -40,6 +42,9 @@ class TargetRow:
     trend_arrow: str = ""
     trend_words: str = ""
     previous: str = ""
+    # The same trend line as the indicators' page (/quan-ly/chi-so/), from the nightly
+    # snapshots of the plan's year: the arrow says which way, the line how it got there.
+    spark: SafeString = field(default_factory=lambda: SafeString(""))
 
 
 @dataclass(frozen=True)
@@ -192,12 +197,26 @@ def overview_for_user(*, user: AnyUser, unit_id: str | None, today: date) -> Ove
         [s.target.kpi_code for s in statuses if s.target.kpi_code],
         today.replace(day=1) - timedelta(days=1),
     )
+    codes = [s.target.kpi_code for s in statuses if s.target.kpi_code]
+    year_start, year_end = date(plan.year, 1, 1), date(plan.year, 12, 31)
+    until = min(year_end, today - timedelta(days=1))  # the last night's snapshot
+    lines = trends(
+        Unit.objects.filter(pk=unit.pk),
+        codes,
+        since=max(year_start, min(until, today) - timedelta(days=180)),
+        until=until,
+    )
     result.targets = [
-        _trend(
-            TargetStatus(owners[s.target.pk], s.measure, s.status, s.label, s.tone, s.kpi_name),
-            plan,
-            today,
-            snapshotted,
+        replace(
+            _trend(
+                TargetStatus(owners[s.target.pk], s.measure, s.status, s.label, s.tone, s.kpi_name),
+                plan,
+                today,
+                snapshotted,
+            ),
+            spark=sparkline(lines.get(s.target.kpi_code, []), label=f"Diễn biến {s.kpi_name}")
+            if s.target.kpi_code and not s.measure.label
+            else SafeString(""),
         )
         for s in statuses
     ]

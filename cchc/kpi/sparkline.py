@@ -1,36 +1,84 @@
-"""A trend as a small server-rendered SVG (design.md 6: no chart library, readable in print)."""
+"""A trend as a small server-rendered SVG (design.md 6: no chart library, readable in print).
+
+The line is drawn on its own scale, from the series' lowest to its highest value, so that a rate
+moving between 93% and 95% shows its movement instead of a flat line at the top of a 0–100%
+box; a flat (or nearly flat) series keeps a floor of `MIN_SPAN` points, centred, so that noise
+of a tenth of a point is not blown up into a zigzag. Because the scale is the series' own, the
+figures are written as text beside it: the first and the last value with their dates, and the
+scale, and every point carries its own <title> (date and value) for a pointer or a reader.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-WIDTH, HEIGHT, PAD = 120, 28, 2
+WIDTH, HEIGHT, PAD = 120, 32, 3
+#: The smallest range (percentage points) the vertical scale covers.
+MIN_SPAN = 2.0
+
+
+def percent(value: Decimal | float) -> str:
+    """ "93,1%": one decimal, Vietnamese comma."""
+    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{rounded:f}".replace(".", ",") + "%"
+
+
+def scale(values: list[float]) -> tuple[float, float]:
+    """The (low, high) the line is drawn between: the series' own, at least MIN_SPAN wide."""
+    low, high = min(values), max(values)
+    if high - low < MIN_SPAN:
+        middle = (low + high) / 2
+        low, high = middle - MIN_SPAN / 2, middle + MIN_SPAN / 2
+    return low, high
 
 
 def sparkline(points: list[tuple[date, Decimal | None]], *, label: str) -> SafeString:
-    """A polyline of the measurable points on a 0–100% scale; empty when fewer than two."""
-    values = [(day, value) for day, value in points if value is not None]
+    """The measurable points as a polyline on their own scale, a titled dot per point, and the
+    first and last value and date as text; empty when fewer than two points."""
+    values = [(day, float(value)) for day, value in points if value is not None]
     if len(values) < 2:
         return SafeString("")
-    first, last = values[0][0], values[-1][0]
-    span = max((last - first).days, 1)
-    coords = []
+    first_day, last_day = values[0][0], values[-1][0]
+    span_days = max((last_day - first_day).days, 1)
+    low, high = scale([v for _d, v in values])
+    coords: list[tuple[str, str, str]] = []
     for day, value in values:
-        x = PAD + (WIDTH - 2 * PAD) * (day - first).days / span
-        y = PAD + (HEIGHT - 2 * PAD) * (1 - min(max(float(value), 0.0), 100.0) / 100)
-        coords.append(f"{x:.1f},{y:.1f}")
-    return format_html(
+        x = PAD + (WIDTH - 2 * PAD) * (day - first_day).days / span_days
+        y = PAD + (HEIGHT - 2 * PAD) * (1 - (value - low) / (high - low))
+        coords.append((f"{x:.1f}", f"{y:.1f}", f"{day:%d/%m/%Y}: {percent(value)}"))
+    svg = format_html(
         '<svg class="sparkline" role="img" width="{}" height="{}" viewBox="0 0 {} {}">'
         "<title>{}</title>"
-        '<polyline fill="none" stroke="currentColor" stroke-width="1.5" points="{}"/></svg>',
+        '<polyline fill="none" stroke="currentColor" stroke-width="1.5" points="{}"/>{}</svg>',
         WIDTH,
         HEIGHT,
         WIDTH,
         HEIGHT,
-        label,
-        " ".join(coords),
+        f"{label}: {percent(values[0][1])} ngày {first_day:%d/%m/%Y} đến "
+        f"{percent(values[-1][1])} ngày {last_day:%d/%m/%Y}",
+        " ".join(f"{x},{y}" for x, y, _t in coords),
+        format_html_join(
+            "",
+            '<circle cx="{}" cy="{}" r="2" fill="currentColor"><title>{}</title></circle>',
+            coords,
+        ),
+    )
+    shown_low = min(v for _d, v in values)
+    shown_high = max(v for _d, v in values)
+    return format_html(
+        '<span class="sparkline-box">{}<span class="sparkline-ends">'
+        '<span class="sparkline-first">{} <span class="muted">{}</span></span> → '
+        '<span class="sparkline-last">{} <span class="muted">{}</span></span></span>'
+        '<span class="sparkline-scale muted">thấp nhất {}, cao nhất {}</span></span>',
+        svg,
+        percent(values[0][1]),
+        f"{first_day:%d/%m/%Y}",
+        percent(values[-1][1]),
+        f"{last_day:%d/%m/%Y}",
+        percent(shown_low),
+        percent(shown_high),
     )

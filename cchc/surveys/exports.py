@@ -157,7 +157,7 @@ def summary_pdf(campaign: Campaign, computed: Results, *, signer_name: str = "")
                     g.label,
                     str(g.tally.valid),
                     _percent(g.tally.rate),
-                    g.tally.interval_text().replace("KTC 95%: ", ""),
+                    g.tally.interval_range(),
                     g.tally.mean_text(),
                 ]
                 for g in computed.groups

@@ -14,7 +14,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from cchc.kpi.intervals import Z95, wilson_interval
 
-__all__ = ["Z95", "Tally", "interval_text", "percent", "proxy_766", "wilson_interval"]
+__all__ = [
+    "Z95",
+    "Tally",
+    "interval_range",
+    "interval_text",
+    "percent",
+    "proxy_766",
+    "wilson_interval",
+]
 
 
 def percent(value: float | Decimal | None) -> str:
@@ -25,13 +33,20 @@ def percent(value: float | Decimal | None) -> str:
     return f"{rounded:f}".replace(".", ",") + "%"
 
 
-def interval_text(successes: int, n: int) -> str:
-    """ "KTC 95%: 88,82–97,85%", or "" when nothing was measured."""
+def interval_range(successes: int, n: int) -> str:
+    """ "88,82–97,85%", or "" when nothing was measured: for a cell under a "KTC 95%" header
+    (or a phone's "KTC 95%" cell label), which already names it."""
     bounds = wilson_interval(successes, n)
     if bounds is None:
         return ""
     low, high = (percent(b * 100).rstrip("%") for b in bounds)
-    return f"KTC 95%: {low}–{high}%"
+    return f"{low}–{high}%"
+
+
+def interval_text(successes: int, n: int) -> str:
+    """ "KTC 95%: 88,82–97,85%", or "" when nothing was measured: for running text."""
+    bounds = interval_range(successes, n)
+    return f"KTC 95%: {bounds}" if bounds else ""
 
 
 @dataclass
@@ -85,6 +100,9 @@ class Tally:
 
     def interval_text(self) -> str:
         return interval_text(self.satisfied, self.valid)
+
+    def interval_range(self) -> str:
+        return interval_range(self.satisfied, self.valid)
 
 
 def proxy_766(total: int, overdue: int, disliked: int) -> float | None:

@@ -137,12 +137,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # The rate limits' windows in an SQLite file of their own (`cchc.core.db_routers`): a
     # look-up's write there leaves the main file's page caches whole. A cache, not backed up.
-    DATABASES["ratelimit"] = {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": env.str("RATELIMIT_DATABASE", default=str(VAR_DIR / "ratelimit.sqlite3")),
-        "OPTIONS": DATABASES["default"]["OPTIONS"],
-    }
-    Path(DATABASES["ratelimit"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # (A database in memory is one process's: nothing to share, no file to make.)
+    if DATABASES["default"]["NAME"] != ":memory:":
+        DATABASES["ratelimit"] = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env.str("RATELIMIT_DATABASE", default=str(VAR_DIR / "ratelimit.sqlite3")),
+            "OPTIONS": DATABASES["default"]["OPTIONS"],
+        }
+        Path(DATABASES["ratelimit"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: compiling a reporting aggregate (the KPI pages, over a school's year) costs 30–100
     # ms, more than running it; a deployment may still set its own `options`.

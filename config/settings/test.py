@@ -19,15 +19,29 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 ALLOWED_HOSTS = ["*"]
 AXES_FAILURE_LIMIT = 3
 
+import atexit  # noqa: E402
+import shutil  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-STATIC_ROOT = Path(tempfile.gettempdir()) / "cchc-test-static"
-STATIC_ROOT.mkdir(exist_ok=True)
-AUDIT_KEY_FILE = str(Path(tempfile.gettempdir()) / "cchc-test-audit-key")
-AUDIT_CHECKPOINT_DIR = str(
-    Path(tempfile.gettempdir()) / f"cchc-test-audit-checkpoints-{os.getpid()}"
+# Every test process (a plain run, each pytest-xdist worker `gw0`, `gw1`…, and each developer's
+# run on a shared machine) writes its files in a folder of its own, removed when it exits: two
+# workers sharing one file race (the audit key written by one while the other reads it empty,
+# collectstatic into one STATIC_ROOT, one SQLite file, one MEDIA_ROOT).
+RUN_DIR = Path(
+    tempfile.mkdtemp(prefix=f"cchc-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
 )
+atexit.register(shutil.rmtree, RUN_DIR, ignore_errors=True)
+STATIC_ROOT = RUN_DIR / "static"
+STATIC_ROOT.mkdir()
+# Uploads, the audit key and checkpoints of tests that set no tmp_path of their own: not the
+# repository's var/ (where `uploads sweep` in one worker would delete another worker's pending
+# files). A variable set by the caller still wins, as in base.py: `cchc restore` run by a test
+# in a subprocess with these settings writes and checks the restored key and media where the
+# test told it to.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or RUN_DIR / "media")
+AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE") or str(RUN_DIR / "audit_key")
+AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or str(RUN_DIR / "audit-checkpoints")
 
 # Papers are converted afresh in tests unless a test asks for the store; the warm converter is
 # the session's own (conftest.py starts one when LibreOffice and python3-uno are there).
@@ -47,6 +61,4 @@ DATABASES.pop("ratelimit", None)  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory, so concurrent-transaction tests see real SQLite locking
     # (WAL + busy timeout) rather than "table is locked" errors of the shared cache.
-    DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": str(Path(tempfile.gettempdir()) / f"cchc-test-{os.getpid()}.sqlite3")
-    }
+    DATABASES["default"]["TEST"] = {"NAME": str(RUN_DIR / "test.sqlite3")}  # noqa: F405

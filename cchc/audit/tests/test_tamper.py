@@ -227,3 +227,40 @@ def test_core_imports_no_other_app_of_ours() -> None:
             ]
 
     assert offenders == []
+
+
+def _first_use_at_once(path: str, processes: int = 6) -> tuple[list[bytes], list[Exception]]:
+    """`processes` first readers of a missing key file, released together."""
+    import threading
+
+    read_key = audit._read_key.__wrapped__  # the file, not the per-process cache
+    start = threading.Barrier(processes)
+    keys: list[bytes] = []
+    errors: list[Exception] = []
+
+    def first_use() -> None:
+        start.wait()
+        try:
+            keys.append(read_key(path))
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=first_use) for _ in range(processes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return keys, errors
+
+
+def test_processes_starting_at_once_make_one_whole_key(tmp_path) -> None:
+    """Two app servers (or two test workers) starting together on an empty var/: each reads the
+    same complete key, none an empty half-written file nor a key of its own."""
+    for attempt in range(30):
+        keys, errors = _first_use_at_once(str(tmp_path / f"audit_key_{attempt}"))
+
+        assert errors == []
+        assert len(set(keys)) == 1
+        assert len(keys[0]) == 64
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"audit_key_{n}" for n in range(30))

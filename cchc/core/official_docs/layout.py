@@ -674,6 +674,10 @@ def _add_closing(document: DocxDocument, doc: OfficialDocument, m: _Metrics) -> 
         gap.paragraph_format.space_before = Cm(m.signature_gap_cm * 0.4)
         gap.paragraph_format.space_after = Cm(m.signature_gap_cm * 0.6)
         if signature.note:
+            # "(Ký và ghi rõ họ tên)" sits under the title: the whole gap stays below it, room
+            # for the signer's image between that line and the name (domain.md 6.2).
+            gap.paragraph_format.space_before = Cm(0)
+            gap.paragraph_format.space_after = Cm(m.signature_gap_cm)
             add_run(gap, signature.note, size=m.signature_pt, italic=True)
         add_text(signature_cell, signature.name, size=m.signature_pt, bold=True)
         for paragraph in signature_cell.paragraphs:
@@ -686,7 +690,7 @@ def _add_closing(document: DocxDocument, doc: OfficialDocument, m: _Metrics) -> 
 # so that the signatures keep their room and the receipt its one A5 page (a phone still reads
 # 1.5 cm).
 _SIDE_PT = 10.5
-_SIDE_GAP_CM = 1.2
+_SIDE_GAP_CM = 1.6
 _SIDE_SPACER_PT = 4
 _SIDE_CODE = (2.0, 0.3, 8.0)  # QR width, padding beside it (cm), caption size (pt)
 _SIDE_SMALL_CODE = (1.5, 0.15, 7.0)

@@ -44,7 +44,8 @@ def soffice_pid(listen: str) -> int:
     """The LibreOffice behind the converter on `listen` (its UNO port is the port minus one)."""
     uno_port = int(listen.rpartition(":")[2]) - 1
     out = subprocess.run(  # noqa: S603
-        ["pgrep", "-f", f"soffice.bin.*port={uno_port}"],  # noqa: S607
+        # "port=N," exactly: another worker's LibreOffice may listen on port N1 or N12.
+        ["pgrep", "-f", f"soffice.bin.*port={uno_port},"],  # noqa: S607
         capture_output=True,
         text=True,
         check=False,

@@ -146,3 +146,70 @@ def test_a_same_day_dossier_is_never_told_its_apology_was_due_before_it_arrived(
         body = client_for(principal).get(reverse("dossiers:detail", args=[dossier.pk]))
     assert "27/11/2026" not in body.content.decode()
     assert "đã quá thời điểm chậm nhất" not in body.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("asked", "latest", "refused"),
+    [
+        # Before the due date (07/12): 5 working days again after it, Mon 14/12.
+        (at(2026, 12, 2, 9, 0), at(2026, 12, 14, 17, 0), at(2026, 12, 15, 17, 0)),
+        # After it, late: counted from today (08/12), Tue 15/12.
+        (at(2026, 12, 8, 9, 0), at(2026, 12, 15, 17, 0), at(2026, 12, 16, 17, 0)),
+    ],
+)
+def test_the_new_date_is_at_most_the_procedures_time_again(
+    principal, late_dossier, asked, latest, refused
+) -> None:
+    """domain.md 1.3-1.4: the one new appointment (Decree 61 Art. 19(9)) gives at most the
+    procedure's own processing time again (5 working days for a transfer)."""
+    with frozen_at(asked), pytest.raises(ValidationError) as error:
+        services.dossier_apologize(
+            actor=principal.user, dossier=late_dossier, reason="Chờ", new_due_at=refused
+        )
+    after = "hạn trả kết quả 07/12/2026" if asked.day == 2 else "hôm nay (08/12/2026)"
+    assert error.value.message_dict["new_due_at"] == [
+        f"Ngày hẹn mới không được muộn hơn {latest:%d/%m/%Y}: chỉ hẹn lại một lần, tối đa "
+        f"5 ngày làm việc sau {after} (bằng thời hạn giải quyết của thủ tục)."
+    ]
+    with frozen_at(asked):
+        apology = services.dossier_apologize(
+            actor=principal.user, dossier=late_dossier, reason="Chờ", new_due_at=latest
+        )
+    assert apology.new_due_at == latest
+
+
+@pytest.mark.django_db
+def test_a_same_day_procedure_gets_a_working_week_not_months(
+    clerk, principal, school, copy_from_register
+) -> None:
+    """The QA walk's case: a copy made the same day was given 01/06/2027. The bound is then
+    the floor, one working week (5 working days) after the due day; the form says so (422)."""
+    with frozen_at(at(2026, 11, 30, 9, 0)):
+        dossier = services.dossier_receive(
+            actor=clerk.user,
+            unit=school,
+            procedure=copy_from_register,
+            applicant={"applicant_name": "Nguyễn Văn An", "applicant_phone": "0912345678"},
+            provided_documents=[d["name"] for d in copy_from_register.documents],
+        )
+    assert dossier.due_at == at(2026, 11, 30, 17, 0)
+    url = reverse("dossiers:act", args=[dossier.pk])
+    with frozen_at(at(2026, 11, 30, 10, 0)):
+        page = client_for(principal).get(reverse("dossiers:detail", args=[dossier.pk]))
+        assert 'max="2026-12-07"' in page.content.decode()  # the date picker stops there
+        form = {"action": "apologize", "version": dossier.version, "reason": "Chờ sổ gốc"}
+        refused = client_for(principal).post(url, {**form, "new_due_at": "2027-06-01"})
+        assert refused.status_code == 422
+        assert (
+            "Ngày hẹn mới không được muộn hơn 07/12/2026: chỉ hẹn lại một lần, tối đa 5 ngày làm "
+            "việc sau hạn trả kết quả 30/11/2026 (một tuần làm việc)."
+        ) in refused.content.decode()
+        assert not hasattr(Dossier.objects.get(pk=dossier.pk), "apology")
+        refused = client_for(principal).post(url, {**form, "new_due_at": "2026-12-08"})
+        assert refused.status_code == 422
+        assert (
+            client_for(principal).post(url, {**form, "new_due_at": "2026-12-07"}).status_code == 302
+        )
+    dossier.refresh_from_db()
+    assert dossier.new_due_at == at(2026, 12, 7, 17, 0)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import datetime, timedelta
+from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.urls import reverse
+from django.utils import timezone
 
 from cchc.core.models import AuditEvent
 from cchc.documents import democa, signing
@@ -27,6 +30,7 @@ from cchc.dossiers.tests.factories import VN, at, frozen_at
 from cchc.dossiers.tests.paper_reading import require_tools, run_tool
 from cchc.kpi.registry import Period, measure
 from cchc.organizations.models import Unit
+from cchc.workdays.calendar import WorkCalendar
 from tests.fixtures import client_for
 
 OS = OutgoingStatus
@@ -344,26 +348,34 @@ def test_two_clerks_sending_one_apology_at_once_draft_one_letter(
 def test_the_demo_issues_the_apologies_signed_in_the_registers_date_order() -> None:
     """The dossiers' demo runs before the documents' (which makes the certificates): the
     apologies it makes wait approved, and the documents' demo numbers them among its own in date
-    order, has the demo principal sign them and releases them with the seal."""
-    from datetime import timedelta
+    order, has the demo principal sign them and releases them with the seal.
 
-    from django.utils import timezone
+    The demo's register covers the year of "today", so the test freezes today at mid-June of the
+    real year: the dossier received 30 days before is in the same year whatever day the suite
+    runs (it used to skip itself in January). The year stays the real one because the demo's
+    certificates are made on the real clock, valid a year either side of it."""
+    from cchc.organizations.demo import seed_base
+    from cchc.workdays.services import calendar_for_unit
 
+    june = datetime(datetime.now(tz=VN).year, 6, 15, 10, 0, tzinfo=VN)
+    with frozen_at(june):
+        seed_base()
+        calendar = calendar_for_unit(Unit.objects.get(code="000.31.41.H29"))
+        today = calendar.next_working_day(june.date())
+    with frozen_at(at(today.year, today.month, today.day, 10, 0)):
+        _demo_apology_is_issued_signed_and_posted(calendar)
+
+
+def _demo_apology_is_issued_signed_and_posted(calendar: WorkCalendar) -> None:
+    """The demo test's body, run on the frozen "today" (after its first 30 days of the year)."""
     from cchc.accounts.models import User
     from cchc.documents import demo as documents_demo
     from cchc.documents.models import TrustedRoot
     from cchc.dossiers import deadlines, procedures
-    from cchc.organizations.demo import seed_base
-    from cchc.workdays.services import calendar_for_unit
 
-    seed_base()
     school = Unit.objects.get(code="000.31.41.H29")
-    calendar = calendar_for_unit(school)
     today = timezone.localdate()
-    received_day = today - timedelta(days=30)
-    if received_day.year != today.year:
-        pytest.skip("the demo's register covers the current year only")
-    received_day = calendar.next_working_day(received_day)
+    received_day = calendar.next_working_day(today - timedelta(days=30))
     clerk = User.objects.get(username="thuyltt")
     principal = User.objects.get(username="trangntt")
     catalogue = {p.name: p for p in procedures.procedure_seed_defaults(actor=clerk, unit=school)}
@@ -448,3 +460,132 @@ def test_the_tracking_book_writes_the_new_appointment_beside_the_original_due_da
     expected = f"Chuyển trường cho con; Hẹn lại 10/12/2026 17:00 (văn bản xin lỗi số {doc.symbol})"
     assert expected in cells
     assert at(2026, 12, 7, 17, 0).astimezone(VN).replace(tzinfo=None) in cells  # the original due
+
+
+@pytest.fixture
+def refusing_smtp_server(settings):
+    """A real SMTP server (aiosmtpd on loopback) that refuses every recipient (550): the
+    citizen's mailbox does not exist, the e-mail can never be delivered."""
+    from aiosmtpd.controller import Controller
+
+    from conftest import _free_port
+
+    class Refuse:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            return "550 5.1.1 Mailbox unavailable"
+
+    port = _free_port()
+    controller = Controller(Refuse(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield controller
+    finally:
+        controller.stop()
+
+
+@pytest.mark.django_db
+def test_a_letter_whose_e_mail_failed_for_good_is_handed_over_on_paper(
+    school, principal, clerk, transfer, certificates, refusing_smtp_server
+) -> None:
+    """domain.md 1.4 (Decree 61 Art. 19(9)): the citizen must get the apology in writing. When
+    every retry of its e-mail failed (the delivery gave up), the clerk hands it over or posts it
+    and records so; while the mail is still being retried, or a second time, she cannot."""
+    from cchc.documents import mailing
+    from cchc.documents.models import DeliveryStatus
+
+    school.email = "thcs-a@thunghiem.edu.vn"
+    school.save()
+    dossier = _receive(clerk, school, transfer, email="khong-ton-tai@example.com")
+    with frozen_at(at(2026, 12, 3, 9, 0)):
+        assert _apologize(principal, dossier).status_code == 302
+    doc = Apology.objects.get(dossier=dossier).outgoing
+    assert doc is not None
+    with frozen_at(at(2026, 12, 3, 10, 0)):
+        assert _act(clerk, doc, "number").status_code == 302
+        assert _act(principal, doc, "sign", pki.PIN).status_code == 302
+        assert _act(clerk, doc, "release", pki.PIN).status_code == 302
+    [delivery] = doc.deliveries.all()
+    url = reverse("dossiers:apology_hand_over", args=[dossier.pk])
+    page_url = reverse("dossiers:detail", args=[dossier.pk])
+    queue = reverse("dossiers:queue")
+
+    assert mailing.attempt(delivery, now=at(2026, 12, 3, 10, 5)) is False
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED  # still to be retried: not yet on paper
+    assert 'id="apology-hand-over"' not in client_for(clerk).get(page_url).content.decode()
+    assert client_for(clerk).post(url, {"how": "buu-dien"}).status_code == 422
+
+    while delivery.status != DeliveryStatus.GAVE_UP:
+        assert mailing.attempt(delivery, now=at(2026, 12, 3, 11, 0)) is False
+        delivery.refresh_from_db()
+    assert delivery.attempts == mailing.MAX_ATTEMPTS
+    page = client_for(clerk).get(page_url).content.decode()
+    assert "gửi thư điện tử lỗi hẳn" in page
+    assert 'id="apology-hand-over"' in page
+    waiting = client_for(clerk).get(queue).content.decode()
+    assert f"{dossier.code}</a> — chờ trao trực tiếp hoặc gửi bưu điện" in waiting
+
+    with frozen_at(at(2026, 12, 3, 15, 0)):
+        assert client_for(clerk).post(url, {"how": "truc-tiep"}).status_code == 302
+    again = client_for(clerk).post(url, {"how": "buu-dien"})
+    assert again.status_code == 409
+    apology = Apology.objects.get(dossier=dossier)
+    assert apology.handed_over_how == "truc-tiep"
+    page = client_for(clerk).get(page_url).content.decode()
+    assert "Đã ký số, trao trực tiếp ngày 03/12/2026 (thư điện tử gửi lỗi)" in page
+    assert 'id="apology-hand-over"' not in page
+    assert 'id="apology-letters-waiting"' not in client_for(clerk).get(queue).content.decode()
+    assert AuditEvent.objects.filter(verb="dossier.apology_handed").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_letters_document_page_links_its_dossier_and_gives_the_mau_04_in_word(
+    school, principal, clerk, outsider, commune_officer, transfer, certificates, tmp_path
+) -> None:
+    """The letter under the documents app links back to its dossier for whoever may open the
+    dossier, and its Word file is the Mẫu 04 (domain.md 1.5) its PDF was made from, with the
+    same words, not the Decree 30 layout of the register's summary."""
+    from docx import Document
+
+    from cchc.documents.signals import outgoing_source
+
+    require_tools()
+    dossier = _receive(clerk, school, transfer)
+    with frozen_at(at(2026, 12, 3, 9, 0)):
+        assert _apologize(principal, dossier).status_code == 302
+    doc = Apology.objects.get(dossier=dossier).outgoing
+    assert doc is not None
+    with frozen_at(at(2026, 12, 3, 10, 0)):
+        assert _act(clerk, doc, "number").status_code == 302
+    doc.refresh_from_db()
+    page_url = reverse("documents:outgoing_detail", args=[doc.pk])
+    dossier_url = reverse("dossiers:detail", args=[dossier.pk])
+
+    for reader in (clerk, principal, commune_officer):
+        page = client_for(reader).get(page_url).content.decode()
+        assert f'<a href="{dossier_url}" id="outgoing-source">Hồ sơ {dossier.code}</a>' in page
+        assert "Bản Word Mẫu 04 (cùng nội dung bản PDF)" in page
+        assert "Bản Word theo thể thức Nghị định 30" not in page
+    assert client_for(outsider).get(page_url).status_code == 404
+    # The receiver itself checks who asks: another school's staff gets no link to the dossier.
+    answers = [
+        a for _r, a in outgoing_source.send(sender=OutgoingDocument, doc=doc, user=outsider.user)
+    ]
+    assert [a.url for a in answers if a is not None] == [""]
+
+    response = client_for(clerk).get(reverse("documents:outgoing_docx", args=[doc.pk]))
+    assert response.status_code == 200
+    assert f"{doc.symbol.replace('/', '-')}-mau-04-xin-loi.docx" in response["Content-Disposition"]
+    word = Document(BytesIO(response.content))
+    texts = [p.text for p in word.paragraphs]
+    texts += [p.text for t in word.tables for c in t._cells for p in c.paragraphs]
+    lines = [" ".join(t.split()) for t in texts if t.strip()]
+    pdf = _pdf_text(doc.pdf.read(), tmp_path)
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN" in " ".join(lines)
+    assert f"Số: {doc.symbol}" in lines
+    missing = [line for line in lines if line not in pdf]
+    assert missing == []  # every line of the Word file is in the PDF: the same paper
+    assert "Toàn văn theo Mẫu 04" not in " ".join(lines)  # not the register's summary

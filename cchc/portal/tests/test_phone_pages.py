@@ -129,3 +129,20 @@ def test_every_public_page_fits_a_phone_and_its_targets_a_thumb(live_server, pag
     assert cell.evaluate("td => getComputedStyle(td.parentElement).display") == "block"
     label = cell.evaluate("td => getComputedStyle(td, '::before').content")
     assert label == '"Rất không hài lòng"'  # each figure after its column's name
+
+    # The feedback form's consent (QA walk: "a 21 px box"): the box sits inside its label, which
+    # is the target, at least 44 px high (label.check), and a tap on its words ticks it.
+    page.goto(f"{live_server.url}/don-vi/{school.code}/phan-anh-kien-nghi/gui/")
+    _assert_label_is_the_target(page, "id_consent_to_publish")
+
+
+def _assert_label_is_the_target(page, box_id: str) -> None:
+    label = page.locator(f"label.check:has(#{box_id})")
+    outer, inner = label.bounding_box(), page.locator(f"#{box_id}").bounding_box()
+    assert outer is not None
+    assert inner is not None
+    assert outer["height"] >= 44, outer
+    assert outer["width"] >= inner["width"] + 100  # the words are part of the target
+    assert not page.locator(f"#{box_id}").is_checked()
+    label.click(position={"x": outer["width"] - 10, "y": outer["height"] / 2})
+    assert page.locator(f"#{box_id}").is_checked()

@@ -262,3 +262,23 @@ def test_a_template_without_questions_gives_a_campaign_a_clear_refusal(principal
         )
     assert refused.value.message_dict == {"template": ["Mẫu phiếu chưa có bộ câu hỏi nào."]}
     assert not Campaign.objects.filter(template=empty).exists()
+
+
+@pytest.mark.django_db
+def test_results_tables_name_the_interval_once(campaign, principal) -> None:
+    """QA walk: a cell under the "KTC 95%" header (or labelled "KTC 95%" on a phone) repeated
+    "KTC 95%: …". The cells give the range only; the running text keeps the name."""
+    for n, score in enumerate(["5", "4", "4", "2"]):
+        services.response_submit(
+            campaign=campaign,
+            answers={"respondent": "Cha mẹ học sinh", "overall": score},
+            channel="link",
+            device_id=f"d{n}",
+        )
+    page = client_for(principal).get(reverse("surveys:detail", args=[campaign.pk])).content.decode()
+    cells = re.findall(r'<td data-label="KTC 95%">([^<]*)</td>', page)
+    measured = [cell for cell in cells if cell]  # a question nobody answered has no interval
+    assert measured  # the group, question and breakdown tables each have the column
+    assert all(re.fullmatch(r"\d+(,\d+)?–\d+(,\d+)?%", cell) for cell in measured), cells
+    overall = page.split('id="overall-rate"')[1].split("</p>")[0]
+    assert overall.count("KTC 95%: ") == 1
