@@ -332,7 +332,9 @@ class Figures:
     limit: tuple[int, int, int] = (0, 0, 0)  # accepted, refused (429), other, from one address
 
 
-def serve_and_measure(codes: list[str], seconds: int, *, source: Path, seed: int) -> Figures:
+def serve_and_measure(
+    codes: list[str], seconds: int, *, source: Path, seed: int, threads: int = 4
+) -> Figures:
     """/healthz, a cold pass over 1,000 random codes, one hot code and the limit of one address,
     on granian (2 workers) running the code in `source` (the working tree, or an older revision
     for the baseline)."""
@@ -358,7 +360,7 @@ def serve_and_measure(codes: list[str], seconds: int, *, source: Path, seed: int
             "--workers",
             "2",
             "--blocking-threads",
-            "4",
+            str(threads),
             "--log-level",
             "warning",
             "config.wsgi:application",
@@ -442,6 +444,12 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=4,
+        help="granian's blocking threads per worker (4 as deployed; 1 shows what threads cost)",
+    )
+    parser.add_argument(
         "--baseline",
         metavar="REV",
         help="also serve the look-up of this git revision (the old path) on the same database",
@@ -472,12 +480,13 @@ def main() -> None:
     target = 0.6 if connection.vendor == "sqlite" else 0.5
     limit_cache = os.environ.get("RATELIMIT_CACHE_URL", "CSDL dùng chung")
     print(
-        f"granian 2 worker, wrk -t2 -c32; mỗi yêu cầu tra cứu từ một địa chỉ khác (giới hạn "
+        f"granian 2 worker x {args.threads} luồng, wrk -t2 -c32; mỗi yêu cầu tra cứu từ một địa "
+        f"chỉ khác (giới hạn "
         f"30/phút, bộ đệm {limit_cache}); mục tiêu tra cứu lần đầu >= {target} x /healthz"
     )
     limit = int(os.environ["CCHC_PUBLIC_RATE_PER_MINUTE"])
     for label, source, seed in runs:
-        f = serve_and_measure(codes, args.seconds, source=source, seed=seed)
+        f = serve_and_measure(codes, args.seconds, source=source, seed=seed, threads=args.threads)
         trivial, cold, hot = f.rate["trivial"], f.rate["cold"], f.rate["hot"]
         cpu = f.cpu_ms
         print(
