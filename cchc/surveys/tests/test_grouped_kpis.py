@@ -50,7 +50,9 @@ def year_of_dossiers(clerk, principal, procedure):
     J 02/03, papers twice, done 09/03: on time; 766: two requests, overdue.
     K 16/11, papers asked 17/11 and still awaited: measured at 17/11, on time / on time.
     H 22/12/2025 → done 05/01/2026: processed in 2026, late, no apology.
-    Legal 5/8, 766 4/8, apologised 1 of 3 late, 766 satisfaction proxy (4 − 1 dislike)/8.
+    Legal 5/8, 766 4/8, apologised 0 of 3 late (B's letter is drafted, not yet released: an
+    apology counts once its letter is sent, Decree 61 Art. 19(9)), 766 satisfaction proxy
+    (4 − 1 dislike)/8.
     """
     procedure.max_supplements = 2
     procedure.save()
@@ -111,7 +113,7 @@ def test_grouped_figures_equal_each_indicators_own(year_of_dossiers, school, oth
     assert parts == {
         "dossier_on_time_rate": (5, 8),
         "dossier_on_time_rate_766": (4, 8),
-        "late_apology_rate": (1, 3),
+        "late_apology_rate": (0, 3),
         "satisfaction_766_rate": (3, 8),
     }
     # No dossier: every figure "not measurable", not 0%.
