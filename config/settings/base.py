@@ -142,7 +142,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["ratelimit"] = {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env.str("RATELIMIT_DATABASE", default=str(VAR_DIR / "ratelimit.sqlite3")),
-            "OPTIONS": DATABASES["default"]["OPTIONS"],
+            "OPTIONS": dict(DATABASES["default"]["OPTIONS"]),
         }
         Path(DATABASES["ratelimit"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
