@@ -300,6 +300,13 @@ STAFF_URLS |= {
 POST_URLS |= {"dossiers:apology_issue", "dossiers:apology_hand_over", "dossiers:paper_sign"}
 UNIT_OBJECT_URLS += ["dossiers:apology_pdf"]
 UNIT_SCOPED += ["dossiers:apology_pdf"]
+# Correcting an apology whose letter the head sent back, and sending it again.
+STAFF_URLS |= {
+    "dossiers:apology_revise": lambda unit: reverse(
+        "dossiers:apology_revise", args=[_apology_of(unit).dossier_id]
+    ),
+}
+POST_URLS |= {"dossiers:apology_revise"}
 
 
 def _apology_of(unit):

@@ -62,6 +62,10 @@ class AuditVerb(models.TextChoices):
     DOSSIER_SUPPLEMENT_RECEIVED = "dossier.supplement_received", "Nhận hồ sơ bổ sung"
     DOSSIER_APOLOGIZE = "dossier.apologize", "Xin lỗi, hẹn lại ngày trả kết quả (Mẫu 04)"
     DOSSIER_APOLOGY_ISSUE = "dossier.apology_issue", "Trình ký văn bản xin lỗi (văn bản đi)"
+    DOSSIER_APOLOGY_REVISE = (
+        "dossier.apology_revise",
+        "Sửa lý do, ngày hẹn của văn bản xin lỗi bị trả lại và trình ký lại",
+    )
     DOSSIER_APOLOGY_NUMBERED = "dossier.apology_numbered", "Lập văn bản xin lỗi có số để ký"
     DOSSIER_APOLOGY_HANDED = "dossier.apology_handed", "Trao, gửi bưu điện văn bản xin lỗi"
     DOSSIER_PAPER_SIGN = "dossier.paper_sign", "Ký số giấy tờ hồ sơ (Mẫu 01–03)"

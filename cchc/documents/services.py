@@ -8,6 +8,7 @@ counter row, so concurrent clerks queue: no gap, no duplicate (Decree 30/2020 Ar
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.audit_verbs import AuditVerb
+from cchc.core.models import AuditEvent
 from cchc.documents import signing
 from cchc.documents.models import (
     Amends,
@@ -32,6 +34,7 @@ from cchc.documents.models import (
 from cchc.documents.references import DocRefError, format_reference, parse_reference, type_name
 from cchc.documents.signals import outgoing_numbered
 from cchc.documents.workflow import (
+    EDITABLE,
     INCOMING_TRANSITIONS,
     OUTGOING_TRANSITIONS,
     IncomingStatus,
@@ -421,9 +424,12 @@ def _move_outgoing(
     to: str,
     verb: AuditVerb,
     expected_version: int | None,
+    note: str = "",
     **changes: Any,
 ) -> OutgoingDocument:
-    """Apply one transition on a locked row (the caller holds the transaction)."""
+    """Apply one transition on a locked row (the caller holds the transaction). `note`: why
+    (a draft sent back) or from where (a draft sent from another app's page), kept in the
+    audit record."""
     before = snapshot(doc, _OUT_WATCHED)
     check(OUTGOING_TRANSITIONS, doc.status, to)
     for name, value in changes.items():
@@ -437,7 +443,7 @@ def _move_outgoing(
         obj=doc,
         unit=doc.unit,
         before=before,
-        after=snapshot(doc, _OUT_WATCHED),
+        after=snapshot(doc, _OUT_WATCHED) | ({"note": note} if note else {}),
     )
     return doc
 
@@ -451,18 +457,83 @@ _REVIEW_VERBS: dict[str, AuditVerb] = {
 
 
 def outgoing_transition(
-    *, actor: User, doc: OutgoingDocument, to: str, expected_version: int | None = None
+    *,
+    actor: User,
+    doc: OutgoingDocument,
+    to: str,
+    expected_version: int | None = None,
+    note: str = "",
 ) -> OutgoingDocument:
-    """Submit for review (drafter), approve or send back (leader)."""
+    """Submit for review (drafter), approve or send back (leader). `note`: the leader's reason
+    for sending a draft back, which the drafter reads to correct it (`last_return`)."""
     needed = DRAFT if to in (OS.REVIEW,) else APPROVE
     permissions.require(actor, needed, doc.unit)
     if to not in _REVIEW_VERBS:
         raise ValidationError("Thao tác không hợp lệ.")
+    note = " ".join(note.split())[:500]
     with transaction.atomic():
         doc = _lock_outgoing(doc, expected_version)
         if to == OS.APPROVED and doc.signer_id is None:
             raise ValidationError("Chọn người ký trước khi duyệt.")
-        return _move_outgoing(actor, doc, to, _REVIEW_VERBS[to], None)
+        return _move_outgoing(actor, doc, to, _REVIEW_VERBS[to], None, note=note)
+
+
+def outgoing_update_draft(
+    *, actor: User, doc: OutgoingDocument, data: dict[str, Any], signer: Staff | None
+) -> OutgoingDocument:
+    """Rewrite a draft's content (a draft sent back, corrected): only while it is a draft, in
+    the caller's transaction or its own; the old content is kept in the audit record."""
+    permissions.require(actor, DRAFT, doc.unit)
+    with transaction.atomic():
+        doc = _lock_outgoing(doc, None)
+        if doc.status not in EDITABLE:
+            raise StaleDocument("Chỉ sửa được văn bản đang là dự thảo.")
+        clean = _clean_draft(doc.unit, data)
+        if signer is not None and signer.unit_id != doc.unit_id:
+            raise ValidationError({"signer": "Người ký phải thuộc đơn vị."})
+        before = snapshot(doc, _OUT_WATCHED) | {"body": doc.body}
+        for name, value in clean.items():
+            setattr(doc, name, value)
+        doc.signer = signer
+        doc.version += 1
+        doc.save()
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.DOCUMENTS_OUTGOING_UPDATE,
+            obj=doc,
+            unit=doc.unit,
+            before=before,
+            after=snapshot(doc, _OUT_WATCHED) | {"body": doc.body},
+        )
+    return doc
+
+
+@dataclass(frozen=True)
+class Returned:
+    """A draft the leader sent back: who, when and why (the drafter corrects it from this)."""
+
+    at: datetime
+    by: str
+    note: str
+
+
+def last_return(doc: OutgoingDocument) -> Returned | None:
+    """Why the draft is back with its drafter: the latest send-back, while it is a draft."""
+    if doc.status != OS.DRAFT:
+        return None
+    record = (
+        AuditEvent.objects.filter(
+            object_type=OutgoingDocument._meta.label_lower,
+            object_id=str(doc.pk),
+            verb=AuditVerb.DOCUMENTS_OUTGOING_DRAFT,
+        )
+        .order_by("-at", "-seq")
+        .first()
+    )
+    if record is None:
+        return None
+    after = record.after if isinstance(record.after, dict) else {}
+    return Returned(record.at, record.actor_name, str(after.get("note", "")))
 
 
 def outgoing_number(

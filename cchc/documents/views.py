@@ -243,6 +243,7 @@ def _outgoing_context(request: HttpRequest, doc: Any) -> dict[str, Any]:
         "show_addresses": doc.to_state_agency
         or permissions.can(user, permissions.VIEW_PERSONAL_DATA, unit),
         "source": _source(doc, user),
+        "returned": services.last_return(doc),
     }
 
 
@@ -271,7 +272,13 @@ def outgoing_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     pin = request.POST.get("pin", "")[:64]
     try:
         if action in (OS.REVIEW, OS.APPROVED, OS.DRAFT):
-            services.outgoing_transition(actor=user, doc=doc, to=action, expected_version=expected)
+            services.outgoing_transition(
+                actor=user,
+                doc=doc,
+                to=action,
+                expected_version=expected,
+                note=request.POST.get("note", "")[:500] if action == OS.DRAFT else "",
+            )
         elif action == "number":
             services.outgoing_number(actor=user, doc=doc, expected_version=expected)
         elif action == "sign":

@@ -117,18 +117,69 @@ def _letter_data(apology: Apology, head: Staff) -> dict[str, Any]:
     }
 
 
-def _draft(actor: User, apology: Apology) -> OutgoingDocument:
-    """Draft the letter for the head to sign, on a locked apology (the caller's transaction)."""
+#: The note on the letter's own review moves when they are made from the dossier page with the
+#: apology: the dossier's history shows that one action as one row (`letter_steps`).
+FROM_DOSSIER = "Trình ký từ trang hồ sơ cùng văn bản xin lỗi"
+
+
+def letter_setup_missing(unit: Unit) -> str:
+    """What keeps the unit from drafting its Mẫu 04, as the person making the apology must read
+    it (what to set up, and where), or "" when nothing does. Without its head (who signs) or
+    its symbol (the letter's number) there is no letter, and an apology without its letter
+    never reaches the citizen (Decree 61 Art. 19(9), domain.md 1.4)."""
+    lead = "Chưa lập được văn bản xin lỗi (Mẫu 04) nên chưa ghi nhận việc xin lỗi: "
+    then = " Sau đó lập lại văn bản xin lỗi cho hồ sơ."
+    if not unit.symbol:
+        return (
+            f"{lead}{unit.name} chưa khai báo chữ viết tắt dùng trong ký hiệu văn bản (ví dụ "
+            "THCSNTB), nên văn bản không có số, ký hiệu. Người quản trị hệ thống khai báo ở "
+            f"trang Quản trị › Đơn vị › {unit.name}, mục “Chữ viết tắt trong ký hiệu văn bản”."
+            + then
+        )
+    if head_of(unit) is None:
+        return (
+            f"{lead}{unit.name} chưa có hiệu trưởng (thủ trưởng ký văn bản xin lỗi) trong danh "
+            "sách nhân sự. Người quản lý nhân sự thêm hoặc sửa hồ sơ của hiệu trưởng ở trang "
+            f"Đơn vị › {unit.name} › Nhân sự, chọn vai trò “Hiệu trưởng”." + then
+        )
+    return ""
+
+
+def _write_draft(actor: User, apology: Apology, doc: OutgoingDocument) -> OutgoingDocument:
+    """Lay out the draft Mẫu 04 from the apology as it now stands (for the clerk and the head
+    to read before numbering) and send it up: for review, and approved at once when the actor
+    approves the unit's documents (the principal)."""
     from cchc.dossiers import papers_service
 
     dossier = apology.dossier
-    unit = dossier.unit
-    head = head_of(unit)
-    if head is None:
-        raise ValidationError(
-            "Đơn vị chưa có thủ trưởng (hiệu trưởng) trong danh sách viên chức: chưa có người "
-            "ký văn bản xin lỗi."
+    try:
+        content, _type, _name = papers_service.render_paper(
+            dossier, "xin-loi", "pdf", show_personal=False
         )
+    except papers_service.PaperUnavailable as error:
+        raise ValidationError(f"Không lập được bản văn bản xin lỗi: {error}") from None
+    # The draft read before: replaced, never kept beside it (one draft, the corrected one).
+    old = doc.pdf.name if doc.pdf else ""
+    doc.pdf.save(f"du-thao-xin-loi-{dossier.code}.pdf", ContentFile(content), save=False)
+    OutgoingDocument.objects.filter(pk=doc.pk).update(pdf=doc.pdf.name)
+    if old and old != doc.pdf.name:
+        name = old
+        transaction.on_commit(lambda: doc.pdf.storage.delete(name))
+    doc = documents.outgoing_transition(actor=actor, doc=doc, to=OS.REVIEW, note=FROM_DOSSIER)
+    if permissions.can(actor, permissions.APPROVE_DOCUMENTS, dossier.unit):
+        doc = documents.outgoing_transition(actor=actor, doc=doc, to=OS.APPROVED, note=FROM_DOSSIER)
+    return doc
+
+
+def _draft(actor: User, apology: Apology, *, with_apology: bool = False) -> OutgoingDocument:
+    """Draft the letter for the head to sign, on a locked apology (the caller's transaction).
+    `with_apology`: drafted as the apology is made (its dossier row says so already)."""
+    dossier = apology.dossier
+    unit = dossier.unit
+    missing = letter_setup_missing(unit)
+    head = head_of(unit)
+    if missing or head is None:
+        raise ValidationError(missing)
     before = snapshot(apology, _WATCHED)
     doc = documents.outgoing_create(
         actor=actor, unit=unit, data=_letter_data(apology, head), signer=head
@@ -136,17 +187,7 @@ def _draft(actor: User, apology: Apology) -> OutgoingDocument:
     apology.outgoing = doc
     apology.signer_name = head.full_name
     apology.save(update_fields=["outgoing", "signer_name", "updated_at"])
-    # The draft paper, for the clerk and the head to read before numbering.
-    try:
-        content, _type, _name = papers_service.render_paper(
-            dossier, "xin-loi", "pdf", show_personal=False
-        )
-    except papers_service.PaperUnavailable as error:
-        raise ValidationError(f"Không lập được bản văn bản xin lỗi: {error}") from None
-    doc.pdf.save(f"du-thao-xin-loi-{dossier.code}.pdf", ContentFile(content))
-    doc = documents.outgoing_transition(actor=actor, doc=doc, to=OS.REVIEW)
-    if permissions.can(actor, permissions.APPROVE_DOCUMENTS, unit):
-        doc = documents.outgoing_transition(actor=actor, doc=doc, to=OS.APPROVED)
+    doc = _write_draft(actor, apology, doc)
     apology.outgoing = doc  # the row as it now stands
     audit_record(
         actor=actor,
@@ -154,20 +195,49 @@ def _draft(actor: User, apology: Apology) -> OutgoingDocument:
         obj=apology,
         unit=unit,
         before=before,
-        after=snapshot(apology, _WATCHED),
+        after=snapshot(apology, _WATCHED) | ({"note": FROM_DOSSIER} if with_apology else {}),
     )
     return doc
 
 
-def draft_if_possible(actor: User, apology: Apology) -> OutgoingDocument | None:
-    """Called as the apology is made: draft its letter in a savepoint. If the letter cannot be
-    drafted (no head in the staff list, no unit symbol), the apology still stands (the citizen
-    is owed it and the new date is set) and the page offers to send it for signature later."""
-    try:
-        with transaction.atomic():
-            return _draft(actor, apology)
-    except (ValidationError, PermissionDenied):
-        return None
+def draft_with_apology(actor: User, apology: Apology) -> OutgoingDocument:
+    """Called as the apology is made, in its transaction: the letter is drafted with it or the
+    apology is refused (nothing written), so that no apology stands without its letter."""
+    return _draft(actor, apology, with_apology=True)
+
+
+def redraft(actor: User, apology: Apology) -> OutgoingDocument:
+    """The apology corrected (reason, new date) after the head sent its letter back: rewrite the
+    same draft from the corrected values (its text, its Mẫu 04 PDF; the Word file is laid out
+    from the apology on demand) and send it to be signed again. One letter per apology: the
+    returned draft is superseded, not kept beside a new one. Without a letter yet, draft one."""
+    letter = apology.outgoing
+    if letter is None:
+        return _draft(actor, apology)
+    unit = apology.dossier.unit
+    missing = letter_setup_missing(unit)
+    head = head_of(unit)
+    if missing or head is None:
+        raise ValidationError(missing)
+    before = snapshot(apology, _WATCHED)
+    doc = documents.outgoing_update_draft(
+        actor=actor, doc=letter, data=_letter_data(apology, head), signer=head
+    )
+    apology.outgoing = doc
+    apology.signer_name = head.full_name
+    apology.save(update_fields=["signer_name", "updated_at"])
+    doc = _write_draft(actor, apology, doc)
+    apology.outgoing = doc
+    if before != snapshot(apology, _WATCHED):  # another head signs now
+        audit_record(
+            actor=actor,
+            verb=AuditVerb.DOSSIER_APOLOGY_ISSUE,
+            obj=apology,
+            unit=unit,
+            before=before,
+            after=snapshot(apology, _WATCHED) | {"note": FROM_DOSSIER},
+        )
+    return doc
 
 
 def apology_issue(*, actor: User, apology: Apology) -> OutgoingDocument:
@@ -358,6 +428,8 @@ class LetterState:
     document_url: str = ""  # the outgoing document's page (approve, number, sign, release)
     may_issue: bool = False
     may_hand_over: bool = False
+    returned: documents.Returned | None = None  # the head's sending back, with his reason
+    may_revise: bool = False  # correct the reason and the new date, and send it again
 
 
 def _day(value: Any) -> str:
@@ -423,8 +495,14 @@ def letter_state(user: AnyUser, dossier: Dossier) -> LetterState | None:
         OS.NUMBERED: (f"Chờ ký: số {letter.symbol}, người ký {signer}", "warn"),
         OS.SIGNED: (f"Đã ký số ({signer}), chờ văn thư phát hành", "info"),
     }
+    returned = documents.last_return(letter)
     if letter.status == OS.RELEASED:
         label, tone = _released_label(apology, letter)
+    elif returned is not None:
+        label = f"Bị trả lại dự thảo ({returned.by}, {_day(returned.at)})" + (
+            f": {returned.note}" if returned.note else ""
+        )
+        tone = "bad"
     else:
         label, tone = labels[OutgoingStatus(letter.status)]
     has_file = bool(letter.signed_pdf or letter.pdf)
@@ -439,6 +517,8 @@ def letter_state(user: AnyUser, dossier: Dossier) -> LetterState | None:
         may_hand_over=apology.handed_over_at is None
         and needs_paper_delivery(letter)
         and may_hand_over(user, dossier),
+        returned=returned,
+        may_revise=letter.status == OS.DRAFT and may_issue(user, dossier),
     )
 
 
@@ -535,8 +615,14 @@ def letter_steps(dossier: Dossier) -> list[LetterStep]:
     steps = []
     for record in records:
         after = record.after if isinstance(record.after, dict) else {}
+        if after.get("note") == FROM_DOSSIER:
+            # Part of the action the dossier's own row records (the apology made, corrected
+            # and sent again) or the "Trình ký" row does: one action, one row.
+            continue
         note = ""
-        if record.verb == AuditVerb.DOCUMENTS_OUTGOING_NUMBER and letter is not None:
+        if record.verb == AuditVerb.DOCUMENTS_OUTGOING_DRAFT:
+            note = str(after.get("note", ""))
+        elif record.verb == AuditVerb.DOCUMENTS_OUTGOING_NUMBER and letter is not None:
             note = f"Số {after.get('symbol') or letter.symbol}"
         elif record.verb == AuditVerb.DOSSIER_APOLOGY_HANDED:
             note = HAND_OVER.get(str(after.get("handed_over_how", "")), "").capitalize()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -13,11 +14,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.downloads import file_response
+from cchc.core.form_errors import add_validation_errors
 from cchc.core.htmx import render_partial
 from cchc.core.refusals import REFUSALS, refusal_of
-from cchc.dossiers import apology_letters, paper_signing, selectors
+from cchc.dossiers import apology_letters, paper_signing, selectors, services
+from cchc.dossiers.forms import ApologyReviseForm
 from cchc.dossiers.models import Apology, Dossier
-from cchc.dossiers.views import DETAIL, PANEL, _detail_context
+from cchc.dossiers.views import DETAIL, PANEL, _detail_context, _posted_version
 
 
 def _apology(dossier: Dossier) -> Apology:
@@ -47,6 +50,42 @@ def issue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except REFUSALS as error:
         return _refused(request, dossier, error)
     messages.success(request, f"Đã trình ký văn bản xin lỗi ({doc.get_status_display().lower()}).")
+    return redirect("dossiers:detail", pk=dossier.pk)
+
+
+@require_POST
+@login_required
+def revise(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Correct the reason and the new date of an apology whose letter the head sent back, and
+    send it to be signed again (guard → form → service)."""
+    dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
+    form = ApologyReviseForm(request.POST, dossier=dossier)
+    try:
+        if not apology_letters.may_issue(request.user, dossier):
+            raise PermissionDenied(
+                "Chỉ viên chức xử lý hồ sơ và soạn văn bản của đơn vị mới sửa văn bản xin lỗi."
+            )
+        _apology(dossier)
+        if not form.is_valid():
+            raise ValidationError("Dữ liệu chưa hợp lệ, hãy xem thông báo bên dưới.")
+        services.dossier_apology_revise(
+            actor=request.user,
+            dossier=dossier,
+            **form.arguments(),
+            expected_version=_posted_version(request.POST.get("version")),
+        )
+    except REFUSALS as error:
+        refusal = refusal_of(error)
+        if refusal.fields:
+            add_validation_errors(form, ValidationError(refusal.fields))
+        else:
+            messages.error(request, refusal.message)
+        fresh = selectors.dossier_get_for_user(user=request.user, pk=dossier.pk)
+        context = _detail_context(request, fresh)
+        if context["revise_form"] is not None:
+            context["revise_form"] = form  # what was typed, with its errors
+        return render_partial(request, DETAIL, context, target=PANEL, status=refusal.status)
+    messages.success(request, "Đã sửa lý do, ngày hẹn và trình ký lại văn bản xin lỗi.")
     return redirect("dossiers:detail", pk=dossier.pk)
 
 

@@ -216,7 +216,11 @@ class HandOverForm(ActionForm):
 class ApologyForm(ActionForm):
     id_prefix = "apology"
 
-    reason = forms.CharField(label="Lý do chậm", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Lý do chậm",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Hãy nêu lý do chậm giải quyết."},
+    )
     new_due_at = forms.DateField(
         label="Ngày hẹn trả mới",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
@@ -247,6 +251,19 @@ class ApologyForm(ActionForm):
         calendar = calendar_for_unit(self.dossier.unit)
         new_due = end_of_day(calendar, self.cleaned_data["new_due_at"])
         return {"reason": self.cleaned_data["reason"], "new_due_at": new_due}
+
+
+class ApologyReviseForm(ApologyForm):
+    """The apology's reason and new date corrected after the head sent its letter back: the same
+    fields and bounds as when it was made, filled with what it says now."""
+
+    id_prefix = "apology-revise"
+
+    @classmethod
+    def for_dossier(cls, dossier: Dossier) -> ApologyReviseForm:
+        apology = dossier.apology
+        day = apology.new_due_at.astimezone(VN).date()
+        return cls(dossier=dossier, initial={"reason": apology.reason, "new_due_at": day})
 
 
 class DueDateForm(forms.Form):

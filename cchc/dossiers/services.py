@@ -36,6 +36,7 @@ from cchc.dossiers.models import (
     TimeLimitUnit,
 )
 from cchc.dossiers.workflow import (
+    CLOCK_RUNNING,
     DossierStatus,
     InvalidTransition,
     can_transition,
@@ -767,6 +768,13 @@ def dossier_apologize(
         raise ValidationError({"reason": "Hãy nêu lý do chậm giải quyết."})
     now = timezone.now()
     new_due_at = _check_new_due(dossier, new_due_at, now)
+    from cchc.dossiers import apology_letters
+
+    # No letter, no apology: one without its Mẫu 04 would never reach the citizen yet would
+    # read as made (refused before anything is written; the message says what to set up).
+    missing = apology_letters.letter_setup_missing(dossier.unit)
+    if missing:
+        raise ValidationError(missing)
     deadline = deadlines.apology_deadline(dossier)
     late = deadline is not None and now > deadline
     apology = Apology.objects.create(
@@ -794,9 +802,88 @@ def dossier_apologize(
     )
     _notify(dossier, "new_date")
     # The written apology: an outgoing letter for the head of the unit to sign (Mẫu 04).
+    apology_letters.draft_with_apology(actor, apology)
+    return apology
+
+
+@transaction.atomic
+def dossier_apology_revise(
+    *,
+    actor: User,
+    dossier: Dossier,
+    reason: str,
+    new_due_at: datetime | None,
+    expected_version: int | None = None,
+) -> Apology:
+    """Correct the reason and the new date of an apology whose letter the head sent back (or
+    that has no letter yet) and send the letter to be signed again, redrafted from them.
+
+    This corrects the one reset of the date (Decree 61 Art. 19(9), domain.md 1.4) before it
+    reaches the citizen; it is not a second one: so only while the letter is a draft, and
+    checked as when made (a working day after today, within the bounds from the due date).
+    AlreadyDone (409) once the letter is on its way or released; StaleDossier (409) when the
+    dossier changed since the form was opened."""
+    from cchc.documents.workflow import OutgoingStatus
     from cchc.dossiers import apology_letters
 
-    apology_letters.draft_if_possible(actor, apology)
+    if not apology_letters.may_issue(actor, dossier):
+        raise PermissionDenied(
+            "Chỉ viên chức xử lý hồ sơ và soạn văn bản của đơn vị mới sửa văn bản xin lỗi."
+        )
+    dossier = _lock(dossier, expected_version)
+    apology = (
+        Apology.objects.select_for_update(of=("self",))
+        .select_related("outgoing")
+        .filter(dossier=dossier)
+        .first()
+    )
+    if apology is None:
+        raise ValidationError("Hồ sơ chưa có văn bản xin lỗi để sửa.")
+    letter = apology.outgoing
+    if letter is not None and letter.status == OutgoingStatus.RELEASED:
+        raise apology_letters.AlreadyDone(
+            "Văn bản xin lỗi đã phát hành cho người dân: không sửa được lý do, ngày hẹn."
+        )
+    if letter is not None and letter.status != OutgoingStatus.DRAFT:
+        raise apology_letters.AlreadyDone(
+            "Văn bản xin lỗi đang chờ duyệt, cấp số hoặc ký số: chỉ sửa được khi lãnh đạo trả "
+            "lại dự thảo."
+        )
+    if dossier.status not in CLOCK_RUNNING | {S.SUPPLEMENT}:
+        raise ValidationError(
+            "Hồ sơ đã có kết quả hoặc đã dừng giải quyết: không hẹn lại ngày trả kết quả."
+        )
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Hãy nêu lý do chậm giải quyết."})
+    new_due_at = _check_new_due(dossier, new_due_at, timezone.now())
+    before = snapshot(apology, ["reason", "new_due_at"])
+    moved = new_due_at != apology.new_due_at
+    apology.reason, apology.new_due_at = reason, new_due_at
+    apology.save(update_fields=["reason", "new_due_at", "updated_at"])
+    apology.dossier = dossier
+    dossier.new_due_at = new_due_at
+    _move(
+        actor=actor,
+        dossier=dossier,
+        to_status=dossier.status,
+        # Public, as the apology's own row: citizen-facing words only.
+        note=f"Đơn vị sửa lại ngày hẹn trả kết quả: "
+        f"{new_due_at.astimezone(VN):%d/%m/%Y %H:%M}; văn bản xin lỗi trình ký lại. "
+        f"Lý do: {reason}",
+        verb=AuditVerb.DOSSIER_TRANSITION,
+    )
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.DOSSIER_APOLOGY_REVISE,
+        obj=apology,
+        unit=dossier.unit,
+        before=before,
+        after=snapshot(apology, ["reason", "new_due_at"]),
+    )
+    if moved:
+        _notify(dossier, "new_date")
+    apology_letters.redraft(actor, apology)
     return apology
 
 
@@ -930,6 +1017,7 @@ __all__ = [
     "StaleDossier",
     "dossier_accept",
     "dossier_apologize",
+    "dossier_apology_revise",
     "dossier_decide",
     "dossier_hand_over",
     "dossier_receive",

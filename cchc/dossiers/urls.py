@@ -21,6 +21,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/giay/<str:kind>.<str:fmt>", views.paper, name="paper"),
     path("ho-so/<int:pk>/giay/<str:kind>/ky-so/", apology_views.paper_sign, name="paper_sign"),
     path("ho-so/<int:pk>/xin-loi/trinh-ky/", apology_views.issue, name="apology_issue"),
+    path("ho-so/<int:pk>/xin-loi/sua/", apology_views.revise, name="apology_revise"),
     path("ho-so/<int:pk>/xin-loi/da-trao/", apology_views.hand_over, name="apology_hand_over"),
     path("ho-so/<int:pk>/xin-loi/van-ban.pdf", apology_views.pdf, name="apology_pdf"),
     path("ho-so/tep/<int:pk>/", downloads.attachment, name="attachment"),

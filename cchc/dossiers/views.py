@@ -41,6 +41,7 @@ from cchc.dossiers import (
 )
 from cchc.dossiers.forms import (
     ActionForm,
+    ApologyReviseForm,
     DueDateForm,
     IntakeForm,
     ProcedureImportForm,
@@ -243,6 +244,7 @@ def _detail_context(
     papers = papers_service.available(dossier)
     late = dossier.is_late()
     signatures = paper_signing.paper_signatures(request.user, dossier)
+    letter = apology_letters.letter_state(request.user, dossier)
     return {
         "dossier": dossier,
         "tone": TONE[dossier.status],
@@ -260,7 +262,10 @@ def _detail_context(
         "document_offers": [o for o in offers if o.action.place == "documents"],
         "papers": papers,
         "paper_rows": [(kind, label, signatures.get(kind)) for kind, label in papers],
-        "letter": apology_letters.letter_state(request.user, dossier),
+        "letter": letter,
+        "revise_form": ApologyReviseForm.for_dossier(dossier)
+        if letter is not None and letter.may_revise
+        else None,
     }
 
 
