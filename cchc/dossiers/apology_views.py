@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from cchc.accounts.http import AuthedHttpRequest
@@ -127,6 +128,11 @@ def paper_sign(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse:
     pin = request.POST.get("pin", "")[:64]
     try:
         paper_signing.sign_paper(actor=request.user, dossier=dossier, kind=kind, pin=pin)
+    except paper_signing.SigningFailed as error:
+        # A wrong PIN or a token error: back to the papers of the dossier page (post/redirect/
+        # get), so that a reload does not post the PIN again.
+        messages.error(request, refusal_of(error).message)
+        return redirect(reverse("dossiers:detail", args=[dossier.pk]) + "#papers")
     except REFUSALS as error:
         return _refused(request, dossier, error)
     messages.success(request, "Đã ký số giấy tờ.")

@@ -44,6 +44,12 @@ class AlreadySigned(ValidationError):
     status_code = 409
 
 
+class SigningFailed(ValidationError):
+    """The certificate's PIN or its token refused the signature (a wrong PIN, a locked or
+    missing token): the officer is sent back to the page he signed from with the message, so
+    that reloading it never posts the PIN again (a token locks after a few wrong PINs)."""
+
+
 def subject_of(dossier: Dossier, kind: str) -> str:
     """The supplement request of the latest pause ("pause:12"); "" for the other papers."""
     if kind != "bo-sung":
@@ -106,7 +112,9 @@ def sign_paper(*, actor: User, dossier: Dossier, kind: str, pin: str) -> SignedP
             pin=pin,
             purpose=f"Ký {label} hồ sơ {dossier.code}"[:200],
         )
-    except (signing.SigningError, papers_service.PaperUnavailable) as error:
+    except signing.SigningError as error:
+        raise SigningFailed(str(error)) from None
+    except papers_service.PaperUnavailable as error:
         raise ValidationError(str(error)) from None
     now = timezone.now()
     with transaction.atomic():

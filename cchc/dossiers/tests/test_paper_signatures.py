@@ -72,9 +72,13 @@ def test_the_receiving_clerk_signs_the_receipt_once_and_it_is_served_signed(
     assert client_for(principal).post(sign_url, {"pin": pki.PIN}).status_code == 403
     assert client_for(colleague).post(sign_url, {"pin": pki.PIN}).status_code in (403, 404)
     assert client_for(outsider).post(sign_url, {"pin": pki.PIN}).status_code == 404
-    wrong = client_for(clerk).post(sign_url, {"pin": "000000"})
-    assert wrong.status_code == 422
+    # A wrong PIN: back to the papers of the dossier page with the message (post/redirect/
+    # get), never left on the signing URL where a reload would post the PIN again.
+    wrong = client_for(clerk).post(sign_url, {"pin": "000000"}, follow=True)
+    assert wrong.redirect_chain == [(page_url + "#papers", 302)]
+    assert wrong.status_code == 200
     assert "Mã PIN của chứng thư số không đúng." in wrong.content.decode()
+    assert 'id="pin-tiep-nhan"' in wrong.content.decode()  # signed again from there
     assert not SignedPaper.objects.exists()
     unknown = client_for(clerk).post(reverse("dossiers:paper_sign", args=[dossier.pk, "x<y"]))
     assert unknown.status_code == 422
