@@ -10,6 +10,9 @@ unchanged, as for the periodic reports (`cchc/reports/issuing.py`):
 
 * the head of the unit, or a vice principal, approves it (made by the principal himself it is
   approved at once, as he approves the unit's documents);
+* the head may send the draft back with his reason: the page shows it, and whoever may make
+  the apology corrects its reason and new date (`services.dossier_apology_revise`, the same
+  bounds as when made) and sends it again; the same letter is redrafted from them;
 * the clerk numbers it: on `documents.signals.outgoing_numbered` (inside the numbering
   transaction) `on_numbered` lays the Mẫu 04 out again with the register's number and date and
   the signer, and stores it as the document's PDF; a failure there refuses the numbering;
@@ -524,6 +527,7 @@ def letter_state(user: AnyUser, dossier: Dossier) -> LetterState | None:
 
 _WAITING = {
     "": "chưa trình ký",
+    OS.DRAFT: "bị trả lại dự thảo: sửa và trình ký lại",
     OS.REVIEW: "chờ duyệt",
     OS.APPROVED: "chờ cấp số",
     OS.NUMBERED: "chờ ký số",
@@ -535,7 +539,8 @@ _WAITING = {
 def waiting_for(user: AnyUser, limit: int = 50) -> list[tuple[Apology, str]]:
     """The apology letters of the user's unit waiting for the user's own step, oldest first:
     the head's approval and signature, the clerk's number, release and hand-over; an apology
-    still without its letter for whoever may send it to be signed."""
+    still without its letter, or whose letter the head sent back, for whoever may send it to
+    be signed."""
     staff = permissions.acting_staff(user)
     if staff is None:
         return []
@@ -557,7 +562,7 @@ def waiting_for(user: AnyUser, limit: int = 50) -> list[tuple[Apology, str]]:
     if permissions.can(user, permissions.PROCESS_DOSSIERS) and permissions.can(
         user, permissions.DRAFT_DOCUMENTS
     ):
-        steps |= Q(outgoing__isnull=True)
+        steps |= Q(outgoing__isnull=True) | Q(outgoing__status=OS.DRAFT)
     rows = (
         Apology.objects.filter(steps, dossier__unit_id=staff.unit_id)
         .select_related("dossier", "outgoing")

@@ -43,8 +43,8 @@ def _refused(request: AuthedHttpRequest, dossier: Dossier, error: Exception) -> 
 @require_POST
 @login_required
 def issue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Send an apology made without its letter (an older one, or one whose letter could not be
-    drafted then) to the head of the unit for signature."""
+    """Send an apology made without its letter (one made before apologies became letters: none
+    is made without one now) to the head of the unit for signature."""
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
     try:
         doc = apology_letters.apology_issue(actor=request.user, apology=_apology(dossier))

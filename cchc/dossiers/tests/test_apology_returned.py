@@ -107,6 +107,8 @@ def test_a_returned_apology_is_corrected_sent_again_signed_and_released(
         "là đủ" in page
     )
     assert 'id="apology-revise"' in page
+    queue = client_for(clerk).get(reverse("dossiers:queue")).content.decode()
+    assert f"{dossier.code}</a> — bị trả lại dự thảo: sửa và trình ký lại" in queue
     assert 'value="2026-12-10"' in page  # the form holds the apology as it stands
     assert "Lý do chưa rõ; hẹn ngày 09/12 là đủ" in letter_page.content.decode()
     [returned_row] = _timeline_rows(page, "03/12/2026 10:00")
