@@ -270,3 +270,60 @@ def test_sending_the_apology_for_signature_is_one_row_of_the_history(
     # The letter's own records are all kept in the audit trail.
     assert AuditEvent.objects.filter(verb="documents.outgoing.review").count() == 3
     assert AuditEvent.objects.filter(verb="dossier.apology_issue").count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_correcting_one_returned_apology_at_once(
+    school, principal, clerk, transfer
+) -> None:
+    """Both opened the form at the same version: the dossier's row lock queues them and the
+    second is told the dossier changed (409); one correction, one letter."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connections
+
+    from cchc.documents import services as documents
+    from cchc.dossiers import services
+
+    dossier = _receive(clerk, school, transfer)
+    with frozen_at(at(2026, 12, 3, 9, 0)):
+        services.dossier_apologize(
+            actor=clerk.user, dossier=dossier, reason="Chờ", new_due_at=at(2026, 12, 10, 17)
+        )
+    doc = Apology.objects.get(dossier=dossier).outgoing
+    documents.outgoing_transition(actor=principal.user, doc=doc, to=OS.DRAFT, note="Sửa lý do")
+    dossier.refresh_from_db()
+    version = dossier.version
+    outcomes: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def worker(actor, day: int) -> None:
+        try:
+            barrier.wait()
+            with frozen_at(at(2026, 12, 3, 14, 0)):
+                services.dossier_apology_revise(
+                    actor=actor.user,
+                    dossier=dossier,
+                    reason=f"Lý do của {actor.full_name}",
+                    new_due_at=at(2026, 12, day, 17),
+                    expected_version=version,
+                )
+            outcomes.append(200)
+        except ValidationError as error:
+            outcomes.append(getattr(error, "status_code", 422))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=worker, args=(clerk, 8)),
+        threading.Thread(target=worker, args=(principal, 9)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == [200, 409]
+    assert OutgoingDocument.objects.count() == 1
+    assert AuditEvent.objects.filter(verb="dossier.apology_revise").count() == 1
