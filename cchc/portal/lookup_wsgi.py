@@ -87,7 +87,9 @@ class FastLookup:
         signals.request_started.send(sender=WSGIHandler, environ=environ)
         try:
             answer = self._answer(environ, match)
-        except Exception:  # the chain answers (and logs) it as any failed request
+        except Exception:  # the chain answers (and logs) it as any failed request; a request
+            # counted before the failure is counted again there: a failure is not worth a
+            # second path for it
             logger.exception("The look-up's WSGI path failed; the chain answers")
             answer = None
         finally:
@@ -110,7 +112,8 @@ class FastLookup:
         headers = learnt_headers(self.chain, environ, secure)
         if headers is None:
             return None
-        translation.activate(settings.LANGUAGE_CODE)  # as the one-language middleware
+        # As the lean chain's one-language middleware (this path runs only on such a site).
+        translation.activate(translation.get_supported_language_variant(settings.LANGUAGE_CODE))
         answer = views.lookup_answer(request, views.lookup_entry({}, code))
         if answer is None or answer[0] != 200:
             # Refused (None) or no such dossier: the chain writes that page (and its log line).
@@ -131,6 +134,7 @@ def _qr_code(environ: dict[str, Any]) -> str | None:
         or settings.FORCE_SCRIPT_NAME
         or settings.PREPEND_WWW
         or settings.DISALLOWED_USER_AGENTS
+        or len(settings.LANGUAGES) != 1  # with two, the chain negotiates per request
     ):
         return None
     match = QR_PATH.fullmatch(environ.get("PATH_INFO", ""))

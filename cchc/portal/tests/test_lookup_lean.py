@@ -389,3 +389,15 @@ def test_a_header_that_changes_per_answer_sends_every_look_up_to_the_chain(
     assert served == ["chain", "chain"]
     ids = [dict(a["headers"])["X-Request-Id"] for a in answers]
     assert ids[0] != ids[1]
+
+
+@pytest.mark.django_db
+def test_a_site_of_two_languages_negotiates_every_look_up_in_the_chain(
+    apps, dossier, settings, monkeypatch
+) -> None:
+    settings.LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+    _, app = apps
+    served = _served_by(monkeypatch)
+
+    assert _call(app, f"/tra-cuu/{dossier.code}/")["status"] == 200
+    assert served == ["chain"]
