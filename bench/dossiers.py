@@ -368,6 +368,8 @@ def serve_and_measure(
         cwd=source,
         env=env,
         start_new_session=True,
+        # The server's log (a line per refused request in the limit's phase) beside its data.
+        stderr=(Path(os.environ["CCHC_VAR_DIR"]) / f"server-{seed}.log").open("w"),
     )
     figures = Figures()
 

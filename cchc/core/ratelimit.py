@@ -24,6 +24,12 @@ from cchc.core import driver_sql
 
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+#: The WSGI environ's key where a request already counted says so: (bucket, accepted). The
+#: look-up's WSGI path (`cchc.portal.lookup_wsgi`) counts a request, then leaves any answer but
+#: a found dossier to Django's chain, whose view must not count it again. A client cannot set
+#: it: headers reach the environ as HTTP_* keys.
+COUNTED = "cchc.ratelimit.counted"
+
 
 @lru_cache(maxsize=8)
 def _networks(entries: tuple[str, ...]) -> tuple[_Network, ...]:
@@ -124,8 +130,20 @@ def hit(
     request: HttpRequest, bucket: str, *, per_minute: int | None = None, window: int = 60
 ) -> bool:
     """Count one request of this client in `bucket`; False when it has used up its window."""
+    counted = _counted(request, bucket)
+    if counted is not None:
+        return counted
     limit = per_minute or settings.CCHC_PUBLIC_RATE_PER_MINUTE
     return take_slot(f"{bucket}:{client_address(request)}", limit=limit, window=window)
+
+
+def _counted(request: HttpRequest, bucket: str) -> bool | None:
+    """Whether this request, already counted in `bucket`, was accepted; None when it was not
+    counted yet (COUNTED)."""
+    counted = request.META.get(COUNTED)
+    if counted is not None and counted[0] == bucket:
+        return bool(counted[1])
+    return None
 
 
 def hit_and_read(
@@ -143,6 +161,9 @@ def hit_and_read(
     two, `DatabaseCache.take_slot_and_read`), in no particular row order; elsewhere they run
     in turn, and a refused request runs no query.
     """
+    counted = _counted(request, bucket)
+    if counted is not None:
+        return (True, _read(sql, params)) if counted else (False, [])
     limit = per_minute or settings.CCHC_PUBLIC_RATE_PER_MINUTE
     key = f"{bucket}:{client_address(request)}"
     together = getattr(caches["ratelimit"], "take_slot_and_read", None)
@@ -152,8 +173,12 @@ def hit_and_read(
             return done
     if not take_slot(key, limit=limit, window=window):
         return False, []
+    return True, _read(sql, params)
+
+
+def _read(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     if connection.vendor == "sqlite":
-        return True, driver_sql.execute(connection, sql, params).fetchall()
+        return driver_sql.execute(connection, sql, params).fetchall()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return True, cursor.fetchall()
+        return cursor.fetchall()

@@ -90,14 +90,25 @@ def render(
         response = django_render(
             request, template, {**context, "layout": "base.html"}, status=status
         )
-    else:
-        values = {**context, "site_name": settings.CCHC_SITE_NAME, "assets": assets()}
-        fast = page(template)
-        if fast is not None:
-            response = HttpResponse(fast(values), status=status)
-        else:
-            # `layout` as an object: `extends` then skips its template search.
-            values["layout"] = compiled(LAYOUT)
-            response = HttpResponse(compiled(template).render(Context(values)), status=status)
+        response["Vary"] = "Cookie"
+        return response
+    return page_response(page_html(template, context), status=status)
+
+
+def page_html(template: str, context: dict[str, Any]) -> str:
+    """`template` inside the lean layout, as an anonymous visitor sees it."""
+    values = {**context, "site_name": settings.CCHC_SITE_NAME, "assets": assets()}
+    fast = page(template)
+    if fast is not None:
+        return fast(values)
+    # `layout` as an object: `extends` then skips its template search.
+    values["layout"] = compiled(LAYOUT)
+    return compiled(template).render(Context(values))
+
+
+def page_response(html: str, *, status: int = 200) -> HttpResponse:
+    """The view's answer for a page of the lean layout (also the shape whose headers the
+    look-up's WSGI path learns from the middleware chain: `cchc.portal.lookup_wsgi`)."""
+    response = HttpResponse(html, status=status)
     response["Vary"] = "Cookie"  # the layout depends on the session cookie
     return response

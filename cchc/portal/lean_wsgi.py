@@ -102,9 +102,12 @@ def carries_visitor_state(cookie_header: str) -> bool:
 
 
 def wrap(full: WsgiApp) -> WsgiApp:
-    """The WSGI application: look-ups without visitor state through the lean chain, every
-    other request through `full`."""
-    lean = LeanWSGIHandler()
+    """The WSGI application: look-ups without visitor state through the lean chain (the QR
+    code's found dossier beside it, `cchc.portal.lookup_wsgi`), every other request through
+    `full`."""
+    from cchc.portal.lookup_wsgi import FastLookup  # imports the views: after the handler
+
+    lean = FastLookup(LeanWSGIHandler())
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         if environ.get("PATH_INFO", "").startswith(LEAN_PREFIXES) and not carries_visitor_state(

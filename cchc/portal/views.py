@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from typing import cast
+from collections.abc import Mapping
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from cchc.dossiers import models as dossier_models
 from cchc.dossiers import selectors as dossier_selectors
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.deadlines import compute_due
-from cchc.dossiers.forms import LookupForm, OnlineSubmissionForm, lookup_code
+from cchc.dossiers.forms import LookupEntry, LookupForm, OnlineSubmissionForm, lookup_code
 from cchc.dossiers.uploads import UploadRejected, attach_public_uploads
 from cchc.organizations import installation
 from cchc.organizations.models import Unit, UnitKind
@@ -230,6 +231,15 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     input is checked by `LookupForm.check` (the form's fields, without a form per request).
     """
     sent = request.POST if request.method == "POST" else request.GET
+    answer = lookup_answer(request, lookup_entry(sent, code))
+    if answer is None:
+        return too_many_requests(request)
+    status, context = answer
+    return lean.render(request, "portal/lookup.html", context, status=status)
+
+
+def lookup_entry(sent: Mapping[str, Any], code: str = "") -> LookupEntry:
+    """The look-up's fields as sent (and the code from the address), checked."""
     # Each field's last value, as a form reads it; a token from a page opened before the form
     # lost its CSRF token is not a field.
     data: dict[str, str] = {
@@ -245,7 +255,12 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
         digits = re.sub(r"\D", "", data.get("phone_last4", ""))
         if len(digits) > 4 and re.fullmatch(r"[\d\s.+()\-]+", data.get("phone_last4", "")):
             data["phone_last4"] = digits[-4:]
-    form = LookupForm.check(data if data else None)
+    return LookupForm.check(data if data else None)
+
+
+def lookup_answer(request: HttpRequest, form: LookupEntry) -> tuple[int, dict[str, Any]] | None:
+    """The look-up's status and page context for a checked entry; None when the sender's limit
+    refuses it. Also the receipt QR code's WSGI path (`cchc.portal.lookup_wsgi`)."""
     result = None
     status = 200
     if form.is_bound:
@@ -254,14 +269,14 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
         # allows it.
         if form.errors:
             if not hit(request, "lookup"):
-                return too_many_requests(request)
+                return None
             status = 422
         else:
             accepted, rows = hit_and_read(
                 request, "lookup", *dossier_selectors.public_lookup_query(form.cleaned["code"])
             )
             if not accepted:
-                return too_many_requests(request)
+                return None
             result = dossier_selectors.public_lookup_result(
                 rows, phone_last4=form.cleaned.get("phone_last4", "")
             )
@@ -270,5 +285,4 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
                     "code", "Không tìm thấy hồ sơ có mã này. Hãy kiểm tra lại mã trên giấy hẹn."
                 )
                 status = 404
-    context = {**lookup_page.context(form, result), "action": lean.address("portal:lookup")}
-    return lean.render(request, "portal/lookup.html", context, status=status)
+    return status, {**lookup_page.context(form, result), "action": lean.address("portal:lookup")}

@@ -256,3 +256,148 @@ def test_one_language_is_set_outright_and_two_are_negotiated(settings) -> None:
     ]
     settings.LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
     assert lean_wsgi.lean_middleware(full)[-1] == lean_wsgi.LOCALE
+
+
+# The QR code's look-up beside Django's handler (`cchc.portal.lookup_wsgi`).
+
+
+def _served_by(monkeypatch) -> list[str]:
+    """Which path answered each request: "chain" (Django's lean handler) or "wsgi" (beside it)."""
+    served: list[str] = []
+    original = lean_wsgi.LeanWSGIHandler.__call__
+
+    def counted(self, environ, start_response):
+        served.append("chain")
+        return original(self, environ, start_response)
+
+    monkeypatch.setattr(lean_wsgi.LeanWSGIHandler, "__call__", counted)
+    return served
+
+
+def _with(environ_extra: dict[str, str]):
+    """_call with more environ keys (a proxy's header)."""
+
+    def call(app, path: str, **kwargs):
+        def app_with(environ, start_response):
+            environ.update(environ_extra)
+            return app(environ, start_response)
+
+        return _call(app_with, path, **kwargs)
+
+    return call
+
+
+@pytest.mark.django_db
+def test_the_qr_look_up_answers_as_the_chain_byte_for_byte(apps, dossier, settings) -> None:
+    """Status, every header in its order, and the page: against the lean chain alone, over
+    plain http and behind an https proxy with HSTS (the one header that depends on the
+    request), and after a setting that shapes the headers changes."""
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 3, 3, 9, tzinfo=VN)):
+        services.dossier_request_supplement(
+            actor=dossier.received_by, dossier=dossier, items=["Học bạ"], reason="Thiếu học bạ"
+        )
+    settings.SECURE_HSTS_SECONDS = 3600
+    https = _with({"HTTP_X_FORWARDED_PROTO": "https"})
+    for n, call in enumerate([_call, https, _call, https]):
+        if n in (0, 2):  # Django's middleware reads its settings when a handler is built
+            if n == 2:
+                settings.SECURE_REFERRER_POLICY = "no-referrer"
+            app, chain = lean_wsgi.wrap(WSGIHandler()), lean_wsgi.LeanWSGIHandler()
+        fast = call(app, f"/tra-cuu/{dossier.code.lower()}/", client=f"10.2.0.{n}")
+        reference = call(chain, f"/tra-cuu/{dossier.code.lower()}/", client=f"10.2.1.{n}")
+        assert fast["status"] == reference["status"] == 200
+        assert fast["headers"] == reference["headers"]
+        assert fast["body"] == reference["body"]
+        names = dict(fast["headers"])
+        assert ("Strict-Transport-Security" in names) == (call is https)
+        assert names["Referrer-Policy"] == ("no-referrer" if n >= 2 else "same-origin")
+        assert names["Content-Length"] == str(len(fast["body"].encode()))
+    assert dossier.code in fast["body"]
+    assert "N*** V*** An" in fast["body"]
+
+
+@pytest.mark.django_db
+def test_only_a_found_qr_code_is_answered_beside_the_chain(apps, dossier, monkeypatch) -> None:
+    _, app = apps
+    served = _served_by(monkeypatch)
+    cases = [
+        (f"/tra-cuu/{dossier.code}/", "", 200, []),  # the receipt's QR code
+        ("/tra-cuu/KHONG-CO/", "", 404, ["chain"]),  # unknown: the chain's page and log line
+        (f"/tra-cuu/{dossier.code}%20/", "", 404, ["chain"]),  # not the QR code's shape
+        ("/tra-cuu/", f"code={dossier.code}", 200, ["chain"]),  # the form
+        ("/tra-cuu/", "", 200, ["chain"]),
+    ]
+    for path, post, status, by in cases:
+        served.clear()
+        assert _call(app, path, post=post)["status"] == status, path
+        assert served == by, path
+
+
+@pytest.mark.django_db
+def test_a_look_up_is_counted_once_whichever_path_answers(apps, dossier, settings) -> None:
+    """The limit of 3: an unknown code is counted beside the chain, then answered by it."""
+    settings.CCHC_PUBLIC_RATE_PER_MINUTE = 3
+    _, app = apps
+    paths = ["/tra-cuu/KHONG-CO/", f"/tra-cuu/{dossier.code}/", "/tra-cuu/KHONG-CO-2/"]
+    answers = [_call(app, path, client="10.3.3.3") for path in [*paths, paths[1]]]
+
+    assert [a["status"] for a in answers] == [404, 200, 404, 429]
+    assert dossier.code not in answers[3]["body"]
+
+
+@pytest.mark.django_db
+def test_requests_the_chain_would_refuse_or_redirect_go_to_it(apps, dossier, settings) -> None:
+    _, app = apps
+    settings.ALLOWED_HOSTS = ["cchc.example.vn"]
+    assert _call(app, f"/tra-cuu/{dossier.code}/")["status"] == 400  # host "testserver"
+    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.SECURE_SSL_REDIRECT = True
+    app = lean_wsgi.wrap(WSGIHandler())  # the middleware reads it when the chain is built
+    moved = _call(app, f"/tra-cuu/{dossier.code}/")
+    assert moved["status"] == 301
+    assert dict(moved["headers"])["Location"] == f"https://testserver/tra-cuu/{dossier.code}/"
+
+
+class _RequestId:
+    """A middleware whose header differs on every answer (as a per-request nonce would)."""
+
+    count = 0
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        _RequestId.count += 1
+        response["X-Request-Id"] = str(_RequestId.count)
+        return response
+
+
+@pytest.mark.django_db
+def test_a_header_that_changes_per_answer_sends_every_look_up_to_the_chain(
+    settings, dossier, monkeypatch
+) -> None:
+    settings.CACHES = DB_LIMIT
+    call_command("createcachetable", verbosity=0)
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}._RequestId"]
+    app = lean_wsgi.wrap(WSGIHandler())
+    served = _served_by(monkeypatch)
+    with _in_this_transaction():
+        answers = [_call(app, f"/tra-cuu/{dossier.code}/", client="10.4.4.4") for _ in range(2)]
+
+    assert [a["status"] for a in answers] == [200, 200]
+    assert served == ["chain", "chain"]
+    ids = [dict(a["headers"])["X-Request-Id"] for a in answers]
+    assert ids[0] != ids[1]
+
+
+@pytest.mark.django_db
+def test_a_site_of_two_languages_negotiates_every_look_up_in_the_chain(
+    apps, dossier, settings, monkeypatch
+) -> None:
+    settings.LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+    _, app = apps
+    served = _served_by(monkeypatch)
+
+    assert _call(app, f"/tra-cuu/{dossier.code}/")["status"] == 200
+    assert served == ["chain"]
