@@ -448,6 +448,7 @@ def apology(
             title=(signer_title or "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ").upper(),
             note=SIGN_HERE,
             name=signer_name,
+            sealed=True,  # the head signs, the clerk releases it with the unit's seal
         ),
         recipients=["Như trên;", "Lưu: VT, hồ sơ."],
         number=number,
