@@ -755,7 +755,7 @@ def sign_pdf_as_unit(
     permissions.require(actor, REGISTER, unit)
     cert = certificate_for(None, unit)
     if near_name:
-        page, _box, seal = signing.signature_boxes(pdf, near_name)
+        page, seal = signing.seal_box(pdf, near_name)
         appearance = signing.Appearance(page, seal, [" "], bytes(cert.image) or None)
     else:
         appearance = signing.Appearance(

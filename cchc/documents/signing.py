@@ -305,6 +305,7 @@ _SIGNER_MIN = (60.0, 18.0)
 _SIGNER_CLEARANCE = 2.0
 _RUN_GAP = 10.0
 _SEAL_SIZE = 86.0
+_SEAL_MIN = 40.0
 
 
 def _text_runs(words: list[tuple[str, Box]]) -> list[Box]:
@@ -344,6 +345,38 @@ def _signer_room(words: list[tuple[str, Box]], name: Box) -> tuple[float, float,
     return centre, max(above, default=band), half
 
 
+def _find_name(pdf: bytes, signer_name: str) -> tuple[int, float, list[tuple[str, Box]], Box]:
+    """(1-based page, page height, the page's words, the name's box) of the last page that
+    prints `signer_name`, in pdftotext's top-down coordinates."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    pages = int(PdfFileReader(BytesIO(pdf), strict=False).root["/Pages"]["/Count"])
+    parts = signer_name.split()
+    first = parts[0] if parts else ""
+    for page in range(pages, 0, -1):
+        height, words = _page_boxes(pdf, page)
+        for i, (word, (x0, y0, _x1, y1)) in enumerate(words):
+            if word != first:
+                continue
+            tail = words[i : i + len(parts)]
+            if [w for w, _ in tail] != parts:
+                continue
+            return page, height, words, (x0, y0, tail[-1][1][2], y1)
+    raise SigningError(
+        f"Không tìm thấy tên người ký “{signer_name}” trong văn bản để đặt chữ ký số."
+    )
+
+
+def _signer_box(words: list[tuple[str, Box]], height: float, name: Box) -> Box:
+    """The signer's field in PDF points (bottom-left origin): centred in the room between the
+    lowest line above the name in its column and the name."""
+    centre, ceiling, half = _signer_room(words, name)
+    room = name[1] - ceiling - 2 * _SIGNER_CLEARANCE
+    h = max(min(_SIGNER_BOX[1], room), _SIGNER_MIN[1])
+    middle = height - (ceiling + name[1]) / 2  # back to PDF points, bottom-left origin
+    return (centre - half, middle - h / 2, centre + half, middle + h / 2)
+
+
 def signature_boxes(pdf: bytes, signer_name: str) -> tuple[int, Box, Box]:
     """(page index, signer box, seal box) in PDF points, bottom-left origin.
 
@@ -351,33 +384,101 @@ def signature_boxes(pdf: bytes, signer_name: str) -> tuple[int, Box, Box]:
     (domain.md 6.2: "centred between the signer's title and name"), on the last page that
     shows the name. The room ends at the lowest line printed above the name in its column,
     such as "(Ký và ghi rõ họ tên)" under the title of a one-stop form, so the image never
-    covers that line; the image is as tall as the room allows, up to 62 pt. The seal overlaps
-    the left third of the image (domain.md 6.2), above the name.
+    covers that line; the image is as tall as the room allows, up to 62 pt. The seal box is
+    where the seal would go over an image filling the field (see :func:`seal_box`).
     """
+    page, height, words, name = _find_name(pdf, signer_name)
+    signer = _signer_box(words, height, name)
+    return page - 1, signer, _seal_over(words, height, image_area(signer, 2))
+
+
+# The caption under the signer's image ("Ký bởi: …", "Ngày ký: …"): 7 pt lines, 1 pt inside the
+# field, and this much space between it and the image above.
+_CAPTION_PT = 7
+_CAPTION_GAP = 2.0
+
+
+def caption_height(lines: int) -> float:
+    """Height (pt) of a caption of `lines` lines at the field's bottom, with its margins."""
+    return lines * _CAPTION_PT + 2 + 1 if lines else 0.0
+
+
+def image_area(box: Box, caption_lines: int) -> Box:
+    """The part of a field the image is fitted into: above the caption, never across it."""
+    x0, y0, x1, y1 = box
+    bottom = y0 + (caption_height(caption_lines) + _CAPTION_GAP if caption_lines else 1)
+    return (x0 + 1, bottom, x1 - 1, y1 - 1)
+
+
+_IMAGE_DRAW = re.compile(
+    rb"/BackgroundGS gs\s+([-\d.]+) 0 0 ([-\d.]+) ([-\d.]+) ([-\d.]+) cm\s+q\s+"
+    rb"([\d.]+) 0 0 ([\d.]+) 0 0 cm\s+/\S+ Do"
+)
+
+
+def drawn_image(pdf: bytes, field_name: str) -> tuple[int, Box] | None:
+    """(page index, rectangle in PDF points) of the image a signature field draws, read from
+    its appearance stream (pyHanko draws the background image with one `cm`), or None."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    pages = int(PdfFileReader(BytesIO(pdf), strict=False).root["/Pages"]["/Count"])
-    first = signer_name.split()[0] if signer_name.split() else ""
-    for page in range(pages, 0, -1):
-        height, words = _page_boxes(pdf, page)
-        for i, (word, (x0, y0, _x1, y1)) in enumerate(words):
-            if word != first:
-                continue
-            tail = words[i : i + len(signer_name.split())]
-            if " ".join(w for w, _ in tail) != " ".join(signer_name.split()):
-                continue
-            centre, ceiling, half = _signer_room(words, (x0, y0, tail[-1][1][2], y1))
-            room = y0 - ceiling - 2 * _SIGNER_CLEARANCE
-            h = max(min(_SIGNER_BOX[1], room), _SIGNER_MIN[1])
-            middle = height - (ceiling + y0) / 2  # back to PDF points, bottom-left origin
-            signer_box = (centre - half, middle - h / 2, centre + half, middle + h / 2)
-            seal_right = signer_box[0] + 2 * half / 3
-            seal_bottom = height - y0 + 6
-            seal_box = (seal_right - _SEAL_SIZE, seal_bottom, seal_right, seal_bottom + _SEAL_SIZE)
-            return page - 1, signer_box, seal_box
-    raise SigningError(
-        f"Không tìm thấy tên người ký “{signer_name}” trong văn bản để đặt chữ ký số."
-    )
+    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    if "/AcroForm" not in reader.root:
+        return None
+    for reference in reader.root["/AcroForm"]["/Fields"]:
+        field = reference.get_object()
+        if field.get("/T") != field_name or "/AP" not in field:
+            continue
+        found = _IMAGE_DRAW.search(field["/AP"]["/N"].data)
+        if found is None:
+            return None
+        sx, sy, dx, dy, width, height = (float(v) for v in found.groups())
+        x0, y0 = float(field["/Rect"][0]), float(field["/Rect"][1])
+        page_id = field.raw_get("/P").idnum
+        count = int(reader.root["/Pages"]["/Count"])
+        index = next(
+            i for i in range(count) if reader.find_page_for_modification(i)[0].idnum == page_id
+        )
+        left, bottom = x0 + dx, y0 + dy
+        return index, (left, bottom, left + sx * width, bottom + sy * height)
+    return None
+
+
+def _seal_over(words: list[tuple[str, Box]], height: float, image: Box) -> Box:
+    """The seal (PDF points) over the left third of the signer's drawn `image` (domain.md 6.2),
+    at real size (86 pt, 30 mm) where the paper leaves room and never over printed text: it
+    fits between the lowest line above the image (the title, "(Ký và ghi rõ họ tên)") and the
+    highest line below it (the name), shrinking to that room if needed. The signature's own
+    caption ("Ký bởi …") is part of the signer's stamp, which the seal may overlap."""
+    ix0, iy0, ix1, iy1 = image
+    right = ix0 + (ix1 - ix0) / 3
+    middle = height - (iy0 + iy1) / 2  # top-down, as the words
+    ceiling, floor = 0.0, height
+    for word, (x0, y0, x1, y1) in words:
+        if word.startswith(("Ký bởi: ", "Ngày ký: ")):
+            continue
+        if x1 <= right - _SEAL_SIZE or x0 >= right:
+            continue
+        if y1 <= middle:
+            ceiling = max(ceiling, y1)
+        elif y0 >= middle:
+            floor = min(floor, y0)
+    size = max(min(_SEAL_SIZE, floor - ceiling - 2 * _SIGNER_CLEARANCE), _SEAL_MIN)
+    # Centred on the image, moved up or down only as far as the room requires.
+    top = min(max(middle - size / 2, ceiling + _SIGNER_CLEARANCE), floor - _SIGNER_CLEARANCE - size)
+    return (right - size, height - top - size, right, height - top)
+
+
+def seal_box(pdf: bytes, signer_name: str) -> tuple[int, Box]:
+    """(page index, box) for the unit's seal on a paper the signer has signed: placed against
+    the image the signer's field actually draws (read back from the PDF); on an unsigned paper
+    against the image area of the field the signer would get."""
+    page, height, words, name = _find_name(pdf, signer_name)
+    drawn = drawn_image(pdf, "ChuKyNguoiKy")
+    if drawn is not None and drawn[0] == page - 1:
+        image = drawn[1]
+    else:
+        image = image_area(_signer_box(words, height, name), 2)
+    return page - 1, _seal_over(words, height, image)
 
 
 # ---------------------------------------------------------------- signing
@@ -449,21 +550,40 @@ def sign_pdf(
     )
     style = None
     if appearance:
-        font = GlyphAccumulatorFactory(str(stamp_font_path()), font_size=7)
+        font = GlyphAccumulatorFactory(str(stamp_font_path()), font_size=_CAPTION_PT)
         background = None
         if appearance.image_png:
             from PIL import Image
 
             background = images.PdfImage(Image.open(BytesIO(appearance.image_png)))
+        # The image is fitted above the caption, never across it: the caption's lines (7 pt,
+        # no padding of their own) sit at the bottom of the field, the image in the rest.
+        caption = [line for line in appearance.lines if line.strip()]
+        x0, y0, x1, y1 = appearance.box
+        area = image_area(appearance.box, len(caption))
         style = stamp.TextStampStyle(
             stamp_text="\n".join(appearance.lines),
-            text_box_style=TextBoxStyle(font=font, font_size=7),
+            text_box_style=TextBoxStyle(
+                font=font,
+                font_size=_CAPTION_PT,
+                box_layout_rule=SimpleBoxLayoutRule(
+                    x_align=AxisAlignment.ALIGN_MID,
+                    y_align=AxisAlignment.ALIGN_MID,
+                    margins=Margins.uniform(1),
+                ),
+            ),
             background=background,
             background_opacity=1.0,
             background_layout=SimpleBoxLayoutRule(
                 x_align=AxisAlignment.ALIGN_MID,
                 y_align=AxisAlignment.ALIGN_MID,
-                margins=Margins.uniform(1),
+                # Whole points (pyHanko types margins as int; these are whole by construction).
+                margins=Margins(
+                    left=round(area[0] - x0),
+                    right=round(x1 - area[2]),
+                    top=round(y1 - area[3]),
+                    bottom=round(area[1] - y0),
+                ),
             ),
             inner_content_layout=SimpleBoxLayoutRule(
                 x_align=AxisAlignment.ALIGN_MID,

@@ -288,7 +288,12 @@ def _plain(text: str) -> Paragraph:
 def receipt_slip(
     unit: UnitInfo, dossier: DossierInfo, *, issued_on: date | None = None
 ) -> OfficialDocument:
-    """Mẫu 01: receipt and appointment slip, with the look-up QR code."""
+    """Mẫu 01: receipt and appointment slip, with the look-up QR code.
+
+    Its number (box 3) is the dossier's entry in the tracking book, given by the system when the
+    dossier is received (continuous from 01 through the year, domain.md 1.5 and 6.3): printed,
+    not left blank to write by hand, since the receipt the officer signs digitally cannot be
+    written on after signing, and the paper and electronic copies carry the same number."""
     applicant = dossier.applicant
     entry = f"{dossier.book_entry:02d}" if dossier.book_entry is not None else BLANK
     received = _local(dossier.received_at)
@@ -328,6 +333,7 @@ def receipt_slip(
         qr_png=_qr_png(dossier.lookup_url),
         table_pt=10,
         notes=dossier.notes,
+        number=entry if dossier.book_entry is not None else None,
     )
 
 
@@ -448,6 +454,7 @@ def apology(
             title=(signer_title or "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ").upper(),
             note=SIGN_HERE,
             name=signer_name,
+            sealed=True,  # the head signs, the clerk releases it with the unit's seal
         ),
         recipients=["Như trên;", "Lưu: VT, hồ sơ."],
         number=number,

@@ -144,13 +144,17 @@ class SignatureBlock:
     """Box 7: "KT. HIỆU TRƯỞNG" / "PHÓ HIỆU TRƯỞNG" / (space to sign) / name.
 
     `authority` is the signing word with the head's title (KT., TM., TL., TUQ., Q.; Decree 30
-    Art. 13), `title` the signer's own title, `note` e.g. "(Đã ký)" on a copy.
+    Art. 13), `title` the signer's own title, `note` e.g. "(Đã ký)" on a copy. `sealed`: the
+    unit's seal goes over this signature (a letter released with the seal), so the space to
+    sign is tall enough for the seal at real size without covering the title or the name
+    (domain.md 6.2).
     """
 
     authority: str = ""
     title: str
     name: str
     note: str = ""
+    sealed: bool = False
 
 
 @dataclass
@@ -639,6 +643,11 @@ def _add_body_table(
     add_paragraph(document, size=_COMPACT_CELL_PT * 2 if doc.compact else 6)
 
 
+# The space to sign under a sealed signature: the seal at real size (86 pt, about 30 mm, as
+# `cchc.documents.signing` draws it) plus a little air above and below.
+SEAL_ROOM_CM = 3.3
+
+
 def _add_closing(document: DocxDocument, doc: OfficialDocument, m: _Metrics) -> None:
     """Boxes 7 and 9: "Nơi nhận" on the left, the signature block on the right."""
     if doc.signature is None and not doc.recipients:
@@ -668,16 +677,17 @@ def _add_closing(document: DocxDocument, doc: OfficialDocument, m: _Metrics) -> 
 
     signature = doc.signature
     if signature is not None:
+        gap_cm = max(m.signature_gap_cm, SEAL_ROOM_CM) if signature.sealed else m.signature_gap_cm
         for line in [*_lines(signature.authority), *_lines(signature.title)]:
             add_text(signature_cell, line.upper(), size=m.signature_pt, bold=True)
         gap = add_paragraph(signature_cell, size=m.signature_pt, align=WD_ALIGN_PARAGRAPH.CENTER)
-        gap.paragraph_format.space_before = Cm(m.signature_gap_cm * 0.4)
-        gap.paragraph_format.space_after = Cm(m.signature_gap_cm * 0.6)
+        gap.paragraph_format.space_before = Cm(gap_cm * 0.4)
+        gap.paragraph_format.space_after = Cm(gap_cm * 0.6)
         if signature.note:
             # "(Ký và ghi rõ họ tên)" sits under the title: the whole gap stays below it, room
             # for the signer's image between that line and the name (domain.md 6.2).
             gap.paragraph_format.space_before = Cm(0)
-            gap.paragraph_format.space_after = Cm(m.signature_gap_cm)
+            gap.paragraph_format.space_after = Cm(gap_cm)
             add_run(gap, signature.note, size=m.signature_pt, italic=True)
         add_text(signature_cell, signature.name, size=m.signature_pt, bold=True)
         for paragraph in signature_cell.paragraphs:

@@ -154,3 +154,26 @@ def test_the_supplement_request_is_signed_and_stays_signed_once_answered(
     page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "Đã ký số: Lê Thị Thanh Thủy" in page
     assert SignedPaper.objects.filter(kind="bo-sung").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_signed_receipt_prints_its_number(
+    school, clerk, transfer, clerk_certificate, tmp_path
+) -> None:
+    """The receipt the clerk signs shows its number in box 3 (its entry in the tracking book,
+    as the system gave it on receipt), not "Số:      /…" left to write by hand: nothing can be
+    written on a digitally signed paper."""
+    require_tools()
+    first = _receive(clerk, school, transfer)
+    dossier = _receive(clerk, school, transfer)  # the year's second entry: "02"
+    assert (first.book_entry, dossier.book_entry) == (1, 2)
+    with frozen_at(at(2026, 11, 30, 9, 30)):
+        sign_url = reverse("dossiers:paper_sign", args=[dossier.pk, "tiep-nhan"])
+        assert client_for(clerk).post(sign_url, {"pin": pki.PIN}).status_code == 302
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(_download(clerk, dossier, "tiep-nhan"))
+    assert signing.verify_pdf(path.read_bytes(), [clerk_certificate.chain_pem])[0].intact
+    text = " ".join(run_tool("pdftotext", str(path), "-").split())
+    assert f"Số: 02/{school.symbol}" in text
+    assert "Số: /" not in text
+    assert "Vào Sổ theo dõi hồ sơ: Quyển số: 2026, Số thứ tự: 02" in text
