@@ -23,7 +23,7 @@ from cchc.dossiers import procedures
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import Dossier, Procedure
 from cchc.plans.forms import LINK_MESSAGE, ActivityForm, EvidenceForm
-from cchc.plans.models import Activity
+from cchc.plans.models import Activity, Plan, Task
 from cchc.plans.parsing.reading import PlanParseError, read_plan_file
 from cchc.workdays.calendar import default_calendar
 from tests.fixtures import client_for
@@ -512,14 +512,17 @@ def test_docx_numbering_start_from_the_file_is_bounded(start, expected):
 
 @pytest.mark.django_db
 def test_api_task_patch_refuses_nul_and_huge_version(principal):
+    # A task the principal may update: the API answers 404 for a missing one before the body.
+    plan = Plan.objects.create(unit=principal.unit, title="Kế hoạch CCHC năm 2026", year=2026)
+    task = Task.objects.create(plan=plan, number="1.1", title="Rà soát thủ tục")
     client = quiet(client_for(principal))
     response = client.patch(
-        "/api/v1/tasks/1",
+        f"/api/v1/tasks/{task.pk}",
         json.dumps({"status": "doing", "progress": 1, "note": "a\x00", "version": 10**20}),
         content_type="application/json",
     )
     huge = client.patch(
-        "/api/v1/tasks/1",
+        f"/api/v1/tasks/{task.pk}",
         json.dumps({"status": "doing", "progress": 1, "note": "a", "version": 10**20}),
         content_type="application/json",
     )

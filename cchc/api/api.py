@@ -1,7 +1,8 @@
 """The JSON API at /api/v1/ (OpenAPI at /api/v1/openapi.json), one router per domain app.
 
 Errors are answered in Vietnamese with the right status: 401 without valid credentials, 403 for a
-unit the caller may not act on, 404 for what does not exist or is hidden, 422 for malformed input.
+unit the caller may not act on, 404 for what does not exist or is hidden, 422 for malformed input;
+in that order: every staff write checks who may act before its body is read (`cchc.api.guards`).
 """
 
 from __future__ import annotations

@@ -4,15 +4,17 @@ documents and number an approved one (the system numbering of Decree 30 Art. 15)
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import NoNul
+from cchc.api.guards import in_own_unit, path_text, permitted
 from cchc.documents import selectors, services
 from cchc.documents.references import DocRefError, parse_reference
 from cchc.documents.workflow import InvalidTransition
@@ -94,7 +96,12 @@ def incoming_list(request: AuthedHttpRequest, filters: Query[Filters]) -> list:
     return list(selectors.incoming_for_user(user=request.user, filters=filters.dict())[:500])
 
 
-@router.post("/documents/incoming", response={201: IncomingOut}, summary="Vào sổ văn bản đến")
+@router.post(
+    "/documents/incoming",
+    response={201: IncomingOut},
+    summary="Vào sổ văn bản đến",
+    auth=permitted(in_own_unit(permissions.REGISTER_DOCUMENTS)),
+)
 def incoming_create(request: AuthedHttpRequest, payload: IncomingIn) -> Status:
     staff = permissions.acting_staff(request.user)
     if staff is None:
@@ -117,7 +124,17 @@ def outgoing_get(request: AuthedHttpRequest, doc_id: int) -> object:
     return selectors.outgoing_get(user=request.user, pk=doc_id)
 
 
-@router.post("/documents/outgoing/{doc_id}/number", response=OutgoingOut, summary="Cấp số")
+def _may_number(request: HttpRequest, user: Any) -> None:
+    doc = selectors.outgoing_get(user=user, pk=path_text(request, "doc_id"))
+    permissions.require(user, permissions.REGISTER_DOCUMENTS, doc.unit)
+
+
+@router.post(
+    "/documents/outgoing/{doc_id}/number",
+    response=OutgoingOut,
+    summary="Cấp số",
+    auth=permitted(_may_number),
+)
 def outgoing_number(request: AuthedHttpRequest, doc_id: int, payload: NumberIn) -> object:
     doc = selectors.outgoing_get(user=request.user, pk=doc_id)
     try:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -15,12 +15,13 @@ from pydantic_core import PydanticCustomError
 
 from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
+from cchc.api.guards import in_own_unit, path_text, permitted
 from cchc.api.types import BoundedDate
 from cchc.core.numbers import MAX_ID, parse_id
 from cchc.core.ratelimit import hit
 from cchc.core.refusals import REFUSALS, refusal_of
 from cchc.core.timezones import VN
-from cchc.dossiers import actions, selectors, services
+from cchc.dossiers import actions, selectors, services, workflow
 from cchc.dossiers.channels import Channel
 from cchc.dossiers.models import Dossier
 
@@ -187,7 +188,12 @@ def dossier_list(request: AuthedHttpRequest, filters: Query[DossierFilters]) -> 
     return [_out(d) for d in dossiers]
 
 
-@router.post("/dossiers", response={201: DossierOut}, summary="Tiếp nhận hồ sơ")
+@router.post(
+    "/dossiers",
+    response={201: DossierOut},
+    summary="Tiếp nhận hồ sơ",
+    auth=permitted(in_own_unit(permissions.RECEIVE_DOSSIERS)),
+)
 def dossier_create(request: AuthedHttpRequest, payload: DossierIn) -> Status:
     staff = permissions.acting_staff(request.user)
     if staff is None:
@@ -216,7 +222,18 @@ def dossier_get(request: AuthedHttpRequest, code: str) -> dict:
     return _out(_by_code(request, code))
 
 
-@router.post("/dossiers/{code}/transition", response=DossierOut, summary="Chuyển bước xử lý")
+def _may_act(request: HttpRequest, user: Any) -> None:
+    """Some action of the table on this dossier (which one is in the body, checked after)."""
+    if not workflow.may_act(user, _by_code(request, path_text(request, "code"))):
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này.")
+
+
+@router.post(
+    "/dossiers/{code}/transition",
+    response=DossierOut,
+    summary="Chuyển bước xử lý",
+    auth=permitted(_may_act),
+)
 def dossier_transition(request: AuthedHttpRequest, code: str, payload: TransitionIn) -> dict:
     """One action of the dossier workflow's table, refused as the page refuses it (the status
     and message of `actions.refusal_of`, as JSON)."""

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
+from cchc.api.guards import in_own_unit, path_id, permitted
 from cchc.api.types import BoundedDate
 from cchc.core.ratelimit import hit
 from cchc.core.timezones import VN
@@ -159,7 +160,12 @@ def feedback_list(request: AuthedHttpRequest, filters: Query[FeedbackFilters]) -
     return [_out(item, request.user) for item in items]
 
 
-@router.post("/feedback", response={201: FeedbackOut}, summary="Vào sổ phản ánh, kiến nghị")
+@router.post(
+    "/feedback",
+    response={201: FeedbackOut},
+    summary="Vào sổ phản ánh, kiến nghị",
+    auth=permitted(in_own_unit(permissions.HANDLE_FEEDBACK)),
+)
 def feedback_create(request: AuthedHttpRequest, payload: StaffFeedbackIn) -> Status:
     staff = permissions.acting_staff(request.user)
     if staff is None:
@@ -191,7 +197,18 @@ def _chosen(assignee: Staff | None) -> Staff:
     return assignee
 
 
-@router.post("/feedback/{pk}/actions", response=FeedbackOut, summary="Xử lý phản ánh")
+def _may_act(request: HttpRequest, user: Any) -> None:
+    """Some action on this item (which one is in the body, checked after)."""
+    if not services.may_act(user, _get(request, path_id(request, "pk"))):
+        raise PermissionDenied("Bạn không có quyền xử lý phản ánh, kiến nghị này.")
+
+
+@router.post(
+    "/feedback/{pk}/actions",
+    response=FeedbackOut,
+    summary="Xử lý phản ánh",
+    auth=permitted(_may_act),
+)
 def feedback_act(request: AuthedHttpRequest, pk: Id, payload: ActionIn) -> dict:
     item = _get(request, pk)
     user, version = request.user, payload.version

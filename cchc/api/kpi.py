@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
@@ -20,6 +21,7 @@ from ninja.errors import HttpError
 from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
+from cchc.api.guards import path_id, permitted
 from cchc.api.types import Year
 from cchc.core.official_docs import OfficialDocError
 from cchc.kpi import assessments, index766, scorecards, selectors
@@ -326,10 +328,17 @@ def assessment_get(request: AuthedHttpRequest, assessment_id: Id) -> dict[str, A
     return _assessment_out(_assessment(request, assessment_id))
 
 
+def _may_self_score(request: HttpRequest, user: Any) -> None:
+    found = _assessment(request, path_id(request, "assessment_id"))
+    if not assessments.can_self_score(user, found.unit):
+        raise PermissionDenied("Chỉ lãnh đạo đơn vị được tự chấm điểm cho đơn vị mình.")
+
+
 @router.post(
     "/kpi/assessments/{assessment_id}/submit",
     response=AssessmentOut,
     summary="Đơn vị gửi bản tự đánh giá lên cấp trên thẩm định",
+    auth=permitted(_may_self_score),
 )
 def assessment_submit(request: AuthedHttpRequest, assessment_id: Id, payload: SubmitIn) -> dict:
     """As the page's "Gửi thẩm định": every manual criterion scored, evidence where required;

@@ -4,7 +4,7 @@ the public status of a bill by its code."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
+from cchc.api.guards import path_text, permitted
 from cchc.core.ratelimit import hit
 from cchc.kpi import registry
 from cchc.payments import kpis, selectors, services
@@ -115,8 +116,16 @@ def bill_get(request: AuthedHttpRequest, bill_id: Id) -> dict:
     return _out(request, selectors.bill_get_for_user(user=request.user, pk=bill_id))
 
 
+def _may_take_cash(request: HttpRequest, user: Any) -> None:
+    bill = selectors.bill_get_for_user(user=user, pk=path_text(request, "bill_id"))
+    permissions.require(user, permissions.MANAGE_PAYMENTS, bill.unit)
+
+
 @router.post(
-    "/payments/bills/{bill_id}/cash", response={201: PaymentOut}, summary="Ghi nhận tiền mặt"
+    "/payments/bills/{bill_id}/cash",
+    response={201: PaymentOut},
+    summary="Ghi nhận tiền mặt",
+    auth=permitted(_may_take_cash),
 )
 def bill_cash(request: AuthedHttpRequest, bill_id: Id, payload: CashIn) -> Status:
     bill = selectors.bill_get_for_user(user=request.user, pk=bill_id)

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
+from cchc.api.guards import in_own_unit, path_id, permitted
 from cchc.api.types import BoundedDate, Percent, Year
 from cchc.core.numbers import MAX_ID
 from cchc.plans import selectors, services
 from cchc.plans.models import Activity
+from cchc.plans.workflow import check_task_action
 
 router = Router(tags=["Kế hoạch CCHC"])
 
@@ -157,7 +160,17 @@ def plan_tasks(request: AuthedHttpRequest, plan_id: int, overdue: bool | None = 
     ]
 
 
-@router.patch("/tasks/{task_id}", response=TaskOut, summary="Cập nhật tiến độ nhiệm vụ")
+def _may_report_progress(request: HttpRequest, user: Any) -> None:
+    task = selectors.task_get_for_user(user=user, pk=path_id(request, "task_id"))
+    check_task_action(user, task, "progress")
+
+
+@router.patch(
+    "/tasks/{task_id}",
+    response=TaskOut,
+    summary="Cập nhật tiến độ nhiệm vụ",
+    auth=permitted(_may_report_progress),
+)
 def task_patch(request: AuthedHttpRequest, task_id: int, payload: TaskPatch) -> dict:
     task = selectors.task_get_for_user(user=request.user, pk=task_id)
     try:
@@ -202,7 +215,12 @@ def activity_list(
     return list(activities[:500])
 
 
-@router.post("/activities", response={201: ActivityOut}, summary="Ghi nhận hoạt động")
+@router.post(
+    "/activities",
+    response={201: ActivityOut},
+    summary="Ghi nhận hoạt động",
+    auth=permitted(in_own_unit(permissions.RECORD_ACTIVITY)),
+)
 def activity_create(request: AuthedHttpRequest, payload: ActivityIn) -> Status:
     staff = permissions.acting_staff(request.user)
     if staff is None:

@@ -4,7 +4,7 @@ measured facts, and the workflow actions with optimistic concurrency (409 for a 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 
 from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
+from cchc.api.guards import path_id, permitted
 from cchc.simplification import rules, selectors, services
 from cchc.simplification.models import Review
 
@@ -141,10 +142,16 @@ def review_get(request: AuthedHttpRequest, pk: Id) -> dict:
     return _out(_get(request, pk))
 
 
+def _may_act(request: HttpRequest, user: Any) -> None:
+    """Some action of the workflow on this review (which one is in the body, checked after)."""
+    rules.check_action(user, _get(request, path_id(request, "pk")).unit, "")
+
+
 @router.post(
     "/simplification/reviews/{pk}/actions",
     response=ReviewOut,
     summary="Duyệt, gửi, chấp thuận, không chấp thuận hoặc trả về dự thảo",
+    auth=permitted(_may_act),
 )
 def review_act(request: AuthedHttpRequest, pk: Id, payload: ActionIn) -> dict:
     review = _get(request, pk)

@@ -325,6 +325,22 @@ class DatabaseCache(DjangoDatabaseCache):
     def slots_left(self, key: str, *, limit: int) -> int | None:
         """How many requests `key`'s window would still accept now (nothing is counted); None
         when `take_slot` does not apply to this database."""
+        live = self._live_expiries(key, limit=limit)
+        if live is None:
+            return None
+        return limit - len(live[1])
+
+    def next_free_in_ms(self, key: str, *, limit: int) -> int | None:
+        """Milliseconds until `key`'s window accepts a request again (0: it would now), by the
+        database's clock; None when `take_slot` does not apply to this database."""
+        live = self._live_expiries(key, limit=limit)
+        if live is None:
+            return None
+        now_ms, expiries = live
+        return 0 if len(expiries) < limit else min(expiries) - now_ms
+
+    def _live_expiries(self, key: str, *, limit: int) -> tuple[int, list[int]] | None:
+        """The database's now (ms) and the expiries still ahead among `key`'s last `limit`."""
         connection = self._connection(write=False)
         vendor = connection.vendor
         if vendor not in _NOW or limit < 1:
@@ -340,4 +356,4 @@ class DatabaseCache(DjangoDatabaseCache):
             now_ms, value = cursor.fetchone()
         stored = value or ""
         expiries = [int(stored[i : i + WIDTH]) for i in range(0, len(stored), WIDTH)][-limit:]
-        return limit - sum(1 for expiry in expiries if expiry > now_ms)
+        return now_ms, [expiry for expiry in expiries if expiry > now_ms]

@@ -11,7 +11,10 @@ addresses are ever returned: a header sent by anyone else is ignored.
 from __future__ import annotations
 
 import ipaddress
+import math
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -112,7 +115,54 @@ def take_slot(key: str, *, limit: int, window: int = 60) -> bool:
             return taken
     slots = [f"rl:{key}:{n}" for n in range(limit)]
     used = cache.get_many(slots)
-    return any(slot not in used and cache.add(slot, 1, timeout=window) for slot in slots)
+    # Each slot holds the moment it frees, so `seconds_until_free` can tell a refused client.
+    ends = time.time() + window
+    return any(slot not in used and cache.add(slot, ends, timeout=window) for slot in slots)
+
+
+def seconds_until_free(key: str, *, limit: int, window: int = 60) -> int:
+    """Whole seconds until `key`'s window accepts a request again (at least 1): when the oldest
+    of the requests it counts leaves the sliding window, not when the clock's minute turns.
+
+    `window` is the answer when the cache cannot tell (a slot written before slots held their
+    end): a refused client then waits the longest it may have to, never too little.
+    """
+    cache = caches["ratelimit"]
+    in_one_row = getattr(cache, "next_free_in_ms", None)
+    if in_one_row is not None:
+        wait_ms = in_one_row(key, limit=limit)
+        if wait_ms is not None:
+            return max(1, math.ceil(wait_ms / 1000))
+    ends = cache.get_many([f"rl:{key}:{n}" for n in range(limit)]).values()
+    if len(ends) < limit:
+        return 1  # a slot freed meanwhile
+    if not all(isinstance(end, float) for end in ends):
+        return window
+    return max(1, math.ceil(min(ends) - time.time()))
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Which window refused a request, kept on the request for the 429 page's Retry-After."""
+
+    key: str
+    limit: int
+    window: int
+
+
+def _refused(request: HttpRequest, key: str, limit: int, window: int) -> bool:
+    """Note on `request` which window refused it (the 429 answer reads it); always False."""
+    request.rate_limit_refusal = Refusal(key, limit, window)  # type: ignore[attr-defined]
+    return False
+
+
+def retry_after(request: HttpRequest) -> int:
+    """Seconds the client of a refused `request` must wait before its window accepts it again;
+    a full minute when no window refused it here (the caller counted elsewhere)."""
+    refusal: Refusal | None = getattr(request, "rate_limit_refusal", None)
+    if refusal is None:
+        return 60
+    return seconds_until_free(refusal.key, limit=refusal.limit, window=refusal.window)
 
 
 def slots_left(key: str, *, limit: int) -> int:
@@ -130,11 +180,11 @@ def hit(
     request: HttpRequest, bucket: str, *, per_minute: int | None = None, window: int = 60
 ) -> bool:
     """Count one request of this client in `bucket`; False when it has used up its window."""
-    counted = _counted(request, bucket)
-    if counted is not None:
-        return counted
     limit = per_minute or settings.CCHC_PUBLIC_RATE_PER_MINUTE
-    return take_slot(f"{bucket}:{client_address(request)}", limit=limit, window=window)
+    key = f"{bucket}:{client_address(request)}"
+    counted = _counted(request, bucket)
+    taken = take_slot(key, limit=limit, window=window) if counted is None else counted
+    return taken or _refused(request, key, limit, window)
 
 
 def _counted(request: HttpRequest, bucket: str) -> bool | None:
@@ -161,18 +211,20 @@ def hit_and_read(
     two, `DatabaseCache.take_slot_and_read`), in no particular row order; elsewhere they run
     in turn, and a refused request runs no query.
     """
-    counted = _counted(request, bucket)
-    if counted is not None:
-        return (True, _read(sql, params)) if counted else (False, [])
     limit = per_minute or settings.CCHC_PUBLIC_RATE_PER_MINUTE
     key = f"{bucket}:{client_address(request)}"
+    counted = _counted(request, bucket)
+    if counted is not None:
+        if not counted:
+            return _refused(request, key, limit, window), []
+        return True, _read(sql, params)
     together = getattr(caches["ratelimit"], "take_slot_and_read", None)
     if together is not None:
         done = together(key, limit=limit, window=window, sql=sql, params=params)
         if done is not None:
-            return done
+            return done if done[0] else (_refused(request, key, limit, window), [])
     if not take_slot(key, limit=limit, window=window):
-        return False, []
+        return _refused(request, key, limit, window), []
     return True, _read(sql, params)
 
 

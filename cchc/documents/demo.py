@@ -101,7 +101,19 @@ def seed_demo_data(*, documents: int = 20, **_options: object) -> list[str]:
         return []
     # The clerk signs the papers she receives (Mẫu 01) with her own certificate, as the leaders.
     signers = people[Role.PRINCIPAL] + people[Role.VICE_PRINCIPAL] + people[Role.CLERK]
-    ca = _certificates(school, signers)
+    ca = democa.make_ca()
+    _certificates(ca, school, signers, seal="TRƯỜNG THCS NTB")
+    if school.parent is not None:
+        # The commune issues papers too (its consolidated reform report): its chair signs, its
+        # clerk receives and releases them with the commune's seal.
+        commune_signers = list(
+            Staff.objects.filter(
+                unit=school.parent,
+                is_active=True,
+                role_assignments__role__in=[Role.PRINCIPAL, Role.CLERK],
+            ).distinct()
+        )
+        _certificates(ca, school.parent, commune_signers, seal="UBND XÃ BÌNH HƯNG")
     if school.parent_id:
         OfficialMailDomain.objects.get_or_create(unit=school.parent, domain="binhhung.example")
     rng = random.Random(2026)  # noqa: S311 - reproducible demo data, not security
@@ -123,23 +135,27 @@ def seed_demo_data(*, documents: int = 20, **_options: object) -> list[str]:
     )
     return [
         f"Đã tạo {incoming} văn bản đến và {outgoing} văn bản đi (ký số thật, CA thử nghiệm "
-        f"“{ca}”) cho {school.short_name}; mã PIN chữ ký số mẫu: {DEMO_PIN}."
+        f"“{_common_name(ca)}”) cho {school.short_name}; mã PIN chữ ký số mẫu: {DEMO_PIN}."
     ]
 
 
-def _certificates(school: Unit, signers: list[Staff]) -> str:
-    ca = democa.make_ca()
+def _common_name(ca: democa.Issued) -> str:
+    return str(ca.cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value)
+
+
+def _certificates(ca: democa.Issued, unit: Unit, signers: list[Staff], *, seal: str) -> None:
+    """A certificate from the demo CA for each of `signers` and the unit's seal."""
     TrustedRoot.objects.get_or_create(
         fingerprint=signing.fingerprint(ca.pem),
         defaults={"name": "CA thử nghiệm của bản demo", "certificate_pem": ca.pem},
     )
     owners: list[Staff | None] = [*signers, None]
     for seed, owner in enumerate(owners):
-        name = owner.full_name if owner else school.name
+        name = owner.full_name if owner else unit.name
         issued = democa.issue(
             ca,
             name,
-            school.name,
+            unit.name,
             days=730,
             starts=datetime.now(tz=timezone.get_current_timezone()) - timedelta(days=365),
             curve=True,
@@ -147,7 +163,7 @@ def _certificates(school: Unit, signers: list[Staff]) -> str:
         data = democa.to_pkcs12(issued, ca, DEMO_PIN)
         info = signing.read_pkcs12(data, DEMO_PIN)
         SigningCertificate.objects.create(
-            unit=school,
+            unit=unit,
             staff=owner,
             kind="pkcs12",
             pkcs12_encrypted=signing.encrypt_blob(data),
@@ -158,9 +174,8 @@ def _certificates(school: Unit, signers: list[Staff]) -> str:
             serial=info.serial,
             not_before=info.not_before,
             not_after=info.not_after,
-            image=democa.signature_png(seed) if owner else democa.seal_png("TRƯỜNG THCS NTB"),
+            image=democa.signature_png(seed) if owner else democa.seal_png(seal),
         )
-    return str(ca.cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value)
 
 
 def _incoming(

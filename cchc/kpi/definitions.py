@@ -105,6 +105,13 @@ DEFINITIONS: dict[str, str] = {
     "outgoing_signed_rate": (
         "Số văn bản đi không mật đã ban hành có chữ ký số ÷ số văn bản đi không mật đã ban hành."
     ),
+    "one_stop_paper_signed_rate": (
+        "Số giấy tờ một cửa phát hành trong kỳ đã được cán bộ tiếp nhận ký số (bằng chứng thư "
+        "số còn hiệu lực lúc ký) ÷ tổng số giấy tờ đó phát hành trong kỳ: giấy tiếp nhận hồ sơ "
+        "và hẹn trả kết quả (Mẫu 01) của mỗi hồ sơ tiếp nhận, phiếu yêu cầu bổ sung (Mẫu 02) "
+        "của mỗi lần yêu cầu, phiếu từ chối (Mẫu 03) của mỗi hồ sơ bị từ chối. Giấy tờ đưa cho "
+        "người dân mà chưa ký số vẫn tính ở mẫu số."
+    ),
     "official_email_rate": (
         "Số viên chức phụ trách có địa chỉ thư thuộc tên miền công vụ cấu hình cho đơn vị (hoặc "
         "cấp trên) và đã gửi thư công vụ qua hệ thống trong kỳ ÷ số viên chức phụ trách."

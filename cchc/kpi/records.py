@@ -99,6 +99,7 @@ PAGES: dict[str, _Page] = {
     "dossier_on_time_rate": _DOSSIERS,
     "dossier_on_time_rate_766": _DOSSIERS,
     "dossier_online_rate": _DOSSIERS,
+    "one_stop_paper_signed_rate": _DOSSIERS,
     "late_apology_rate": _LATE_DOSSIERS,
     "apology_on_time_rate": _LATE_DOSSIERS,
     "feedback_on_time_rate": _FEEDBACK,

@@ -188,8 +188,25 @@ SCHOOL_PEOPLE = [
 ]
 
 COMMUNE_PEOPLE = [
-    # The chair signs the commune's papers ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"); no role of ours.
-    Person("hungnv", "Nguyễn Văn Hùng", "Chủ tịch Ủy ban nhân dân xã", (), None, "0903 222 300"),
+    # The chair heads the commune as a principal heads a school: he approves and signs its papers
+    # ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"), the consolidated reform report among them, which the
+    # reform officer builds; the office's clerk numbers them and releases them with the seal.
+    Person(
+        "hungnv",
+        "Nguyễn Văn Hùng",
+        "Chủ tịch Ủy ban nhân dân xã",
+        (Role.PRINCIPAL,),
+        None,
+        "0903 222 300",
+    ),
+    Person(
+        "hanltn",
+        "Lê Thị Ngọc Hân",
+        "Công chức Văn phòng - Thống kê (văn thư)",
+        (Role.CLERK,),
+        None,
+        "0903 222 302",
+    ),
     Person(
         "tuanpm",
         "Phạm Minh Tuấn",

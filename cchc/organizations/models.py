@@ -136,6 +136,14 @@ class Group(TimeStampedModel):
         return self.name
 
 
+# What a commune calls the roles a school calls principal and vice principal (the same
+# permissions: the unit's head and deputies approve and sign its papers).
+COMMUNE_ROLE_TITLES = {
+    "principal": "Chủ tịch UBND xã (thủ trưởng đơn vị)",
+    "vice_principal": "Phó Chủ tịch UBND xã",
+}
+
+
 class Staff(TimeStampedModel):
     """A civil servant or employee (viên chức, người lao động) of one unit."""
 
@@ -173,3 +181,11 @@ class Staff(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def role_titles(self) -> list[str]:
+        """Its roles as its unit calls them: a commune's chair holds the principal's role (the
+        unit's head approves and signs its papers) but is no "Hiệu trưởng"."""
+        from cchc.accounts.models import Role
+
+        own = COMMUNE_ROLE_TITLES if self.unit.kind == UnitKind.COMMUNE else {}
+        return [own.get(a.role) or Role(a.role).label for a in self.role_assignments.all()]

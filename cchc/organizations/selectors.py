@@ -50,7 +50,7 @@ def staff_list_for_unit(*, user: AnyUser, unit: Unit, query: str = "") -> QueryS
     permissions.require(user, permissions.VIEW_STAFF, unit)
     staff = (
         Staff.objects.filter(unit=unit, is_active=True)
-        .select_related("group", "user")
+        .select_related("group", "user", "unit")
         .prefetch_related(
             Prefetch("role_assignments", queryset=RoleAssignment.objects.order_by("role"))
         )

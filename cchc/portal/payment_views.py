@@ -12,24 +12,14 @@ from django.views.decorators.http import require_safe
 
 from cchc.core.ratelimit import hit
 from cchc.payments import selectors as payment_selectors
+from cchc.portal.views import too_many_requests
 
 
 @require_safe
 def payment(request: HttpRequest, code: str) -> HttpResponse:
     """Pay one bill by scanning its VietQR with any bank's app."""
     if not hit(request, "payment"):
-        return render(
-            request,
-            "error.html",
-            {
-                "title": "Quá nhiều yêu cầu",
-                "message": (
-                    "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn. Hãy thử lại sau 1 phút."
-                ),
-                "status": 429,
-            },
-            status=429,
-        )
+        return too_many_requests(request)
     bill = payment_selectors.public_bill(code[:40])
     if bill is None:
         return render(request, "portal/payment.html", {"bill": None, "code": code[:40]}, status=404)

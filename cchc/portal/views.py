@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -17,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cchc.core.form_errors import add_validation_errors
-from cchc.core.ratelimit import hit, hit_and_read
+from cchc.core.ratelimit import hit, hit_and_read, retry_after
 from cchc.dossiers import intake_windows
 from cchc.dossiers import models as dossier_models
 from cchc.dossiers import selectors as dossier_selectors
@@ -43,18 +42,13 @@ def _home_unit() -> Unit:
 
 
 def too_many_requests(request: HttpRequest) -> HttpResponse:
-    """429 with Retry-After: the seconds until the rate limit's minute window turns."""
-    response = render(
-        request,
-        "error.html",
-        {
-            "title": "Quá nhiều yêu cầu",
-            "message": "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn. Hãy thử lại sau 1 phút.",
-            "status": 429,
-        },
-        status=429,
-    )
-    response["Retry-After"] = str(60 - int(time.time()) % 60)
+    """429 whose page says the wait its Retry-After gives: the seconds until the refusing
+    sliding window frees a slot. In the lean public layout (`cchc.portal.lean`) for a visitor
+    without a session: the answer a flood gets most often costs the least."""
+    wait = retry_after(request)
+    context = {"wait": str(wait)}
+    response = lean.render(request, "portal/too_many_requests.html", context, status=429)
+    response["Retry-After"] = str(wait)
     return response
 
 

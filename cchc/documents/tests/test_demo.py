@@ -32,7 +32,9 @@ def test_demo_year_binds_plan_targets_7_8_9_to_live_figures() -> None:
     for doc in released:
         assert all(r.ok for r in signing.verify_pdf(doc.signed_pdf.read(), roots))
     assert IncomingDocument.objects.count() == 9
-    assert SigningCertificate.objects.filter(staff__isnull=True).count() == 1
+    # One seal for the school, one for the commune above it (its consolidated report).
+    seals = SigningCertificate.objects.filter(staff__isnull=True)
+    assert sorted(seals.values_list("unit__code", flat=True)) == ["000.00.31.H29", "000.31.41.H29"]
     # The clerk signs the papers she receives (Mẫu 01) with her own certificate and the PIN.
     clerk_cert = SigningCertificate.objects.get(staff__user__username="thuyltt")
     opened = signing.read_pkcs12(

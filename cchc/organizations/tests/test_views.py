@@ -53,3 +53,26 @@ def test_staff_page_query_count_does_not_grow_with_staff(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_communes_head_is_listed_as_its_chair_not_as_a_principal(commune, commune_officer):
+    from cchc.accounts.models import Role
+    from tests.factories import StaffFactory
+
+    StaffFactory(
+        unit=commune,
+        full_name="Nguyễn Văn Hùng",
+        position="Chủ tịch Ủy ban nhân dân xã",
+        roles=[Role.PRINCIPAL],
+    )
+
+    body = (
+        client_for(commune_officer)
+        .get(reverse("organizations:unit_detail", args=[commune.pk]))
+        .content.decode()
+    )
+
+    assert "Nguyễn Văn Hùng" in body
+    assert "Chủ tịch UBND xã (thủ trưởng đơn vị)" in body
+    assert "Hiệu trưởng" not in body

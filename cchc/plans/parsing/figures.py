@@ -258,6 +258,7 @@ _KPI_FAMILY = {
     "e_payment_staff_rate": "cashless_rate",
     "dossier_on_time_rate_766": "dossier_on_time_rate",
     "outgoing_signed_rate": "digital_signature_rate",
+    "one_stop_paper_signed_rate": "digital_signature_rate",
 }
 
 
