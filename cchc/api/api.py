@@ -16,6 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cchc.api.auth import StaffSessionAuth, TokenAuth
+from cchc.api.limits import TooManyRequests
 
 _ERROR_SCHEMA = {
     "title": "Lỗi",
@@ -188,7 +189,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and message.startswith("Cannot parse request body"):
         # django-ninja's own text for a body that is not JSON: say it in Vietnamese.
         message = "Nội dung gửi lên không phải JSON hợp lệ (UTF-8)."
-    return api.create_response(request, {"detail": message}, status=exc.status_code)
+    response = api.create_response(request, {"detail": message}, status=exc.status_code)
+    if isinstance(exc, TooManyRequests):
+        response["Retry-After"] = str(exc.wait)
+    return response
 
 
 @api.exception_handler(ValidationError)

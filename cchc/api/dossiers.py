@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.guards import in_own_unit, path_text, permitted
+from cchc.api.limits import TooManyRequests
 from cchc.api.types import BoundedDate
 from cchc.core.numbers import MAX_ID, parse_id
 from cchc.core.ratelimit import hit
@@ -270,7 +271,7 @@ def dossier_transition(request: AuthedHttpRequest, code: str, payload: Transitio
 )
 def public_dossier(request: HttpRequest, code: str, phone_last4: str = "") -> dict:
     if not hit(request, "lookup"):
-        raise HttpError(429, "Quá nhiều yêu cầu. Hãy thử lại sau 1 phút.")
+        raise TooManyRequests(request)
     if "\x00" in code + phone_last4:  # PostgreSQL refuses NUL in a query
         raise HttpError(404, "Không tìm thấy hồ sơ có mã này.")
     result = selectors.public_lookup(code, phone_last4=phone_last4)

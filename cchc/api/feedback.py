@@ -18,6 +18,7 @@ from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
 from cchc.api.guards import in_own_unit, path_id, permitted
+from cchc.api.limits import TooManyRequests
 from cchc.api.types import BoundedDate
 from cchc.core.ratelimit import hit
 from cchc.core.timezones import VN
@@ -271,7 +272,7 @@ def _unit(code: str) -> Unit:
 )
 def public_feedback(request: HttpRequest, payload: PublicFeedbackIn) -> Status:
     if not hit(request, "feedback", per_minute=5):
-        raise HttpError(429, "Quá nhiều yêu cầu. Hãy thử lại sau 1 phút.")
+        raise TooManyRequests(request)
     if payload.website:
         raise HttpError(400, "Không gửi được phản ánh.")
     try:

@@ -39,11 +39,11 @@ def path_text(request: HttpRequest, name: str) -> str:
     return str(match.kwargs.get(name, "")) if match is not None else ""
 
 
-def path_id(request: HttpRequest, name: str, *, missing: str = "Không tìm thấy dữ liệu.") -> int:
+def path_id(request: HttpRequest, name: str) -> int:
     """An id of the operation's path; 404 when the text cannot be one (nothing has that id)."""
     value = parse_id(path_text(request, name))
     if value is None:
-        raise Http404(missing)
+        raise Http404("Không tìm thấy dữ liệu.")
     return value
 
 

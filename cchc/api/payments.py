@@ -15,6 +15,7 @@ from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import Id, NoNul
 from cchc.api.guards import path_text, permitted
+from cchc.api.limits import TooManyRequests
 from cchc.core.ratelimit import hit
 from cchc.kpi import registry
 from cchc.payments import kpis, selectors, services
@@ -179,7 +180,7 @@ def vietqr_decode(
 )
 def public_bill(request: HttpRequest, code: str) -> dict:
     if not hit(request, "payment"):
-        raise HttpError(429, "Quá nhiều yêu cầu. Hãy thử lại sau 1 phút.")
+        raise TooManyRequests(request)
     bill = selectors.public_bill(code[:40])
     if bill is None:
         raise HttpError(404, "Không tìm thấy khoản thu có mã này.")

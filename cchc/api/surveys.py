@@ -16,6 +16,7 @@ from pydantic import AfterValidator
 from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
 from cchc.api.dossiers import NoNul
+from cchc.api.limits import TooManyRequests
 from cchc.core.numbers import MAX_ID
 from cchc.core.ratelimit import hit
 from cchc.surveys import reporting, results, selectors, services
@@ -265,7 +266,7 @@ def _submit(action: Callable[[], Response]) -> Status[dict[str, Any]]:
 )
 def public_response(request: HttpRequest, key: str, payload: ResponseIn):
     if not hit(request, "survey", per_minute=6):
-        raise HttpError(429, "Quá nhiều yêu cầu. Hãy thử lại sau 1 phút.")
+        raise TooManyRequests(request)
     if "\x00" in key:
         raise HttpError(404, "Không tìm thấy đợt khảo sát.")
     campaign = selectors.public_campaign(key)
@@ -290,7 +291,7 @@ def public_response(request: HttpRequest, key: str, payload: ResponseIn):
 )
 def public_rating(request: HttpRequest, payload: RatingIn):
     if not hit(request, "survey", per_minute=6):
-        raise HttpError(429, "Quá nhiều yêu cầu. Hãy thử lại sau 1 phút.")
+        raise TooManyRequests(request)
     return _submit(
         lambda: services.dossier_rating_submit(
             token=payload.token, answers=payload.answers, strict=True
@@ -306,7 +307,7 @@ def public_rating(request: HttpRequest, payload: RatingIn):
 )
 def public_results(request: HttpRequest, key: str) -> dict:
     if not hit(request, "lookup"):
-        raise HttpError(429, "Quá nhiều yêu cầu. Hãy thử lại sau 1 phút.")
+        raise TooManyRequests(request)
     if "\x00" in key:
         raise HttpError(404, "Không tìm thấy.")
     return _results(selectors.published_campaign(key))

@@ -63,3 +63,18 @@ def test_openapi_documents_error_responses() -> None:
                 expected.add("409")
             missing = expected - codes
             assert not missing, f"{method.upper()} {path} lacks {sorted(missing)}"
+
+
+@pytest.mark.django_db
+def test_a_refused_public_call_says_the_wait_its_retry_after_gives(settings) -> None:
+    settings.CCHC_PUBLIC_RATE_PER_MINUTE = 2
+    client = Client()
+    for _ in range(2):
+        assert client.get("/api/v1/public/dossiers/KHONG-CO").status_code == 404
+
+    refused = client.get("/api/v1/public/dossiers/KHONG-CO")
+
+    assert refused.status_code == 429
+    wait = int(refused["Retry-After"])
+    assert 58 <= wait <= 60  # the two it counts leave the window a minute after they came
+    assert refused.json()["detail"] == f"Quá nhiều yêu cầu. Vui lòng thử lại sau {wait} giây."
