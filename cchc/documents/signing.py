@@ -306,6 +306,9 @@ _SIGNER_CLEARANCE = 2.0
 _RUN_GAP = 10.0
 _SEAL_SIZE = 86.0
 _SEAL_MIN = 40.0
+# The seal's image has its own transparent rim, and a word's box its line's leading: the seal
+# may come this close to the boxes of the lines above and below.
+_SEAL_CLEARANCE = 0.5
 
 
 def _text_runs(words: list[tuple[str, Box]]) -> list[Box]:
@@ -462,9 +465,9 @@ def _seal_over(words: list[tuple[str, Box]], height: float, image: Box) -> Box:
             ceiling = max(ceiling, y1)
         elif y0 >= middle:
             floor = min(floor, y0)
-    size = max(min(_SEAL_SIZE, floor - ceiling - 2 * _SIGNER_CLEARANCE), _SEAL_MIN)
+    size = max(min(_SEAL_SIZE, floor - ceiling - 2 * _SEAL_CLEARANCE), _SEAL_MIN)
     # Centred on the image, moved up or down only as far as the room requires.
-    top = min(max(middle - size / 2, ceiling + _SIGNER_CLEARANCE), floor - _SIGNER_CLEARANCE - size)
+    top = min(max(middle - size / 2, ceiling + _SEAL_CLEARANCE), floor - _SEAL_CLEARANCE - size)
     return (right - size, height - top - size, right, height - top)
 
 
