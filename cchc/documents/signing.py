@@ -406,10 +406,18 @@ def caption_height(lines: int) -> float:
     return lines * _CAPTION_PT + 2 + 1 if lines else 0.0
 
 
+# Below this height (pt) above the caption an image would be a smear: a field that short (a
+# paper with almost no room to sign) gets the image over its whole height, as a seal would.
+_IMAGE_MIN = 10.0
+
+
 def image_area(box: Box, caption_lines: int) -> Box:
-    """The part of a field the image is fitted into: above the caption, never across it."""
+    """The part of a field the image is fitted into: above the caption, never across it (unless
+    the field is too short for both, see `_IMAGE_MIN`)."""
     x0, y0, x1, y1 = box
     bottom = y0 + (caption_height(caption_lines) + _CAPTION_GAP if caption_lines else 1)
+    if y1 - 1 - bottom < _IMAGE_MIN:
+        bottom = y0 + 1
     return (x0 + 1, bottom, x1 - 1, y1 - 1)
 
 
