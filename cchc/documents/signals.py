@@ -35,6 +35,9 @@ class OutgoingSource:
     # The form's name in the downloads' names ("mau-04-xin-loi"): the PDF and the Word file
     # of one letter carry the same clean name (`OutgoingDocument.file_name`).
     form_name: str = ""
+    # The stored PDF carries a citizen's personal data (the apology's addressee, address and
+    # phone) this user may not see: the same paper without them, served instead (PDF bytes).
+    without_personal: Callable[[], bytes] | None = None
 
 
 # Sent with sender=OutgoingDocument, doc=<the numbered document>, actor=<who numbered it>.

@@ -306,6 +306,9 @@ _SIGNER_CLEARANCE = 2.0
 _RUN_GAP = 10.0
 _SEAL_SIZE = 86.0
 _SEAL_MIN = 40.0
+# The seal's image has its own transparent rim, and a word's box its line's leading: the seal
+# may come this close to the boxes of the lines above and below.
+_SEAL_CLEARANCE = 0.5
 
 
 def _text_runs(words: list[tuple[str, Box]]) -> list[Box]:
@@ -403,10 +406,18 @@ def caption_height(lines: int) -> float:
     return lines * _CAPTION_PT + 2 + 1 if lines else 0.0
 
 
+# Below this height (pt) above the caption an image would be a smear: a field that short (a
+# paper with almost no room to sign) gets the image over its whole height, as a seal would.
+_IMAGE_MIN = 10.0
+
+
 def image_area(box: Box, caption_lines: int) -> Box:
-    """The part of a field the image is fitted into: above the caption, never across it."""
+    """The part of a field the image is fitted into: above the caption, never across it (unless
+    the field is too short for both, see `_IMAGE_MIN`)."""
     x0, y0, x1, y1 = box
     bottom = y0 + (caption_height(caption_lines) + _CAPTION_GAP if caption_lines else 1)
+    if y1 - 1 - bottom < _IMAGE_MIN:
+        bottom = y0 + 1
     return (x0 + 1, bottom, x1 - 1, y1 - 1)
 
 
@@ -462,9 +473,9 @@ def _seal_over(words: list[tuple[str, Box]], height: float, image: Box) -> Box:
             ceiling = max(ceiling, y1)
         elif y0 >= middle:
             floor = min(floor, y0)
-    size = max(min(_SEAL_SIZE, floor - ceiling - 2 * _SIGNER_CLEARANCE), _SEAL_MIN)
+    size = max(min(_SEAL_SIZE, floor - ceiling - 2 * _SEAL_CLEARANCE), _SEAL_MIN)
     # Centred on the image, moved up or down only as far as the room requires.
-    top = min(max(middle - size / 2, ceiling + _SIGNER_CLEARANCE), floor - _SIGNER_CLEARANCE - size)
+    top = min(max(middle - size / 2, ceiling + _SEAL_CLEARANCE), floor - _SEAL_CLEARANCE - size)
     return (right - size, height - top - size, right, height - top)
 
 

@@ -324,6 +324,17 @@ def outgoing_file(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     doc = selectors.outgoing_get(user=request.user, pk=pk)
     source = _source(doc, request.user)
     name = doc.file_name("pdf", source.form_name if source is not None else "")
+    if source is not None and source.without_personal is not None:
+        # A letter to a citizen read by someone who may not see his address and phone (the
+        # commune's oversight): the same paper without them, unsigned (the signed file has them).
+        try:
+            content = source.without_personal()
+        except ValidationError as error:
+            messages.error(request, _text(error))
+            return redirect("documents:outgoing_detail", pk=doc.pk)
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
     return file_response(request, doc.signed_pdf if doc.signed_pdf else doc.pdf, filename=name)
 
 

@@ -155,9 +155,10 @@ def _write_draft(actor: User, apology: Apology, doc: OutgoingDocument) -> Outgoi
     from cchc.dossiers import papers_service
 
     dossier = apology.dossier
+    # The letter goes to the applicant, so it carries his address and phone (domain.md 1.4).
     try:
         content, _type, _name = papers_service.render_paper(
-            dossier, "xin-loi", "pdf", show_personal=False
+            dossier, "xin-loi", "pdf", show_personal=True
         )
     except papers_service.PaperUnavailable as error:
         raise ValidationError(f"Không lập được bản văn bản xin lỗi: {error}") from None
@@ -301,8 +302,9 @@ def letter_source(sender: Any, doc: OutgoingDocument, user: AnyUser, **_: Any) -
     """The letter's page under the documents app: a link back to its dossier (only for a user
     who may open the dossier; the document's readers need not be the dossier's), and the Word
     file of the Mẫu 04 (Circular 01/2018, domain.md 1.5) its PDF is laid out from, with the
-    same content: the register's number and date once numbered, no personal data beyond the
-    PDF's (`show_personal=False`, as the PDF)."""
+    same content: the register's number and date once numbered. The letter carries its
+    addressee's address and phone; for a reader who may not see the unit's personal data (the
+    commune's oversight) the Word file and the PDF are the same paper without them."""
     from cchc.documents.signals import OutgoingSource
     from cchc.dossiers import papers_service, selectors
 
@@ -312,20 +314,31 @@ def letter_source(sender: Any, doc: OutgoingDocument, user: AnyUser, **_: Any) -
     dossier = apology.dossier
     visible = selectors.dossier_list_for_user(user=user).filter(pk=dossier.pk).exists()
     url = reverse("dossiers:detail", args=[dossier.pk]) if visible else ""
+    personal = sees_letter_personal_data(user, dossier)
 
-    def docx() -> tuple[bytes, str]:
+    def render(fmt: str) -> bytes:
         fresh = Dossier.objects.select_related("unit__parent", "procedure").get(pk=dossier.pk)
         try:
             content, _type, _name = papers_service.render_paper(
-                fresh, "xin-loi", "docx", show_personal=False
+                fresh, "xin-loi", fmt, show_personal=personal
             )
         except papers_service.PaperUnavailable as error:
-            raise ValidationError(f"Không lập được bản Word Mẫu 04: {error}") from None
-        return content, FORM_FILE_NAME
+            raise ValidationError(f"Không lập được văn bản Mẫu 04: {error}") from None
+        return content
 
     return OutgoingSource(
-        label=f"Hồ sơ {dossier.code}", url=url, docx=docx, form_name=FORM_FILE_NAME
+        label=f"Hồ sơ {dossier.code}",
+        url=url,
+        docx=lambda: (render("docx"), FORM_FILE_NAME),
+        form_name=FORM_FILE_NAME,
+        without_personal=None if personal else lambda: render("pdf"),
     )
+
+
+def sees_letter_personal_data(user: AnyUser, dossier: Dossier) -> bool:
+    """Whether `user` may read the letter as issued, with its addressee's address and phone:
+    only who may see the dossier's unit's personal data (never the commune's oversight)."""
+    return permissions.can(user, permissions.VIEW_PERSONAL_DATA, dossier.unit)
 
 
 def on_numbered(sender: Any, doc: OutgoingDocument, actor: User, **_: Any) -> None:
@@ -344,7 +357,7 @@ def on_numbered(sender: Any, doc: OutgoingDocument, actor: User, **_: Any) -> No
     dossier = apology.dossier
     try:
         content, _type, _name = papers_service.render_paper(
-            dossier, "xin-loi", "pdf", show_personal=False
+            dossier, "xin-loi", "pdf", show_personal=True
         )
     except papers_service.PaperUnavailable as error:
         raise ValidationError(f"Không lập được văn bản xin lỗi có số: {error}") from None

@@ -18,7 +18,7 @@ from cchc.core.downloads import file_response
 from cchc.core.form_errors import add_validation_errors
 from cchc.core.htmx import render_partial
 from cchc.core.refusals import REFUSALS, refusal_of
-from cchc.dossiers import apology_letters, paper_signing, selectors, services
+from cchc.dossiers import apology_letters, paper_signing, papers_service, selectors, services
 from cchc.dossiers.forms import ApologyReviseForm
 from cchc.dossiers.models import Apology, Dossier
 from cchc.dossiers.views import DETAIL, PANEL, _detail_context, _posted_version
@@ -108,11 +108,23 @@ def hand_over(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def pdf(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     """The letter as it stands: signed (and sealed) once signed, else the numbered or draft
-    paper. Whoever may see the dossier may read the letter sent to its applicant."""
+    paper. Whoever may see the dossier may read the letter sent to its applicant; one who may
+    not see its address and phone (the commune's oversight) reads it without them, unsigned."""
     dossier = selectors.dossier_get_for_user(user=request.user, pk=pk)
     letter = _apology(dossier).outgoing
     if letter is None or not (letter.signed_pdf or letter.pdf):
         raise Http404("Văn bản xin lỗi chưa được lập.")
+    if not apology_letters.sees_letter_personal_data(request.user, dossier):
+        try:
+            content, _type, _name = papers_service.render_paper(
+                dossier, "xin-loi", "pdf", show_personal=False
+            )
+        except papers_service.PaperUnavailable as error:
+            raise Http404(str(error)) from None
+        response = HttpResponse(content, content_type="application/pdf")
+        name = letter.file_name("pdf", apology_letters.FORM_FILE_NAME)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
     return file_response(
         request,
         letter.signed_pdf if letter.signed_pdf else letter.pdf,

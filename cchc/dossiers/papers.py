@@ -423,8 +423,14 @@ def apology(
 
     The form sets a new date, not an hour, so only the date of `new_due_at` is printed.
     `number` ("05") and `symbol` are the outgoing register's once the clerk numbers the letter.
+    Under "Kính gửi" the addressee's address and phone (domain.md 1.4): the letter goes to that
+    citizen; a reader who may not see them gets "…" (`ApplicantInfo` left blank).
     """
+    applicant = dossier.applicant
     body: list[Paragraph | Table] = [
+        _plain(
+            f"Địa chỉ: {_or_blank(applicant.address)}\nSố điện thoại: {_or_blank(applicant.phone)}"
+        ),
         Paragraph(
             f"Ngày {_day(dossier.received_at)}, {unit.name} (mã định danh điện tử: "
             f"{_or_blank(unit.code)}) tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính "

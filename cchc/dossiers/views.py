@@ -344,7 +344,7 @@ def paper(request: AuthedHttpRequest, pk: int, kind: str, fmt: str) -> HttpRespo
         if signed is not None:
             return file_response(request, signed.pdf)
     letter = getattr(getattr(dossier, "apology", None), "outgoing", None)
-    if fmt == "pdf" and kind == "xin-loi" and letter is not None and letter.signed_pdf:
+    if fmt == "pdf" and kind == "xin-loi" and show_personal and letter and letter.signed_pdf:
         # the apology letter as sent, named as on the letter's page
         name = letter.file_name("pdf", apology_letters.FORM_FILE_NAME)
         return file_response(request, letter.signed_pdf, filename=name)

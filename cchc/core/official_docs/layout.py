@@ -645,7 +645,7 @@ def _add_body_table(
 
 # The space to sign under a sealed signature: the seal at real size (86 pt, about 30 mm, as
 # `cchc.documents.signing` draws it) plus a little air above and below.
-SEAL_ROOM_CM = 3.3
+SEAL_ROOM_CM = 3.1
 
 
 def _add_closing(document: DocxDocument, doc: OfficialDocument, m: _Metrics) -> None:

@@ -346,3 +346,26 @@ def test_sign_pdf_as_unit_for_dossier_papers(clerk, colleague, school, certifica
     assert report.signer == school.name
     event = SignatureEvent.objects.get()
     assert (event.kind, event.outgoing) == ("unit", None)
+
+
+@pytest.mark.django_db
+def test_a_released_a4_documents_seal_is_real_size_beside_the_title(
+    clerk, principal, school, certificates, settings, tmp_path
+) -> None:
+    """On an A4 outgoing document released with the seal, the seal at real size overlaps the left
+    third of the principal's image, clear of the title and the name (domain.md 6.2)."""
+    from cchc.documents.signing import _page_boxes
+    from cchc.dossiers.tests.test_signature_placement import _field, _overlap, _run
+
+    settings.MEDIA_ROOT = tmp_path
+    doc = services.outgoing_number(actor=clerk.user, doc=approved(clerk, principal, school))
+    doc = services.outgoing_sign(actor=principal.user, doc=doc, pin=pki.PIN)
+    doc = services.outgoing_release(actor=clerk.user, doc=doc, unit_pin=pki.PIN)
+    pdf = doc.signed_pdf.read()
+    page, _signer, image = _field(pdf, "ChuKyNguoiKy")
+    _page, _seal_field, seal = _field(pdf, "ChuKyCoQuan")
+    _height, words = _page_boxes(pdf, page)
+    for printed in (_run(words, ["HIỆU", "TRƯỞNG"]), _run(words, principal.full_name.split())):
+        assert not _overlap(seal, printed), (seal, printed)
+    assert abs(seal[2] - (image[0] + (image[2] - image[0]) / 3)) <= 3
+    assert seal[2] - seal[0] >= 84  # the full 86 pt (30 mm) seal: A4 leaves the room

@@ -193,3 +193,26 @@ def test_bad_files_are_refused(data: bytes, message: str) -> None:
 
 def test_unsigned_pdf_has_no_signatures(pdf) -> None:
     assert signing.verify_pdf(pdf, []) == []
+
+
+def test_a_field_too_short_for_image_and_caption_still_signs(ca, pdf) -> None:
+    """Where the paper leaves only the 18 pt minimum to sign, the image takes the whole field
+    (no room for it above the two caption lines) instead of the stamp failing to lay out."""
+    assert signing.image_area((0, 0, 150, 62), 2) == (1, 19, 149, 61)  # above the caption
+    assert signing.image_area((0, 0, 150, 18), 2) == (1, 1, 149, 17)  # too short: all of it
+    person = pki.p12_record(ca, SIGNER)
+    page, box, _ = signing.signature_boxes(pdf, SIGNER)
+    short = (box[0], box[1], box[2], box[1] + 18)
+    with signing.open_signer(person, pki.PIN) as signer:
+        signed = signing.sign_pdf(
+            pdf,
+            signer,
+            field_name="S",
+            reason="r",
+            location="l",
+            appearance=signing.Appearance(
+                page, short, [f"Ký bởi: {SIGNER}", "Ngày ký: 08/12/2026 10:00"], person.image
+            ),
+        )
+    [report] = signing.verify_pdf(signed, [ca.pem])
+    assert report.ok

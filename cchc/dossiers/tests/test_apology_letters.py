@@ -662,3 +662,72 @@ def test_an_apology_counts_and_reads_as_sent_only_once_its_letter_is_released(
     with frozen_at(at(2026, 12, 8, 9, 0)):
         assert _apology_kpis(school) == ((1, 1), (1, 1))
         assert "(đơn vị đã gửi văn bản xin lỗi)" in _lookup(dossier)
+
+
+@pytest.mark.django_db
+def test_the_letter_carries_the_addressees_address_and_phone_for_him_alone(
+    school, principal, clerk, commune_officer, transfer, certificates, tmp_path
+) -> None:
+    """Mẫu 04 names, under "Kính gửi", the applicant's address and phone (domain.md 1.4): the
+    signed letter sent to him has them; the commune's oversight, who may read the letter but not
+    a citizen's phone, gets the same paper without them, and the public look-up never shows
+    them."""
+    require_tools()
+    address = "12 đường Lê Lợi, ấp 2, xã Thử Nghiệm"
+    with frozen_at(at(2026, 11, 30, 9, 0)):
+        dossier = services.dossier_receive(
+            actor=clerk.user,
+            unit=school,
+            procedure=transfer,
+            applicant={
+                "applicant_name": "Nguyễn Văn An",
+                "applicant_phone": "0912345678",
+                "applicant_address": address,
+            },
+            provided_documents=[d["name"] for d in transfer.documents],
+        )
+    with frozen_at(at(2026, 12, 8, 9, 0)):
+        assert _apologize(principal, dossier).status_code == 302
+    doc = Apology.objects.get(dossier=dossier).outgoing
+    assert doc is not None
+    with frozen_at(at(2026, 12, 8, 10, 0)):
+        assert _act(clerk, doc, "number").status_code == 302
+        assert _act(principal, doc, "sign", pki.PIN).status_code == 302
+        assert _act(clerk, doc, "release", pki.PIN).status_code == 302
+    doc.refresh_from_db()
+
+    signed = _pdf_text(doc.signed_pdf.read(), tmp_path)
+    assert "Kính gửi: Ông/Bà Nguyễn Văn An" in signed
+    assert f"Địa chỉ: {address}" in signed
+    assert "Số điện thoại: 0912345678" in signed
+
+    urls = [
+        reverse("documents:outgoing_file", args=[doc.pk]),
+        reverse("dossiers:apology_pdf", args=[dossier.pk]),
+        reverse("dossiers:paper", args=[dossier.pk, "xin-loi", "pdf"]),
+    ]
+    for url in urls:
+        own = client_for(clerk).get(url)
+        assert own.status_code == 200
+        assert "0912345678" in _pdf_text(b"".join(own.streaming_content), tmp_path)  # as sent
+        oversight = client_for(commune_officer).get(url)
+        assert oversight.status_code == 200
+        text = _pdf_text(oversight.content, tmp_path)
+        assert "Kính gửi: Ông/Bà Nguyễn Văn An" in text  # the same letter ...
+        assert "Số điện thoại: …" in text  # ... without his phone and address
+        assert "0912345678" not in text
+        assert address not in text
+    letter_name = f'filename="{doc.file_name("pdf", apology_letters.FORM_FILE_NAME)}"'
+    for url in urls[:2]:  # the letter's own links keep its one clean name
+        assert letter_name in client_for(commune_officer).get(url)["Content-Disposition"]
+    from docx import Document
+
+    for reader, sees in ((clerk, True), (commune_officer, False)):
+        word = client_for(reader).get(reverse("documents:outgoing_docx", args=[doc.pk]))
+        assert word.status_code == 200
+        lines = [p.text for p in Document(BytesIO(word.content)).paragraphs]
+        assert any("Số điện thoại: 0912345678" in line for line in lines) is sees
+    public = Client().get(reverse("portal:lookup_code", args=[dossier.code]) + "?phone_last4=5678")
+    assert public.status_code == 200
+    assert "0912345678" not in public.content.decode()
+    assert address not in public.content.decode()
