@@ -78,13 +78,32 @@ def test_outgoing_flow_on_the_pages_with_wrong_pin(clerk, principal, school, cer
     assert stale.status_code == 409
     assert drafter.post(act, {"action": "number", "version": 3}).status_code == 302
 
-    wrong = leader.post(act, {"action": "sign", "version": 4, "pin": "000"})
-    assert wrong.status_code == 422
-    assert "Mã PIN của chứng thư số không đúng" in wrong.content.decode()
+    page_url = reverse("documents:outgoing_detail", args=[doc.pk])
+    # A wrong PIN: back to the letter's page with the message, the signing form ready again
+    # (post/redirect/get): reloading the page never posts the PIN again.
+    wrong = leader.post(act, {"action": "sign", "version": 4, "pin": "000"}, follow=True)
+    assert wrong.redirect_chain == [(page_url + "#sign-form", 302)]
+    assert wrong.status_code == 200
+    page = wrong.content.decode()
+    assert "Mã PIN của chứng thư số không đúng" in page
+    assert 'id="sign-form"' in page
+    assert 'id="sign-pin"' in page
     doc.refresh_from_db()
-    assert not doc.signed_pdf
+    assert (doc.status, doc.version, bool(doc.signed_pdf)) == ("numbered", 4, False)
+    # A real input error stays a 422 on the spot.
+    assert leader.post(act, {"action": "bogus", "version": 4}).status_code == 422
 
     assert leader.post(act, {"action": "sign", "version": 4, "pin": pki.PIN}).status_code == 302
+    # The clerk's wrong seal PIN on the release form: the same, back to the release form.
+    wrong = drafter.post(act, {"action": "release", "version": 5, "pin": "000"}, follow=True)
+    assert wrong.redirect_chain == [(page_url + "#release-form", 302)]
+    page = wrong.content.decode()
+    assert "Mã PIN của chứng thư số không đúng" in page
+    assert 'id="release-form"' in page
+    assert 'id="unit-pin"' in page
+    doc.refresh_from_db()
+    assert (doc.status, doc.version) == ("signed", 5)
+    assert not doc.signatures.filter(kind="unit").exists()
     assert drafter.post(act, {"action": "release", "version": 5, "pin": pki.PIN}).status_code == 302
     doc.refresh_from_db()
     assert (doc.status, doc.symbol) == ("released", f"01/KH-{school.symbol}")
