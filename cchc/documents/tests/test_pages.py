@@ -119,6 +119,51 @@ def test_outgoing_flow_on_the_pages_with_wrong_pin(clerk, principal, school, cer
 
 
 @pytest.mark.django_db
+def test_a_token_that_is_not_there_brings_the_clerk_back_to_the_release_form(
+    clerk, principal, school, certificates, ca, tmp_path
+) -> None:
+    """The unit's seal kept on a hardware token whose PKCS#11 driver is not on the machine (the
+    token is not plugged in): the release sends the clerk back to the letter's release form with
+    the message (post/redirect/get), the letter still signed and not released; once the seal can
+    be used again, the release goes through.
+
+    The driver is missing rather than SoftHSM2 itself: SoftHSM2 reads its token directory once
+    per process, and test_signing's token test needs it to itself."""
+    from cchc.documents.tests.test_lifecycle import approved
+
+    _person, p12_seal = certificates
+    token = SigningCertificate.objects.get(pk=p12_seal.pk)
+    token.pk = None
+    token.kind, token.token_label, token.key_label = "pkcs11", "cchc-con-dau", "seal"
+    token.pkcs11_module = str(tmp_path / "khong-co-trinh-dieu-khien.so")
+    token.save()
+    SigningCertificate.objects.filter(pk=p12_seal.pk).update(is_active=False)
+    doc = services.outgoing_number(actor=clerk.user, doc=approved(clerk, principal, school))
+    doc = services.outgoing_sign(actor=principal.user, doc=doc, pin=pki.PIN)
+    act = reverse("documents:outgoing_act", args=[doc.pk])
+    form_url = reverse("documents:outgoing_detail", args=[doc.pk]) + "#release-form"
+    drafter = client_for(clerk)
+
+    unplugged = drafter.post(act, {"action": "release", "version": doc.version, "pin": pki.PIN})
+    assert (unplugged.status_code, unplugged["Location"]) == (302, form_url)
+    page = drafter.get(form_url).content.decode()
+    assert "Không tìm thấy thư viện PKCS#11" in page
+    assert 'id="release-form"' in page
+    doc.refresh_from_db()
+    assert doc.status == "signed"
+    assert not doc.signatures.filter(kind="unit").exists()
+
+    SigningCertificate.objects.filter(pk=token.pk).update(is_active=False)
+    SigningCertificate.objects.filter(pk=p12_seal.pk).update(is_active=True)
+    right = drafter.post(act, {"action": "release", "version": doc.version, "pin": pki.PIN})
+    assert right.status_code == 302
+    doc.refresh_from_db()
+    assert doc.status == "released"
+    reports = signing.verify_pdf(doc.signed_pdf.read(), [ca.pem])
+    assert [r.ok for r in reports] == [True, True]
+
+
+@pytest.mark.django_db
 def test_verification_page_signed_tampered_unsigned(colleague, ca, certificates, principal):
     TrustedRoot.objects.create(
         name="Root thử", certificate_pem=ca.pem, fingerprint=signing.fingerprint(ca.pem)
