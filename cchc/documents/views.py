@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -262,6 +263,10 @@ def outgoing_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "documents/outgoing_detail.html", _outgoing_context(request, doc))
 
 
+# The form on the letter's page that a signing action comes back to.
+_FORM_OF = {"sign": "#sign-form", "release": "#release-form"}
+
+
 @require_POST
 @login_required
 def outgoing_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
@@ -292,13 +297,22 @@ def outgoing_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 )
         else:
             raise ValidationError("Thao tác không hợp lệ.")
+    except signing.SigningError as error:
+        # The certificate or its token refused the signature (a wrong PIN, a locked or missing
+        # token, an expired certificate): back to the letter's page with the message, the form
+        # ready again (post/redirect/get), so that reloading never posts the PIN again; a token
+        # locks after a few wrong PINs.
+        messages.error(request, _text(error))
+        return redirect(
+            reverse("documents:outgoing_detail", args=[doc.pk]) + _FORM_OF.get(action, "")
+        )
     except (services.StaleDocument, InvalidTransition) as error:
         messages.error(request, _text(error))
         doc.refresh_from_db()
         return render(
             request, "documents/outgoing_detail.html", _outgoing_context(request, doc), status=409
         )
-    except (ValidationError, signing.SigningError) as error:
+    except ValidationError as error:
         messages.error(request, _text(error))
         doc.refresh_from_db()
         return render(

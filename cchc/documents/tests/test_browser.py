@@ -54,6 +54,11 @@ def test_draft_to_released_document(live_server, page, browser, ca) -> None:
     leader_page.get_by_label("Mã PIN chứng thư số của người ký").fill("sai")
     leader_page.get_by_role("button", name="Ký số").click()
     assert "Mã PIN của chứng thư số không đúng" in leader_page.content()
+    # Post/redirect/get: the wrong PIN lands on the letter's page itself, so a reload is a GET
+    # that neither posts the PIN again nor repeats the message.
+    assert leader_page.url == detail + "#sign-form"
+    leader_page.reload()
+    assert "Mã PIN của chứng thư số không đúng" not in leader_page.content()
     leader_page.get_by_label("Mã PIN chứng thư số của người ký").fill(pki.PIN)
     leader_page.get_by_role("button", name="Ký số").click()
     assert "Đã ký số" in leader_page.locator("main").inner_text()

@@ -78,13 +78,32 @@ def test_outgoing_flow_on_the_pages_with_wrong_pin(clerk, principal, school, cer
     assert stale.status_code == 409
     assert drafter.post(act, {"action": "number", "version": 3}).status_code == 302
 
-    wrong = leader.post(act, {"action": "sign", "version": 4, "pin": "000"})
-    assert wrong.status_code == 422
-    assert "Mã PIN của chứng thư số không đúng" in wrong.content.decode()
+    page_url = reverse("documents:outgoing_detail", args=[doc.pk])
+    # A wrong PIN: back to the letter's page with the message, the signing form ready again
+    # (post/redirect/get): reloading the page never posts the PIN again.
+    wrong = leader.post(act, {"action": "sign", "version": 4, "pin": "000"}, follow=True)
+    assert wrong.redirect_chain == [(page_url + "#sign-form", 302)]
+    assert wrong.status_code == 200
+    page = wrong.content.decode()
+    assert "Mã PIN của chứng thư số không đúng" in page
+    assert 'id="sign-form"' in page
+    assert 'id="sign-pin"' in page
     doc.refresh_from_db()
-    assert not doc.signed_pdf
+    assert (doc.status, doc.version, bool(doc.signed_pdf)) == ("numbered", 4, False)
+    # A real input error stays a 422 on the spot.
+    assert leader.post(act, {"action": "bogus", "version": 4}).status_code == 422
 
     assert leader.post(act, {"action": "sign", "version": 4, "pin": pki.PIN}).status_code == 302
+    # The clerk's wrong seal PIN on the release form: the same, back to the release form.
+    wrong = drafter.post(act, {"action": "release", "version": 5, "pin": "000"}, follow=True)
+    assert wrong.redirect_chain == [(page_url + "#release-form", 302)]
+    page = wrong.content.decode()
+    assert "Mã PIN của chứng thư số không đúng" in page
+    assert 'id="release-form"' in page
+    assert 'id="unit-pin"' in page
+    doc.refresh_from_db()
+    assert (doc.status, doc.version) == ("signed", 5)
+    assert not doc.signatures.filter(kind="unit").exists()
     assert drafter.post(act, {"action": "release", "version": 5, "pin": pki.PIN}).status_code == 302
     doc.refresh_from_db()
     assert (doc.status, doc.symbol) == ("released", f"01/KH-{school.symbol}")
@@ -97,6 +116,51 @@ def test_outgoing_flow_on_the_pages_with_wrong_pin(clerk, principal, school, cer
         True,
         True,
     ]
+
+
+@pytest.mark.django_db
+def test_a_token_that_is_not_there_brings_the_clerk_back_to_the_release_form(
+    clerk, principal, school, certificates, ca, tmp_path
+) -> None:
+    """The unit's seal kept on a hardware token whose PKCS#11 driver is not on the machine (the
+    token is not plugged in): the release sends the clerk back to the letter's release form with
+    the message (post/redirect/get), the letter still signed and not released; once the seal can
+    be used again, the release goes through.
+
+    The driver is missing rather than SoftHSM2 itself: SoftHSM2 reads its token directory once
+    per process, and test_signing's token test needs it to itself."""
+    from cchc.documents.tests.test_lifecycle import approved
+
+    _person, p12_seal = certificates
+    token = SigningCertificate.objects.get(pk=p12_seal.pk)
+    token.pk = None
+    token.kind, token.token_label, token.key_label = "pkcs11", "cchc-con-dau", "seal"
+    token.pkcs11_module = str(tmp_path / "khong-co-trinh-dieu-khien.so")
+    token.save()
+    SigningCertificate.objects.filter(pk=p12_seal.pk).update(is_active=False)
+    doc = services.outgoing_number(actor=clerk.user, doc=approved(clerk, principal, school))
+    doc = services.outgoing_sign(actor=principal.user, doc=doc, pin=pki.PIN)
+    act = reverse("documents:outgoing_act", args=[doc.pk])
+    form_url = reverse("documents:outgoing_detail", args=[doc.pk]) + "#release-form"
+    drafter = client_for(clerk)
+
+    unplugged = drafter.post(act, {"action": "release", "version": doc.version, "pin": pki.PIN})
+    assert (unplugged.status_code, unplugged["Location"]) == (302, form_url)
+    page = drafter.get(form_url).content.decode()
+    assert "Không tìm thấy thư viện PKCS#11" in page
+    assert 'id="release-form"' in page
+    doc.refresh_from_db()
+    assert doc.status == "signed"
+    assert not doc.signatures.filter(kind="unit").exists()
+
+    SigningCertificate.objects.filter(pk=token.pk).update(is_active=False)
+    SigningCertificate.objects.filter(pk=p12_seal.pk).update(is_active=True)
+    right = drafter.post(act, {"action": "release", "version": doc.version, "pin": pki.PIN})
+    assert right.status_code == 302
+    doc.refresh_from_db()
+    assert doc.status == "released"
+    reports = signing.verify_pdf(doc.signed_pdf.read(), [ca.pem])
+    assert [r.ok for r in reports] == [True, True]
 
 
 @pytest.mark.django_db

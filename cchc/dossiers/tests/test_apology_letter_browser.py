@@ -25,10 +25,10 @@ def test_the_apology_letter_from_the_dossier_page(live_server, page, settings, t
 
     from cchc.accounts.models import User
     from cchc.documents import democa
-    from cchc.documents import services as documents
     from cchc.documents.tests import pki
     from cchc.dossiers import procedures, services
     from cchc.dossiers.models import Apology
+    from cchc.dossiers.tests.conftest import released_letter
     from cchc.organizations.models import Unit
     from cchc.workdays.services import calendar_for_unit
 
@@ -68,10 +68,7 @@ def test_the_apology_letter_from_the_dossier_page(live_server, page, settings, t
 
     doc = Apology.objects.get(dossier=dossier).outgoing
     assert doc is not None
-    doc = documents.outgoing_number(actor=clerk, doc=doc)
-    doc.refresh_from_db()
-    doc = documents.outgoing_sign(actor=principal, doc=doc, pin=pki.PIN)
-    documents.outgoing_release(actor=clerk, doc=doc, unit_pin=pki.PIN)
+    released_letter(doc, clerk=clerk.staff, principal=principal.staff)
 
     _log_in(page, live_server.url, "thuyltt")
     page.goto(f"{live_server.url}/quan-ly/ho-so/{dossier.pk}/")

@@ -27,6 +27,8 @@ from cchc.documents.tests.conftest import ca as ca
 from cchc.documents.workflow import OutgoingStatus
 from cchc.dossiers import apology_letters, services
 from cchc.dossiers.models import Apology, Dossier
+from cchc.dossiers.tests.conftest import act_on_letter as _act
+from cchc.dossiers.tests.conftest import released_letter
 from cchc.dossiers.tests.factories import VN, at, frozen_at
 from cchc.dossiers.tests.paper_reading import require_tools, run_tool
 from cchc.kpi.registry import Period, measure
@@ -82,14 +84,6 @@ def _apologize(staff, dossier: Dossier):
             "reason": "Trường nơi đi chưa gửi xác nhận học bạ",
             "new_due_at": "2026-12-10",
         },
-    )
-
-
-def _act(staff, doc: OutgoingDocument, action: str, pin: str = ""):
-    doc.refresh_from_db()
-    return client_for(staff).post(
-        reverse("documents:outgoing_act", args=[doc.pk]),
-        {"action": action, "version": doc.version, "pin": pin},
     )
 
 
@@ -234,11 +228,7 @@ def test_a_clerks_apology_waits_for_approval_and_without_e_mail_is_handed_over(
     assert 'id="apology-letters-waiting"' not in client_for(clerk).get(queue).content.decode()
 
     with frozen_at(at(2026, 12, 3, 10, 0)):
-        assert _act(principal, doc, OS.APPROVED).status_code == 302
-        assert _act(clerk, doc, "number").status_code == 302
-        assert _act(principal, doc, "sign", pki.PIN).status_code == 302
-        assert _act(clerk, doc, "release", pki.PIN).status_code == 302
-    doc.refresh_from_db()
+        doc = released_letter(doc, clerk=clerk, principal=principal)
     assert doc.status == OS.RELEASED
     assert not doc.deliveries.exists()
 
@@ -513,9 +503,7 @@ def test_a_letter_whose_e_mail_failed_for_good_is_handed_over_on_paper(
     doc = Apology.objects.get(dossier=dossier).outgoing
     assert doc is not None
     with frozen_at(at(2026, 12, 3, 10, 0)):
-        assert _act(clerk, doc, "number").status_code == 302
-        assert _act(principal, doc, "sign", pki.PIN).status_code == 302
-        assert _act(clerk, doc, "release", pki.PIN).status_code == 302
+        doc = released_letter(doc, clerk=clerk, principal=principal)
     [delivery] = doc.deliveries.all()
     url = reverse("dossiers:apology_hand_over", args=[dossier.pk])
     page_url = reverse("dossiers:detail", args=[dossier.pk])
@@ -642,11 +630,7 @@ def test_an_apology_counts_and_reads_as_sent_only_once_its_letter_is_released(
     assert "Đơn vị gửi văn bản xin lỗi" not in returned
 
     with frozen_at(at(2026, 12, 4, 10, 0)):  # sent again and released before its deadline
-        assert _act(clerk, doc, OS.REVIEW).status_code == 302
-        assert _act(principal, doc, OS.APPROVED).status_code == 302
-        assert _act(clerk, doc, "number").status_code == 302
-        assert _act(principal, doc, "sign", pki.PIN).status_code == 302
-        assert _act(clerk, doc, "release", pki.PIN).status_code == 302
+        released_letter(doc, clerk=clerk, principal=principal)
     with frozen_at(at(2026, 12, 8, 9, 0)):
         sent = _lookup(dossier)
         assert _apology_kpis(school) == ((1, 1), (1, 1))

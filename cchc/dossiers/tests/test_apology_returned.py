@@ -14,14 +14,13 @@ from django.urls import reverse
 
 from cchc.core.models import AuditEvent
 from cchc.documents.models import OutgoingDocument
-from cchc.documents.tests import pki
 from cchc.documents.tests.conftest import ca as ca
 from cchc.documents.workflow import OutgoingStatus
 from cchc.dossiers.models import Apology, Dossier, DossierEvent
+from cchc.dossiers.tests.conftest import released_letter
 from cchc.dossiers.tests.factories import at, frozen_at
 from cchc.dossiers.tests.paper_reading import require_tools
 from cchc.dossiers.tests.test_apology_letters import (
-    _act,
     _apologize,
     _historic_apology,
     _pdf_text,
@@ -179,11 +178,7 @@ def test_a_returned_apology_is_corrected_sent_again_signed_and_released(
     assert "chỉ sửa được khi lãnh đạo trả lại dự thảo" in waiting.content.decode()
 
     with frozen_at(at(2026, 12, 4, 9, 0)):
-        assert _act(principal, doc, OS.APPROVED).status_code == 302
-        assert _act(clerk, doc, "number").status_code == 302
-        assert _act(principal, doc, "sign", pki.PIN).status_code == 302
-        assert _act(clerk, doc, "release", pki.PIN).status_code == 302
-    doc.refresh_from_db()
+        doc = released_letter(doc, clerk=clerk, principal=principal)
     assert doc.status == OS.RELEASED
     numbered = _pdf_text(doc.signed_pdf.read(), tmp_path)
     assert f"Số: {doc.symbol}" in numbered

@@ -19,9 +19,10 @@ from cchc.documents.signing import Box, _page_boxes
 from cchc.documents.tests import pki
 from cchc.documents.tests.conftest import ca as ca
 from cchc.dossiers.models import Apology, Dossier
+from cchc.dossiers.tests.conftest import released_letter
 from cchc.dossiers.tests.factories import at, frozen_at
 from cchc.dossiers.tests.paper_reading import require_tools
-from cchc.dossiers.tests.test_apology_letters import _act, _apologize
+from cchc.dossiers.tests.test_apology_letters import _apologize
 from cchc.dossiers.tests.test_apology_letters import certificates as certificates
 from cchc.dossiers.tests.test_paper_signatures import _download, _receive
 from cchc.dossiers.tests.test_paper_signatures import clerk_certificate as clerk_certificate
@@ -106,10 +107,7 @@ def _signed_receipt_and_released_apology(school, principal, clerk, transfer) -> 
     doc = Apology.objects.get(dossier=dossier).outgoing
     assert doc is not None
     with frozen_at(at(2026, 12, 8, 10, 0)):
-        assert _act(clerk, doc, "number").status_code == 302
-        assert _act(principal, doc, "sign", pki.PIN).status_code == 302
-        assert _act(clerk, doc, "release", pki.PIN).status_code == 302
-    doc.refresh_from_db()
+        doc = released_letter(doc, clerk=clerk, principal=principal)
     return receipt, doc.signed_pdf.read()
 
 
@@ -174,10 +172,7 @@ def test_the_signers_image_sits_between_sign_here_and_the_name_on_receipt_and_ap
     doc = Apology.objects.get(dossier=dossier).outgoing
     assert doc is not None
     with frozen_at(at(2026, 12, 8, 10, 0)):
-        assert _act(clerk, doc, "number").status_code == 302
-        assert _act(principal, doc, "sign", pki.PIN).status_code == 302
-        assert _act(clerk, doc, "release", pki.PIN).status_code == 302
-    doc.refresh_from_db()
+        doc = released_letter(doc, clerk=clerk, principal=principal)
     _assert_between_note_and_name(doc.signed_pdf.read(), principal.full_name)
 
 
