@@ -259,6 +259,17 @@ def layout_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def paper_docx(
+    dossier: Dossier, kind: str, *, show_personal: bool, notes: list[papers.CodeNote] | None = None
+) -> bytes:
+    """The DOCX `render_paper` converts (`papers.render` builds the same one): the demo converts a
+    batch of these in one LibreOffice run and stores each PDF under its content key, where the
+    conversion inside `render_paper` then finds it."""
+    if notes is None:
+        notes = hooks.paper_notes(dossier, kind) if kind in dict(available(dossier)) else []
+    return papers.build_docx(build(dossier, kind, show_personal=show_personal, notes=notes))
+
+
 def render_paper(
     dossier: Dossier, kind: str, fmt: str, *, show_personal: bool
 ) -> tuple[bytes, str, str]:
@@ -285,4 +296,4 @@ def render_paper(
     return content, content_type, f"{kind}-{dossier.code}.{fmt}"
 
 
-__all__ = ["KINDS", "PaperUnavailable", "available", "build", "render_paper"]
+__all__ = ["KINDS", "PaperUnavailable", "available", "build", "paper_docx", "render_paper"]
