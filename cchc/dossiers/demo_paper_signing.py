@@ -10,8 +10,8 @@ minutes after the paper was issued; the older papers stay unsigned, as they were
 
 Speed: a paper is a DOCX converted by LibreOffice, 1–3 s each when cold, and no warm converter
 runs while the demo is seeded. The DOCX of every paper to sign is built first and the whole batch
-converted in one LibreOffice run; each PDF is stored under its content key in a store of the
-seeding's own, where the conversion inside `sign_paper` finds it.
+converted in one LibreOffice run; each PDF is stored, in a store of the seeding's own, under the
+key `render_paper` (inside `sign_paper`) looks up before building the paper.
 """
 
 from __future__ import annotations
@@ -92,20 +92,23 @@ def seed_signed_papers(**_options: object) -> list[str]:
     jobs = _papers_to_sign(school, since)
     if not jobs:
         return []
-    # Each paper as it reads when signed: built under the signing moment's clock.
-    docxs = [
-        _with_clock(
-            moment,
-            partial(papers_service.paper_docx, dossier, kind, show_personal=True),
+    # Each paper as it reads when signed: built under the signing moment's clock, stored under
+    # the key `render_paper` looks up first (and under its content, should that key move).
+    docxs, keys = [], []
+    for dossier, kind, moment in jobs:
+        docxs.append(
+            _with_clock(
+                moment, partial(papers_service.paper_docx, dossier, kind, show_personal=True)
+            )
         )
-        for dossier, kind, moment in jobs
-    ]
+        keys.append(papers_service.paper_record_key(dossier, kind, show_personal=True))
     signed = 0
     with (
         tempfile.TemporaryDirectory(prefix="cchc-demo-papers-") as store,
         override_settings(PDF_STORE_DIR=store),
     ):
-        for docx, pdf in zip(docxs, _docx_many_to_pdf(docxs), strict=True):
+        for docx, key, pdf in zip(docxs, keys, _docx_many_to_pdf(docxs), strict=True):
+            converter.store_paper(key, pdf)
             converter.store_paper(converter.paper_key(docx), pdf)
         for dossier, kind, moment in jobs:
             clerk = dossier.received_by

@@ -33,12 +33,14 @@ def test_demo_signs_recent_papers_only_and_each_signature_verifies() -> None:
     seed_base()
     dossiers_demo.seed_demo_data(dossiers=80)
     documents_demo.seed_demo_data(documents=0)  # the certificates
-    cold_before = converter.stats.cold
+    cold_before, stored_before = converter.stats.cold, converter.stats.stored
     lines = demo_paper_signing.seed_signed_papers()
 
     assert "giấy tờ một cửa" in lines[0]
     # One LibreOffice run for the batch: no paper converted on its own while signing.
     assert converter.stats.cold == cold_before
+    signed_count = SignedPaper.objects.count()
+    assert converter.stats.stored - stored_before == signed_count  # each from the batch
     assert demo_paper_signing.seed_signed_papers() == []  # safe twice
     school = Unit.objects.get(code=demo_paper_signing.SCHOOL_CODE)
     today = timezone.localdate()
