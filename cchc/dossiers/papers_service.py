@@ -259,19 +259,40 @@ def layout_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def _notes(dossier: Dossier, kind: str) -> list[papers.CodeNote]:
+    # The notes come from other apps (a bill paid since drops its VietQR): part of the key.
+    return hooks.paper_notes(dossier, kind) if kind in dict(available(dossier)) else []
+
+
+def paper_record_key(
+    dossier: Dossier, kind: str, *, show_personal: bool, notes: list[papers.CodeNote] | None = None
+) -> str:
+    """The key `render_paper` stores the paper's PDF under (every input of the paper)."""
+    if notes is None:
+        notes = _notes(dossier, kind)
+    return converter.record_key(
+        "dossier-paper", dossier.pk, dossier.version, dossier.updated_at.isoformat(), kind,
+        show_personal, dossier.unit.updated_at.isoformat(), layout_version(), repr(notes),
+        _letter_state(dossier, kind),
+    )  # fmt: skip
+
+
+def paper_docx(dossier: Dossier, kind: str, *, show_personal: bool) -> bytes:
+    """The DOCX `render_paper` converts (`papers.render` builds the same one): the demo converts a
+    batch of these in one LibreOffice run and stores each PDF under `paper_record_key` (and its
+    content key), where `render_paper` then finds it without building the paper again."""
+    notes = _notes(dossier, kind)
+    return papers.build_docx(build(dossier, kind, show_personal=show_personal, notes=notes))
+
+
 def render_paper(
     dossier: Dossier, kind: str, fmt: str, *, show_personal: bool
 ) -> tuple[bytes, str, str]:
     """The paper's bytes; a PDF of an unchanged dossier (same version) is made only once."""
     if fmt not in ("docx", "pdf"):
         raise PaperUnavailable("Chỉ tải được định dạng docx hoặc pdf.")
-    # The notes come from other apps (a bill paid since drops its VietQR): part of the key.
-    notes = hooks.paper_notes(dossier, kind) if kind in dict(available(dossier)) else []
-    key = converter.record_key(
-        "dossier-paper", dossier.pk, dossier.version, dossier.updated_at.isoformat(), kind,
-        show_personal, dossier.unit.updated_at.isoformat(), layout_version(), repr(notes),
-        _letter_state(dossier, kind),
-    )  # fmt: skip
+    notes = _notes(dossier, kind)
+    key = paper_record_key(dossier, kind, show_personal=show_personal, notes=notes)
     content = converter.stored_paper(key) if fmt == "pdf" else None
     if content is None:
         document = build(dossier, kind, show_personal=show_personal, notes=notes)
@@ -285,4 +306,12 @@ def render_paper(
     return content, content_type, f"{kind}-{dossier.code}.{fmt}"
 
 
-__all__ = ["KINDS", "PaperUnavailable", "available", "build", "render_paper"]
+__all__ = [
+    "KINDS",
+    "PaperUnavailable",
+    "available",
+    "build",
+    "paper_docx",
+    "paper_record_key",
+    "render_paper",
+]

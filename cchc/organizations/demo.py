@@ -484,6 +484,10 @@ def seed_other_apps(**options: Any) -> list[str]:
         lines += module.seed_demo_data(**options)
     # The apology letters the register's demo released: handed over or posted since.
     lines += importlib.import_module("cchc.dossiers.demo").seed_apology_hand_overs(**options)
+    # The one-stop papers of the last weeks, signed with the certificates made above.
+    lines += importlib.import_module("cchc.dossiers.demo_paper_signing").seed_signed_papers(
+        **options
+    )
     # Last: the reform-index self-assessment reads the figures every app above just made.
     lines += importlib.import_module("cchc.kpi.demo_assessment").seed_demo_assessment(**options)
     # Then the past nights' indicator snapshots, from all of the above (the trend lines).

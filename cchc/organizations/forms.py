@@ -8,7 +8,7 @@ from django import forms
 
 from cchc.accounts.models import Role
 from cchc.organizations.installation import SetupRequest, clean_unit_code
-from cchc.organizations.models import Group, Staff, Unit, UnitKind
+from cchc.organizations.models import Group, Staff, Unit, UnitKind, role_title
 
 _SETUP_KINDS = [
     (UnitKind.SCHOOL, "Trường học"),
@@ -147,6 +147,10 @@ class StaffForm(forms.Form):
         ).order_by("name")
         if staff is None:
             del self.fields["is_active"]
+        # The roles as the unit calls them (a commune's head is its chair, not "Hiệu trưởng").
+        cast(forms.MultipleChoiceField, self.fields["roles"]).choices = [
+            (role, role_title(role, unit)) for role, _label in STAFF_ROLES
+        ]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

@@ -144,6 +144,14 @@ COMMUNE_ROLE_TITLES = {
 }
 
 
+def role_title(role: str, unit: Unit) -> str:
+    """What `unit` calls `role`: a commune's head is its chair, a school's its principal."""
+    from cchc.accounts.models import Role
+
+    own = COMMUNE_ROLE_TITLES if unit.kind == UnitKind.COMMUNE else {}
+    return own.get(role) or str(Role(role).label)
+
+
 class Staff(TimeStampedModel):
     """A civil servant or employee (viên chức, người lao động) of one unit."""
 
@@ -185,7 +193,5 @@ class Staff(TimeStampedModel):
     def role_titles(self) -> list[str]:
         """Its roles as its unit calls them: a commune's chair holds the principal's role (the
         unit's head approves and signs its papers) but is no "Hiệu trưởng"."""
-        from cchc.accounts.models import Role
 
-        own = COMMUNE_ROLE_TITLES if self.unit.kind == UnitKind.COMMUNE else {}
-        return [own.get(a.role) or Role(a.role).label for a in self.role_assignments.all()]
+        return [role_title(a.role, self.unit) for a in self.role_assignments.all()]

@@ -76,3 +76,38 @@ def test_a_communes_head_is_listed_as_its_chair_not_as_a_principal(commune, comm
     assert "Nguyễn Văn Hùng" in body
     assert "Chủ tịch UBND xã (thủ trưởng đơn vị)" in body
     assert "Hiệu trưởng" not in body
+
+
+@pytest.mark.django_db
+def test_staff_form_names_a_communes_roles_as_the_commune_does(commune, school, principal):
+    """The role checkboxes on a commune's staff form say its chair, never "Hiệu trưởng"; a
+    school's keep the school's titles; the chosen role is saved under the same code."""
+    import re
+
+    from cchc.accounts.models import Role
+    from tests.factories import StaffFactory
+
+    chair = StaffFactory(
+        unit=commune, full_name="Nguyễn Văn Hùng", position="Chủ tịch", roles=[Role.PRINCIPAL]
+    )
+    # The commune's head manages its people (the commune officer only sees them).
+    client = client_for(chair)
+    url = reverse("organizations:staff_edit", args=[chair.pk])
+    body = client.get(url).content.decode()
+
+    labels = re.findall(r'<label for="id_roles_\d+">\s*<input[^>]*>\s*([^<]+?)\s*</label>', body)
+    assert "Chủ tịch UBND xã (thủ trưởng đơn vị)" in labels, labels
+    assert "Phó Chủ tịch UBND xã" in labels
+    assert "Hiệu trưởng" not in body
+    assert "Phó hiệu trưởng" not in body
+    checked = re.search(r'<input[^>]*value="principal"[^>]*>', body)
+    assert checked is not None
+    assert "checked" in checked.group(0)
+
+    school_body = (
+        client_for(principal)
+        .get(reverse("organizations:staff_edit", args=[principal.pk]))
+        .content.decode()
+    )
+    assert "Hiệu trưởng" in school_body
+    assert "Chủ tịch UBND xã" not in school_body
