@@ -11,6 +11,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cchc.core.models import AuditEvent
 from cchc.documents.models import OutgoingDocument
@@ -296,14 +297,13 @@ def test_two_people_correcting_one_returned_apology_at_once(
     def worker(actor, day: int) -> None:
         try:
             barrier.wait()
-            with frozen_at(at(2026, 12, 3, 14, 0)):
-                services.dossier_apology_revise(
-                    actor=actor.user,
-                    dossier=dossier,
-                    reason=f"Lý do của {actor.full_name}",
-                    new_due_at=at(2026, 12, day, 17),
-                    expected_version=version,
-                )
+            services.dossier_apology_revise(
+                actor=actor.user,
+                dossier=dossier,
+                reason=f"Lý do của {actor.full_name}",
+                new_due_at=at(2026, 12, day, 17),
+                expected_version=version,
+            )
             outcomes.append(200)
         except ValidationError as error:
             outcomes.append(getattr(error, "status_code", 422))
@@ -314,10 +314,14 @@ def test_two_people_correcting_one_returned_apology_at_once(
         threading.Thread(target=worker, args=(clerk, 8)),
         threading.Thread(target=worker, args=(principal, 9)),
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    # The clock frozen once, around both threads: a patch entered and left in each thread could
+    # be left in place by the second to leave (it restores what the first had put there).
+    with frozen_at(at(2026, 12, 3, 14, 0)):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert timezone.now() != at(2026, 12, 3, 14, 0)  # the real clock again
 
     assert sorted(outcomes) == [200, 409]
     assert OutgoingDocument.objects.count() == 1
