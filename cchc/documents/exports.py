@@ -163,6 +163,13 @@ def register_paper(
     return docx if fmt == "docx" else docx_to_pdf(docx)
 
 
+def may_export_register(user: permissions.AnyUser) -> bool:
+    """The check `register_export` makes, so the list pages offer the links only to who may open
+    them (a teacher sees some documents but may not print the unit's whole register)."""
+    staff = permissions.acting_staff(user)
+    return staff is not None and permissions.can(user, permissions.VIEW_DOCUMENTS, staff.unit)
+
+
 @require_safe
 @login_required
 def register_export(request: AuthedHttpRequest, book: str, fmt: str) -> HttpResponse:

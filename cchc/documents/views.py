@@ -20,7 +20,7 @@ from cchc.accounts import permissions
 from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.downloads import file_response
 from cchc.core.form_errors import add_validation_errors
-from cchc.documents import alerts, selectors, services, signing
+from cchc.documents import alerts, exports, selectors, services, signing
 from cchc.documents.forms import (
     AssignForm,
     IncomingForm,
@@ -83,6 +83,7 @@ def incoming_list(request: AuthedHttpRequest) -> HttpResponse:
         "form": form,
         "alerts": alerts.incoming_alerts(selectors.incoming_for_user(user=request.user)),
         "statuses": IncomingStatus.choices,
+        "may_print_register": exports.may_export_register(request.user),
     }
     return render(request, "documents/incoming_list.html", context, status=status)
 
@@ -186,6 +187,7 @@ def outgoing_list(request: AuthedHttpRequest) -> HttpResponse:
         "statuses": OutgoingStatus.choices,
         "may_draft": staff is not None
         and permissions.can(request.user, permissions.DRAFT_DOCUMENTS, staff.unit),
+        "may_print_register": exports.may_export_register(request.user),
     }
     return render(request, "documents/outgoing_list.html", context)
 

@@ -376,3 +376,18 @@ def test_an_account_without_a_unit_is_refused_the_incoming_register(school) -> N
     response = client.post(reverse("documents:incoming"), INCOMING_POST)
     assert response.status_code == 403
     assert not IncomingDocument.objects.exists()
+
+
+@pytest.mark.django_db
+def test_register_print_links_only_for_who_may_open_them(clerk, colleague, school) -> None:
+    """QA walk: a teacher was offered "In sổ: PDF · Word · Excel" and each link answered 403."""
+    teacher, office = client_for(colleague), client_for(clerk)
+    for list_name, book in (("documents:incoming", "den"), ("documents:outgoing", "di")):
+        export = reverse("documents:register_export", args=[book, "xlsx"])
+        assert teacher.get(export).status_code == 403
+        teacher_page = teacher.get(reverse(list_name)).content.decode()
+        assert reverse("documents:register_export", args=[book, "pdf"]) not in teacher_page
+        assert "In sổ" not in teacher_page
+        clerk_page = office.get(reverse(list_name)).content.decode()
+        assert export in clerk_page
+        assert office.get(export).status_code == 200
