@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from cchc.accounts.models import User
 from cchc.organizations.demo import DEMO_PASSWORD, seed_base
+from cchc.organizations.models import Unit
+from cchc.surveys.demo import SCHOOL_CODE, seed_parents_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +53,19 @@ def test_no_page_breaks_the_content_security_policy(live_server, page) -> None:
         page.wait_for_load_state("networkidle")
     docs_rendered = page.locator(".swagger-ui").count()
 
+    # The poster's print button (QA walk: an inline onclick did nothing under the policy).
+    campaign = seed_parents_survey(
+        Unit.objects.get(code=SCHOOL_CODE), User.objects.get(username="trangntt"), responses=0
+    )
+    assert campaign is not None
+    page.goto(f"{live_server.url}/quan-ly/khao-sat/{campaign.pk}/ap-phich/")
+    page.wait_for_load_state("networkidle")
+    # (a function, so the assignment's value, itself a function, is not called on the spot)
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    page.get_by_role("button", name="In áp phích").click()
+    printed = page.evaluate("window.printed")
+
     assert refused == []
     assert outside == []
     assert docs_rendered >= 1  # Swagger UI ran from /static/ninja/
+    assert printed == 1
