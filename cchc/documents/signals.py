@@ -38,6 +38,11 @@ class OutgoingSource:
     # The stored PDF carries a citizen's personal data (the apology's addressee, address and
     # phone) this user may not see: the same paper without them, served instead (PDF bytes).
     without_personal: Callable[[], bytes] | None = None
+    # Served that paper, this user is told what it is (the link's words: a copy to read,
+    # without the personal data and without the signatures) and gets it under a name of its
+    # own: the signed letter's name would promise a signature the copy does not carry.
+    view_copy_label: str = ""
+    view_copy_form_name: str = ""
 
 
 # Sent with sender=OutgoingDocument, doc=<the numbered document>, actor=<who numbered it>.

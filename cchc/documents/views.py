@@ -349,6 +349,8 @@ def outgoing_file(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
             messages.error(request, _text(error))
             return redirect("documents:outgoing_detail", pk=doc.pk)
         response = HttpResponse(content, content_type="application/pdf")
+        # Not the signed letter: a name of its own, so the file never passes for it.
+        name = doc.file_name("pdf", source.view_copy_form_name or source.form_name)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     return file_response(request, doc.signed_pdf if doc.signed_pdf else doc.pdf, filename=name)
@@ -371,6 +373,8 @@ def outgoing_docx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _text(error))
             return redirect("documents:outgoing_detail", pk=doc.pk)
         response = HttpResponse(content, content_type=DOCX_TYPE)
+        if source.without_personal is not None:  # the copy without the personal data
+            form_name = source.view_copy_form_name or form_name
         response["Content-Disposition"] = (
             f'attachment; filename="{doc.file_name("docx", form_name)}"'
         )

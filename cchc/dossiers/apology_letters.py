@@ -43,7 +43,7 @@ from cchc.core.audit import audit_record, snapshot
 from cchc.core.audit_verbs import AuditVerb
 from cchc.core.timezones import VN
 from cchc.documents import services as documents
-from cchc.documents.models import Delivery, DeliveryStatus, OutgoingDocument
+from cchc.documents.models import Delivery, DeliveryStatus, OutgoingDocument, SignatureKind
 from cchc.documents.workflow import OutgoingStatus
 from cchc.dossiers.models import Apology, Dossier
 from cchc.organizations.models import Staff, Unit
@@ -296,6 +296,16 @@ def citizen_mail(sender: Any, doc: OutgoingDocument, **_: Any) -> tuple[str, str
 #: The apology letter's files are named "<symbol>-mau-04-xin-loi.pdf|docx" wherever they are
 #: downloaded from (the letter's page or the dossier's).
 FORM_FILE_NAME = "mau-04-xin-loi"
+#: The copy without the addressee's address and phone (for the commune's oversight) is
+#: re-rendered, so it carries neither the seal nor the signatures: a name of its own.
+VIEW_COPY_FILE_NAME = f"{FORM_FILE_NAME}-ban-xem"
+
+
+def view_copy_label(letter: OutgoingDocument) -> str:
+    """What the copy without personal data is, in the words of its link: never "đã ký số"."""
+    if letter.signed_pdf:
+        return "Bản xem (đã che thông tin cá nhân, không kèm chữ ký số; bản ký số lưu tại đơn vị)"
+    return "Bản xem (đã che thông tin cá nhân, chưa ký số)"
 
 
 def letter_source(sender: Any, doc: OutgoingDocument, user: AnyUser, **_: Any) -> Any:
@@ -332,6 +342,8 @@ def letter_source(sender: Any, doc: OutgoingDocument, user: AnyUser, **_: Any) -
         docx=lambda: (render("docx"), FORM_FILE_NAME),
         form_name=FORM_FILE_NAME,
         without_personal=None if personal else lambda: render("pdf"),
+        view_copy_label="" if personal else view_copy_label(doc),
+        view_copy_form_name="" if personal else VIEW_COPY_FILE_NAME,
     )
 
 
@@ -446,6 +458,11 @@ class LetterState:
     may_hand_over: bool = False
     returned: documents.Returned | None = None  # the head's sending back, with his reason
     may_revise: bool = False  # correct the reason and the new date, and send it again
+    # For a reader who may not see the addressee's address and phone, `pdf_url` serves a copy
+    # without them (and so without the signatures): the link says so.
+    view_copy_label: str = ""
+    # Who signed and sealed the letter and when: the proof a view copy cannot carry.
+    signatures: tuple[str, ...] = ()
 
 
 def _day(value: Any) -> str:
@@ -523,6 +540,7 @@ def letter_state(user: AnyUser, dossier: Dossier) -> LetterState | None:
         label, tone = labels[OutgoingStatus(letter.status)]
     has_file = bool(letter.signed_pdf or letter.pdf)
     may_view = permissions.can(user, permissions.VIEW_DOCUMENTS, dossier.unit)
+    view_copy = has_file and not sees_letter_personal_data(user, dossier)
     return LetterState(
         label,
         tone,
@@ -535,7 +553,23 @@ def letter_state(user: AnyUser, dossier: Dossier) -> LetterState | None:
         and may_hand_over(user, dossier),
         returned=returned,
         may_revise=letter.status == OS.DRAFT and may_issue(user, dossier),
+        view_copy_label=view_copy_label(letter) if view_copy else "",
+        signatures=_signature_lines(letter),
     )
+
+
+def _signature_lines(letter: OutgoingDocument) -> tuple[str, ...]:
+    """ "Chữ ký số của người ký: Nguyễn Văn A, 08/12/2026 10:00", one line per signature."""
+    lines = []
+    for sig in letter.signatures.select_related("staff").order_by("signed_at"):
+        who = sig.staff.full_name if sig.staff is not None else letter.unit.name
+        if sig.kind == SignatureKind.UNIT:
+            who = letter.unit.name + (
+                f" (văn thư {sig.staff.full_name} thực hiện)" if sig.staff is not None else ""
+            )
+        when = f"{timezone.localtime(sig.signed_at, VN):%d/%m/%Y %H:%M}"
+        lines.append(f"{sig.get_kind_display()}: {who}, {when}")
+    return tuple(lines)
 
 
 _WAITING = {

@@ -122,7 +122,8 @@ def pdf(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
         except papers_service.PaperUnavailable as error:
             raise Http404(str(error)) from None
         response = HttpResponse(content, content_type="application/pdf")
-        name = letter.file_name("pdf", apology_letters.FORM_FILE_NAME)
+        # Re-rendered without the seal and signatures: never under the signed letter's name.
+        name = letter.file_name("pdf", apology_letters.VIEW_COPY_FILE_NAME)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     return file_response(

@@ -355,6 +355,10 @@ def paper(request: AuthedHttpRequest, pk: int, kind: str, fmt: str) -> HttpRespo
     except papers_service.PaperUnavailable as error:
         messages.error(request, str(error))
         return redirect("dossiers:detail", pk=dossier.pk)
+    if kind == "xin-loi" and not show_personal and letter is not None and letter.symbol:
+        # the issued letter without the addressee's details: its view copy's name, not the
+        # signed letter's (this paper carries no signature)
+        filename = letter.file_name(fmt, apology_letters.VIEW_COPY_FILE_NAME)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -569,7 +569,9 @@ def test_the_letters_document_page_links_its_dossier_and_gives_the_mau_04_in_wor
     for reader in (clerk, principal, commune_officer):
         page = client_for(reader).get(page_url).content.decode()
         assert f'<a href="{dossier_url}" id="outgoing-source">Hồ sơ {dossier.code}</a>' in page
-        assert "Bản Word Mẫu 04 (cùng nội dung bản PDF)" in page
+        own = "Bản Word Mẫu 04 (cùng nội dung bản PDF)" in page
+        view_copy = "Bản Word Mẫu 04 (bản xem, đã che thông tin cá nhân)" in page
+        assert (own, view_copy) == ((False, True) if reader is commune_officer else (True, False))
         assert "Bản Word theo thể thức Nghị định 30" not in page
     assert client_for(outsider).get(page_url).status_code == 404
     # The receiver itself checks who asks: another school's staff gets no link to the dossier.
@@ -701,17 +703,70 @@ def test_the_letter_carries_the_addressees_address_and_phone_for_him_alone(
         assert "Số điện thoại: …" in text  # ... without his phone and address
         assert "0912345678" not in text
         assert address not in text
-    letter_name = f'filename="{doc.file_name("pdf", apology_letters.FORM_FILE_NAME)}"'
-    for url in urls[:2]:  # the letter's own links keep its one clean name
-        assert letter_name in client_for(commune_officer).get(url)["Content-Disposition"]
+    # The copy without them is re-rendered: no seal, no signature. Its name is its own ...
+    view_name = f'filename="{doc.file_name("pdf", apology_letters.VIEW_COPY_FILE_NAME)}"'
+    assert view_name.endswith('-mau-04-xin-loi-ban-xem.pdf"')
+    for url in urls:
+        assert view_name in client_for(commune_officer).get(url)["Content-Disposition"]
     from docx import Document
 
     for reader, sees in ((clerk, True), (commune_officer, False)):
         word = client_for(reader).get(reverse("documents:outgoing_docx", args=[doc.pk]))
         assert word.status_code == 200
+        ban_xem = "-mau-04-xin-loi-ban-xem.docx" in word["Content-Disposition"]
+        assert ban_xem is not sees
         lines = [p.text for p in Document(BytesIO(word.content)).paragraphs]
         assert any("Số điện thoại: 0912345678" in line for line in lines) is sees
     public = Client().get(reverse("portal:lookup_code", args=[dossier.code]) + "?phone_last4=5678")
     assert public.status_code == 200
     assert "0912345678" not in public.content.decode()
     assert address not in public.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_oversights_copy_of_a_signed_letter_is_labelled_as_an_unsigned_view_copy(
+    school, principal, clerk, commune_officer, transfer, certificates, ca, tmp_path
+) -> None:
+    """The commune's oversight downloads the released letter re-rendered without the citizen's
+    address and phone, so without its seal and signatures: every link to it says so (never
+    "Bản PDF đã ký số") and both pages show who signed and sealed it and when; the principal
+    still gets the signed letter, which verifies."""
+    require_tools()
+    dossier = _receive(clerk, school, transfer)
+    with frozen_at(at(2026, 12, 8, 9, 0)):
+        assert _apologize(principal, dossier).status_code == 302
+    doc = Apology.objects.get(dossier=dossier).outgoing
+    assert doc is not None
+    with frozen_at(at(2026, 12, 8, 10, 0)):
+        assert _act(clerk, doc, "number").status_code == 302
+        assert _act(principal, doc, "sign", pki.PIN).status_code == 302
+    with frozen_at(at(2026, 12, 8, 10, 30)):
+        assert _act(clerk, doc, "release", pki.PIN).status_code == 302
+    doc.refresh_from_db()
+    label = "Bản xem (đã che thông tin cá nhân, không kèm chữ ký số; bản ký số lưu tại đơn vị)"
+    pages = [
+        reverse("documents:outgoing_detail", args=[doc.pk]),
+        reverse("dossiers:detail", args=[dossier.pk]),
+    ]
+    for url in pages:
+        page = client_for(commune_officer).get(url).content.decode()
+        assert label in page
+        assert "Bản PDF đã ký số" not in page
+        assert "08/12/2026 10:00" in page  # when signed ...
+        assert "08/12/2026 10:30" in page  # ... and sealed
+        assert principal.full_name in page  # by whom
+        own = client_for(principal).get(url).content.decode()
+        assert "Bản PDF đã ký số" in own
+        assert label not in own
+    officer_page = client_for(commune_officer).get(pages[0]).content.decode()
+    assert "Bản Word Mẫu 04 (bản xem, đã che thông tin cá nhân)" in officer_page
+
+    file_url = reverse("documents:outgoing_file", args=[doc.pk])
+    copy = client_for(commune_officer).get(file_url)
+    assert copy["Content-Disposition"].endswith('-mau-04-xin-loi-ban-xem.pdf"')
+    assert signing.verify_pdf(copy.content, [ca.pem]) == []  # it says what it is: unsigned
+    signed = client_for(principal).get(file_url)
+    name = doc.file_name("pdf", apology_letters.FORM_FILE_NAME)
+    assert signed["Content-Disposition"].endswith(f'filename="{name}"')
+    content = b"".join(signed.streaming_content)
+    assert [r.ok for r in signing.verify_pdf(content, [ca.pem])] == [True, True]
