@@ -175,15 +175,22 @@ def _write_draft(actor: User, apology: Apology, doc: OutgoingDocument) -> Outgoi
     return doc
 
 
+def _signing_head(unit: Unit) -> Staff:
+    """The head who signs the unit's letter; refused (nothing written) when the unit cannot have
+    one drafted (`letter_setup_missing` says what to set up)."""
+    missing = letter_setup_missing(unit)
+    head = head_of(unit)
+    if missing or head is None:
+        raise ValidationError(missing)
+    return head
+
+
 def _draft(actor: User, apology: Apology, *, with_apology: bool = False) -> OutgoingDocument:
     """Draft the letter for the head to sign, on a locked apology (the caller's transaction).
     `with_apology`: drafted as the apology is made (its dossier row says so already)."""
     dossier = apology.dossier
     unit = dossier.unit
-    missing = letter_setup_missing(unit)
-    head = head_of(unit)
-    if missing or head is None:
-        raise ValidationError(missing)
+    head = _signing_head(unit)
     before = snapshot(apology, _WATCHED)
     doc = documents.outgoing_create(
         actor=actor, unit=unit, data=_letter_data(apology, head), signer=head
@@ -219,10 +226,7 @@ def redraft(actor: User, apology: Apology) -> OutgoingDocument:
     if letter is None:
         return _draft(actor, apology)
     unit = apology.dossier.unit
-    missing = letter_setup_missing(unit)
-    head = head_of(unit)
-    if missing or head is None:
-        raise ValidationError(missing)
+    head = _signing_head(unit)
     before = snapshot(apology, _WATCHED)
     doc = documents.outgoing_update_draft(
         actor=actor, doc=letter, data=_letter_data(apology, head), signer=head
