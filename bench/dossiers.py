@@ -7,9 +7,11 @@ Usage (from the repository root, after `make install`; needs Debian's `wrk`):
 It builds its own database (a temporary SQLite file unless DATABASE_URL is set: that database
 is flushed first), inserts the dossiers with bulk inserts, measures the KPIs in-process, then
 starts granian (2 WSGI workers, 4 blocking threads each, as deployed) on 127.0.0.1, warms both
-workers up (on /healthz and on look-ups of codes outside the sample) and runs wrk against
-/healthz (no database), a cold pass over 1,000 random codes (each requested once) and one hot
-code, every look-up from its own address through the real shared rate limit; then one address
+workers up (on /healthz and on look-ups of codes outside the samples) and runs wrk against
+/healthz (no database) then a cold pass over 1,000 random codes (each requested once), three
+times (--rounds; new codes each round, the median ratio is the figure: one pass lasts about a
+second, and the machine's other work moves it), then one hot code, every look-up from its own
+address through the real shared rate limit; then one address
 for 10 s, whose accepted look-ups must be exactly the limit with two workers. Beside each
 throughput it prints the server's CPU per request (its processes' user + system time over the
 requests answered), which the load of other work on a shared machine moves much less. With
@@ -325,19 +327,38 @@ def clear_rate_limit() -> None:
 
 @dataclass
 class Figures:
-    """Requests per second and the server's CPU milliseconds per request, per phase."""
+    """Requests per second and the server's CPU milliseconds per request, per phase; the cold
+    pass and the /healthz measured just before it once per round."""
 
     rate: dict[str, float] = field(default_factory=dict)
     cpu_ms: dict[str, float] = field(default_factory=dict)
     limit: tuple[int, int, int] = (0, 0, 0)  # accepted, refused (429), other, from one address
+    rounds: list[tuple[float, float, float, float]] = field(default_factory=list)
+    # each round: (/healthz req/s, cold req/s, /healthz CPU ms, cold CPU ms)
+
+    def cold_ratio(self) -> tuple[float, float, float]:
+        """The cold pass against /healthz: (median, lowest, highest) over the rounds."""
+        ratios = [cold / trivial for trivial, cold, _, _ in self.rounds if trivial]
+        return median(ratios), min(ratios), max(ratios)
+
+    def cold_cpu_ratio(self) -> float:
+        """/healthz's server CPU per request over the cold look-up's, median over the rounds."""
+        return median(trivial / cold for _, _, trivial, cold in self.rounds if cold)
 
 
 def serve_and_measure(
-    codes: list[str], seconds: int, *, source: Path, seed: int, threads: int = 4
+    codes: list[str],
+    seconds: int,
+    *,
+    source: Path,
+    seed: int,
+    threads: int = 4,
+    rounds: int = 3,
 ) -> Figures:
-    """/healthz, a cold pass over 1,000 random codes, one hot code and the limit of one address,
-    on granian (2 workers) running the code in `source` (the working tree, or an older revision
-    for the baseline)."""
+    """/healthz and a cold pass over 1,000 random codes, `rounds` times (each round new codes,
+    each pass right after its own /healthz: the machine is shared, and one pass lasts about a
+    second), then one hot code and the limit of one address, on granian (2 workers) running
+    the code in `source` (the working tree, or an older revision for the baseline)."""
     port = free_port()
     env = {
         **os.environ,
@@ -377,8 +398,8 @@ def serve_and_measure(
         cpu = group_cpu(server.pid)
         rate, answered, output = wrk_run(url, wrk_seconds, script)
         used = group_cpu(server.pid) - cpu
-        figures.rate[name] = figures.rate.get(name, 0.0) + rate
-        figures.cpu_ms[name] = figures.cpu_ms.get(name, 0.0) + used * 1000 / max(answered, 1)
+        figures.rate[name] = rate
+        figures.cpu_ms[name] = used * 1000 / max(answered, 1)
         return output
 
     try:
@@ -389,27 +410,34 @@ def serve_and_measure(
             except OSError:
                 time.sleep(0.1)
         base = f"http://127.0.0.1:{port}"
-        sample = random.Random(seed).sample(codes, 1000)
+        samples = random.Random(seed).sample(codes, 1000 * rounds)
         # Warm both workers up: the first requests of a process import, compile templates and
         # open database connections, whatever the code. The look-up is warmed on codes outside
-        # the sample, so each code of the cold pass is still requested for the first time.
+        # the samples, so each code of a cold pass is still requested for the first time.
         wrk(f"{base}/healthz", 1)
-        sampled = set(sample)
-        others = [code for code in codes[:2000] if code not in sampled][:200]
+        sampled = set(samples)
+        others = [code for code in codes[:5000] if code not in sampled][:200]
         wrk(base, 2, lua_script([f"/tra-cuu/{c}/" for c in others], once=True), quiet=True)
         clear_rate_limit()
-        # The machine is shared: /healthz is measured before and after the look-ups, averaged.
-        phase("trivial", f"{base}/healthz", seconds)
-        # Many citizens: 1,000 different codes, each requested once (nothing of them cached).
-        phase("cold", base, 30, lua_script([f"/tra-cuu/{c}/" for c in sample], once=True))
-        clear_rate_limit()
+        for n in range(rounds):
+            phase("trivial", f"{base}/healthz", seconds)
+            # Many citizens: 1,000 different codes, each requested once (nothing of them cached).
+            sample = samples[1000 * n : 1000 * (n + 1)]
+            phase("cold", base, 30, lua_script([f"/tra-cuu/{c}/" for c in sample], once=True))
+            clear_rate_limit()
+            figures.rounds.append(
+                (
+                    figures.rate["trivial"],
+                    figures.rate["cold"],
+                    figures.cpu_ms["trivial"],
+                    figures.cpu_ms["cold"],
+                )
+            )
         hot_path = f"/tra-cuu/{codes[len(codes) // 2]}/"
         phase("hot", base, seconds, lua_script([hot_path], once=False))
         clear_rate_limit()
+        # The hot code against the /healthz measured right after it.
         phase("trivial", f"{base}/healthz", seconds)
-        for name in ("trivial",):
-            figures.rate[name] /= 2
-            figures.cpu_ms[name] /= 2
         # One citizen, as fast as wrk can, for 10 s (inside one window of a minute): the look-ups
         # accepted must be exactly the limit, whichever of the two workers answers.
         output = wrk_run(base, 10, limit_script(hot_path), refusals_expected=True)[2]
@@ -452,6 +480,12 @@ def main() -> None:
         help="granian's blocking threads per worker (4 as deployed; 1 shows what threads cost)",
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="cold passes, each on 1,000 new codes after its own /healthz (the median is shown)",
+    )
+    parser.add_argument(
         "--baseline",
         metavar="REV",
         help="also serve the look-up of this git revision (the old path) on the same database",
@@ -488,18 +522,33 @@ def main() -> None:
     )
     limit = int(os.environ["CCHC_PUBLIC_RATE_PER_MINUTE"])
     for label, source, seed in runs:
-        f = serve_and_measure(codes, args.seconds, source=source, seed=seed, threads=args.threads)
-        trivial, cold, hot = f.rate["trivial"], f.rate["cold"], f.rate["hot"]
+        f = serve_and_measure(
+            codes,
+            args.seconds,
+            source=source,
+            seed=seed,
+            threads=args.threads,
+            rounds=args.rounds,
+        )
+        middle, lowest, highest = f.cold_ratio()
+        print(f"  {label} (tải máy {os.getloadavg()[0]:.1f}):")
+        for n, (trivial, cold, trivial_ms, cold_ms) in enumerate(f.rounds, 1):
+            print(
+                f"    lượt {n}: /healthz {trivial:,.0f} req/s ({trivial_ms:.2f} ms CPU); 1.000 mã "
+                f"ngẫu nhiên, mỗi mã một lần (lần đầu) {cold:,.0f} req/s ({cold_ms:.2f} ms CPU) "
+                f"= {cold / trivial:.2f} x"
+            )
+        print(
+            f"    tra cứu lần đầu / /healthz: trung vị {middle:.2f} x ({lowest:.2f}–{highest:.2f}) "
+            f"qua {len(f.rounds)} lượt; CPU máy chủ mỗi yêu cầu: trung vị "
+            f"{f.cold_cpu_ratio():.2f} x"
+        )
+        trivial, hot = f.rate["trivial"], f.rate["hot"]
         cpu = f.cpu_ms
         print(
-            f"  {label} (tải máy {os.getloadavg()[0]:.1f}): /healthz {trivial:,.0f} req/s; "
-            f"1.000 mã ngẫu nhiên, mỗi mã một lần (lần đầu) {cold:,.0f} req/s = "
-            f"{cold / trivial:.2f} x; một mã lặp lại {hot:,.0f} req/s = {hot / trivial:.2f} x"
-        )
-        print(
-            f"    CPU máy chủ mỗi yêu cầu: /healthz {cpu['trivial']:.2f} ms; lần đầu "
-            f"{cpu['cold']:.2f} ms = {cpu['trivial'] / cpu['cold']:.2f} x; lặp lại "
-            f"{cpu['hot']:.2f} ms = {cpu['trivial'] / cpu['hot']:.2f} x"
+            f"    một mã lặp lại {hot:,.0f} req/s = {hot / trivial:.2f} x /healthz đo ngay sau "
+            f"({trivial:,.0f} req/s); CPU {cpu['hot']:.2f} ms = "
+            f"{cpu['trivial'] / cpu['hot']:.2f} x"
         )
         accepted, refused, other = f.limit
         print(
