@@ -148,7 +148,10 @@ def _prepared_cursor_class() -> type:
     import psycopg  # PostgreSQL only
 
     class PreparedCursor(psycopg.Cursor):
-        """Binds on the server and prepares each statement (once per connection)."""
+        """Binds on the server, prepares each statement (once per connection) and reads the
+        results in binary: psycopg's C loaders then read them (for text results Django puts
+        its own timestamptz loader, written in Python, in their place; the binary one gives the
+        same instant, aware, in the connection's time zone)."""
 
         def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
             options.setdefault("prepare", True)
