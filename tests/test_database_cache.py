@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management.commands.createcachetable import Command as CreateCacheTable
@@ -186,6 +188,24 @@ def test_take_slot_and_read_is_one_statement_on_postgresql(db_cache, monkeypatch
     assert len(queries.captured_queries) == 3
     assert db_cache.slots_left("c", limit=2) == 0
     assert nothing == (True, [(None,)])  # no row found: the outer join's empty row, counted
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_take_slot_and_read_gives_the_values_the_orm_would(db_cache) -> None:
+    """Its results are read in binary (psycopg's C loaders): the same instants, aware, the same
+    text, flags, numbers and NULLs as Django's text loaders give."""
+    moment = datetime(2026, 11, 30, 7, 45, 12, 345678, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    sql = "SELECT %s::timestamptz, %s::boolean, %s::varchar, NULL::timestamptz, %s::bigint"
+    params = [moment, True, "Lê Thị Thanh Thủy", 2**40]
+
+    accepted, rows = db_cache.take_slot_and_read("v", limit=2, window=60, sql=sql, params=params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        expected = cursor.fetchone()
+
+    assert accepted
+    assert rows == [expected] == [(moment, True, "Lê Thị Thanh Thủy", None, 2**40)]
+    assert rows[0][0].utcoffset() is not None
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
