@@ -14,7 +14,8 @@ second, and the machine's other work moves it), then one hot code, every look-up
 address through the real shared rate limit; then one address
 for 10 s, whose accepted look-ups must be exactly the limit with two workers. Beside each
 throughput it prints the server's CPU per request (its processes' user + system time over the
-requests answered), which the load of other work on a shared machine moves much less. With
+requests answered), which the load of other work on a shared machine moves much less, and on
+PostgreSQL the database's CPU per look-up. With
 --baseline REV the same is measured first on the code of that revision (unpacked with
 `git archive`, same database): before and after in one run. It prints figures and ratios; it
 asserts nothing.
@@ -152,6 +153,29 @@ def group_cpu(pgid: int) -> float:
         fields = raw[raw.rindex(")") + 2 :].split()
         if int(fields[2]) == pgid:
             total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu() -> float:
+    """CPU seconds used so far by PostgreSQL's processes on this machine (0 on SQLite, which
+    works inside the server's own processes): the look-up's statement costs the database CPU
+    that /healthz never pays, on the same cores. Any other work of the cluster counts too."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if Path(f"/proc/{entry}/comm").read_text().strip() != "postgres":
+                continue
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -333,17 +357,18 @@ class Figures:
     rate: dict[str, float] = field(default_factory=dict)
     cpu_ms: dict[str, float] = field(default_factory=dict)
     limit: tuple[int, int, int] = (0, 0, 0)  # accepted, refused (429), other, from one address
-    rounds: list[tuple[float, float, float, float]] = field(default_factory=list)
-    # each round: (/healthz req/s, cold req/s, /healthz CPU ms, cold CPU ms)
+    db_ms: dict[str, float] = field(default_factory=dict)  # the database's CPU per request
+    rounds: list[tuple[float, float, float, float, float]] = field(default_factory=list)
+    # each round: (/healthz req/s, cold req/s, /healthz CPU ms, cold CPU ms, cold database ms)
 
     def cold_ratio(self) -> tuple[float, float, float]:
         """The cold pass against /healthz: (median, lowest, highest) over the rounds."""
-        ratios = [cold / trivial for trivial, cold, _, _ in self.rounds if trivial]
+        ratios = [cold / trivial for trivial, cold, *_ in self.rounds if trivial]
         return median(ratios), min(ratios), max(ratios)
 
     def cold_cpu_ratio(self) -> float:
         """/healthz's server CPU per request over the cold look-up's, median over the rounds."""
-        return median(trivial / cold for _, _, trivial, cold in self.rounds if cold)
+        return median(trivial / cold for _, _, trivial, cold, _ in self.rounds if cold)
 
 
 def serve_and_measure(
@@ -395,11 +420,12 @@ def serve_and_measure(
     figures = Figures()
 
     def phase(name: str, url: str, wrk_seconds: int, script: Path | None = None) -> str:
-        cpu = group_cpu(server.pid)
+        cpu, database = group_cpu(server.pid), database_cpu()
         rate, answered, output = wrk_run(url, wrk_seconds, script)
-        used = group_cpu(server.pid) - cpu
+        used, database = group_cpu(server.pid) - cpu, database_cpu() - database
         figures.rate[name] = rate
         figures.cpu_ms[name] = used * 1000 / max(answered, 1)
+        figures.db_ms[name] = database * 1000 / max(answered, 1)
         return output
 
     try:
@@ -431,6 +457,7 @@ def serve_and_measure(
                     figures.rate["cold"],
                     figures.cpu_ms["trivial"],
                     figures.cpu_ms["cold"],
+                    figures.db_ms["cold"],
                 )
             )
         hot_path = f"/tra-cuu/{codes[len(codes) // 2]}/"
@@ -532,11 +559,12 @@ def main() -> None:
         )
         middle, lowest, highest = f.cold_ratio()
         print(f"  {label} (tải máy {os.getloadavg()[0]:.1f}):")
-        for n, (trivial, cold, trivial_ms, cold_ms) in enumerate(f.rounds, 1):
+        for n, (trivial, cold, trivial_ms, cold_ms, db_ms) in enumerate(f.rounds, 1):
+            database = f" + CSDL {db_ms:.2f} ms" if db_ms else ""
             print(
                 f"    lượt {n}: /healthz {trivial:,.0f} req/s ({trivial_ms:.2f} ms CPU); 1.000 mã "
-                f"ngẫu nhiên, mỗi mã một lần (lần đầu) {cold:,.0f} req/s ({cold_ms:.2f} ms CPU) "
-                f"= {cold / trivial:.2f} x"
+                f"ngẫu nhiên, mỗi mã một lần (lần đầu) {cold:,.0f} req/s ({cold_ms:.2f} ms CPU"
+                f"{database}) = {cold / trivial:.2f} x"
             )
         print(
             f"    tra cứu lần đầu / /healthz: trung vị {middle:.2f} x ({lowest:.2f}–{highest:.2f}) "
