@@ -187,3 +187,70 @@ def test_an_open_dossier_past_its_appointment_says_so(school, principal, clerk, 
         decided = _page(with_apology, phone="")
     assert badge not in decided
     assert 'id="lookup-overdue"' not in decided
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_parent_reads_the_dates_on_a_phone(
+    live_server, page, school, principal, clerk, transfer, tmp_path
+) -> None:
+    """At 390 px in Chromium, with the real clock (the dossiers were made in March 2026, so
+    whenever this runs they are past their dates; nothing is frozen while the server runs)."""
+    from cchc.dossiers.tests.factories import receive_dossier
+
+    late = receive_dossier(clerk, transfer)  # Mon 02/03/2026 09:00
+    with frozen_at(at(2026, 3, 4, 9, 0)):
+        assert _apologize_for(clerk, late, "2026-03-12").status_code == 302
+    doc = Apology.objects.get(dossier=late).outgoing
+    assert doc is not None
+    with frozen_at(at(2026, 3, 4, 10, 0)):
+        assert _return(principal, doc, "Hẹn ngày 11/03").status_code == 302
+    with frozen_at(at(2026, 3, 4, 11, 0)):
+        assert _revise(clerk, late, "2026-03-11").status_code == 302
+    waiting = receive_dossier(clerk, transfer)
+    with frozen_at(at(2026, 3, 3, 9, 0)):
+        services.dossier_request_supplement(
+            actor=clerk.user, dossier=waiting, items=["Học bạ"], reason="Thiếu học bạ"
+        )
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    def look_up(dossier: Dossier, name: str) -> None:
+        page.goto(f"{live_server.url}/tra-cuu/")
+        page.get_by_label("Mã hồ sơ").fill(dossier.code)
+        page.locator("#id_phone_last4").fill("0912 345 678")
+        page.get_by_role("button", name="Tra cứu").click()
+        page.wait_for_selector("#lookup-result")
+        page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+
+    look_up(late, "late-corrected")
+    overdue = page.locator("#lookup-overdue")
+    assert overdue.is_visible()
+    assert "kể cả ngày hẹn lại 11/03/2026 17:00" in overdue.inner_text()
+    assert page.locator(".badge.bad", has_text="Đã quá hạn hẹn trả").is_visible()
+    struck = page.locator(".timeline del")
+    assert struck.count() == 1
+    assert "12/03/2026" in struck.inner_text()
+    assert "đã được sửa thành 11/03/2026 17:00" in page.locator(".timeline").inner_text()
+    decoration = struck.evaluate("e => getComputedStyle(e).textDecorationLine")
+    assert "line-through" in decoration
+
+    look_up(waiting, "waiting")
+    assert page.locator("#lookup-waiting").is_visible()
+    assert "tính lại từ đầu" in page.locator("#lookup-waiting").inner_text()
+    assert page.locator("#lookup-overdue").count() == 0
+
+
+def _apologize_for(staff, dossier: Dossier, day: str):
+    """`_apologize` with its own new date."""
+    from tests.fixtures import client_for
+
+    return client_for(staff).post(
+        reverse("dossiers:act", args=[dossier.pk]),
+        {
+            "action": "apologize",
+            "version": dossier.version,
+            "reason": "Trường nơi đi chưa gửi xác nhận học bạ",
+            "new_due_at": day,
+        },
+    )
