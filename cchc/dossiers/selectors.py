@@ -386,6 +386,7 @@ def public_lookup_result(
     if released is not None:
         steps.append(PublicStep(released, APOLOGY_SENT_STEP, ""))
         steps.sort(key=lambda step: step.at)
+    past_due, past_new_due = _past(dossier, new_due_at, now)
     return PublicDossier(
         code=dossier.code,
         procedure=dossier.procedure_name,
@@ -405,7 +406,8 @@ def public_lookup_result(
         phone_matched=verified if phone_last4 else None,
         apology=apology,
         supplement_rule=dossier.supplement_rule,
-        **_past(dossier, new_due_at, now or timezone.now()),
+        past_due=past_due,
+        past_new_due=past_new_due,
     )
 
 
@@ -433,20 +435,22 @@ def _superseded_appointments(rows: Sequence[Any], in_force: datetime | None) -> 
     return {event_id for event_id, day in setting[:-1] if day != current}
 
 
-def _past(dossier: Any, new_due_at: datetime | None, now: datetime) -> dict[str, bool]:
-    """Whether the open dossier without a result is past its due date and past the apology's
-    new date at `now`: as `DossierQuerySet.with_measure` measures an open dossier whose clock
-    runs (at `now`; one waiting for the citizen's papers is not running late), instant against
-    instant, so the due moment's hour in Vietnam counts, not a server's calendar day."""
-    due_at = _aware(dossier.due_at)
+#: `CLOCK_RUNNING` as plain text, as a row holds the status (no enum in the busiest path).
+_RUNNING = frozenset(str(status) for status in CLOCK_RUNNING)
+
+
+def _past(dossier: Any, new_due_at: datetime | None, now: datetime | None) -> tuple[bool, bool]:
+    """Whether the open dossier without a result is past its due date, and past the apology's
+    new date, at `now` (the clock's when None): as `DossierQuerySet.with_measure` measures an
+    open dossier whose clock runs (at `now`; one waiting for the citizen's papers is not running
+    late), instant against instant, so the due moment's hour in Vietnam counts, not a server's
+    calendar day."""
     if (
-        due_at is None
-        or dossier.status not in CLOCK_RUNNING
+        dossier.due_at is None
+        or dossier.status not in _RUNNING
         or dossier.received_at is None
         or dossier.result_at is not None
     ):
-        return {"past_due": False, "past_new_due": False}
-    return {
-        "past_due": now > due_at,
-        "past_new_due": new_due_at is not None and now > new_due_at,
-    }
+        return False, False
+    now = now or timezone.now()
+    return now > _aware(dossier.due_at), new_due_at is not None and now > new_due_at

@@ -51,6 +51,7 @@ WAITING_NOT_RECEIVED = (
     "nhận đủ hồ sơ; khi đó đơn vị hẹn ngày trả kết quả."
 )
 OVERDUE = "Đã quá hạn hẹn trả"
+_SUPPLEMENT = str(DossierStatus.SUPPLEMENT)  # as the row holds it: no enum per request
 ASK_COUNTER = (
     "Ông/bà có thể liên hệ bộ phận tiếp nhận và trả kết quả của đơn vị để được giải thích."
 )
@@ -78,7 +79,7 @@ def context(entry: LookupEntry, result: PublicDossier | None) -> dict[str, Any]:
 
 def _waiting(result: PublicDossier) -> str:
     """What replaces the due dates while the dossier waits for the citizen's papers."""
-    if result.status_code != DossierStatus.SUPPLEMENT:
+    if result.status_code != _SUPPLEMENT:
         return ""
     if result.received_at is None:
         return WAITING_NOT_RECEIVED
