@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.core.numbers import parse_id
+from cchc.core.timezones import VN
 from cchc.dossiers.catalogue import search_key
 from cchc.dossiers.kpis import dossiers_handled, late_in_period
 from cchc.dossiers.models import Dossier, DossierEvent, DossierPause, DossierQuerySet, Procedure
-from cchc.dossiers.workflow import FINAL, HAS_RESULT, DossierStatus
+from cchc.dossiers.workflow import CLOCK_RUNNING, FINAL, HAS_RESULT, DossierStatus
 from cchc.kpi.registry import Period
 from cchc.organizations.models import Unit
 
@@ -210,6 +211,9 @@ class PublicStep:
     at: datetime
     label: str
     note: str
+    # A new appointment the clerk corrected later (`dossier_apology_revise`): the one now in
+    # force. The step stays, marked, since the citizen may have been told its date already.
+    replaced_by: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -233,13 +237,19 @@ class PublicDossier:
     # The apology (Mẫu 04): "" none; "pending" its letter not yet released (a draft, or a draft
     # the head returned); "sent" released, or made before apologies became letters.
     apology: str = ""
+    # The procedure's rule for a supplement (`SupplementRule`): how the due date comes back.
+    supplement_rule: str = ""
+    # Open, without a result, and past the due date / the apology's new date now (by the one
+    # definition of late, `DossierQuerySet.with_measure`: instants, not days).
+    past_due: bool = False
+    past_new_due: bool = False
 
 
 _LookupRow = namedtuple(
     "_LookupRow",
     "code status applicant_name applicant_phone submitted_at received_at due_at new_due_at "
     "result_at returned_at procedure_name unit_name event_at event_status event_note event_id "
-    "apology_id apology_letter_id apology_released_at",
+    "apology_id apology_letter_id apology_released_at supplement_rule",
 )
 
 #: The look-up's step for a released apology letter (Decree 61 Art. 19(9): the apology is sent).
@@ -294,6 +304,7 @@ def _lookup_sql() -> str:
     ]
     columns += [col("e", e, "at"), col("e", e, "to_status"), col("e", e, "note"), col("e", e, "id")]
     columns += [col("a", a, "id"), col("a", a, "outgoing"), col("o", o, "released_at")]
+    columns += [col("p", p, "supplement_rule")]
     return (
         f"SELECT {', '.join(columns)} FROM {quote(d.db_table)} d"  # noqa: S608 - names are ours
         f" LEFT JOIN {quote(e.db_table)} e ON {col('e', e, 'dossier')} = {col('d', d, 'id')}"
@@ -336,10 +347,10 @@ def public_lookup_query(code: str) -> tuple[str, list[Any]]:
 
 
 def public_lookup_result(
-    found: Sequence[Sequence[Any]], *, phone_last4: str = ""
+    found: Sequence[Sequence[Any]], *, phone_last4: str = "", now: datetime | None = None
 ) -> PublicDossier | None:
     """`public_lookup` from the rows of `public_lookup_query` (a row whose code is NULL, as an
-    outer join gives for no dossier, is no row)."""
+    outer join gives for no dossier, is no row), as it stands at `now` (the clock's)."""
     rows = [_LookupRow(*row) for row in found if row[0] is not None]
     if not rows:
         return None
@@ -366,11 +377,14 @@ def public_lookup_result(
         apology = "sent"
     else:
         apology = "pending"
+    new_due_at = _aware(dossier.new_due_at)
+    superseded = _superseded_appointments(rows, new_due_at) if verified else set()
     steps = [
         PublicStep(
             _aware(row.event_at),
             DossierStatus(row.event_status).label,
             row.event_note if verified else "",
+            new_due_at if row.event_id in superseded else None,
         )
         for row in rows
         if row.event_at is not None
@@ -378,6 +392,7 @@ def public_lookup_result(
     if released is not None:
         steps.append(PublicStep(released, APOLOGY_SENT_STEP, ""))
         steps.sort(key=lambda step: step.at)
+    past_due, past_new_due = _past(dossier, new_due_at, now)
     return PublicDossier(
         code=dossier.code,
         procedure=dossier.procedure_name,
@@ -388,7 +403,7 @@ def public_lookup_result(
         submitted_at=_aware(dossier.submitted_at),
         received_at=_aware(dossier.received_at),
         due_at=_aware(dossier.due_at),
-        new_due_at=_aware(dossier.new_due_at),
+        new_due_at=new_due_at,
         result_at=_aware(dossier.result_at),
         returned_at=_aware(dossier.returned_at),
         steps=steps,
@@ -396,4 +411,52 @@ def public_lookup_result(
         supplement_reason=pause["reason"] if pause else None,
         phone_matched=verified if phone_last4 else None,
         apology=apology,
+        supplement_rule=dossier.supplement_rule,
+        past_due=past_due,
+        past_new_due=past_new_due,
     )
+
+
+#: The public steps that set an apology's new appointment (`services.dossier_apologize`, then
+#: `dossier_apology_revise` for each correction): the date each one wrote, as it wrote it.
+_APPOINTMENT_STEP = re.compile(
+    r"Đơn vị (?:hẹn lại ngày trả kết quả|sửa lại ngày hẹn trả kết quả): "
+    r"(\d{2}/\d{2}/\d{4} \d{2}:\d{2})"
+)
+
+
+def _superseded_appointments(rows: Sequence[Any], in_force: datetime | None) -> set[int]:
+    """The steps (by event id, rows in order) that set a new appointment the clerk corrected
+    since: every such step but the last, whose date is not the one in force. A correction that
+    kept the date supersedes nothing the citizen was told."""
+    if in_force is None:
+        return set()
+    local = in_force.astimezone(VN)
+    current = f"{local:%d/%m/%Y %H:%M}"
+    setting = [
+        (row.event_id, match[1])
+        for row in rows
+        if row.event_at is not None and (match := _APPOINTMENT_STEP.match(row.event_note or ""))
+    ]
+    return {event_id for event_id, day in setting[:-1] if day != current}
+
+
+#: `CLOCK_RUNNING` as plain text, as a row holds the status (no enum in the busiest path).
+_RUNNING = frozenset(str(status) for status in CLOCK_RUNNING)
+
+
+def _past(dossier: Any, new_due_at: datetime | None, now: datetime | None) -> tuple[bool, bool]:
+    """Whether the open dossier without a result is past its due date, and past the apology's
+    new date, at `now` (the clock's when None): as `DossierQuerySet.with_measure` measures an
+    open dossier whose clock runs (at `now`; one waiting for the citizen's papers is not running
+    late), instant against instant, so the due moment's hour in Vietnam counts, not a server's
+    calendar day."""
+    if (
+        dossier.due_at is None
+        or dossier.status not in _RUNNING
+        or dossier.received_at is None
+        or dossier.result_at is not None
+    ):
+        return False, False
+    now = now or timezone.now()
+    return now > _aware(dossier.due_at), new_due_at is not None and now > new_due_at

@@ -13,7 +13,9 @@ from typing import Any
 
 from cchc.core.timezones import VN
 from cchc.dossiers.forms import LookupEntry, LookupForm
+from cchc.dossiers.models import SupplementRule
 from cchc.dossiers.selectors import PublicDossier
+from cchc.dossiers.workflow import DossierStatus
 
 _CODE = LookupForm.base_fields["code"]
 _PHONE = LookupForm.base_fields["phone_last4"]
@@ -30,6 +32,29 @@ APOLOGY_NOTES = {
     "sent": "đơn vị đã gửi văn bản xin lỗi",
     "pending": "đang trình ký văn bản xin lỗi",
 }
+
+
+#: In place of the due date while the citizen's papers are awaited: the clock has stopped and
+#: the due date comes back on receipt, by the procedure's rule (Decree 61 Art. 19(4): counted
+#: again from zero, domain.md 1.3; or moved by the working days waited).
+WAITING_NOTES: dict[str, str] = {
+    SupplementRule.RESTART: "Đang chờ ông/bà nộp bổ sung giấy tờ, thời hạn giải quyết tạm "
+    "dừng. Khi đơn vị nhận đủ hồ sơ bổ sung, thời hạn được tính lại từ đầu và đơn vị hẹn "
+    "ngày trả kết quả mới.",
+    SupplementRule.PAUSE: "Đang chờ ông/bà nộp bổ sung giấy tờ, thời hạn giải quyết tạm dừng. "
+    "Khi đơn vị nhận đủ hồ sơ bổ sung, ngày hẹn trả kết quả được lùi thêm bằng số ngày làm "
+    "việc đã chờ.",
+}
+#: Asked at the counter, before acceptance: the clock has not started (domain.md 1.3).
+WAITING_NOT_RECEIVED = (
+    "Đang chờ ông/bà nộp bổ sung giấy tờ. Thời hạn giải quyết được tính từ khi đơn vị tiếp "
+    "nhận đủ hồ sơ; khi đó đơn vị hẹn ngày trả kết quả."
+)
+OVERDUE = "Đã quá hạn hẹn trả"
+_SUPPLEMENT = str(DossierStatus.SUPPLEMENT)  # as the row holds it: no enum per request
+ASK_COUNTER = (
+    "Ông/bà có thể liên hệ bộ phận tiếp nhận và trả kết quả của đơn vị để được giải thích."
+)
 
 
 def _when(value: datetime | None) -> str:
@@ -52,7 +77,39 @@ def context(entry: LookupEntry, result: PublicDossier | None) -> dict[str, Any]:
     }
 
 
+def _waiting(result: PublicDossier) -> str:
+    """What replaces the due dates while the dossier waits for the citizen's papers."""
+    if result.status_code != _SUPPLEMENT:
+        return ""
+    if result.received_at is None:
+        return WAITING_NOT_RECEIVED
+    return WAITING_NOTES.get(result.supplement_rule, WAITING_NOTES[SupplementRule.RESTART])
+
+
+def _overdue(result: PublicDossier) -> str:
+    """The plain sentence for an open dossier past its appointment, with the date in force."""
+    if not result.past_due:
+        return ""
+    due = _when(result.due_at)
+    if result.new_due_at is None:
+        return f"{OVERDUE} kết quả ({due}) nhưng hồ sơ chưa giải quyết xong. {ASK_COUNTER}"
+    new_due = _when(result.new_due_at)
+    note = APOLOGY_NOTES.get(result.apology, "")
+    apology = f" ({note})" if note else ""
+    if result.past_new_due:
+        return (
+            f"{OVERDUE} kết quả, kể cả ngày hẹn lại {new_due}{apology}, nhưng hồ sơ chưa giải "
+            f"quyết xong (hẹn ban đầu: {due}). {ASK_COUNTER}"
+        )
+    return (
+        f"{OVERDUE} kết quả ban đầu ({due}). Đơn vị đã hẹn lại ngày trả kết quả: "
+        f"{new_due}{apology}."
+    )
+
+
 def _result(result: PublicDossier) -> dict[str, Any]:
+    waiting = _waiting(result)
+    overdue = _overdue(result)
     return {
         "code": result.code,
         "phone_mismatch": result.phone_matched is False,
@@ -61,13 +118,27 @@ def _result(result: PublicDossier) -> dict[str, Any]:
         "status": result.status,
         "submitted_at": _when(result.submitted_at),
         "received_at": _when(result.received_at),
-        "due_at": _when(result.due_at),
-        "new_due_at": _when(result.new_due_at),
+        # While the papers are awaited the dates do not run: the page says so instead.
+        "waiting": waiting,
+        "due_at": "" if waiting else _when(result.due_at),
+        "new_due_at": "" if waiting else _when(result.new_due_at),
+        "overdue": OVERDUE if overdue else "",
+        "overdue_text": overdue,
         "apology_note": APOLOGY_NOTES.get(result.apology, ""),
         "returned_at": _when(result.returned_at),
         "supplement_items": result.supplement_items,
         "supplement_reason": result.supplement_reason,
         "steps": [
-            {"at": _when(step.at), "label": step.label, "note": step.note} for step in result.steps
+            {
+                "at": _when(step.at),
+                "label": step.label,
+                "note": step.note,
+                "replaced": (
+                    f"Ngày hẹn này đã được sửa thành {_when(step.replaced_by)}."
+                    if step.replaced_by and step.note
+                    else ""
+                ),
+            }
+            for step in result.steps
         ],
     }

@@ -95,6 +95,36 @@ CASES = {
         LookupForm.check({"code": "A"}),
         _dossier(new_due_at=LATER, apology="pending"),
     ),
+    "overdue": lambda: (
+        LookupForm.check({"code": "A"}),
+        _dossier(past_due=True),
+    ),
+    "overdue, past the apology's date too": lambda: (
+        LookupForm.check({"code": "A"}),
+        _dossier(new_due_at=LATER, apology="sent", past_due=True, past_new_due=True),
+    ),
+    "waiting for papers, pause rule": lambda: (
+        LookupForm.check({"code": "A"}),
+        _dossier(
+            status="Yêu cầu bổ sung giấy tờ", status_code="supplement", supplement_rule="pause"
+        ),
+    ),
+    "waiting for papers before acceptance": lambda: (
+        LookupForm.check({"code": "A"}),
+        _dossier(status_code="supplement", received_at=None, due_at=None),
+    ),
+    "a corrected appointment": lambda: (
+        LookupForm.check({"code": "A", "phone_last4": "5678"}),
+        _dossier(
+            phone_matched=True,
+            new_due_at=LATER,
+            apology="pending",
+            steps=[
+                PublicStep(LATER, "Đang xử lý", "Đơn vị hẹn lại <ngày> & giờ", LATER),
+                PublicStep(LATER, "Đang xử lý", "Đơn vị sửa lại ngày hẹn"),
+            ],
+        ),
+    ),
     "returned": lambda: (
         LookupForm.check({"code": "A"}),
         _dossier(status="Đã trả kết quả", returned_at=LATER, received_at=None, due_at=None),
