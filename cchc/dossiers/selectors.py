@@ -293,13 +293,12 @@ def _lookup_sql() -> str:
             "returned_at",
         )
     ]
-    # The two names by primary key in scalar subqueries: joined, PostgreSQL's planner hashed the
-    # whole unit table for every look-up (a sequential scan of the units, a third of the
+    # The unit's name by primary key in a scalar subquery: joined, PostgreSQL's planner hashed
+    # the whole unit table for every look-up (a sequential scan of the units, a third of the
     # statement's execution time with 100 units); a subquery is always one index probe.
     columns += [
-        f"(SELECT {col('p', p, 'name')} FROM {quote(p.db_table)} p"  # noqa: S608 - names are ours
-        f" WHERE {col('p', p, 'id')} = {col('d', d, 'procedure')})",
-        f"(SELECT {col('u', u, 'name')} FROM {quote(u.db_table)} u"  # noqa: S608
+        col("p", p, "name"),
+        f"(SELECT {col('u', u, 'name')} FROM {quote(u.db_table)} u"  # noqa: S608 - names are ours
         f" WHERE {col('u', u, 'id')} = {col('d', d, 'unit')})",
     ]
     columns += [col("e", e, "at"), col("e", e, "to_status"), col("e", e, "note"), col("e", e, "id")]
@@ -307,6 +306,7 @@ def _lookup_sql() -> str:
     columns += [col("p", p, "supplement_rule")]
     return (
         f"SELECT {', '.join(columns)} FROM {quote(d.db_table)} d"  # noqa: S608 - names are ours
+        f" JOIN {quote(p.db_table)} p ON {col('p', p, 'id')} = {col('d', d, 'procedure')}"
         f" LEFT JOIN {quote(e.db_table)} e ON {col('e', e, 'dossier')} = {col('d', d, 'id')}"
         f" AND {col('e', e, 'is_public')} = %s"
         # one apology per dossier and one letter per apology: still one row per step
