@@ -315,6 +315,7 @@ _OUT_WATCHED = [
     "year",
     "issued_on",
     "signer",
+    "drafter",
     "secrecy",
     "released_at",
     "version",
@@ -380,8 +381,12 @@ def outgoing_create(
     signer: Staff | None,
     amends: OutgoingDocument | None = None,
     amend_kind: str = "",
+    drafter: Staff | None = None,
 ) -> OutgoingDocument:
-    """A new draft; a correction or replacement is linked to the released original."""
+    """A new draft; a correction or replacement is linked to the released original.
+
+    `drafter`: who prepared the text when it is not the actor (a report built by the reform
+    officer, put in the register by the chair who signs it); by default the actor."""
     permissions.require(actor, DRAFT, unit)
     clean = _clean_draft(unit, data)
     if signer is not None and signer.unit_id != unit.pk:
@@ -395,7 +400,7 @@ def outgoing_create(
         doc = OutgoingDocument.objects.create(
             unit=unit,
             signer=signer,
-            drafter=_staff(actor),
+            drafter=drafter or _staff(actor),
             amends=amends,
             amend_kind=amend_kind if amends else "",
             secret_sequence=bool(clean.get("secrecy")),
