@@ -210,6 +210,15 @@ def _periods_back(period: Period, count: int) -> list[str]:
     return keys[::-1]
 
 
+def trend_step(period: Period) -> str:
+    """What each point of `period_trends` stands for: "month", "quarter" or "day" (the year to
+    that night), so the line's labels say it (`sparkline.when`)."""
+    key = period.snapshot_key
+    if not key:
+        return "day"
+    return "quarter" if "Q" in key else "month"
+
+
 def period_trends(
     units: QuerySet[Unit], codes: list[str], period: Period, *, today: date
 ) -> dict[str, list[tuple[date, Decimal | None]]]:

@@ -88,7 +88,9 @@ def unit_dashboard(request: AuthedHttpRequest) -> HttpResponse:
             SafeString("")
             if figure.indicator.unit == GRADE_UNIT
             else sparkline(
-                lines[figure.indicator.code], label=f"Diễn biến {figure.indicator.name}"
+                lines[figure.indicator.code],
+                label=f"Diễn biến {figure.indicator.name}",
+                step=selectors.trend_step(period),
             ),
         )
         for figure in figures

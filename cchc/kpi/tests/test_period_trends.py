@@ -49,7 +49,8 @@ def test_a_month_view_draws_each_months_value(principal, history) -> None:
     cell = _trend_cell(body)
     points = [title.split("</title>")[0] for title in cell.split("<circle")[1:]]
     points = [p.split("<title>")[1] for p in points]
-    assert points == ["30/09/2025: 25,0%", "31/10/2025: 75,0%", "30/11/2025: 100,0%"]
+    assert points == ["Tháng 9/2025: 25,0%", "Tháng 10/2025: 75,0%", "Tháng 11/2025: 100,0%"]
+    assert "25,0% tháng 9/2025 đến 100,0% tháng 11/2025" in cell
     assert "50,0%" not in cell  # no year-to-date value under a month's figure
 
 
@@ -58,7 +59,7 @@ def test_a_quarter_view_draws_each_quarters_value(principal, history) -> None:
     body = client_for(principal).get(reverse("kpi:unit") + "?ky=2025-Q4").content.decode()
 
     cell = _trend_cell(body)
-    assert "20,0% ngày 30/09/2025 đến 80,0% ngày 30/11/2025" in cell
+    assert "20,0% quý III/2025 đến 80,0% quý IV/2025" in cell
     assert "50,0%" not in cell
 
 
