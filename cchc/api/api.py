@@ -198,7 +198,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    if any(error.get("loc", ("",))[0] == "body" for error in exc.errors):
+    if any((error.get("loc") or ("",))[0] == "body" for error in exc.errors):
         problem = body_problem(request)  # empty, or JSON that is not an object
         if problem:
             return api.create_response(request, {"detail": problem}, status=400)
