@@ -115,7 +115,7 @@ def report_submit(
                 ),
                 "recipient_emails": parent.email if parent is not None else "",
                 "to_state_agency": True,
-                "head_title": staff.position,
+                **_register_signature(locked, staff),
             },
             signer=staff,
             drafter=_drafter(locked),
@@ -136,6 +136,15 @@ def report_submit(
             after=snapshot(locked, _WATCHED),
         )
     return doc
+
+
+def _register_signature(report: Report, signer: Staff) -> dict[str, str]:
+    """The register entry's signing words: a commune's consolidated report is signed on behalf
+    of its People's Committee ("TM." + the collective, the signer's rank under it), as its paper
+    (`committee_signature`); other reports by the head, under his own title."""
+    if report.kind == ReportKind.CONSOLIDATED and report.unit.kind == UnitKind.COMMUNE:
+        return {"authority": "TM.", "head_title": "Ủy ban nhân dân"}
+    return {"head_title": signer.position}
 
 
 def _drafter(report: Report) -> Staff | None:

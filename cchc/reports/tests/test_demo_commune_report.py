@@ -4,6 +4,7 @@ clerk numbers it and releases it with the commune's seal; every step by a demo p
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -86,6 +87,10 @@ def test_the_demo_commune_issues_its_consolidated_report(
     at = lines.index("TM. ỦY BAN NHÂN DÂN")
     assert lines[at + 1] == "CHỦ TỊCH"
     assert not any("CHỦ TỊCH ỦY BAN" in line for line in lines)
+    # ... and so does the register's own Word file of the document (Decree 30 layout).
+    register = _paper_lines(io.BytesIO(documents.render_docx(doc)))
+    at = register.index("TM. ỦY BAN NHÂN DÂN")
+    assert register[at + 1] == "CHỦ TỊCH"
     # The page names the report by its number and symbol, the period as people write it.
     page = client_for(chair.staff).get(reverse("reports:detail", args=[report.pk]))
     body = page.content.decode()
@@ -97,7 +102,7 @@ def test_the_demo_commune_issues_its_consolidated_report(
     assert f">{report.period}<" not in listing
 
 
-def _paper_lines(path: str) -> list[str]:
+def _paper_lines(path: str | io.BytesIO) -> list[str]:
     """Every paragraph of a DOCX, table cells included, in order."""
     from docx import Document
 
