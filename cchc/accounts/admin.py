@@ -14,7 +14,14 @@ from cchc.core.admin import AuditedModelAdmin
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "first_name", "last_name", "email"]
+    # One "Họ và tên" column in Vietnamese order, not Django's separate given/family columns.
+    list_display = ["username", "email", "full_name", "is_staff"]
+    list_select_related = ["staff"]
     actions = ["issue_otp_enrolment_code"]
+
+    @admin.display(description="Họ và tên")
+    def full_name(self, obj: User) -> str:
+        return obj.get_full_name()
 
     @admin.action(description="Cấp mã kích hoạt xác thực hai lớp (dùng một lần, 72 giờ)")
     def issue_otp_enrolment_code(self, request, queryset):

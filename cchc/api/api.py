@@ -16,6 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cchc.api.auth import StaffSessionAuth, TokenAuth
+from cchc.api.body import NOT_JSON, body_problem
 from cchc.api.limits import TooManyRequests
 
 _ERROR_SCHEMA = {
@@ -188,7 +189,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = str(exc)
     if exc.status_code == 400 and message.startswith("Cannot parse request body"):
         # django-ninja's own text for a body that is not JSON: say it in Vietnamese.
-        message = "Nội dung gửi lên không phải JSON hợp lệ (UTF-8)."
+        message = body_problem(request) or NOT_JSON
     response = api.create_response(request, {"detail": message}, status=exc.status_code)
     if isinstance(exc, TooManyRequests):
         response["Retry-After"] = str(exc.wait)
@@ -197,6 +198,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if any((error.get("loc") or ("",))[0] == "body" for error in exc.errors):
+        problem = body_problem(request)  # empty, or JSON that is not an object
+        if problem:
+            return api.create_response(request, {"detail": problem}, status=400)
     errors = []
     for error in exc.errors:
         location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body",))

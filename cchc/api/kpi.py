@@ -70,6 +70,11 @@ class IndicatorOut(Schema):
     goal: str | None
     status: str | None
     status_label: str | None
+    companion_of_target: str | None = Field(
+        default=None,
+        description="Số mục tiêu mà chỉ số hiển thị bên cạnh (chỉ số đi kèm, không dùng để "
+        'đánh giá mục tiêu), ví dụ "8"',
+    )
 
 
 class KpiOut(Schema):

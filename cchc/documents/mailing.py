@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from cchc.core.unsent_mail import NOT_SENT
 from cchc.documents.models import Delivery, DeliveryAttempt, DeliveryStatus, OutgoingDocument
 from cchc.documents.signals import citizen_mail_text
 from cchc.organizations.models import Staff
@@ -69,8 +70,9 @@ def attempt(delivery: Delivery, now: datetime | None = None) -> bool:
         finally:
             doc.signed_pdf.close()
         try:
-            message.send()
-            ok, error, detail = True, "", ""
+            ok = bool(message.send())
+            # Nothing sent, nothing raised: no mail server configured (cchc.core.unsent_mail).
+            error, detail = ("", "") if ok else (NOT_SENT, "UnsentMailBackend")
         except (smtplib.SMTPException, OSError) as exc:
             ok, error = False, explain_failure(exc)[:500]
             detail = f"{type(exc).__name__}: {exc}"

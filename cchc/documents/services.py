@@ -315,6 +315,7 @@ _OUT_WATCHED = [
     "year",
     "issued_on",
     "signer",
+    "drafter",
     "secrecy",
     "released_at",
     "version",
@@ -380,8 +381,12 @@ def outgoing_create(
     signer: Staff | None,
     amends: OutgoingDocument | None = None,
     amend_kind: str = "",
+    drafter: Staff | None = None,
 ) -> OutgoingDocument:
-    """A new draft; a correction or replacement is linked to the released original."""
+    """A new draft; a correction or replacement is linked to the released original.
+
+    `drafter`: who prepared the text when it is not the actor (a report built by the reform
+    officer, put in the register by the chair who signs it); by default the actor."""
     permissions.require(actor, DRAFT, unit)
     clean = _clean_draft(unit, data)
     if signer is not None and signer.unit_id != unit.pk:
@@ -395,7 +400,7 @@ def outgoing_create(
         doc = OutgoingDocument.objects.create(
             unit=unit,
             signer=signer,
-            drafter=_staff(actor),
+            drafter=drafter or _staff(actor),
             amends=amends,
             amend_kind=amend_kind if amends else "",
             secret_sequence=bool(clean.get("secrecy")),
@@ -634,6 +639,11 @@ def render_docx(doc: OutgoingDocument) -> bytes:
     signer = doc.signer
     head = (doc.head_title or "").upper()
     authority = f"{doc.authority} {head}".strip() if doc.authority else ""
+    title = ((signer.position if signer is not None else "") or "").upper()
+    if doc.authority == "TM." and head and f" {head}" in title:
+        # On behalf of a collective the title line is the signer's rank in it: "TM. ỦY BAN NHÂN
+        # DÂN" / "CHỦ TỊCH", not "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ" (domain.md 6.1-6.2).
+        title = title[: title.index(f" {head}")].strip()
     paper = OfficialDocument(
         header=OfficialHeader(
             parent, unit.name.upper(), number, symbol, place_of(unit), doc.issued_on
@@ -642,9 +652,7 @@ def render_docx(doc: OutgoingDocument) -> bytes:
         summary=doc.summary,
         body=[Paragraph(p) for p in doc.body.split("\n\n") if p.strip()]
         or [Paragraph(doc.summary)],
-        signature=SignatureBlock(
-            authority=authority, title=(signer.position or "").upper(), name=signer.full_name
-        )
+        signature=SignatureBlock(authority=authority, title=title, name=signer.full_name)
         if signer is not None
         else None,
         recipients=[line.strip() for line in doc.recipients.splitlines() if line.strip()],

@@ -33,8 +33,11 @@ def notify_applicant(dossier_id: int, kind: str) -> bool:
             "pause": dossier.pauses.order_by("-started_at").first(),
         },
     )
-    send_mail(SUBJECTS[kind].format(code=dossier.code), body, None, [dossier.applicant_email])
-    return True
+    # False when nothing left (no mail server configured: cchc.core.unsent_mail).
+    sent = send_mail(
+        SUBJECTS[kind].format(code=dossier.code), body, None, [dossier.applicant_email]
+    )
+    return sent > 0
 
 
 @task()

@@ -39,8 +39,11 @@ def notify_sender(feedback_id: int, kind: str) -> bool:
             "info_note": item.events.filter(to_status="info_requested").order_by("-at").first(),
         },
     )
-    send_mail(SUBJECTS[kind].format(code=item.tracking_code), body, None, [item.sender_email])
-    return True
+    # False when nothing left (no mail server configured: cchc.core.unsent_mail).
+    sent = send_mail(
+        SUBJECTS[kind].format(code=item.tracking_code), body, None, [item.sender_email]
+    )
+    return sent > 0
 
 
 @task()

@@ -191,7 +191,7 @@ def overview_for_user(*, user: AnyUser, unit_id: str | None, today: date) -> Ove
     measures = registry.measure_many(
         [t.kpi_code for t in owners.values() if t.kpi_code], unit, Period.year(plan.year)
     )
-    statuses = target_statuses(plan, today=today, measures=measures)
+    statuses = target_statuses(plan, today=today, measures=measures, with_companions=True)
     snapshotted = last_snapshot(
         unit,
         [s.target.kpi_code for s in statuses if s.target.kpi_code],
@@ -209,7 +209,7 @@ def overview_for_user(*, user: AnyUser, unit_id: str | None, today: date) -> Ove
     result.targets = [
         replace(
             _trend(
-                TargetStatus(owners[s.target.pk], s.measure, s.status, s.label, s.tone, s.kpi_name),
+                replace(s, target=owners[s.target.pk]),
                 plan,
                 today,
                 snapshotted,

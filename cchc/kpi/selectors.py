@@ -10,11 +10,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.kpi import registry
+from cchc.kpi.companions import accompanied
 from cchc.kpi.models import PeriodSnapshot, Snapshot
 from cchc.kpi.registry import Measure, Period
 from cchc.kpi.totals import total_of
@@ -38,6 +39,10 @@ class Figure:
     status: str = ""
     status_label: str = ""
     tone: str = "neutral"
+    # Shown beside a target it does not judge (`cchc.kpi.companions`): the target's number and
+    # the name of the indicator the target is bound to.
+    companion_target: str = ""
+    companion_of: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         value = self.measure.value
@@ -56,6 +61,7 @@ class Figure:
             "goal": self.goal or None,
             "status": self.status or None,
             "status_label": self.status_label or None,
+            "companion_of_target": self.companion_target or None,
         }
 
 
@@ -95,6 +101,7 @@ def unit_figures(
     for found in wanted:
         bound_row = bound.get(found.code)
         measure = bound_row.measure if bound_row is not None else measures[found.code]
+        beside = bound.get(accompanied(found.code) or "") if bound_row is None else None
         figures.append(
             Figure(
                 indicator=found,
@@ -105,19 +112,22 @@ def unit_figures(
                 status=bound_row.status if bound_row else "",
                 status_label=bound_row.label if bound_row else "",
                 tone=bound_row.tone if bound_row else "neutral",
+                companion_target=beside.target.number if beside else "",
+                companion_of=beside.kpi_name if beside else "",
             )
         )
     return sorted(figures, key=_by_target)
 
 
-def _by_target(figure: Figure) -> tuple[int, int, str]:
-    """The plan's order: targets 1 → 9 first (as the plan numbers them), then the indicators no
-    target binds, in the registry's order (the sort is stable)."""
-    number = figure.target_number
+def _by_target(figure: Figure) -> tuple[int, int, str, int]:
+    """The plan's order: targets 1 → 9 first (as the plan numbers them), each followed by the
+    figures shown beside it, then the indicators no target binds, in the registry's order (the
+    sort is stable)."""
+    number = figure.target_number or figure.companion_target
     if not number:
-        return (1, 0, "")
+        return (1, 0, "", 0)
     head = re.match(r"\d+", number)
-    return (0, int(head[0]) if head else 0, number)
+    return (0, int(head[0]) if head else 0, number, 0 if figure.target_number else 1)
 
 
 def trend(
@@ -178,6 +188,69 @@ def trends(
             if night and night > point - timedelta(days=step_days) and night not in chosen:
                 chosen.append(night)
         found[code] = [(d, values[d]) for d in chosen]
+    return found
+
+
+#: How many months (a month view) or quarters (a quarter view) a trend line goes back.
+MONTH_POINTS, QUARTER_POINTS = 6, 4
+
+
+def _periods_back(period: Period, count: int) -> list[str]:
+    """The snapshot keys of `period` (a month or a quarter) and of the `count - 1` same-length
+    periods before it, oldest first: "2026-06" … "2026-11", or "2025-Q4" … "2026-Q3"."""
+    key = period.snapshot_key or ""
+    months = 3 if "Q" in key else 1
+    year, month = period.start.year, period.start.month
+    keys = []
+    for _ in range(count):
+        keys.append(f"{year}-Q{(month + 2) // 3}" if months == 3 else f"{year}-{month:02d}")
+        month -= months
+        if month < 1:
+            year, month = year - 1, month + 12
+    return keys[::-1]
+
+
+def trend_step(period: Period) -> str:
+    """What each point of `period_trends` stands for: "month", "quarter" or "day" (the year to
+    that night), so the line's labels say it (`sparkline.when`)."""
+    key = period.snapshot_key
+    if not key:
+        return "day"
+    return "quarter" if "Q" in key else "month"
+
+
+def period_trends(
+    units: QuerySet[Unit], codes: list[str], period: Period, *, today: date
+) -> dict[str, list[tuple[date, Decimal | None]]]:
+    """The trend line under a period's figures, in the period's own steps: a month view month by
+    month and a quarter view quarter by quarter, each point that month's (quarter's) value on its
+    last snapshot night (`PeriodSnapshot`), the running one up to last night; any other view
+    (a year) the year to date a week apart (`trends`). A month's figure above a line of
+    year-to-date values misread (QA walk)."""
+    until = min(period.end, today - timedelta(days=1))  # the last night's snapshot
+    key = period.snapshot_key
+    if not key:
+        since = max(period.start, min(period.end, today) - timedelta(days=180))
+        return trends(units, codes, since=since, until=until)
+    keys = _periods_back(period, QUARTER_POINTS if "Q" in key else MONTH_POINTS)
+    rows = PeriodSnapshot.objects.filter(
+        unit__in=units, code__in=codes, period__in=keys, day__lte=until
+    )
+    last_nights = dict(rows.values_list("period").annotate(last=Max("day")).order_by())
+    found: dict[str, list[tuple[date, Decimal | None]]] = {code: [] for code in codes}
+    if not last_nights:
+        return found
+    on_last_night = Q()
+    for period_key, night in last_nights.items():
+        on_last_night |= Q(period=period_key, day=night)
+    parts = (
+        rows.filter(on_last_night)
+        .values("code", "day")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by("code", "day")
+    )
+    for row in parts:
+        found[row["code"]].append((row["day"], Measure(row["n"], row["d"]).value))
     return found
 
 

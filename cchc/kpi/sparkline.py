@@ -36,9 +36,25 @@ def scale(values: list[float]) -> tuple[float, float]:
     return low, high
 
 
-def sparkline(points: list[tuple[date, Decimal | None]], *, label: str) -> SafeString:
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def when(day: date, step: str = "day") -> str:
+    """What a point stands for: "ngày 31/10/2026" (the year to that night), or "tháng 10/2026"
+    / "quý III/2026" for a point that is that month's or quarter's own value."""
+    if step == "month":
+        return f"tháng {day.month}/{day.year}"
+    if step == "quarter":
+        return f"quý {_ROMAN[(day.month + 2) // 3]}/{day.year}"
+    return f"ngày {day:%d/%m/%Y}"
+
+
+def sparkline(
+    points: list[tuple[date, Decimal | None]], *, label: str, step: str = "day"
+) -> SafeString:
     """The measurable points as a polyline on their own scale, a titled dot per point, and the
-    first and last value and date as text; empty when fewer than two points."""
+    first and last value and date as text; empty when fewer than two points. `step`: "month"
+    or "quarter" when each point is that period's own value, named so (`when`)."""
     values = [(day, float(value)) for day, value in points if value is not None]
     if len(values) < 2:
         return SafeString("")
@@ -49,7 +65,8 @@ def sparkline(points: list[tuple[date, Decimal | None]], *, label: str) -> SafeS
     for day, value in values:
         x = PAD + (WIDTH - 2 * PAD) * (day - first_day).days / span_days
         y = PAD + (HEIGHT - 2 * PAD) * (1 - (value - low) / (high - low))
-        coords.append((f"{x:.1f}", f"{y:.1f}", f"{day:%d/%m/%Y}: {percent(value)}"))
+        point = f"{day:%d/%m/%Y}" if step == "day" else when(day, step).capitalize()
+        coords.append((f"{x:.1f}", f"{y:.1f}", f"{point}: {percent(value)}"))
     svg = format_html(
         '<svg class="sparkline" role="img" width="{}" height="{}" viewBox="0 0 {} {}">'
         "<title>{}</title>"
@@ -58,8 +75,8 @@ def sparkline(points: list[tuple[date, Decimal | None]], *, label: str) -> SafeS
         HEIGHT,
         WIDTH,
         HEIGHT,
-        f"{label}: {percent(values[0][1])} ngày {first_day:%d/%m/%Y} đến "
-        f"{percent(values[-1][1])} ngày {last_day:%d/%m/%Y}",
+        f"{label}: {percent(values[0][1])} {when(first_day, step)} đến "
+        f"{percent(values[-1][1])} {when(last_day, step)}",
         " ".join(f"{x},{y}" for x, y, _t in coords),
         format_html_join(
             "",
@@ -76,9 +93,9 @@ def sparkline(points: list[tuple[date, Decimal | None]], *, label: str) -> SafeS
         '<span class="sparkline-scale muted">thấp nhất {}, cao nhất {}</span></span>',
         svg,
         percent(values[0][1]),
-        f"{first_day:%d/%m/%Y}",
+        f"{first_day:%d/%m/%Y}" if step == "day" else when(first_day, step),
         percent(values[-1][1]),
-        f"{last_day:%d/%m/%Y}",
+        f"{last_day:%d/%m/%Y}" if step == "day" else when(last_day, step),
         percent(shown_low),
         percent(shown_high),
     )

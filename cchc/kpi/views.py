@@ -70,18 +70,15 @@ def unit_dashboard(request: AuthedHttpRequest) -> HttpResponse:
     period, error = _period(request)
     today = timezone.localdate()
     single = Unit.objects.filter(pk=unit.pk)
-    since = max(period.start, min(period.end, today) - timedelta(days=180))
     # Last night's snapshot of the period (stamped on the page), or live on request (?truc_tiep=1)
     # or when the period has no snapshot.
     live = request.GET.get("truc_tiep") == "1"
     measures, as_of = selectors.dashboard_measures(unit, period, today=today, live=live)
     figures = selectors.unit_figures(unit, period, today=today, measures=measures)
     shown = {key: request.GET[key] for key in ("don_vi", "ky") if request.GET.get(key)}
-    lines = selectors.trends(
-        single,
-        [figure.indicator.code for figure in figures],
-        since=since,
-        until=min(period.end, today - timedelta(days=1)),  # the last night's snapshot
+    # In the period's own steps: a month view month by month, a quarter quarter by quarter.
+    lines = selectors.period_trends(
+        single, [figure.indicator.code for figure in figures], period, today=today
     )
     rows = [
         (
@@ -91,7 +88,9 @@ def unit_dashboard(request: AuthedHttpRequest) -> HttpResponse:
             SafeString("")
             if figure.indicator.unit == GRADE_UNIT
             else sparkline(
-                lines[figure.indicator.code], label=f"Diễn biến {figure.indicator.name}"
+                lines[figure.indicator.code],
+                label=f"Diễn biến {figure.indicator.name}",
+                step=selectors.trend_step(period),
             ),
         )
         for figure in figures

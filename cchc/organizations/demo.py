@@ -270,6 +270,9 @@ def _ensure_people(unit: Unit, people: list[Person], password_hash: str) -> list
     return people
 
 
+ADMIN_NAME = "Quản trị hệ thống"
+
+
 @transaction.atomic
 def seed_base(password: str = DEMO_PASSWORD) -> list[tuple[str, str, str, str]]:
     """The commune, its three schools and their people; safe to run again (nothing duplicated)."""
@@ -298,15 +301,21 @@ def seed_base(password: str = DEMO_PASSWORD) -> list[tuple[str, str, str, str]]:
     _ensure_people(commune, COMMUNE_PEOPLE, password_hash)
     logins = [(p.username, p.full_name, p.position, school.short_name) for p in SCHOOL_PEOPLE]
     logins += [(p.username, p.full_name, p.position, commune.short_name) for p in COMMUNE_PEOPLE]
-    if not User.objects.filter(username="quantri").exists():
-        User.objects.create(
-            username="quantri",
-            password=password_hash,
-            first_name="Quản trị",
-            last_name="hệ thống",
-            is_staff=True,
-            is_superuser=True,
-        )
+    # The name in one field, as every account made by the system keeps it (QA walk: "Quản trị" /
+    # "hệ thống" as given / family name read "hệ thống Quản trị" in the audit log); an admin
+    # made by an earlier demo with the split name is put right.
+    admin, made = User.objects.get_or_create(
+        username="quantri",
+        defaults={
+            "password": password_hash,
+            "first_name": ADMIN_NAME,
+            "is_staff": True,
+            "is_superuser": True,
+        },
+    )
+    if not made and (admin.first_name, admin.last_name) == ("Quản trị", "hệ thống"):
+        admin.first_name, admin.last_name = ADMIN_NAME, ""
+        admin.save(update_fields=["first_name", "last_name"])
     logins.append(("quantri", "Quản trị hệ thống", "Quản trị hệ thống (trang /quan-tri/)", "—"))
     units = [commune.pk, school.pk]
     for data in SIBLINGS:

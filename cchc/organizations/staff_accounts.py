@@ -25,6 +25,7 @@ from cchc.accounts.models import User
 from cchc.core.audit import audit_record
 from cchc.core.audit_verbs import AuditVerb
 from cchc.core.text import fold
+from cchc.core.unsent_mail import mail_configured
 from cchc.organizations.models import Staff
 
 
@@ -102,7 +103,8 @@ def staff_account_issue(*, actor: User, staff: Staff) -> IssuedAccount:
         staff.user = user
         staff.save(update_fields=["user", "updated_at"])
     link = set_password_link(user)
-    emailed = bool(staff.email)
+    # Without a mail server the link is handed over in person (printed), not lost in a mail.
+    emailed = bool(staff.email) and mail_configured()
     if emailed:
         transaction.on_commit(partial(_send, staff.email, staff.full_name, user.username, link))
     audit_record(

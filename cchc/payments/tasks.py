@@ -48,7 +48,8 @@ def email_receipt(receipt_id: int) -> bool:
         message.attach(f"{name}.pdf", pdf, "application/pdf")
     else:
         message.attach(f"{name}.docx", docx, DOCX_TYPE)
-    message.send()
+    if not message.send():  # no mail server configured (cchc.core.unsent_mail): not e-mailed
+        return False
     Receipt.objects.filter(pk=receipt.pk).update(
         emailed_to=bill.payer_email, emailed_at=timezone.now()
     )

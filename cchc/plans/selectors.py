@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.kpi import registry
+from cchc.kpi.companions import Companion, companions_of
 from cchc.kpi.registry import Measure, Period
 from cchc.organizations.models import Staff, Unit
 from cchc.plans.models import (
@@ -134,6 +135,9 @@ class TargetStatus:
     tone: str
     kpi_name: str
     kpi_definition: str = ""
+    # Figures shown beside the target without judging it (`cchc.kpi.companions`): target 8's
+    # one-stop papers and outgoing documents signed, beside its staff-signing indicator.
+    companions: tuple[Companion, ...] = ()
 
 
 _STATUS = {
@@ -196,10 +200,12 @@ def target_statuses(
     today: date | None = None,
     period: Period | None = None,
     measures: Mapping[str, Measure] | None = None,
+    with_companions: bool = False,
 ) -> list[TargetStatus]:
     """Each target with its live value over the plan's unit and year (or `period`), and whether
     it is met. `measures` (code → Measure, already computed over the plan's unit and `period`)
-    saves measuring again a code it holds.
+    saves measuring again a code it holds. `with_companions`: also the figures shown beside a
+    target (pages that show them; the roll-ups do not measure them).
 
     While the period runs, a target not yet met is "at risk"; once it is over it is missed.
     """
@@ -222,6 +228,7 @@ def target_statuses(
                 tone,
                 registry.name_of(target.kpi_code),
                 registry.definition_of(target.kpi_code),
+                companions_of(target.kpi_code, units, period, measures) if with_companions else (),
             )
         )
     return out

@@ -123,7 +123,7 @@ def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     rows = selectors.task_rows(plan, today=today)
     context = {
         "plan": plan,
-        "targets": selectors.target_statuses(plan, today=today),
+        "targets": selectors.target_statuses(plan, today=today, with_companions=True),
         "rows": rows,
         "owners": selectors.tasks_by_owner(rows),
         "figures": selectors.plan_figures(plan, rows),

@@ -116,6 +116,28 @@ def period_name(text: str) -> str:
     return f"năm {year}"
 
 
+_ANY_PERIOD = re.compile(r"(?P<year>\d{4})(?:-(?P<kind>Q|H|)(?P<number>\d{1,2}))?")
+
+
+def period_label(text: str) -> str:
+    """A period code as a heading or a table names it: "2026-Q3" → "Quý III/2026", "2026-10" →
+    "Tháng 10/2026", "2026" → "Năm 2026", "2026-H1" → "6 tháng đầu năm 2026"; the code itself
+    when it is none of these (QA walk: the lists showed the raw "2026-Q3")."""
+    match = _ANY_PERIOD.fullmatch(text.strip().upper())
+    if match is None:
+        return text
+    year, kind, number = match["year"], match["kind"], int(match["number"] or 0)
+    if kind is None:
+        return f"Năm {year}"
+    if kind == "Q" and number in _ROMAN_QUARTER:
+        return f"Quý {_ROMAN_QUARTER[number]}/{year}"
+    if kind == "H" and number in (1, 2):
+        return f"6 tháng {'đầu' if number == 1 else 'cuối'} năm {year}"
+    if kind == "" and 1 <= number <= 12:
+        return f"Tháng {number}/{year}"
+    return text
+
+
 def recipients(unit: Unit, *, units_below: bool = False) -> list[str]:
     """ "Nơi nhận" of a report (Decree 30/2020, Appendix I): the superior it reports to, the
     units below for a consolidated one, and the clerk's copy ("Lưu: VT.") last."""

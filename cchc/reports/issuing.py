@@ -115,9 +115,10 @@ def report_submit(
                 ),
                 "recipient_emails": parent.email if parent is not None else "",
                 "to_state_agency": True,
-                "head_title": staff.position,
+                **_register_signature(locked, staff),
             },
             signer=staff,
+            drafter=_drafter(locked),
         )
         if locked.pdf:  # the draft paper, for the clerk to read before numbering
             doc.pdf.save(f"du-thao-bao-cao-{locked.pk}.pdf", ContentFile(locked.pdf.read()))
@@ -137,12 +138,45 @@ def report_submit(
     return doc
 
 
+def _register_signature(report: Report, signer: Staff) -> dict[str, str]:
+    """The register entry's signing words: a commune's consolidated report is signed on behalf
+    of its People's Committee ("TM." + the collective, the signer's rank under it), as its paper
+    (`committee_signature`); other reports by the head, under his own title."""
+    if report.kind == ReportKind.CONSOLIDATED and report.unit.kind == UnitKind.COMMUNE:
+        return {"authority": "TM.", "head_title": "Ủy ban nhân dân"}
+    return {"head_title": signer.position}
+
+
+def _drafter(report: Report) -> Staff | None:
+    """Who made the draft: the staff member of the unit who had the report built (the commune's
+    reform officer), not the leader who puts it in the register and signs it; None (the actor)
+    when that person is unknown or no longer of the unit."""
+    if report.requested_by is None:
+        return None
+    staff = permissions.acting_staff(report.requested_by)
+    return staff if staff is not None and staff.unit_id == report.unit_id else None
+
+
+def committee_signature(position: str, name: str) -> SignatureBlock:
+    """A People's Committee's paper signed by its chair: "TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH"; by a
+    vice chair: "TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" (Decree 30/2020 Art. 13,
+    domain.md 6.1–6.2; the commune's committee after the 2025 reorganisation signs the same way).
+    The title line is the rank only, never the position's full wording ("Chủ tịch Ủy ban nhân
+    dân xã" printed "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ" under "TM. ỦY BAN NHÂN DÂN", QA walk)."""
+    if position.strip().casefold().startswith("phó chủ tịch"):
+        return SignatureBlock(
+            authority="TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH", title="PHÓ CHỦ TỊCH", name=name
+        )
+    return SignatureBlock(authority="TM. ỦY BAN NHÂN DÂN", title="CHỦ TỊCH", name=name)
+
+
 def _signature(report: Report, signer: Staff) -> SignatureBlock:
     """The signer as the paper must show him for his signature to be placed on his name."""
-    title = (signer.position or "Thủ trưởng đơn vị").upper()
     if report.kind == ReportKind.CONSOLIDATED and report.unit.kind == UnitKind.COMMUNE:
-        return SignatureBlock(authority="TM. ỦY BAN NHÂN DÂN", title=title, name=signer.full_name)
-    return SignatureBlock(title=title, name=signer.full_name)
+        return committee_signature(signer.position, signer.full_name)
+    return SignatureBlock(
+        title=(signer.position or "Thủ trưởng đơn vị").upper(), name=signer.full_name
+    )
 
 
 def numbered_files(report: Report, doc: OutgoingDocument) -> dict[str, tuple[bytes, str]]:

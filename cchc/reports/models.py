@@ -101,8 +101,10 @@ class Report(TimeStampedModel):
 
     @property
     def reference(self) -> str:
-        """ "Số 12/BC-THCS" once registered, else "Số .../BC-THCS" as on the draft paper."""
-        return f"{self.number or '...'}/{self.symbol}" if self.symbol else ""
+        """ "12/BC-THCS" (a number below 10 zero-padded: "01/BC-UBND", Decree 30/2020, domain.md
+        6.2) once registered, else ".../BC-THCS" as on the draft paper."""
+        number = f"{self.number:02d}" if self.number else "..."
+        return f"{number}/{self.symbol}" if self.symbol else ""
 
 
 class Slot(models.TextChoices):

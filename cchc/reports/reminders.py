@@ -79,6 +79,11 @@ def _message(due: calendar.Due, kind: str, today: date, to: list[str]) -> EmailM
     return EmailMessage(subject, body, to=to)
 
 
+class _NotSent(Exception):
+    """The reminder left nothing (no mail server configured): its record is rolled back, so
+    it is sent once a server is set."""
+
+
 def send_reminders(*, today: date | None = None) -> dict[str, int]:
     """Remind every unit of the reports due soon or overdue that nobody has built yet."""
     today = today or timezone.localdate()
@@ -108,9 +113,13 @@ def send_reminders(*, today: date | None = None) -> dict[str, int]:
                         kind=kind,
                         recipients="\n".join(to),
                     )
-                    _message(due, kind, today, to).send()
+                    if not _message(due, kind, today, to).send():
+                        raise _NotSent  # no mail server (cchc.core.unsent_mail): not recorded
             except IntegrityError:
                 already += 1  # another worker sent it meanwhile
+                continue
+            except _NotSent:
+                skipped += 1
                 continue
             except OSError:
                 log.exception("report reminder to %s failed", to)

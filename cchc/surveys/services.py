@@ -26,6 +26,7 @@ from django.utils import timezone
 from cchc.accounts import permissions
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.audit_verbs import AuditVerb
+from cchc.core.unsent_mail import mail_configured
 from cchc.organizations.models import Unit
 from cchc.surveys import definitions, selectors
 from cchc.surveys.models import (
@@ -387,6 +388,11 @@ def invitations_email_staff(*, actor: User, campaign: Campaign) -> int:
         )
     if campaign.invitations.filter(label__startswith=EMAIL_LABEL).exists():
         raise ValidationError("Đợt khảo sát này đã gửi thư mời; mỗi người chỉ nhận một lần.")
+    if not mail_configured():  # the links would be made and lost: the mail is their only copy
+        raise ValidationError(
+            "Chưa cấu hình máy chủ thư điện tử (EMAIL_HOST) nên không gửi được thư mời; "
+            "hãy tạo phiếu mời in để phát tận tay."
+        )
     addresses = []
     for person in Staff.objects.filter(unit=campaign.unit, is_active=True).select_related("user"):
         address = person.email or (person.user.email if person.user is not None else "")

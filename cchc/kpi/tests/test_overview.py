@@ -112,13 +112,17 @@ def test_each_target_on_the_landing_page_shows_its_indicator_definition(plan, pr
     """The plan's rule: each target is shown with the definition of the indicator it binds to,
     on the page itself (a <details> that opens on a phone), not one click away."""
     from cchc.kpi import registry
+    from cchc.kpi.companions import companion_codes
 
     body = client_for(principal).get(reverse("kpi:overview")).content.decode()
 
     targets = body.split('id="landing-targets"')[1].split("</table>")[0]
     bound = [t for t in plan.targets.all() if t.kpi_code]
     assert len(bound) == 9
-    assert targets.count('<details class="definition">') == len(bound)
+    # ... and each figure shown beside a target (target 8's companions) with its own.
+    companions = sum(len(companion_codes(t.kpi_code)) for t in bound)
+    assert companions == 2
+    assert targets.count('<details class="definition">') == len(bound) + companions
     for target in bound:
         definition = registry.definition_of(target.kpi_code)
         assert definition

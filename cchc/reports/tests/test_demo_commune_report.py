@@ -4,10 +4,16 @@ clerk numbers it and releases it with the commune's seal; every step by a demo p
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from cchc.accounts.models import User
+from cchc.core.audit_verbs import AuditVerb
+from cchc.core.models import AuditEvent
 from cchc.documents import demo as documents_demo
 from cchc.documents import services as documents
 from cchc.documents import signing
@@ -17,8 +23,10 @@ from cchc.dossiers.tests.paper_reading import require_tools
 from cchc.organizations.demo import COMMUNE, seed_base
 from cchc.organizations.models import Unit
 from cchc.reports import issuing, services
+from cchc.reports.builder import period_label
 from cchc.reports.calendar import offered_windows
 from cchc.reports.models import ReportKind, ReportStatus
+from tests.fixtures import client_for
 
 
 @pytest.fixture(autouse=True)
@@ -65,3 +73,43 @@ def test_the_demo_commune_issues_its_consolidated_report(
     assert [r.ok for r in verified] == [True, True]  # the chair, then the commune's seal
     report.refresh_from_db()
     assert issuing.issued_text(report).startswith(f"Đã ban hành số {doc.symbol} ngày")
+
+    # QA walk: the officer who built it is its drafter (not the chair who registered it), in the
+    # document and in the register's audit record.
+    assert doc.drafter is not None
+    assert doc.drafter.user == officer
+    created = AuditEvent.objects.get(
+        verb=AuditVerb.DOCUMENTS_OUTGOING_CREATE, object_id=str(doc.pk)
+    )
+    assert created.after["drafter_id"] == doc.drafter.pk
+    # The signature block: the collective, then the chair's rank only (domain.md 6.1-6.2).
+    lines = _paper_lines(report.docx.path)
+    at = lines.index("TM. ỦY BAN NHÂN DÂN")
+    assert lines[at + 1] == "CHỦ TỊCH"
+    assert not any("CHỦ TỊCH ỦY BAN" in line for line in lines)
+    # ... and so does the register's own Word file of the document (Decree 30 layout).
+    register = _paper_lines(io.BytesIO(documents.render_docx(doc)))
+    at = register.index("TM. ỦY BAN NHÂN DÂN")
+    assert register[at + 1] == "CHỦ TỊCH"
+    # The page names the report by its number and symbol, the period as people write it.
+    page = client_for(chair.staff).get(reverse("reports:detail", args=[report.pk]))
+    body = page.content.decode()
+    assert re.search(r"Bản Word \(số \d{2,}/BC-UBND\)", body), body
+    assert doc.symbol in body
+    assert f"({report.period})" not in body
+    listing = client_for(officer.staff).get(reverse("reports:index")).content.decode()
+    assert period_label(report.period) in listing
+    assert f">{report.period}<" not in listing
+
+
+def _paper_lines(path: str | io.BytesIO) -> list[str]:
+    """Every paragraph of a DOCX, table cells included, in order."""
+    from docx import Document
+
+    document = Document(path)
+    lines = [p.text.strip() for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                lines += [p.text.strip() for p in cell.paragraphs]
+    return [line for line in lines if line]
