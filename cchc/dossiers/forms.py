@@ -77,9 +77,9 @@ class ApplicantFields(forms.Form):
         max_length=ADDRESS_MAX_LENGTH,
         required=False,
         help_text=(
-            "Số nhà, đường hoặc thôn/xóm, xã/phường, tỉnh/thành phố: in trên giấy tiếp nhận, "
-            "phiếu hướng dẫn và văn bản xin lỗi gửi qua bưu điện. Có thể bỏ trống nếu người nộp "
-            "không ghi."
+            "Số nhà, đường hoặc thôn/xóm/ấp, xã/phường, tỉnh/thành phố: in trên giấy tiếp "
+            "nhận, phiếu hướng dẫn và văn bản xin lỗi gửi qua bưu điện. Có thể bỏ trống nếu "
+            "người nộp không ghi."
         ),
         error_messages={
             "max_length": f"Địa chỉ quá dài (tối đa {ADDRESS_MAX_LENGTH} ký tự).",
@@ -347,7 +347,9 @@ class AddressForm(ActionForm):
         label="Địa chỉ liên hệ của người nộp",
         max_length=ADDRESS_MAX_LENGTH,
         required=False,
-        help_text="Số nhà, đường hoặc thôn/xóm, xã/phường, tỉnh/thành phố. Để trống nếu chưa có.",
+        help_text=(
+            "Số nhà, đường hoặc thôn/xóm/ấp, xã/phường, tỉnh/thành phố. Để trống nếu chưa có."
+        ),
         error_messages={
             "max_length": f"Địa chỉ quá dài (tối đa {ADDRESS_MAX_LENGTH} ký tự).",
             "null_characters_not_allowed": NUL_MESSAGE,
@@ -360,12 +362,20 @@ class AddressForm(ActionForm):
             self.fields["address"].initial = dossier.applicant_address
 
 
+#: Said to the citizen himself (the counter's help speaks of "người nộp").
+ONLINE_ADDRESS_HELP = (
+    "Số nhà, đường hoặc thôn/xóm/ấp, xã/phường, tỉnh/thành phố. Không bắt buộc; hãy ghi nếu "
+    "muốn nhận giấy tờ, văn bản của đơn vị qua bưu điện."
+)
+
+
 class OnlineSubmissionForm(ApplicantFields):
     """The citizen's form: phone or e-mail needed to be told the outcome."""
 
     def __init__(self, *args: Any, procedure: Procedure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.procedure = procedure
+        self.fields["applicant_address"].help_text = ONLINE_ADDRESS_HELP
         for i, document in enumerate(procedure.documents):
             self.fields[f"file_{i}"] = forms.FileField(
                 label=document["name"],

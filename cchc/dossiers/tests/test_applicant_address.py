@@ -127,7 +127,9 @@ def test_the_online_form_asks_for_the_address_and_keeps_it(transfer, citizen) ->
     transfer.channels = ["in_person", "online"]
     transfer.save()
     url = reverse("portal:submit", args=[transfer.pk])
-    assert "Địa chỉ liên hệ của người nộp" in citizen.get(url).content.decode()
+    form = citizen.get(url).content.decode()
+    assert "Địa chỉ liên hệ của người nộp" in form
+    assert "hãy ghi nếu muốn nhận giấy tờ, văn bản của đơn vị qua bưu điện" in form
     files = {
         f"file_{i}": SimpleUploadedFile(f"giay-{i}.pdf", b"%PDF-1.4 test", "application/pdf")
         for i, _ in enumerate(transfer.documents)
