@@ -673,6 +673,8 @@ def test_a_letter_is_not_recorded_as_posted_without_the_citizens_address(
     url = reverse("dossiers:apology_hand_over", args=[dossier.pk])
     audits = AuditEvent.objects.filter(verb="dossier.apology_handed")
 
+    page_url = reverse("dossiers:detail", args=[dossier.pk])
+    assert 'id="apology-no-address"' in client_for(clerk).get(page_url).content.decode()
     refused = client_for(clerk).post(url, {"how": "buu-dien"})
     assert refused.status_code == 422
     message = refused.content.decode()
@@ -684,6 +686,7 @@ def test_a_letter_is_not_recorded_as_posted_without_the_citizens_address(
 
     dossier.refresh_from_db()
     dossier_set_address(actor=clerk.user, dossier=dossier, address="Số 8, ấp 2, xã Thử Nghiệm")
+    assert 'id="apology-no-address"' not in client_for(clerk).get(page_url).content.decode()
     with frozen_at(at(2026, 12, 3, 15, 0)):
         assert client_for(clerk).post(url, {"how": "buu-dien"}).status_code == 302
     apology.refresh_from_db()
