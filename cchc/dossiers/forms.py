@@ -36,7 +36,7 @@ class OwnIds:
 
 
 #: The applicant's address as the dossier keeps it (`Dossier.applicant_address`).
-ADDRESS_MAX_LENGTH = 300
+ADDRESS_MAX_LENGTH = int(Dossier._meta.get_field("applicant_address").max_length or 300)
 #: Django's own message for a NUL character is English: every applicant field says it in
 #: Vietnamese (a pasted or forged NUL is a 422 with this message, never a 500).
 NUL_MESSAGE = "Dữ liệu chứa ký tự không hợp lệ (ký tự NUL); hãy nhập lại."

@@ -101,7 +101,7 @@ def clean_external_code(raw: str) -> str:
     return code
 
 
-ADDRESS_MAX_LENGTH = 300  # Dossier.applicant_address
+ADDRESS_MAX_LENGTH = int(Dossier._meta.get_field("applicant_address").max_length or 300)
 ADDRESS_TOO_LONG = f"Địa chỉ quá dài (tối đa {ADDRESS_MAX_LENGTH} ký tự)."
 NUL_CHARACTER = "Dữ liệu chứa ký tự không hợp lệ."
 
