@@ -68,6 +68,7 @@ class AuditVerb(models.TextChoices):
     )
     DOSSIER_APOLOGY_NUMBERED = "dossier.apology_numbered", "Lập văn bản xin lỗi có số để ký"
     DOSSIER_APOLOGY_HANDED = "dossier.apology_handed", "Trao, gửi bưu điện văn bản xin lỗi"
+    DOSSIER_APPLICANT_ADDRESS = "dossier.applicant_address", "Sửa địa chỉ người nộp hồ sơ"
     DOSSIER_PAPER_SIGN = "dossier.paper_sign", "Ký số giấy tờ hồ sơ (Mẫu 01–03)"
     DOSSIER_SET_DUE = "dossier.set_due", "Ghi hạn giải quyết hồ sơ"
     DOSSIER_DECIDE = "dossier.decide", "Có kết quả giải quyết hồ sơ"

@@ -56,6 +56,14 @@ OS = OutgoingStatus
 # The letter is kept by the office (Văn phòng), which keeps the dossiers: "05/THCSNTB-VP".
 DRAFTING_UNIT = "VP"
 HAND_OVER = {"truc-tiep": "trao trực tiếp", "buu-dien": "gửi bưu điện"}
+BY_POST = "buu-dien"
+#: A letter posted needs the citizen's address on its envelope (and under "Kính gửi",
+#: domain.md 1.4): recording it as posted without one would record a letter that went nowhere.
+NO_ADDRESS_TO_POST = (
+    "Chưa thể ghi nhận gửi bưu điện: hồ sơ chưa có địa chỉ của người nộp. Hãy nhập địa chỉ ở "
+    "mục “Sửa địa chỉ người nộp” trên trang hồ sơ (phần Xử lý) rồi ghi nhận lại, hoặc chọn "
+    "“Trao trực tiếp” nếu đã trao tận tay."
+)
 _WATCHED = ["outgoing", "signer_name", "handed_over_at", "handed_over_how"]
 
 
@@ -430,6 +438,8 @@ def apology_hand_over(*, actor: User, apology: Apology, how: str) -> Apology:
                 "Văn bản này được gửi cho người dân qua thư điện tử; chỉ trao trực tiếp hoặc "
                 "gửi bưu điện khi hồ sơ không có thư điện tử hoặc thư đã gửi lỗi hẳn."
             )
+        if how == BY_POST and not locked.dossier.applicant_address.strip():
+            raise ValidationError({"how": NO_ADDRESS_TO_POST})
         before = snapshot(locked, _WATCHED)
         locked.handed_over_at = timezone.now()
         locked.handed_over_how = how

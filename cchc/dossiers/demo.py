@@ -55,6 +55,50 @@ def _name(rng: random.Random) -> str:
     return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
 
 
+#: Streets of the demo commune (Bình Hưng, on Quốc lộ 50) for addresses with a street.
+STREETS = ["Quốc lộ 50", "Đinh Đức Thiện", "Nguyễn Văn Linh", "Trịnh Quang Nghị", "Hưng Long"]
+_LOCALITY_PREFIXES = ("xã ", "phường ", "thị trấn ", "đặc khu ")
+
+
+def _locality(unit: Unit) -> str:
+    """The commune and province of the unit's address ("xã Bình Hưng, Thành phố Hồ Chí
+    Minh"), else of its parent's, else the parent's name: the demo applicants live there."""
+    for candidate in (unit, unit.parent):
+        if candidate is None:
+            continue
+        parts = [p.strip() for p in candidate.address.split(",") if p.strip()]
+        for i, part in enumerate(parts):
+            if part.lower().startswith(_LOCALITY_PREFIXES):
+                return ", ".join([part[0].lower() + part[1:], *parts[i + 1 :]])
+    return unit.parent.name if unit.parent is not None else unit.name
+
+
+def _hamlet_word(unit: Unit) -> list[str]:
+    """The hamlet's word where the unit is: "ấp" in the South (the demo school's own address
+    says "Ấp 4"), "thôn" or "xóm" elsewhere."""
+    if any(p.strip().lower().startswith("ấp ") for p in unit.address.split(",")):
+        return ["ấp"]
+    return ["thôn", "xóm"]
+
+
+def address_maker(unit: Unit, seed: int) -> Callable[[], str]:
+    """Plausible addresses in the unit's commune, from a generator of their own (seeded), so the
+    draws of the rest of the demo (names, dates, outcomes) stay as they were."""
+    rng = random.Random(f"{seed}:address:{unit.code}")  # noqa: S311 - reproducible demo data
+    locality, hamlets = _locality(unit), _hamlet_word(unit)
+    streets = STREETS if "Bình Hưng" in locality else []  # elsewhere: house and group only
+
+    def make() -> str:
+        hamlet = f"{rng.choice(hamlets)} {rng.randint(1, 6)}"
+        if streets and rng.random() < 0.5:
+            house = f"Số {rng.randint(1, 250)}/{rng.randint(1, 40)} đường {rng.choice(streets)}"
+        else:
+            house = f"Số {rng.randint(1, 180)}, tổ {rng.randint(1, 12)}"
+        return f"{house}, {hamlet}, {locality}"
+
+    return make
+
+
 def _email(name: str, received: datetime) -> str:
     """A third of the applicants give an e-mail (picked by the reception minute, so the random
     draws and thus the rest of the demo stay as they were): their apology letters are mailed."""
@@ -149,8 +193,9 @@ def seed_demo_data(*, dossiers: int = 320, **_options: object) -> list[str]:
 def seed_apology_hand_overs(**_options: object) -> list[str]:
     """After the register's demo released the apology letters: those without an e-mail address
     were handed to the citizen at the counter when the result was returned after the release,
-    else posted the next working day (office hours, never a Sunday or 00:00). Only moments
-    already past; a letter released today is still waiting, as it would be."""
+    else posted to the applicant's address the next working day (office hours, never a Sunday
+    or 00:00; one without an address waits). Only moments already past; a letter released today
+    is still waiting, as it would be."""
     from cchc.documents.workflow import OutgoingStatus
     from cchc.dossiers.apology_letters import apology_hand_over
     from cchc.dossiers.models import Apology
@@ -177,6 +222,8 @@ def seed_apology_hand_overs(**_options: object) -> list[str]:
         if returned is not None and returned > released:
             moment, how = returned + timedelta(minutes=2), "truc-tiep"
         else:
+            if not apology.dossier.applicant_address:
+                continue  # nowhere to post it: it waits for the desk, as it would
             next_day = calendar.next_working_day(released.astimezone(VN).date())
             moment, how = _office(calendar, _at(next_day, 8, 15)), "buu-dien"
         if moment >= now:
@@ -226,6 +273,7 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User, seed: int = 2026) -> i
         received = _at(day, rng.choice([7, 8, 9, 10, 13, 14, 15, 16]), rng.randint(0, 59))
         moments.append((received, procedure))
     moments.sort(key=lambda pair: pair[0])
+    address = address_maker(unit, seed)
     for received, procedure in moments:
         dossier = _with_clock(
             received,
@@ -238,6 +286,7 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User, seed: int = 2026) -> i
                     "applicant_name": (name := _name(rng)),
                     "applicant_phone": f"09{rng.randint(10**7, 10**8 - 1)}",
                     "applicant_email": _email(name, received),
+                    "applicant_address": address(),
                 },
                 provided_documents=[d["name"] for d in procedure.documents],
                 channel=rng.choice([Channel.IN_PERSON] * 3 + [Channel.POST]),

@@ -35,7 +35,21 @@ class OwnIds:
         super().__init__(*args, **kwargs)
 
 
+#: The applicant's address as the dossier keeps it (`Dossier.applicant_address`).
+ADDRESS_MAX_LENGTH = int(Dossier._meta.get_field("applicant_address").max_length or 300)
+#: Django's own message for a NUL character is English: every applicant field says it in
+#: Vietnamese (a pasted or forged NUL is a 422 with this message, never a 500).
+NUL_MESSAGE = "Dữ liệu chứa ký tự không hợp lệ (ký tự NUL); hãy nhập lại."
+
+
 class ApplicantFields(forms.Form):
+    """The applicant's details, the same at the counter and online."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages.setdefault("null_characters_not_allowed", NUL_MESSAGE)
+
     applicant_name = forms.CharField(
         label="Họ và tên người nộp",
         max_length=200,
@@ -58,7 +72,20 @@ class ApplicantFields(forms.Form):
         required=False,
         error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."},
     )
-    applicant_address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
+    applicant_address = forms.CharField(
+        label="Địa chỉ liên hệ của người nộp",
+        max_length=ADDRESS_MAX_LENGTH,
+        required=False,
+        help_text=(
+            "Số nhà, đường hoặc thôn/xóm/ấp, xã/phường, tỉnh/thành phố: in trên giấy tiếp "
+            "nhận, phiếu hướng dẫn và văn bản xin lỗi gửi qua bưu điện. Có thể bỏ trống nếu "
+            "người nộp không ghi."
+        ),
+        error_messages={
+            "max_length": f"Địa chỉ quá dài (tối đa {ADDRESS_MAX_LENGTH} ký tự).",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
     subject = forms.CharField(
         label="Nội dung yêu cầu",
         max_length=300,
@@ -309,12 +336,46 @@ class StopForm(ReasonForm):
     id_prefix = "stop"
 
 
+class AddressForm(ActionForm):
+    """The applicant's address filled in or corrected after intake (needed to post the apology
+    letter, domain.md 1.4); opened with the address kept (only the desk, who may see it, gets
+    this form)."""
+
+    id_prefix = "address"
+
+    address = forms.CharField(
+        label="Địa chỉ liên hệ của người nộp",
+        max_length=ADDRESS_MAX_LENGTH,
+        required=False,
+        help_text=(
+            "Số nhà, đường hoặc thôn/xóm/ấp, xã/phường, tỉnh/thành phố. Để trống nếu chưa có."
+        ),
+        error_messages={
+            "max_length": f"Địa chỉ quá dài (tối đa {ADDRESS_MAX_LENGTH} ký tự).",
+            "null_characters_not_allowed": NUL_MESSAGE,
+        },
+    )
+
+    def __init__(self, *args: Any, dossier: Dossier | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, dossier=dossier, **kwargs)
+        if dossier is not None:
+            self.fields["address"].initial = dossier.applicant_address
+
+
+#: Said to the citizen himself (the counter's help speaks of "người nộp").
+ONLINE_ADDRESS_HELP = (
+    "Số nhà, đường hoặc thôn/xóm/ấp, xã/phường, tỉnh/thành phố. Không bắt buộc; hãy ghi nếu "
+    "muốn nhận giấy tờ, văn bản của đơn vị qua bưu điện."
+)
+
+
 class OnlineSubmissionForm(ApplicantFields):
     """The citizen's form: phone or e-mail needed to be told the outcome."""
 
     def __init__(self, *args: Any, procedure: Procedure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.procedure = procedure
+        self.fields["applicant_address"].help_text = ONLINE_ADDRESS_HELP
         for i, document in enumerate(procedure.documents):
             self.fields[f"file_{i}"] = forms.FileField(
                 label=document["name"],

@@ -101,11 +101,27 @@ def clean_external_code(raw: str) -> str:
     return code
 
 
+ADDRESS_MAX_LENGTH = int(Dossier._meta.get_field("applicant_address").max_length or 300)
+ADDRESS_TOO_LONG = f"Địa chỉ quá dài (tối đa {ADDRESS_MAX_LENGTH} ký tự)."
+NUL_CHARACTER = "Dữ liệu chứa ký tự không hợp lệ."
+
+
+def clean_address(raw: str) -> str:
+    """The applicant's address as kept: one line, single spaces (a pasted multi-line address
+    prints on one "Địa chỉ:" line), at most 300 characters, never a NUL (ValidationError)."""
+    if "\x00" in raw:
+        raise ValidationError(NUL_CHARACTER)
+    address = " ".join(raw.split())
+    if len(address) > ADDRESS_MAX_LENGTH:
+        raise ValidationError(ADDRESS_TOO_LONG)
+    return address
+
+
 def _clean_applicant(data: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for key in ("applicant_name", "applicant_address", "applicant_email", "subject"):
         if "\x00" in str(data.get(key, "")):
-            errors[key] = "Dữ liệu chứa ký tự không hợp lệ."
+            errors[key] = NUL_CHARACTER
     email = str(data.get("applicant_email", "")).strip()
     if email:
         try:
@@ -121,6 +137,9 @@ def _clean_applicant(data: dict[str, Any]) -> dict[str, str]:
     phone = re.sub(r"[\s.\-]", "", str(data.get("applicant_phone", "")))
     if phone and not PHONE.match(phone):
         errors["applicant_phone"] = "Số điện thoại không hợp lệ (ví dụ 0912 345 678)."
+    address = " ".join(str(data.get("applicant_address", "")).split())
+    if len(address) > ADDRESS_MAX_LENGTH:
+        errors["applicant_address"] = ADDRESS_TOO_LONG
     if errors:
         raise ValidationError(errors)
     return {
@@ -128,7 +147,7 @@ def _clean_applicant(data: dict[str, Any]) -> dict[str, str]:
         "applicant_id_number": id_number,
         "applicant_phone": phone,
         "applicant_email": str(data.get("applicant_email", "")).strip()[:254],
-        "applicant_address": " ".join(str(data.get("applicant_address", "")).split())[:300],
+        "applicant_address": address,
     }
 
 

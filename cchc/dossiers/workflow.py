@@ -316,6 +316,18 @@ ACTIONS: Final[Mapping[str, Action]] = {
             done="Đã dừng giải quyết hồ sơ {code}.",
         ),
         Action(
+            "applicant_address",
+            "Lưu địa chỉ",
+            statuses=frozenset(S.values),
+            to_status="",  # any status, and it stays
+            permission=permissions.RECEIVE_DOSSIERS,
+            service="applicant.dossier_set_address",
+            form="AddressForm",
+            title="Sửa địa chỉ người nộp",
+            api=False,
+            done="Đã lưu địa chỉ người nộp hồ sơ {code}.",
+        ),
+        Action(
             "attach",
             "Tải lên",
             statuses=frozenset(S.values),

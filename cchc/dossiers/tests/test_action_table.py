@@ -54,6 +54,7 @@ def _arguments(name: str, dossier: Dossier, colleague: Any) -> dict[str, Any]:
         "refuse": {"reason": "Không thuộc thẩm quyền"},
         "stop": {"reason": "Công dân rút hồ sơ"},
         "attach": {"upload": SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n")},
+        "applicant_address": {"address": "Số 5, tổ 2, ấp 3, xã Bình Hưng"},
     }.get(name, {})
 
 
@@ -140,7 +141,7 @@ def test_who_is_offered_what_on_an_accepted_dossier(people, clerk, school, trans
             for who, staff in people.items()
         }
 
-    desk = ["hand_over", "decide", "supplement", "apologize", "stop", "attach"]
+    desk = ["hand_over", "decide", "supplement", "apologize", "stop", "applicant_address", "attach"]
     assert offered == {
         "principal": desk,
         "vice principal": desk,

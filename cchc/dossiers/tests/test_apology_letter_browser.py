@@ -74,6 +74,24 @@ def test_the_apology_letter_from_the_dossier_page(live_server, page, settings, t
     page.goto(f"{live_server.url}/quan-ly/ho-so/{dossier.pk}/")
     letter = page.locator("#apology-letter")
     assert "chờ trao trực tiếp hoặc gửi bưu điện" in letter.inner_text()
+    assert page.locator("#applicant-address").inner_text() == "Chưa ghi"
+    # No address was given at the counter: posting is refused, saying what to fill in, where.
+    page.get_by_label("Cách gửi").select_option("buu-dien")
+    page.get_by_role("button", name="Ghi nhận đã trao, gửi").click()
+    page.wait_for_load_state()
+    refusal = page.get_by_text("hồ sơ chưa có địa chỉ của người nộp")
+    refusal.wait_for()
+    assert "Sửa địa chỉ người nộp" in refusal.inner_text()
+    Apology.objects.get(dossier=dossier, handed_over_at__isnull=True)  # nothing written
+    page.goto(f"{live_server.url}/quan-ly/ho-so/{dossier.pk}/")
+    page.locator("#address summary").click()
+    page.get_by_label("Địa chỉ liên hệ của người nộp").fill(" Số 27, tổ 4,\n ấp 3, xã Bình Hưng ")
+    page.get_by_role("button", name="Lưu địa chỉ").click()
+    page.wait_for_load_state()
+    address = page.locator("#applicant-address")
+    address.filter(has_text="Số 27").wait_for()
+    assert address.inner_text() == "Số 27, tổ 4, ấp 3, xã Bình Hưng"
+    letter = page.locator("#apology-letter")
     page.get_by_label("Cách gửi").select_option("buu-dien")
     page.get_by_role("button", name="Ghi nhận đã trao, gửi").click()
     page.wait_for_load_state()

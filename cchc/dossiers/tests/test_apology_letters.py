@@ -59,7 +59,9 @@ def certificates(ca, school, principal):
     return person, seal
 
 
-def _receive(clerk, school, transfer, email: str = "") -> Dossier:
+def _receive(
+    clerk, school, transfer, email: str = "", address: str = "Số 8, tổ 3, ấp 2, xã Thử Nghiệm"
+) -> Dossier:
     """Received Mon 30/11/2026 09:00, due Mon 07/12/2026 17:00."""
     with frozen_at(at(2026, 11, 30, 9, 0)):
         return services.dossier_receive(
@@ -70,6 +72,7 @@ def _receive(clerk, school, transfer, email: str = "") -> Dossier:
                 "applicant_name": "Nguyễn Văn An",
                 "applicant_phone": "0912345678",
                 "applicant_email": email,
+                "applicant_address": address,  # posting the letter needs it
             },
             provided_documents=[d["name"] for d in transfer.documents],
         )
@@ -384,7 +387,8 @@ def _demo_apology_is_issued_signed_and_posted(calendar: WorkCalendar) -> None:
             actor=clerk,
             unit=school,
             procedure=transfer,
-            applicant={"applicant_name": "Phạm Thị Mai"},
+            # As every demo dossier, with an address (the letter is posted to it).
+            applicant={"applicant_name": "Phạm Thị Mai", "applicant_address": "Số 5, ấp 1"},
             provided_documents=[d["name"] for d in transfer.documents],
         )
     assert dossier.due_at is not None
@@ -648,6 +652,62 @@ def test_an_apology_counts_and_reads_as_sent_only_once_its_letter_is_released(
     with frozen_at(at(2026, 12, 8, 9, 0)):
         assert _apology_kpis(school) == ((1, 1), (1, 1))
         assert "(đơn vị đã gửi văn bản xin lỗi)" in _lookup(dossier)
+
+
+@pytest.mark.django_db
+def test_a_letter_is_not_recorded_as_posted_without_the_citizens_address(
+    school, principal, clerk, transfer, certificates
+) -> None:
+    """A posted letter needs an address (domain.md 1.4: it goes to the citizen): refused with a
+    message saying what to fill in and where, nothing written; handing it over in person is not
+    affected, and once the desk fills the address in, posting is recorded."""
+    from cchc.dossiers.applicant import dossier_set_address
+
+    dossier = _receive(clerk, school, transfer, address="")
+    with frozen_at(at(2026, 12, 3, 9, 0)):
+        assert _apologize(principal, dossier).status_code == 302
+    doc = Apology.objects.get(dossier=dossier).outgoing
+    assert doc is not None
+    with frozen_at(at(2026, 12, 3, 10, 0)):
+        released_letter(doc, clerk=clerk, principal=principal)
+    url = reverse("dossiers:apology_hand_over", args=[dossier.pk])
+    audits = AuditEvent.objects.filter(verb="dossier.apology_handed")
+
+    page_url = reverse("dossiers:detail", args=[dossier.pk])
+    assert 'id="apology-no-address"' in client_for(clerk).get(page_url).content.decode()
+    refused = client_for(clerk).post(url, {"how": "buu-dien"})
+    assert refused.status_code == 422
+    message = refused.content.decode()
+    assert "hồ sơ chưa có địa chỉ của người nộp" in message
+    assert "Sửa địa chỉ người nộp" in message  # where to fill it in
+    apology = Apology.objects.get(dossier=dossier)
+    assert (apology.handed_over_at, apology.handed_over_how) == (None, "")
+    assert not audits.exists()
+
+    dossier.refresh_from_db()
+    dossier_set_address(actor=clerk.user, dossier=dossier, address="Số 8, ấp 2, xã Thử Nghiệm")
+    assert 'id="apology-no-address"' not in client_for(clerk).get(page_url).content.decode()
+    with frozen_at(at(2026, 12, 3, 15, 0)):
+        assert client_for(clerk).post(url, {"how": "buu-dien"}).status_code == 302
+    apology.refresh_from_db()
+    assert apology.handed_over_how == "buu-dien"
+    assert audits.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_letter_without_an_address_may_still_be_handed_over_in_person(
+    school, principal, clerk, transfer, certificates
+) -> None:
+    dossier = _receive(clerk, school, transfer, address="")
+    with frozen_at(at(2026, 12, 3, 9, 0)):
+        assert _apologize(principal, dossier).status_code == 302
+        doc = Apology.objects.get(dossier=dossier).outgoing
+        assert doc is not None
+        released_letter(doc, clerk=clerk, principal=principal)
+    url = reverse("dossiers:apology_hand_over", args=[dossier.pk])
+    with frozen_at(at(2026, 12, 3, 15, 0)):
+        assert client_for(clerk).post(url, {"how": "truc-tiep"}).status_code == 302
+    assert Apology.objects.get(dossier=dossier).handed_over_how == "truc-tiep"
 
 
 @pytest.mark.django_db

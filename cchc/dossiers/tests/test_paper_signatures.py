@@ -35,13 +35,21 @@ def clerk_certificate(ca, school, clerk):
     return record
 
 
+#: Printed on the signed papers as kept (domain.md 1.5: they go to the citizen).
+ADDRESS = "Số 27, tổ 4, ấp 3, xã Thử Nghiệm"
+
+
 def _receive(clerk, school, transfer) -> Dossier:
     with frozen_at(at(2026, 11, 30, 9, 0)):
         return services.dossier_receive(
             actor=clerk.user,
             unit=school,
             procedure=transfer,
-            applicant={"applicant_name": "Nguyễn Văn An", "applicant_phone": "0912345678"},
+            applicant={
+                "applicant_name": "Nguyễn Văn An",
+                "applicant_phone": "0912345678",
+                "applicant_address": ADDRESS,
+            },
             provided_documents=[d["name"] for d in transfer.documents],
         )
 
@@ -104,6 +112,7 @@ def test_the_receiving_clerk_signs_the_receipt_once_and_it_is_served_signed(
     text = " ".join(run_tool("pdftotext", str(path), "-").split())
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
     assert dossier.code in text
+    assert f"Địa chỉ: {ADDRESS}" in text
 
     again = client_for(clerk).post(sign_url, {"pin": pki.PIN})
     assert again.status_code == 409
@@ -149,6 +158,7 @@ def test_the_supplement_request_is_signed_and_stays_signed_once_answered(
     text = " ".join(run_tool("pdftotext", str(path), "-").split())
     assert "ngày 01 tháng 12 năm 2026" in text  # dated the day it was asked for
     assert "Thiếu học bạ" in text
+    assert f"Địa chỉ: {ADDRESS}" in text
     with frozen_at(at(2026, 12, 3, 9, 0)):
         dossier = services.dossier_supplement_received(actor=clerk.user, dossier=dossier)
     page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
