@@ -85,7 +85,7 @@ def test_a_returned_apology_corrected_in_the_browser(live_server, page, settings
     form.get_by_role("button", name="Sửa và trình ký lại").click()
     page.wait_for_load_state()
     letter = page.locator("#apology-letter")
-    assert "Chờ lãnh đạo duyệt (người ký: Nguyễn Thị Thanh Trang)" in letter.inner_text()
+    assert "Chờ kiểm tra (người ký: Nguyễn Thị Thanh Trang)" in letter.inner_text()
     assert "Đã sửa lý do, ngày hẹn và trình ký lại văn bản xin lỗi." in page.content()
     assert page.locator("#apology-revise").count() == 0
     timeline = page.locator("#timeline").inner_text()
