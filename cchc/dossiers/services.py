@@ -407,6 +407,10 @@ def _counter_dossier(
         subject=subject.strip()[:300],
         documents=[{**d, "provided": d.get("name") in provided} for d in procedure.documents],
         submitted_at=now,
+        # The officer at the counter, whom the guidance or refusal names and who signs it
+        # (Mẫu 02 "Người hướng dẫn", Mẫu 03 "Người tiếp nhận hồ sơ"); the clock has not
+        # started (`received_at` stays empty until the papers are complete).
+        received_by=actor,
         **fields,
     )
 

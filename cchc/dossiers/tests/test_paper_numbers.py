@@ -121,8 +121,15 @@ def test_each_form_runs_its_own_sequence_per_unit_and_year_in_issue_order(
 
     # Printed in box 3 with the form's code and the unit's symbol (the Word file; the PDFs are
     # read in the test below).
-    assert f"Số: 02/PBS-{symbol}" in docx_text(_paper(clerk, guided, "bo-sung", "docx"))
-    assert f"Số: 01/PTC-{symbol}" in docx_text(_paper(clerk, counter_refused, "tu-choi", "docx"))
+    guidance = docx_text(_paper(clerk, guided, "bo-sung", "docx"))
+    assert f"Số: 02/PBS-{symbol}" in guidance
+    assert clerk.full_name in guidance  # the counter's officer, who signs it
+    at_counter = docx_text(_paper(clerk, counter_refused, "tu-choi", "docx"))
+    assert f"Số: 01/PTC-{symbol}" in at_counter
+    assert clerk.full_name in at_counter
+    page = client_for(clerk).get(reverse("dossiers:detail", args=[counter_refused.pk]))
+    # Named as the signer (she has no certificate here), not "không rõ cán bộ tiếp nhận".
+    assert f"Chưa ký số: {clerk.full_name} chưa có chứng thư số" in page.content.decode()
     assert f"Số: 02/PTC-{symbol}" in docx_text(_paper(principal, first, "tu-choi", "docx"))
     assert f"Số: 01/PBS-{symbol}" in docx_text(_paper(clerk, first, "bo-sung", "docx"))
 
