@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -32,7 +32,7 @@ from cchc.documents.models import (
     SigningCertificate,
 )
 from cchc.documents.references import DocRefError, format_reference, parse_reference, type_name
-from cchc.documents.signals import outgoing_numbered
+from cchc.documents.signals import OutgoingCorrection, outgoing_correction, outgoing_numbered
 from cchc.documents.workflow import (
     EDITABLE,
     INCOMING_TRANSITIONS,
@@ -461,6 +461,20 @@ _REVIEW_VERBS: dict[str, AuditVerb] = {
 }
 
 
+class CorrectElsewhere(ValidationError):
+    """A draft another app corrects through its own form was sent up from the register (409)."""
+
+    status_code = 409
+
+
+def correction_of(doc: OutgoingDocument) -> OutgoingCorrection | None:
+    """Where the draft is corrected, when another app owns it (`signals.outgoing_correction`)."""
+    for _receiver, answer in outgoing_correction.send(sender=OutgoingDocument, doc=doc):
+        if answer is not None:
+            return cast(OutgoingCorrection, answer)
+    return None
+
+
 def outgoing_transition(
     *,
     actor: User,
@@ -468,13 +482,21 @@ def outgoing_transition(
     to: str,
     expected_version: int | None = None,
     note: str = "",
+    by_owner: bool = False,
 ) -> OutgoingDocument:
     """Submit for review (drafter), approve or send back (leader). `note`: the leader's reason
-    for sending a draft back, which the drafter reads to correct it (`last_return`)."""
+    for sending a draft back, which the drafter reads to correct it (`last_return`).
+
+    A draft another app owns and corrects through its own form (an apology letter) is sent up
+    by that app only (`by_owner`): from anywhere else CorrectElsewhere (409) says where."""
     needed = DRAFT if to in (OS.REVIEW,) else APPROVE
     permissions.require(actor, needed, doc.unit)
     if to not in _REVIEW_VERBS:
         raise ValidationError("Thao tác không hợp lệ.")
+    if to == OS.REVIEW and not by_owner:
+        correction = correction_of(doc)
+        if correction is not None:
+            raise CorrectElsewhere(correction.message)
     note = " ".join(note.split())[:500]
     with transaction.atomic():
         doc = _lock_outgoing(doc, expected_version)
@@ -559,10 +581,7 @@ def outgoing_number(
             scope = f"out-secret:{today.year}" if doc.secret_sequence else f"out:{today.year}"
             number = next_number(doc.unit, scope)
             symbol = format_reference(
-                number,
-                doc.type_code or None,
-                doc.unit.symbol,
-                None if doc.type_code else doc.drafting_unit,
+                number, *_symbol_parts(doc.type_code, doc.unit.symbol, doc.drafting_unit)
             )
             doc = _move_outgoing(
                 actor,
@@ -583,6 +602,26 @@ def outgoing_number(
 
 
 # ---------------------------------------------------------------- signing
+
+
+def _symbol_parts(
+    type_code: str, issuer: str, drafting_unit: str
+) -> tuple[str | None, str, str | None]:
+    """What `format_reference` composes the symbol from: a công văn (no type) takes the
+    drafting unit after the issuer ("05/THCSNTB-VP"), a typed document its type before it."""
+    return (type_code or None, issuer, None if type_code else drafting_unit)
+
+
+def symbol_to_be(type_code: str, issuer: str, drafting_unit: str) -> str:
+    """The symbol numbering will give a document, without its number: what a draft prints
+    after the blank the register fills ("Số:    /THCSNTB-VP"), so that draft and released
+    paper read alike but for the number (Decree 30 Art. 15; domain.md 6.2, 6.3)."""
+    try:
+        return format_reference(1, *_symbol_parts(type_code, issuer, drafting_unit)).split("/", 1)[
+            1
+        ]
+    except DocRefError:  # an issuer not yet set up: the parts as they stand
+        return "-".join(p for p in (type_code, issuer, drafting_unit if not type_code else "") if p)
 
 
 def certificate_for(staff: Staff | None, unit: Unit) -> SigningCertificate:
@@ -631,11 +670,7 @@ def render_docx(doc: OutgoingDocument) -> bytes:
         number, symbol = doc.symbol.split("/", 1)
     else:  # a draft: the number is left blank, the symbol is what numbering will compose
         number = None
-        symbol = "-".join(
-            p
-            for p in (doc.type_code, unit.symbol, doc.drafting_unit if not doc.type_code else "")
-            if p
-        )
+        symbol = symbol_to_be(doc.type_code, unit.symbol, doc.drafting_unit)
     signer = doc.signer
     head = (doc.head_title or "").upper()
     authority = f"{doc.authority} {head}".strip() if doc.authority else ""

@@ -13,6 +13,12 @@ keeps the agency-to-agency text.
 `outgoing_source` is asked by the document's page and its Word download for what another app
 made the document from (an apology letter from its dossier): a receiver that owns the document
 returns an `OutgoingSource`, any other returns None.
+
+`outgoing_correction` is asked before a draft is sent for review from the register (its page's
+"Trình kiểm tra"): a receiver that owns the document and corrects it through a form of its own
+(the apology letter, redrafted from the corrected apology) answers an `OutgoingCorrection`; the
+page then links there instead of offering the button, and the review is refused (409), so that
+a letter sent back is never sent up again unchanged. Any other receiver returns None.
 """
 
 from __future__ import annotations
@@ -45,6 +51,16 @@ class OutgoingSource:
     view_copy_form_name: str = ""
 
 
+@dataclass(frozen=True)
+class OutgoingCorrection:
+    """Where a draft owned by another app is corrected and sent up again: `message` says so in
+    the words of the refusal, `url` and `label` are the link the document's page shows."""
+
+    message: str
+    url: str
+    label: str
+
+
 # Sent with sender=OutgoingDocument, doc=<the numbered document>, actor=<who numbered it>.
 outgoing_numbered = Signal()
 
@@ -54,3 +70,6 @@ citizen_mail_text = Signal()
 # Sent with sender=OutgoingDocument, doc=<the document>, user=<who asks>; answers
 # OutgoingSource|None.
 outgoing_source = Signal()
+
+# Sent with sender=OutgoingDocument, doc=<the draft>; answers OutgoingCorrection|None.
+outgoing_correction = Signal()

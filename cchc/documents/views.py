@@ -247,6 +247,8 @@ def _outgoing_context(request: HttpRequest, doc: Any) -> dict[str, Any]:
         or permissions.can(user, permissions.VIEW_PERSONAL_DATA, unit),
         "source": _source(doc, user),
         "returned": services.last_return(doc),
+        # A draft corrected elsewhere (a returned apology letter): a link there, no button.
+        "correction": services.correction_of(doc) if doc.status == OS.DRAFT else None,
     }
 
 
@@ -317,8 +319,12 @@ def outgoing_act(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _text(error))
         doc.refresh_from_db()
+        status = getattr(error, "status_code", 422)  # corrected elsewhere: 409
         return render(
-            request, "documents/outgoing_detail.html", _outgoing_context(request, doc), status=422
+            request,
+            "documents/outgoing_detail.html",
+            _outgoing_context(request, doc),
+            status=status,
         )
     messages.success(
         request,

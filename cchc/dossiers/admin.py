@@ -9,6 +9,7 @@ from cchc.dossiers.models import (
     DossierEvent,
     DossierPause,
     IntakeWindow,
+    PaperNumber,
     Procedure,
     SignedPaper,
 )
@@ -61,6 +62,14 @@ class ApologyAdmin(ReadOnlyDossierChild):
 @admin.register(SignedPaper)
 class SignedPaperAdmin(ReadOnlyDossierChild):
     list_display = ["dossier", "kind", "signer", "signed_at"]
+
+
+@admin.register(PaperNumber)
+class PaperNumberAdmin(ReadOnlyDossierChild):
+    """Given by the services as Mẫu 02 and 03 are issued (`paper_numbers`); never edited."""
+
+    list_display = ["unit", "year", "form", "number", "dossier", "issued_at"]
+    list_filter = ["unit", "year", "form"]
 
 
 @admin.register(DossierAttachment)

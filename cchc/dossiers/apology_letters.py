@@ -177,7 +177,9 @@ def _write_draft(actor: User, apology: Apology, doc: OutgoingDocument) -> Outgoi
     if old and old != doc.pdf.name:
         name = old
         transaction.on_commit(lambda: doc.pdf.storage.delete(name))
-    doc = documents.outgoing_transition(actor=actor, doc=doc, to=OS.REVIEW, note=FROM_DOSSIER)
+    doc = documents.outgoing_transition(
+        actor=actor, doc=doc, to=OS.REVIEW, note=FROM_DOSSIER, by_owner=True
+    )
     if permissions.can(actor, permissions.APPROVE_DOCUMENTS, dossier.unit):
         doc = documents.outgoing_transition(actor=actor, doc=doc, to=OS.APPROVED, note=FROM_DOSSIER)
     return doc
@@ -359,6 +361,25 @@ def letter_source(sender: Any, doc: OutgoingDocument, user: AnyUser, **_: Any) -
     )
 
 
+def letter_correction(sender: Any, doc: OutgoingDocument, **_: Any) -> Any:
+    """An apology letter is corrected through its apology (reason, new date) on the dossier
+    page, "Sửa và trình ký lại" (`services.dossier_apology_revise`), which redrafts the same
+    letter from them: never sent up again unchanged from the register's page."""
+    from cchc.documents.signals import OutgoingCorrection
+
+    apology = Apology.objects.select_related("dossier").filter(outgoing=doc).first()
+    if apology is None:
+        return None
+    code = apology.dossier.code
+    return OutgoingCorrection(
+        message=f"Văn bản xin lỗi của hồ sơ {code} được sửa ở trang hồ sơ: sửa lý do, ngày hẹn "
+        "trả mới rồi bấm “Sửa và trình ký lại”; không trình lại nguyên dự thảo từ trang văn "
+        "bản đi.",
+        url=reverse("dossiers:detail", args=[apology.dossier_id]) + "#apology-revise",
+        label=f"Sửa và trình ký lại ở hồ sơ {code}",
+    )
+
+
 def sees_letter_personal_data(user: AnyUser, dossier: Dossier) -> bool:
     """Whether `user` may read the letter as issued, with its addressee's address and phone:
     only who may see the dossier's unit's personal data (never the commune's oversight)."""
@@ -535,12 +556,15 @@ def letter_state(user: AnyUser, dossier: Dossier) -> LetterState | None:
             may_issue=may_issue(user, dossier),
         )
     signer = letter.signer.full_name if letter.signer is not None else "thủ trưởng đơn vị"
+    # The state's name is the letter's own, as its page under the register shows it
+    # (`OutgoingStatus`), followed by what comes next: one word for one state on both pages.
+    state = OutgoingStatus(letter.status).label
     labels = {
-        OS.DRAFT: (f"Dự thảo, chờ trình duyệt (người ký: {signer})", "warn"),
-        OS.REVIEW: (f"Chờ lãnh đạo duyệt (người ký: {signer})", "warn"),
-        OS.APPROVED: (f"Chờ văn thư cấp số (người ký: {signer})", "info"),
-        OS.NUMBERED: (f"Chờ ký: số {letter.symbol}, người ký {signer}", "warn"),
-        OS.SIGNED: (f"Đã ký số ({signer}), chờ văn thư phát hành", "info"),
+        OS.DRAFT: (f"{state}, chờ trình ký (người ký: {signer})", "warn"),
+        OS.REVIEW: (f"{state} (người ký: {signer})", "warn"),
+        OS.APPROVED: (f"{state}, chờ văn thư cấp số (người ký: {signer})", "info"),
+        OS.NUMBERED: (f"{state} {letter.symbol}, chờ ký số (người ký: {signer})", "warn"),
+        OS.SIGNED: (f"{state} ({signer}), chờ văn thư phát hành", "info"),
     }
     returned = documents.last_return(letter)
     if letter.status == OS.RELEASED:
@@ -589,7 +613,7 @@ def _signature_lines(letter: OutgoingDocument) -> tuple[str, ...]:
 _WAITING = {
     "": "chưa trình ký",
     OS.DRAFT: "bị trả lại dự thảo: sửa và trình ký lại",
-    OS.REVIEW: "chờ duyệt",
+    OS.REVIEW: OS.REVIEW.label.lower(),  # "chờ kiểm tra", the letter's page's word
     OS.APPROVED: "chờ cấp số",
     OS.NUMBERED: "chờ ký số",
     OS.SIGNED: "chờ phát hành",

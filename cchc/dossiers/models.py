@@ -598,6 +598,50 @@ class SignedPaper(TimeStampedModel):
         return f"{self.kind} {self.dossier.code} ({self.signer})"
 
 
+class PaperForm(models.TextChoices):
+    """The one-stop papers numbered by the system when issued (their codes: domain-2025.md 4)."""
+
+    SUPPLEMENT = "02", "Mẫu 02 (PBS)"
+    REFUSAL = "03", "Mẫu 03 (PTC)"
+
+
+class PaperNumber(models.Model):
+    """The number of an issued supplement request (Mẫu 02) or refusal (Mẫu 03): "Số: 07/PBS-…".
+
+    A running sequence per unit, per calendar year and per form, from 01 (Decree 30 Art. 15,
+    domain.md 6.3: numbered in order of issue within the year, unique within it), given inside
+    the transaction that issues the paper (`paper_numbers.issue`) and kept here, so that every
+    copy, unsigned or signed, re-downloaded or not, carries the same number. `subject` tells
+    apart papers of one form of a dossier, as `SignedPaper.subject` does: the supplement request
+    of each pause ("pause:12"); empty for the refusal, which a dossier has once.
+    """
+
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    form = models.CharField("Mẫu", max_length=2, choices=PaperForm.choices)
+    year = models.PositiveSmallIntegerField("Năm")
+    number = models.PositiveIntegerField("Số")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="paper_numbers")
+    subject = models.CharField(max_length=40, blank=True)
+    issued_at = models.DateTimeField("Cấp số lúc")
+
+    class Meta:
+        verbose_name = "Số giấy tờ một cửa"
+        verbose_name_plural = "Số giấy tờ một cửa"
+        ordering = ["unit", "year", "form", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "form", "number"], name="paper_number_unique_in_year"
+            ),
+            models.UniqueConstraint(
+                fields=["dossier", "form", "subject"], name="paper_number_one_per_paper"
+            ),
+            one_of("form", PaperForm, name="paper_number_form_valid", label="Mẫu"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number:02d}/{self.form} {self.year} ({self.dossier_id})"
+
+
 class DossierAttachment(TimeStampedModel):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
     document_name = models.CharField("Giấy tờ", max_length=300)

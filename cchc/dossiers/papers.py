@@ -345,8 +345,11 @@ def supplement_request(
     reason: str,
     contact: str,
     issued_on: date | None = None,
+    number: str | None = None,
 ) -> OfficialDocument:
-    """Mẫu 02: what the applicant must add or correct, why, and whom to ask."""
+    """Mẫu 02: what the applicant must add or correct, why, and whom to ask. `number` ("07")
+    is the one the system gave when the request was issued (`paper_numbers`); without it the
+    number is left blank."""
     applicant = dossier.applicant
     wanted = "\n".join(f"{number}. {item.strip()}" for number, item in enumerate(items, start=1))
     body: list[Paragraph | Table] = [
@@ -373,13 +376,20 @@ def supplement_request(
         signature=SignatureBlock(
             title="NGƯỜI HƯỚNG DẪN", note=SIGN_HERE, name=dossier.receiver_name
         ),
+        number=number,
     )
 
 
 def refusal(
-    unit: UnitInfo, dossier: DossierInfo, *, reason: str, issued_on: date | None = None
+    unit: UnitInfo,
+    dossier: DossierInfo,
+    *,
+    reason: str,
+    issued_on: date | None = None,
+    number: str | None = None,
 ) -> OfficialDocument:
-    """Mẫu 03: the unit does not accept the dossier, with the specific reason."""
+    """Mẫu 03: the unit does not accept the dossier, with the specific reason; `number` as on
+    Mẫu 02."""
     applicant = dossier.applicant
     body: list[Paragraph | Table] = [
         _plain(
@@ -404,6 +414,7 @@ def refusal(
         summary=f"Mã hồ sơ: {dossier.code}",
         side_signatures=_counter_signatures(dossier),
         notes=dossier.notes,
+        number=number,
     )
 
 

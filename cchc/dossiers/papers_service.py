@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cchc.core.official_docs import OfficialDocError, converter, layout, ooxml
 from cchc.core.timezones import VN
-from cchc.dossiers import hooks, papers
+from cchc.dossiers import hooks, paper_numbers, papers
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import DossierStatus
 
@@ -186,6 +186,9 @@ def build(
             contact=f"{dossier.unit.name} — {dossier.unit.phone}".strip(" —"),
             # Dated the day it was asked for, not the day it is printed or signed.
             issued_on=pause.started_at.astimezone(VN).date(),
+            number=paper_numbers.number_of(
+                dossier, kind, paper_numbers.subject_for_pause(pause.pk)
+            ),
         )
     if kind == "tu-choi":
         refused_at = dossier.result_at or dossier.stopped_at
@@ -194,10 +197,21 @@ def build(
             info,
             reason=dossier.result_note,
             issued_on=refused_at.astimezone(VN).date() if refused_at is not None else None,
+            number=paper_numbers.number_of(dossier, kind),
         )
     if kind == "xin-loi":
+        from cchc.documents.services import symbol_to_be
+        from cchc.dossiers.apology_letters import DRAFTING_UNIT
+
         apology = dossier.apology
         letter = apology.outgoing
+        # Before numbering, the symbol the register will give the letter, its number left
+        # blank for the clerk: "Số:    /THCSNTB-VP", as released "Số: 25/THCSNTB-VP".
+        to_be = (
+            symbol_to_be(letter.type_code, dossier.unit.symbol, letter.drafting_unit)
+            if letter is not None
+            else symbol_to_be("", dossier.unit.symbol, DRAFTING_UNIT)
+        )
         if letter is not None and letter.signer is not None:
             # Issued as an outgoing letter: its signer, and its number and date once numbered.
             number, symbol = _split_symbol(letter.symbol)
@@ -210,7 +224,7 @@ def build(
                 signer_title=letter.head_title or letter.signer.position or "Thủ trưởng đơn vị",
                 issued_on=letter.issued_on,
                 number=number,
-                symbol=symbol,
+                symbol=symbol or to_be,
             )
         name, title = _head(dossier)
         return papers.apology(
@@ -220,6 +234,7 @@ def build(
             new_due_at=apology.new_due_at,
             signer_name=name,
             signer_title=title,
+            symbol=to_be,
         )
     if kind == "dung":
         stage = DossierStatus(
@@ -239,7 +254,17 @@ def _split_symbol(symbol: str) -> tuple[str | None, str]:
 
 
 def _letter_state(dossier: Dossier, kind: str) -> str:
-    """What of the apology letter the paper prints (signer, number, date): part of its key."""
+    """What of the apology letter the paper prints (signer, number, date), or the numbers given
+    to the supplement requests and the refusal: part of the paper's key, so a stored PDF is
+    never served with a number other than the one the paper has."""
+    if kind in paper_numbers.FORM_OF:
+        return repr(
+            list(
+                dossier.paper_numbers.filter(form=paper_numbers.FORM_OF[kind])
+                .order_by("pk")
+                .values_list("subject", "year", "number")
+            )
+        )
     if kind != "xin-loi":
         return ""
     letter = getattr(getattr(dossier, "apology", None), "outgoing", None)

@@ -21,7 +21,7 @@ from cchc.core.audit import audit_record, snapshot
 from cchc.core.audit_verbs import AuditVerb
 from cchc.core.conflicts import unique_or_conflict
 from cchc.core.timezones import VN
-from cchc.dossiers import deadlines, hooks, intake_windows
+from cchc.dossiers import deadlines, hooks, intake_windows, paper_numbers
 from cchc.dossiers.channels import COUNTER_CHANNELS
 from cchc.dossiers.models import (
     Apology,
@@ -186,8 +186,13 @@ def _require_staff_of(actor: User, unit: Unit, permission: str) -> None:
 
 
 def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
+    # The dossier's row only: locking its unit's row as well (the joined rows) would hold every
+    # other transaction of the unit at its commit, where PostgreSQL checks the foreign keys to
+    # the unit, while it holds a counter this one waits for: a deadlock, a 500.
     locked = (
-        Dossier.objects.select_for_update().select_related("unit", "procedure").get(pk=dossier.pk)
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("unit", "procedure")
+        .get(pk=dossier.pk)
     )
     if expected_version is not None and locked.version != expected_version:
         raise StaleDossier(
@@ -421,6 +426,10 @@ def _counter_dossier(
         subject=subject.strip()[:300],
         documents=[{**d, "provided": d.get("name") in provided} for d in procedure.documents],
         submitted_at=now,
+        # The officer at the counter, whom the guidance or refusal names and who signs it
+        # (Mẫu 02 "Người hướng dẫn", Mẫu 03 "Người tiếp nhận hồ sơ"); the clock has not
+        # started (`received_at` stays empty until the papers are complete).
+        received_by=actor,
         **fields,
     )
 
@@ -460,12 +469,15 @@ def dossier_counter_guidance(
         status=S.SUPPLEMENT,
     )
     now = dossier.submitted_at
-    DossierPause.objects.create(
+    pause = DossierPause.objects.create(
         dossier=dossier,
         started_at=now,
         reason=reason.strip() or "Hồ sơ chưa đủ thành phần theo quy định.",
         items=items,
         requested_by=actor,
+    )
+    paper_numbers.issue(
+        dossier, "bo-sung", at=now, subject=paper_numbers.subject_for_pause(pause.pk)
     )
     DossierEvent.objects.create(
         dossier=dossier,
@@ -514,6 +526,7 @@ def dossier_counter_refusal(
     dossier.result_note = reason.strip()
     dossier.stopped_at = dossier.submitted_at
     dossier.save(update_fields=["result_note", "stopped_at"])
+    paper_numbers.issue(dossier, "tu-choi", at=dossier.submitted_at)
     DossierEvent.objects.create(
         dossier=dossier,
         at=dossier.submitted_at,
@@ -673,12 +686,18 @@ def dossier_request_supplement(
     if not items or not reason.strip():
         raise ValidationError({"items": "Hãy ghi rõ giấy tờ cần bổ sung và lý do."})
     dossier.supplement_count += 1
-    DossierPause.objects.create(
+    pause = DossierPause.objects.create(
         dossier=dossier,
         started_at=timezone.now(),
         reason=reason.strip(),
         items=items,
         requested_by=actor,
+    )
+    paper_numbers.issue(
+        dossier,
+        "bo-sung",
+        at=pause.started_at,
+        subject=paper_numbers.subject_for_pause(pause.pk),
     )
     _move(
         actor=actor,
@@ -951,6 +970,8 @@ def dossier_decide(
     dossier.result_kind = "granted" if granted else "refused"
     dossier.result_note = note.strip()
     dossier.step = ""
+    if not granted:  # the written refusal with its reason is the result (Mẫu 03)
+        paper_numbers.issue(dossier, "tu-choi", at=now)
     _move(
         actor=actor,
         dossier=dossier,
@@ -990,6 +1011,7 @@ def dossier_refuse_at_intake(
         raise ValidationError({"reason": "Hãy nêu lý do từ chối."})
     dossier.result_note = reason.strip()
     dossier.stopped_at = timezone.now()
+    paper_numbers.issue(dossier, "tu-choi", at=dossier.stopped_at)
     return _move(
         actor=actor,
         dossier=dossier,

@@ -38,10 +38,28 @@ def act_on_letter(staff: Staff, doc: OutgoingDocument, action: str, pin: str = "
     )
 
 
+def resend_returned(staff: Staff, doc: OutgoingDocument) -> Any:
+    """Send a returned apology letter up again from its dossier page, its apology as it stands."""
+    from cchc.core.timezones import VN
+    from cchc.dossiers.models import Apology
+
+    apology = Apology.objects.select_related("dossier").get(outgoing=doc)
+    return client_for(staff).post(
+        reverse("dossiers:apology_revise", args=[apology.dossier_id]),
+        {
+            "reason": apology.reason,
+            "new_due_at": f"{apology.new_due_at.astimezone(VN):%Y-%m-%d}",
+            "version": apology.dossier.version,
+        },
+    )
+
+
 def released_letter(doc: OutgoingDocument, *, clerk: Staff, principal: Staff) -> OutgoingDocument:
     """Walk an apology's letter from where it stands to released, through the letter's page as
-    its users do: the clerk sends a draft for approval, the principal approves, the clerk
-    numbers, the principal signs with his PIN, the clerk releases it with the seal.
+    its users do: the clerk sends a draft for approval (a draft sent back, through the
+    apology's "Sửa và trình ký lại" on the dossier page, the only way it goes up again), the
+    principal approves, the clerk numbers, the principal signs with his PIN, the clerk releases
+    it with the seal.
 
     For the tests to which a released letter is only set-up (the steps themselves, and who may
     take each, are tested in test_apology_letters); each step must succeed, or the test stops
@@ -57,7 +75,11 @@ def released_letter(doc: OutgoingDocument, *, clerk: Staff, principal: Staff) ->
     while doc.status != OS.RELEASED:
         before = doc.status
         staff, action, pin = steps[before]
-        response = act_on_letter(staff, doc, action, pin)
+        response = (
+            resend_returned(clerk, doc)
+            if before == OS.DRAFT
+            else act_on_letter(staff, doc, action, pin)
+        )
         assert response.status_code == 302, (action, response.status_code)
         doc.refresh_from_db()
         assert doc.status != before, (action, doc.status)

@@ -63,7 +63,7 @@ def test_the_apology_letter_from_the_dossier_page(live_server, page, settings, t
     page.get_by_role("button", name="Lập văn bản xin lỗi").click()
     letter = panel.locator("#apology-letter")
     letter.wait_for()
-    assert "Chờ văn thư cấp số (người ký: Nguyễn Thị Thanh Trang)" in letter.inner_text()
+    assert "Đã duyệt, chờ văn thư cấp số (người ký: Nguyễn Thị Thanh Trang)" in letter.inner_text()
     assert letter.get_by_role("link", name="Bản PDF chưa ký (để đọc trước khi ký)").count() == 1
 
     doc = Apology.objects.get(dossier=dossier).outgoing

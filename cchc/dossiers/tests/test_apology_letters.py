@@ -132,11 +132,15 @@ def test_an_apology_is_numbered_signed_by_the_principal_and_mailed_to_the_citize
     assert apology.signer_name == "Nguyễn Thị Thanh Trang"
     assert AuditEvent.objects.filter(verb="dossier.apology_issue").count() == 1
     assert (rate.numerator, rate.denominator) == (0, 1)  # late since 07/12, not yet sent
-    assert "Chờ văn thư cấp số" in page
+    assert "Đã duyệt, chờ văn thư cấp số" in page
     assert "Bản PDF chưa ký" in page
     draft = _pdf_text(doc.pdf.read(), tmp_path)
     assert "VĂN BẢN XIN LỖI" in draft
     assert "Nguyễn Thị Thanh Trang" in draft
+    # The draft reads as the released letter will but for the number, left blank for the
+    # clerk's register: "Số:      /THCSTN1-VP", never the form's own "/PXL-" code.
+    assert f"Số: /{school.symbol}-VP" in draft
+    assert "PXL" not in draft
 
     with frozen_at(at(2026, 12, 8, 10, 0)):
         # The principal does not number (the clerk's register); the clerk numbers.
@@ -151,7 +155,7 @@ def test_an_apology_is_numbered_signed_by_the_principal_and_mailed_to_the_citize
     assert "ngày 08 tháng 12 năm 2026" in numbered
     assert "Trường nơi đi chưa gửi xác nhận học bạ" in numbered
     assert "10/12/2026" in numbered
-    assert f"Chờ ký: số {doc.symbol}" in page
+    assert f"Đã cấp số {doc.symbol}, chờ ký số" in page
     assert AuditEvent.objects.filter(verb="dossier.apology_numbered").exists()
 
     with frozen_at(at(2026, 12, 8, 11, 0)):
@@ -224,10 +228,10 @@ def test_a_clerks_apology_waits_for_approval_and_without_e_mail_is_handed_over(
     assert doc is not None
     assert doc.status == OS.REVIEW
     page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
-    assert "Chờ lãnh đạo duyệt (người ký: Nguyễn Thị Thanh Trang)" in page
+    assert "Chờ kiểm tra (người ký: Nguyễn Thị Thanh Trang)" in page
     # The queue tells each person the letters waiting for their own step.
     queue = reverse("dossiers:queue")
-    assert f"{dossier.code}</a> — chờ duyệt" in client_for(principal).get(queue).content.decode()
+    assert f"{dossier.code}</a> — chờ kiểm tra" in client_for(principal).get(queue).content.decode()
     assert 'id="apology-letters-waiting"' not in client_for(clerk).get(queue).content.decode()
 
     with frozen_at(at(2026, 12, 3, 10, 0)):

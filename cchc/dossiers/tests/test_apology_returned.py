@@ -166,7 +166,7 @@ def test_a_returned_apology_is_corrected_sent_again_signed_and_released(
     [record] = AuditEvent.objects.filter(verb="dossier.apology_revise")
     assert record.before["reason"] == "Trường nơi đi chưa gửi xác nhận học bạ"
     assert record.after["reason"] == NEW_REASON
-    assert "Chờ lãnh đạo duyệt" in page
+    assert "Chờ kiểm tra (người ký:" in page
     assert 'id="apology-revise"' not in page  # on its way again: nothing to correct
     # One action, one row.
     [revised_row] = _timeline_rows(page, "03/12/2026 15:00")

@@ -1,4 +1,5 @@
 """In Chromium (1280 px): the clerk reads why the principal sent the apology letter back,
+is led from the letter's page to the dossier's correction form (no "Trình kiểm tra"),
 corrects its reason and new date on the dossier page and sends it again; a wrong PIN on a
 paper's signature brings her back to the dossier's papers with the message, and reloading the
 page posts nothing."""
@@ -73,7 +74,13 @@ def test_a_returned_apology_corrected_in_the_browser(live_server, page, settings
     )
 
     _log_in(page, live_server.url, "thuyltt")
-    page.goto(f"{live_server.url}/quan-ly/ho-so/{dossier.pk}/")
+    # On the letter's page under the register there is no sending it up unchanged: the link
+    # leads to the correction form on the dossier page.
+    page.goto(f"{live_server.url}/quan-ly/van-ban/di/{doc.pk}/")
+    assert page.get_by_role("button", name="Trình kiểm tra").count() == 0
+    page.get_by_role("link", name=f"Sửa và trình ký lại ở hồ sơ {dossier.code}").click()
+    page.wait_for_load_state()
+    assert page.url == f"{live_server.url}/quan-ly/ho-so/{dossier.pk}/#apology-revise"
     letter = page.locator("#apology-letter")
     assert "Bị trả lại dự thảo (Nguyễn Thị Thanh Trang" in letter.inner_text()
     assert "Ghi rõ trường nơi đi" in letter.inner_text()
@@ -85,7 +92,7 @@ def test_a_returned_apology_corrected_in_the_browser(live_server, page, settings
     form.get_by_role("button", name="Sửa và trình ký lại").click()
     page.wait_for_load_state()
     letter = page.locator("#apology-letter")
-    assert "Chờ lãnh đạo duyệt (người ký: Nguyễn Thị Thanh Trang)" in letter.inner_text()
+    assert "Chờ kiểm tra (người ký: Nguyễn Thị Thanh Trang)" in letter.inner_text()
     assert "Đã sửa lý do, ngày hẹn và trình ký lại văn bản xin lỗi." in page.content()
     assert page.locator("#apology-revise").count() == 0
     timeline = page.locator("#timeline").inner_text()
