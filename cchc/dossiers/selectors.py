@@ -293,9 +293,9 @@ def _lookup_sql() -> str:
             "returned_at",
         )
     ]
-    # The unit's name by primary key in a scalar subquery: joined, PostgreSQL's planner hashed
-    # the whole unit table for every look-up (a sequential scan of the units, a third of the
-    # statement's execution time with 100 units); a subquery is always one index probe.
+    # The unit's name in a scalar subquery: joined, PostgreSQL's planner built a hash of the
+    # whole unit table for every look-up (a third of the statement's execution time with 100
+    # units); as a subquery it reads the one row (pgbench: 0.157 → 0.135 ms per statement).
     columns += [
         col("p", p, "name"),
         f"(SELECT {col('u', u, 'name')} FROM {quote(u.db_table)} u"  # noqa: S608 - names are ours
