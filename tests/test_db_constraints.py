@@ -29,6 +29,7 @@ from cchc.dossiers.models import (
     DossierEvent,
     DossierPause,
     IntakeWindow,
+    PaperNumber,
     Procedure,
 )
 from cchc.feedback.models import Feedback, FeedbackEvent
@@ -78,6 +79,17 @@ class Rows:
             original_due_at=AT,
             new_due_at=AT + timedelta(days=2),
             signer_name="Nguyễn Thị Thanh Trang",
+        )
+
+    def _paper_number(self) -> PaperNumber:
+        return PaperNumber.objects.create(
+            unit=self.school,
+            form="02",
+            year=2026,
+            number=1,
+            dossier=self["dossier"],
+            subject="pause:1",
+            issued_at=AT,
         )
 
     def _window(self) -> IntakeWindow:
@@ -228,6 +240,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("dossier_event", "dossier_event_from_status_valid", {"from_status": "lost"}),
     ("pause", "dossier_pause_ends_after_start", {"ended_at": AT - timedelta(hours=1)}),
     ("apology", "apology_new_due_after_original", {"new_due_at": AT}),
+    ("paper_number", "paper_number_form_valid", {"form": "01"}),
     ("window", "intake_window_closes_after_opening", {"closes_on": date(2026, 6, 30)}),
     ("window", "intake_window_results_after_closing", {"results_on": date(2026, 7, 9)}),
     ("plan", "plan_status_valid", {"status": "forgotten"}),

@@ -184,6 +184,18 @@ def _apology_precondition(dossier: Dossier) -> str:
     return ""
 
 
+def _address_precondition(dossier: Dossier) -> str:
+    """While the dossier is open; once it has ended, only while its apology letter has not been
+    handed over or posted (posting it needs the address): a closed dossier has nothing left to
+    do, and its action panel stays empty."""
+    if dossier.status not in FINAL:
+        return ""
+    apology = getattr(dossier, "apology", None)
+    if apology is not None and apology.handed_over_at is None:
+        return ""
+    return "Hồ sơ đã kết thúc: không còn sửa địa chỉ người nộp."
+
+
 def _supplement_hint(dossier: Dossier) -> str:
     return f"tối đa {dossier.procedure.max_supplements} lần"
 
@@ -322,6 +334,7 @@ ACTIONS: Final[Mapping[str, Action]] = {
             to_status="",  # any status, and it stays
             permission=permissions.RECEIVE_DOSSIERS,
             service="applicant.dossier_set_address",
+            precondition=_address_precondition,
             form="AddressForm",
             title="Sửa địa chỉ người nộp",
             api=False,

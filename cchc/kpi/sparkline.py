@@ -65,7 +65,7 @@ def sparkline(
     for day, value in values:
         x = PAD + (WIDTH - 2 * PAD) * (day - first_day).days / span_days
         y = PAD + (HEIGHT - 2 * PAD) * (1 - (value - low) / (high - low))
-        point = f"{day:%d/%m/%Y}" if step == "day" else when(day, step).capitalize()
+        point = f"{day:%d/%m/%Y}" if step == "day" else _first_upper(when(day, step))
         coords.append((f"{x:.1f}", f"{y:.1f}", f"{point}: {percent(value)}"))
     svg = format_html(
         '<svg class="sparkline" role="img" width="{}" height="{}" viewBox="0 0 {} {}">'
@@ -99,3 +99,9 @@ def sparkline(
         percent(shown_low),
         percent(shown_high),
     )
+
+
+def _first_upper(text: str) -> str:
+    """The first letter upper case, the rest as it is: "quý III/2026" → "Quý III/2026"
+    (`str.capitalize` lowers the rest: "Quý iii/2026")."""
+    return text[:1].upper() + text[1:]

@@ -254,3 +254,39 @@ def test_every_demo_dossier_has_an_address_in_the_schools_commune() -> None:
     # Seeded: the same addresses, in reception order, on every run.
     again = dossiers_demo.address_maker(school, 2026)
     assert addresses == [again() for _ in addresses]
+
+
+@pytest.mark.django_db
+def test_a_closed_dossier_keeps_the_correction_only_for_a_letter_still_to_post(
+    clerk, transfer
+) -> None:
+    """An ended dossier has nothing left to do (its action panel stays empty), unless its
+    apology letter has still to be handed over or posted: posting it needs the address."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cchc.dossiers.models import Apology
+    from cchc.dossiers.workflow import ACTIONS, DossierStatus, refusal
+
+    dossier = receive_dossier(clerk, transfer)
+    action = ACTIONS["applicant_address"]
+
+    def allowed() -> bool:
+        fresh = Dossier.objects.get(pk=dossier.pk)
+        return refusal(clerk.user, fresh, action) is None
+
+    assert allowed()  # open
+    Dossier.objects.filter(pk=dossier.pk).update(status=DossierStatus.RETURNED)
+    assert not allowed()  # ended, no letter
+    now = timezone.now()
+    apology = Apology.objects.create(
+        dossier=dossier,
+        reason="Chậm",
+        original_due_at=now,
+        new_due_at=now + timedelta(days=2),
+        signer_name="Nguyễn Thị Thanh Trang",
+    )
+    assert allowed()  # the letter has still to go out
+    Apology.objects.filter(pk=apology.pk).update(handed_over_at=now, handed_over_how="in_person")
+    assert not allowed()

@@ -60,6 +60,7 @@ def test_a_quarter_view_draws_each_quarters_value(principal, history) -> None:
 
     cell = _trend_cell(body)
     assert "20,0% quý III/2025 đến 80,0% quý IV/2025" in cell
+    assert "<title>Quý III/2025: 20,0%</title>" in cell  # the numeral stays upper case
     assert "50,0%" not in cell
 
 
