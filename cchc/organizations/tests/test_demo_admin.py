@@ -42,3 +42,14 @@ def test_the_account_list_shows_each_full_name_in_one_column(client, principal) 
 
     assert "Họ và tên" in body
     assert principal.full_name in body
+
+
+@pytest.mark.django_db
+def test_the_header_names_an_account_without_a_staff_record_in_full(client) -> None:
+    """The demo admin has no staff record: the header showed the log-in name "quantri"."""
+    seed_base()
+    client.force_login(User.objects.get(username="quantri"))
+
+    body = client.get(reverse("accounts:tokens"), follow=True).content.decode()
+
+    assert 'title="Tài khoản của bạn: mã truy cập API">Quản trị hệ thống</a>' in body
