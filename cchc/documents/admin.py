@@ -119,3 +119,4 @@ class DeliveryAdmin(ReadOnly):
 @admin.register(DeliveryAttempt)
 class DeliveryAttemptAdmin(ReadOnly):
     list_display = ["delivery", "at", "ok", "error"]
+    list_select_related = ["delivery__outgoing"]  # a delivery's label names its document

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from cchc.core.constraints import not_before, one_of
 from cchc.core.models import TimeStampedModel
@@ -55,9 +56,11 @@ NOT_SECRET = Q(secrecy="")
 class RegisterCounter(models.Model):
     """Row-locked sequences: "in:2026", "out:2026", "out-secret:2026" per unit."""
 
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.CASCADE, related_name="+")
-    scope = models.CharField(max_length=24)
-    last = models.PositiveIntegerField(default=0)
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="Đơn vị"
+    )
+    scope = models.CharField(max_length=24, verbose_name="Sổ và năm")
+    last = models.PositiveIntegerField(default=0, verbose_name="Số cuối đã cấp")
 
     class Meta:
         verbose_name = "Bộ đếm sổ văn bản"
@@ -106,7 +109,9 @@ class IncomingDocument(TimeStampedModel):
     received_at = models.DateTimeField("Ngày đến")
     author = models.CharField("Tác giả (cơ quan ban hành)", max_length=255)
     reference = models.CharField("Số, ký hiệu", max_length=60)
-    reference_normalized = models.CharField(max_length=60, db_index=True, editable=False)
+    reference_normalized = models.CharField(
+        max_length=60, db_index=True, editable=False, verbose_name="Số, ký hiệu (chuẩn hóa)"
+    )
     issued_on = models.DateField("Ngày văn bản")
     doc_type = models.CharField("Tên loại", max_length=60)
     summary = models.CharField("Trích yếu nội dung", max_length=500)
@@ -141,9 +146,13 @@ class IncomingDocument(TimeStampedModel):
     done_at = models.DateTimeField("Giải quyết xong lúc", null=True, blank=True)
     receipt_confirmed_at = models.DateTimeField("Xác nhận đã nhận lúc", null=True, blank=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người vào sổ",
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name="Phiên bản")
 
     class Meta:
         verbose_name = "Văn bản đến"
@@ -234,17 +243,19 @@ class OutgoingDocument(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="amendments",
     )
-    amend_kind = models.CharField(max_length=12, choices=Amends.choices, blank=True)
+    amend_kind = models.CharField(
+        max_length=12, choices=Amends.choices, blank=True, verbose_name="Loại sửa đổi"
+    )
     year = models.PositiveSmallIntegerField("Năm", null=True, blank=True)
     secret_sequence = models.BooleanField("Sổ văn bản mật", default=False)
     number = models.PositiveIntegerField("Số", null=True, blank=True)
     symbol = models.CharField("Số, ký hiệu", max_length=60, blank=True)
     issued_on = models.DateField("Ngày ban hành", null=True, blank=True)
-    numbered_at = models.DateTimeField(null=True, blank=True)
+    numbered_at = models.DateTimeField(null=True, blank=True, verbose_name="Cấp số lúc")
     released_at = models.DateTimeField("Phát hành lúc", null=True, blank=True)
     pdf = models.FileField("Bản PDF", upload_to="documents/out/%Y/", blank=True)
     signed_pdf = models.FileField("Bản PDF đã ký số", upload_to="documents/signed/%Y/", blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name="Phiên bản")
 
     class Meta:
         verbose_name = "Văn bản đi"
@@ -384,14 +395,30 @@ class SignatureKind(models.TextChoices):
 class SignatureEvent(models.Model):
     """One PAdES signature made by the system: the evidence for the signature KPI."""
 
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.CASCADE, related_name="+")
-    staff = models.ForeignKey(
-        "organizations.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="Đơn vị"
     )
-    certificate = models.ForeignKey(SigningCertificate, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=10, choices=SignatureKind.choices)
+    staff = models.ForeignKey(
+        "organizations.Staff",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Người ký",
+    )
+    certificate = models.ForeignKey(
+        SigningCertificate, on_delete=models.PROTECT, related_name="+", verbose_name="Chứng thư số"
+    )
+    kind = models.CharField(
+        max_length=10, choices=SignatureKind.choices, verbose_name="Loại chữ ký"
+    )
     outgoing = models.ForeignKey(
-        OutgoingDocument, null=True, blank=True, on_delete=models.CASCADE, related_name="signatures"
+        OutgoingDocument,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="signatures",
+        verbose_name="Văn bản đi",
     )
     purpose = models.CharField("Nội dung ký", max_length=200)
     signed_at = models.DateTimeField("Ký lúc")
@@ -416,20 +443,31 @@ class Delivery(TimeStampedModel):
     """One released document to one recipient address, with its attempts."""
 
     outgoing = models.ForeignKey(
-        OutgoingDocument, on_delete=models.CASCADE, related_name="deliveries"
+        OutgoingDocument,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name="Văn bản đi",
     )
     recipient = models.EmailField("Địa chỉ nhận")
     sender = models.EmailField("Địa chỉ gửi")
     sent_by = models.ForeignKey(
-        "organizations.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "organizations.Staff",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Người gửi",
     )
     status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        verbose_name="Trạng thái",
     )
     attempts = models.PositiveSmallIntegerField("Số lần gửi", default=0)
     last_error = models.CharField("Lỗi gần nhất", max_length=500, blank=True)
     sent_at = models.DateTimeField("Gửi được lúc", null=True, blank=True)
-    next_try_at = models.DateTimeField(null=True, blank=True)
+    next_try_at = models.DateTimeField(null=True, blank=True, verbose_name="Gửi lại lúc")
 
     class Meta:
         verbose_name = "Gửi văn bản"
@@ -447,15 +485,25 @@ class Delivery(TimeStampedModel):
         to the server log still carry ". Chi tiết kỹ thuật: ConnectionRefusedError ..."."""
         return self.last_error.split(". Chi tiết kỹ thuật:", 1)[0]
 
+    def __str__(self) -> str:
+        """The admin's row label: the document's number (or its summary) and the address."""
+        return f"{self.outgoing} → {self.recipient}"
+
 
 class DeliveryAttempt(models.Model):
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="log")
-    at = models.DateTimeField()
-    ok = models.BooleanField()
-    error = models.CharField(max_length=500, blank=True)
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="log", verbose_name="Lượt gửi văn bản"
+    )
+    at = models.DateTimeField(verbose_name="Thời điểm")
+    ok = models.BooleanField(verbose_name="Thành công")
+    error = models.CharField(max_length=500, blank=True, verbose_name="Lỗi")
 
     class Meta:
+        verbose_name = "Lần thử gửi văn bản"
+        verbose_name_plural = "Lần thử gửi văn bản"
         ordering = ["at"]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {'thành công' if self.ok else self.error}"
+        # Local time (Asia/Ho_Chi_Minh), not the stored UTC: the admin lists these rows.
+        at = timezone.localtime(self.at)
+        return f"{at:%d/%m/%Y %H:%M} {'thành công' if self.ok else self.error}"

@@ -57,7 +57,9 @@ class Procedure(TimeStampedModel):
     )
     code = models.CharField("Mã thủ tục", max_length=30, blank=True)
     name = models.CharField("Tên thủ tục", max_length=300)
-    search_text = models.CharField(max_length=600, editable=False, default="")
+    search_text = models.CharField(
+        max_length=600, editable=False, default="", verbose_name="Chuỗi tìm kiếm"
+    )
     field = models.CharField("Lĩnh vực", max_length=200, blank=True)
     level = models.CharField("Cấp thực hiện", max_length=100, blank=True)
     steps = models.JSONField("Trình tự thực hiện", default=list, blank=True)
@@ -227,7 +229,12 @@ class IntakeWindow(TimeStampedModel):
     results_on = models.DateField("Công bố kết quả ngày")
     basis = models.CharField("Căn cứ (kế hoạch được phê duyệt)", max_length=300)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người tạo",
     )
 
     class Meta:
@@ -446,7 +453,9 @@ class HandOverResult(models.TextChoices):
 class DossierEvent(models.Model):
     """One hand-over or status change: the process control sheet (Mẫu 06) is made of these."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="events", verbose_name="Hồ sơ"
+    )
     at = models.DateTimeField("Thời điểm", default=timezone.now)
     from_status = models.CharField(
         "Từ trạng thái", max_length=20, blank=True, choices=DossierStatus.choices
@@ -454,7 +463,12 @@ class DossierEvent(models.Model):
     to_status = models.CharField("Sang trạng thái", max_length=20, choices=DossierStatus.choices)
     step = models.CharField("Bước", max_length=20, blank=True, choices=Step.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người thực hiện",
     )
     giver = models.CharField("Bên giao", max_length=200, blank=True)
     receiver = models.CharField("Bên nhận", max_length=200, blank=True)
@@ -488,13 +502,19 @@ class DossierEvent(models.Model):
 class DossierPause(models.Model):
     """Time the citizen spends supplementing (the 766 index subtracts it)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="pauses", verbose_name="Hồ sơ"
+    )
     started_at = models.DateTimeField("Bắt đầu")
     ended_at = models.DateTimeField("Kết thúc", null=True, blank=True)
     reason = models.TextField("Nội dung yêu cầu bổ sung")
     items = models.JSONField("Giấy tờ cần bổ sung", default=list)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người yêu cầu",
     )
 
     class Meta:
@@ -517,7 +537,9 @@ class DossierPause(models.Model):
 class Apology(TimeStampedModel):
     """The apology and new appointment (Mẫu 04); at most one per dossier."""
 
-    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology")
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, related_name="apology", verbose_name="Hồ sơ"
+    )
     reason = models.TextField("Lý do chậm")
     original_due_at = models.DateTimeField("Hạn ban đầu")
     new_due_at = models.DateTimeField("Hẹn lại")
@@ -528,7 +550,11 @@ class Apology(TimeStampedModel):
         help_text="Lập sau thời điểm chậm nhất (01 ngày làm việc trước hạn trả kết quả).",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người lập",
     )
     # The official letter (Công văn) in the outgoing register: numbered by the clerk, signed by
     # the head of the unit, released with the seal (`cchc.dossiers.apology_letters`).
@@ -571,9 +597,13 @@ class SignedPaper(TimeStampedModel):
     ("pause:12"); empty for the receipt and the refusal, which a dossier has once.
     """
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="signed_papers")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="signed_papers", verbose_name="Hồ sơ"
+    )
     kind = models.CharField("Loại giấy tờ", max_length=20)
-    subject = models.CharField(max_length=40, blank=True)
+    subject = models.CharField(
+        max_length=40, blank=True, verbose_name="Phân biệt giấy tờ cùng loại"
+    )
     pdf = models.FileField("Bản PDF đã ký số", upload_to="dossiers/signed/%Y/")
     signer = models.ForeignKey(
         "organizations.Staff",
@@ -616,12 +646,16 @@ class PaperNumber(models.Model):
     of each pause ("pause:12"); empty for the refusal, which a dossier has once.
     """
 
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="Đơn vị"
+    )
     form = models.CharField("Mẫu", max_length=2, choices=PaperForm.choices)
     year = models.PositiveSmallIntegerField("Năm")
     number = models.PositiveIntegerField("Số")
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="paper_numbers")
-    subject = models.CharField(max_length=40, blank=True)
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="paper_numbers", verbose_name="Hồ sơ"
+    )
+    subject = models.CharField(max_length=40, blank=True, verbose_name="Phân biệt giấy tờ cùng mẫu")
     issued_at = models.DateTimeField("Cấp số lúc")
 
     class Meta:
@@ -643,11 +677,18 @@ class PaperNumber(models.Model):
 
 
 class DossierAttachment(TimeStampedModel):
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="attachments", verbose_name="Hồ sơ"
+    )
     document_name = models.CharField("Giấy tờ", max_length=300)
     file = models.FileField("Tệp", upload_to="dossiers/%Y/%m/")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người tải lên",
     )
 
     class Meta:
@@ -662,9 +703,13 @@ class DossierAttachment(TimeStampedModel):
 class Counter(models.Model):
     """Row-locked sequences: dossier codes per unit per day, book entries per unit per year."""
 
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.CASCADE, related_name="+")
-    scope = models.CharField(max_length=20)  # "day:261128" or "book:2026"
-    last = models.PositiveIntegerField(default=0)
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="Đơn vị"
+    )
+    scope = models.CharField(
+        max_length=20, verbose_name="Phạm vi đánh số"
+    )  # "day:261128" or "book:2026"
+    last = models.PositiveIntegerField(default=0, verbose_name="Số cuối đã cấp")
 
     class Meta:
         verbose_name = "Bộ đếm"

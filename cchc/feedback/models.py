@@ -52,7 +52,10 @@ class FeedbackSettings(TimeStampedModel):
     """A unit's deadlines in working days; defaults are the 766 timings (domain.md 2.2)."""
 
     unit = models.OneToOneField(
-        "organizations.Unit", on_delete=models.CASCADE, related_name="feedback_settings"
+        "organizations.Unit",
+        on_delete=models.CASCADE,
+        related_name="feedback_settings",
+        verbose_name="Đơn vị",
     )
     reject_within_days = models.PositiveSmallIntegerField("Hạn từ chối (ngày làm việc)", default=2)
     info_within_days = models.PositiveSmallIntegerField(
@@ -93,7 +96,7 @@ class Feedback(TimeStampedModel):
     year = models.PositiveSmallIntegerField("Năm")
     register_number = models.PositiveIntegerField("Số vào sổ")
     tracking_code = models.CharField("Mã theo dõi", max_length=20, unique=True)
-    access_key = models.CharField(max_length=40, editable=False)
+    access_key = models.CharField(max_length=40, editable=False, verbose_name="Khóa tra cứu")
     external_code = models.CharField("Mã trên Cổng DVCQG", max_length=60, blank=True)
     channel = models.CharField("Kênh tiếp nhận", max_length=20, choices=Channel.choices)
     kind = models.CharField("Loại", max_length=10, choices=Kind.choices, default=Kind.COMPLAINT)
@@ -112,7 +115,7 @@ class Feedback(TimeStampedModel):
     sender_email = models.EmailField("Thư điện tử", blank=True)
     title = models.CharField("Tiêu đề", max_length=200)
     content = models.TextField("Nội dung")
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="", verbose_name="Chuỗi tìm kiếm")
     consent_to_publish = models.BooleanField("Đồng ý công khai nội dung", default=False)
     received_at = models.DateTimeField("Thời điểm tiếp nhận", default=timezone.now)
     received_by = models.ForeignKey(
@@ -121,6 +124,7 @@ class Feedback(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name="Người tiếp nhận",
     )
     due_at = models.DateTimeField("Hạn trả lời", db_index=True)
     # The answer deadline set at receipt; a dispute gives the review a new due_at, but the
@@ -150,6 +154,7 @@ class Feedback(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name="Người trả lời",
     )
     drafted_at = models.DateTimeField("Dự thảo lúc", null=True, blank=True)
     approved_at = models.DateTimeField("Duyệt lúc", null=True, blank=True)
@@ -159,11 +164,14 @@ class Feedback(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name="Người duyệt",
     )
     publish_due_at = models.DateTimeField("Hạn công khai", null=True, blank=True)
     public_question = models.TextField("Câu hỏi đã ẩn thông tin cá nhân", blank=True)
     public_answer = models.TextField("Trả lời đã ẩn thông tin cá nhân", blank=True)
-    public_search = models.TextField(editable=False, default="")
+    public_search = models.TextField(
+        editable=False, default="", verbose_name="Chuỗi tìm kiếm công khai"
+    )
     published_at = models.DateTimeField("Công khai lúc", null=True, blank=True)
     closed_at = models.DateTimeField("Kết thúc lúc", null=True, blank=True)
     rating = models.CharField(
@@ -250,16 +258,26 @@ class Feedback(TimeStampedModel):
 class FeedbackEvent(models.Model):
     """One step of an item's life: the history shown to staff (and, public ones, the sender)."""
 
-    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
+    feedback = models.ForeignKey(
+        Feedback,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name="Phản ánh, kiến nghị",
+    )
     at = models.DateTimeField("Thời điểm", default=timezone.now)
-    from_status = models.CharField(max_length=20, blank=True, choices=FeedbackStatus.choices)
-    to_status = models.CharField(max_length=20, choices=FeedbackStatus.choices)
+    from_status = models.CharField(
+        max_length=20, blank=True, choices=FeedbackStatus.choices, verbose_name="Từ trạng thái"
+    )
+    to_status = models.CharField(
+        max_length=20, choices=FeedbackStatus.choices, verbose_name="Sang trạng thái"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name="Người thực hiện",
     )
     actor_name = models.CharField("Người thực hiện", max_length=200, blank=True)
     note = models.TextField("Ghi chú", blank=True)
@@ -290,7 +308,12 @@ class FeedbackEvent(models.Model):
 
 
 class FeedbackAttachment(TimeStampedModel):
-    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="attachments")
+    feedback = models.ForeignKey(
+        Feedback,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name="Phản ánh, kiến nghị",
+    )
     file = models.FileField("Tệp", upload_to="feedback/%Y/%m/")
     name = models.CharField("Tên tệp", max_length=200)
 
@@ -307,7 +330,10 @@ class AnswerTemplate(TimeStampedModel):
     """A reusable answer opening/closing the handler starts a draft from."""
 
     unit = models.ForeignKey(
-        "organizations.Unit", on_delete=models.CASCADE, related_name="feedback_templates"
+        "organizations.Unit",
+        on_delete=models.CASCADE,
+        related_name="feedback_templates",
+        verbose_name="Đơn vị",
     )
     title = models.CharField("Tên mẫu", max_length=200)
     body = models.TextField("Nội dung mẫu")
@@ -327,9 +353,18 @@ class AnswerTemplate(TimeStampedModel):
 class Finding(TimeStampedModel):
     """The inspection board head's finding on a conduct complaint or a dispute."""
 
-    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="findings")
+    feedback = models.ForeignKey(
+        Feedback,
+        on_delete=models.CASCADE,
+        related_name="findings",
+        verbose_name="Phản ánh, kiến nghị",
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người ghi ý kiến",
     )
     author_name = models.CharField("Người ghi", max_length=200)
     text = models.TextField("Nội dung kết luận, kiến nghị")
@@ -346,9 +381,11 @@ class Finding(TimeStampedModel):
 class RegisterCounter(models.Model):
     """Row-locked register numbers, continuous per unit per year (sổ tiếp nhận PAKN)."""
 
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="Đơn vị"
+    )
+    year = models.PositiveSmallIntegerField(verbose_name="Năm")
+    last = models.PositiveIntegerField(default=0, verbose_name="Số cuối đã cấp")
 
     class Meta:
         verbose_name = "Bộ đếm sổ tiếp nhận PAKN"

@@ -77,11 +77,21 @@ class Assessment(TimeStampedModel):
     final_rating = models.CharField("Xếp loại chính thức", max_length=40, blank=True)
     submitted_at = models.DateTimeField("Gửi thẩm định lúc", null=True, blank=True)
     submitted_by = models.ForeignKey(
-        "organizations.Staff", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "organizations.Staff",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Người nộp",
     )
     appraised_at = models.DateTimeField("Thẩm định lúc", null=True, blank=True)
     appraised_by = models.ForeignKey(
-        "organizations.Staff", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "organizations.Staff",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Người thẩm định",
     )
     # Bumped on every change: a form posted from an older page is refused (no silent overwrite).
     revision = models.PositiveIntegerField("Lần sửa", default=0)
@@ -112,8 +122,10 @@ class Assessment(TimeStampedModel):
 class CriterionScore(models.Model):
     """One leaf criterion of an assessment: the unit's points and evidence, the appraisal."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
-    order = models.PositiveSmallIntegerField(default=0)
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="scores", verbose_name="Bản tự đánh giá"
+    )
+    order = models.PositiveSmallIntegerField(default=0, verbose_name="Thứ tự")
     code = models.CharField("Mã tiêu chí", max_length=16)
     title = models.CharField("Tiêu chí", max_length=300)
     kind = models.CharField("Cách chấm", max_length=16)

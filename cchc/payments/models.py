@@ -94,7 +94,7 @@ class Bill(TimeStampedModel):
     issued_on = models.DateField("Ngày lập")
     due_on = models.DateField("Hạn nộp")
     dossier_code = models.CharField("Mã hồ sơ TTHC", max_length=40, blank=True, db_index=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name="Phiên bản")
 
     class Meta:
         verbose_name = "Giấy báo thu"
@@ -189,11 +189,15 @@ class Payment(TimeStampedModel):
 class ReceiptCounter(models.Model):
     """The last receipt number of a unit in a year; locked while a number is taken (gap-free)."""
 
-    unit = models.ForeignKey("organizations.Unit", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="Đơn vị"
+    )
+    year = models.PositiveIntegerField(verbose_name="Năm")
+    last_number = models.PositiveIntegerField(default=0, verbose_name="Số biên lai cuối")
 
     class Meta:
+        verbose_name = "Bộ đếm số biên lai"
+        verbose_name_plural = "Bộ đếm số biên lai"
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="receipt_counter_unit_year")
         ]
@@ -289,7 +293,7 @@ class StatementLine(TimeStampedModel):
         Statement, verbose_name="Sao kê", on_delete=models.CASCADE, related_name="lines"
     )
     row_number = models.PositiveIntegerField("Dòng trong tệp")
-    fingerprint = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64, verbose_name="Dấu nhận diện dòng")
     bank_reference = models.CharField("Số tham chiếu", max_length=100, blank=True)
     posted_on = models.DateField("Ngày giao dịch")
     amount_vnd = models.PositiveBigIntegerField("Số tiền ghi có (đồng)")
@@ -306,7 +310,7 @@ class StatementLine(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="statement_lines",
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name="Phiên bản")
 
     class Meta:
         verbose_name = "Dòng sao kê"

@@ -65,15 +65,29 @@ class Review(TimeStampedModel):
     effective_on = models.DateField("Ngày áp dụng đề xuất", null=True, blank=True)
     summary = models.TextField("Ý kiến tổng hợp", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người lập",
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người phê duyệt",
     )
     approved_at = models.DateTimeField("Thời điểm duyệt", null=True, blank=True)
     submitted_at = models.DateTimeField("Thời điểm gửi cấp trên", null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người quyết định",
     )
     decided_at = models.DateTimeField("Thời điểm cấp trên cho ý kiến", null=True, blank=True)
     decision_note = models.TextField("Ý kiến của cấp trên", blank=True)
@@ -92,7 +106,9 @@ class Review(TimeStampedModel):
 class Finding(models.Model):
     """One part of the procedure: what it is now, what was found, what is proposed, and why."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="findings")
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="findings", verbose_name="Phiếu rà soát"
+    )
     part = models.CharField("Bộ phận", max_length=12, choices=Part.choices)
     current = models.TextField("Quy định hiện hành")
     finding = models.TextField("Kết quả rà soát", blank=True)
@@ -114,7 +130,9 @@ class Finding(models.Model):
 class CostLine(models.Model):
     """One activity of the citizen in one scenario: hours spent, fees paid, other costs."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="cost_lines")
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="cost_lines", verbose_name="Phiếu rà soát"
+    )
     scenario = models.CharField("Phương án", max_length=6, choices=Scenario.choices)
     order = models.PositiveSmallIntegerField("Thứ tự", default=0)
     activity = models.CharField("Công việc người dân phải làm", max_length=300)
@@ -165,7 +183,11 @@ class ProcessVersion(TimeStampedModel):
     )
     note = models.TextField("Ghi chú", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người lập",
     )
 
     class Meta:

@@ -99,7 +99,12 @@ class TemplateVersion(TimeStampedModel):
     number = models.PositiveSmallIntegerField("Phiên bản")
     note = models.CharField("Thay đổi", max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người tạo",
     )
 
     class Meta:
@@ -205,12 +210,29 @@ class Campaign(TimeStampedModel):
         "Cách trả lời", max_length=10, choices=AccessMode.choices, default=AccessMode.ANONYMOUS
     )
     device_limit = models.PositiveSmallIntegerField("Số phiếu tối đa mỗi thiết bị", default=1)
-    public_key = models.CharField(max_length=32, unique=True, default=new_key, editable=False)
-    kiosk_key = models.CharField(max_length=32, unique=True, default=new_key, editable=False)
+    public_key = models.CharField(
+        max_length=32,
+        unique=True,
+        default=new_key,
+        editable=False,
+        verbose_name="Khóa đường dẫn công khai",
+    )
+    kiosk_key = models.CharField(
+        max_length=32,
+        unique=True,
+        default=new_key,
+        editable=False,
+        verbose_name="Khóa đường dẫn kiosk",
+    )
     results_published = models.BooleanField("Đã công khai kết quả", default=False)
     published_at = models.DateTimeField("Công khai lúc", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="Người tạo",
     )
     version_no = models.PositiveIntegerField("Phiên bản bản ghi", default=1)
 
@@ -305,7 +327,9 @@ class Response(models.Model):
     channel = models.CharField("Kênh", max_length=12, choices=Channel.choices)
     segment = models.CharField("Lớp", max_length=20, blank=True)
     # sha256 of the device cookie: enough to count a device's answers, not to track a person.
-    device_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    device_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, verbose_name="Mã băm thiết bị"
+    )
     submitted_at = models.DateTimeField("Gửi lúc", default=timezone.now, db_index=True)
     lowest_score = models.PositiveSmallIntegerField("Điểm thấp nhất", null=True, blank=True)
 
@@ -328,8 +352,12 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", verbose_name="Phiếu trả lời"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name="Câu hỏi"
+    )
     scale = models.PositiveSmallIntegerField("Mức", null=True, blank=True)
     no_opinion = models.BooleanField("Không ý kiến", default=False)
     choice = models.CharField("Lựa chọn", max_length=200, blank=True)
