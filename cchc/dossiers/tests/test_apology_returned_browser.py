@@ -82,7 +82,7 @@ def test_a_returned_apology_corrected_in_the_browser(live_server, page, settings
     page.wait_for_load_state()
     assert page.url == f"{live_server.url}/quan-ly/ho-so/{dossier.pk}/#apology-revise"
     letter = page.locator("#apology-letter")
-    assert "Bị trả lại dự thảo (Nguyễn Thị Thanh Trang" in letter.inner_text()
+    assert "Bị trả lại (Nguyễn Thị Thanh Trang" in letter.inner_text()
     assert "Ghi rõ trường nơi đi" in letter.inner_text()
     form = page.locator("#apology-revise")
     assert form.get_by_label("Lý do chậm").input_value() == "Chờ xác nhận"
