@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from cchc.dossiers import services
 from cchc.dossiers.tests.factories import at, frozen_at
-from cchc.dossiers.tests.test_apology_letters import _receive
 from cchc.portal.lookup_page import WAITING_NOTES
 from tests.fixtures import client_for
 
@@ -31,7 +30,15 @@ def _queue_row(page: str, code: str) -> str:
 def test_a_dossier_waiting_for_papers_shows_its_time_paused(
     school, principal, clerk, transfer
 ) -> None:
-    dossier = _receive(clerk, school, transfer)  # due Mon 07/12/2026 17:00, restart rule
+    with frozen_at(at(2026, 11, 30, 9, 0)):  # due Mon 07/12/2026 17:00, restart rule
+        dossier = services.dossier_receive(
+            actor=clerk.user,
+            unit=school,
+            procedure=transfer,
+            applicant={"applicant_name": "Nguyễn Văn An"},
+            provided_documents=[d["name"] for d in transfer.documents],
+            assignee=clerk,
+        )
     due = dossier.due_at
     with frozen_at(at(2026, 12, 1, 9, 0)):
         services.dossier_request_supplement(
@@ -44,12 +51,16 @@ def test_a_dossier_waiting_for_papers_shows_its_time_paused(
         client = client_for(clerk)
         page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
         queue = client.get(reverse("dossiers:queue")).content.decode()
+        my_work = client.get(reverse("plans:my_work")).content.decode()
     due_cell = page.split("<dt>Hạn trả kết quả</dt>", 1)[1].split("</dd>", 1)[0]
     assert PAUSED_NOTE in due_cell
     assert "07/12/2026" not in due_cell
     row = _queue_row(queue, dossier.code)
     assert PAUSED_NOTE in row
     assert "07/12/2026" not in row
+    mine = my_work.split('id="my-dossiers"', 1)[1].split("</table>", 1)[0]
+    assert PAUSED_NOTE in mine
+    assert "07/12/2026" not in mine
     # The public look-up says the same of the same rule, in its own address to the citizen.
     assert "thời hạn được tính lại từ đầu" in WAITING_NOTES["restart"]
 
