@@ -56,8 +56,13 @@ def may_issue(actor: AnyUser, report: Report) -> bool:
 
 
 def _summary(report: Report) -> str:
-    name = builder.period_name(report.period)
-    if report.kind == ReportKind.CONSOLIDATED:
+    return summary_of(report.period, report.kind)
+
+
+def summary_of(period: str, kind: str = ReportKind.UNIT) -> str:
+    """The register's "trích yếu" of a report of `period` (the demo's too: demo_reports)."""
+    name = builder.period_name(period)
+    if kind == ReportKind.CONSOLIDATED:
         return (
             f"Tổng hợp kết quả thực hiện công tác cải cách hành chính {name} "
             "của các đơn vị trực thuộc"
