@@ -131,7 +131,10 @@ def report_submit(
         doc = documents.outgoing_transition(actor=actor, doc=doc, to=OutgoingStatus.APPROVED)
         locked.difficulties, locked.proposals = difficulties, proposals
         locked.outgoing = doc
-        locked.save(update_fields=["difficulties", "proposals", "outgoing", "updated_at"])
+        locked.version += 1  # the drafter's open form is now stale
+        locked.save(
+            update_fields=["difficulties", "proposals", "outgoing", "version", "updated_at"]
+        )
         audit_record(
             actor=actor,
             verb=AuditVerb.REPORTS_SUBMIT,

@@ -44,7 +44,7 @@ def test_principal_requests_and_downloads_a_report(live_server, page, settings, 
     assert "Đường truyền Internet chập chờn." in text
     assert download.value.suggested_filename.endswith(".docx")
 
-    page.locator("#reports-list a", has_text="2026-Q1").first.click()
+    page.locator("#reports-list a", has_text="Quý I/2026").first.click()
     assert "Từ ngày 15/12/2025 đến ngày 14/03/2026" in page.locator("main").inner_text()
     issue = page.locator("#report-issue")
     issue.get_by_label("Đề xuất, kiến nghị").fill("Đề nghị hỗ trợ 01 máy quét tài liệu.")
