@@ -259,6 +259,8 @@ def _outgoing_context(request: HttpRequest, doc: Any) -> dict[str, Any]:
         "returned": returned,
         # A draft corrected elsewhere (a returned apology letter): a link there, no button.
         "correction": services.correction_of(doc) if doc.status == OS.DRAFT else None,
+        # Box 7 as the paper prints it: the signing word, the signer's title, his name.
+        "signature": services.signature_block(doc),
     }
 
 
