@@ -360,6 +360,11 @@ STAFF_URLS |= {
 }
 POST_URLS |= {"reports:issue"}
 UNIT_SCOPED += ["reports:detail"]
+# The drafter's two sections of a report before submission (QA walk, commune report item 3).
+STAFF_URLS |= {
+    "reports:sections": lambda unit: reverse("reports:sections", args=[_report_of(unit).pk]),
+}
+POST_URLS |= {"reports:sections"}
 
 
 def _report_of(unit):

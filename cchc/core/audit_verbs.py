@@ -152,6 +152,11 @@ class AuditVerb(models.TextChoices):
     REPORTS_CALENDAR_SAVE = "reports.calendar_save", "Cập nhật lịch báo cáo định kỳ"
     REPORTS_SUBMIT = "reports.submit", "Trình ban hành báo cáo (văn bản đi)"
     REPORTS_NUMBERED = "reports.numbered", "Lập bản báo cáo có số để ký ban hành"
+    REPORTS_SECTIONS_EDIT = "reports.sections_edit", "Soạn phần khó khăn, đề xuất của báo cáo"
+    REPORTS_SECTIONS_STALE = (
+        "reports.sections_stale",
+        "Soạn phần khó khăn, đề xuất từ bản cũ (bị từ chối)",
+    )
     SIMPLIFICATION_REVIEW_OPEN = "simplification.review_open", "Mở đợt rà soát thủ tục"
     SIMPLIFICATION_REVIEW_UPDATE = "simplification.review_update", "Sửa phiếu rà soát"
     SIMPLIFICATION_REVIEW_APPROVE = "simplification.review_approve", "Duyệt kết quả rà soát"

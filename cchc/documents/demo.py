@@ -60,9 +60,12 @@ INCOMING_SUBJECTS = [
     ("KH", "Kế hoạch chuyển đổi số trong giáo dục năm {y}"),
     ("CV", "V/v rà soát thủ tục hành chính"),
 ]
+# The school's periodic reform report: drawn like the others, sent as the `Report` of its
+# period (reports.demo_reports).
+PERIODIC_REPORT = ("BC", "Kết quả công tác CCHC quý")
 OUTGOING_SUBJECTS = [
     ("KH", "Thực hiện cải cách hành chính năm {y}"),
-    ("BC", "Kết quả công tác CCHC quý"),
+    PERIODIC_REPORT,
     ("TB", "Lịch trực của nhà trường"),
     ("QĐ", "Thành lập Tổ kiểm tra nội bộ"),
     ("", "V/v đăng ký danh sách học sinh dự thi"),
@@ -268,11 +271,25 @@ def _outgoing(
 ) -> int:
     principal = people[Role.PRINCIPAL][0]
     vices = people[Role.VICE_PRINCIPAL]
+    from cchc.reports import demo_reports as reports_demo
+    from cchc.reports.issuing import summary_of
+
     drafted: list[tuple[OutgoingDocument, date]] = []
+    reported: set[str] = set()
     for day in sorted(rng.choice(days) for _ in range(count)):
         type_code, subject = rng.choice(OUTGOING_SUBJECTS)
         signer = principal if not vices or rng.random() < 0.6 else rng.choice(vices)
         secret = rng.random() < 0.05
+        # A periodic reform report names its period and is sent as the reports app sends it:
+        # the principal signs, the document is the `Report` of that period (reports.demo_reports).
+        window = None
+        if (type_code, subject) == PERIODIC_REPORT:
+            window = reports_demo.closed_window(school, day, reported)
+            if window is None:  # every closed period is reported already: another paper
+                type_code, subject = OUTGOING_SUBJECTS[2]
+            else:
+                reported.add(window.period)
+                subject, signer, secret = summary_of(window.period), principal, False
         data = {
             "type_code": type_code,
             "drafting_unit": "" if type_code else "VP",
@@ -288,8 +305,10 @@ def _outgoing(
         }
         start = _at(day, 8, rng.randint(0, 40))
 
-        def steps(d=data, s=signer, t=start) -> OutgoingDocument:
+        def steps(d=data, s=signer, t=start, w=window) -> OutgoingDocument:
             doc = services.outgoing_create(actor=clerk, unit=school, data=d, signer=s)
+            if w is not None and s.user is not None:
+                reports_demo.link_report(doc, w, s.user, built_at=t)
             doc = services.outgoing_transition(actor=clerk, doc=doc, to=OutgoingStatus.REVIEW)
             timezone.now = lambda: t + timedelta(hours=1)
             doc = services.outgoing_transition(actor=s.user, doc=doc, to=OutgoingStatus.APPROVED)

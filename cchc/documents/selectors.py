@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from cchc.accounts import permissions
+from cchc.core.audit_verbs import AuditVerb
+from cchc.core.models import AuditEvent
 from cchc.core.numbers import parse_id
 from cchc.documents.models import IncomingDocument, OutgoingDocument, SigningCertificate
 from cchc.documents.references import DocRefError, parse_reference
+from cchc.documents.workflow import OutgoingStatus
 
 if TYPE_CHECKING:
     from cchc.accounts.permissions import AnyUser
@@ -59,6 +64,18 @@ def outgoing_for_user(
     if own is not None:
         rows = rows.filter(Q(drafter=own) | Q(signer=own))
     return _filter(rows, filters or {}, date_field="issued_on", ref_field="symbol")
+
+
+def with_returned_flag(rows: QuerySet[OutgoingDocument]) -> QuerySet[OutgoingDocument]:
+    """`was_returned` on each row: a draft a leader has sent back at least once. A draft is
+    only ever sent back from review, so for a draft this is what `services.last_return`
+    finds, in one query for the whole page of the register."""
+    sent_back = AuditEvent.objects.filter(
+        object_type=OutgoingDocument._meta.label_lower,
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        verb=AuditVerb.DOCUMENTS_OUTGOING_DRAFT,
+    )
+    return rows.annotate(was_returned=Exists(sent_back))
 
 
 def _filter(
@@ -112,3 +129,48 @@ def certificates_for_user(*, user: AnyUser) -> QuerySet[SigningCertificate]:
     ):
         return rows.filter(unit=staff.unit)
     return rows.filter(staff=staff)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An outgoing document waiting for the person's own step, and which step it is."""
+
+    doc: OutgoingDocument
+    action: str
+
+
+# The step an outgoing document waits for in each status, and who takes it: a leader with the
+# approval permission checks and approves a draft sent for review (Decree 30/2020 Art. 10–13),
+# the clerk numbers an approved one, the designated signer signs a numbered one, the clerk
+# seals and releases a signed one.
+WAITING_STEPS: tuple[tuple[str, str, str], ...] = (
+    (OutgoingStatus.REVIEW, permissions.APPROVE_DOCUMENTS, "Kiểm tra, duyệt"),
+    (OutgoingStatus.APPROVED, permissions.REGISTER_DOCUMENTS, "Cấp số"),
+    (OutgoingStatus.NUMBERED, "signer", "Ký số"),
+    (OutgoingStatus.SIGNED, permissions.REGISTER_DOCUMENTS, "Đóng dấu số và phát hành"),
+)
+
+
+def outgoing_waiting_for(*, user: AnyUser, limit: int = 100) -> list[Waiting]:
+    """Outgoing documents of the person's own unit that wait for their review, approval,
+    number or signature (an apology letter sent up by the clerk among them), oldest first.
+    Scoped to the acting unit only: a commune officer is not asked to sign a school's letter."""
+    staff = permissions.acting_staff(user)
+    if staff is None:
+        return []
+    condition = Q(pk__in=[])
+    actions: dict[str, str] = {}
+    for status, who, action in WAITING_STEPS:
+        if who == "signer":
+            condition |= Q(status=status, signer=staff)
+        elif permissions.can(user, who, staff.unit):
+            condition |= Q(status=status)
+        else:
+            continue
+        actions[status] = action
+    rows = (
+        OutgoingDocument.objects.filter(condition, unit=staff.unit)
+        .select_related("drafter")
+        .order_by("updated_at", "pk")[:limit]
+    )
+    return [Waiting(doc, actions[doc.status]) for doc in rows]

@@ -45,6 +45,7 @@ from cchc.organizations.models import Staff, Unit
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
+    from cchc.core.official_docs import SignatureBlock
 
 OS, IS = OutgoingStatus, IncomingStatus
 VIEW = "documents.view"
@@ -660,7 +661,6 @@ def render_docx(doc: OutgoingDocument) -> bytes:
         OfficialDocument,
         OfficialHeader,
         Paragraph,
-        SignatureBlock,
         build_docx,
     )
 
@@ -671,14 +671,6 @@ def render_docx(doc: OutgoingDocument) -> bytes:
     else:  # a draft: the number is left blank, the symbol is what numbering will compose
         number = None
         symbol = symbol_to_be(doc.type_code, unit.symbol, doc.drafting_unit)
-    signer = doc.signer
-    head = (doc.head_title or "").upper()
-    authority = f"{doc.authority} {head}".strip() if doc.authority else ""
-    title = ((signer.position if signer is not None else "") or "").upper()
-    if doc.authority == "TM." and head and f" {head}" in title:
-        # On behalf of a collective the title line is the signer's rank in it: "TM. ỦY BAN NHÂN
-        # DÂN" / "CHỦ TỊCH", not "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ" (domain.md 6.1-6.2).
-        title = title[: title.index(f" {head}")].strip()
     paper = OfficialDocument(
         header=OfficialHeader(
             parent, unit.name.upper(), number, symbol, place_of(unit), doc.issued_on
@@ -687,12 +679,29 @@ def render_docx(doc: OutgoingDocument) -> bytes:
         summary=doc.summary,
         body=[Paragraph(p) for p in doc.body.split("\n\n") if p.strip()]
         or [Paragraph(doc.summary)],
-        signature=SignatureBlock(authority=authority, title=title, name=signer.full_name)
-        if signer is not None
-        else None,
+        signature=signature_block(doc),
         recipients=[line.strip() for line in doc.recipients.splitlines() if line.strip()],
     )
     return build_docx(paper)
+
+
+def signature_block(doc: OutgoingDocument) -> SignatureBlock | None:
+    """Box 7 as the paper prints it (the signing word with the head's title, the signer's own
+    title, his name); the document's page shows the same lines (QA walk: the page read "TM. ỦY
+    BAN NHÂN DÂN · Nguyễn Văn Hùng" without "CHỦ TỊCH"). None while no signer is chosen."""
+    from cchc.core.official_docs import SignatureBlock
+
+    signer = doc.signer
+    if signer is None:
+        return None
+    head = (doc.head_title or "").upper()
+    authority = f"{doc.authority} {head}".strip() if doc.authority else ""
+    title = (signer.position or "").upper()
+    if doc.authority == "TM." and head and f" {head}" in title:
+        # On behalf of a collective the title line is the signer's rank in it: "TM. ỦY BAN NHÂN
+        # DÂN" / "CHỦ TỊCH", not "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ" (domain.md 6.1-6.2).
+        title = title[: title.index(f" {head}")].strip()
+    return SignatureBlock(authority=authority, title=title, name=signer.full_name)
 
 
 def outgoing_sign(

@@ -32,7 +32,13 @@ from cchc.documents.forms import (
 )
 from cchc.documents.models import IncomingDocument, OutgoingDocument, TrustedRoot
 from cchc.documents.signals import OutgoingSource, outgoing_source
-from cchc.documents.workflow import TONE, IncomingStatus, InvalidTransition, OutgoingStatus
+from cchc.documents.workflow import (
+    TONE,
+    IncomingStatus,
+    InvalidTransition,
+    OutgoingStatus,
+    outgoing_status_label,
+)
 
 OS = OutgoingStatus
 
@@ -183,7 +189,9 @@ def outgoing_list(request: AuthedHttpRequest) -> HttpResponse:
     rows = selectors.outgoing_for_user(user=request.user, filters=request.GET.dict())
     staff = permissions.acting_staff(request.user)
     context = {
-        "page": _page(request, rows.order_by("-year", "-number", "-created_at")),
+        "page": _page(
+            request, selectors.with_returned_flag(rows).order_by("-year", "-number", "-created_at")
+        ),
         "statuses": OutgoingStatus.choices,
         "may_draft": staff is not None
         and permissions.can(request.user, permissions.DRAFT_DOCUMENTS, staff.unit),
@@ -230,9 +238,11 @@ def _outgoing_context(request: HttpRequest, doc: Any) -> dict[str, Any]:
     user = request.user
     staff = permissions.acting_staff(user)
     unit = doc.unit
+    returned = services.last_return(doc)
     return {
         "doc": doc,
-        "tone": TONE[doc.status],
+        "status_label": outgoing_status_label(doc.status, returned=returned is not None),
+        "tone": "bad" if returned is not None else TONE[doc.status],
         "may_draft": permissions.can(user, permissions.DRAFT_DOCUMENTS, unit),
         "may_approve": permissions.can(user, permissions.APPROVE_DOCUMENTS, unit),
         "may_register": permissions.can(user, permissions.REGISTER_DOCUMENTS, unit),
@@ -246,9 +256,11 @@ def _outgoing_context(request: HttpRequest, doc: Any) -> dict[str, Any]:
         "show_addresses": doc.to_state_agency
         or permissions.can(user, permissions.VIEW_PERSONAL_DATA, unit),
         "source": _source(doc, user),
-        "returned": services.last_return(doc),
+        "returned": returned,
         # A draft corrected elsewhere (a returned apology letter): a link there, no button.
         "correction": services.correction_of(doc) if doc.status == OS.DRAFT else None,
+        # Box 7 as the paper prints it: the signing word, the signer's title, his name.
+        "signature": services.signature_block(doc),
     }
 
 

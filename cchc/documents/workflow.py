@@ -71,6 +71,18 @@ TONE: Final[Mapping[str, str]] = {
     IS.DONE: "ok",
 }
 
+# A draft whose last review sent it back to its drafter: the same word on the documents pages
+# and on the dossier page of an apology letter (one source for the name of that state).
+RETURNED_LABEL: Final[str] = "Bị trả lại"
+
+
+def outgoing_status_label(status: str, *, returned: bool) -> str:
+    """The name of an outgoing document's state as every page shows it: a draft sent back by
+    the leader is "Bị trả lại", not a fresh "Dự thảo" (the drafter has a correction to make)."""
+    if returned and status == OS.DRAFT:
+        return RETURNED_LABEL
+    return OutgoingStatus(status).label
+
 
 def check(table: Mapping[str, frozenset[str]], from_status: str, to_status: str) -> None:
     if to_status not in table.get(from_status, frozenset()):

@@ -44,7 +44,7 @@ from cchc.core.audit_verbs import AuditVerb
 from cchc.core.timezones import VN
 from cchc.documents import services as documents
 from cchc.documents.models import Delivery, DeliveryStatus, OutgoingDocument, SignatureKind
-from cchc.documents.workflow import OutgoingStatus
+from cchc.documents.workflow import RETURNED_LABEL, OutgoingStatus
 from cchc.dossiers.models import Apology, Dossier
 from cchc.organizations.models import Staff, Unit
 
@@ -570,7 +570,7 @@ def letter_state(user: AnyUser, dossier: Dossier) -> LetterState | None:
     if letter.status == OS.RELEASED:
         label, tone = _released_label(apology, letter)
     elif returned is not None:
-        label = f"Bị trả lại dự thảo ({returned.by}, {_day(returned.at)})" + (
+        label = f"{RETURNED_LABEL} ({returned.by}, {_day(returned.at)})" + (
             f": {returned.note}" if returned.note else ""
         )
         tone = "bad"

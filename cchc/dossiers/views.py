@@ -37,6 +37,7 @@ from cchc.dossiers import (
     procedures,
     selectors,
     services,
+    supplement_notes,
     workflow,
 )
 from cchc.dossiers.forms import (
@@ -95,7 +96,14 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         state = deadlines.remaining(
             dossier, dossier.is_overdue, calendar=calendars[dossier.unit_id]
         )
-        rows.append({"dossier": dossier, "state": state, "tone": TONE[dossier.status]})
+        rows.append(
+            {
+                "dossier": dossier,
+                "state": state,
+                "tone": TONE[dossier.status],
+                "paused": supplement_notes.staff_note(dossier),
+            }
+        )
     has_unit = permissions.acting_staff(request.user) is not None
     context = {
         "rows": rows,
@@ -256,6 +264,8 @@ def _detail_context(
         "pauses": dossier.pauses.all(),
         "late": late,
         "remaining": deadlines.remaining(dossier, late),
+        # Waiting for the citizen's papers: the time is stopped, no running due date shown.
+        "paused": supplement_notes.staff_note(dossier),
         "explanation": deadlines.explain_due(dossier),
         "show_personal": permissions.can(request.user, permissions.VIEW_PERSONAL_DATA, unit),
         "offers": [o for o in offers if o.action.place == "panel"],

@@ -15,6 +15,7 @@ from cchc.core.timezones import VN
 from cchc.dossiers.forms import LookupEntry, LookupForm
 from cchc.dossiers.models import SupplementRule
 from cchc.dossiers.selectors import PublicDossier
+from cchc.dossiers.supplement_notes import on_receipt
 from cchc.dossiers.workflow import DossierStatus
 
 _CODE = LookupForm.base_fields["code"]
@@ -39,11 +40,10 @@ APOLOGY_NOTES = {
 #: again from zero, domain.md 1.3; or moved by the working days waited).
 WAITING_NOTES: dict[str, str] = {
     SupplementRule.RESTART: "Đang chờ ông/bà nộp bổ sung giấy tờ, thời hạn giải quyết tạm "
-    "dừng. Khi đơn vị nhận đủ hồ sơ bổ sung, thời hạn được tính lại từ đầu và đơn vị hẹn "
-    "ngày trả kết quả mới.",
+    f"dừng. Khi đơn vị nhận đủ hồ sơ bổ sung, {on_receipt(SupplementRule.RESTART)} và đơn vị "
+    "hẹn ngày trả kết quả mới.",
     SupplementRule.PAUSE: "Đang chờ ông/bà nộp bổ sung giấy tờ, thời hạn giải quyết tạm dừng. "
-    "Khi đơn vị nhận đủ hồ sơ bổ sung, ngày hẹn trả kết quả được lùi thêm bằng số ngày làm "
-    "việc đã chờ.",
+    f"Khi đơn vị nhận đủ hồ sơ bổ sung, {on_receipt(SupplementRule.PAUSE)}.",
 }
 #: Asked at the counter, before acceptance: the clock has not started (domain.md 1.3).
 WAITING_NOT_RECEIVED = (

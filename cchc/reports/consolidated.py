@@ -80,22 +80,73 @@ def collect(req: ReportRequest) -> ConsolidatedData:
     )
 
 
+def _bucket(figure: selectors.Figure) -> str:
+    """Which summary column a target falls in, so a school's row accounts for every target:
+    met, not met, not measured (the plan set a figure but there is none yet), or no quantitative
+    goal (the plan sets no figure for it, or the school's plan has no target bound to it)."""
+    if figure.status == "met":
+        return "met"
+    if figure.status in ("missed", "at_risk"):
+        return "missed"
+    if figure.status == "not_measurable":
+        return "unmeasured"
+    return "no_goal"  # "no_goal", or "" when no target of the school's plan is bound to it
+
+
+def summary_counts(row: selectors.UnitRow) -> dict[str, int]:
+    """The row's targets per summary column; the four always add up to the number of targets."""
+    counts = dict.fromkeys(("met", "missed", "unmeasured", "no_goal"), 0)
+    for figure in row.figures:
+        counts[_bucket(figure)] += 1
+    return counts
+
+
 def _summary_rows(data: ConsolidatedData) -> list[list[str]]:
-    """A row per school, in the roll-up's ranking: plan, targets met, not met, not measured."""
+    """A row per school, in the roll-up's ranking: plan, then every target in one column."""
     rows = []
     for n, row in enumerate(data.rows, start=1):
-        unmeasured = sum(1 for f in row.figures if not f.measure.is_measurable)
+        counts = summary_counts(row)
         rows.append(
             [
                 str(n),
                 row.unit.name,
                 "Có" if row.has_plan else "Chưa có",
-                str(row.met),
-                str(row.missed),
-                str(unmeasured),
+                str(counts["met"]),
+                str(counts["missed"]),
+                str(counts["unmeasured"]),
+                str(counts["no_goal"]),
             ]
         )
     return rows
+
+
+def _no_goal_notes(data: ConsolidatedData) -> list[Paragraph]:
+    """Why a school's row counts targets without a quantitative goal: no plan for the year, a
+    target the plan states without a figure, or a target the school's plan does not have."""
+    notes = []
+    for row in data.rows:
+        if not row.has_plan:
+            notes.append(
+                Paragraph(
+                    f"{row.unit.name}: chưa có kế hoạch CCHC năm {data.year}, nên cả "
+                    f"{len(row.figures)} mục tiêu không có chỉ tiêu định lượng để đánh giá."
+                )
+            )
+            continue
+        without_figure = [
+            str(i) for i, f in enumerate(row.figures, start=1) if f.status == "no_goal"
+        ]
+        not_in_plan = [str(i) for i, f in enumerate(row.figures, start=1) if f.status == ""]
+        parts = []
+        if without_figure:
+            parts.append(
+                "kế hoạch không đặt chỉ tiêu định lượng cho mục tiêu " + ", ".join(without_figure)
+            )
+        if not_in_plan:
+            parts.append("kế hoạch của đơn vị không có mục tiêu " + ", ".join(not_in_plan))
+        if parts:
+            notes.append(Paragraph(f"{row.unit.name}: " + "; ".join(parts) + "."))
+    return notes
 
 
 def _target_tables(data: ConsolidatedData) -> list[Paragraph | Table]:
@@ -122,8 +173,16 @@ def _target_tables(data: ConsolidatedData) -> list[Paragraph | Table]:
 
 _TARGET_COLUMNS = ["TT", "Đơn vị", "Chỉ tiêu", "Kết quả", "Đánh giá"]
 _TARGET_WIDTHS = [1.0, 5.9, 3.3, 3.4, 2.9]
-_SUMMARY_COLUMNS = ["TT", "Đơn vị", "Kế hoạch năm", "Mục tiêu đạt", "Chưa đạt", "Chưa đo được"]
-_SUMMARY_WIDTHS = [1.0, 6.5, 2.5, 2.1, 2.1, 2.3]
+_SUMMARY_COLUMNS = [
+    "TT",
+    "Đơn vị",
+    "Kế hoạch năm",
+    "Mục tiêu đạt",
+    "Chưa đạt",
+    "Chưa đo được",
+    "Không có chỉ tiêu định lượng",
+]
+_SUMMARY_WIDTHS = [0.9, 5.0, 2.0, 1.8, 1.8, 2.1, 2.9]
 
 
 def _follow_up(data: ConsolidatedData) -> list[Paragraph]:
@@ -159,6 +218,7 @@ def report_document(data: ConsolidatedData) -> OfficialDocument:
             "(xếp theo số mục tiêu đạt):"
         ),
         Table(_SUMMARY_COLUMNS, _summary_rows(data), _SUMMARY_WIDTHS),
+        *_no_goal_notes(data),
         Paragraph(
             "Kết quả từng mục tiêu của các đơn vị; dòng tổng cộng cộng tử số và mẫu số của các "
             "đơn vị (không lấy trung bình các tỷ lệ):"

@@ -59,6 +59,24 @@ class IssueForm(forms.Form):
     )
 
 
+class SectionsForm(forms.Form):
+    """The drafter's two sections before submission, with the version the page was opened at."""
+
+    kho_khan = forms.CharField(
+        label="Khó khăn, vướng mắc",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    de_xuat = forms.CharField(
+        label="Đề xuất, kiến nghị",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class RuleForm(forms.Form):
     """One line of the reporting calendar form: whether the slot is reported, and its dates."""
 

@@ -56,8 +56,13 @@ def may_issue(actor: AnyUser, report: Report) -> bool:
 
 
 def _summary(report: Report) -> str:
-    name = builder.period_name(report.period)
-    if report.kind == ReportKind.CONSOLIDATED:
+    return summary_of(report.period, report.kind)
+
+
+def summary_of(period: str, kind: str = ReportKind.UNIT) -> str:
+    """The register's "trích yếu" of a report of `period` (the demo's too: demo_reports)."""
+    name = builder.period_name(period)
+    if kind == ReportKind.CONSOLIDATED:
         return (
             f"Tổng hợp kết quả thực hiện công tác cải cách hành chính {name} "
             "của các đơn vị trực thuộc"
@@ -126,7 +131,10 @@ def report_submit(
         doc = documents.outgoing_transition(actor=actor, doc=doc, to=OutgoingStatus.APPROVED)
         locked.difficulties, locked.proposals = difficulties, proposals
         locked.outgoing = doc
-        locked.save(update_fields=["difficulties", "proposals", "outgoing", "updated_at"])
+        locked.version += 1  # the drafter's open form is now stale
+        locked.save(
+            update_fields=["difficulties", "proposals", "outgoing", "version", "updated_at"]
+        )
         audit_record(
             actor=actor,
             verb=AuditVerb.REPORTS_SUBMIT,

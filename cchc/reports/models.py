@@ -69,6 +69,9 @@ class Report(TimeStampedModel):
         related_name="+",
     )
     built_at = models.DateTimeField("Lập xong lúc", null=True, blank=True)
+    # Bumped by every save of its own sections (drafter or leader): an edit made from an older
+    # page is refused (409), never written over a newer one.
+    version = models.PositiveIntegerField("Phiên bản", default=1)
     outgoing = models.ForeignKey(
         "documents.OutgoingDocument",
         verbose_name="Văn bản đi",

@@ -21,9 +21,9 @@ from cchc.core.numbers import parse_id, parse_int_in_range
 from cchc.core.official_docs import OfficialDocError
 from cchc.documents.workflow import OutgoingStatus
 from cchc.organizations.models import Staff, Unit
-from cchc.reports import calendar, calendar_services, issuing, selectors, services
+from cchc.reports import calendar, calendar_services, issuing, sections, selectors, services
 from cchc.reports.builder import FORMATS, ReportRequest, period_name, report_file
-from cchc.reports.forms import IssueForm, ReportRequestForm, RuleForm
+from cchc.reports.forms import IssueForm, ReportRequestForm, RuleForm, SectionsForm
 from cchc.reports.models import ReportStatus, Slot
 
 
@@ -123,12 +123,26 @@ def request_report(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: AuthedHttpRequest, report: Any, form: IssueForm | None = None, status: int = 200
+    request: AuthedHttpRequest,
+    report: Any,
+    form: IssueForm | None = None,
+    status: int = 200,
+    sections_form: SectionsForm | None = None,
 ) -> HttpResponse:
     may_issue = issuing.may_issue(request.user, report)
     offer = may_issue and report.status == ReportStatus.READY and report.outgoing_id is None
     if offer and form is None:
         form = IssueForm(initial={"kho_khan": report.difficulties, "de_xuat": report.proposals})
+    # The drafter who may not submit writes the two sections; the leader's form carries them.
+    drafts = not offer and sections.may_edit(request.user, report)
+    if drafts and sections_form is None:
+        sections_form = SectionsForm(
+            initial={
+                "kho_khan": report.difficulties,
+                "de_xuat": report.proposals,
+                "version": report.version,
+            }
+        )
     context = {
         "report": report,
         "name": period_name(report.period),
@@ -138,6 +152,7 @@ def _detail(
         "may_view_document": report.outgoing is not None
         and permissions.can(request.user, permissions.VIEW_DOCUMENTS, report.unit),
         "form": form if offer else None,
+        "sections_form": sections_form if drafts else None,
         "formats": FORMATS,
     }
     return render(request, "reports/detail.html", context, status=status)
@@ -187,6 +202,37 @@ def report_issue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if report.outgoing_id is not None:  # submitted meanwhile by another tab or person
         return _detail(request, report, None, status=409)
     return _detail(request, report, form, status=422)
+
+
+@require_POST
+@login_required
+def report_sections(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The drafter saves the report's two sections (guard → form → service → redirect)."""
+    permissions.require(request.user, permissions.VIEW_PLANS)
+    report = _visible_report(request, pk)
+    if not services.may_request(request.user, report.unit):
+        raise PermissionDenied("Chỉ người lập báo cáo của đơn vị mới soạn được nội dung báo cáo.")
+    form = SectionsForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            sections.sections_save(
+                actor=request.user,
+                report=report,
+                difficulties=form.cleaned_data["kho_khan"],
+                proposals=form.cleaned_data["de_xuat"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except sections.StaleSectionsError as error:
+            form.add_error(None, str(error))
+            status = 409
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(request, "Đã lưu phần khó khăn, vướng mắc và đề xuất, kiến nghị.")
+            return redirect("reports:detail", pk=report.pk)
+    report.refresh_from_db()
+    return _detail(request, report, status=status, sections_form=form)
 
 
 @require_safe

@@ -8,6 +8,7 @@ from django import template
 from django.db.models import F
 
 from cchc.accounts import permissions
+from cchc.dossiers import supplement_notes
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import FINAL, HAS_RESULT
 
@@ -28,3 +29,10 @@ def my_dossiers(context: dict[str, Any]) -> dict[str, Any]:
         .order_by(F("is_overdue").desc(), "due_at", "received_at")[:100]
     )
     return {"rows": list(rows)}
+
+
+@register.filter
+def paused_note(dossier: Dossier) -> str:
+    """In place of the due date while the citizen's papers are awaited ("" otherwise): the
+    time is stopped (domain.md 1.3), as on the dossier page and the queue."""
+    return supplement_notes.staff_note(dossier)

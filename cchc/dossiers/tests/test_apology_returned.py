@@ -103,7 +103,7 @@ def test_a_returned_apology_is_corrected_sent_again_signed_and_released(
         page = client_for(clerk).get(page_url).content.decode()
         letter_page = client_for(clerk).get(reverse("documents:outgoing_detail", args=[doc.pk]))
     assert (
-        "Bị trả lại dự thảo (Nguyễn Thị Thanh Trang, 03/12/2026): Lý do chưa rõ; hẹn ngày 09/12 "
+        "Bị trả lại (Nguyễn Thị Thanh Trang, 03/12/2026): Lý do chưa rõ; hẹn ngày 09/12 "
         "là đủ" in page
     )
     assert 'id="apology-revise"' in page

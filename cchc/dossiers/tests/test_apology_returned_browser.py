@@ -82,7 +82,7 @@ def test_a_returned_apology_corrected_in_the_browser(live_server, page, settings
     page.wait_for_load_state()
     assert page.url == f"{live_server.url}/quan-ly/ho-so/{dossier.pk}/#apology-revise"
     letter = page.locator("#apology-letter")
-    assert "Bị trả lại dự thảo (Nguyễn Thị Thanh Trang" in letter.inner_text()
+    assert "Bị trả lại (Nguyễn Thị Thanh Trang" in letter.inner_text()
     assert "Ghi rõ trường nơi đi" in letter.inner_text()
     form = page.locator("#apology-revise")
     assert form.get_by_label("Lý do chậm").input_value() == "Chờ xác nhận"
@@ -113,3 +113,20 @@ def test_a_returned_apology_corrected_in_the_browser(live_server, page, settings
     page.wait_for_load_state()
     assert len(posts) == 1  # the reload was a GET
     assert page.locator("#pin-tiep-nhan").count() == 1
+
+    # The principal is told the letter sent again waits for her: a count on "Tổng quan" leads
+    # to "Việc của tôi", whose row leads to the letter (QA 30/11; domain.md 1.4).
+    _log_in(page, live_server.url, "trangntt")
+    page.goto(f"{live_server.url}/quan-ly/tong-quan/")
+    notice = page.locator("#my-documents-notice")
+    assert "Có 1 văn bản đi chờ bạn xử lý" in notice.inner_text()
+    notice.get_by_role("link", name="Xem trong Việc của tôi").click()
+    page.wait_for_load_state()
+    row = page.locator("#my-documents tbody tr")
+    assert row.count() == 1
+    assert "Kiểm tra, duyệt" in row.inner_text()
+    page.screenshot(path=str(tmp_path / "my-work.png"), full_page=True)
+    row.get_by_role("link").click()
+    page.wait_for_load_state()
+    assert page.url == f"{live_server.url}/quan-ly/van-ban/di/{doc.pk}/"
+    assert page.get_by_role("button", name="Duyệt").count() == 1

@@ -91,6 +91,11 @@ def test_the_demo_commune_issues_its_consolidated_report(
     register = _paper_lines(io.BytesIO(documents.render_docx(doc)))
     at = register.index("TM. ỦY BAN NHÂN DÂN")
     assert register[at + 1] == "CHỦ TỊCH"
+    # ... and the released document's page, as the paper has it (QA walk: "CHỦ TỊCH" missing).
+    detail = client_for(clerk.staff).get(reverse("documents:outgoing_detail", args=[doc.pk]))
+    signer = re.search(r'id="outgoing-signer">([^<]*)<', detail.content.decode())
+    assert signer is not None
+    assert signer[1] == f"TM. ỦY BAN NHÂN DÂN · CHỦ TỊCH · {chair.staff.full_name}"
     # The page names the report by its number and symbol, the period as people write it.
     page = client_for(chair.staff).get(reverse("reports:detail", args=[report.pk]))
     body = page.content.decode()

@@ -149,9 +149,9 @@ def test_consolidated_report_puts_schools_side_by_side_with_pooled_totals(
 
     assert "Tổng hợp kết quả thực hiện công tác cải cách hành chính quý I năm 2026" in text
     assert "Số liệu báo cáo tính từ ngày 15/12/2025 đến ngày 14/03/2026" in text
-    # Readable on A4 portrait: no table wider than six columns (nine targets side by side
+    # Readable on A4 portrait: no table wider than seven columns (nine targets side by side
     # wrapped letter by letter); one table per target instead, after its heading.
-    assert max(len(t[0]) for t in tables) <= 6
+    assert max(len(t[0]) for t in tables) <= 7
     blocks = _blocks(content)
     heading = "9. Tỷ lệ viên chức phụ trách sử dụng hệ thống thư điện tử công vụ"
     side = blocks[blocks.index(("p", heading)) + 1][1]
@@ -175,6 +175,39 @@ def test_consolidated_report_puts_schools_side_by_side_with_pooled_totals(
     assert {row[0] for row in rows} == {school.name, other_school.name, "Tổng cộng"}
     total = next(r for r in rows if r[0] == "Tổng cộng" and r[1] == "official_email_rate")
     assert total[4:6] == (0, 2)
+
+
+@pytest.mark.django_db
+def test_consolidated_summary_row_accounts_for_every_target(
+    plan, commune, school, other_school
+) -> None:
+    """QA walk: "Tổng hợp 3 đơn vị theo 9 mục tiêu" with rows adding up to 8 and 6. Each row's
+    columns add up to the number of targets the sentence states, and a school whose plan gives
+    fewer targets (here none: no plan) is told why in a line under the table."""
+    import re
+
+    data = consolidated.collect(ReportRequest(commune, "2026-Q1"))
+    text, tables = _docx_text(build_docx(consolidated.report_document(data)))
+
+    stated = re.search(r"Tổng hợp (\d+) đơn vị theo (\d+) mục tiêu", text)
+    assert stated is not None
+    units, targets = int(stated[1]), int(stated[2])
+    summary = next(t for t in tables if t[0][:3] == ["TT", "Đơn vị", "Kế hoạch năm"])
+    assert summary[0][3:] == [
+        "Mục tiêu đạt",
+        "Chưa đạt",
+        "Chưa đo được",
+        "Không có chỉ tiêu định lượng",
+    ]
+    assert len(summary[1:]) == units == 2
+    for row in summary[1:]:
+        assert sum(int(cell) for cell in row[3:]) == targets == 9, row
+    without_plan = {row[1]: row for row in summary[1:]}[other_school.name]
+    assert without_plan[6] == "9"
+    assert (
+        f"{other_school.name}: chưa có kế hoạch CCHC năm 2026, nên cả 9 mục tiêu không có "
+        "chỉ tiêu định lượng để đánh giá." in text
+    )
 
 
 @pytest.mark.django_db
