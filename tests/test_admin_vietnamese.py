@@ -19,10 +19,8 @@ from django.utils.text import camel_case_to_spaces
 
 from cchc.accounts.models import User
 
-# TODO(reports): the `reports` app (ReportReminder: unit, period, due_on, kind, recipients,
-# sent_at) still has Django's English default labels; another developer owns its models this
-# session. Remove this skip once cchc.reports names its fields in Vietnamese.
-SKIPPED_APPS = {"reports"}
+# Apps left out of the walk (none: every app of ours names its fields in Vietnamese).
+SKIPPED_APPS: set[str] = set()
 
 
 def _our_models() -> list[type[models.Model]]:

@@ -191,13 +191,16 @@ class ReportReminder(models.Model):
     """A reminder sent for one unit's report due on one date: sent once, never twice."""
 
     unit = models.ForeignKey(
-        "organizations.Unit", on_delete=models.CASCADE, related_name="report_reminders"
+        "organizations.Unit",
+        on_delete=models.CASCADE,
+        related_name="report_reminders",
+        verbose_name="Đơn vị",
     )
-    period = models.CharField(max_length=7)
-    due_on = models.DateField()
-    kind = models.CharField(max_length=8, default="before")
-    recipients = models.TextField(blank=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    period = models.CharField("Kỳ báo cáo", max_length=7)
+    due_on = models.DateField("Hạn nộp")
+    kind = models.CharField("Loại nhắc", max_length=8, default="before")
+    recipients = models.TextField("Người nhận", blank=True)
+    sent_at = models.DateTimeField("Gửi lúc", auto_now_add=True)
 
     class Meta:
         verbose_name = "Thư nhắc báo cáo"
