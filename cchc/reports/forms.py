@@ -12,21 +12,23 @@ from cchc.reports.models import ReportKind
 from cchc.reports.services import MAX_TEXT
 
 
+def _section(label: str, *, missing: str = "") -> forms.CharField:
+    """One of the report's two written sections, as every form asks it; `missing`: required,
+    with that message when left empty (the submission: the signed PDF cannot be completed)."""
+    return forms.CharField(
+        label=label,
+        required=bool(missing),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": missing} if missing else None,
+    )
+
+
 class ReportRequestForm(forms.Form):
     ky = forms.ChoiceField(label="Kỳ báo cáo")
     loai = forms.ChoiceField(label="Loại báo cáo", choices=ReportKind.choices)
-    kho_khan = forms.CharField(
-        label="Khó khăn, vướng mắc",
-        required=False,
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    de_xuat = forms.CharField(
-        label="Đề xuất, kiến nghị",
-        required=False,
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    kho_khan = _section("Khó khăn, vướng mắc")
+    de_xuat = _section("Đề xuất, kiến nghị")
 
     def __init__(
         self, *args: Any, periods: list[tuple[str, str]], consolidated: bool, **kwargs: Any
@@ -45,35 +47,21 @@ class IssueForm(forms.Form):
     """Submitting a built report for issue: its own two sections, both required (the signed
     PDF cannot be completed afterwards)."""
 
-    kho_khan = forms.CharField(
-        label="Khó khăn, vướng mắc",
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Ghi khó khăn, vướng mắc (không có thì ghi «Không có.»)."},
+    kho_khan = _section(
+        "Khó khăn, vướng mắc",
+        missing="Ghi khó khăn, vướng mắc (không có thì ghi «Không có.»).",
     )
-    de_xuat = forms.CharField(
-        label="Đề xuất, kiến nghị",
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Ghi đề xuất, kiến nghị (không có thì ghi «Không có.»)."},
+    de_xuat = _section(
+        "Đề xuất, kiến nghị",
+        missing="Ghi đề xuất, kiến nghị (không có thì ghi «Không có.»).",
     )
 
 
 class SectionsForm(forms.Form):
     """The drafter's two sections before submission, with the version the page was opened at."""
 
-    kho_khan = forms.CharField(
-        label="Khó khăn, vướng mắc",
-        required=False,
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    de_xuat = forms.CharField(
-        label="Đề xuất, kiến nghị",
-        required=False,
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    kho_khan = _section("Khó khăn, vướng mắc")
+    de_xuat = _section("Đề xuất, kiến nghị")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
