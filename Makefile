@@ -6,6 +6,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# granian: one worker per core, two threads each (docs/deployment.md, "Web server and worker").
+WEB_WORKERS ?= 2
+WEB_THREADS ?= 2
 # The demo runs like production (DEBUG off) but over plain HTTP on the loopback address.
 ALLOWED_HOSTS ?= 127.0.0.1,localhost
 DEMO_ENV := DEBUG=0 HTTPS=0 ALLOWED_HOSTS=$(ALLOWED_HOSTS) SECRET_KEY_FILE=var/secret_key
@@ -48,13 +51,13 @@ demo: install var/secret_key var/audit_key
 	$(DEMO_ENV) $(BIN)/cchc pdf_server > var/pdf_server.log 2>&1 & pdf=$$!; \
 	$(DEMO_ENV) $(BIN)/cchc db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$pdf $$worker 2>/dev/null' EXIT INT TERM; \
-	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 4 config.wsgi:application
+	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) --blocking-threads $(WEB_THREADS) config.wsgi:application
 
 serve: install var/secret_key
 	$(DEMO_ENV) $(BIN)/cchc pdf_server > var/pdf_server.log 2>&1 & pdf=$$!; \
 	$(DEMO_ENV) $(BIN)/cchc db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$pdf $$worker 2>/dev/null' EXIT INT TERM; \
-	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 4 config.wsgi:application
+	$(DEMO_ENV) $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) --blocking-threads $(WEB_THREADS) config.wsgi:application
 
 worker: install var/secret_key
 	$(DEMO_ENV) $(BIN)/cchc db_worker --no-reload

@@ -6,7 +6,7 @@ Usage (from the repository root, after `make install`; needs Debian's `wrk`):
 
 It builds its own database (a temporary SQLite file unless DATABASE_URL is set: that database
 is flushed first), inserts the dossiers with bulk inserts, measures the KPIs in-process, then
-starts granian (2 WSGI workers, 4 blocking threads each, as deployed) on 127.0.0.1, warms both
+starts granian (2 WSGI workers, 2 blocking threads each, as deployed) on 127.0.0.1, warms both
 workers up (on /healthz and on look-ups of codes outside the samples) and runs wrk against
 /healthz (no database) then a cold pass over 1,000 random codes (each requested once), three
 times (--rounds; new codes each round, the median ratio is the figure: one pass lasts about a
@@ -503,8 +503,13 @@ def main() -> None:
     parser.add_argument(
         "--threads",
         type=int,
-        default=4,
-        help="granian's blocking threads per worker (4 as deployed; 1 shows what threads cost)",
+        default=2,
+        help="granian's blocking threads per worker (2 as deployed; 1 or 4 show what threads cost)",
+    )
+    parser.add_argument(
+        "--baseline-threads",
+        type=int,
+        help="the baseline's threads per worker (default: --threads; 4 was deployed before)",
     )
     parser.add_argument(
         "--rounds",
@@ -537,28 +542,30 @@ def main() -> None:
     if not shutil.which("wrk"):
         print("Không có wrk (apt-get install wrk): bỏ qua phần đo tra cứu.")
         return
-    runs = [("sau", ROOT, 11)]
+    runs = [("sau", ROOT, 11, args.threads)]
     if args.baseline:
-        runs.insert(0, (f"trước ({args.baseline})", baseline_tree(args.baseline), 5))
+        before = f"trước ({args.baseline})"
+        threads = args.baseline_threads or args.threads
+        runs.insert(0, (before, baseline_tree(args.baseline), 5, threads))
     target = 0.6 if connection.vendor == "sqlite" else 0.5
     limit_cache = os.environ.get("RATELIMIT_CACHE_URL", "CSDL dùng chung")
     print(
-        f"granian 2 worker x {args.threads} luồng, wrk -t2 -c32; mỗi yêu cầu tra cứu từ một địa "
+        "granian 2 worker, wrk -t2 -c32; mỗi yêu cầu tra cứu từ một địa "
         f"chỉ khác (giới hạn "
         f"30/phút, bộ đệm {limit_cache}); mục tiêu tra cứu lần đầu >= {target} x /healthz"
     )
     limit = int(os.environ["CCHC_PUBLIC_RATE_PER_MINUTE"])
-    for label, source, seed in runs:
+    for label, source, seed, threads in runs:
         f = serve_and_measure(
             codes,
             args.seconds,
             source=source,
             seed=seed,
-            threads=args.threads,
+            threads=threads,
             rounds=args.rounds,
         )
         middle, lowest, highest = f.cold_ratio()
-        print(f"  {label} (tải máy {os.getloadavg()[0]:.1f}):")
+        print(f"  {label}, {threads} luồng mỗi worker (tải máy {os.getloadavg()[0]:.1f}):")
         for n, (trivial, cold, trivial_ms, cold_ms, db_ms) in enumerate(f.rounds, 1):
             database = f" + CSDL {db_ms:.2f} ms" if db_ms else ""
             print(

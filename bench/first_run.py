@@ -69,7 +69,7 @@ def main() -> None:
             "--workers",
             "2",
             "--blocking-threads",
-            "4",
+            "2",
             "--log-level",
             "warning",
             "config.wsgi:application",
