@@ -101,11 +101,15 @@ def smtp_server(settings) -> Iterator[SmtpServer]:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """Rate-limit counters live in the cache; each test starts with none."""
+    """Rate-limit counters live in the cache; each test starts with none. A pause of the warm
+    PDF converter left by a test of a hung one does not outlive that test."""
     from django.core.cache import caches
+
+    from cchc.core.official_docs import converter
 
     for alias in ("default", "ratelimit"):
         caches[alias].clear()
+    converter._warm_paused_until = 0.0
 
 
 @pytest.fixture(scope="session")

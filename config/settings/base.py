@@ -322,6 +322,8 @@ AUDIT_CHECKPOINT_DIR = env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "au
 # wait for at once, and where converted papers are kept (content-addressed, a cache: not backed up).
 PDF_SERVER = env.str("PDF_SERVER", default="127.0.0.1:2003")
 PDF_TIMEOUT = env.int("PDF_TIMEOUT", default=60)
+# How long a paper waits for the warm converter before its own LibreOffice makes it.
+PDF_WARM_TIMEOUT = env.int("PDF_WARM_TIMEOUT", default=15)
 PDF_MAX_WAITING = env.int("PDF_MAX_WAITING", default=8)
 PDF_STORE_DIR = env.str("PDF_STORE_DIR", default=str(VAR_DIR / "cache" / "papers"))
 # The Python that has LibreOffice's uno module (Debian's python3-uno), used by `cchc pdf_server`.

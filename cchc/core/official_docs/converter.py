@@ -20,6 +20,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 import xmlrpc.client
 import zipfile
 from dataclasses import dataclass
@@ -56,6 +57,17 @@ class ConverterStats:
 stats = ConverterStats()
 _slots_lock = threading.Lock()
 _slots: threading.BoundedSemaphore | None = None
+
+# After the warm converter let a paper wait PDF_WARM_TIMEOUT seconds, this process makes its
+# papers with a LibreOffice of their own for this long (the supervisor restarts a hung one
+# within about a minute), instead of letting each one wait for it again.
+WARM_PAUSE_S = 60.0
+_pause_lock = threading.Lock()
+_warm_paused_until = 0.0
+
+
+class ConverterTimeout(OfficialDocError):
+    """The warm converter did not answer in time (a hung or overloaded LibreOffice)."""
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -185,7 +197,7 @@ def _warm(
     except (ConnectionRefusedError, ConnectionResetError, FileNotFoundError):
         return None
     except TimeoutError:
-        raise OfficialDocError(
+        raise ConverterTimeout(
             f"Máy chuyển PDF không trả lời trong {timeout:g} giây; vui lòng thử lại."
         ) from None
     except (OSError, xmlrpc.client.Error) as exc:
@@ -213,6 +225,13 @@ class _TimeoutTransport(xmlrpc.client.Transport):
 def convert(docx: bytes, *, timeout: float, cold: object, filtername: str = WRITER_PDF) -> bytes:
     """Stored paper, else the warm converter, else `cold(docx, timeout=...)`; stores the result.
 
+    The warm converter gets at most PDF_WARM_TIMEOUT of the `timeout` (it makes a receipt in
+    0.15 s and the longest paper it is given in a few seconds): a paper it has not made by then
+    is made by the cold path with the time left, and for WARM_PAUSE_S this process does not
+    wait for the warm converter at all. Without that, a hung LibreOffice held every request that
+    asked for a paper for the whole timeout, and with two threads per worker those were all the
+    threads: the public look-up waited a minute behind them (QA, session 9).
+
     `docx` may be any Office Open XML package the warm LibreOffice can load (an XLSX with
     `filtername=CALC_PDF`)."""
     key = paper_key(docx)
@@ -224,19 +243,62 @@ def convert(docx: bytes, *, timeout: float, cold: object, filtername: str = WRIT
     if not slots.acquire(timeout=timeout):
         raise OfficialDocError("Máy chuyển PDF đang bận, vui lòng thử lại sau ít phút.")
     try:
-        pdf = None
-        address = server_address()
-        if address is not None and not _too_long_for_warm(docx, filtername):
-            pdf = _warm(docx, address, timeout, filtername)
+        pdf = _warm_or_none(docx, timeout, filtername)
         if pdf is not None:
             stats.warm += 1
         else:
             pdf = cold(docx, timeout=timeout)  # type: ignore[operator]
             stats.cold += 1
+    except _ColdWithin as left:
+        pdf = cold(docx, timeout=left.seconds)  # type: ignore[operator]
+        stats.cold += 1
     finally:
         slots.release()
     _store(key, pdf)
     return pdf
+
+
+class _ColdWithin(Exception):
+    """The warm converter timed out: the cold path gets the `seconds` left."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+def warm_paused() -> bool:
+    """Whether this process skips the warm converter for now (it timed out a moment ago)."""
+    return time.monotonic() < _warm_paused_until
+
+
+def _pause_warm() -> None:
+    global _warm_paused_until
+    with _pause_lock:
+        _warm_paused_until = time.monotonic() + WARM_PAUSE_S
+
+
+def _warm_or_none(docx: bytes, timeout: float, filtername: str) -> bytes | None:
+    """The warm converter's PDF; None for the cold path (no converter, a long paper, a pause);
+    `_ColdWithin` when it timed out and time is left, its message when none is."""
+    address = server_address()
+    if address is None or warm_paused() or _too_long_for_warm(docx, filtername):
+        return None
+    wait = min(timeout, float(_setting("PDF_WARM_TIMEOUT", 15)))
+    began = time.monotonic()
+    try:
+        return _warm(docx, address, wait, filtername)
+    except ConverterTimeout:
+        _pause_warm()
+        left = timeout - (time.monotonic() - began)
+        logger.warning(
+            "The warm PDF converter did not answer in %g s: papers are made by their own "
+            "LibreOffice for %g s",
+            wait,
+            WARM_PAUSE_S,
+        )
+        if left < 1:
+            raise
+        raise _ColdWithin(left) from None
 
 
 def _text_size(document: bytes) -> int:

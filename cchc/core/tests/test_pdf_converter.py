@@ -104,8 +104,14 @@ def test_no_converter_listening_falls_back_to_a_cold_libreoffice(settings) -> No
     assert converter.stats.cold == before + 1
 
 
+class SilentServer(str):
+    """HOST:PORT of a silent converter; `held` are the connections it accepted."""
+
+    held: list[socket.socket]
+
+
 @pytest.fixture
-def silent_server() -> Iterator[str]:
+def silent_server() -> Iterator[SilentServer]:
     """A converter that accepts the connection and never answers (a hung LibreOffice)."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
@@ -123,7 +129,9 @@ def silent_server() -> Iterator[str]:
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
-    yield f"127.0.0.1:{server.getsockname()[1]}"
+    address = SilentServer(f"127.0.0.1:{server.getsockname()[1]}")
+    address.held = held
+    yield address
     stop.set()
     thread.join()
     for conn in held:
@@ -142,6 +150,50 @@ def test_a_hung_converter_fails_with_a_clear_message_within_the_timeout(
         docx_to_pdf(build_docx(plan_document()), timeout=1)
 
     assert time.monotonic() - started < 10
+
+
+def test_a_hung_converter_costs_one_short_wait_then_papers_come_from_their_own_libreoffice(
+    settings, silent_server: SilentServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A hung LibreOffice must not hold every request that asks for a paper for the whole
+    timeout (with two threads per worker that stalled the public look-up for a minute): the
+    paper waits PDF_WARM_TIMEOUT, is made by a LibreOffice of its own, and the next papers of
+    this process do not wait for the hung converter at all."""
+    require_tools()
+    settings.PDF_SERVER = silent_server
+    settings.PDF_STORE_DIR = ""
+    settings.PDF_WARM_TIMEOUT = 1
+    cold = converter.stats.cold
+
+    first = docx_to_pdf(build_docx(plan_document(tasks=2)))
+    asked = len(silent_server.held)
+    second = docx_to_pdf(build_docx(plan_document(tasks=3)))
+
+    assert "KẾ HOẠCH" in text_of(first, tmp_path, "first")
+    assert "3." in text_of(second, tmp_path, "second")
+    assert converter.stats.cold == cold + 2
+    assert asked == 1
+    assert len(silent_server.held) == asked, "the second paper waited for the hung converter"
+    assert converter.warm_paused()
+    assert "did not answer in 1 s" in caplog.text
+
+
+def test_the_warm_converter_is_tried_again_after_the_pause(
+    settings, warm: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_tools()
+    monkeypatch.setattr(converter, "WARM_PAUSE_S", 3)
+    papers = [build_docx(plan_document(tasks=n)) for n in (2, 3)]
+    converter._pause_warm()
+    before = converter.stats.warm
+
+    docx_to_pdf(papers[0])
+    assert converter.stats.warm == before
+    while converter.warm_paused():
+        time.sleep(0.1)
+    docx_to_pdf(papers[1])
+
+    assert converter.stats.warm == before + 1
 
 
 def test_a_full_queue_says_so(settings, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,6 +235,23 @@ def test_the_paper_key_ignores_zip_dates_but_not_content() -> None:
 
     assert converter.paper_key(a) == converter.paper_key(b)
     assert converter.paper_key(a) != converter.paper_key(build_docx(plan_document(tasks=3)))
+
+
+def test_pdf_server_names_a_port_something_else_holds() -> None:
+    """An old unoserver left behind holds the ports: the supervisor says so instead of starting
+    one LibreOffice after another that cannot listen."""
+    from cchc.core.management.commands.pdf_server import _taken_port
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        held = holder.getsockname()[1]
+        assert _taken_port("127.0.0.1", held) == held
+        assert _taken_port("127.0.0.1", held + 1) == held
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        free = sock.getsockname()[1]
+    assert _taken_port("127.0.0.1", free) in (None, free - 1)
 
 
 def test_pdf_server_refuses_a_bad_address() -> None:

@@ -10,6 +10,8 @@ unoserver answers one call at a time: while it converts a long paper (a 1,000-ro
 takes several seconds), a health check waits its turn. So a check fails only when no answer comes
 within the conversion timeout and a margin, and it takes two such checks to restart; a conversion
 that itself runs past the timeout is ended by unoserver, which then exits (seen at once here).
+The timeout is the web's wait for the warm converter (PDF_WARM_TIMEOUT, 15 s): a paper it has not
+made by then is made by a LibreOffice of its own, so a LibreOffice still busy with it is hung.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import importlib.util
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -36,7 +39,7 @@ _HEALTH_EVERY_S = 10
 _FAILED_CHECKS_BEFORE_RESTART = 2
 _START_GRACE_S = 40
 # Beyond the conversion timeout, how long a health check waits for its turn before it fails.
-_CHECK_MARGIN_S = 10
+_CHECK_MARGIN_S = 5
 
 
 def _unoserver_path(folder: Path) -> Path:
@@ -86,7 +89,7 @@ class Command(BaseCommand):
             "--timeout",
             type=int,
             default=0,
-            help="Giây tối đa cho một lần chuyển (mặc định PDF_TIMEOUT, 60).",
+            help="Giây tối đa cho một lần chuyển (mặc định PDF_WARM_TIMEOUT, 15).",
         )
         parser.add_argument(
             "--once", action="store_true", help="Không khởi động lại (dùng khi kiểm thử)."
@@ -107,7 +110,7 @@ class Command(BaseCommand):
         if not 1025 <= port <= 65535:
             raise CommandError("Cổng phải từ 1025 đến 65535.")
         host = host or "127.0.0.1"
-        timeout = options["timeout"] or int(getattr(settings, "PDF_TIMEOUT", 60))
+        timeout = options["timeout"] or int(getattr(settings, "PDF_WARM_TIMEOUT", 15))
         if options["check"]:
             # A busy converter answers once its current paper is done: wait as long as that.
             if converter.server_is_up((host, port), timeout + _CHECK_MARGIN_S):
@@ -137,6 +140,18 @@ class Command(BaseCommand):
             ]  # fmt: skip
             env = {**os.environ, "PYTHONPATH": str(path)}
             while not stopping:
+                taken = _taken_port(host, port)
+                if taken:
+                    # An old unoserver left behind (its supervisor killed with -9) still holds
+                    # it: starting another would only fail the same way, unexplained.
+                    self.stderr.write(
+                        f"Cổng {host}:{taken} đang bị chương trình khác giữ (có thể là máy chuyển "
+                        f"PDF cũ còn chạy: xem `ss -ltnp | grep {taken}`); thử lại sau "
+                        f"{backoff:g} giây."
+                    )
+                    time.sleep(backoff)
+                    backoff = min(backoff * 2, 30)
+                    continue
                 started = time.monotonic()
                 self.stdout.write(f"Khởi động máy chuyển PDF trên {host}:{port}.")
                 process = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
@@ -184,6 +199,19 @@ class Command(BaseCommand):
             if failed >= _FAILED_CHECKS_BEFORE_RESTART:
                 return "không trả lời"
         return "được yêu cầu dừng"
+
+
+def _taken_port(host: str, port: int) -> int | None:
+    """The first of unoserver's two ports (XML-RPC `port`, LibreOffice's `port - 1`) that
+    something already listens on, or None."""
+    for candidate in (port, port - 1):
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                return candidate
+    return None
 
 
 def _warm_up(address: tuple[str, int], timeout: float) -> bool:
