@@ -94,3 +94,44 @@ def test_delivery_attempts_read_in_vietnamese(client, school) -> None:
     for english in ("delivery attempt", "Delivery object", ">Delivery<", ">At<", ">Error<"):
         assert english not in page
     assert str(DeliveryAttempt.objects.get()) == "04/03/2026 08:30 Máy chủ từ chối"
+
+
+@pytest.mark.django_db
+def test_admin_dates_read_dd_mm_yyyy(client, school) -> None:
+    """Django's own "vi" formats say "08:30 Ngày 04 tháng 3 năm 2026": ours say dd/mm/yyyy."""
+    from django.utils import formats
+
+    from cchc.documents.models import Delivery, DeliveryAttempt, OutgoingDocument
+
+    outgoing = OutgoingDocument.objects.create(
+        unit=school,
+        status="released",
+        doc_type="Công văn",
+        type_code="CV",
+        summary="V/v báo cáo",
+        recipients="UBND xã",
+        year=2026,
+        number=7,
+        symbol="07/CV-THCS",
+        issued_on=date(2026, 3, 4),
+    )
+    delivery = Delivery.objects.create(
+        outgoing=outgoing, recipient="ubnd@xa.gov.vn", sender="thcs@truong.edu.vn"
+    )
+    at = datetime(2026, 3, 4, 1, 30, tzinfo=ZoneInfo("UTC"))
+    DeliveryAttempt.objects.create(delivery=delivery, at=at, ok=True)
+    client.force_login(User.objects.create_superuser("quantri", "qt@example.vn", "MatKhau@2026"))
+
+    attempts = client.get(reverse("admin:documents_deliveryattempt_changelist")).content.decode()
+    document = client.get(
+        reverse("admin:documents_outgoingdocument_change", args=[outgoing.pk])
+    ).content.decode()
+
+    assert ">04/03/2026 08:30<" in attempts
+    assert "04/03/2026" in document
+    for page in (attempts, document):
+        assert "Ngày 04 tháng 3 năm 2026" not in page
+        assert "04-03-2026" not in page
+    assert formats.date_format(date(2026, 3, 4)) == "04/03/2026"
+    assert formats.date_format(date(2026, 3, 4), "SHORT_DATE_FORMAT") == "04/03/2026"
+    assert formats.date_format(datetime(2026, 3, 4, 8, 30), "DATETIME_FORMAT") == "04/03/2026 08:30"
