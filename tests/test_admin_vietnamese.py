@@ -135,3 +135,42 @@ def test_admin_dates_read_dd_mm_yyyy(client, school) -> None:
     assert formats.date_format(date(2026, 3, 4)) == "04/03/2026"
     assert formats.date_format(date(2026, 3, 4), "SHORT_DATE_FORMAT") == "04/03/2026"
     assert formats.date_format(datetime(2026, 3, 4, 8, 30), "DATETIME_FORMAT") == "04/03/2026 08:30"
+
+
+@pytest.mark.django_db
+def test_audit_log_admin_names_verbs_and_object_types_in_vietnamese(client, school) -> None:
+    """QA: the admin's log listed "dossier.applicant_address" and "dossiers.dossier"."""
+    from cchc.core.audit import audit_record
+    from cchc.core.audit_verbs import AuditVerb
+    from cchc.core.models import AuditEvent
+
+    event = audit_record(
+        actor=None,
+        verb=AuditVerb.DOSSIER_APPLICANT_ADDRESS,
+        unit=school,
+        object_type="dossiers.dossier",
+        object_id="5",
+    )
+    # An event older than its verb's label (or of a removed model) falls back to its codes.
+    old = AuditEvent.objects.create(
+        chain_key=-1, seq=1, verb="legacy.verb", object_type="gone.model", at=event.at
+    )
+    client.force_login(User.objects.create_superuser("quantri", "qt@example.vn", "MatKhau@2026"))
+
+    listing = client.get(reverse("admin:core_auditevent_changelist")).content.decode()
+    detail = client.get(reverse("admin:core_auditevent_change", args=[event.pk])).content.decode()
+    filtered = client.get(
+        reverse("admin:core_auditevent_changelist"), {"verb": "dossier.applicant_address"}
+    ).content.decode()
+
+    for page in (listing, detail):
+        assert "Sửa địa chỉ người nộp hồ sơ" in page
+        assert "Hồ sơ TTHC" in page  # the Dossier model's own Vietnamese name
+        assert ">dossier.applicant_address<" not in page
+        assert ">dossiers.dossier<" not in page
+    assert str(event) == "Sửa địa chỉ người nộp hồ sơ: Hồ sơ TTHC #5"
+    assert str(old) == "legacy.verb: gone.model"
+    assert '<td class="field-verb_name">legacy.verb</td>' in listing  # the unknown code
+    # The verb filter (offered by its words) keeps only the chosen verb's rows.
+    assert '<td class="field-verb_name">Sửa địa chỉ người nộp hồ sơ</td>' in filtered
+    assert '<td class="field-verb_name">legacy.verb</td>' not in filtered
