@@ -174,3 +174,48 @@ def test_audit_log_admin_names_verbs_and_object_types_in_vietnamese(client, scho
     # The verb filter (offered by its words) keeps only the chosen verb's rows.
     assert '<td class="field-verb_name">Sửa địa chỉ người nộp hồ sơ</td>' in filtered
     assert '<td class="field-verb_name">legacy.verb</td>' not in filtered
+
+
+@pytest.mark.django_db
+def test_library_admins_are_re_registered_in_vietnamese(client) -> None:
+    """QA: django-otp's search hint ("Search by user's …") and django-tasks' "TASK NAME" column
+    are plain English strings in the libraries (no catalogue can translate them)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    admin_user = User.objects.create_superuser("quantri", "qt@example.vn", "MatKhau@2026")
+    device = TOTPDevice.objects.create(user=admin_user, name="Điện thoại")
+    result = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="cchc.audit.tasks.write_audit_checkpoint",
+        backend_name="default",
+        run_after=get_date_max(),
+        exception_class_path="",
+        traceback="",
+    )
+    client.force_login(admin_user)
+
+    def page(name: str, *args: object) -> str:
+        response = client.get(reverse(f"admin:{name}", args=args))
+        assert response.status_code == 200, name
+        return response.content.decode()
+
+    devices = page("otp_totp_totpdevice_changelist")
+    device_form = page("otp_totp_totpdevice_change", device.pk)
+    page("otp_totp_totpdevice_add")
+    tasks = page("django_tasks_database_dbtaskresult_changelist")
+    task = page("django_tasks_database_dbtaskresult_change", result.pk)
+
+    assert "Tìm theo tên đăng nhập hoặc địa chỉ thư điện tử của người dùng." in devices
+    for words in ("Người dùng", "Tên thiết bị", "Thời điểm tạo", "Lần dùng gần nhất", "Mã QR"):
+        assert words in devices
+    for words in ("Thiết bị xác thực hai lớp", "Khóa bí mật", "Chống dò mã", "Xem mã QR"):
+        assert words in device_form
+    for english in ("Search by", "TOTP device", ">Name<", "Created at", "Identity", "Throttling"):
+        assert english not in devices + device_form
+    assert ">Tác vụ<" in tasks
+    assert ">write_audit_checkpoint<" in tasks
+    assert "Chi tiết lỗi" in task
+    assert "Chạy sau" in task
+    for english in ("Task name", "Task Name", ">Traceback", "Run after", ">Id:"):
+        assert english not in tasks + task

@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.http import HttpRequest
 
+# Imported for its effect: the libraries' admins re-registered with Vietnamese words.
+from cchc.core import library_admin  # noqa: F401
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.audit_verbs import AuditVerb, verb_label
 from cchc.core.models import AuditChainHead, AuditEvent
