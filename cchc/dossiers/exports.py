@@ -90,6 +90,24 @@ def _rows(dossiers: DossierQuerySet, show_personal: bool) -> list[book_sheet.Boo
     ]
 
 
+def book_unit(dossiers: DossierQuerySet, *, chosen_id: int | None, reader_unit: Any) -> Any:
+    """Whose book this is, for its heading (name, parent's line, "Số: …/STD-<symbol>").
+
+    A school's tracking book is the school's whoever prints it: the commune officer who reads a
+    school's book (chosen in the unit filter, or the only unit among the rows) gets the school's
+    heading, not the commune's. Only a list spanning several units (or none) is headed with the
+    reader's own unit.
+    """
+    from cchc.organizations.models import Unit
+
+    if chosen_id is None:
+        units = list(dossiers.order_by().values_list("unit_id", flat=True).distinct()[:2])
+        chosen_id = units[0] if len(units) == 1 else None
+    if chosen_id is None or chosen_id == reader_unit.pk:
+        return reader_unit
+    return Unit.objects.select_related("parent").get(pk=chosen_id)
+
+
 def tracking_book(
     dossiers: DossierQuerySet, fmt: str, unit: Any, *, show_personal: bool
 ) -> tuple[bytes, str, str]:
