@@ -39,13 +39,18 @@ def _contact(dossier: Dossier, show_personal: bool) -> str:
 def book_note(dossier: Dossier) -> str:
     """The book's "Ghi chú": the dossier's own note, then a new appointment made by an apology
     (domain.md section 1.4: the original due date stays in its column, the new one is written
-    beside it) with the apology letter's number once it is issued."""
+    beside it) with the apology letter's number once it is issued. A supplement that restarted
+    the clock cleared that appointment (`services.dossier_supplement_received`): the book then
+    says it no longer holds, so the stale date is never read as the appointment."""
     parts = [dossier.subject.strip()] if dossier.subject.strip() else []
     apology = getattr(dossier, "apology", None)
     if apology is not None:
         text = f"Hẹn lại {timezone.localtime(apology.new_due_at):%d/%m/%Y %H:%M}"
         symbol = apology.outgoing.symbol if apology.outgoing is not None else ""
-        parts.append(f"{text} (văn bản xin lỗi số {symbol})" if symbol else text)
+        text = f"{text} (văn bản xin lỗi số {symbol})" if symbol else text
+        if dossier.new_due_at is None:
+            text += ", không còn hiệu lực: thời hạn tính lại từ đầu sau khi nhận đủ hồ sơ bổ sung"
+        parts.append(text)
     return "; ".join(parts)
 
 
