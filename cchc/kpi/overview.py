@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString
 from cchc.accounts import permissions
 from cchc.kpi import registry
 from cchc.kpi.registry import Measure, Period
-from cchc.kpi.selectors import last_snapshot, trends
+from cchc.kpi.selectors import last_snapshot, plan_measures, trends
 from cchc.kpi.sparkline import sparkline
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan, PlanStatus, Task, TaskOccurrence, TaskStatus
@@ -66,6 +66,8 @@ class Overview:
     due: list[DueRow] = field(default_factory=list)
     month_start: date | None = None
     can_import: bool = False
+    # The day the targets' figures are counted to (last night's snapshot), None when live.
+    as_of: date | None = None
 
 
 def _chosen_unit(user: AnyUser, units: QuerySet[Unit], unit_id: str | None) -> Unit | None:
@@ -187,10 +189,8 @@ def overview_for_user(*, user: AnyUser, unit_id: str | None, today: date) -> Ove
         return result
     result.plan = plan
     owners = {t.pk: t for t in plan.targets.select_related("owner")}
-    # The targets' figures at once: indicators reading the same table share one grouped query.
-    measures = registry.measure_many(
-        [t.kpi_code for t in owners.values() if t.kpi_code], unit, Period.year(plan.year)
-    )
+    # The same figures, counted to the same day, as the indicators page and the plan page.
+    measures, result.as_of = plan_measures(plan, today=today)
     statuses = target_statuses(plan, today=today, measures=measures, with_companions=True)
     snapshotted = last_snapshot(
         unit,

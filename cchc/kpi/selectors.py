@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.kpi import registry
-from cchc.kpi.companions import accompanied
+from cchc.kpi.companions import accompanied, companion_codes
 from cchc.kpi.models import PeriodSnapshot, Snapshot
 from cchc.kpi.registry import Measure, Period
 from cchc.kpi.totals import total_of
@@ -287,13 +287,20 @@ def snapshots_of(key: str) -> QuerySet:
 
 
 def dashboard_measures(
-    unit: Unit, period: Period, *, today: date, live: bool = False
+    unit: Unit,
+    period: Period,
+    *,
+    today: date,
+    live: bool = False,
+    codes: list[str] | None = None,
 ) -> tuple[dict[str, Measure], date | None]:
-    """Every indicator of `unit` over `period` and the day they are counted to: from the
-    period's last snapshot before today (a year, a quarter or a month; one query), or measured
-    live now (`live`, or no snapshot held: day None). An indicator the snapshot lacks (added
-    since) is measured live up to the same day, so every figure means the same thing."""
-    codes = [found.code for found in registry.all_indicators()]
+    """Every indicator of `unit` (or those of `codes`) over `period` and the day they are
+    counted to: from the period's last snapshot before today (a year, a quarter or a month; one
+    query), or measured live now (`live`, or no snapshot held: day None). An indicator the
+    snapshot lacks (added since) is measured live up to the same day, so every figure means the
+    same thing."""
+    if codes is None:
+        codes = [found.code for found in registry.all_indicators()]
     day = None if live else snapshot_day([unit], period, today)
     if day is None:
         return registry.measure_many(codes, unit, period), None
@@ -310,6 +317,21 @@ def dashboard_measures(
     if missing:
         found.update(registry.measure_many(missing, unit, period.up_to(day)))
     return found, day
+
+
+def plan_measures(plan: Plan, *, today: date) -> tuple[dict[str, Measure], date | None]:
+    """The figures of `plan`'s targets and of the indicators shown beside them, over the plan's
+    year, from the same source as the indicators page (`dashboard_measures`: last night's
+    snapshot, else live), and the day they are counted to. The plan page and the landing page
+    read them here, so the same indicator over the same year reads the same on every page (QA
+    walk: target 8's companion read 11,11 % from the snapshot on the indicators page and
+    11,69 % live on the plan and landing pages)."""
+    bound = [code for code in plan.targets.values_list("kpi_code", flat=True) if code]
+    codes = [code for code in bound if registry.get(code) is not None]
+    codes += [c for code in bound for c in companion_codes(code) if c not in codes]
+    return dashboard_measures(
+        plan.unit, Period.year(plan.year), today=today, codes=list(dict.fromkeys(codes))
+    )
 
 
 def whole_number(value: Decimal) -> int | Decimal:
