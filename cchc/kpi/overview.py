@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString
 from cchc.accounts import permissions
 from cchc.kpi import registry
 from cchc.kpi.registry import Measure, Period
-from cchc.kpi.selectors import last_snapshot, plan_measures, trends
+from cchc.kpi.selectors import last_snapshot, period_trends, plan_measures
 from cchc.kpi.sparkline import sparkline
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan, PlanStatus, Task, TaskOccurrence, TaskStatus
@@ -198,13 +198,9 @@ def overview_for_user(*, user: AnyUser, unit_id: str | None, today: date) -> Ove
         today.replace(day=1) - timedelta(days=1),
     )
     codes = [s.target.kpi_code for s in statuses if s.target.kpi_code]
-    year_start, year_end = date(plan.year, 1, 1), date(plan.year, 12, 31)
-    until = min(year_end, today - timedelta(days=1))  # the last night's snapshot
-    lines = trends(
-        Unit.objects.filter(pk=unit.pk),
-        codes,
-        since=max(year_start, min(until, today) - timedelta(days=180)),
-        until=until,
+    # The year to date a month apart, as the indicators page draws a year (`period_trends`).
+    lines = period_trends(
+        Unit.objects.filter(pk=unit.pk), codes, Period.year(plan.year), today=today
     )
     result.targets = [
         replace(
