@@ -94,3 +94,128 @@ def test_delivery_attempts_read_in_vietnamese(client, school) -> None:
     for english in ("delivery attempt", "Delivery object", ">Delivery<", ">At<", ">Error<"):
         assert english not in page
     assert str(DeliveryAttempt.objects.get()) == "04/03/2026 08:30 Máy chủ từ chối"
+
+
+@pytest.mark.django_db
+def test_admin_dates_read_dd_mm_yyyy(client, school) -> None:
+    """Django's own "vi" formats say "08:30 Ngày 04 tháng 3 năm 2026": ours say dd/mm/yyyy."""
+    from django.utils import formats
+
+    from cchc.documents.models import Delivery, DeliveryAttempt, OutgoingDocument
+
+    outgoing = OutgoingDocument.objects.create(
+        unit=school,
+        status="released",
+        doc_type="Công văn",
+        type_code="CV",
+        summary="V/v báo cáo",
+        recipients="UBND xã",
+        year=2026,
+        number=7,
+        symbol="07/CV-THCS",
+        issued_on=date(2026, 3, 4),
+    )
+    delivery = Delivery.objects.create(
+        outgoing=outgoing, recipient="ubnd@xa.gov.vn", sender="thcs@truong.edu.vn"
+    )
+    at = datetime(2026, 3, 4, 1, 30, tzinfo=ZoneInfo("UTC"))
+    DeliveryAttempt.objects.create(delivery=delivery, at=at, ok=True)
+    client.force_login(User.objects.create_superuser("quantri", "qt@example.vn", "MatKhau@2026"))
+
+    attempts = client.get(reverse("admin:documents_deliveryattempt_changelist")).content.decode()
+    document = client.get(
+        reverse("admin:documents_outgoingdocument_change", args=[outgoing.pk])
+    ).content.decode()
+
+    assert ">04/03/2026 08:30<" in attempts
+    assert "04/03/2026" in document
+    for page in (attempts, document):
+        assert "Ngày 04 tháng 3 năm 2026" not in page
+        assert "04-03-2026" not in page
+    assert formats.date_format(date(2026, 3, 4)) == "04/03/2026"
+    assert formats.date_format(date(2026, 3, 4), "SHORT_DATE_FORMAT") == "04/03/2026"
+    assert formats.date_format(datetime(2026, 3, 4, 8, 30), "DATETIME_FORMAT") == "04/03/2026 08:30"
+
+
+@pytest.mark.django_db
+def test_audit_log_admin_names_verbs_and_object_types_in_vietnamese(client, school) -> None:
+    """QA: the admin's log listed "dossier.applicant_address" and "dossiers.dossier"."""
+    from cchc.core.audit import audit_record
+    from cchc.core.audit_verbs import AuditVerb
+    from cchc.core.models import AuditEvent
+
+    event = audit_record(
+        actor=None,
+        verb=AuditVerb.DOSSIER_APPLICANT_ADDRESS,
+        unit=school,
+        object_type="dossiers.dossier",
+        object_id="5",
+    )
+    # An event older than its verb's label (or of a removed model) falls back to its codes.
+    old = AuditEvent.objects.create(
+        chain_key=-1, seq=1, verb="legacy.verb", object_type="gone.model", at=event.at
+    )
+    client.force_login(User.objects.create_superuser("quantri", "qt@example.vn", "MatKhau@2026"))
+
+    listing = client.get(reverse("admin:core_auditevent_changelist")).content.decode()
+    detail = client.get(reverse("admin:core_auditevent_change", args=[event.pk])).content.decode()
+    filtered = client.get(
+        reverse("admin:core_auditevent_changelist"), {"verb": "dossier.applicant_address"}
+    ).content.decode()
+
+    for page in (listing, detail):
+        assert "Sửa địa chỉ người nộp hồ sơ" in page
+        assert "Hồ sơ TTHC" in page  # the Dossier model's own Vietnamese name
+        assert ">dossier.applicant_address<" not in page
+        assert ">dossiers.dossier<" not in page
+    assert str(event) == "Sửa địa chỉ người nộp hồ sơ: Hồ sơ TTHC #5"
+    assert str(old) == "legacy.verb: gone.model"
+    assert '<td class="field-verb_name">legacy.verb</td>' in listing  # the unknown code
+    # The verb filter (offered by its words) keeps only the chosen verb's rows.
+    assert '<td class="field-verb_name">Sửa địa chỉ người nộp hồ sơ</td>' in filtered
+    assert '<td class="field-verb_name">legacy.verb</td>' not in filtered
+
+
+@pytest.mark.django_db
+def test_library_admins_are_re_registered_in_vietnamese(client) -> None:
+    """QA: django-otp's search hint ("Search by user's …") and django-tasks' "TASK NAME" column
+    are plain English strings in the libraries (no catalogue can translate them)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    admin_user = User.objects.create_superuser("quantri", "qt@example.vn", "MatKhau@2026")
+    device = TOTPDevice.objects.create(user=admin_user, name="Điện thoại")
+    result = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="cchc.audit.tasks.write_audit_checkpoint",
+        backend_name="default",
+        run_after=get_date_max(),
+        exception_class_path="",
+        traceback="",
+    )
+    client.force_login(admin_user)
+
+    def page(name: str, *args: object) -> str:
+        response = client.get(reverse(f"admin:{name}", args=args))
+        assert response.status_code == 200, name
+        return response.content.decode()
+
+    devices = page("otp_totp_totpdevice_changelist")
+    device_form = page("otp_totp_totpdevice_change", device.pk)
+    page("otp_totp_totpdevice_add")
+    tasks = page("django_tasks_database_dbtaskresult_changelist")
+    task = page("django_tasks_database_dbtaskresult_change", result.pk)
+
+    assert "Tìm theo tên đăng nhập hoặc địa chỉ thư điện tử của người dùng." in devices
+    for words in ("Người dùng", "Tên thiết bị", "Thời điểm tạo", "Lần dùng gần nhất", "Mã QR"):
+        assert words in devices
+    for words in ("Thiết bị xác thực hai lớp", "Khóa bí mật", "Chống dò mã", "Xem mã QR"):
+        assert words in device_form
+    for english in ("Search by", "TOTP device", ">Name<", "Created at", "Identity", "Throttling"):
+        assert english not in devices + device_form
+    assert ">Tác vụ<" in tasks
+    assert ">write_audit_checkpoint<" in tasks
+    assert "Chi tiết lỗi" in task
+    assert "Chạy sau" in task
+    for english in ("Task name", "Task Name", ">Traceback", "Run after", ">Id:"):
+        assert english not in tasks + task

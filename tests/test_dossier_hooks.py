@@ -41,7 +41,11 @@ from cchc.payments import services as payment_services
 from cchc.payments.models import Bill, BillKind, PaymentMethod
 from cchc.payments.tests.qr_reading import png_pixels, read_qr
 from cchc.payments.vietqr import decode
-from cchc.surveys.services import survey_rating_link_for_dossier
+from cchc.surveys.services import (
+    FEEDBACK_CAPTION,
+    feedback_link_for_unit,
+    survey_rating_link_for_dossier,
+)
 
 FEE = 20000
 STATEMENT = "Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Mô tả\n"
@@ -265,7 +269,11 @@ def test_paid_by_transfer_counts_for_766_indicator_3_6(
 
 
 @pytest.mark.django_db
-def test_refusal_handed_back_carries_the_rating_qr(clerk, school, catalogue) -> None:
+def test_refusal_at_the_counter_carries_the_feedback_qr_not_the_rating(
+    clerk, school, catalogue
+) -> None:
+    """Never accepted, the dossier has no resolution to rate: the Mẫu 03 handed back points to
+    the unit's feedback page (surveys.services.rating_applies)."""
     procedure = next(p for p in catalogue.values() if not p.fee_vnd)
     with frozen_at(at(2026, 3, 2, 10, 0)):
         dossier = services.dossier_counter_refusal(
@@ -279,5 +287,7 @@ def test_refusal_handed_back_carries_the_rating_qr(clerk, school, catalogue) -> 
 
     docx, _, _ = papers_service.render_paper(dossier, "tu-choi", "docx", show_personal=True)
 
-    assert "Đánh giá mức độ hài lòng" in docx_text(docx)
-    assert survey_rating_link_for_dossier(dossier) in qr_texts(docx)
+    assert "Đánh giá mức độ hài lòng" not in docx_text(docx)
+    assert FEEDBACK_CAPTION in docx_text(docx)
+    assert qr_texts(docx) == [feedback_link_for_unit(school)]
+    assert survey_rating_link_for_dossier(dossier) not in qr_texts(docx)

@@ -248,7 +248,7 @@ def _submit(action: Callable[[], Response]) -> Status[dict[str, Any]]:
         raise HttpError(410, " ".join(error.messages)) from None
     except services.AlreadyAnswered as error:
         raise HttpError(409, " ".join(error.messages)) from None
-    except services.RatingNotYet as error:
+    except (services.RatingNotYet, services.RatingNotApplicable) as error:
         raise HttpError(409, " ".join(error.messages)) from None
     except ValidationError as error:
         if hasattr(error, "error_dict"):

@@ -9,8 +9,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.http import HttpRequest
 
+# Imported for its effect: the libraries' admins re-registered with Vietnamese words.
+from cchc.core import library_admin  # noqa: F401
 from cchc.core.audit import audit_record, snapshot
-from cchc.core.audit_verbs import AuditVerb
+from cchc.core.audit_verbs import AuditVerb, verb_label
 from cchc.core.models import AuditChainHead, AuditEvent
 
 
@@ -90,12 +92,89 @@ class AuditedModelAdmin(admin.ModelAdmin):
             formset.save_m2m()
 
 
+class _CodeFilter(admin.SimpleListFilter):
+    """A filter over a stored code column that offers each code present under its words."""
+
+    field = ""
+
+    def label_of(self, code: str) -> str:
+        raise NotImplementedError
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        codes = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list(self.field, flat=True)
+            .distinct()
+        )
+        return sorted(((code, self.label_of(code)) for code in codes), key=lambda item: item[1])
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        value = self.value()
+        return queryset.filter(**{self.field: value}) if value else queryset
+
+
+class VerbFilter(_CodeFilter):
+    title = "Hành động"
+    parameter_name = field = "verb"
+
+    def label_of(self, code: str) -> str:
+        return verb_label(code)
+
+
+class ObjectTypeFilter(_CodeFilter):
+    title = "Loại đối tượng"
+    parameter_name = field = "object_type"
+
+    def label_of(self, code: str) -> str:
+        return AuditEvent(object_type=code).object_type_label
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "unit", "actor_name", "verb", "object_type", "object_id", "seq"]
-    list_filter = ["verb", "object_type"]
-    search_fields = ["actor_name", "object_repr", "object_id"]
+    """The log in words: verbs by their registry labels (the staff audit page's source) and
+    object types by their models' Vietnamese names; the stored codes stay searchable."""
+
+    list_display = [
+        "at",
+        "unit",
+        "actor_name",
+        "verb_name",
+        "object_type_name",
+        "object_id",
+        "seq",
+    ]
+    list_filter: ClassVar[list[Any]] = [VerbFilter, ObjectTypeFilter]
+    search_fields = ["actor_name", "object_repr", "object_id", "verb"]
+    search_help_text: ClassVar[str | None] = (
+        "Tìm theo tên người thực hiện, tên hoặc mã đối tượng, mã hành động."
+    )
     date_hierarchy: ClassVar[str | None] = "at"
+    fields: ClassVar[Any] = [
+        "at",
+        "unit",
+        "actor",
+        "actor_name",
+        "verb_name",
+        "object_type_name",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "chain_key",
+        "seq",
+        "prev_hash",
+        "hash",
+    ]
+    readonly_fields: ClassVar[Any] = ["verb_name", "object_type_name"]
+
+    @admin.display(description="Hành động", ordering="verb")
+    def verb_name(self, event: AuditEvent) -> str:
+        return event.verb_label
+
+    @admin.display(description="Loại đối tượng", ordering="object_type")
+    def object_type_name(self, event: AuditEvent) -> str:
+        return event.object_type_label
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -112,4 +191,7 @@ class AuditChainHeadAdmin(AuditEventAdmin):
     list_display = ["chain_key", "seq", "hash", "updated_at"]
     list_filter = []
     search_fields = []
+    search_help_text = None
     date_hierarchy = None
+    fields = None
+    readonly_fields = ()

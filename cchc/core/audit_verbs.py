@@ -157,6 +157,10 @@ class AuditVerb(models.TextChoices):
         "reports.sections_stale",
         "Soạn phần khó khăn, đề xuất từ bản cũ (bị từ chối)",
     )
+    REPORTS_SUBMIT_STALE = (
+        "reports.submit_stale",
+        "Trình ban hành báo cáo từ bản cũ (bị từ chối)",
+    )
     SIMPLIFICATION_REVIEW_OPEN = "simplification.review_open", "Mở đợt rà soát thủ tục"
     SIMPLIFICATION_REVIEW_UPDATE = "simplification.review_update", "Sửa phiếu rà soát"
     SIMPLIFICATION_REVIEW_APPROVE = "simplification.review_approve", "Duyệt kết quả rà soát"

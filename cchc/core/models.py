@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.utils.text import capfirst
 
 
 class TimeStampedModel(models.Model):
@@ -81,7 +83,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["unit", "-at"], name="audit_unit_at_idx")]
 
     def __str__(self) -> str:
-        return f"{self.verb} {self.object_type}#{self.object_id}"
+        # The admin's titles and breadcrumbs show this: words, not the stored codes.
+        number = f" #{self.object_id}" if self.object_id else ""
+        return f"{self.verb_label}: {self.object_type_label}{number}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -97,3 +101,12 @@ class AuditEvent(models.Model):
         from cchc.core.audit_verbs import verb_label
 
         return verb_label(self.verb)
+
+    @property
+    def object_type_label(self) -> str:
+        """The changed object's kind in words (its model's Vietnamese name, "Hồ sơ" for
+        "dossiers.dossier"); the stored code when it names no installed model."""
+        try:
+            return capfirst(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type

@@ -21,6 +21,7 @@ from cchc.documents.workflow import OutgoingStatus
 
 if TYPE_CHECKING:
     from cchc.accounts.permissions import AnyUser
+    from cchc.organizations.models import Staff
 
 
 def _date(raw: str | None) -> date | None:
@@ -151,6 +152,26 @@ WAITING_STEPS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def waiting_steps(user: AnyUser, staff: Staff, *, prefix: str = "") -> tuple[Q, dict[str, str]]:
+    """The outgoing steps (`WAITING_STEPS`) that wait for `user`, acting as `staff`, as a filter
+    on `OutgoingDocument` (or, with `prefix` "outgoing__", on a model that points to one: an
+    apology letter, `apology_letters.waiting_for`), and the step of each status it lets through.
+    The one rule of "whose turn is it" for both lists; the caller scopes the rows to the staff's
+    own unit, so each permission is asked of the user without loading the unit (`permissions.can`
+    answers the same in one's own unit)."""
+    condition = Q(pk__in=[])
+    actions: dict[str, str] = {}
+    for status, who, action in WAITING_STEPS:
+        if who == "signer":
+            condition |= Q(**{f"{prefix}status": status, f"{prefix}signer": staff})
+        elif permissions.can(user, who):
+            condition |= Q(**{f"{prefix}status": status})
+        else:
+            continue
+        actions[status] = action
+    return condition, actions
+
+
 def outgoing_waiting_for(*, user: AnyUser, limit: int = 100) -> list[Waiting]:
     """Outgoing documents of the person's own unit that wait for their review, approval,
     number or signature (an apology letter sent up by the clerk among them), oldest first.
@@ -158,18 +179,9 @@ def outgoing_waiting_for(*, user: AnyUser, limit: int = 100) -> list[Waiting]:
     staff = permissions.acting_staff(user)
     if staff is None:
         return []
-    condition = Q(pk__in=[])
-    actions: dict[str, str] = {}
-    for status, who, action in WAITING_STEPS:
-        if who == "signer":
-            condition |= Q(status=status, signer=staff)
-        elif permissions.can(user, who, staff.unit):
-            condition |= Q(status=status)
-        else:
-            continue
-        actions[status] = action
+    condition, actions = waiting_steps(user, staff)
     rows = (
-        OutgoingDocument.objects.filter(condition, unit=staff.unit)
+        OutgoingDocument.objects.filter(condition, unit_id=staff.unit_id)
         .select_related("drafter")
         .order_by("updated_at", "pk")[:limit]
     )

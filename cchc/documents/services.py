@@ -722,6 +722,7 @@ def outgoing_sign(
     cert = certificate_for(staff, doc.unit)
     pdf = bytes(doc.pdf.read()) if doc.pdf else render_pdf(doc)
     page, box, _seal = signing.signature_boxes(pdf, staff.full_name)
+    now = timezone.now()  # the caption's time and the signature's own (see sign_pdf_as_staff)
     with signing.open_signer(cert, pin) as signer:
         signed = signing.sign_pdf(
             pdf,
@@ -732,9 +733,13 @@ def outgoing_sign(
             appearance=signing.Appearance(
                 page,
                 box,
-                [f"Ký bởi: {staff.full_name}", f"Ngày ký: {timezone.localtime():%d/%m/%Y %H:%M}"],
+                [
+                    f"Ký bởi: {staff.full_name}",
+                    f"Ngày ký: {timezone.localtime(now):%d/%m/%Y %H:%M}",
+                ],
                 bytes(cert.image) or None,
             ),
+            signing_time=now,
         )
     with transaction.atomic():
         doc = _lock_outgoing(doc, expected_version)
@@ -769,6 +774,9 @@ def sign_pdf_as_staff(
         raise PermissionDenied("Chỉ viên chức của đơn vị mới ký số giấy tờ của đơn vị.")
     cert = certificate_for(staff, unit)
     page, box, _seal = signing.signature_boxes(pdf, staff.full_name)
+    # One reading of the clock for the caption and the signature's own time (CMS signing-time,
+    # /M): a paper signed under the demo's clock reads its own date in both.
+    now = timezone.now()
     with signing.open_signer(cert, pin) as signer:
         signed = signing.sign_pdf(
             pdf,
@@ -779,9 +787,13 @@ def sign_pdf_as_staff(
             appearance=signing.Appearance(
                 page,
                 box,
-                [f"Ký bởi: {staff.full_name}", f"Ngày ký: {timezone.localtime():%d/%m/%Y %H:%M}"],
+                [
+                    f"Ký bởi: {staff.full_name}",
+                    f"Ngày ký: {timezone.localtime(now):%d/%m/%Y %H:%M}",
+                ],
                 bytes(cert.image) or None,
             ),
+            signing_time=now,
         )
     return signed, cert
 
@@ -806,6 +818,7 @@ def sign_pdf_as_unit(
     """
     permissions.require(actor, REGISTER, unit)
     cert = certificate_for(None, unit)
+    now = timezone.now()  # the caption's time and the signature's own (see sign_pdf_as_staff)
     if near_name:
         page, seal = signing.seal_box(pdf, near_name)
         appearance = signing.Appearance(page, seal, [" "], bytes(cert.image) or None)
@@ -813,17 +826,18 @@ def sign_pdf_as_unit(
         appearance = signing.Appearance(
             0,
             (380, 780, 570, 815),
-            [unit.name, f"Ký lúc: {timezone.localtime():%d/%m/%Y %H:%M}"],
+            [unit.name, f"Ký lúc: {timezone.localtime(now):%d/%m/%Y %H:%M}"],
             None,
         )
     with signing.open_signer(cert, pin) as signer:
         signed = signing.sign_pdf(
             pdf,
             signer,
-            field_name=f"ChuKyCoQuan{timezone.now():%H%M%S%f}",
+            field_name=f"ChuKyCoQuan{now:%H%M%S%f}",
             reason=purpose,
             location=unit.short_name or unit.name,
             appearance=appearance,
+            signing_time=now,
         )
     with transaction.atomic():
         SignatureEvent.objects.create(

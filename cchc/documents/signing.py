@@ -533,8 +533,13 @@ def sign_pdf(
     reason: str,
     location: str,
     appearance: Appearance | None,
+    signing_time: datetime | None = None,
 ) -> bytes:
-    """One PAdES signature (B-B level, whole file) as an incremental update; returns new bytes."""
+    """One PAdES signature (B-B level, whole file) as an incremental update; returns new bytes.
+
+    `signing_time` is the moment written as the CMS signing-time attribute and the signature
+    dictionary's /M (what `pyhanko sign validate` and `pdfsig` report); the caller passes the
+    same moment its caption prints, so the two never disagree. None: pyHanko's own clock."""
     from pyhanko import stamp
     from pyhanko.pdf_utils import images
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
@@ -605,10 +610,30 @@ def sign_pdf(
         )
     out = BytesIO()
     try:
-        signers.PdfSigner(meta, signer=signer, stamp_style=style).sign_pdf(writer, output=out)
+        pdf_signer = (
+            signers.PdfSigner(meta, signer=signer, stamp_style=style)
+            if signing_time is None
+            else _signer_at(signing_time)(meta, signer=signer, stamp_style=style)
+        )
+        pdf_signer.sign_pdf(writer, output=out)
     except HankoSigningError as error:
         raise SigningError(f"Ký số không thành công: {error}") from None
     return out.getvalue()
+
+
+def _signer_at(moment: datetime) -> type:
+    """A `PdfSigner` whose session signs at `moment`: pyHanko takes the signing time from the
+    session's `system_time` (its own `datetime.now()` otherwise) for the CMS signing-time
+    attribute, /M and the appearance, and offers no other way to set it."""
+    from pyhanko.sign import signers
+
+    class PdfSignerAt(signers.PdfSigner):
+        def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
+            session = super().init_signing_session(pdf_out, existing_fields_only)
+            session.system_time = moment
+            return session
+
+    return PdfSignerAt
 
 
 # ---------------------------------------------------------------- validation

@@ -44,6 +44,7 @@ from cchc.core.audit_verbs import AuditVerb
 from cchc.core.timezones import VN
 from cchc.documents import services as documents
 from cchc.documents.models import Delivery, DeliveryStatus, OutgoingDocument, SignatureKind
+from cchc.documents.selectors import waiting_steps
 from cchc.documents.workflow import RETURNED_LABEL, OutgoingStatus
 from cchc.dossiers.models import Apology, Dossier
 from cchc.organizations.models import Staff, Unit
@@ -629,10 +630,10 @@ def waiting_for(user: AnyUser, limit: int = 50) -> list[tuple[Apology, str]]:
     staff = permissions.acting_staff(user)
     if staff is None:
         return []
-    # Every permission below is used in the user's own unit only: checked without loading it.
-    steps = Q(outgoing__status=OS.NUMBERED, outgoing__signer=staff)
-    if permissions.can(user, permissions.APPROVE_DOCUMENTS):
-        steps |= Q(outgoing__status=OS.REVIEW)
+    # The letter's outgoing steps (review, number, signature, release) are the register's own:
+    # the same rule as the "my documents" list (`documents.selectors.waiting_steps`). Every
+    # permission below is used in the user's own unit only: checked without loading it.
+    steps, _actions = waiting_steps(user, staff, prefix="outgoing__")
     if permissions.can(user, permissions.REGISTER_DOCUMENTS):
         gave_up = Delivery.objects.filter(
             outgoing=OuterRef("outgoing"), status=DeliveryStatus.GAVE_UP
@@ -641,9 +642,7 @@ def waiting_for(user: AnyUser, limit: int = 50) -> list[tuple[Apology, str]]:
             status=DeliveryStatus.GAVE_UP
         )
         on_paper = Q(outgoing__recipient_emails="") | (Q(Exists(gave_up)) & ~Q(Exists(other)))
-        steps |= Q(outgoing__status__in=[OS.APPROVED, OS.SIGNED]) | (
-            Q(outgoing__status=OS.RELEASED, handed_over_at__isnull=True) & on_paper
-        )
+        steps |= Q(outgoing__status=OS.RELEASED, handed_over_at__isnull=True) & on_paper
     if permissions.can(user, permissions.PROCESS_DOSSIERS) and permissions.can(
         user, permissions.DRAFT_DOCUMENTS
     ):

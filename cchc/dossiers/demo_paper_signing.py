@@ -3,8 +3,9 @@
 Without it the indicator `one_stop_paper_signed_rate` reads 0 % on the demo, beside a plan whose
 target 8 says every officer signs digitally: a school trying the demo would see a broken figure.
 A real school does not sign its whole year at once either: it starts one day and signs from then
-on. So the officer who received each dossier of the last `SIGNING_WEEKS` weeks signs its receipt
-(Mẫu 01), its supplement request (Mẫu 02) and its refusal (Mẫu 03) through the desk's own path
+on. So for each dossier received in the last `SIGNING_WEEKS` weeks, the officer each paper names
+(`paper_signing.signer_of`) signs its receipt (Mẫu 01), its supplement request (Mẫu 02) and its
+refusal (Mẫu 03) through the desk's own path
 (`paper_signing.sign_paper`: his certificate from the documents demo, the demo PIN), a few
 minutes after the paper was issued; the older papers stay unsigned, as they were handed over.
 
@@ -20,7 +21,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -30,6 +31,9 @@ from cchc.core.timezones import VN
 from cchc.dossiers import paper_signing, papers_service
 from cchc.dossiers.models import Dossier, SignedPaper
 from cchc.organizations.models import Unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
 
 T = TypeVar("T")
 
@@ -60,22 +64,27 @@ def _issued_at(dossier: Dossier, kind: str) -> datetime | None:
     return dossier.stopped_at or dossier.result_at
 
 
-def _papers_to_sign(school: Unit, since: datetime) -> list[tuple[Dossier, str, datetime]]:
+def _papers_to_sign(school: Unit, since: datetime) -> list[tuple[Dossier, str, datetime, User]]:
     now = timezone.now()
-    found: list[tuple[Dossier, str, datetime]] = []
+    found: list[tuple[Dossier, str, datetime, User]] = []
     dossiers = (
         Dossier.objects.filter(unit=school, received_at__gte=since, received_by__isnull=False)
         .select_related("unit", "received_by__staff", "procedure")
         .order_by("received_at", "pk")
     )
     for dossier in dossiers:
-        signer = paper_signing.signer_of(dossier)
-        if signer is None or paper_signing.certificate_of(signer, school.pk) is None:
-            continue  # an officer without a certificate hands his papers over unsigned
         for kind, _label in papers_service.available(dossier):
             issued = _issued_at(dossier, kind) if kind in paper_signing.SIGNABLE else None
-            if issued is not None and issued + SIGN_AFTER < now:
-                found.append((dossier, kind, issued + SIGN_AFTER))
+            if issued is None or issued + SIGN_AFTER >= now:
+                continue
+            # The officer the paper names signs it; one without a certificate hands his
+            # papers over unsigned.
+            signer = paper_signing.signer_of(dossier, kind)
+            if signer is None or signer.user is None:
+                continue
+            if paper_signing.certificate_of(signer, school.pk) is None:
+                continue
+            found.append((dossier, kind, issued + SIGN_AFTER, signer.user))
     return found
 
 
@@ -95,7 +104,7 @@ def seed_signed_papers(**_options: object) -> list[str]:
     # Each paper as it reads when signed: built under the signing moment's clock, stored under
     # the key `render_paper` looks up first (and under its content, should that key move).
     docxs, keys = [], []
-    for dossier, kind, moment in jobs:
+    for dossier, kind, moment, _signer in jobs:
         docxs.append(
             _with_clock(
                 moment, partial(papers_service.paper_docx, dossier, kind, show_personal=True)
@@ -110,15 +119,12 @@ def seed_signed_papers(**_options: object) -> list[str]:
         for docx, key, pdf in zip(docxs, keys, _docx_many_to_pdf(docxs), strict=True):
             converter.store_paper(key, pdf)
             converter.store_paper(converter.paper_key(docx), pdf)
-        for dossier, kind, moment in jobs:
-            clerk = dossier.received_by
-            if clerk is None:
-                continue
+        for dossier, kind, moment, officer in jobs:
             _with_clock(
                 moment,
                 partial(
                     paper_signing.sign_paper,
-                    actor=clerk,
+                    actor=officer,
                     dossier=dossier,
                     kind=kind,
                     pin=DEMO_PIN,

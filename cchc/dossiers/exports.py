@@ -39,13 +39,18 @@ def _contact(dossier: Dossier, show_personal: bool) -> str:
 def book_note(dossier: Dossier) -> str:
     """The book's "Ghi chú": the dossier's own note, then a new appointment made by an apology
     (domain.md section 1.4: the original due date stays in its column, the new one is written
-    beside it) with the apology letter's number once it is issued."""
+    beside it) with the apology letter's number once it is issued. A supplement that restarted
+    the clock cleared that appointment (`services.dossier_supplement_received`): the book then
+    says it no longer holds, so the stale date is never read as the appointment."""
     parts = [dossier.subject.strip()] if dossier.subject.strip() else []
     apology = getattr(dossier, "apology", None)
     if apology is not None:
         text = f"Hẹn lại {timezone.localtime(apology.new_due_at):%d/%m/%Y %H:%M}"
         symbol = apology.outgoing.symbol if apology.outgoing is not None else ""
-        parts.append(f"{text} (văn bản xin lỗi số {symbol})" if symbol else text)
+        text = f"{text} (văn bản xin lỗi số {symbol})" if symbol else text
+        if dossier.new_due_at is None:
+            text += ", không còn hiệu lực: thời hạn tính lại từ đầu sau khi nhận đủ hồ sơ bổ sung"
+        parts.append(text)
     return "; ".join(parts)
 
 
@@ -88,6 +93,24 @@ def _rows(dossiers: DossierQuerySet, show_personal: bool) -> list[book_sheet.Boo
         )
         for d in in_receipt_order(dossiers).annotate(transferred_at=Subquery(transferred))
     ]
+
+
+def book_unit(dossiers: DossierQuerySet, *, chosen_id: int | None, reader_unit: Any) -> Any:
+    """Whose book this is, for its heading (name, parent's line, "Số: …/STD-<symbol>").
+
+    A school's tracking book is the school's whoever prints it: the commune officer who reads a
+    school's book (chosen in the unit filter, or the only unit among the rows) gets the school's
+    heading, not the commune's. Only a list spanning several units (or none) is headed with the
+    reader's own unit.
+    """
+    from cchc.organizations.models import Unit
+
+    if chosen_id is None:
+        units = list(dossiers.order_by().values_list("unit_id", flat=True).distinct()[:2])
+        chosen_id = units[0] if len(units) == 1 else None
+    if chosen_id is None or chosen_id == reader_unit.pk:
+        return reader_unit
+    return Unit.objects.select_related("parent").get(pk=chosen_id)
 
 
 def tracking_book(

@@ -2,8 +2,9 @@
 
 Circular 01/2018 Art. 9–10 (domain.md 1.5): the one-stop forms carry digital signatures. Each of
 these three papers names one officer under its signature line: the officer who received the
-dossier (`DossierInfo.receiver_name`; the paper's text is fixed, `test_paper_text_unchanged`),
-so that officer signs it, personally, as `cchc.documents` models a signer: his own certificate
+dossier, or for the supplement request the officer who asked for the papers
+(`papers_service.issuer_of`; the paper's text is fixed, `test_paper_text_unchanged`), so that
+officer signs it, personally, as `cchc.documents` models a signer: his own certificate
 (`SigningCertificate.staff`), his PIN, never stored, typed when he signs, his signature image
 over his name, a PERSONAL `SignatureEvent` (which the target-8 indicator counts).
 
@@ -58,9 +59,10 @@ def subject_of(dossier: Dossier, kind: str) -> str:
     return f"pause:{pause.pk}" if pause is not None else ""
 
 
-def signer_of(dossier: Dossier) -> Staff | None:
-    """The officer the paper names under its signature: the one who received the dossier."""
-    user = dossier.received_by
+def signer_of(dossier: Dossier, kind: str = "tiep-nhan") -> Staff | None:
+    """The officer the paper names under its signature (`papers_service.issuer_of`): the one
+    who received the dossier, or for a supplement request the one who asked for the papers."""
+    user = papers_service.issuer_of(dossier, kind)
     return getattr(user, "staff", None) if user is not None else None
 
 
@@ -95,7 +97,7 @@ def sign_paper(*, actor: User, dossier: Dossier, kind: str, pin: str) -> SignedP
     """The officer named on the paper signs it with his certificate; stored once (409 after)."""
     if kind not in SIGNABLE or kind not in dict(papers_service.available(dossier)):
         raise ValidationError("Giấy tờ này chưa có hoặc không ký số tại đây.")
-    signer = signer_of(dossier)
+    signer = signer_of(dossier, kind)
     staff = permissions.acting_staff(actor)
     if staff is None or signer is None or staff.pk != signer.pk:
         raise PermissionDenied("Chỉ cán bộ tiếp nhận có tên trên giấy tờ mới ký số giấy này.")
@@ -164,11 +166,11 @@ def paper_signatures(user: AnyUser, dossier: Dossier) -> dict[str, PaperSignatur
     kinds = [k for k, _ in papers_service.available(dossier) if k in SIGNABLE]
     if not kinds:
         return {}
-    signer = signer_of(dossier)
     me = permissions.acting_staff(user)
-    cert = certificate_of(signer, dossier.unit_id) if signer is not None else None
     states: dict[str, PaperSignature] = {}
     for kind in kinds:
+        signer = signer_of(dossier, kind)
+        cert = certificate_of(signer, dossier.unit_id) if signer is not None else None
         paper = signed_paper(dossier, kind)
         if paper is not None:
             when = timezone.localtime(paper.signed_at, VN)

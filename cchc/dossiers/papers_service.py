@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from cchc.dossiers.models import Dossier
 from cchc.dossiers.workflow import DossierStatus
 
 if TYPE_CHECKING:
+    from cchc.accounts.models import User
     from cchc.accounts.permissions import AnyUser
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -130,8 +132,7 @@ def dossier_info(
             email=dossier.applicant_email if show_personal else "",
             address=dossier.applicant_address if show_personal else "",
         ),
-        receiver_name=_staff_name(dossier.received_by)
-        or (dossier.received_by.get_full_name() if dossier.received_by is not None else ""),
+        receiver_name=_user_name(dossier.received_by),
         return_place=", ".join(p for p in (dossier.unit.name, dossier.unit.address) if p),
         lookup_url=lookup_url(dossier),
         book_entry=dossier.book_entry,
@@ -140,6 +141,23 @@ def dossier_info(
         handovers=handovers,
         notes=tuple(notes or ()),
     )
+
+
+def issuer_of(dossier: Dossier, kind: str) -> User | None:
+    """The officer a paper names under its signature, as of when it was issued: the supplement
+    request (Mẫu 02) names whoever asked for the papers (the clerk who guided the applicant at
+    the counter, or the officer who asked during processing: `DossierPause.requested_by`),
+    never the clerk who later accepted the completed dossier (`received_by` then changes);
+    the receipt and the refusal name the officer who received the dossier."""
+    if kind == "bo-sung":
+        pause = dossier.pauses.select_related("requested_by__staff").order_by("-started_at").first()
+        if pause is not None and pause.requested_by is not None:
+            return pause.requested_by
+    return dossier.received_by
+
+
+def _user_name(user: User | None) -> str:
+    return _staff_name(user) or (user.get_full_name() if user is not None else "")
 
 
 def _staff_name(user: AnyUser) -> str:
@@ -180,7 +198,7 @@ def build(
             raise Http404("Hồ sơ chưa từng được yêu cầu bổ sung.")
         return papers.supplement_request(
             unit,
-            info,
+            replace(info, receiver_name=_user_name(issuer_of(dossier, kind))),
             items=pause.items,
             reason=pause.reason,
             contact=f"{dossier.unit.name} — {dossier.unit.phone}".strip(" —"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import load_workbook
 
@@ -24,6 +25,7 @@ from cchc.core.timezones import VN
 from cchc.dossiers.channels import PORTAL_CODES
 from cchc.dossiers.deadlines import compute_due
 from cchc.dossiers.models import Channel, Dossier, DossierEvent, Procedure
+from cchc.dossiers.services import clean_address
 from cchc.dossiers.workflow import PORTAL_CODE, DossierStatus
 from cchc.organizations.models import Unit
 from cchc.workdays.services import calendar_for_unit
@@ -215,6 +217,12 @@ def _import_row(actor: User, unit: Unit, values: dict[str, Any], report: ImportR
     if received is None:
         raise ValueError("thiếu ngày tiếp nhận")
     channel = _CHANNELS.get(_key(values.get("channel")), Channel.ONLINE)
+    # The intake form's normaliser: one line, single spaces, at most 300 characters; an
+    # address still too long once tidied is reported, never cut mid-word.
+    try:
+        address = clean_address(str(values.get("applicant_address") or ""))
+    except ValidationError as error:
+        raise ValueError(f"địa chỉ người nộp: {' '.join(error.messages)}") from None
     dossier = Dossier.objects.create(
         unit=unit,
         procedure=procedure,
@@ -224,7 +232,7 @@ def _import_row(actor: User, unit: Unit, values: dict[str, Any], report: ImportR
         status=status,
         applicant_name=name[:200],
         applicant_phone=re.sub(r"[^\d+]", "", str(values.get("applicant_phone") or ""))[:15],
-        applicant_address=str(values.get("applicant_address") or "")[:300],
+        applicant_address=address,
         submitted_at=received,
         received_at=received,
         due_at=dates["due_at"] or compute_due(unit, procedure, received),

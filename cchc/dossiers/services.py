@@ -235,12 +235,14 @@ def _move(
     verb: AuditVerb = AuditVerb.DOSSIER_TRANSITION,
     public: bool = True,
     giver: str = "",
+    before: dict[str, Any] | None = None,
 ) -> Dossier:
     """Apply one transition on a locked dossier: event, version bump, audit. `giver`: who hands
-    the dossier on (Mẫu 06 "Bên giao"); by default the actor."""
+    the dossier on (Mẫu 06 "Bên giao"); by default the actor. `before`: the watched fields as
+    they were when the caller changed some of them before the move (else read now)."""
     if to_status != dossier.status and not can_transition(dossier.status, to_status):
         raise InvalidTransition(dossier.status, to_status)
-    before = snapshot(dossier, _WATCHED)
+    before = before if before is not None else snapshot(dossier, _WATCHED)
     from_status = dossier.status
     dossier.status = to_status
     dossier.version += 1
@@ -714,9 +716,15 @@ def dossier_request_supplement(
 def dossier_supplement_received(
     *, actor: User, dossier: Dossier, expected_version: int | None = None
 ) -> Dossier:
-    """The citizen brought the papers: restart the clock or add the paused time (per rule)."""
+    """The citizen brought the papers: restart the clock or add the paused time (per rule).
+
+    Restarted (Decree 61 Art. 19(4), "tính lại từ đầu"), the dossier's one appointment is the
+    new due date: an earlier apology's new date (Art. 19(9)) answered the old count and is
+    superseded, so it is cleared and no longer shown or used as the appointment. The apology
+    itself stays on record (it was sent; the dossier's first due date still rates it)."""
     dossier = _lock(dossier, expected_version)
     check_action(actor, dossier, "supplement_received")
+    before = snapshot(dossier, _WATCHED)
     now = timezone.now()
     pause = dossier.pauses.filter(ended_at__isnull=True).order_by("-started_at").first()
     if pause is not None:
@@ -733,16 +741,25 @@ def dossier_supplement_received(
         )
         hooks.dossier_received(dossier, actor)
         return dossier
+    note = "Đã nhận đủ hồ sơ bổ sung"
     if dossier.procedure.supplement_rule == SupplementRule.RESTART:
-        dossier.due_at = deadlines.compute_due(dossier.unit, dossier.procedure, now)
+        dossier.due_at = due = deadlines.compute_due(dossier.unit, dossier.procedure, now)
+        if dossier.new_due_at is not None and due is not None:
+            note += (
+                "; thời hạn tính lại từ đầu: hạn trả kết quả "
+                f"{due.astimezone(VN):%d/%m/%Y %H:%M} thay ngày hẹn lại "
+                f"{dossier.new_due_at.astimezone(VN):%d/%m/%Y} của văn bản xin lỗi"
+            )
+            dossier.new_due_at = None
     elif pause is not None and dossier.due_at is not None:
         dossier.due_at = deadlines.extend_by_pause(dossier, pause.started_at, now)
     return _move(
         actor=actor,
         dossier=dossier,
         to_status=S.PROCESSING,
-        note="Đã nhận đủ hồ sơ bổ sung",
+        note=note,
         verb=AuditVerb.DOSSIER_SUPPLEMENT_RECEIVED,
+        before=before,
     )
 
 

@@ -436,10 +436,15 @@ def book(request: AuthedHttpRequest) -> HttpResponse:
         return render(request, "error.html", context, status=400)
     if fmt in ("xlsx", "pdf"):
         try:
+            heading = exports.book_unit(
+                dossiers,
+                chosen_id=filters["unit_id"],
+                reader_unit=permissions.acting_unit_or_404(request.user),
+            )
             content, content_type, filename = exports.tracking_book(
                 dossiers,
                 fmt,
-                permissions.acting_unit_or_404(request.user),
+                heading,
                 show_personal=permissions.sees_personal_data(request.user),
             )
         except OfficialDocError as error:  # the converter busy, timed out or not installed

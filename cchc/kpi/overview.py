@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString
 from cchc.accounts import permissions
 from cchc.kpi import registry
 from cchc.kpi.registry import Measure, Period
-from cchc.kpi.selectors import last_snapshot, trends
+from cchc.kpi.selectors import last_snapshot, period_trends, plan_measures
 from cchc.kpi.sparkline import sparkline
 from cchc.organizations.models import Unit
 from cchc.plans.models import Plan, PlanStatus, Task, TaskOccurrence, TaskStatus
@@ -66,6 +66,8 @@ class Overview:
     due: list[DueRow] = field(default_factory=list)
     month_start: date | None = None
     can_import: bool = False
+    # The day the targets' figures are counted to (last night's snapshot), None when live.
+    as_of: date | None = None
 
 
 def _chosen_unit(user: AnyUser, units: QuerySet[Unit], unit_id: str | None) -> Unit | None:
@@ -187,10 +189,8 @@ def overview_for_user(*, user: AnyUser, unit_id: str | None, today: date) -> Ove
         return result
     result.plan = plan
     owners = {t.pk: t for t in plan.targets.select_related("owner")}
-    # The targets' figures at once: indicators reading the same table share one grouped query.
-    measures = registry.measure_many(
-        [t.kpi_code for t in owners.values() if t.kpi_code], unit, Period.year(plan.year)
-    )
+    # The same figures, counted to the same day, as the indicators page and the plan page.
+    measures, result.as_of = plan_measures(plan, today=today)
     statuses = target_statuses(plan, today=today, measures=measures, with_companions=True)
     snapshotted = last_snapshot(
         unit,
@@ -198,13 +198,9 @@ def overview_for_user(*, user: AnyUser, unit_id: str | None, today: date) -> Ove
         today.replace(day=1) - timedelta(days=1),
     )
     codes = [s.target.kpi_code for s in statuses if s.target.kpi_code]
-    year_start, year_end = date(plan.year, 1, 1), date(plan.year, 12, 31)
-    until = min(year_end, today - timedelta(days=1))  # the last night's snapshot
-    lines = trends(
-        Unit.objects.filter(pk=unit.pk),
-        codes,
-        since=max(year_start, min(until, today) - timedelta(days=180)),
-        until=until,
+    # The year to date a month apart, as the indicators page draws a year (`period_trends`).
+    lines = period_trends(
+        Unit.objects.filter(pk=unit.pk), codes, Period.year(plan.year), today=today
     )
     result.targets = [
         replace(

@@ -36,6 +36,7 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 
 from cchc.kpi import index766, registry
+from cchc.kpi.companions import companion_codes
 from cchc.kpi.models import Assessment
 from cchc.kpi.registry import Measure, Period
 from cchc.kpi.selectors import (
@@ -62,6 +63,9 @@ SHORT_NAMES = {
     "e_document_rate": "MT7 Văn bản điện tử",
     "digital_signature_rate": "MT8 Chữ ký số",
     "official_email_rate": "MT9 Thư điện tử công vụ",
+    # Target 8's companions (`cchc.kpi.companions`), in the column after target 8's own.
+    "one_stop_paper_signed_rate": "MT8 đi kèm: Giấy tờ một cửa ký số",
+    "outgoing_signed_rate": "MT8 đi kèm: Văn bản đi ký số",
 }
 LATE_CODE = "late_apology_rate"  # late dossiers (denominator) and those apologised for
 TASK_CODE = "task_on_time_rate"
@@ -145,6 +149,10 @@ class SchoolRow:
     assessment: Assessment | None
     flags: list[Flag] = field(default_factory=list)
     rank: int = 0
+    # The figures shown beside a target without judging it, by the bound code (target 8's
+    # one-stop papers and outgoing documents signed): columns of their own, never counted in
+    # `met` or `missed`.
+    companions: dict[str, list[Figure]] = field(default_factory=dict)
 
     @property
     def met(self) -> int:
@@ -187,6 +195,13 @@ class Board:
     late: Measure
     tasks: Progress
     task_on_time: Measure
+    # The commune's total of each companion figure, by the bound code (`SchoolRow.companions`).
+    companion_totals: dict[str, list[Figure]] = field(default_factory=dict)
+
+    @property
+    def companion_figures(self) -> list[Figure]:
+        """Every companion column's total, in the table's order: the definitions under it."""
+        return [figure for code in self.codes for figure in self.companion_totals.get(code, [])]
 
     @property
     def flagged(self) -> list[tuple[Flag, list[Unit]]]:
@@ -334,7 +349,11 @@ def board(units: Iterable[Unit], period: Period, *, today: date) -> Board:
     ranked by targets met, then schools with a plan, then fewest at risk, then the 766 total."""
     schools = sorted(units, key=lambda u: u.name)
     codes = [code for code in TARGET_CODES if registry.get(code) is not None]
-    wanted = list(dict.fromkeys([*codes, LATE_CODE, TASK_CODE, *index766.kpi_codes()]).keys())
+    beside = {code: companion_codes(code) for code in codes if companion_codes(code)}
+    extra = [c for found in beside.values() for c in found]
+    wanted = list(
+        dict.fromkeys([*codes, *extra, LATE_CODE, TASK_CODE, *index766.kpi_codes()]).keys()
+    )
     measures, source = read_measures(schools, period, wanted, today)
     bound, has_plan = _targets(schools, period.start.year)
     progress = _progress(schools, period.start.year, today)
@@ -366,6 +385,10 @@ def board(units: Iterable[Unit], period: Period, *, today: date) -> Board:
                 index766=index,
                 assessment=assessments.get(unit.pk),
                 flags=flags[unit.pk],
+                companions={
+                    code: [_companion(c, mine.get(c, Measure())) for c in found]
+                    for code, found in beside.items()
+                },
             )
         )
     rows.sort(key=_rank_key)
@@ -387,7 +410,23 @@ def board(units: Iterable[Unit], period: Period, *, today: date) -> Board:
         late=_sum(row.late for row in rows),
         tasks=sum((row.tasks for row in rows), Progress()),
         task_on_time=_sum(row.task_on_time for row in rows),
+        companion_totals={
+            code: [
+                _companion(
+                    c, total_of(registry.get(c), (row.companions[code][i].measure for row in rows))
+                )
+                for i, c in enumerate(found)
+            ]
+            for code, found in beside.items()
+        },
     )
+
+
+def _companion(code: str, measure: Measure) -> Figure:
+    """A companion figure: no target, no status (it does not judge the target it sits beside)."""
+    found = registry.get(code)
+    assert found is not None  # noqa: S101 - companion_codes keeps registered codes only
+    return Figure(indicator=found, measure=measure)
 
 
 def _sum(measures: Iterable[Measure]) -> Measure:

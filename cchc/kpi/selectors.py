@@ -11,11 +11,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cchc.accounts import permissions
 from cchc.kpi import registry
-from cchc.kpi.companions import accompanied
+from cchc.kpi.companions import accompanied, companion_codes
 from cchc.kpi.models import PeriodSnapshot, Snapshot
 from cchc.kpi.registry import Measure, Period
 from cchc.kpi.totals import total_of
@@ -210,29 +211,48 @@ def _periods_back(period: Period, count: int) -> list[str]:
     return keys[::-1]
 
 
+def _months_of(period: Period) -> list[str]:
+    """The month keys ("2026-07" … "2026-12") of a period made of whole calendar months within
+    one year (a half-year), oldest first; empty for any other range."""
+    start, end = period.start, period.end
+    if start.day != 1 or start.year != end.year or (end + timedelta(days=1)).day != 1:
+        return []
+    return [f"{start.year}-{month:02d}" for month in range(start.month, end.month + 1)]
+
+
 def trend_step(period: Period) -> str:
-    """What each point of `period_trends` stands for: "month", "quarter" or "day" (the year to
-    that night), so the line's labels say it (`sparkline.when`)."""
+    """What each point of `period_trends` stands for: "month" (that month's own value: a month
+    or a half-year view), "quarter", or "day" (a year view: the year to that night), so the
+    line's labels say it (`sparkline.when`)."""
     key = period.snapshot_key
-    if not key:
+    if key == "":
         return "day"
+    if key is None:
+        return "month" if _months_of(period) else "day"
     return "quarter" if "Q" in key else "month"
 
 
 def period_trends(
     units: QuerySet[Unit], codes: list[str], period: Period, *, today: date
 ) -> dict[str, list[tuple[date, Decimal | None]]]:
-    """The trend line under a period's figures, in the period's own steps: a month view month by
-    month and a quarter view quarter by quarter, each point that month's (quarter's) value on its
-    last snapshot night (`PeriodSnapshot`), the running one up to last night; any other view
-    (a year) the year to date a week apart (`trends`). A month's figure above a line of
-    year-to-date values misread (QA walk)."""
+    """The trend line under a period's figures, in the period's own steps, one point a month at
+    most: a month view month by month and a quarter view quarter by quarter (the periods before
+    it), a half-year view month by month over that half only, each point that month's (quarter's)
+    value on its last snapshot night (`PeriodSnapshot`), the running one up to last night; a year
+    view the year to date on the last snapshot night of each of its months. A month's figure above
+    a line of year-to-date values misread, and a year's line stepped by month until nightly
+    snapshots began, then by week (QA walks)."""
     until = min(period.end, today - timedelta(days=1))  # the last night's snapshot
     key = period.snapshot_key
-    if not key:
-        since = max(period.start, min(period.end, today) - timedelta(days=180))
-        return trends(units, codes, since=since, until=until)
-    keys = _periods_back(period, QUARTER_POINTS if "Q" in key else MONTH_POINTS)
+    if key == "":
+        return _year_by_month(units, codes, period, until)
+    if key:
+        keys = _periods_back(period, QUARTER_POINTS if "Q" in key else MONTH_POINTS)
+    else:
+        keys = _months_of(period)
+        if not keys:  # a range of days no view offers: the running figure a week apart
+            since = max(period.start, min(period.end, today) - timedelta(days=180))
+            return trends(units, codes, since=since, until=until)
     rows = PeriodSnapshot.objects.filter(
         unit__in=units, code__in=codes, period__in=keys, day__lte=until
     )
@@ -245,6 +265,32 @@ def period_trends(
         on_last_night |= Q(period=period_key, day=night)
     parts = (
         rows.filter(on_last_night)
+        .values("code", "day")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by("code", "day")
+    )
+    for row in parts:
+        found[row["code"]].append((row["day"], Measure(row["n"], row["d"]).value))
+    return found
+
+
+def _year_by_month(
+    units: QuerySet[Unit], codes: list[str], period: Period, until: date
+) -> dict[str, list[tuple[date, Decimal | None]]]:
+    """The year to date on the last snapshot night of each month of `period` up to `until`:
+    a history taken monthly and nights taken every day step alike, a month apart."""
+    rows = Snapshot.objects.filter(
+        unit__in=units, code__in=codes, day__gte=period.start, day__lte=until
+    )
+    nights = (
+        rows.annotate(month=TruncMonth("day")).values("month").annotate(last=Max("day")).order_by()
+    )
+    last_nights = [row["last"] for row in nights]
+    found: dict[str, list[tuple[date, Decimal | None]]] = {code: [] for code in codes}
+    if not last_nights:
+        return found
+    parts = (
+        rows.filter(day__in=last_nights)
         .values("code", "day")
         .annotate(n=Sum("numerator"), d=Sum("denominator"))
         .order_by("code", "day")
@@ -287,13 +333,20 @@ def snapshots_of(key: str) -> QuerySet:
 
 
 def dashboard_measures(
-    unit: Unit, period: Period, *, today: date, live: bool = False
+    unit: Unit,
+    period: Period,
+    *,
+    today: date,
+    live: bool = False,
+    codes: list[str] | None = None,
 ) -> tuple[dict[str, Measure], date | None]:
-    """Every indicator of `unit` over `period` and the day they are counted to: from the
-    period's last snapshot before today (a year, a quarter or a month; one query), or measured
-    live now (`live`, or no snapshot held: day None). An indicator the snapshot lacks (added
-    since) is measured live up to the same day, so every figure means the same thing."""
-    codes = [found.code for found in registry.all_indicators()]
+    """Every indicator of `unit` (or those of `codes`) over `period` and the day they are
+    counted to: from the period's last snapshot before today (a year, a quarter or a month; one
+    query), or measured live now (`live`, or no snapshot held: day None). An indicator the
+    snapshot lacks (added since) is measured live up to the same day, so every figure means the
+    same thing."""
+    if codes is None:
+        codes = [found.code for found in registry.all_indicators()]
     day = None if live else snapshot_day([unit], period, today)
     if day is None:
         return registry.measure_many(codes, unit, period), None
@@ -310,6 +363,21 @@ def dashboard_measures(
     if missing:
         found.update(registry.measure_many(missing, unit, period.up_to(day)))
     return found, day
+
+
+def plan_measures(plan: Plan, *, today: date) -> tuple[dict[str, Measure], date | None]:
+    """The figures of `plan`'s targets and of the indicators shown beside them, over the plan's
+    year, from the same source as the indicators page (`dashboard_measures`: last night's
+    snapshot, else live), and the day they are counted to. The plan page and the landing page
+    read them here, so the same indicator over the same year reads the same on every page (QA
+    walk: target 8's companion read 11,11 % from the snapshot on the indicators page and
+    11,69 % live on the plan and landing pages)."""
+    bound = [code for code in plan.targets.values_list("kpi_code", flat=True) if code]
+    codes = [code for code in bound if registry.get(code) is not None]
+    codes += [c for code in bound for c in companion_codes(code) if c not in codes]
+    return dashboard_measures(
+        plan.unit, Period.year(plan.year), today=today, codes=list(dict.fromkeys(codes))
+    )
 
 
 def whole_number(value: Decimal) -> int | Decimal:

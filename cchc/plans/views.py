@@ -18,6 +18,7 @@ from cchc.accounts.http import AuthedHttpRequest
 from cchc.core.form_errors import add_validation_errors
 from cchc.core.htmx import render_partial
 from cchc.core.refusals import REFUSALS, refusal_of
+from cchc.kpi.selectors import plan_measures
 from cchc.plans import exporting, importing, selectors, services
 from cchc.plans import forms as plan_forms
 from cchc.plans.forms import (
@@ -121,9 +122,14 @@ def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, pk=pk)
     today = timezone.localdate()
     rows = selectors.task_rows(plan, today=today)
+    # The same figures, counted to the same day, as the indicators page and the landing page.
+    measures, as_of = plan_measures(plan, today=today)
     context = {
         "plan": plan,
-        "targets": selectors.target_statuses(plan, today=today, with_companions=True),
+        "targets": selectors.target_statuses(
+            plan, today=today, measures=measures, with_companions=True
+        ),
+        "as_of": as_of,
         "rows": rows,
         "owners": selectors.tasks_by_owner(rows),
         "figures": selectors.plan_figures(plan, rows),

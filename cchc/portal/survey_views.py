@@ -256,6 +256,18 @@ def survey_rate(request: HttpRequest, token: str) -> HttpResponse:
         )
     campaign = services.dossier_campaign(dossier.unit)
     action = reverse("portal:survey_rate", args=[token])
+    if not services.rating_applies(dossier):
+        return render(
+            request,
+            "portal/survey_message.html",
+            {
+                "unit": campaign.unit,
+                "campaign": campaign,
+                "message": services.NOT_APPLICABLE.format(code=dossier.code),
+                "feedback_url": reverse("portal:unit_feedback_submit", args=[dossier.unit.code]),
+            },
+            status=409,
+        )
     if not services.rating_open_for(dossier):
         return _closed_page(
             request,

@@ -45,7 +45,7 @@ class ReportRequestForm(forms.Form):
 
 class IssueForm(forms.Form):
     """Submitting a built report for issue: its own two sections, both required (the signed
-    PDF cannot be completed afterwards)."""
+    PDF cannot be completed afterwards), and the version the page was opened at."""
 
     kho_khan = _section(
         "Khó khăn, vướng mắc",
@@ -55,6 +55,8 @@ class IssueForm(forms.Form):
         "Đề xuất, kiến nghị",
         missing="Ghi đề xuất, kiến nghị (không có thì ghi «Không có.»).",
     )
+    # The report's version the page was opened at: the drafter's later save makes it stale.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class SectionsForm(forms.Form):

@@ -36,6 +36,7 @@ from cchc.documents.workflow import OutgoingStatus
 from cchc.organizations.models import Staff, UnitKind
 from cchc.reports import builder, consolidated, services
 from cchc.reports.models import Report, ReportKind, ReportStatus
+from cchc.reports.sections import StaleSectionsError
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -71,13 +72,21 @@ def summary_of(period: str, kind: str = ReportKind.UNIT) -> str:
 
 
 def report_submit(
-    *, actor: User, report: Report, difficulties: str, proposals: str
+    *,
+    actor: User,
+    report: Report,
+    difficulties: str,
+    proposals: str,
+    expected_version: int | None = None,
 ) -> OutgoingDocument:
     """Send a built report into the outgoing workflow, approved, with the actor as signer.
 
     ValidationError (Vietnamese) when the report is not ready, already submitted, its data
     window not yet closed, or its own sections are empty; PermissionDenied for anyone but the
-    unit's leader.
+    unit's leader. `expected_version`: the report's version the chair's form was opened at (the
+    page always sends it); if the drafter saved the sections since, StaleSectionsError (409,
+    audited, nothing written), as the drafter's own form (`sections.sections_save`): the chair's
+    older text never replaces the newer one unseen.
     """
     if not may_issue(actor, report):
         raise PermissionDenied("Chỉ lãnh đạo đơn vị duyệt văn bản mới trình ban hành báo cáo.")
@@ -98,51 +107,91 @@ def report_submit(
             f"Kỳ báo cáo chốt số liệu đến hết ngày {report.data_to:%d/%m/%Y}: ban hành sau "
             "ngày đó để báo cáo đủ số liệu của kỳ."
         )
-    parent = report.unit.parent
     with transaction.atomic():
         locked = Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
         if locked.status != ReportStatus.READY:
             raise ValidationError("Báo cáo chưa lập xong, chưa trình ban hành được.")
         if locked.outgoing_id is not None:
             raise ValidationError("Báo cáo này đã được trình ban hành.")
-        before = snapshot(locked, _WATCHED)
-        doc = documents.outgoing_create(
-            actor=actor,
-            unit=locked.unit,
-            data={
-                "type_code": "BC",
-                "summary": _summary(locked),
-                "body": f"{_summary(locked)} (toàn văn trong bản PDF lập từ hệ thống).",
-                "recipients": "\n".join(
-                    builder.recipients(
-                        locked.unit, units_below=locked.kind == ReportKind.CONSOLIDATED
-                    )
-                ),
-                "recipient_emails": parent.email if parent is not None else "",
-                "to_state_agency": True,
-                **_register_signature(locked, staff),
-            },
-            signer=staff,
-            drafter=_drafter(locked),
+        stale = expected_version is not None and locked.version != expected_version
+        if stale:
+            audit_record(
+                actor=actor,
+                verb=AuditVerb.REPORTS_SUBMIT_STALE,
+                obj=locked,
+                unit=locked.unit,
+                before=snapshot(locked, ["difficulties", "proposals", "version"]),
+                after={
+                    "difficulties": difficulties,
+                    "proposals": proposals,
+                    "expected_version": expected_version,
+                },
+            )
+        else:
+            doc = _submit(actor, staff, locked, difficulties, proposals)
+    if stale:
+        raise StaleSectionsError(
+            "Nội dung báo cáo vừa được người soạn lưu sau khi anh/chị mở trang: tải lại trang để "
+            "xem bản mới nhất rồi trình ban hành."
         )
-        if locked.pdf:  # the draft paper, for the clerk to read before numbering
-            doc.pdf.save(f"du-thao-bao-cao-{locked.pk}.pdf", ContentFile(locked.pdf.read()))
-        doc = documents.outgoing_transition(actor=actor, doc=doc, to=OutgoingStatus.REVIEW)
-        doc = documents.outgoing_transition(actor=actor, doc=doc, to=OutgoingStatus.APPROVED)
+    return doc
+
+
+def _submit(
+    actor: User, staff: Staff, locked: Report, difficulties: str, proposals: str
+) -> OutgoingDocument:
+    """`report_submit`'s writes, inside its transaction on the locked report."""
+    parent = locked.unit.parent
+    before = snapshot(locked, _WATCHED)
+    if (difficulties, proposals) != (locked.difficulties, locked.proposals):
+        # The chair changed the text: the draft the clerk reads must say what he submits.
         locked.difficulties, locked.proposals = difficulties, proposals
-        locked.outgoing = doc
-        locked.version += 1  # the drafter's open form is now stale
-        locked.save(
-            update_fields=["difficulties", "proposals", "outgoing", "version", "updated_at"]
-        )
-        audit_record(
-            actor=actor,
-            verb=AuditVerb.REPORTS_SUBMIT,
-            obj=locked,
-            unit=locked.unit,
-            before=before,
-            after=snapshot(locked, _WATCHED),
-        )
+        services.redraft(locked)
+    doc = documents.outgoing_create(
+        actor=actor,
+        unit=locked.unit,
+        data={
+            "type_code": "BC",
+            "summary": _summary(locked),
+            "body": f"{_summary(locked)} (toàn văn trong bản PDF lập từ hệ thống).",
+            "recipients": "\n".join(
+                builder.recipients(locked.unit, units_below=locked.kind == ReportKind.CONSOLIDATED)
+            ),
+            "recipient_emails": parent.email if parent is not None else "",
+            "to_state_agency": True,
+            **_register_signature(locked, staff),
+        },
+        signer=staff,
+        drafter=_drafter(locked),
+    )
+    if locked.pdf:  # the draft paper, for the clerk to read before numbering
+        doc.pdf.save(f"du-thao-bao-cao-{locked.pk}.pdf", ContentFile(locked.pdf.read()))
+    doc = documents.outgoing_transition(actor=actor, doc=doc, to=OutgoingStatus.REVIEW)
+    doc = documents.outgoing_transition(actor=actor, doc=doc, to=OutgoingStatus.APPROVED)
+    locked.difficulties, locked.proposals = difficulties, proposals
+    locked.outgoing = doc
+    locked.version += 1  # the drafter's open form is now stale
+    locked.save(
+        update_fields=[
+            "difficulties",
+            "proposals",
+            "outgoing",
+            "version",
+            "docx",
+            "pdf",
+            "xlsx",
+            "built_at",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        verb=AuditVerb.REPORTS_SUBMIT,
+        obj=locked,
+        unit=locked.unit,
+        before=before,
+        after=snapshot(locked, _WATCHED),
+    )
     return doc
 
 

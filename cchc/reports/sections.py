@@ -5,7 +5,9 @@ report but not write it; the chair had to type both sections himself at submissi
 Whoever may request the unit's report (`services.may_request`) may edit them while the report is
 built and not yet submitted; the leader still submits and signs (`issuing.report_submit`), his
 form filled with what was saved. Each save carries the version the form was opened at: an edit
-from an older page is refused (`StaleSections`, 409) and audited, never written over a newer one.
+from an older page is refused (`StaleSectionsError`, 409) and audited, never written over a newer
+one; the chair's submission carries the version too (`issuing.report_submit`). A save lays the
+draft's files out again (`services.redraft`), so the draft DOCX/PDF read what was saved.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.db import transaction
 from cchc.core.audit import audit_record, snapshot
 from cchc.core.audit_verbs import AuditVerb
 from cchc.reports.models import Report, ReportStatus
-from cchc.reports.services import MAX_TEXT, may_request
+from cchc.reports.services import MAX_TEXT, may_request, redraft
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -73,7 +75,19 @@ def sections_save(
         else:
             locked.difficulties, locked.proposals = difficulties, proposals
             locked.version += 1
-            locked.save(update_fields=["difficulties", "proposals", "version", "updated_at"])
+            redraft(locked)  # the draft DOCX/PDF/XLSX read the new text
+            locked.save(
+                update_fields=[
+                    "difficulties",
+                    "proposals",
+                    "version",
+                    "docx",
+                    "pdf",
+                    "xlsx",
+                    "built_at",
+                    "updated_at",
+                ]
+            )
             audit_record(
                 actor=actor,
                 verb=AuditVerb.REPORTS_SECTIONS_EDIT,

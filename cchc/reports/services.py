@@ -170,6 +170,30 @@ def render(report: Report) -> dict[str, tuple[bytes, str]]:
         }
 
 
+def redraft(report: Report) -> None:
+    """Lay the draft's three files out again from the report's current sections and store them
+    on `report` (not saved: the caller saves it in its transaction, with the text). The draft PDF
+    is what the chair reviews and the clerk reads before numbering: after the drafter's save it
+    must read the new text (QA walk: it kept the text of the first build). The replaced files
+    are deleted once the transaction commits; ValidationError (Vietnamese) if the paper cannot be
+    laid out, so the caller's transaction writes nothing."""
+    try:
+        files = render(report)
+    except (ValueError, OfficialDocError) as error:
+        raise ValidationError(f"Không lập lại được bản dự thảo báo cáo: {error}") from None
+    old = [getattr(report, field) for field in files if getattr(report, field)]
+    replaced = [(field.storage, field.name) for field in old]
+    for field, (content, name) in files.items():
+        getattr(report, field).save(name, ContentFile(content), save=False)
+    report.built_at = timezone.now()
+
+    def delete_replaced() -> None:
+        for storage, name in replaced:
+            storage.delete(name)
+
+    transaction.on_commit(delete_replaced)
+
+
 def _fail(report: Report, message: str) -> Report:
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)

@@ -132,7 +132,13 @@ def _detail(
     may_issue = issuing.may_issue(request.user, report)
     offer = may_issue and report.status == ReportStatus.READY and report.outgoing_id is None
     if offer and form is None:
-        form = IssueForm(initial={"kho_khan": report.difficulties, "de_xuat": report.proposals})
+        form = IssueForm(
+            initial={
+                "kho_khan": report.difficulties,
+                "de_xuat": report.proposals,
+                "version": report.version,
+            }
+        )
     # The drafter who may not submit writes the two sections; the leader's form carries them.
     drafts = not offer and sections.may_edit(request.user, report)
     if drafts and sections_form is None:
@@ -182,6 +188,7 @@ def report_issue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not issuing.may_issue(request.user, report):
         raise PermissionDenied("Chỉ lãnh đạo đơn vị duyệt văn bản mới trình ban hành báo cáo.")
     form = IssueForm(request.POST)
+    status = 422
     if form.is_valid():
         try:
             doc = issuing.report_submit(
@@ -189,7 +196,11 @@ def report_issue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 report=report,
                 difficulties=form.cleaned_data["kho_khan"],
                 proposals=form.cleaned_data["de_xuat"],
+                expected_version=form.cleaned_data["version"],
             )
+        except sections.StaleSectionsError as error:
+            form.add_error(None, str(error))
+            status = 409
         except ValidationError as error:
             form.add_error(None, error.messages[0])
         else:
@@ -201,7 +212,7 @@ def report_issue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     report.refresh_from_db()
     if report.outgoing_id is not None:  # submitted meanwhile by another tab or person
         return _detail(request, report, None, status=409)
-    return _detail(request, report, form, status=422)
+    return _detail(request, report, form, status=status)
 
 
 @require_POST

@@ -67,6 +67,11 @@ class RatingNotYet(ValidationError):
     """The dossier has no result yet, so there is nothing to rate."""
 
 
+class RatingNotApplicable(ValidationError):
+    """The dossier was never accepted (refused at intake, or guided and never completed), so
+    there is no resolution to rate (see `rating_applies`)."""
+
+
 # ---------------------------------------------------------------- templates
 
 
@@ -668,26 +673,58 @@ def survey_rating_link_for_dossier(dossier: Any) -> str:
 
 
 # The dossier papers handed to the applicant that carry the rating QR (issue 13 item 3): the
-# receipt (Mẫu 01), and the refusal (Mẫu 03) which is the result when a dossier is refused.
+# receipt (Mẫu 01), and the refusal (Mẫu 03) which is the result when a dossier is refused
+# after appraisal. Never on the papers of a dossier that was not accepted (`rating_applies`).
 RATING_PAPERS = ("tiep-nhan", "tu-choi")
 RATING_CAPTION = "Đánh giá mức độ hài lòng"
+# What a citizen whose dossier was refused at the counter is offered instead: the unit's
+# feedback page (phản ánh, kiến nghị), where the reception itself (the officer's attitude, the
+# guidance, the published procedure: domain.md 1.9 criteria) can be raised and is answered.
+FEEDBACK_CAPTION = "Góp ý, phản ánh về việc tiếp nhận hồ sơ"
+NOT_APPLICABLE = (
+    "Hồ sơ {code} không được tiếp nhận giải quyết nên không có kết quả giải quyết để đánh giá. "
+    "Ý kiến của Ông/Bà về việc tiếp nhận, hướng dẫn hồ sơ xin gửi qua mục phản ánh, kiến nghị "
+    "của đơn vị."
+)
+
+
+def rating_applies(dossier: Any) -> bool:
+    """Whether the dossier's resolution can ever be rated: only a dossier that was handled,
+    i.e. accepted (the legal clock started, Decree 61 Art. 17; `received_at` is set only then).
+
+    A dossier refused at the counter (Mẫu 03, "Không được tiếp nhận") or guided with Mẫu 02 and
+    never completed has no processing, no appointment and no result: the rating's questions
+    (returned on time, apology when late, correct result, overall satisfaction with the handling)
+    have no object, and a rating would count in the satisfaction indicators as if the dossier had
+    been handled. A refusal *after appraisal* is a result and is rated."""
+    return dossier.received_at is not None
+
+
+def feedback_link_for_unit(unit: Any) -> str:
+    """The unit's public feedback form, offered where the resolution rating does not apply."""
+    base = getattr(settings, "CCHC_PUBLIC_URL", "").rstrip("/")
+    return f"{base}{reverse('portal:unit_feedback_submit', args=[unit.code])}"
 
 
 def rating_paper_note(dossier: Any, kind: str) -> Any:
     """The rating QR and its one-line caption for a dossier paper (registered on
-    `cchc.dossiers.hooks` in `SurveysConfig.ready`); None on papers the applicant keeps not."""
+    `cchc.dossiers.hooks` in `SurveysConfig.ready`); None on papers the applicant keeps not.
+    The refusal of a dossier never accepted carries the feedback link instead."""
     from cchc.dossiers.papers import CodeNote
 
     if kind not in RATING_PAPERS:
         return None
+    if not rating_applies(dossier):
+        return CodeNote(payload=feedback_link_for_unit(dossier.unit), caption=FEEDBACK_CAPTION)
     return CodeNote(payload=survey_rating_link_for_dossier(dossier), caption=RATING_CAPTION)
 
 
 def rating_open_for(dossier: Any) -> bool:
-    """A dossier is rated once its handling is over: result out, returned, refused or stopped."""
+    """A dossier is rated once its handling is over: result out, returned, refused after
+    appraisal or stopped; and only if it was handled at all (`rating_applies`)."""
     from cchc.dossiers.workflow import DossierStatus as S
 
-    return dossier.status in (S.DONE, S.RETURNED, S.REJECTED, S.STOPPED)
+    return rating_applies(dossier) and dossier.status in (S.DONE, S.RETURNED, S.STOPPED)
 
 
 def dossier_rating_submit(
@@ -701,6 +738,8 @@ def dossier_rating_submit(
     dossier = dossier_for_token(token)
     if dossier is None:
         raise ValidationError("Mã đánh giá không đúng. Hãy quét lại mã QR trên giấy hẹn.")
+    if not rating_applies(dossier):
+        raise RatingNotApplicable(NOT_APPLICABLE.format(code=dossier.code))
     if not rating_open_for(dossier):
         raise RatingNotYet(
             "Hồ sơ đang được giải quyết. Ông/Bà có thể đánh giá sau khi nhận kết quả."

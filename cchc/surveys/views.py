@@ -297,11 +297,25 @@ def rating_card(request: AuthedHttpRequest, dossier_pk: int) -> HttpResponse:
     from cchc.dossiers import selectors as dossier_selectors
 
     dossier = dossier_selectors.dossier_get_for_user(user=request.user, pk=dossier_pk)
+    if not services.rating_applies(dossier):
+        # Refused at the counter or guided and never completed: no resolution to rate, so no
+        # card; the page says why and what the citizen is offered instead.
+        return render(
+            request,
+            "surveys/rating_card.html",
+            {
+                "dossier": dossier,
+                "applies": False,
+                "message": services.NOT_APPLICABLE.format(code=dossier.code),
+                "feedback_link": services.feedback_link_for_unit(dossier.unit),
+            },
+        )
     link = services.survey_rating_link_for_dossier(dossier)
     return render(
         request,
         "surveys/rating_card.html",
         {
+            "applies": True,
             "dossier": dossier,
             "link": link,
             "qr": _qr_svg(link, scale=4),

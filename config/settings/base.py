@@ -206,6 +206,9 @@ DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"
 DATETIME_FORMAT = "d/m/Y H:i"
 SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+# Localised values (the admin, `|date` with no argument) use the locale's formats, not the four
+# above: our "vi" module makes them dd/mm/yyyy too (Django's own says "Ngày 01 tháng 12 năm 2026").
+FORMAT_MODULE_PATH = ["cchc.core.formats"]
 USE_THOUSAND_SEPARATOR = True
 THOUSAND_SEPARATOR = "."
 DECIMAL_SEPARATOR = ","

@@ -123,3 +123,29 @@ def test_a_returned_letter_is_named_alike_on_the_dossier_and_documents_pages(
     assert len(cells) == 2
     assert cells[reverse("documents:outgoing_detail", args=[doc.pk])] == ["Bị trả lại"]
     assert cells[reverse("documents:outgoing_detail", args=[other.pk])] == ["Dự thảo"]
+
+
+@pytest.mark.django_db
+def test_the_letters_queue_and_the_documents_queue_agree_on_whose_turn_it_is(
+    school, principal, clerk, transfer
+) -> None:
+    """The apology letters waiting on the dossiers' desk (`apology_letters.waiting_for`) and the
+    outgoing documents waiting in "Việc của tôi" (`outgoing_waiting_for`) ask one rule
+    (`documents.selectors.waiting_steps`): at each step of the register the letter waits for the
+    same person in both, and in neither for the other."""
+    from cchc.documents.selectors import outgoing_waiting_for, waiting_steps
+    from cchc.dossiers.apology_letters import waiting_for
+
+    doc = _letter(clerk, school, transfer)
+    # Review: the head; approved: the clerk numbers it; numbered: the head, its signer, signs.
+    for step, turn in ((OS.REVIEW, principal), (OS.APPROVED, clerk), (OS.NUMBERED, principal)):
+        if step == OS.APPROVED:
+            assert act_on_letter(principal, doc, OS.APPROVED).status_code == 302
+        elif step == OS.NUMBERED:
+            assert act_on_letter(clerk, doc, "number").status_code == 302
+        for staff in (principal, clerk):
+            letters = {a.outgoing_id for a, _state in waiting_for(staff.user)}
+            documents = {w.doc.pk for w in outgoing_waiting_for(user=staff.user)}
+            assert (doc.pk in letters, doc.pk in documents) == (staff == turn,) * 2, step
+            _condition, actions = waiting_steps(staff.user, staff)
+            assert (step in actions) >= (staff == turn), step

@@ -59,6 +59,12 @@ def test_demo_signs_recent_papers_only_and_each_signature_verifies() -> None:
         reports = signing.verify_pdf(paper.pdf.read(), roots)
         assert reports, paper
         assert all(r.ok for r in reports), paper
+        # The signature's own time (CMS signing-time, what validators show) is the paper's
+        # signing moment, not the moment the demo was seeded.
+        # (CMS UTCTime keeps whole seconds.)
+        assert [abs(r.signed_at - paper.signed_at) < timedelta(seconds=1) for r in reports] == [
+            True
+        ], (paper, [r.signed_at for r in reports])
         # Signed by the officer who received the dossier, a few minutes after it was issued,
         # at office hours of a working day, for a dossier of the last weeks only.
         assert paper.signer.user_id == paper.dossier.received_by_id

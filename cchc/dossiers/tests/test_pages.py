@@ -284,6 +284,32 @@ def test_tracking_book_exports_xlsx(dossier, principal) -> None:
 
 
 @pytest.mark.django_db
+def test_tracking_book_page_shows_the_address_to_those_who_see_personal_data(
+    dossier, clerk, school, commune_officer
+) -> None:
+    """The exported book has "Địa chỉ, số điện thoại"; the page shows both too, under the same
+    rule (VIEW_PERSONAL_DATA): the clerk yes, the inspection board head and the commune no."""
+    from cchc.dossiers.models import Dossier as DossierModel
+    from tests.factories import StaffFactory
+
+    DossierModel.objects.filter(pk=dossier.pk).update(applicant_address="12 đường Số 3, ấp 2")
+    inspector = StaffFactory(unit=school, roles=["inspection_head"])
+
+    def book(staff) -> str:
+        return client_for(staff).get(reverse("dossiers:book")).content.decode()
+
+    clerks, inspectors, officers = book(clerk), book(inspector), book(commune_officer)
+
+    assert "<th>Địa chỉ</th>" in clerks
+    assert "<td>12 đường Số 3, ấp 2</td>" in clerks
+    for page in (inspectors, officers):
+        assert dossier.code in page
+        assert "Địa chỉ" not in page
+        assert "12 đường Số 3" not in page
+        assert "0912345678" not in page
+
+
+@pytest.mark.django_db
 def test_procedure_catalogue_page_flags_unconfirmed_and_exports(transfer, clerk) -> None:
     client = client_for(clerk)
 

@@ -250,6 +250,43 @@ def test_book_xlsx_has_the_current_forms_columns_real_dates_and_receipt_order(
 
 
 @pytest.mark.django_db
+def test_a_schools_book_is_headed_with_the_school_whoever_exports_it(
+    clerk, commune_officer, commune, school, other_school, transfer
+) -> None:
+    """QA: the commune officer's export of a school's book was headed "ỦY BAN NHÂN DÂN XÃ …",
+    "Số: /STD-UBND". The book is the school's: its name, its parent's line, its symbol."""
+    from cchc.dossiers import procedures
+
+    commune.symbol = "UBND"
+    commune.save()
+    school.symbol = "THCSA"
+    school.save()
+    receive(clerk, transfer)
+
+    def heading(staff, query: str = "") -> list[str]:
+        response = client_for(staff).get(reverse("dossiers:book") + "?xuat=xlsx" + query)
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return [str(c.value) for row in sheet.iter_rows(max_row=4) for c in row if c.value]
+
+    schools = heading(clerk)
+    assert commune.name.upper() in schools  # the parent's line
+    assert school.name.upper() in schools
+    assert any(text.endswith("/STD-THCSA") for text in schools)
+    # The commune officer reading the only school with dossiers, then choosing it by the filter
+    # while another school has dossiers too: the same heading as the school's own clerk's.
+    assert heading(commune_officer) == schools
+    other_clerk = StaffFactory(unit=other_school, roles=["clerk"])
+    other_procedure = procedures.procedure_seed_defaults(actor=None, unit=other_school)[0]
+    receive_dossier(other_clerk, other_procedure, applicant=FULL_APPLICANT)
+    assert heading(commune_officer, f"&don_vi={school.pk}") == schools
+    # A list spanning both schools is the commune's own consolidated list.
+    consolidated = heading(commune_officer)
+    assert school.name.upper() not in consolidated
+    assert any(text.endswith("/STD-UBND") for text in consolidated)
+
+
+@pytest.mark.django_db
 def test_the_counter_records_how_the_result_is_taken(clerk, principal, transfer) -> None:
     client_for(clerk).post(
         reverse("dossiers:intake"),

@@ -187,3 +187,54 @@ def test_the_signed_receipt_prints_its_number(
     assert f"Số: 02/{school.symbol}" in text
     assert "Số: /" not in text
     assert "Vào Sổ theo dõi hồ sơ: Quyển số: 2026, Số thứ tự: 02" in text
+
+
+@pytest.mark.django_db
+def test_a_guided_dossier_accepted_by_another_clerk_keeps_its_guide_on_the_supplement_request(
+    school, clerk, transfer, clerk_certificate, ca
+) -> None:
+    """A paper names who issued it when it was issued: the Mẫu 02 given at the counter names
+    (and is signed by) the clerk who guided, whoever accepts the completed dossier later; the
+    receipt (Mẫu 01) names the clerk who accepted it."""
+    from cchc.accounts.models import Role
+    from cchc.dossiers import papers_service
+    from cchc.dossiers.tests.paper_reading import docx_text
+    from tests.factories import StaffFactory
+
+    require_tools()
+    other = StaffFactory(
+        unit=school,
+        full_name="Phạm Minh Đức",
+        position="Văn thư",
+        user__username="vanthu2",
+        roles=[Role.CLERK],
+    )
+    with frozen_at(at(2026, 11, 30, 9, 0)):
+        dossier = services.dossier_counter_guidance(
+            actor=clerk.user,
+            unit=school,
+            procedure=transfer,
+            applicant={"applicant_name": "Nguyễn Văn An", "applicant_phone": "0912345678"},
+            provided_documents=[],
+        )
+    with frozen_at(at(2026, 12, 2, 9, 0)):
+        dossier = services.dossier_supplement_received(actor=other.user, dossier=dossier)
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    assert dossier.received_by == other.user
+
+    guidance = docx_text(papers_service.paper_docx(dossier, "bo-sung", show_personal=True))
+    assert "Lê Thị Thanh Thủy" in guidance
+    assert "Phạm Minh Đức" not in guidance
+    receipt = docx_text(papers_service.paper_docx(dossier, "tiep-nhan", show_personal=True))
+    assert "Phạm Minh Đức" in receipt
+
+    page = client_for(clerk).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "Chưa ký số: chờ Lê Thị Thanh Thủy ký số" in page
+    assert 'id="pin-bo-sung"' in page
+    url = reverse("dossiers:paper_sign", args=[dossier.pk, "bo-sung"])
+    assert client_for(other).post(url, {"pin": pki.PIN}).status_code == 403
+    with frozen_at(at(2026, 12, 2, 9, 30)):
+        assert client_for(clerk).post(url, {"pin": pki.PIN}).status_code == 302
+    [report] = signing.verify_pdf(_download(clerk, dossier, "bo-sung"), [ca.pem])
+    assert report.ok
+    assert report.signer == "Lê Thị Thanh Thủy"

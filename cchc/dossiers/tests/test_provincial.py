@@ -159,3 +159,41 @@ def test_provincial_date_only_due_is_end_of_day_and_returned_counts(
     assert not dossier.is_late()
     legal = measure("dossier_on_time_rate", Unit.objects.filter(pk=school.pk), Period.year(2026))
     assert (legal.numerator, legal.denominator) == (1, 1)
+
+
+@pytest.mark.django_db
+def test_imported_address_is_tidied_like_the_intake_form(clerk, school, transfer) -> None:
+    """The provincial export's address is kept as the intake form keeps one (one line, single
+    spaces: `services.clean_address`), never cut at 300 characters mid-word; one still too long
+    once tidied is reported with the form's message."""
+    from cchc.dossiers.services import ADDRESS_TOO_LONG
+
+    head = [*HEAD, "Địa chỉ"]
+    # 60 words in a cell padded with runs of spaces and line breaks: 299 characters tidied,
+    # over 300 as exported (the old import cut it there, breaks and runs kept).
+    words = [f"ấp{i:02d}" for i in range(60)]
+    messy = "  \n ".join(words)
+    tidy = " ".join(words)
+    assert len(tidy) == 299
+    assert len(messy) > 300
+    too_long = " ".join(["Số 12 đường Nguyễn Văn Linh"] * 12)
+    assert len(too_long) > 300
+    rows = [
+        [*row(f"{school.code}-260302-0011".upper()), messy],
+        [*row(f"{school.code}-260302-0012".upper()), too_long],
+    ]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(head)
+    for values in rows:
+        sheet.append(values)
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    report = import_provincial(actor=clerk.user, unit=school, data=buffer.getvalue())
+
+    assert report.created == [f"{school.code}-260302-0011".upper()]
+    assert Dossier.objects.get(code=report.created[0]).applicant_address == tidy
+    [(number, problem)] = report.problems
+    assert number == 3
+    assert ADDRESS_TOO_LONG in problem

@@ -82,3 +82,33 @@ def test_the_api_says_which_target_a_companion_sits_beside(principal, plan) -> N
     assert indicators[PAPERS]["target"] is None
     assert indicators["digital_signature_rate"]["target"] == "8"
     assert indicators["digital_signature_rate"]["companion_of_target"] is None
+
+
+@pytest.mark.django_db
+def test_every_page_shows_the_same_figure_counted_to_the_same_day(principal, plan) -> None:
+    """QA walk: the companion read 11,11 % (last night's snapshot) on the indicators page and
+    11,69 % (live) on the plan and landing pages. No paper exists, so live it reads "chưa đo
+    được": 1/9 can only come from the snapshot, on every page, under one "as of" stamp."""
+    from datetime import timedelta
+
+    from cchc.kpi.models import Snapshot
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    for code, n, d in (("dossier_on_time_rate", 9, 10), ("digital_signature_rate", 3, 4)):
+        Snapshot.objects.create(
+            unit=plan.unit, code=code, day=yesterday, numerator=n, denominator=d
+        )
+    Snapshot.objects.create(unit=plan.unit, code=PAPERS, day=yesterday, numerator=1, denominator=9)
+    client = client_for(principal)
+
+    indicators = client.get(reverse("kpi:unit")).content.decode()
+    assert "11,11% (1/9)" in _row(indicators, PAPERS_NAME)
+    assert f"Số liệu đến hết ngày {yesterday:%d/%m/%Y}" in indicators
+    for url in (reverse("plans:detail", args=[plan.pk]), reverse("kpi:overview")):
+        body = client.get(url).content.decode()
+        row = _row(body, "100% viên chức sử dụng chữ ký số")
+        companion = row.split(f'data-kpi="{PAPERS}"', 1)[1].split("</div>", 1)[0]
+        assert "<strong>11,11% (1/9)</strong>" in companion, url
+        assert "75% (3/4)" in row, url  # the target's own figure, from the same night
+        assert f"Số liệu đến hết ngày {yesterday:%d/%m/%Y}" in body, url
+        assert "truc_tiep=1" in body, url

@@ -237,3 +237,38 @@ def test_the_total_of_a_grade_counts_the_schools_rated_good_not_a_percentage(
     rates = [f for f in totals if f.indicator.unit == "%"]
     assert rates  # the rates still add their parts
     assert all("%" in f.measure.display() or not f.measure.denominator for f in rates)
+
+
+@pytest.mark.django_db
+def test_target_8s_companions_have_columns_beside_it_with_their_definitions(
+    commune_officer, school, other_school, today
+) -> None:
+    """QA walk: the school's pages show target 8's companions (`cchc.kpi.companions`), the
+    commune's roll-up did not. Each has its column right after target 8's, a figure per school
+    from the same snapshot, the commune's total adding parts, and its definition; it is never
+    counted as a target met."""
+    from cchc.kpi import registry
+
+    yesterday = today - timedelta(days=1)
+    for unit, papers, outgoing in ((school, (1, 9), (3, 4)), (other_school, (2, 3), (1, 4))):
+        _snap(unit, yesterday, "dossier_on_time_rate", 9, 10)
+        _snap(unit, yesterday, "one_stop_paper_signed_rate", *papers)
+        _snap(unit, yesterday, "outgoing_signed_rate", *outgoing)
+
+    response = client_for(commune_officer).get(reverse("kpi:rollup"))
+    body = response.content.decode()
+
+    head = body.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    after_8 = head.split("MT8 Chữ ký số", 1)[1]
+    assert after_8.index("MT8 đi kèm: Giấy tờ một cửa ký số") < after_8.index("MT9")
+    assert after_8.index("MT8 đi kèm: Văn bản đi ký số") < after_8.index("MT9")
+    row = body.split(f'data-unit="{school.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="companion" data-kpi="one_stop_paper_signed_rate">11,11% (1/9)</td>' in row
+    assert '<td class="companion" data-kpi="outgoing_signed_rate">75% (3/4)</td>' in row
+    foot = body.split("<tfoot>", 1)[1].split("</tfoot>", 1)[0]
+    assert "25% (3/12)" in foot  # (1 + 2) / (9 + 3): parts added, not 38,89% averaged
+    legend = body.split('id="rollup-companions"', 1)[1].split("</ul>", 1)[0]
+    for code in ("one_stop_paper_signed_rate", "outgoing_signed_rate"):
+        assert registry.definition_of(code)[:60] in legend
+    board = response.context["board"]
+    assert all(len(r.figures) == len(board.codes) for r in board.rows)  # not a target

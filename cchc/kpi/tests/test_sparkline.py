@@ -21,6 +21,8 @@ from cchc.plans.tests.conftest import SEED
 from tests.fixtures import client_for
 
 WEEKS = [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 23)]
+#: A year's line steps by month (the last snapshot night of each month): the pages' histories.
+MONTHS = [date(2026, 8, 31), date(2026, 9, 30), date(2026, 10, 31), date(2026, 11, 23)]
 
 
 def _ys(svg: str) -> list[float]:
@@ -57,7 +59,7 @@ def test_the_landing_page_draws_the_targets_trend_under_its_arrow(school, princi
         actor=principal.user, unit=school, filename="kh.txt", data=SEED.read_bytes()
     )
     importing.plan_import_confirm(actor=principal.user, pending=pending)
-    for day, n in zip(WEEKS, (93, 94, 95, 95), strict=True):
+    for day, n in zip(MONTHS, (93, 94, 95, 95), strict=True):
         Snapshot.objects.create(
             unit=school, code="satisfaction_rate", day=day, numerator=n, denominator=100
         )
@@ -78,7 +80,7 @@ def test_a_grade_has_no_percentage_trend_line(school, principal) -> None:
     """QA: "Xếp loại Chỉ số CCHC" showed "Yếu" beside a line reading "40,0%" (its points as a
     percentage). A grade draws no line on the indicators' page, as on the overview; a rate
     still does."""
-    for day, n in zip(WEEKS, (38, 40, 40, 40), strict=True):
+    for day, n in zip(MONTHS, (38, 40, 40, 40), strict=True):
         for code in ("cchc_self_score", "satisfaction_rate"):
             Snapshot.objects.create(unit=school, code=code, day=day, numerator=n, denominator=100)
 

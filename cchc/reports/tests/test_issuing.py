@@ -66,7 +66,9 @@ def test_a_report_is_numbered_signed_released_and_shown_as_issued(
     assert "Chưa trình ban hành" in page
 
     # An empty section would go out blank in a signed PDF: refused, nothing drafted.
-    empty = client_for(principal).post(url, {"kho_khan": "Không có.", "de_xuat": " "})
+    empty = client_for(principal).post(
+        url, {"kho_khan": "Không có.", "de_xuat": " ", "version": built.version}
+    )
     assert empty.status_code == 422
     assert "Ghi đề xuất, kiến nghị" in empty.content.decode()
     # Only the unit's leader who approves documents issues it.
@@ -78,7 +80,12 @@ def test_a_report_is_numbered_signed_released_and_shown_as_issued(
     assert not OutgoingDocument.objects.exists()
 
     sent = client_for(principal).post(
-        url, {"kho_khan": "Thiếu máy quét tài liệu.", "de_xuat": "Cấp thêm 01 máy quét."}
+        url,
+        {
+            "kho_khan": "Thiếu máy quét tài liệu.",
+            "de_xuat": "Cấp thêm 01 máy quét.",
+            "version": built.version,
+        },
     )
     assert sent.status_code == 302
     built.refresh_from_db()

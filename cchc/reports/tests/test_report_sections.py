@@ -74,3 +74,70 @@ def test_the_drafter_writes_the_sections_and_a_stale_edit_is_refused() -> None:
     assert 'id="report-issue"' in chair_page
     assert "Cấp thêm máy quét." in chair_page
     assert 'id="report-sections"' not in chair_page
+
+
+@pytest.mark.django_db
+def test_the_draft_reads_the_saved_text_and_a_stale_submission_is_refused(tmp_path) -> None:
+    """QA walk: saving the sections left the draft DOCX/PDF of the first build (the paper the
+    chair reviews and the clerk reads before numbering); the chair's form had no version, so an
+    older page submitted its text over the drafter's newer one. The drafter's save lays the
+    draft out again; the chair's form opened before that save answers 409 in Vietnamese."""
+    from cchc.documents.models import OutgoingDocument
+    from cchc.dossiers.tests.paper_reading import require_tools, run_tool
+    from cchc.reports.tests.test_reports import _docx_text
+
+    require_tools()
+    seed_base()
+    commune = Unit.objects.get(code=COMMUNE["code"])
+    officer, chair = (User.objects.get(username=name) for name in ("tuanpm", "hungnv"))
+    today = timezone.localdate()
+    closed = next(w for w in offered_windows(commune, today) if w.end < today)
+    report = services.report_request(
+        actor=officer, unit=commune, period=closed.period, kind=ReportKind.CONSOLIDATED
+    )
+    report = services.report_build(report.pk)
+    assert report is not None
+    assert report.status == ReportStatus.READY, report.error
+    url = reverse("reports:detail", args=[report.pk])
+    chair_before = client_for(chair.staff).get(url).context["form"]  # opened at version 1
+    assert chair_before.initial["version"] == 1
+
+    saved = client_for(officer.staff).post(
+        reverse("reports:sections", args=[report.pk]),
+        {"kho_khan": "Hai trường thiếu máy quét.", "de_xuat": "Cấp 02 máy quét.", "version": "1"},
+    )
+    assert saved.status_code == 302
+    report.refresh_from_db()
+    text, _tables = _docx_text(report.docx.read())
+    assert "Hai trường thiếu máy quét." in text
+    assert "Cấp 02 máy quét." in text
+    path = tmp_path / "du-thao.pdf"
+    path.write_bytes(report.pdf.read())
+    pdf = " ".join(run_tool("pdftotext", str(path), "-").split())
+    assert "Hai trường thiếu máy quét." in pdf
+    assert "Cấp 02 máy quét." in pdf
+
+    issue = reverse("reports:issue", args=[report.pk])
+    stale = client_for(chair.staff).post(
+        issue, {"kho_khan": "Không có.", "de_xuat": "Không có.", "version": "1"}
+    )
+    assert stale.status_code == 409
+    assert "vừa được người soạn lưu" in stale.content.decode()
+    assert not OutgoingDocument.objects.exists()
+    report.refresh_from_db()
+    assert report.difficulties == "Hai trường thiếu máy quét."
+    refused = AuditEvent.objects.get(verb=AuditVerb.REPORTS_SUBMIT_STALE, object_id=str(report.pk))
+    assert refused.after["difficulties"] == "Không có."
+
+    fresh = client_for(chair.staff).get(url).context["form"]
+    assert fresh.initial["version"] == report.version
+    sent = client_for(chair.staff).post(
+        issue,
+        {
+            "kho_khan": fresh.initial["kho_khan"],
+            "de_xuat": fresh.initial["de_xuat"],
+            "version": fresh.initial["version"],
+        },
+    )
+    assert sent.status_code == 302
+    assert OutgoingDocument.objects.count() == 1

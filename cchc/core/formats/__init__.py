@@ -1,0 +1,1 @@
+"""The project's own locale formats (Django's FORMAT_MODULE_PATH): see `vi/formats.py`."""
