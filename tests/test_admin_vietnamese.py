@@ -219,3 +219,28 @@ def test_library_admins_are_re_registered_in_vietnamese(client) -> None:
     assert "Chạy sau" in task
     for english in ("Task name", "Task Name", ">Traceback", "Run after", ">Id:"):
         assert english not in tasks + task
+
+
+@pytest.mark.django_db
+def test_admin_date_boxes_show_and_take_dd_mm_yyyy(client, school) -> None:
+    """A date typed in the admin is read day first: Django's fallback formats took "05/12/2026"
+    as 12 May (American order) and showed stored dates as "2026-12-01"."""
+    from cchc.workdays.models import CalendarOverride
+
+    override = CalendarOverride.objects.create(
+        unit=school, date=date(2026, 12, 1), is_working=False, reason="Nghỉ bù"
+    )
+    client.force_login(User.objects.create_superuser("quantri", "qt@example.vn", "MatKhau@2026"))
+
+    form = client.get(
+        reverse("admin:workdays_calendaroverride_change", args=[override.pk])
+    ).content.decode()
+    response = client.post(
+        reverse("admin:workdays_calendaroverride_add"),
+        {"unit": school.pk, "date": "05/12/2026", "reason": "Nghỉ bù ngày lễ"},
+    )
+
+    assert 'value="01/12/2026"' in form
+    assert "2026-12-01" not in form
+    assert response.status_code == 302
+    assert CalendarOverride.objects.get(reason="Nghỉ bù ngày lễ").date == date(2026, 12, 5)
