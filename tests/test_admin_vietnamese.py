@@ -225,6 +225,8 @@ def test_library_admins_are_re_registered_in_vietnamese(client) -> None:
 def test_admin_date_boxes_show_and_take_dd_mm_yyyy(client, school) -> None:
     """A date typed in the admin is read day first: Django's fallback formats took "05/12/2026"
     as 12 May (American order) and showed stored dates as "2026-12-01"."""
+    from django.utils import formats
+
     from cchc.workdays.models import CalendarOverride
 
     override = CalendarOverride.objects.create(
@@ -244,3 +246,6 @@ def test_admin_date_boxes_show_and_take_dd_mm_yyyy(client, school) -> None:
     assert "2026-12-01" not in form
     assert response.status_code == 302
     assert CalendarOverride.objects.get(reason="Nghỉ bù ngày lễ").date == date(2026, 12, 5)
+    # The calendar pop-up beside the box (its formats come from the same module).
+    assert formats.get_format("DATE_INPUT_FORMATS")[0] == "%d/%m/%Y"
+    assert formats.get_format("FIRST_DAY_OF_WEEK") == 1

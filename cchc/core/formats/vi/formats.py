@@ -28,3 +28,5 @@ DATETIME_INPUT_FORMATS = [
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d",
 ]
+# The admin's calendar pop-up starts its weeks on Monday, as Vietnamese calendars do.
+FIRST_DAY_OF_WEEK = 1
