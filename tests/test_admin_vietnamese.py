@@ -217,7 +217,8 @@ def test_library_admins_are_re_registered_in_vietnamese(client) -> None:
     assert ">write_audit_checkpoint<" in tasks
     assert "Chi tiết lỗi" in task
     assert "Chạy sau" in task
-    for english in ("Task name", "Task Name", ">Traceback", "Run after", ">Id:"):
+    assert "Tác vụ write_audit_checkpoint" in task  # its title and breadcrumbs
+    for english in ("Task name", "Task Name", ">Traceback", "Run after", ">Id:", "DBTaskResult"):
         assert english not in tasks + task
 
 
