@@ -171,6 +171,7 @@ def test_audit_log_admin_names_verbs_and_object_types_in_vietnamese(client, scho
     assert str(event) == "Sửa địa chỉ người nộp hồ sơ: Hồ sơ TTHC #5"
     assert str(old) == "legacy.verb: gone.model"
     assert '<td class="field-verb_name">legacy.verb</td>' in listing  # the unknown code
+    assert '<td class="field-actor_display">Hệ thống</td>' in listing  # no actor: the system
     # The verb filter (offered by its words) keeps only the chosen verb's rows.
     assert '<td class="field-verb_name">Sửa địa chỉ người nộp hồ sơ</td>' in filtered
     assert '<td class="field-verb_name">legacy.verb</td>' not in filtered
