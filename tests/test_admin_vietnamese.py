@@ -171,6 +171,7 @@ def test_audit_log_admin_names_verbs_and_object_types_in_vietnamese(client, scho
     assert str(event) == "Sửa địa chỉ người nộp hồ sơ: Hồ sơ TTHC #5"
     assert str(old) == "legacy.verb: gone.model"
     assert '<td class="field-verb_name">legacy.verb</td>' in listing  # the unknown code
+    assert '<td class="field-actor_display">Hệ thống</td>' in listing  # no actor: the system
     # The verb filter (offered by its words) keeps only the chosen verb's rows.
     assert '<td class="field-verb_name">Sửa địa chỉ người nộp hồ sơ</td>' in filtered
     assert '<td class="field-verb_name">legacy.verb</td>' not in filtered
@@ -217,5 +218,36 @@ def test_library_admins_are_re_registered_in_vietnamese(client) -> None:
     assert ">write_audit_checkpoint<" in tasks
     assert "Chi tiết lỗi" in task
     assert "Chạy sau" in task
-    for english in ("Task name", "Task Name", ">Traceback", "Run after", ">Id:"):
+    assert "Tác vụ write_audit_checkpoint" in task  # its title and breadcrumbs
+    for english in ("Task name", "Task Name", ">Traceback", "Run after", ">Id:", "DBTaskResult"):
         assert english not in tasks + task
+
+
+@pytest.mark.django_db
+def test_admin_date_boxes_show_and_take_dd_mm_yyyy(client, school) -> None:
+    """A date typed in the admin is read day first: Django's fallback formats took "05/12/2026"
+    as 12 May (American order) and showed stored dates as "2026-12-01"."""
+    from django.utils import formats
+
+    from cchc.workdays.models import CalendarOverride
+
+    override = CalendarOverride.objects.create(
+        unit=school, date=date(2026, 12, 1), is_working=False, reason="Nghỉ bù"
+    )
+    client.force_login(User.objects.create_superuser("quantri", "qt@example.vn", "MatKhau@2026"))
+
+    form = client.get(
+        reverse("admin:workdays_calendaroverride_change", args=[override.pk])
+    ).content.decode()
+    response = client.post(
+        reverse("admin:workdays_calendaroverride_add"),
+        {"unit": school.pk, "date": "05/12/2026", "reason": "Nghỉ bù ngày lễ"},
+    )
+
+    assert 'value="01/12/2026"' in form
+    assert "2026-12-01" not in form
+    assert response.status_code == 302
+    assert CalendarOverride.objects.get(reason="Nghỉ bù ngày lễ").date == date(2026, 12, 5)
+    # The calendar pop-up beside the box (its formats come from the same module).
+    assert formats.get_format("DATE_INPUT_FORMATS")[0] == "%d/%m/%Y"
+    assert formats.get_format("FIRST_DAY_OF_WEEK") == 1

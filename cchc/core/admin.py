@@ -138,7 +138,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = [
         "at",
         "unit",
-        "actor_name",
+        "actor_display",
         "verb_name",
         "object_type_name",
         "object_id",
@@ -167,6 +167,11 @@ class AuditEventAdmin(admin.ModelAdmin):
         "hash",
     ]
     readonly_fields: ClassVar[Any] = ["verb_name", "object_type_name"]
+
+    @admin.display(description="Người thực hiện", ordering="actor_name")
+    def actor_display(self, event: AuditEvent) -> str:
+        """As the staff audit page says it: no actor is the system itself (demo, tasks)."""
+        return event.actor_name or "Hệ thống"
 
     @admin.display(description="Hành động", ordering="verb")
     def verb_name(self, event: AuditEvent) -> str:

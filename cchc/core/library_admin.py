@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.contrib.admin.filters import BooleanFieldListFilter, DateFieldListFilter
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django_otp.plugins.otp_totp import admin as totp_admin
@@ -126,6 +126,8 @@ class TOTPDeviceAdmin(totp_admin.TOTPDeviceAdmin):
 
 
 class DBTaskResultAdmin(tasks_admin.DBTaskResultAdmin):
+    # The library's model has no __str__ ("DBTaskResult object (…)" in the title, breadcrumbs).
+    change_form_template = "admin/task_result_change_form.html"
     list_display = (
         "result_id",
         "task",
@@ -136,6 +138,18 @@ class DBTaskResultAdmin(tasks_admin.DBTaskResultAdmin):
         "priority",
         "queue_name",
     )
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        result = self.get_object(request, object_id)
+        if result is not None:
+            extra_context = {**(extra_context or {}), "subtitle": f"Tác vụ {result.task_name}"}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["result_id" if f == "id" else f for f in super().get_readonly_fields(request, obj)]

@@ -183,10 +183,14 @@ class FilterForm(forms.Form):
         label="Kênh", required=False, choices=[("", "Tất cả"), *Channel.choices]
     )
     tu_ngay = forms.DateField(
-        label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Từ ngày",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     den_ngay = forms.DateField(
-        label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Đến ngày",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     qua_han = forms.BooleanField(label="Chỉ quá hạn", required=False)
 
@@ -194,10 +198,14 @@ class FilterForm(forms.Form):
 class RegisterForm(forms.Form):
     nam = forms.IntegerField(label="Năm", min_value=2000, max_value=2100, required=False)
     tu_ngay = forms.DateField(
-        label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Từ ngày",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     den_ngay = forms.DateField(
-        label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Đến ngày",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 

@@ -24,7 +24,9 @@ class FeeForm(forms.Form):
     )
     legal_basis = forms.CharField(label="Căn cứ thu", max_length=300, required=False)
     period_label = forms.CharField(label="Kỳ thu", max_length=100, required=False)
-    due_on = forms.DateField(label="Hạn nộp", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label="Hạn nộp", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class ClassListForm(forms.Form):
@@ -39,7 +41,9 @@ class ClassListForm(forms.Form):
 
 class CashForm(forms.Form):
     amount_vnd = forms.IntegerField(label="Số tiền (đồng)", min_value=1, max_value=10**12)
-    paid_on = forms.DateField(label="Ngày nộp", widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label="Ngày nộp", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reason = forms.CharField(
         label="Lý do thu tiền mặt",
         max_length=300,

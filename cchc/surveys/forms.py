@@ -19,8 +19,12 @@ class CampaignForm(forms.Form):
     audience_detail = forms.CharField(
         label="Khối/lớp", max_length=50, required=False, help_text="Ví dụ: Khối 8, hoặc 8A."
     )
-    starts_on = forms.DateField(label="Từ ngày", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="Đến ngày", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label="Từ ngày", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label="Đến ngày", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     access = forms.ChoiceField(label="Cách trả lời", choices=AccessMode.choices)
     device_limit = forms.IntegerField(
         label="Số phiếu tối đa mỗi thiết bị (cách ẩn danh)", min_value=1, max_value=20, initial=1

@@ -15,3 +15,18 @@ SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 # The admin's date drill-down ("tháng 12 2026" / "1 tháng 12" in Django's module).
 YEAR_MONTH_FORMAT = "m/Y"
 MONTH_DAY_FORMAT = "d/m"
+
+# Typed dates: dd/mm/yyyy first (the admin's date boxes show and take it; Django's fallback read
+# "01/12/2026" as 12 January, American order), ISO as well (what `<input type="date">` submits).
+# A date widget of type="date" must keep its own format="%Y-%m-%d" (the browser needs ISO).
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATETIME_INPUT_FORMATS = [
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+]
+# The admin's calendar pop-up starts its weeks on Monday, as Vietnamese calendars do.
+FIRST_DAY_OF_WEEK = 1
