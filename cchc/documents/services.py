@@ -738,6 +738,8 @@ def outgoing_sign(
                     f"Ngày ký: {timezone.localtime(now):%d/%m/%Y %H:%M}",
                 ],
                 bytes(cert.image) or None,
+                # Released with the unit's seal over the image's left third (outgoing_release).
+                sealed_later=True,
             ),
             signing_time=now,
         )

@@ -459,7 +459,8 @@ def _seal_over(words: list[tuple[str, Box]], height: float, image: Box) -> Box:
     at real size (86 pt, 30 mm) where the paper leaves room and never over printed text: it
     fits between the lowest line above the image (the title, "(Ký và ghi rõ họ tên)") and the
     highest line below it (the name), shrinking to that room if needed. The signature's own
-    caption ("Ký bởi …") is part of the signer's stamp, which the seal may overlap."""
+    caption ("Ký bởi …") is not an obstacle here: a signer who will be sealed has it drawn right
+    of the seal's edge (`Appearance.sealed_later`)."""
     ix0, iy0, ix1, iy1 = image
     right = ix0 + (ix1 - ix0) / 3
     middle = height - (iy0 + iy1) / 2  # top-down, as the words
@@ -501,6 +502,13 @@ class Appearance:
     box: Box
     lines: list[str]
     image_png: bytes | None = None
+    # The unit's seal will overlap the left third of this image (`seal_box`, domain.md 6.2): the
+    # caption then starts right of the seal's edge, so the seal's ring never crosses "Ký bởi".
+    sealed_later: bool = False
+
+
+# Space (pt) between the seal's right edge (a third into the image) and the caption.
+_CAPTION_SEAL_GAP = 3.0
 
 
 def check_pdf(data: bytes) -> None:
@@ -544,7 +552,12 @@ def sign_pdf(
     from pyhanko.pdf_utils import images
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+    from pyhanko.pdf_utils.layout import (
+        AxisAlignment,
+        BoxConstraints,
+        Margins,
+        SimpleBoxLayoutRule,
+    )
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError as HankoSigningError
@@ -577,6 +590,28 @@ def sign_pdf(
         caption = [line for line in appearance.lines if line.strip()]
         x0, y0, x1, y1 = appearance.box
         area = image_area(appearance.box, len(caption))
+        image_layout = SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MID,
+            y_align=AxisAlignment.ALIGN_MID,
+            # Whole points (pyHanko types margins as int; these are whole by construction).
+            margins=Margins(
+                left=round(area[0] - x0),
+                right=round(x1 - area[2]),
+                top=round(y1 - area[3]),
+                bottom=round(area[1] - y0),
+            ),
+        )
+        caption_left = 1
+        if appearance.sealed_later and background is not None:
+            # Where pyHanko will draw the image (the same fit it makes), hence where the seal's
+            # right edge will be: a third into the image (`_seal_over`).
+            fitted = image_layout.fit(
+                BoxConstraints(width=x1 - x0, height=y1 - y0),
+                background.box.width,
+                background.box.height,
+            )
+            third = fitted.x_pos + fitted.x_scale * background.box.width / 3
+            caption_left = min(round(third + _CAPTION_SEAL_GAP), round((x1 - x0) / 2))
         style = stamp.TextStampStyle(
             stamp_text="\n".join(appearance.lines),
             text_box_style=TextBoxStyle(
@@ -590,21 +625,12 @@ def sign_pdf(
             ),
             background=background,
             background_opacity=1.0,
-            background_layout=SimpleBoxLayoutRule(
-                x_align=AxisAlignment.ALIGN_MID,
-                y_align=AxisAlignment.ALIGN_MID,
-                # Whole points (pyHanko types margins as int; these are whole by construction).
-                margins=Margins(
-                    left=round(area[0] - x0),
-                    right=round(x1 - area[2]),
-                    top=round(y1 - area[3]),
-                    bottom=round(area[1] - y0),
-                ),
-            ),
+            background_layout=image_layout,
+            # The caption centred in the room left to it (shrunk to fit if need be).
             inner_content_layout=SimpleBoxLayoutRule(
                 x_align=AxisAlignment.ALIGN_MID,
                 y_align=AxisAlignment.ALIGN_MIN,
-                margins=Margins.uniform(1),
+                margins=Margins(left=caption_left, right=1, top=1, bottom=1),
             ),
             border_width=0,
         )

@@ -299,6 +299,8 @@ def layout_version() -> str:
     digest = hashlib.sha256()
     for module in (papers, layout, ooxml, exports, book_sheet):
         digest.update(Path(module.__file__ or "").read_bytes())
+    # This module too: it picks what a paper says (e.g. the officer a Mẫu 02 names).
+    digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
 
 

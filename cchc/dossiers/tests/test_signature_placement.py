@@ -207,6 +207,13 @@ def test_the_released_apologys_seal_overlaps_the_signature_not_the_title(
     note = _run(words, SIGN_HERE, before=name_at)
     for printed in (title, note, name):
         assert not _overlap(seal, printed), (seal, printed)
+    # Nor the signature's own caption: the seal's ring crossed the first letters of "Ký bởi"
+    # (QA); the caption now starts right of the seal, still inside the signer's field.
+    caption = [b for w, b in words if w.startswith(STAMP_LINES) and _overlap(b, _signer)]
+    assert len(caption) == 2
+    for box in caption:
+        assert not _overlap(seal, box), (seal, box)
+        assert box[2] <= _signer[2] + 0.5, (box, _signer)
     # Over the left third of the signer's image: its right edge a third of the way in, its
     # left edge out beyond the image, level with the image's middle.
     third = image[0] + (image[2] - image[0]) / 3
