@@ -17,7 +17,8 @@ from django.utils import timezone
 from cchc.kpi import services
 from cchc.kpi.models import Snapshot
 
-# The unit page's trend: a point a week (kpi.selectors.trends) over the last weeks.
+# Nights a week apart over the last weeks, as the worker leaves them. A year's trend line reads
+# the last night of each month (`kpi.selectors.period_trends`): yesterday is the running month's.
 WEEKS = 12
 
 

@@ -10,8 +10,8 @@ day by day. A dossier still open yesterday and within its due date counted as on
 may be finished late, or simply have passed its due date while open; a task turns overdue; a
 staff-week counts once whatever the number of days worked. A "today's delta" would have to be
 defined per indicator and would be wrong for exactly those state-dependent ones. A figure stamped
-"up to the end of yesterday" is exact for that day, and the drill-down into any school (its
-dashboard) is live, to the minute.
+"up to the end of yesterday" is exact for that day; a school's own pages read the same snapshot
+(the same figure on every page) and measure live, to the minute, on request ("Tính trực tiếp").
 
 A quarter or a month reads its own snapshot rows the same way (each night's snapshot measures
 the year, the quarter and the month to that day; `PeriodSnapshot`): a past quarter reads the
