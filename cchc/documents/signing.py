@@ -649,8 +649,8 @@ def sign_pdf(
 
 def _signer_at(moment: datetime) -> type:
     """A `PdfSigner` whose session signs at `moment`: pyHanko takes the signing time from the
-    session's `system_time` (its own `datetime.now()` otherwise) for the CMS signing-time
-    attribute, /M and the appearance, and offers no other way to set it."""
+    session's `system_time` (otherwise its own clock, read when the session starts) for the CMS
+    signing-time attribute, /M and the appearance, and offers no other way to set it."""
     from pyhanko.sign import signers
 
     class PdfSignerAt(signers.PdfSigner):
