@@ -102,22 +102,17 @@ def seed_signed_papers(**_options: object) -> list[str]:
     if not jobs:
         return []
     # Each paper as it reads when signed: built under the signing moment's clock, stored under
-    # the key `render_paper` looks up first (and under its content, should that key move).
-    docxs, keys = [], []
-    for dossier, kind, moment, _signer in jobs:
-        docxs.append(
-            _with_clock(
-                moment, partial(papers_service.paper_docx, dossier, kind, show_personal=True)
-            )
-        )
-        keys.append(papers_service.paper_record_key(dossier, kind, show_personal=True))
+    # its content's key, where `render_paper` finds it when the officer signs it.
+    docxs = [
+        _with_clock(moment, partial(papers_service.paper_docx, dossier, kind, show_personal=True))
+        for dossier, kind, moment, _signer in jobs
+    ]
     signed = 0
     with (
         tempfile.TemporaryDirectory(prefix="cchc-demo-papers-") as store,
         override_settings(PDF_STORE_DIR=store),
     ):
-        for docx, key, pdf in zip(docxs, keys, _docx_many_to_pdf(docxs), strict=True):
-            converter.store_paper(key, pdf)
+        for docx, pdf in zip(docxs, _docx_many_to_pdf(docxs), strict=True):
             converter.store_paper(converter.paper_key(docx), pdf)
         for dossier, kind, moment, officer in jobs:
             _with_clock(

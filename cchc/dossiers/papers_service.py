@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 
-from cchc.core.official_docs import OfficialDocError, converter, layout, ooxml
+from cchc.core.official_docs import OfficialDocError, converter, docx_to_pdf, layout, ooxml
 from cchc.core.timezones import VN
 from cchc.dossiers import hooks, paper_numbers, papers
 from cchc.dossiers.models import Dossier
@@ -271,29 +271,9 @@ def _split_symbol(symbol: str) -> tuple[str | None, str]:
     return number, tail
 
 
-def _letter_state(dossier: Dossier, kind: str) -> str:
-    """What of the apology letter the paper prints (signer, number, date), or the numbers given
-    to the supplement requests and the refusal: part of the paper's key, so a stored PDF is
-    never served with a number other than the one the paper has."""
-    if kind in paper_numbers.FORM_OF:
-        return repr(
-            list(
-                dossier.paper_numbers.filter(form=paper_numbers.FORM_OF[kind])
-                .order_by("pk")
-                .values_list("subject", "year", "number")
-            )
-        )
-    if kind != "xin-loi":
-        return ""
-    letter = getattr(getattr(dossier, "apology", None), "outgoing", None)
-    if letter is None:
-        return ""
-    return f"{letter.pk}:{letter.signer_id}:{letter.symbol}:{letter.issued_on}:{letter.head_title}"
-
-
 @functools.cache
 def layout_version() -> str:
-    """Changes whenever the code that draws the papers changes, so a new layout is never stale."""
+    """Changes whenever the code that draws the papers changes (the tracking book's key)."""
     from cchc.dossiers import book_sheet, exports
 
     digest = hashlib.sha256()
@@ -302,49 +282,42 @@ def layout_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _notes(dossier: Dossier, kind: str) -> list[papers.CodeNote]:
-    # The notes come from other apps (a bill paid since drops its VietQR): part of the key.
-    return hooks.paper_notes(dossier, kind) if kind in dict(available(dossier)) else []
-
-
-def paper_record_key(
-    dossier: Dossier, kind: str, *, show_personal: bool, notes: list[papers.CodeNote] | None = None
-) -> str:
-    """The key `render_paper` stores the paper's PDF under (every input of the paper)."""
-    if notes is None:
-        notes = _notes(dossier, kind)
-    return converter.record_key(
-        "dossier-paper", dossier.pk, dossier.version, dossier.updated_at.isoformat(), kind,
-        show_personal, dossier.unit.updated_at.isoformat(), layout_version(), repr(notes),
-        _letter_state(dossier, kind),
-    )  # fmt: skip
-
-
 def paper_docx(dossier: Dossier, kind: str, *, show_personal: bool) -> bytes:
-    """The DOCX `render_paper` converts (`papers.render` builds the same one): the demo converts a
-    batch of these in one LibreOffice run and stores each PDF under `paper_record_key` (and its
-    content key), where `render_paper` then finds it without building the paper again."""
-    notes = _notes(dossier, kind)
-    return papers.build_docx(build(dossier, kind, show_personal=show_personal, notes=notes))
+    """The paper's DOCX, the source of its PDF: built on every request, because its content is
+    the key its PDF is stored under (`converter.paper_key`, in `docx_to_pdf`). A key named
+    from the inputs instead (the dossier's version, ...) missed what the paper prints from
+    elsewhere: an officer's name changed on his staff record, the day of the papers dated
+    today (Mẫu 04 not yet issued, 05, 06), the procedure's and the units' names, so the PDF
+    served from storage and the Word file disagreed (a receipt takes ~0.02 s to build)."""
+    document = build(dossier, kind, show_personal=show_personal)
+    try:
+        return papers.build_docx(document)
+    except OfficialDocError as error:
+        raise PaperUnavailable(str(error)) from None
+
+
+def pdf_of(docx: bytes) -> bytes:
+    """The PDF of a paper's DOCX: the stored one when this content was converted before."""
+    try:
+        return docx_to_pdf(docx)
+    except OfficialDocError as error:
+        raise PaperUnavailable(str(error)) from None
+
+
+def content_key(docx: bytes) -> str:
+    """What a paper reads, as a key: equal DOCX content, equal key (`SignedPaper.content_key`
+    tells a signed paper that predates a correction of the dossier)."""
+    return converter.paper_key(docx)
 
 
 def render_paper(
     dossier: Dossier, kind: str, fmt: str, *, show_personal: bool
 ) -> tuple[bytes, str, str]:
-    """The paper's bytes; a PDF of an unchanged dossier (same version) is made only once."""
+    """The paper's bytes; a PDF of the same content is converted only once (then stored)."""
     if fmt not in ("docx", "pdf"):
         raise PaperUnavailable("Chỉ tải được định dạng docx hoặc pdf.")
-    notes = _notes(dossier, kind)
-    key = paper_record_key(dossier, kind, show_personal=show_personal, notes=notes)
-    content = converter.stored_paper(key) if fmt == "pdf" else None
-    if content is None:
-        document = build(dossier, kind, show_personal=show_personal, notes=notes)
-        try:
-            content = papers.render(document, fmt)
-        except OfficialDocError as error:
-            raise PaperUnavailable(str(error)) from None
-        if fmt == "pdf":
-            converter.store_paper(key, content)
+    docx = paper_docx(dossier, kind, show_personal=show_personal)
+    content = docx if fmt == "docx" else pdf_of(docx)
     content_type = DOCX_TYPE if fmt == "docx" else "application/pdf"
     return content, content_type, f"{kind}-{dossier.code}.{fmt}"
 
@@ -354,7 +327,8 @@ __all__ = [
     "PaperUnavailable",
     "available",
     "build",
+    "content_key",
     "paper_docx",
-    "paper_record_key",
+    "pdf_of",
     "render_paper",
 ]
