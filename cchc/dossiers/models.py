@@ -615,10 +615,10 @@ class SignedPaper(TimeStampedModel):
     )
     serial = models.CharField("Số hiệu chứng thư", max_length=80)
     signed_at = models.DateTimeField("Ký lúc")
-    # What the paper read when signed (`papers_service.content_key` of its DOCX): a dossier
+    # What the paper read when signed (`papers_service.paper_key`): a dossier
     # corrected since reads otherwise, and the page offers to sign the corrected paper. Empty
     # for a paper signed before this was kept (nothing to compare with).
-    content_key = models.CharField("Mã nội dung khi ký", max_length=64, blank=True)
+    content_key = models.CharField("Mã nội dung khi ký", max_length=80, blank=True)
     # Set when a corrected paper was signed in its place: kept as issued (the citizen may hold
     # it), no longer the one served.
     superseded_at = models.DateTimeField("Được thay bằng bản ký lại lúc", null=True, blank=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -273,41 +274,56 @@ def _split_symbol(symbol: str) -> tuple[str | None, str]:
 
 @functools.cache
 def layout_version() -> str:
-    """Changes whenever the code that draws the papers changes (the tracking book's key)."""
+    """Changes whenever the code that draws the papers changes (this code, python-docx), so a
+    stored paper of an older layout is never served."""
     from cchc.dossiers import book_sheet, exports
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(importlib.metadata.version("python-docx").encode())
     for module in (papers, layout, ooxml, exports, book_sheet):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()[:16]
 
 
-def paper_docx(dossier: Dossier, kind: str, *, show_personal: bool) -> bytes:
-    """The paper's DOCX, the source of its PDF: built on every request, because its content is
-    the key its PDF is stored under (`converter.paper_key`, in `docx_to_pdf`). A key named
-    from the inputs instead (the dossier's version, ...) missed what the paper prints from
-    elsewhere: an officer's name changed on his staff record, the day of the papers dated
-    today (Mẫu 04 not yet issued, 05, 06), the procedure's and the units' names, so the PDF
-    served from storage and the Word file disagreed (a receipt takes ~0.02 s to build)."""
-    document = build(dossier, kind, show_personal=show_personal)
+def paper_key(document: Any) -> str:
+    """What the paper prints, as a key: the paper as drawn (`build`: every text, date, number
+    and QR code on it, plain dataclasses whose repr holds them all) and the code that lays it
+    out, of which its DOCX is a function. So the key changes whenever what the paper prints
+    does, whoever's record it comes from (an officer's name corrected on his staff record, the
+    day of a paper dated today, the procedure's and the units' names), which a key named from
+    the dossier's inputs missed; and it costs no DOCX (two thirds of a receipt's build).
+    `SignedPaper.content_key` keeps it, to tell a paper signed before a correction."""
+    return converter.record_key("dossier-paper", layout_version(), repr(document))
+
+
+def _docx(document: Any) -> bytes:
     try:
         return papers.build_docx(document)
     except OfficialDocError as error:
         raise PaperUnavailable(str(error)) from None
 
 
-def pdf_of(docx: bytes) -> bytes:
-    """The PDF of a paper's DOCX: the stored one when this content was converted before."""
-    try:
-        return docx_to_pdf(docx)
-    except OfficialDocError as error:
-        raise PaperUnavailable(str(error)) from None
+def paper_docx(dossier: Dossier, kind: str, *, show_personal: bool) -> bytes:
+    """The paper's DOCX (the Word file, and the source of its PDF)."""
+    return _docx(build(dossier, kind, show_personal=show_personal))
 
 
-def content_key(docx: bytes) -> str:
-    """What a paper reads, as a key: equal DOCX content, equal key (`SignedPaper.content_key`
-    tells a signed paper that predates a correction of the dossier)."""
-    return converter.paper_key(docx)
+def paper_pdf(dossier: Dossier, kind: str, *, show_personal: bool) -> tuple[bytes, str]:
+    """The paper's PDF and its `paper_key`: converted once per content, then from storage."""
+    document = build(dossier, kind, show_personal=show_personal)
+    key = paper_key(document)
+    pdf = converter.stored_paper(key)
+    if pdf is None:
+        try:
+            pdf = docx_to_pdf(_docx(document))  # stored under the DOCX's content too
+        except OfficialDocError as error:
+            raise PaperUnavailable(str(error)) from None
+        converter.store_paper(key, pdf)
+    return pdf, key
+
+
+def current_key(dossier: Dossier, kind: str) -> str:
+    """The `paper_key` of the paper as issued (with the applicant's details) as it reads now."""
+    return paper_key(build(dossier, kind, show_personal=True))
 
 
 def render_paper(
@@ -316,9 +332,11 @@ def render_paper(
     """The paper's bytes; a PDF of the same content is converted only once (then stored)."""
     if fmt not in ("docx", "pdf"):
         raise PaperUnavailable("Chỉ tải được định dạng docx hoặc pdf.")
-    docx = paper_docx(dossier, kind, show_personal=show_personal)
-    content = docx if fmt == "docx" else pdf_of(docx)
-    content_type = DOCX_TYPE if fmt == "docx" else "application/pdf"
+    if fmt == "docx":
+        content, content_type = paper_docx(dossier, kind, show_personal=show_personal), DOCX_TYPE
+    else:
+        content, _key = paper_pdf(dossier, kind, show_personal=show_personal)
+        content_type = "application/pdf"
     return content, content_type, f"{kind}-{dossier.code}.{fmt}"
 
 
@@ -327,8 +345,9 @@ __all__ = [
     "PaperUnavailable",
     "available",
     "build",
-    "content_key",
+    "current_key",
     "paper_docx",
-    "pdf_of",
+    "paper_key",
+    "paper_pdf",
     "render_paper",
 ]

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="signedpaper",
             name="content_key",
-            field=models.CharField(blank=True, max_length=64, verbose_name="Mã nội dung khi ký"),
+            field=models.CharField(blank=True, max_length=80, verbose_name="Mã nội dung khi ký"),
         ),
         migrations.AddField(
             model_name="signedpaper",
