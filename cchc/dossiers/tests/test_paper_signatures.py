@@ -293,3 +293,28 @@ def test_a_receipt_signed_before_the_address_was_corrected_is_flagged_and_signed
     page = desk.get(page_url).content.decode()
     assert "trước khi sửa hồ sơ" not in page
     assert "Đã ký số: Lê Thị Thanh Thủy" in page
+
+
+@pytest.mark.django_db
+def test_one_current_signed_paper_per_paper_any_number_kept_before_it(
+    school, clerk, transfer
+) -> None:
+    """Two tabs signing the corrected paper at once: the database keeps one current (the
+    service answers the other 409), and the replaced ones are kept."""
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    dossier = _receive(clerk, school, transfer)
+
+    def make(**extra) -> SignedPaper:
+        return SignedPaper.objects.create(
+            dossier=dossier, kind="tiep-nhan", signer=clerk, serial="01", signed_at=timezone.now(),
+            **extra,
+        )  # fmt: skip
+
+    make(superseded_at=timezone.now())
+    make(superseded_at=timezone.now())
+    make()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make()
+    assert SignedPaper.objects.filter(superseded_at__isnull=True).count() == 1
