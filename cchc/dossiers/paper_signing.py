@@ -223,7 +223,11 @@ def paper_signatures(user: AnyUser, dossier: Dossier) -> dict[str, PaperSignatur
                     may_sign=mine and cert is not None,
                 )
             else:
-                states[kind] = PaperSignature(f"Đã ký số: {signed}", signed=True)
+                kept = SignedPaper.objects.filter(
+                    dossier=dossier, kind=kind, subject=paper.subject, superseded_at__isnull=False
+                ).count()
+                again = f" (ký lại sau khi sửa hồ sơ; lưu {kept} bản đã ký trước)" if kept else ""
+                states[kind] = PaperSignature(f"Đã ký số: {signed}{again}", signed=True)
         elif signer is None:
             states[kind] = PaperSignature("Chưa ký số: không rõ cán bộ tiếp nhận hồ sơ")
         elif cert is None:

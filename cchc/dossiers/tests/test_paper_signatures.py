@@ -292,7 +292,7 @@ def test_a_receipt_signed_before_the_address_was_corrected_is_flagged_and_signed
     assert AuditEvent.objects.filter(verb="dossier.paper_sign").count() == 2
     page = desk.get(page_url).content.decode()
     assert "trước khi sửa hồ sơ" not in page
-    assert "Đã ký số: Lê Thị Thanh Thủy" in page
+    assert "ký lại sau khi sửa hồ sơ; lưu 1 bản đã ký trước" in page
 
 
 @pytest.mark.django_db
