@@ -11,8 +11,9 @@ minutes after the paper was issued; the older papers stay unsigned, as they were
 
 Speed: a paper is a DOCX converted by LibreOffice, 1–3 s each when cold, and no warm converter
 runs while the demo is seeded. The DOCX of every paper to sign is built first and the whole batch
-converted in one LibreOffice run; each PDF is stored, in a store of the seeding's own, under the
-key `render_paper` (inside `sign_paper`) looks up before building the paper.
+converted in one LibreOffice run; each PDF is stored, in a store of the seeding's own, under its
+DOCX's content, where `papers_service.paper_pdf` (inside `sign_paper`) finds it instead of
+converting the paper again.
 """
 
 from __future__ import annotations
@@ -102,22 +103,17 @@ def seed_signed_papers(**_options: object) -> list[str]:
     if not jobs:
         return []
     # Each paper as it reads when signed: built under the signing moment's clock, stored under
-    # the key `render_paper` looks up first (and under its content, should that key move).
-    docxs, keys = [], []
-    for dossier, kind, moment, _signer in jobs:
-        docxs.append(
-            _with_clock(
-                moment, partial(papers_service.paper_docx, dossier, kind, show_personal=True)
-            )
-        )
-        keys.append(papers_service.paper_record_key(dossier, kind, show_personal=True))
+    # its content's key, where `paper_pdf` finds it when the officer signs it.
+    docxs = [
+        _with_clock(moment, partial(papers_service.paper_docx, dossier, kind, show_personal=True))
+        for dossier, kind, moment, _signer in jobs
+    ]
     signed = 0
     with (
         tempfile.TemporaryDirectory(prefix="cchc-demo-papers-") as store,
         override_settings(PDF_STORE_DIR=store),
     ):
-        for docx, key, pdf in zip(docxs, keys, _docx_many_to_pdf(docxs), strict=True):
-            converter.store_paper(key, pdf)
+        for docx, pdf in zip(docxs, _docx_many_to_pdf(docxs), strict=True):
             converter.store_paper(converter.paper_key(docx), pdf)
         for dossier, kind, moment, officer in jobs:
             _with_clock(

@@ -139,8 +139,9 @@ def tracking_book(
 
 def _book_key(dossiers: DossierQuerySet, unit: Any, show_personal: bool) -> str:
     """Everything the printed book shows, as a key: each row's dossier, procedure and unit with
-    the moment each last changed (in book order), who may see personal data, today's date (the
-    book is dated) and the code that lays it out. One query of three columns per dossier."""
+    the moment each last changed (in book order), the unit and its parent body the heading
+    names, who may see personal data, today's date (the book is dated) and the code that lays
+    it out. One query of three columns per dossier."""
     from cchc.dossiers.papers_service import layout_version
 
     digest = hashlib.sha256()
@@ -149,7 +150,9 @@ def _book_key(dossiers: DossierQuerySet, unit: Any, show_personal: bool) -> str:
         "apology__new_due_at", "apology__outgoing__symbol",
     ):  # fmt: skip
         digest.update(repr(row).encode())
+    # The heading names the unit's parent body (the commune) too: its change time is an input.
+    parent = unit.parent.updated_at.isoformat() if unit.parent is not None else ""
     return converter.record_key(
-        "tracking-book", unit.pk, unit.updated_at.isoformat(), show_personal,
+        "tracking-book", unit.pk, unit.updated_at.isoformat(), parent, show_personal,
         timezone.localdate().isoformat(), layout_version(), digest.hexdigest(),
     )  # fmt: skip

@@ -594,7 +594,9 @@ class SignedPaper(TimeStampedModel):
     Art. 9–10, domain.md 1.5): the signed PDF is what was issued, kept as issued.
 
     `subject` tells apart papers of one kind of a dossier: the supplement request of each pause
-    ("pause:12"); empty for the receipt and the refusal, which a dossier has once.
+    ("pause:12"); empty for the receipt and the refusal, which a dossier has once. A paper
+    signed again after the dossier was corrected leaves the earlier one `superseded_at`: one
+    current signed paper per (dossier, kind, subject), the earlier ones kept.
     """
 
     dossier = models.ForeignKey(
@@ -613,6 +615,13 @@ class SignedPaper(TimeStampedModel):
     )
     serial = models.CharField("Số hiệu chứng thư", max_length=80)
     signed_at = models.DateTimeField("Ký lúc")
+    # What the paper read when signed (`papers_service.paper_key`): a dossier
+    # corrected since reads otherwise, and the page offers to sign the corrected paper. Empty
+    # for a paper signed before this was kept (nothing to compare with).
+    content_key = models.CharField("Mã nội dung khi ký", max_length=80, blank=True)
+    # Set when a corrected paper was signed in its place: kept as issued (the citizen may hold
+    # it), no longer the one served.
+    superseded_at = models.DateTimeField("Được thay bằng bản ký lại lúc", null=True, blank=True)
 
     class Meta:
         verbose_name = "Giấy tờ đã ký số"
@@ -620,7 +629,9 @@ class SignedPaper(TimeStampedModel):
         ordering = ["dossier", "kind", "-signed_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["dossier", "kind", "subject"], name="dossier_signed_paper_unique"
+                fields=["dossier", "kind", "subject"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="dossier_signed_paper_current_unique",
             )
         ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 
-from cchc.core.official_docs import OfficialDocError, converter, layout, ooxml
+from cchc.core.official_docs import OfficialDocError, converter, docx_to_pdf, layout, ooxml
 from cchc.core.timezones import VN
 from cchc.dossiers import hooks, paper_numbers, papers
 from cchc.dossiers.models import Dossier
@@ -271,32 +272,13 @@ def _split_symbol(symbol: str) -> tuple[str | None, str]:
     return number, tail
 
 
-def _letter_state(dossier: Dossier, kind: str) -> str:
-    """What of the apology letter the paper prints (signer, number, date), or the numbers given
-    to the supplement requests and the refusal: part of the paper's key, so a stored PDF is
-    never served with a number other than the one the paper has."""
-    if kind in paper_numbers.FORM_OF:
-        return repr(
-            list(
-                dossier.paper_numbers.filter(form=paper_numbers.FORM_OF[kind])
-                .order_by("pk")
-                .values_list("subject", "year", "number")
-            )
-        )
-    if kind != "xin-loi":
-        return ""
-    letter = getattr(getattr(dossier, "apology", None), "outgoing", None)
-    if letter is None:
-        return ""
-    return f"{letter.pk}:{letter.signer_id}:{letter.symbol}:{letter.issued_on}:{letter.head_title}"
-
-
 @functools.cache
 def layout_version() -> str:
-    """Changes whenever the code that draws the papers changes, so a new layout is never stale."""
+    """Changes whenever the code that draws the papers changes (this code, python-docx), so a
+    stored paper of an older layout is never served."""
     from cchc.dossiers import book_sheet, exports
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(importlib.metadata.version("python-docx").encode())
     for module in (papers, layout, ooxml, exports, book_sheet):
         digest.update(Path(module.__file__ or "").read_bytes())
     # This module too: it picks what a paper says (e.g. the officer a Mẫu 02 names).
@@ -304,50 +286,59 @@ def layout_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _notes(dossier: Dossier, kind: str) -> list[papers.CodeNote]:
-    # The notes come from other apps (a bill paid since drops its VietQR): part of the key.
-    return hooks.paper_notes(dossier, kind) if kind in dict(available(dossier)) else []
+def paper_key(document: Any) -> str:
+    """What the paper prints, as a key: the paper as drawn (`build`: every text, date, number
+    and QR code on it, plain dataclasses whose repr holds them all) and the code that lays it
+    out, of which its DOCX is a function. So the key changes whenever what the paper prints
+    does, whoever's record it comes from (an officer's name corrected on his staff record, the
+    day of a paper dated today, the procedure's and the units' names), which a key named from
+    the dossier's inputs missed; and it costs no DOCX (two thirds of a receipt's build).
+    `SignedPaper.content_key` keeps it, to tell a paper signed before a correction."""
+    return converter.record_key("dossier-paper", layout_version(), repr(document))
 
 
-def paper_record_key(
-    dossier: Dossier, kind: str, *, show_personal: bool, notes: list[papers.CodeNote] | None = None
-) -> str:
-    """The key `render_paper` stores the paper's PDF under (every input of the paper)."""
-    if notes is None:
-        notes = _notes(dossier, kind)
-    return converter.record_key(
-        "dossier-paper", dossier.pk, dossier.version, dossier.updated_at.isoformat(), kind,
-        show_personal, dossier.unit.updated_at.isoformat(), layout_version(), repr(notes),
-        _letter_state(dossier, kind),
-    )  # fmt: skip
+def _docx(document: Any) -> bytes:
+    try:
+        return papers.build_docx(document)
+    except OfficialDocError as error:
+        raise PaperUnavailable(str(error)) from None
 
 
 def paper_docx(dossier: Dossier, kind: str, *, show_personal: bool) -> bytes:
-    """The DOCX `render_paper` converts (`papers.render` builds the same one): the demo converts a
-    batch of these in one LibreOffice run and stores each PDF under `paper_record_key` (and its
-    content key), where `render_paper` then finds it without building the paper again."""
-    notes = _notes(dossier, kind)
-    return papers.build_docx(build(dossier, kind, show_personal=show_personal, notes=notes))
+    """The paper's DOCX (the Word file, and the source of its PDF)."""
+    return _docx(build(dossier, kind, show_personal=show_personal))
+
+
+def paper_pdf(dossier: Dossier, kind: str, *, show_personal: bool) -> tuple[bytes, str]:
+    """The paper's PDF and its `paper_key`: converted once per content, then from storage."""
+    document = build(dossier, kind, show_personal=show_personal)
+    key = paper_key(document)
+    pdf = converter.stored_paper(key)
+    if pdf is None:
+        try:
+            pdf = docx_to_pdf(_docx(document))  # stored under the DOCX's content too
+        except OfficialDocError as error:
+            raise PaperUnavailable(str(error)) from None
+        converter.store_paper(key, pdf)
+    return pdf, key
+
+
+def current_key(dossier: Dossier, kind: str) -> str:
+    """The `paper_key` of the paper as issued (with the applicant's details) as it reads now."""
+    return paper_key(build(dossier, kind, show_personal=True))
 
 
 def render_paper(
     dossier: Dossier, kind: str, fmt: str, *, show_personal: bool
 ) -> tuple[bytes, str, str]:
-    """The paper's bytes; a PDF of an unchanged dossier (same version) is made only once."""
+    """The paper's bytes; a PDF of the same content is converted only once (then stored)."""
     if fmt not in ("docx", "pdf"):
         raise PaperUnavailable("Chỉ tải được định dạng docx hoặc pdf.")
-    notes = _notes(dossier, kind)
-    key = paper_record_key(dossier, kind, show_personal=show_personal, notes=notes)
-    content = converter.stored_paper(key) if fmt == "pdf" else None
-    if content is None:
-        document = build(dossier, kind, show_personal=show_personal, notes=notes)
-        try:
-            content = papers.render(document, fmt)
-        except OfficialDocError as error:
-            raise PaperUnavailable(str(error)) from None
-        if fmt == "pdf":
-            converter.store_paper(key, content)
-    content_type = DOCX_TYPE if fmt == "docx" else "application/pdf"
+    if fmt == "docx":
+        content, content_type = paper_docx(dossier, kind, show_personal=show_personal), DOCX_TYPE
+    else:
+        content, _key = paper_pdf(dossier, kind, show_personal=show_personal)
+        content_type = "application/pdf"
     return content, content_type, f"{kind}-{dossier.code}.{fmt}"
 
 
@@ -356,7 +347,9 @@ __all__ = [
     "PaperUnavailable",
     "available",
     "build",
+    "current_key",
     "paper_docx",
-    "paper_record_key",
+    "paper_key",
+    "paper_pdf",
     "render_paper",
 ]

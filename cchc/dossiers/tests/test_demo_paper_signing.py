@@ -11,6 +11,7 @@ from django.utils import timezone
 from cchc.core.official_docs import converter
 from cchc.documents import signing
 from cchc.documents.models import SignatureEvent, TrustedRoot
+from cchc.dossiers import paper_signing
 from cchc.dossiers.kpis import PAPERS_SIGNED
 from cchc.dossiers.models import SignedPaper
 from cchc.dossiers.tests.paper_reading import require_tools
@@ -53,6 +54,10 @@ def test_demo_signs_recent_papers_only_and_each_signature_verifies() -> None:
     papers = SignedPaper.objects.filter(dossier__unit=school).select_related("dossier", "signer")
     assert papers.count() == measure.numerator
     assert {p.kind for p in papers} >= {"tiep-nhan"}
+    # Each read as the dossier reads now: none flagged as signed before a correction.
+    assert all(p.content_key for p in papers)
+    flagged = [p for p in papers if paper_signing._corrected_since(p.dossier, p.kind, p)]
+    assert flagged == []
     roots = list(TrustedRoot.objects.values_list("certificate_pem", flat=True))
     weeks_ago = today.toordinal() - 7 * demo_paper_signing.SIGNING_WEEKS
     for paper in papers:

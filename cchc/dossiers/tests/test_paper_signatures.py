@@ -238,3 +238,83 @@ def test_a_guided_dossier_accepted_by_another_clerk_keeps_its_guide_on_the_suppl
     [report] = signing.verify_pdf(_download(clerk, dossier, "bo-sung"), [ca.pem])
     assert report.ok
     assert report.signer == "Lê Thị Thanh Thủy"
+
+
+@pytest.mark.django_db
+def test_a_receipt_signed_before_the_address_was_corrected_is_flagged_and_signed_again(
+    school, principal, clerk, transfer, clerk_certificate, ca, tmp_path
+) -> None:
+    """The signed receipt is what the citizen holds: a correction never changes it, but the page
+    says it predates the correction and its officer signs the corrected one, which is served
+    from then on; the first stays kept as issued."""
+    require_tools()
+    dossier = _receive(clerk, school, transfer)
+    page_url = reverse("dossiers:detail", args=[dossier.pk])
+    sign_url = reverse("dossiers:paper_sign", args=[dossier.pk, "tiep-nhan"])
+    desk = client_for(clerk)
+    with frozen_at(at(2026, 11, 30, 9, 30)):
+        assert desk.post(sign_url, {"pin": pki.PIN}).status_code == 302
+    page = desk.get(page_url).content.decode()
+    assert "Đã ký số: Lê Thị Thanh Thủy, 30/11/2026 09:30" in page
+    assert "trước khi sửa hồ sơ" not in page
+    assert desk.post(sign_url, {"pin": pki.PIN}).status_code == 409  # nothing to correct
+
+    corrected = "Số 9, tổ 1, ấp 2, xã Thử Nghiệm"
+    dossier.refresh_from_db()
+    answer = desk.post(
+        reverse("dossiers:act", args=[dossier.pk]),
+        {"action": "applicant_address", "address": corrected, "version": dossier.version},
+    )
+    assert answer.status_code in (200, 302)
+
+    def text(pdf: bytes) -> str:
+        path = tmp_path / "paper.pdf"
+        path.write_bytes(pdf)
+        return " ".join(run_tool("pdftotext", str(path), "-").split())
+
+    assert f"Địa chỉ: {ADDRESS}" in text(_download(clerk, dossier, "tiep-nhan"))  # as issued
+    page = desk.get(page_url).content.decode()
+    assert "Bản đã ký lúc 09:30 30/11/2026 (Lê Thị Thanh Thủy) trước khi sửa hồ sơ" in page
+    assert "nội dung hiện tại khác" in page
+    assert "Ký số lại bản đã sửa" in page
+    assert "Ký số lại bản đã sửa" not in client_for(principal).get(page_url).content.decode()
+
+    assert desk.post(sign_url, {"pin": pki.PIN}).status_code == 302
+    assert desk.post(sign_url, {"pin": pki.PIN}).status_code == 409  # once per content
+    served = _download(clerk, dossier, "tiep-nhan")
+    assert f"Địa chỉ: {corrected}" in text(served)
+    [report] = signing.verify_pdf(served, [ca.pem])
+    assert report.ok
+    current, earlier = SignedPaper.objects.order_by("-signed_at", "-pk")
+    assert current.superseded_at is None
+    assert earlier.superseded_at is not None
+    assert f"Địa chỉ: {ADDRESS}" in text(earlier.pdf.read())  # kept as issued
+    assert AuditEvent.objects.filter(verb="dossier.paper_sign").count() == 2
+    page = desk.get(page_url).content.decode()
+    assert "trước khi sửa hồ sơ" not in page
+    assert "ký lại sau khi sửa hồ sơ; lưu 1 bản đã ký trước" in page
+
+
+@pytest.mark.django_db
+def test_one_current_signed_paper_per_paper_any_number_kept_before_it(
+    school, clerk, transfer
+) -> None:
+    """Two tabs signing the corrected paper at once: the database keeps one current (the
+    service answers the other 409), and the replaced ones are kept."""
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    dossier = _receive(clerk, school, transfer)
+
+    def make(**extra) -> SignedPaper:
+        return SignedPaper.objects.create(
+            dossier=dossier, kind="tiep-nhan", signer=clerk, serial="01", signed_at=timezone.now(),
+            **extra,
+        )  # fmt: skip
+
+    make(superseded_at=timezone.now())
+    make(superseded_at=timezone.now())
+    make()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make()
+    assert SignedPaper.objects.filter(superseded_at__isnull=True).count() == 1

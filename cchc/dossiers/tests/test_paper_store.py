@@ -91,6 +91,9 @@ def test_tracking_book_pdf_is_kept_until_a_row_or_its_procedure_changes(
     transfer.name = "Xin học lại"  # short: one line in its column
     transfer.save()
     retitled = client.get(url)
+    school.parent.name = "UBND xã Thử nghiệm Mới"  # the heading's parent body
+    school.parent.save()
+    reheaded = client.get(url)
 
     assert first.status_code == again.status_code == renamed.status_code == 200
     assert again.content == first.content
@@ -99,3 +102,5 @@ def test_tracking_book_pdf_is_kept_until_a_row_or_its_procedure_changes(
     assert "Trần Thị Bình" in pdf_text(renamed.content, tmp_path)
     assert "Nguyễn Văn An" not in pdf_text(renamed.content, tmp_path)
     assert "Xin học lại" in pdf_text(retitled.content, tmp_path)
+    assert "THỬ NGHIỆM MỚI" not in pdf_text(retitled.content, tmp_path)
+    assert "THỬ NGHIỆM MỚI" in pdf_text(reheaded.content, tmp_path)
