@@ -343,10 +343,14 @@ def _advance(
     received_at, due, assignee = dossier.received_at, dossier.due_at, dossier.assignee
     if due is None or received_at is None:
         return
+    # Every later step happens after the one before it (the workflow's order): `last` is the
+    # moment of the latest step so far, so no result is recorded before the hand-over.
+    last = received_at
     if assignee is not None:
-        moment = _office(calendar, received_at + timedelta(hours=2))
+        moment = _office(calendar, received_at + timedelta(minutes=20))
         if moment.date() >= today:
             return
+        last = moment
         dossier = _with_clock(
             moment,
             partial(
@@ -363,7 +367,7 @@ def _advance(
             return
     roll = rng.random()
     if roll < 0.08 and dossier.procedure.max_supplements:
-        asked = _office(calendar, received_at + timedelta(hours=20))
+        asked = _office(calendar, max(received_at + timedelta(hours=20), last + timedelta(hours=1)))
         if asked >= deadlines.supplement_deadline(dossier) or asked.date() >= today:
             return
         dossier = _with_clock(
@@ -381,6 +385,7 @@ def _advance(
         dossier = _with_clock(
             back, lambda: services.dossier_supplement_received(actor=actor, dossier=dossier)
         )
+        last = back
         due = dossier.due_at
         if due is None:
             return
@@ -389,7 +394,7 @@ def _advance(
     if late and rng.random() < 0.6:
         moment = _office(calendar, due - timedelta(days=3))
         new_day = calendar.add_working_days(due_day, 3)
-        if received_at < moment and moment.date() < min(today, due_day):
+        if last < moment and moment.date() < min(today, due_day):
             _with_clock(
                 moment,
                 lambda: services.dossier_apologize(
@@ -400,10 +405,11 @@ def _advance(
                 ),
             )
             dossier.refresh_from_db()
+            last = moment
     if late:
         finished = _office(calendar, due + timedelta(days=2))
     else:
-        earliest = received_at + timedelta(hours=1)
+        earliest = _office(calendar, last + timedelta(minutes=40))
         finished = _office(calendar, max(due - timedelta(hours=rng.randint(2, 40)), earliest))
         if finished > due:
             finished = max(earliest, due - timedelta(minutes=30))
