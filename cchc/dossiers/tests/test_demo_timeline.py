@@ -86,3 +86,41 @@ def test_no_demo_dossier_moment_falls_on_a_sunday_or_at_midnight(demo) -> None:
     ]
     assert sundays == []
     assert midnights == []
+
+
+@pytest.mark.django_db
+def test_the_demo_leaves_a_dossier_open_in_each_state_a_citizen_can_meet(demo) -> None:
+    """QA: the demo had no open dossier received, waiting for papers or overdue, so neither the
+    look-up nor the clerk's queue could be shown in those states. Each is received through the
+    services, its due date the working-day calendar's, and reads as such on the look-up."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from cchc.dossiers.deadlines import compute_due
+
+    now = timezone.now()
+    school = Dossier.objects.filter(unit__code=SCHOOL, received_at__isnull=False)
+    received = school.filter(status=S.ACCEPTED, result_at=None, due_at__gt=now)
+    waiting = school.filter(status=S.SUPPLEMENT, result_at=None)
+    overdue = school.late(now).filter(result_at=None, status__in=[S.ACCEPTED, S.PROCESSING])
+    assert received.exists()
+    assert waiting.exists()
+    assert overdue.exists()
+    for dossier in (received.first(), waiting.first(), overdue.first()):
+        assert dossier is not None
+        assert dossier.received_at is not None
+        assert dossier.initial_due_at == compute_due(
+            dossier.unit, dossier.procedure, dossier.received_at
+        )
+        assert dossier.received_at.astimezone(VN).weekday() < 6
+
+    def look_up(dossier: Dossier | None) -> str:
+        assert dossier is not None
+        answer = Client().get(reverse("portal:lookup_code", args=[dossier.code]))
+        assert answer.status_code == 200
+        return answer.content.decode()
+
+    assert "<dt>Hẹn trả kết quả</dt>" in look_up(received.first())
+    assert 'id="lookup-waiting"' in look_up(waiting.first())
+    assert 'id="lookup-overdue"' in look_up(overdue.first())
