@@ -285,6 +285,15 @@ def test_a_parent_reads_the_dates_on_a_phone(
     assert "tính lại từ đầu" in page.locator("#lookup-waiting").inner_text()
     assert page.locator("#lookup-overdue").count() == 0
 
+    done_late = receive_dossier(clerk, transfer)  # due Mon 09/03/2026 17:00
+    with frozen_at(at(2026, 3, 10, 7, 40)):
+        services.dossier_decide(actor=principal.user, dossier=done_late, granted=True)
+    look_up(done_late, "done-late")
+    said = page.locator("#lookup-done-late")
+    assert said.is_visible()
+    assert "Trả kết quả trễ hạn so với ngày hẹn 09/03/2026 17:00" in said.inner_text()
+    assert page.locator(".badge.bad", has_text="Trễ hạn").is_visible()
+
 
 def _apologize_for(staff, dossier: Dossier, day: str):
     """`_apologize` with its own new date."""
