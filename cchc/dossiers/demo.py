@@ -272,9 +272,19 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User, seed: int = 2026) -> i
         procedure = rng.choice(procedures)
         received = _at(day, rng.choice([7, 8, 9, 10, 13, 14, 15, 16]), rng.randint(0, 59))
         moments.append((received, procedure))
-    moments.sort(key=lambda pair: pair[0])
+    # A few dossiers left open in each state a citizen and the clerk's queue can meet, merged
+    # into reception order (drawn from a generator of their own: the year above stays as it was).
+    plans: dict[int, str] = {}
+    for received, procedure, state in _open_plans(unit, procedures, calendar, timezone.now()):
+        plans[len(moments)] = state
+        moments.append((received, procedure))
+    order = sorted(range(len(moments)), key=lambda i: moments[i][0])
     address = address_maker(unit, seed)
-    for received, procedure in moments:
+    open_rng = random.Random(f"{seed}:open")  # noqa: S311 - reproducible demo data
+    for index in order:
+        received, procedure = moments[index]
+        state = plans.get(index, "")
+        draw = open_rng if state else rng
         dossier = _with_clock(
             received,
             partial(
@@ -283,19 +293,22 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User, seed: int = 2026) -> i
                 unit=unit,
                 procedure=procedure,
                 applicant={
-                    "applicant_name": (name := _name(rng)),
-                    "applicant_phone": f"09{rng.randint(10**7, 10**8 - 1)}",
+                    "applicant_name": (name := _name(draw)),
+                    "applicant_phone": f"09{draw.randint(10**7, 10**8 - 1)}",
                     "applicant_email": _email(name, received),
                     "applicant_address": address(),
                 },
                 provided_documents=[d["name"] for d in procedure.documents],
-                channel=rng.choice([Channel.IN_PERSON] * 3 + [Channel.POST]),
+                channel=draw.choice([Channel.IN_PERSON] * 3 + [Channel.POST]),
                 subject="",
-                assignee=rng.choice(staff),
+                assignee=draw.choice(staff),
                 received_at=received,
             ),
         )
-        _advance(dossier, rng, actor, principal, today, calendar)
+        if state:
+            _leave_open(dossier, state, actor, calendar)
+        else:
+            _advance(dossier, rng, actor, principal, today, calendar)
         made += 1
     audit_record(
         actor=None,
@@ -305,6 +318,87 @@ def seed_dossiers(unit: Unit, *, count: int, actor: User, seed: int = 2026) -> i
         after={"count": made},
     )
     return made
+
+
+#: The open states the demo shows (beside the many dossiers it completes): received, its
+#: clock running; handed over and waiting for the citizen's papers; past its due date, no result.
+OPEN_STATES = ("received", "supplement", "overdue")
+
+
+def _working_day_before(calendar: WorkCalendar, day: date, count: int = 1) -> date:
+    """The `count`-th working day before `day` (demo events fall on working days only)."""
+    for _ in range(count):
+        day -= timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day -= timedelta(days=1)
+    return day
+
+
+def _open_plans(
+    unit: Unit, procedures: list[Procedure], calendar: WorkCalendar, now: datetime
+) -> list[tuple[datetime, Procedure, str]]:
+    """When and for which procedure each open demo dossier is received, so that at `now` it is
+    in its state by the procedure's own due date (`deadlines.compute_due`, the working-day
+    calendar): one still within its time limit, one asked for papers within the supplement
+    window, one past its due date."""
+    today = now.astimezone(VN).date()
+    by_limit = sorted(
+        ((deadlines.compute_due(unit, p, _at(today, 9, 0)) or now, p.name, p) for p in procedures),
+        key=lambda row: (row[0], row[1]),
+    )
+    if not by_limit:
+        return []
+    plans: list[tuple[datetime, Procedure, str]] = []
+    longest = [p for _, _, p in reversed(by_limit)]
+    received = _at(_working_day_before(calendar, today), 14, 20)
+    procedure = longest[0]
+    if (deadlines.compute_due(unit, procedure, received) or now) > now:
+        plans.append((received, procedure, "received"))
+    received = _at(_working_day_before(calendar, today, 2), 9, 15)
+    asks = next((p for p in longest if p.max_supplements), None)
+    if asks is not None and (deadlines.compute_due(unit, asks, received) or now) > now:
+        plans.append((received, asks, "supplement"))
+    shortest = by_limit[0][2]
+    for back in range(2, 30):  # the latest reception whose due date passed a working day ago
+        received = _at(_working_day_before(calendar, today, back), 8, 40)
+        due = deadlines.compute_due(unit, shortest, received)
+        if due is not None and due.astimezone(VN).date() < _working_day_before(calendar, today):
+            plans.append((received, shortest, "overdue"))
+            break
+    return plans
+
+
+def _leave_open(dossier: Dossier, state: str, actor: User, calendar: WorkCalendar) -> None:
+    """Take an open demo dossier to its state through the services (hand-over 20 minutes after
+    reception, the supplement request an hour later), and no further."""
+    if state == "received" or dossier.received_at is None or dossier.assignee is None:
+        return
+    handed = _office(calendar, dossier.received_at + timedelta(minutes=20))
+    dossier = _with_clock(
+        handed,
+        partial(
+            services.dossier_hand_over,
+            actor=actor,
+            dossier=dossier,
+            to_staff=dossier.assignee,
+            step="appraisal",
+            note="Chuyển thẩm định",
+        ),
+    )
+    if state != "supplement":
+        return
+    asked = _office(calendar, handed + timedelta(hours=1))
+    if asked < deadlines.supplement_deadline(dossier):
+        _with_clock(
+            asked,
+            partial(
+                services.dossier_request_supplement,
+                actor=actor,
+                dossier=dossier,
+                items=["Bản sao giấy khai sinh"],
+                reason="Bản sao giấy khai sinh nộp kèm bị mờ, không đọc được.",
+            ),
+        )
 
 
 def _with_clock(moment: datetime, action: Callable[[], T]) -> T:
@@ -343,10 +437,14 @@ def _advance(
     received_at, due, assignee = dossier.received_at, dossier.due_at, dossier.assignee
     if due is None or received_at is None:
         return
+    # Every later step happens after the one before it (the workflow's order): `last` is the
+    # moment of the latest step so far, so no result is recorded before the hand-over.
+    last = received_at
     if assignee is not None:
-        moment = _office(calendar, received_at + timedelta(hours=2))
+        moment = _office(calendar, received_at + timedelta(minutes=20))
         if moment.date() >= today:
             return
+        last = moment
         dossier = _with_clock(
             moment,
             partial(
@@ -363,7 +461,7 @@ def _advance(
             return
     roll = rng.random()
     if roll < 0.08 and dossier.procedure.max_supplements:
-        asked = _office(calendar, received_at + timedelta(hours=20))
+        asked = _office(calendar, max(received_at + timedelta(hours=20), last + timedelta(hours=1)))
         if asked >= deadlines.supplement_deadline(dossier) or asked.date() >= today:
             return
         dossier = _with_clock(
@@ -381,6 +479,7 @@ def _advance(
         dossier = _with_clock(
             back, lambda: services.dossier_supplement_received(actor=actor, dossier=dossier)
         )
+        last = back
         due = dossier.due_at
         if due is None:
             return
@@ -389,7 +488,7 @@ def _advance(
     if late and rng.random() < 0.6:
         moment = _office(calendar, due - timedelta(days=3))
         new_day = calendar.add_working_days(due_day, 3)
-        if received_at < moment and moment.date() < min(today, due_day):
+        if last < moment and moment.date() < min(today, due_day):
             _with_clock(
                 moment,
                 lambda: services.dossier_apologize(
@@ -400,10 +499,11 @@ def _advance(
                 ),
             )
             dossier.refresh_from_db()
+            last = moment
     if late:
         finished = _office(calendar, due + timedelta(days=2))
     else:
-        earliest = received_at + timedelta(hours=1)
+        earliest = _office(calendar, last + timedelta(minutes=40))
         finished = _office(calendar, max(due - timedelta(hours=rng.randint(2, 40)), earliest))
         if finished > due:
             finished = max(earliest, due - timedelta(minutes=30))

@@ -243,6 +243,9 @@ class PublicDossier:
     # definition of late, `DossierQuerySet.with_measure`: instants, not days).
     past_due: bool = False
     past_new_due: bool = False
+    # Has its result, later than the due date (the same definition: the result's instant past
+    # the due instant), so the look-up says it was done late, as the tracking book does.
+    done_late: bool = False
 
 
 _LookupRow = namedtuple(
@@ -414,6 +417,7 @@ def public_lookup_result(
         supplement_rule=dossier.supplement_rule,
         past_due=past_due,
         past_new_due=past_new_due,
+        done_late=_done_late(dossier),
     )
 
 
@@ -443,6 +447,16 @@ def _superseded_appointments(rows: Sequence[Any], in_force: datetime | None) -> 
 
 #: `CLOCK_RUNNING` as plain text, as a row holds the status (no enum in the busiest path).
 _RUNNING = frozenset(str(status) for status in CLOCK_RUNNING)
+
+
+def _done_late(dossier: Any) -> bool:
+    """Whether the dossier's result came after its due date: as `DossierQuerySet.with_measure`
+    measures an ended dossier (its result's instant, else its return's, against the due
+    instant; the apology's new date does not make it on time, domain.md 1.4)."""
+    ended = dossier.result_at or dossier.returned_at
+    if dossier.due_at is None or dossier.received_at is None or ended is None:
+        return False
+    return _aware(ended) > _aware(dossier.due_at)
 
 
 def _past(dossier: Any, new_due_at: datetime | None, now: datetime | None) -> tuple[bool, bool]:

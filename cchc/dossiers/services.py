@@ -650,8 +650,11 @@ def dossier_hand_over(
             }
         )
     # Mẫu 06 "Bên giao" is the one who held the dossier, not whoever pressed the button (the
-    # head reassigning an officer's dossier); before anyone holds it, the actor hands it on.
-    holder = dossier.assignee.full_name if dossier.assignee is not None else ""
+    # head reassigning an officer's dossier). The handler named at intake does not hold it yet
+    # (no step: the papers are still at the desk), so until a first hand-over the actor (the
+    # clerk) hands it on: never "Giao: X / Nhận: X" for the handler's first receipt.
+    held = dossier.assignee is not None and bool(dossier.step)
+    holder = dossier.assignee.full_name if held and dossier.assignee is not None else ""
     # The step being handed over ends now: judge it against its own budget when the procedure
     # sets one (Mẫu 06), else against the dossier's due date.
     last = dossier.events.order_by("-at", "-id").first()

@@ -127,7 +127,9 @@ def staff_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             status = 409
         else:
             try:
-                services.staff_update(
+                # The service saves a fresh, locked copy: name the saved person from it (the
+                # `staff` read before the save still has the old name).
+                saved = services.staff_update(
                     actor=request.user,
                     staff=staff,
                     full_name=" ".join(data["full_name"].split()),
@@ -142,7 +144,7 @@ def staff_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 add_validation_errors(form, error)
             else:
-                messages.success(request, f"Đã lưu {staff.full_name}.")
+                messages.success(request, f"Đã lưu {saved.full_name}.")
                 return redirect("organizations:unit_detail", pk=unit.pk)
     if form.errors and status == 200:
         status = 422

@@ -107,9 +107,34 @@ def _overdue(result: PublicDossier) -> str:
     )
 
 
+#: The badge of a dossier whose result came after its due date.
+DONE_LATE = "Trễ hạn"
+#: After the late result: whether the unit apologised (Decree 61 Art. 19(9), domain.md 1.4).
+DONE_LATE_APOLOGY = {
+    "sent": "Đơn vị đã gửi văn bản xin lỗi ông/bà.",
+    "pending": "Văn bản xin lỗi của đơn vị đang trình ký.",
+    "": f"Đơn vị chưa gửi văn bản xin lỗi. {ASK_COUNTER}",
+}
+
+
+def _done_late(result: PublicDossier) -> str:
+    """The plain sentence for a dossier whose result came after its due date (the tracking
+    book's "Quá hạn"), with the dates and whether an apology was sent."""
+    if not result.done_late:
+        return ""
+    ended = _when(result.result_at or result.returned_at)
+    new_due = f" Ngày hẹn lại: {_when(result.new_due_at)}." if result.new_due_at is not None else ""
+    apology = DONE_LATE_APOLOGY.get(result.apology, DONE_LATE_APOLOGY[""])
+    return (
+        f"Trả kết quả trễ hạn so với ngày hẹn {_when(result.due_at)}: hồ sơ có kết quả lúc "
+        f"{ended}.{new_due} {apology}"
+    )
+
+
 def _result(result: PublicDossier) -> dict[str, Any]:
     waiting = _waiting(result)
     overdue = _overdue(result)
+    done_late = "" if overdue else _done_late(result)
     return {
         "code": result.code,
         "phone_mismatch": result.phone_matched is False,
@@ -122,8 +147,9 @@ def _result(result: PublicDossier) -> dict[str, Any]:
         "waiting": waiting,
         "due_at": "" if waiting else _when(result.due_at),
         "new_due_at": "" if waiting else _when(result.new_due_at),
-        "overdue": OVERDUE if overdue else "",
+        "overdue": OVERDUE if overdue else (DONE_LATE if done_late else ""),
         "overdue_text": overdue,
+        "done_late": done_late,
         "apology_note": APOLOGY_NOTES.get(result.apology, ""),
         "returned_at": _when(result.returned_at),
         "supplement_items": result.supplement_items,

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -41,12 +42,15 @@ def _home_unit() -> Unit:
     return unit
 
 
-def too_many_requests(request: HttpRequest) -> HttpResponse:
+def too_many_requests(request: HttpRequest, *, back: tuple[str, str] | None = None) -> HttpResponse:
     """429 whose page says the wait its Retry-After gives: the seconds until the refusing
     sliding window frees a slot. In the lean public layout (`cchc.portal.lean`) for a visitor
-    without a session: the answer a flood gets most often costs the least."""
+    without a session: the answer a flood gets most often costs the least. `back`: (address,
+    words) of the page the citizen came to use, offered before the home page (the look-up)."""
     wait = retry_after(request)
-    context = {"wait": str(wait)}
+    context = {"wait": str(wait), "back_url": back[0] if back else "", "back_label": ""}
+    if back:
+        context["back_label"] = back[1]
     response = lean.render(request, "portal/too_many_requests.html", context, status=429)
     response["Retry-After"] = str(wait)
     return response
@@ -227,7 +231,7 @@ def lookup(request: HttpRequest, code: str = "") -> HttpResponse:
     sent = request.POST if request.method == "POST" else request.GET
     answer = lookup_answer(request, lookup_entry(sent, code))
     if answer is None:
-        return too_many_requests(request)
+        return too_many_requests(request, back=(reverse("portal:lookup"), "Về trang tra cứu hồ sơ"))
     status, context = answer
     return lean.render(request, "portal/lookup.html", context, status=status)
 

@@ -204,6 +204,42 @@ def test_a_hand_over_to_the_holder_at_the_same_step_is_refused_and_the_holder_gi
 
 
 @pytest.mark.django_db
+def test_the_handler_named_at_intake_receives_it_from_the_clerk_on_the_control_sheet(
+    clerk, school, transfer, colleague
+) -> None:
+    """QA: the handler chosen at intake, then handed the dossier, read "Giao: X / Nhận: X" on
+    Mẫu 06: the papers were still at the desk, so the clerk who handed them over gives."""
+    with mock.patch("django.utils.timezone.now", return_value=at(2026, 3, 2, 9, 0)):
+        received = services.dossier_receive(
+            actor=clerk.user,
+            unit=school,
+            procedure=transfer,
+            applicant=APPLICANT,
+            provided_documents=[d["name"] for d in transfer.documents],
+            assignee=colleague,
+        )
+    url = reverse("dossiers:act", args=[received.pk])
+    answer = client_for(clerk).post(
+        url, {"action": "hand_over", "version": "1", "to_staff": colleague.pk, "step": "appraisal"}
+    )
+
+    assert answer.status_code == 302
+    hand_over = received.events.get(to_status=S.PROCESSING)
+    assert (hand_over.giver, hand_over.receiver) == ("Lê Thị Thanh Thủy", "Phan Văn Lợi")
+    sheet = client_for(clerk).get(
+        reverse("dossiers:paper", args=[received.pk, "kiem-soat", "docx"])
+    )
+    rows = [
+        " ".join(cell.text.split())
+        for table in Document(io.BytesIO(sheet.content)).tables
+        for row in table.rows
+        for cell in row.cells
+    ]
+    assert "Giao: Lê Thị Thanh Thủy Nhận: Phan Văn Lợi" in rows
+    assert "Giao: Phan Văn Lợi Nhận: Phan Văn Lợi" not in rows
+
+
+@pytest.mark.django_db
 def test_forbidden_action_is_409_and_unknown_action_422(dossier, principal) -> None:
     url = reverse("dossiers:act", args=[dossier.pk])
 

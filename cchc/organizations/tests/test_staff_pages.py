@@ -89,6 +89,30 @@ def test_add_edit_and_deactivate_a_person(principal, school) -> None:
     assert "Người khác vừa sửa" in stale.content.decode()
 
 
+def test_saving_a_new_name_confirms_the_new_name(principal, school) -> None:
+    """QA: renaming a person showed "Đã lưu <old name>." (the message read the object from
+    before the save)."""
+    client = client_for(principal)
+    client.post(reverse("organizations:staff_new"), {"full_name": "Phan Văn Lợi"})
+    person = Staff.objects.get(full_name="Phan Văn Lợi")
+    version = (
+        client.get(reverse("organizations:staff_edit", args=[person.pk]))
+        .context["form"]
+        .initial["version"]
+    )
+
+    response = client.post(
+        reverse("organizations:staff_edit", args=[person.pk]),
+        {"full_name": "Phan Văn Lộc", "version": version, "is_active": "1"},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Đã lưu Phan Văn Lộc." in page
+    assert "Đã lưu Phan Văn Lợi." not in page
+
+
 def test_duplicate_email_is_refused(principal, clerk) -> None:
     response = client_for(principal).post(
         reverse("organizations:staff_new"), {"full_name": "Người Mới", "email": clerk.email}

@@ -189,6 +189,51 @@ def test_an_open_dossier_past_its_appointment_says_so(school, principal, clerk, 
     assert 'id="lookup-overdue"' not in decided
 
 
+@pytest.mark.django_db
+def test_a_dossier_done_late_says_so_with_its_apology(school, principal, clerk, transfer) -> None:
+    """QA: a dossier due 27/11 17:00 and done 30/11 07:40 showed "Đã xử lý xong" with no sign
+    of lateness while the tracking book said "Quá hạn". Late by the one definition
+    (`DossierQuerySet.with_measure`: the result's instant past the due instant)."""
+    late = _receive(clerk, school, transfer)  # due Mon 07/12/2026 17:00
+    on_time = _receive(clerk, school, transfer)
+    apologised = _receive(clerk, school, transfer)
+    with frozen_at(at(2026, 12, 3, 9, 0)):
+        assert _apologize(clerk, apologised).status_code == 302  # for 10/12, letter unsigned
+    with frozen_at(at(2026, 12, 7, 16, 0)):
+        services.dossier_decide(actor=principal.user, dossier=on_time, granted=True)
+    with frozen_at(at(2026, 12, 9, 7, 40)):
+        services.dossier_decide(actor=principal.user, dossier=late, granted=True)
+        apologised.refresh_from_db()
+        services.dossier_decide(actor=principal.user, dossier=apologised, granted=True)
+    with frozen_at(at(2026, 12, 9, 9, 0)):
+        services.dossier_return(actor=clerk.user, dossier=late)
+        pages = {d.code: _page(d, phone="") for d in (late, on_time, apologised)}
+        book_late = set(Dossier.objects.late().filter(unit=school).values_list("code", flat=True))
+
+    assert book_late == {late.code, apologised.code}
+    badge = '<span class="badge bad">Trễ hạn</span>'
+    done_late = (
+        f"Trả kết quả trễ hạn so với ngày hẹn {ORIGINAL_DUE}: hồ sơ có kết quả lúc "
+        "09/12/2026 07:40."
+    )
+    page = pages[late.code]
+    assert f"<dt>Trạng thái</dt><dd><strong>Đã trả kết quả</strong> {badge}</dd>" in page
+    assert (
+        f'<p class="alert warning" id="lookup-done-late">{done_late} Đơn vị chưa gửi văn bản xin '
+        "lỗi. Ông/bà có thể liên hệ bộ phận tiếp nhận" in page
+    )
+    page = pages[apologised.code]
+    assert f"<dt>Trạng thái</dt><dd><strong>Đã xử lý xong</strong> {badge}</dd>" in page
+    assert (
+        f"{done_late} Ngày hẹn lại: 10/12/2026 17:00. Văn bản xin lỗi của đơn vị đang trình "
+        "ký.</p>" in page
+    )
+    page = pages[on_time.code]
+    assert badge not in page
+    assert 'id="lookup-done-late"' not in page
+    assert "trễ hạn" not in page
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_parent_reads_the_dates_on_a_phone(
@@ -239,6 +284,15 @@ def test_a_parent_reads_the_dates_on_a_phone(
     assert page.locator("#lookup-waiting").is_visible()
     assert "tính lại từ đầu" in page.locator("#lookup-waiting").inner_text()
     assert page.locator("#lookup-overdue").count() == 0
+
+    done_late = receive_dossier(clerk, transfer)  # due Mon 09/03/2026 17:00
+    with frozen_at(at(2026, 3, 10, 7, 40)):
+        services.dossier_decide(actor=principal.user, dossier=done_late, granted=True)
+    look_up(done_late, "done-late")
+    said = page.locator("#lookup-done-late")
+    assert said.is_visible()
+    assert "Trả kết quả trễ hạn so với ngày hẹn 09/03/2026 17:00" in said.inner_text()
+    assert page.locator(".badge.bad", has_text="Trễ hạn").is_visible()
 
 
 def _apologize_for(staff, dossier: Dossier, day: str):

@@ -129,6 +129,17 @@ CASES = {
         LookupForm.check({"code": "A"}),
         _dossier(status="Đã trả kết quả", returned_at=LATER, received_at=None, due_at=None),
     ),
+    "done late, apology sent": lambda: (
+        LookupForm.check({"code": "A"}),
+        _dossier(
+            status="Đã xử lý xong",
+            status_code="done",
+            result_at=LATER,
+            new_due_at=LATER,
+            apology="sent",
+            done_late=True,
+        ),
+    ),
     "no steps, odd text": lambda: (
         LookupForm.check({"code": "<script>alert('x')</script>", "phone_last4": '"1234"'}),
         _dossier(procedure="A & B <i>", applicant='O\'Neil "Bé"', steps=[]),

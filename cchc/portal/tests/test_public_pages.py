@@ -210,6 +210,11 @@ def test_too_many_lookups_answer_429_with_retry_after(submitted, citizen, settin
 
     assert response.status_code == 429
     assert 1 <= int(response["Retry-After"]) <= 60
+    # QA: the page said "Bạn" where the look-up says "ông/bà", and led only to the home page.
+    page = response.content.decode()
+    assert "Ông/bà đã gửi quá nhiều yêu cầu" in page
+    assert "Bạn " not in page
+    assert '<a href="/tra-cuu/">Về trang tra cứu hồ sơ</a>' in page
 
 
 # ---------------------------------------------------------------- 20. accessibility

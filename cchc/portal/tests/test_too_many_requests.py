@@ -69,6 +69,9 @@ def test_a_refused_qr_look_up_says_the_same_wait(apps, settings) -> None:  # noq
     assert answer["status"] == 429
     assert dict(answer["headers"])["Retry-After"] == "17"
     assert _said_wait(answer["body"]) == 17
+    # Addressed as the look-up addresses the citizen, with the way back to the look-up.
+    assert "Ông/bà đã gửi quá nhiều yêu cầu" in answer["body"]
+    assert '<a href="/tra-cuu/">Về trang tra cứu hồ sơ</a>' in answer["body"]
 
 
 @pytest.mark.django_db
