@@ -11,7 +11,7 @@ WEB_WORKERS ?= 2
 WEB_THREADS ?= 2
 # The demo runs like production (DEBUG off) but over plain HTTP on the loopback address.
 ALLOWED_HOSTS ?= 127.0.0.1,localhost
-DEMO_ENV := DEBUG=0 HTTPS=0 ALLOWED_HOSTS=$(ALLOWED_HOSTS) SECRET_KEY_FILE=var/secret_key
+DEMO_ENV := DEBUG=0 HTTPS=0 ALLOWED_HOSTS=$(ALLOWED_HOSTS) SECRET_KEY_FILE=var/secret_key WEB_THREADS=$(WEB_THREADS)
 
 .PHONY: demo test install system-packages serve worker pdf-server lint clean-venv messages
 

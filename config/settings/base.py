@@ -327,7 +327,10 @@ PDF_SERVER = env.str("PDF_SERVER", default="127.0.0.1:2003")
 PDF_TIMEOUT = env.int("PDF_TIMEOUT", default=60)
 # How long a paper waits for the warm converter before its own LibreOffice makes it.
 PDF_WARM_TIMEOUT = env.int("PDF_WARM_TIMEOUT", default=15)
-PDF_MAX_WAITING = env.int("PDF_MAX_WAITING", default=8)
+# granian's threads per worker (`--blocking-threads`, `make serve`'s WEB_THREADS): papers being
+# made may hold all of a web process's threads but one, which stays for every other request.
+WEB_THREADS = env.int("WEB_THREADS", default=2)
+PDF_MAX_WAITING = env.int("PDF_MAX_WAITING", default=max(1, WEB_THREADS - 1))
 PDF_STORE_DIR = env.str("PDF_STORE_DIR", default=str(VAR_DIR / "cache" / "papers"))
 # The Python that has LibreOffice's uno module (Debian's python3-uno), used by `cchc pdf_server`.
 UNO_PYTHON = env.str("UNO_PYTHON", default="/usr/bin/python3")

@@ -47,6 +47,9 @@ AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or str(RUN_DIR / "
 # the session's own (conftest.py starts one when LibreOffice and python3-uno are there).
 PDF_STORE_DIR = ""
 PDF_SERVER = ""
+# Tests make cold papers in parallel threads of one process (2-3 s each on a loaded machine): the
+# bound of a web process (one paper at a time) would refuse them; its own test sets it.
+PDF_MAX_WAITING = 8
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

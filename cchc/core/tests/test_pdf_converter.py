@@ -206,6 +206,32 @@ def test_a_full_queue_says_so(settings, monkeypatch: pytest.MonkeyPatch) -> None
         docx_to_pdf(build_docx(plan_document()), timeout=0.2)
 
 
+def test_a_paper_behind_a_stuck_one_is_refused_quickly_to_keep_a_thread_free(
+    settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two threads per worker, one paper at a time is made per process: a second one waits
+    QUEUE_WAIT_S for its turn, not the whole timeout, so the other thread stays for the look-up
+    (QA: look-ups waited 18 s behind two papers of a hung converter)."""
+    settings.PDF_STORE_DIR = ""
+    one = threading.BoundedSemaphore(1)
+    one.acquire()  # the paper being made, stuck
+    monkeypatch.setattr(converter, "_slots", one)
+    monkeypatch.setattr(converter, "QUEUE_WAIT_S", 0.5)
+    started = time.monotonic()
+
+    with pytest.raises(OfficialDocError, match="đang bận, vui lòng thử lại sau ít giây"):
+        docx_to_pdf(build_docx(plan_document()), timeout=60)
+
+    assert time.monotonic() - started < 5
+
+
+def test_a_web_process_makes_papers_on_all_its_threads_but_one() -> None:
+    from config.settings import base
+
+    waiting, threads = base.PDF_MAX_WAITING, base.WEB_THREADS
+    assert waiting == max(1, threads - 1)
+
+
 def test_an_unchanged_paper_is_converted_once_and_a_changed_one_anew(
     settings, warm: str, tmp_path: Path
 ) -> None:
