@@ -352,7 +352,10 @@ def paper(request: AuthedHttpRequest, pk: int, kind: str, fmt: str) -> HttpRespo
     if fmt == "pdf" and show_personal:  # signed as issued (with the applicant's details)
         signed = paper_signing.signed_paper(dossier, kind)
         if signed is not None:
-            return file_response(request, signed.pdf)
+            # named by the dossier, not by the stored file (a re-signed paper's file name
+            # carries the storage's suffix inside the code)
+            name = f"{kind}-{dossier.code}-ky.pdf"
+            return file_response(request, signed.pdf, filename=name)
     letter = getattr(getattr(dossier, "apology", None), "outgoing", None)
     if fmt == "pdf" and kind == "xin-loi" and show_personal and letter and letter.signed_pdf:
         # the apology letter as sent, named as on the letter's page

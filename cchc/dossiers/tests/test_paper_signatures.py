@@ -293,6 +293,12 @@ def test_a_receipt_signed_before_the_address_was_corrected_is_flagged_and_signed
     page = desk.get(page_url).content.decode()
     assert "trước khi sửa hồ sơ" not in page
     assert "ký lại sau khi sửa hồ sơ; lưu 1 bản đã ký trước" in page
+    # named by the dossier's code, not by the stored file (the storage's suffix made it garbled)
+    response = client_for(clerk).get(
+        reverse("dossiers:paper", args=[dossier.pk, "tiep-nhan", "pdf"])
+    )
+    disposition = response["Content-Disposition"]
+    assert f'filename="tiep-nhan-{dossier.code}-ky.pdf"' in disposition
 
 
 @pytest.mark.django_db
