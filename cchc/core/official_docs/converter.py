@@ -68,7 +68,6 @@ QUEUE_WAIT_S = 3.0
 # papers with a LibreOffice of their own for this long (the supervisor restarts a hung one
 # within about a minute), instead of letting each one wait for it again.
 WARM_PAUSE_S = 60.0
-_pause_lock = threading.Lock()
 _warm_paused_until = 0.0
 
 
@@ -250,27 +249,16 @@ def convert(docx: bytes, *, timeout: float, cold: object, filtername: str = WRIT
     if not slots.acquire(timeout=min(timeout, QUEUE_WAIT_S)):
         raise OfficialDocError("Máy chuyển PDF đang bận, vui lòng thử lại sau ít giây.")
     try:
-        pdf = _warm_or_none(docx, timeout, filtername)
+        pdf, cold_timeout = _warm_or_none(docx, timeout, filtername)
         if pdf is not None:
             stats.warm += 1
         else:
-            pdf = cold(docx, timeout=timeout)  # type: ignore[operator]
+            pdf = cold(docx, timeout=cold_timeout)  # type: ignore[operator]
             stats.cold += 1
-    except _ColdWithin as left:
-        pdf = cold(docx, timeout=left.seconds)  # type: ignore[operator]
-        stats.cold += 1
     finally:
         slots.release()
     _store(key, pdf)
     return pdf
-
-
-class _ColdWithin(Exception):
-    """The warm converter timed out: the cold path gets the `seconds` left."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(seconds)
-        self.seconds = seconds
 
 
 def warm_paused() -> bool:
@@ -280,20 +268,20 @@ def warm_paused() -> bool:
 
 def _pause_warm() -> None:
     global _warm_paused_until
-    with _pause_lock:
-        _warm_paused_until = time.monotonic() + WARM_PAUSE_S
+    _warm_paused_until = time.monotonic() + WARM_PAUSE_S
 
 
-def _warm_or_none(docx: bytes, timeout: float, filtername: str) -> bytes | None:
-    """The warm converter's PDF; None for the cold path (no converter, a long paper, a pause);
-    `_ColdWithin` when it timed out and time is left, its message when none is."""
+def _warm_or_none(docx: bytes, timeout: float, filtername: str) -> tuple[bytes | None, float]:
+    """The warm converter's PDF, or None and the seconds the cold path gets (the whole `timeout`
+    when the warm one was not asked: none listens, a long paper, a pause; what is left of it when
+    the warm one timed out). Raises the timeout's message when nothing is left."""
     address = server_address()
     if address is None or warm_paused() or _too_long_for_warm(docx, filtername):
-        return None
+        return None, timeout
     wait = min(timeout, float(_setting("PDF_WARM_TIMEOUT", 15)))
     began = time.monotonic()
     try:
-        return _warm(docx, address, wait, filtername)
+        return _warm(docx, address, wait, filtername), timeout
     except ConverterTimeout:
         _pause_warm()
         left = timeout - (time.monotonic() - began)
@@ -305,7 +293,7 @@ def _warm_or_none(docx: bytes, timeout: float, filtername: str) -> bytes | None:
         )
         if left < 1:
             raise
-        raise _ColdWithin(left) from None
+        return None, left
 
 
 def _text_size(document: bytes) -> int:
